@@ -1,0 +1,160 @@
+"""Discovery: which files under the given paths are Terraform, CloudFormation or plans."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from resilint.model import Problem
+from resilint.paths import display_path
+from resilint.sources import FileKind, SourceFile, problem, read_text
+
+# Folders that hold tools' caches, dependencies or build output, never the user's own IaC.
+SKIPPED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        ".terragrunt-cache",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".serverless",
+        ".aws-sam",
+        "vendor",
+        "site-packages",
+    }
+)
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
+STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+_CFN_MARKER = re.compile(r"AWSTemplateFormatVersion")
+_CFN_RESOURCES = re.compile(r"""^["']?Resources["']?\s*:|"Resources"\s*:""", re.MULTILINE)
+_CFN_TYPE = re.compile(r"""\b(?:AWS|Custom|Alexa)::""")
+_PLAN_MARKERS = (re.compile(r'"format_version"'), re.compile(r'"(?:planned_values|resource_changes)"'))
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    roots: list[Path] = field(default_factory=list)  # the folders scanned (files: their folder)
+
+
+def kind_by_name(name: str) -> FileKind | None:
+    lower = name.lower()
+    if lower.endswith(TERRAFORM_SUFFIXES):
+        return "terraform"
+    if lower.endswith(TFVARS_SUFFIXES):
+        return "terraform-vars"
+    return None
+
+
+def sniff(text: str, name: str) -> FileKind | None:
+    """What a YAML/JSON file is, from its content; None for anything else (CI configs,
+    package.json, docker-compose...). Cheap and permissive: the parser has the last word."""
+    if name.lower().endswith(".json") and all(m.search(text) for m in _PLAN_MARKERS):
+        return "terraform-plan"
+    if _CFN_MARKER.search(text):
+        return "cloudformation"
+    if _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text):
+        return "cloudformation"
+    return None
+
+
+def discover(
+    paths: Sequence[Path], exclude: Sequence[str] = (), max_file_bytes: int = 20 << 20
+) -> Discovery:
+    """Files to scan under `paths`, in a stable order, each once."""
+    found = Discovery()
+    seen: set[Path] = set()
+    for given in paths:
+        base = Path(os.path.abspath(given))
+        if base.is_dir():
+            found.roots.append(base)
+            candidates: Iterable[Path] = _walk(base, exclude, found.problems)
+        else:
+            found.roots.append(base.parent)
+            candidates = [base]
+        for path in candidates:
+            real = _real(path)
+            if real is None:
+                found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
+                continue
+            if real in seen:
+                continue
+            seen.add(real)
+            source = _classify(path, max_file_bytes, found.problems)
+            if source is not None:
+                found.files.append(source)
+    found.files.sort(key=lambda f: f.display)
+    return found
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+
+
+def _walk(base: Path, exclude: Sequence[str], problems: list[Problem]) -> Iterable[Path]:
+    def on_error(error: OSError) -> None:
+        problems.append(problem(display_path(error.filename or base), f"cannot read folder: {error.strerror}"))
+
+    # Folder symlinks are not followed: they are how loops and trees outside the repository
+    # get in, and a linked folder is scanned where it really lives.
+    for folder, dirs, files in os.walk(base, onerror=on_error, followlinks=False):
+        here = Path(folder)
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if d not in SKIPPED_DIRS
+            and not (here.name == "cdk.out" and d.startswith("asset."))
+            and not _excluded(here / d, base, exclude)
+        )
+        for name in sorted(files):
+            path = here / name
+            if not _excluded(path, base, exclude):
+                yield path
+
+
+def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    relative = path.relative_to(base).as_posix()
+    return any(
+        fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(path.name, p) for p in patterns
+    )
+
+
+def _classify(path: Path, max_file_bytes: int, problems: list[Problem]) -> SourceFile | None:
+    display = display_path(path)
+    kind = kind_by_name(path.name)
+    if kind is not None:
+        return SourceFile(path=path, display=display, kind=kind)
+    if not path.name.lower().endswith(STRUCTURED_SUFFIXES):
+        return None
+    text = read_text(path, display, max_file_bytes)
+    if not isinstance(text, str):
+        # Unreadable YAML/JSON is only our business when its name says it is a template.
+        if "template" in path.name.lower():
+            problems.append(text)
+        return None
+    sniffed = sniff(text, path.name)
+    if sniffed is None:
+        return None
+    return SourceFile(path=path, display=display, kind=sniffed, text=text)

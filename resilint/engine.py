@@ -1,0 +1,103 @@
+"""Run rules over a project and turn what they report into findings."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Sequence
+
+from resilint.config import Settings
+from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
+from resilint.findings import Finding, sort_findings
+from resilint.model import Location, Project, Resource, Unit
+from resilint.paths import display_path
+from resilint.registry import LoadError
+from resilint.rule import Rule, Violation
+
+_ENGINE_IDS = {"RES001", "RES002", "RES003"}
+
+
+def run(
+    project: Project,
+    rules: Sequence[Rule],
+    settings: Settings,
+    load_errors: Iterable[LoadError] = (),
+) -> list[Finding]:
+    """All findings of one scan, sorted. A rule that raises on a unit becomes one RES002
+    finding for that unit; everything else is kept."""
+    findings: list[Finding] = []
+    if settings.is_enabled(PARSE_ERROR.id):
+        for problem in project.problems:
+            findings.append(_finding(PARSE_ERROR, settings, problem.message, problem.location))
+    if settings.is_enabled(INTERNAL_ERROR.id):
+        for error in load_errors:
+            where = display_path(error.path) if error.path else error.source
+            location = Location(path=where, line=1, end_line=1)
+            message = f"rule plugin {error.source}: {error.message}"
+            findings.append(_finding(INTERNAL_ERROR, settings, message, location))
+
+    active = [r for r in rules if settings.is_enabled(r.id) and r.id not in _ENGINE_IDS]
+    for unit in project.units:
+        for rule in active:
+            findings.extend(_check_unit(rule, unit, project, settings))
+    return sort_findings(findings)
+
+
+def _check_unit(rule: Rule, unit: Unit, project: Project, settings: Settings) -> list[Finding]:
+    found: list[Finding] = []
+    try:
+        for violation in rule.check(unit, project):
+            found.append(_from_violation(rule, settings, violation, unit))
+    except Exception as exc:  # one broken rule must not lose the others' findings
+        if not settings.is_enabled(INTERNAL_ERROR.id):
+            return found
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f" ({display_path(frame.filename)}:{frame.lineno})" if frame else ""
+        message = (
+            f"rule {rule.id} ({rule.name}) failed on unit {unit.id}: "
+            f"{type(exc).__name__}: {exc}{where}; its findings for this unit may be incomplete"
+        )
+        found.append(_finding(INTERNAL_ERROR, settings, message, unit.location, unit=unit.id))
+    return found
+
+
+def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: Unit) -> Finding:
+    at = violation.at
+    resource: Resource | None = at if isinstance(at, Resource) else None
+    location = resource.location if resource is not None else at
+    assert isinstance(location, Location)
+    severity = settings.severity.get(rule.id) or violation.severity or rule.severity
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=severity,
+        message=violation.message,
+        path=location.path,
+        line=location.line,
+        end_line=location.end_line,
+        column=location.column,
+        end_column=location.end_column,
+        resource=resource.address if resource is not None else None,
+        resource_type=resource.type if resource is not None else None,
+        unit=unit.id,
+        fix=violation.fix or rule.fix,
+    )
+
+
+def _finding(
+    rule: Rule, settings: Settings, message: str, location: Location, unit: str | None = None
+) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        severity=settings.severity_of(rule.id, rule.severity),
+        message=message,
+        path=location.path,
+        line=location.line,
+        end_line=location.end_line,
+        column=location.column,
+        end_column=location.end_column,
+        unit=unit,
+        fix=rule.fix,
+    )
+
+

@@ -1,0 +1,234 @@
+"""The common resource model every parser produces and every rule reads.
+
+Parsers turn Terraform and CloudFormation into `Resource`s grouped into deployment `Unit`s of one
+`Project`. Rules see only these types: no HCL dicts, no YAML nodes.
+
+A value the parser could not resolve is an `Unknown`, never a guess. `Unknown` travels inside
+attribute values (a list of two subnets whose ids are computed is a list of two `Unknown`s), and
+carries the addresses of the resources it was computed from, so rules can still follow the edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+SourceKind = Literal["terraform", "terraform-plan", "cloudformation"]
+
+
+class Unknown:
+    """A value that could not be resolved statically.
+
+    `reason` says why, in words a user can act on ("var.region has no value"). `refs` are the
+    addresses of the resources the value comes from (`aws_subnet.a` for `aws_subnet.a.id`).
+    """
+
+    __slots__ = ("reason", "refs")
+
+    def __init__(self, reason: str, refs: tuple[str, ...] = ()) -> None:
+        self.reason = reason
+        self.refs = refs
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.reason == self.reason and other.refs == self.refs
+
+    def __hash__(self) -> int:
+        return hash((Unknown, self.reason, self.refs))
+
+    def __bool__(self) -> bool:
+        # Truth-testing an unknown is a bug in a rule: it would turn "unknown" into "false".
+        raise TypeError(f"the truth of an unknown value is undefined ({self.reason})")
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, Unknown)
+
+
+def contains_unknown(value: object) -> bool:
+    """True when `value` is, or holds anywhere inside it, an `Unknown`."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+# A region is a known name ("eu-west-1", "westeurope", "us-central1"), None for a resource that has
+# no region (a global service such as IAM or Route 53), or Unknown.
+Region = Union[str, None, Unknown]
+
+
+class Location(BaseModel):
+    """A span in a source file. `path` is relative to the working directory, with forward slashes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+    column: int | None = None
+    end_column: int | None = None
+
+
+class Reference(BaseModel):
+    """An edge from one resource to another, found in an attribute value."""
+
+    model_config = ConfigDict(frozen=True)
+
+    target: str  # address of the referenced resource, without instance key when it is not known
+    attribute: str | None = None  # the referenced attribute ("id", "arn", "dns_name")
+    path: str = ""  # where in the referring resource ("subnet_ids[1]", "Properties.VpcId")
+
+
+class Resource(BaseModel):
+    """One managed resource (or one instance of a counted / for_each resource)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    source: SourceKind
+    type: str  # "aws_db_instance", "AWS::RDS::DBInstance"
+    address: str  # "module.db.aws_db_instance.this[0]", or a CloudFormation logical ID
+    unit: str  # id of the deployment unit this resource belongs to
+    provider: str  # provider type: "aws", "azurerm", "google", "cloudflare"...
+    cloud: str  # "aws", "azure", "gcp", or the provider name for anything else
+    provider_config: str | None = None  # "aws.west": the configuration the resource uses
+    region: Any = None  # Region: str | None (global) | Unknown
+    zones: Any = ()  # tuple[str, ...] | Unknown: availability zones the resource is pinned to
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    attribute_lines: dict[str, int] = Field(default_factory=dict)  # top-level attribute -> line
+    references: tuple[Reference, ...] = ()
+    # Source-specific extras rules rarely need: Terraform depends_on / lifecycle,
+    # CloudFormation Condition / DependsOn / Metadata.
+    meta: dict[str, Any] = Field(default_factory=dict)
+    location: Location
+    count_unknown: bool = False  # count / for_each could not be resolved: one or more instances
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """Attribute at a dotted path ("failover_routing_policy.type"). Blocks are lists of
+        dicts; a path through a block with exactly one instance steps into it."""
+        value: Any = self.attributes
+        for part in path.split("."):
+            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+                value = value[0]
+            if isinstance(value, dict):
+                if part not in value:
+                    return default
+                value = value[part]
+            elif isinstance(value, Unknown):
+                return value
+            else:
+                return default
+        return value
+
+    def line_of(self, attribute: str) -> int:
+        return self.attribute_lines.get(attribute, self.location.line)
+
+
+class ProviderConfig(BaseModel):
+    """A provider configuration of a unit: `provider "aws" { alias = "west" region = ... }`."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    name: str  # "aws"
+    alias: str | None = None
+    region: Any = None  # Region
+    location: Location | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}.{self.alias}" if self.alias else self.name
+
+
+class Note(BaseModel):
+    """Something a parser could not do for a unit that the user should know (a registry module
+    that cannot be fetched offline). Reported at note level, never as a warning."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+    location: Location
+
+
+class Unit(BaseModel):
+    """A deployment unit: a Terraform root module with the local modules it calls, or a
+    CloudFormation stack (template)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    id: str  # "infra/db" (a root module's folder) or "stacks/app.yaml" (a template)
+    source: SourceKind
+    location: Location  # where unit-level findings anchor
+    files: tuple[str, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    providers: tuple[ProviderConfig, ...] = ()
+    # CloudFormation: the regions the stack is deployed to, when configuration or StackSet
+    # instances declare them; empty when unknown.
+    deploy_regions: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    _by_address: dict[str, Resource] | None = PrivateAttr(default=None)
+    _by_type: dict[str, list[Resource]] | None = PrivateAttr(default=None)
+
+    def _index(self) -> None:
+        by_address: dict[str, Resource] = {}
+        by_type: dict[str, list[Resource]] = {}
+        for resource in self.resources:
+            by_address[resource.address] = resource
+            by_type.setdefault(resource.type, []).append(resource)
+        self._by_address, self._by_type = by_address, by_type
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        """Resources of the given types, in source order."""
+        if self._by_type is None:
+            self._index()
+        assert self._by_type is not None
+        if len(types) == 1:
+            yield from self._by_type.get(types[0], ())
+            return
+        wanted = set(types)
+        yield from (r for r in self.resources if r.type in wanted)
+
+    def resource(self, address: str) -> Resource | None:
+        if self._by_address is None:
+            self._index()
+        assert self._by_address is not None
+        return self._by_address.get(address)
+
+    def resolve(self, target: str) -> list[Resource]:
+        """Resources a reference target names: the exact instance, or every instance of a
+        counted / for_each resource when the target has no instance key."""
+        exact = self.resource(target)
+        if exact is not None:
+            return [exact]
+        prefix = target + "["
+        return [r for r in self.resources if r.address.startswith(prefix)]
+
+
+class Problem(BaseModel):
+    """A file that could not be read or parsed (RES001)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    message: str
+    location: Location
+
+
+class Project(BaseModel):
+    """Everything one scan sees."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    units: tuple[Unit, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    files_scanned: int = 0
+
+    def resources(self) -> Iterator[Resource]:
+        for unit in self.units:
+            yield from unit.resources

@@ -1,0 +1,1 @@
+"""Terraform: HCL and JSON configuration, tfvars, and `terraform show -json` plans."""

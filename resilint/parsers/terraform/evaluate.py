@@ -1,0 +1,492 @@
+"""Evaluate HCL expressions to Python values, with `Unknown` for whatever is decided at apply
+time (data sources, computed attributes, variables without a value).
+
+Values are str, int, float, bool, None, list, dict, `Unknown`, and while evaluating, `ResourceObject`
+(a resource instance seen through a reference). `finalize` turns resource objects into `Unknown`s
+that remember the resource, before values reach the model.
+
+An `Unknown` stays unknown through every expression: `var.x == "a"` with `var.x` unknown is
+unknown, never false. Only `&&`, `||`, conditionals whose branches agree, and a few functions that
+do not look at every value (`length` of a list of unknowns) produce known results from unknowns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from resilint.model import Unknown
+from resilint.parsers.terraform import syntax as s
+
+
+class EvalError(Exception):
+    """An expression Terraform itself would reject (wrong type, missing key). `try` and `can`
+    catch it; elsewhere it becomes an Unknown carrying the message."""
+
+
+class ResourceObject:
+    """A resource instance seen through a reference: known configured attributes resolve to
+    their value, everything else is an Unknown computed from this resource."""
+
+    __slots__ = ("address", "_lookup")
+
+    def __init__(self, address: str, lookup: Callable[[str], Any]) -> None:
+        self.address = address
+        self._lookup = lookup
+
+    def attr(self, name: str) -> Any:
+        value = self._lookup(name)
+        if value is _MISSING:
+            return Unknown(f"{self.address}.{name} is known only after apply", (self.address,))
+        return value
+
+    def as_unknown(self) -> Unknown:
+        return Unknown(f"{self.address} is a resource", (self.address,))
+
+
+_MISSING = object()
+MISSING = _MISSING
+
+
+def unknown_from(*values: Any, reason: str | None = None) -> Unknown:
+    """An Unknown that keeps the reasons and resource references of the unknowns it came from."""
+    refs: list[str] = []
+    reasons: list[str] = []
+    for value in values:
+        for u in _unknowns(value):
+            reasons.append(u.reason)
+            refs.extend(r for r in u.refs if r not in refs)
+    text = reason or (reasons[0] if reasons else "value is not known before apply")
+    return Unknown(text, tuple(refs))
+
+
+def _unknowns(value: Any) -> Iterable[Unknown]:
+    if isinstance(value, Unknown):
+        yield value
+    elif isinstance(value, ResourceObject):
+        yield value.as_unknown()
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _unknowns(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _unknowns(v)
+
+
+def has_unknown(value: Any) -> bool:
+    return next(iter(_unknowns(value)), None) is not None
+
+
+def finalize(value: Any) -> Any:
+    """A value fit for the model: resource objects become Unknowns, tuples become lists."""
+    if isinstance(value, ResourceObject):
+        return value.as_unknown()
+    if isinstance(value, dict):
+        return {k: finalize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finalize(v) for v in value]
+    return value
+
+
+Resolver = Callable[[str, list[Any]], Any]
+
+
+class Evaluator:
+    """Evaluates expressions in one module instance.
+
+    `roots` resolves the first name of a traversal (`var`, `local`, `module`, `aws_instance`...):
+    it gets the name and the traversal steps after it, and returns the value, consuming as many
+    steps as it needs through `Steps`. `names` are plain values in scope (`each`, `count`, and
+    `for` variables), which shadow roots.
+    """
+
+    def __init__(self, roots: Callable[[str, "Steps"], Any], functions: Mapping[str, Callable[..., Any]]):
+        self._roots = roots
+        self._functions = functions
+
+    def evaluate(self, expr: s.Expr, names: Mapping[str, Any] | None = None) -> Any:
+        try:
+            return self._eval(expr, dict(names or {}))
+        except EvalError as exc:
+            return Unknown(str(exc))
+        except RecursionError:
+            return Unknown("expression nested too deeply to evaluate")
+
+    # ------------------------------------------------------------------------------------
+
+    def _eval(self, expr: s.Expr, names: dict[str, Any]) -> Any:
+        kind = type(expr)
+        if kind is s.Literal:
+            return expr.value  # type: ignore[union-attr]
+        if kind in (s.Name, s.GetAttr, s.Index):
+            return self._traversal(expr, names)
+        method = _DISPATCH.get(kind)
+        if method is None:
+            what = getattr(expr, "what", kind.__name__)
+            return Unknown(f"{what} is not evaluated by resilint")
+        return method(self, expr, names)
+
+    def _traversal(self, expr: s.Expr, names: dict[str, Any]) -> Any:
+        steps: list[Any] = []
+        node = expr
+        while True:
+            if isinstance(node, s.GetAttr):
+                steps.append(node.name)
+                node = node.obj
+            elif isinstance(node, s.Index):
+                steps.append(_IndexStep(self._eval(node.key, names)))
+                node = node.obj
+            else:
+                break
+        steps.reverse()
+        if isinstance(node, s.Name):
+            if node.name in names:
+                value = names[node.name]
+            else:
+                cursor = Steps(steps)
+                value = self._roots(node.name, cursor)
+                steps = cursor.rest()
+        else:
+            value = self._eval(node, names)
+        for step in steps:
+            value = step_into(value, step)
+        return value
+
+    def _template(self, expr: s.Template, names: dict[str, Any]) -> Any:
+        out: list[str] = []
+        pending: list[Any] = []
+        for part in expr.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = self._eval(part, names)
+            if has_unknown(value):
+                pending.append(value)
+            else:
+                out.append(to_string(value))
+        return unknown_from(*pending) if pending else "".join(out)
+
+    def _call(self, expr: s.Call, names: dict[str, Any]) -> Any:
+        if expr.name in ("try", "can"):
+            return self._try(expr, names)
+        function = self._functions.get(expr.name)
+        if function is None:
+            return Unknown(f"function {expr.name}() is not evaluated by resilint")
+        args = [self._eval(a, names) for a in expr.args]
+        if expr.expand_final and args:
+            last = args.pop()
+            if has_unknown(last) and not isinstance(last, (list, tuple)):
+                return unknown_from(last)
+            args.extend(last if isinstance(last, (list, tuple)) else [last])
+        partial = getattr(function, "accepts_unknown", False)
+        if not partial and any(has_unknown(a) for a in args):
+            return unknown_from(*args)
+        try:
+            return function(*args)
+        except EvalError:
+            raise
+        except Exception as exc:  # a bad call is Terraform's error to report, not ours
+            raise EvalError(f"{expr.name}(): {exc}") from None
+
+    def _try(self, expr: s.Call, names: dict[str, Any]) -> Any:
+        for arg in expr.args:
+            try:
+                value = self._eval(arg, names)
+            except EvalError:
+                continue
+            if expr.name == "can":
+                return unknown_from(value) if has_unknown(value) else True
+            return value
+        if expr.name == "can":
+            return False
+        raise EvalError("no argument of try() could be evaluated")
+
+    def _conditional(self, expr: s.Conditional, names: dict[str, Any]) -> Any:
+        cond = self._eval(expr.cond, names)
+        if has_unknown(cond):
+            then = self._eval(expr.then, names)
+            otherwise = self._eval(expr.otherwise, names)
+            if not has_unknown(then) and then == otherwise:
+                return then
+            return unknown_from(cond, reason=f"depends on a condition that is not known ({_reason(cond)})")
+        if not isinstance(cond, bool):
+            cond = to_bool(cond)
+        return self._eval(expr.then if cond else expr.otherwise, names)
+
+    def _binary(self, expr: s.Binary, names: dict[str, Any]) -> Any:
+        op = expr.op
+        left = self._eval(expr.left, names)
+        if op in ("&&", "||"):
+            if not has_unknown(left):
+                lb = to_bool(left)
+                if (op == "&&" and not lb) or (op == "||" and lb):
+                    return lb
+            right = self._eval(expr.right, names)
+            if not has_unknown(right):
+                rb = to_bool(right)
+                if (op == "&&" and not rb) or (op == "||" and rb):
+                    return rb
+                if not has_unknown(left):
+                    return rb
+            return unknown_from(left, right)
+        right = self._eval(expr.right, names)
+        if has_unknown(left) or has_unknown(right):
+            return unknown_from(left, right)
+        return binary(op, left, right)
+
+    def _unary(self, expr: s.Unary, names: dict[str, Any]) -> Any:
+        value = self._eval(expr.operand, names)
+        if has_unknown(value):
+            return unknown_from(value)
+        if expr.op == "!":
+            return not to_bool(value)
+        return -to_number(value)
+
+    def _tuple(self, expr: s.TupleExpr, names: dict[str, Any]) -> Any:
+        return [self._eval(item, names) for item in expr.items]
+
+    def _object(self, expr: s.ObjectExpr, names: dict[str, Any]) -> Any:
+        result: dict[str, Any] = {}
+        for key_expr, value_expr in expr.items:
+            key = self._eval(key_expr, names)
+            if has_unknown(key):
+                return unknown_from(key, reason="an object key is not known")
+            result[to_string(key)] = self._eval(value_expr, names)
+        return result
+
+    def _splat(self, expr: s.Splat, names: dict[str, Any]) -> Any:
+        base = self._eval(expr.obj, names)
+        if isinstance(base, Unknown):
+            return base
+        if base is None:
+            return []
+        # A splat over a single value treats it as a list of one (Terraform's rule).
+        items = base if isinstance(base, list) else [base]
+        result = []
+        for item in items:
+            value = item
+            for step in expr.steps:
+                value = step_into(value, step if isinstance(step, str) else _IndexStep(self._eval(step, names)))
+            result.append(value)
+        return result
+
+    def _for(self, expr: s.ForExpr, names: dict[str, Any]) -> Any:
+        collection = self._eval(expr.collection, names)
+        if isinstance(collection, Unknown):
+            return unknown_from(collection)
+        if isinstance(collection, ResourceObject):
+            return collection.as_unknown()
+        if isinstance(collection, dict):
+            pairs = list(collection.items())
+        elif isinstance(collection, (list, tuple)):
+            pairs = list(enumerate(collection))
+        else:
+            raise EvalError("a for expression needs a list, set, map or object")
+        out_list: list[Any] = []
+        out_map: dict[str, Any] = {}
+        for key, value in pairs:
+            scope = dict(names)
+            scope[expr.value_var] = value
+            if expr.key_var:
+                scope[expr.key_var] = key
+            if expr.cond is not None:
+                keep = self._eval(expr.cond, scope)
+                if has_unknown(keep):
+                    return unknown_from(keep, reason="a for expression filters on a value that is not known")
+                if not to_bool(keep):
+                    continue
+            item = self._eval(expr.value, scope)
+            if expr.key is None:
+                out_list.append(item)
+                continue
+            k = self._eval(expr.key, scope)
+            if has_unknown(k):
+                return unknown_from(k, reason="a for expression key is not known")
+            k = to_string(k)
+            if expr.grouping:
+                out_map.setdefault(k, []).append(item)
+            elif k in out_map:
+                raise EvalError(f"duplicate key {k!r} in a for expression")
+            else:
+                out_map[k] = item
+        return out_list if expr.key is None else out_map
+
+
+_DISPATCH: dict[type, Callable[..., Any]] = {
+    s.Template: Evaluator._template,
+    s.Call: Evaluator._call,
+    s.Conditional: Evaluator._conditional,
+    s.Binary: Evaluator._binary,
+    s.Unary: Evaluator._unary,
+    s.TupleExpr: Evaluator._tuple,
+    s.ObjectExpr: Evaluator._object,
+    s.Splat: Evaluator._splat,
+    s.ForExpr: Evaluator._for,
+}
+
+
+class _IndexStep:
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+
+class Steps:
+    """The traversal after a root name; a root resolver takes the steps it understands."""
+
+    def __init__(self, steps: list[Any]) -> None:
+        self._steps = steps
+        self._at = 0
+
+    def peek(self) -> Any:
+        """The next step: a str for `.name`, else the index value; MISSING at the end."""
+        if self._at >= len(self._steps):
+            return _MISSING
+        step = self._steps[self._at]
+        return step if isinstance(step, str) else step.key
+
+    def is_index(self) -> bool:
+        return self._at < len(self._steps) and isinstance(self._steps[self._at], _IndexStep)
+
+    def take(self) -> Any:
+        value = self.peek()
+        self._at += 1
+        return value
+
+    def rest(self) -> list[Any]:
+        return self._steps[self._at :]
+
+
+def step_into(value: Any, step: Any) -> Any:
+    """Apply one traversal step (`.name` or `[key]`) to a value."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(step, _IndexStep):
+        key = step.key
+        if has_unknown(key):
+            return unknown_from(key, value if has_unknown(value) else None)
+        if isinstance(value, ResourceObject):
+            return value.attr(to_string(key))
+        if isinstance(value, dict):
+            k = to_string(key)
+            if k not in value:
+                raise EvalError(f"key {k!r} not found")
+            return value[k]
+        if isinstance(value, (list, tuple)):
+            i = int(to_number(key))
+            if not 0 <= i < len(value):
+                raise EvalError(f"index {i} out of range for a list of {len(value)}")
+            return value[i]
+        if value is None:
+            raise EvalError("cannot index a null value")
+        raise EvalError(f"cannot index a {type_name(value)}")
+    if isinstance(value, ResourceObject):
+        return value.attr(step)
+    if isinstance(value, dict):
+        if step not in value:
+            raise EvalError(f"attribute {step!r} not found")
+        return value[step]
+    if isinstance(value, list) and step.isdigit():  # legacy list.0
+        return step_into(value, _IndexStep(int(step)))
+    if value is None:
+        raise EvalError(f"cannot read attribute {step!r} of a null value")
+    raise EvalError(f"cannot read attribute {step!r} of a {type_name(value)}")
+
+
+def _reason(value: Any) -> str:
+    first = next(iter(_unknowns(value)), None)
+    return first.reason if first is not None else "unknown"
+
+
+# Conversions, as Terraform does them -----------------------------------------------------
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "object"
+    return "null" if value is None else type(value).__name__
+
+
+def to_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    raise EvalError(f"cannot convert a {type_name(value)} to a string")
+
+
+def to_number(value: Any) -> int | float:
+    if isinstance(value, bool):
+        raise EvalError("cannot use a bool as a number")
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            raise EvalError(f"{value!r} is not a number") from None
+        return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
+    raise EvalError(f"cannot convert a {type_name(value)} to a number")
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value == "true":
+        return True
+    if value == "false":
+        return False
+    raise EvalError(f"cannot convert a {type_name(value)} to a bool")
+
+
+def binary(op: str, left: Any, right: Any) -> Any:
+    if op == "==":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    a, b = to_number(left), to_number(right)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        if b == 0:
+            raise EvalError("division by zero")
+        result = a / b
+        return int(result) if float(result).is_integer() else result
+    if op == "%":
+        if b == 0:
+            raise EvalError("modulo by zero")
+        return a % b
+    if op == "<":
+        return a < b
+    if op == "<=":
+        return a <= b
+    if op == ">":
+        return a > b
+    if op == ">=":
+        return a >= b
+    raise EvalError(f"unknown operator {op}")
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return type(left) is type(right) and left == right
+    if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+        return left == right
+    return type_name(left) == type_name(right) and left == right

@@ -1,0 +1,517 @@
+"""Terraform's built-in functions that matter for resolving placement and configuration.
+
+Each takes evaluated arguments. Unless a function is marked `accepts_unknown`, the evaluator
+returns Unknown without calling it when any argument holds an Unknown. Functions that depend on
+the outside world (`file`, `timestamp`, `uuid`...) are absent: their results are unknown.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from resilint.model import Unknown
+from resilint.parsers.terraform.evaluate import (
+    EvalError,
+    has_unknown,
+    to_number,
+    to_string,
+    type_name,
+    unknown_from,
+)
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def function(name: str, accepts_unknown: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.accepts_unknown = accepts_unknown  # type: ignore[attr-defined]
+        FUNCTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def _list(value: Any, fn: str) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise EvalError(f"{fn}() needs a list, got a {type_name(value)}")
+
+
+def _map(value: Any, fn: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    raise EvalError(f"{fn}() needs a map or object, got a {type_name(value)}")
+
+
+# Strings ----------------------------------------------------------------------------------
+
+
+@function("lower")
+def _lower(value: Any) -> str:
+    return to_string(value).lower()
+
+
+@function("upper")
+def _upper(value: Any) -> str:
+    return to_string(value).upper()
+
+
+@function("title")
+def _title(value: Any) -> str:
+    return to_string(value).title()
+
+
+@function("trimspace")
+def _trimspace(value: Any) -> str:
+    return to_string(value).strip()
+
+
+@function("trim")
+def _trim(value: Any, chars: Any) -> str:
+    return to_string(value).strip(to_string(chars))
+
+
+@function("trimprefix")
+def _trimprefix(value: Any, prefix: Any) -> str:
+    text, p = to_string(value), to_string(prefix)
+    return text[len(p) :] if p and text.startswith(p) else text
+
+
+@function("trimsuffix")
+def _trimsuffix(value: Any, suffix: Any) -> str:
+    text, x = to_string(value), to_string(suffix)
+    return text[: -len(x)] if x and text.endswith(x) else text
+
+
+@function("replace")
+def _replace(value: Any, search: Any, replacement: Any) -> str:
+    text, pattern, repl = to_string(value), to_string(search), to_string(replacement)
+    if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+        return re.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text)
+    return text.replace(pattern, repl)
+
+
+@function("substr")
+def _substr(value: Any, offset: Any, length: Any) -> str:
+    text, start, count = to_string(value), int(to_number(offset)), int(to_number(length))
+    if start < 0:
+        start += len(text)
+    return text[start:] if count < 0 else text[start : start + count]
+
+
+@function("format")
+def _format(spec: Any, *args: Any) -> str:
+    template = to_string(spec)
+    values = list(args)
+
+    def substitute(match: re.Match[str]) -> str:
+        verb = match.group(0)
+        if verb == "%%":
+            return "%"
+        if not values:
+            raise EvalError("format(): not enough arguments")
+        value = values.pop(0)
+        if verb.endswith("d"):
+            return verb % int(to_number(value))
+        if verb.endswith(("f", "g", "e")):
+            return verb % float(to_number(value))
+        if verb.endswith("q"):
+            return json.dumps(to_string(value))
+        if verb.endswith("v") and not isinstance(value, (str, int, float, bool)):
+            return json.dumps(value)
+        return to_string(value)
+
+    return re.sub(r"%%|%[-+ #0-9.]*[sdfgeqvt]", substitute, template)
+
+
+@function("formatlist")
+def _formatlist(spec: Any, *args: Any) -> list[str]:
+    lengths = {len(a) for a in args if isinstance(a, list)}
+    if len(lengths) > 1:
+        raise EvalError("formatlist(): lists of different lengths")
+    n = lengths.pop() if lengths else 1
+    return [_format(spec, *[a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
+
+
+@function("join")
+def _join(separator: Any, *lists: Any) -> str:
+    return to_string(separator).join(to_string(v) for items in lists for v in _list(items, "join"))
+
+
+@function("split")
+def _split(separator: Any, value: Any) -> list[str]:
+    text = to_string(value)
+    return text.split(to_string(separator)) if text else [""]
+
+
+@function("regex")
+def _regex(pattern: Any, value: Any) -> Any:
+    match = re.search(to_string(pattern), to_string(value))
+    if match is None:
+        raise EvalError("regex(): no match")
+    if match.groupdict():
+        return match.groupdict()
+    return list(match.groups()) if match.groups() else match.group(0)
+
+
+@function("startswith")
+def _startswith(value: Any, prefix: Any) -> bool:
+    return to_string(value).startswith(to_string(prefix))
+
+
+@function("endswith")
+def _endswith(value: Any, suffix: Any) -> bool:
+    return to_string(value).endswith(to_string(suffix))
+
+
+@function("strcontains")
+def _strcontains(value: Any, part: Any) -> bool:
+    return to_string(part) in to_string(value)
+
+
+# Collections ------------------------------------------------------------------------------
+
+
+@function("length", accepts_unknown=True)
+def _length(value: Any) -> Any:
+    if isinstance(value, (list, tuple, dict)):
+        return len(value)  # known even when the elements are not
+    if isinstance(value, Unknown):
+        return unknown_from(value)
+    return len(to_string(value))
+
+
+@function("concat", accepts_unknown=True)
+def _concat(*lists: Any) -> Any:
+    if any(isinstance(items, Unknown) for items in lists):
+        return unknown_from(*lists)
+    return [v for items in lists for v in _list(items, "concat")]
+
+
+@function("element", accepts_unknown=True)
+def _element(items: Any, index: Any) -> Any:
+    if isinstance(items, Unknown) or has_unknown(index):
+        return unknown_from(items, index)
+    values = _list(items, "element")
+    if not values:
+        raise EvalError("element(): empty list")
+    return values[int(to_number(index)) % len(values)]
+
+
+@function("index")
+def _index(items: Any, value: Any) -> int:
+    values = _list(items, "index")
+    if value not in values:
+        raise EvalError("index(): value not in list")
+    return values.index(value)
+
+
+@function("lookup", accepts_unknown=True)
+def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, Unknown) or has_unknown(key):
+        return unknown_from(mapping, key)
+    values = _map(mapping, "lookup")
+    k = to_string(key)
+    if k in values:
+        return values[k]
+    if default:
+        return default[0]
+    raise EvalError(f"lookup(): key {k!r} not found")
+
+
+@function("merge", accepts_unknown=True)
+def _merge(*maps: Any) -> Any:
+    if any(isinstance(m, Unknown) for m in maps):
+        return unknown_from(*maps)
+    result: dict[str, Any] = {}
+    for m in maps:
+        if m is not None:
+            result.update(_map(m, "merge"))
+    return result
+
+
+@function("coalesce", accepts_unknown=True)
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if isinstance(value, Unknown):
+            return unknown_from(value)
+        if value is not None and value != "":
+            return value
+    raise EvalError("coalesce(): all arguments are null or empty")
+
+
+@function("coalescelist", accepts_unknown=True)
+def _coalescelist(*lists: Any) -> Any:
+    for items in lists:
+        if isinstance(items, Unknown):
+            return unknown_from(items)
+        if items:
+            return items
+    raise EvalError("coalescelist(): all lists are empty")
+
+
+@function("compact")
+def _compact(items: Any) -> list[Any]:
+    return [v for v in _list(items, "compact") if v is not None and v != ""]
+
+
+@function("contains")
+def _contains(items: Any, value: Any) -> bool:
+    return value in _list(items, "contains")
+
+
+@function("distinct")
+def _distinct(items: Any) -> list[Any]:
+    out: list[Any] = []
+    for v in _list(items, "distinct"):
+        if v not in out:
+            out.append(v)
+    return out
+
+
+@function("flatten", accepts_unknown=True)
+def _flatten(items: Any) -> Any:
+    if isinstance(items, Unknown):
+        return unknown_from(items)
+    out: list[Any] = []
+    for v in _list(items, "flatten"):
+        if isinstance(v, Unknown):
+            return unknown_from(v, reason="flatten() of a list whose elements are not known")
+        out.extend(_flatten(v) if isinstance(v, (list, tuple)) else [v])
+    return out
+
+
+@function("keys", accepts_unknown=True)
+def _keys(mapping: Any) -> Any:
+    if isinstance(mapping, Unknown):
+        return unknown_from(mapping)
+    return sorted(_map(mapping, "keys"))
+
+
+@function("values", accepts_unknown=True)
+def _values(mapping: Any) -> Any:
+    if isinstance(mapping, Unknown):
+        return unknown_from(mapping)
+    values = _map(mapping, "values")
+    return [values[k] for k in sorted(values)]
+
+
+@function("zipmap", accepts_unknown=True)
+def _zipmap(keys: Any, values: Any) -> Any:
+    if has_unknown(keys) or isinstance(values, Unknown):
+        return unknown_from(keys, values)
+    return dict(zip((to_string(k) for k in _list(keys, "zipmap")), _list(values, "zipmap")))
+
+
+@function("slice", accepts_unknown=True)
+def _slice(items: Any, start: Any, end: Any) -> Any:
+    if isinstance(items, Unknown) or has_unknown(start) or has_unknown(end):
+        return unknown_from(items, start, end)
+    return _list(items, "slice")[int(to_number(start)) : int(to_number(end))]
+
+
+@function("reverse", accepts_unknown=True)
+def _reverse(items: Any) -> Any:
+    if isinstance(items, Unknown):
+        return unknown_from(items)
+    return list(reversed(_list(items, "reverse")))
+
+
+@function("sort")
+def _sort(items: Any) -> list[Any]:
+    return sorted(_list(items, "sort"), key=to_string)
+
+
+@function("range")
+def _range(*args: Any) -> list[Any]:
+    numbers = [to_number(a) for a in args]
+    if len(numbers) == 1:
+        return list(range(int(numbers[0])))
+    step = numbers[2] if len(numbers) > 2 else (1 if numbers[1] >= numbers[0] else -1)
+    out, value = [], numbers[0]
+    while (step > 0 and value < numbers[1]) or (step < 0 and value > numbers[1]):
+        out.append(value)
+        value += step
+        if len(out) > 1024:
+            raise EvalError("range(): more than 1024 elements")
+    return out
+
+
+@function("one", accepts_unknown=True)
+def _one(items: Any) -> Any:
+    if isinstance(items, Unknown):
+        return unknown_from(items)
+    values = _list(items, "one")
+    if len(values) > 1:
+        raise EvalError("one(): more than one element")
+    return values[0] if values else None
+
+
+@function("setproduct")
+def _setproduct(*sets: Any) -> list[Any]:
+    result: list[list[Any]] = [[]]
+    for items in sets:
+        result = [r + [v] for r in result for v in _list(items, "setproduct")]
+    return result
+
+
+@function("chunklist")
+def _chunklist(items: Any, size: Any) -> list[Any]:
+    values, n = _list(items, "chunklist"), int(to_number(size))
+    return [values[i : i + n] for i in range(0, len(values), n)] if n > 0 else [values]
+
+
+@function("transpose")
+def _transpose(mapping: Any) -> dict[str, Any]:
+    out: dict[str, list[Any]] = {}
+    for key, items in _map(mapping, "transpose").items():
+        for v in _list(items, "transpose"):
+            out.setdefault(to_string(v), []).append(key)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+@function("alltrue")
+def _alltrue(items: Any) -> bool:
+    return all(v is True or v == "true" for v in _list(items, "alltrue"))
+
+
+@function("anytrue")
+def _anytrue(items: Any) -> bool:
+    return any(v is True or v == "true" for v in _list(items, "anytrue"))
+
+
+@function("sum")
+def _sum(items: Any) -> Any:
+    return sum(to_number(v) for v in _list(items, "sum"))
+
+
+@function("max")
+def _max(*values: Any) -> Any:
+    return max(to_number(v) for v in values)
+
+
+@function("min")
+def _min(*values: Any) -> Any:
+    return min(to_number(v) for v in values)
+
+
+@function("abs")
+def _abs(value: Any) -> Any:
+    return abs(to_number(value))
+
+
+@function("ceil")
+def _ceil(value: Any) -> int:
+    return math.ceil(to_number(value))
+
+
+@function("floor")
+def _floor(value: Any) -> int:
+    return math.floor(to_number(value))
+
+
+# Types ------------------------------------------------------------------------------------
+
+
+@function("tolist", accepts_unknown=True)
+def _tolist(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return unknown_from(value)
+    return list(value) if isinstance(value, (list, tuple)) else _list(value, "tolist")
+
+
+@function("toset", accepts_unknown=True)
+def _toset(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return unknown_from(value)
+    if has_unknown(value):
+        # Duplicates cannot be removed when elements are unknown: the size is unknown.
+        return unknown_from(value, reason="toset() of values that are not known")
+    # Terraform sets of strings iterate in lexical order.
+    items = _distinct(value)
+    return sorted(items, key=to_string) if all(isinstance(v, (str, int, float)) for v in items) else items
+
+
+@function("tomap", accepts_unknown=True)
+def _tomap(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return unknown_from(value)
+    return dict(_map(value, "tomap"))
+
+
+@function("tostring")
+def _tostring(value: Any) -> Any:
+    return None if value is None else to_string(value)
+
+
+@function("tonumber")
+def _tonumber(value: Any) -> Any:
+    return None if value is None else to_number(value)
+
+
+@function("tobool")
+def _tobool(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise EvalError(f"cannot convert {value!r} to a bool")
+
+
+@function("jsonencode")
+def _jsonencode(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+@function("jsondecode")
+def _jsondecode(value: Any) -> Any:
+    return json.loads(to_string(value))
+
+
+# Networking -------------------------------------------------------------------------------
+
+
+@function("cidrsubnet")
+def _cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
+    network = ipaddress.ip_network(to_string(prefix), strict=False)
+    new_prefix = network.prefixlen + int(to_number(newbits))
+    subnets = network.subnets(new_prefix=new_prefix)
+    index = int(to_number(netnum))
+    for i, subnet in enumerate(subnets):
+        if i == index:
+            return str(subnet)
+    raise EvalError("cidrsubnet(): netnum out of range")
+
+
+@function("cidrsubnets")
+def _cidrsubnets(prefix: Any, *newbits: Any) -> list[str]:
+    network = ipaddress.ip_network(to_string(prefix), strict=False)
+    out: list[str] = []
+    cursor = int(network.network_address)
+    for bits in newbits:
+        size = network.prefixlen + int(to_number(bits))
+        block = 1 << (network.max_prefixlen - size)
+        cursor = (cursor + block - 1) // block * block
+        subnet = ipaddress.ip_network((cursor, size))
+        if not subnet.subnet_of(network):  # type: ignore[arg-type]
+            raise EvalError("cidrsubnets(): not enough room")
+        out.append(str(subnet))
+        cursor += block
+    return out
+
+
+@function("cidrhost")
+def _cidrhost(prefix: Any, hostnum: Any) -> str:
+    network = ipaddress.ip_network(to_string(prefix), strict=False)
+    n = int(to_number(hostnum))
+    return str(network[n] if n >= 0 else network[n])
+
+
+@function("cidrnetmask")
+def _cidrnetmask(prefix: Any) -> str:
+    return str(ipaddress.ip_network(to_string(prefix), strict=False).netmask)

@@ -1,0 +1,645 @@
+"""HCL source to a small syntax tree with positions.
+
+python-hcl2's dict output loses positions and turns expressions back into strings, so we take its
+Lark parse tree instead and convert it to the node types below. Every python-hcl2 and Lark detail
+lives in this module: the rest of the Terraform parser sees only `Body`, `Block`, `Attribute` and
+expression nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+# --------------------------------------------------------------------------------------------
+# Nodes
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    end_line: int
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any  # str, int, float, bool or None
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string with interpolations: parts are str or expressions."""
+
+    parts: tuple[Union[str, "Expr"], ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Syntax the evaluator does not interpret (template directives, provider functions)."""
+
+    what: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Name:
+    """A bare identifier: the root of a traversal (var, local, each, count, aws_instance...)."""
+
+    name: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class GetAttr:
+    obj: "Expr"
+    name: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Index:
+    obj: "Expr"
+    key: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Splat:
+    """`obj[*].a.b` or `obj.*.a`: apply `steps` (GetAttr names / Index keys) to every element."""
+
+    obj: "Expr"
+    steps: tuple[Union[str, "Expr"], ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    args: tuple["Expr", ...]
+    expand_final: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Conditional:
+    cond: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Binary:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Unary:
+    op: str
+    operand: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class TupleExpr:
+    items: tuple["Expr", ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ObjectExpr:
+    items: tuple[tuple["Expr", "Expr"], ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ForExpr:
+    key_var: str | None
+    value_var: str
+    collection: "Expr"
+    key: "Expr | None"  # None for a tuple-producing for
+    value: "Expr"
+    cond: "Expr | None"
+    grouping: bool
+    pos: Pos
+
+
+Expr = Union[
+    Literal, Template, Unsupported, Name, GetAttr, Index, Splat, Call, Conditional, Binary, Unary,
+    TupleExpr, ObjectExpr, ForExpr,
+]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    expr: Expr
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    body: "Body"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Body:
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+
+    def blocks_of(self, type_: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == type_]
+
+
+class HclSyntaxError(Exception):
+    def __init__(self, message: str, line: int, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_hcl(text: str) -> Body:
+    """Parse HCL native syntax. Raises HclSyntaxError with a position and a plain message."""
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+    try:
+        # The grammar needs a final newline (lark-parser/lark#237).
+        tree = _parser().parse(text + "\n")
+    except UnexpectedToken as exc:
+        raise HclSyntaxError(_token_message(exc), exc.line, exc.column) from None
+    except UnexpectedCharacters as exc:
+        raise HclSyntaxError(_characters_message(exc, text), exc.line, exc.column) from None
+    except UnexpectedEOF:
+        line = text.count("\n") + 1
+        raise HclSyntaxError("unexpected end of file: a block or expression is not closed", line) from None
+    except UnexpectedInput as exc:
+        raise HclSyntaxError("invalid syntax", getattr(exc, "line", 1), getattr(exc, "column", None)) from None
+    try:
+        return _Converter().body(tree.children[0])
+    except RecursionError:
+        raise HclSyntaxError("expressions are nested too deeply to analyse", 1) from None
+
+
+def parse_expression(text: str, line: int = 1) -> Expr:
+    """Parse one expression (a `${...}` body in a heredoc or a .tf.json string)."""
+    body = parse_hcl(f"x = {text}")
+    expr = body.attributes["x"].expr
+    return _shift(expr, line - 1) if line > 1 else expr
+
+
+def parse_template(text: str, line: int = 1) -> Expr:
+    """A string that may hold `${...}` interpolations (heredoc content, .tf.json strings)."""
+    return _template(_split_template(text, line), Pos(line, line + text.count("\n")))
+
+
+_PARSER: Any = None
+
+
+def _parser() -> Any:
+    global _PARSER  # a compiled grammar, built once per process: no per-scan state
+    if _PARSER is None:
+        from hcl2.parser import parser
+
+        _PARSER = parser()
+    return _PARSER
+
+
+_TOKEN_NAMES = {
+    "EQ": "'='",
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "RPAR": "')'",
+    "LPAR": "'('",
+    "RSQB": "']'",
+    "LSQB": "'['",
+    "COMMA": "','",
+    "COLON": "':'",
+    "QMARK": "'?'",
+    "DBLQUOTE": "'\"'",
+    "NAME": "a name",
+    "NL_OR_COMMENT": "a new line",
+    "DECIMAL": "a number",
+    "STRING_CHARS": "text",
+    "$END": "the end of the file",
+}
+
+
+def _token_message(exc: Any) -> str:
+    token = exc.token
+    if token.type == "$END":
+        return "unexpected end of file: a block or expression is not closed"
+    first_line = str(token).strip("\n").split("\n")[0].strip()
+    found = f"'{first_line[:27]}...'" if len(first_line) > 30 else f"'{first_line}'"
+    if not first_line or token.type == "NL_OR_COMMENT":
+        found = "the end of the line"
+    history = [t for t in (getattr(exc, "token_history", None) or []) if t is not None]
+    previous = history[-1] if history else None
+    expected = set(exc.expected)
+    wants_expression = {"NAME", "DECIMAL", "LSQB"} <= expected
+    if previous is not None and previous.type == "EQ" and wants_expression:
+        return f"expected an expression after '=', found {found}"
+    if wants_expression:
+        return f"unexpected {found}: expected an expression"
+    names = sorted({_TOKEN_NAMES.get(t, "") for t in expected} - {""})
+    if names:
+        return f"unexpected {found}: expected {' or '.join(names[:4])}"
+    return f"unexpected {found}"
+
+
+def _characters_message(exc: Any, text: str) -> str:
+    char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
+    if char == "\n":
+        return "unexpected end of line"
+    return f"unexpected character {char!r}"
+
+
+def _shift(expr: Expr, offset: int) -> Expr:
+    # Positions of a sub-parse are relative to its own first line; only the outer position is
+    # reported, so shifting the top node is enough.
+    pos = Pos(expr.pos.line + offset, expr.pos.end_line + offset, expr.pos.column)
+    return type(expr)(**{**expr.__dict__, "pos": pos})  # type: ignore[arg-type]
+
+
+_PRECEDENCE = {
+    "||": 1,
+    "&&": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "%": 6,
+}
+
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
+
+
+class _Converter:
+    """Lark tree -> nodes. Token and rule names are python-hcl2 7.3's grammar (hcl2.lark)."""
+
+    def body(self, tree: Any) -> Body:
+        attributes: dict[str, Attribute] = {}
+        blocks: list[Block] = []
+        for child in tree.children:
+            data = getattr(child, "data", None)
+            if data == "attribute":
+                attr = self.attribute(child)
+                attributes[attr.name] = attr
+            elif data == "block":
+                blocks.append(self.block(child))
+        return Body(attributes, tuple(blocks))
+
+    def attribute(self, tree: Any) -> Attribute:
+        name = self.identifier(tree.children[0])
+        return Attribute(name, self.expr(tree.children[2]), _pos(tree))
+
+    def block(self, tree: Any) -> Block:
+        children = [c for c in tree.children if getattr(c, "data", None) != "new_line_or_comment"]
+        type_ = self.identifier(children[0])
+        labels = tuple(
+            self.identifier(c) if c.data == "identifier" else self.label(c) for c in children[1:-1]
+        )
+        return Block(type_, labels, self.body(children[-1]), _pos(tree))
+
+    @staticmethod
+    def identifier(tree: Any) -> str:
+        return str(tree.children[0])
+
+    @staticmethod
+    def label(tree: Any) -> str:
+        return "".join(str(part.children[0]) for part in tree.children)
+
+    # Expressions ------------------------------------------------------------------------
+
+    def expr(self, tree: Any) -> Expr:
+        data = tree.data
+        if data == "binary_op":
+            return self.binary(tree)
+        method = getattr(self, "x_" + data, None)
+        if method is None:
+            return Unsupported(data, _pos(tree))
+        result: Expr = method(tree)
+        return result
+
+    def x_expr_term(self, tree: Any) -> Expr:
+        children = _meaningful(tree.children)
+        first = children[0]
+        if not hasattr(first, "data"):  # "(" expression ")"
+            return self.expr(children[1])
+        if first.data == "identifier":
+            name = self.identifier(first)
+            pos = _pos(tree)
+            if name == "true":
+                return Literal(True, pos)
+            if name == "false":
+                return Literal(False, pos)
+            if name == "null":
+                return Literal(None, pos)
+            return Name(name, pos)
+        return self.expr(first)
+
+    def x_int_lit(self, tree: Any) -> Expr:
+        return Literal(int("".join(str(t) for t in tree.children)), _pos(tree))
+
+    def x_float_lit(self, tree: Any) -> Expr:
+        return Literal(float("".join(str(t) for t in tree.children)), _pos(tree))
+
+    def x_string(self, tree: Any) -> Expr:
+        parts: list[Union[str, Expr]] = []
+        for part in tree.children:
+            inner = part.children[0]
+            if hasattr(inner, "data"):  # interpolation
+                parts.append(self.expr(_meaningful(inner.children)[0]))
+            elif inner.type == "ESCAPED_INTERPOLATION":
+                parts.append(str(inner)[1:])  # $${x} is the literal ${x}
+            else:
+                parts.append(_unescape(str(inner)))
+        return _template(parts, _pos(tree))
+
+    def _heredoc(self, tree: Any) -> Expr:
+        token = tree.children[0]
+        match = _HEREDOC.match(str(token))
+        pos = _pos(tree)
+        if match is None:
+            return Unsupported("heredoc", pos)
+        trim, _, content = match.groups()
+        if trim:
+            lines = content.split("\n")
+            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+            cut = min(indents, default=0)
+            content = "\n".join(ln[cut:] for ln in lines)
+        return _template(_split_template(content, pos.line + 1), pos, heredoc=True)
+
+    x_heredoc_template = _heredoc
+    x_heredoc_template_trim = _heredoc
+
+    def x_tuple(self, tree: Any) -> Expr:
+        items = tuple(self.expr(c) for c in _expressions(tree.children))
+        return TupleExpr(items, _pos(tree))
+
+    def x_object(self, tree: Any) -> Expr:
+        items = []
+        for elem in tree.children:
+            if getattr(elem, "data", None) != "object_elem":
+                continue
+            key_tree, _, value_tree = elem.children
+            items.append((self.object_key(key_tree), self.expr(value_tree)))
+        return ObjectExpr(tuple(items), _pos(tree))
+
+    def object_key(self, tree: Any) -> Expr:
+        inner = tree.children[0]
+        pos = _pos(tree)
+        if inner.data == "identifier":
+            return Literal(self.identifier(inner), pos)
+        if inner.data == "object_elem_key_dot_accessor":
+            return Literal(".".join(self.identifier(c) for c in inner.children if hasattr(c, "data")), pos)
+        if inner.data == "object_elem_key_expression":
+            return self.expr(_meaningful(inner.children)[1] if len(_meaningful(inner.children)) > 1 else inner.children[0])
+        return self.expr(inner)
+
+    def x_function_call(self, tree: Any) -> Expr:
+        children = _meaningful(tree.children)
+        name = self.identifier(children[0])
+        args: tuple[Expr, ...] = ()
+        expand = False
+        if len(children) > 1 and getattr(children[1], "data", None) == "arguments":
+            arg_trees = children[1].children
+            args = tuple(self.expr(c) for c in _expressions(arg_trees))
+            expand = any(str(t) == "..." for t in arg_trees if not hasattr(t, "data"))
+        return Call(name, args, expand, _pos(tree))
+
+    def x_provider_function_call(self, tree: Any) -> Expr:
+        return Unsupported("provider-defined function", _pos(tree))
+
+    def x_get_attr_expr_term(self, tree: Any) -> Expr:
+        obj, get_attr = tree.children
+        return GetAttr(self.expr(obj), self.identifier(get_attr.children[0]), _pos(tree))
+
+    def x_index_expr_term(self, tree: Any) -> Expr:
+        obj, index = tree.children
+        return Index(self.expr(obj), self.index_key(index), _pos(tree))
+
+    def index_key(self, index: Any) -> Expr:
+        exprs = _expressions(index.children)
+        if exprs:
+            return self.expr(exprs[0])
+        digits = "".join(str(t) for t in index.children if not hasattr(t, "data"))
+        return Literal(int(digits), _pos(index))  # legacy `list.0`
+
+    def _splat(self, tree: Any) -> Expr:
+        obj, splat = tree.children
+        steps: list[Union[str, Expr]] = []
+        for step in splat.children:
+            if getattr(step, "data", None) == "get_attr":
+                steps.append(self.identifier(step.children[0]))
+            elif getattr(step, "data", None) == "index":
+                steps.append(self.index_key(step))
+        return Splat(self.expr(obj), tuple(steps), _pos(tree))
+
+    x_attr_splat_expr_term = _splat
+    x_full_splat_expr_term = _splat
+
+    def x_conditional(self, tree: Any) -> Expr:
+        cond, then, otherwise = _expressions(tree.children)
+        return Conditional(self.expr(cond), self.expr(then), self.expr(otherwise), _pos(tree))
+
+    def x_unary_op(self, tree: Any) -> Expr:
+        op = str(tree.children[0])
+        return Unary(op, self.expr(tree.children[1]), _pos(tree))
+
+    def binary(self, tree: Any) -> Expr:
+        # The grammar has no precedence: flatten the chain and rebuild it with HCL's. A
+        # conditional parsed as the chain's last operand (`a > b ? x : y`) is hoisted above the
+        # chain, since `?:` binds loosest of all.
+        operands: list[Expr] = []
+        operators: list[str] = []
+        branches: list[tuple[Expr, Expr]] = []
+        self._flatten(tree, operands, operators, branches)
+        result = _associate(operands, operators, _pos(tree))
+        for then, otherwise in reversed(branches):
+            result = Conditional(result, then, otherwise, _pos(tree))
+        return result
+
+    def _flatten(
+        self, tree: Any, operands: list[Expr], operators: list[str], branches: list[tuple[Expr, Expr]]
+    ) -> None:
+        left, term = tree.children[0], tree.children[1]
+        self._operand(left, operands, operators, branches)
+        term_children = _meaningful(term.children)
+        operators.append(str(term_children[0].children[0]))
+        self._operand(term_children[1], operands, operators, branches)
+
+    def _operand(
+        self, tree: Any, operands: list[Expr], operators: list[str], branches: list[tuple[Expr, Expr]]
+    ) -> None:
+        data = getattr(tree, "data", None)
+        if data == "binary_op":
+            self._flatten(tree, operands, operators, branches)
+        elif data == "conditional" and not branches:
+            cond, then, otherwise = _expressions(tree.children)
+            branches.append((self.expr(then), self.expr(otherwise)))
+            self._operand(cond, operands, operators, branches)
+        else:
+            operands.append(self.expr(tree))
+
+    def _for(self, tree: Any, is_object: bool) -> Expr:
+        parts = _meaningful(tree.children)
+        intro = next(p for p in parts if getattr(p, "data", None) == "for_intro")
+        names = [self.identifier(c) for c in intro.children if getattr(c, "data", None) == "identifier"]
+        collection = self.expr(_expressions(intro.children)[0])
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        body = [p for p in parts if hasattr(p, "data") and p.data not in ("for_intro", "for_cond")]
+        cond_tree = next((p for p in parts if getattr(p, "data", None) == "for_cond"), None)
+        cond = self.expr(_expressions(cond_tree.children)[0]) if cond_tree is not None else None
+        grouping = any(str(p) == "..." for p in parts if not hasattr(p, "data"))
+        if is_object:
+            key, value = self.expr(body[0]), self.expr(body[1])
+        else:
+            key, value = None, self.expr(body[0])
+        return ForExpr(key_var, value_var, collection, key, value, cond, grouping, _pos(tree))
+
+    def x_for_tuple_expr(self, tree: Any) -> Expr:
+        return self._for(tree, is_object=False)
+
+    def x_for_object_expr(self, tree: Any) -> Expr:
+        return self._for(tree, is_object=True)
+
+
+def _associate(operands: list[Expr], operators: list[str], pos: Pos) -> Expr:
+    """Shunting-yard over a flat chain; all HCL binary operators are left-associative."""
+    out: list[Expr] = [operands[0]]
+    ops: list[str] = []
+
+    def reduce() -> None:
+        right, left = out.pop(), out.pop()
+        out.append(Binary(ops.pop(), left, right, Pos(left.pos.line, right.pos.end_line, left.pos.column)))
+
+    for operator, operand in zip(operators, operands[1:]):
+        while ops and _PRECEDENCE[ops[-1]] >= _PRECEDENCE[operator]:
+            reduce()
+        ops.append(operator)
+        out.append(operand)
+    while ops:
+        reduce()
+    result = out[0]
+    return Binary(result.op, result.left, result.right, pos) if isinstance(result, Binary) else result
+
+
+def _template(parts: list[Union[str, Expr]], pos: Pos, heredoc: bool = False) -> Expr:
+    merged: list[Union[str, Expr]] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        elif part != "":
+            merged.append(part)
+    if any(isinstance(p, str) and "%{" in p for p in merged):
+        return Unsupported("template directive (%{ ... })", pos)
+    if not merged:
+        return Literal("", pos)
+    if len(merged) == 1 and isinstance(merged[0], str):
+        return Literal(merged[0], pos)
+    return Template(tuple(merged), pos)
+
+
+def _split_template(content: str, line: int) -> list[Union[str, Expr]]:
+    """Split heredoc text into literal parts and `${...}` expressions."""
+    parts: list[Union[str, Expr]] = []
+    i = 0
+    start = 0
+    while True:
+        i = content.find("${", i)
+        if i < 0:
+            break
+        if i > 0 and content[i - 1] == "$":  # $${ escapes an interpolation
+            parts.append(content[start : i - 1] + "${")
+            i += 2
+            start = i
+            continue
+        end = _closing_brace(content, i + 2)
+        if end < 0:
+            break
+        parts.append(content[start:i])
+        inner_line = line + content.count("\n", 0, i)
+        try:
+            parts.append(parse_expression(content[i + 2 : end].strip(), inner_line))
+        except HclSyntaxError:
+            parts.append(Unsupported("interpolation", Pos(inner_line, inner_line)))
+        i = start = end + 1
+    parts.append(content[start:])
+    return parts
+
+
+def _closing_brace(text: str, i: int) -> int:
+    depth = 1
+    quote = False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return re.sub(
+        r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)",
+        lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) > 1 else _ESCAPES.get(m.group(1), m.group(0)),
+        text,
+    )
+
+
+def _meaningful(children: list[Any]) -> list[Any]:
+    return [c for c in children if getattr(c, "data", None) != "new_line_or_comment"]
+
+
+_NOT_EXPRESSIONS = frozenset(
+    {"new_line_or_comment", "identifier", "for_intro", "for_cond", "binary_term", "get_attr", "index"}
+)
+
+
+def _expressions(children: list[Any]) -> list[Any]:
+    return [c for c in children if hasattr(c, "data") and c.data not in _NOT_EXPRESSIONS]
+
+
+def _pos(tree: Any) -> Pos:
+    meta = getattr(tree, "meta", None)
+    if meta is None or getattr(meta, "empty", True):
+        line = getattr(tree, "line", 1) or 1
+        return Pos(line, getattr(tree, "end_line", line) or line)
+    return Pos(meta.line, meta.end_line, meta.column)

@@ -1,0 +1,87 @@
+"""Values of a root module's input variables, with Terraform's precedence:
+
+default < TF_VAR_name environment variables < terraform.tfvars < terraform.tfvars.json
+< *.auto.tfvars / *.auto.tfvars.json (in name order) < --var-file and --var, in the order given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resilint.model import Problem
+from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.evaluate import Evaluator, EvalError, Steps
+from resilint.parsers.terraform.functions import FUNCTIONS
+from resilint.parsers.terraform.source import ModuleSource, parse_tfvars
+from resilint.paths import display_path
+
+
+@dataclass
+class VariableOptions:
+    var_files: tuple[Path, ...] = ()
+    # (name, raw value) pairs from --var, in command-line order
+    variables: tuple[tuple[str, str], ...] = ()
+    environment: Mapping[str, str] = field(default_factory=dict)
+
+
+def _literal_evaluator() -> Evaluator:
+    def no_references(name: str, steps: Steps) -> Any:
+        raise EvalError(f"variables may not refer to {name}")
+
+    return Evaluator(no_references, FUNCTIONS)
+
+
+def _declared_type(module: ModuleSource, name: str) -> str | None:
+    decl = module.variables.get(name)
+    if decl is None:
+        return None
+    attr = decl.block.body.attributes.get("type")
+    if attr is not None and isinstance(attr.expr, s.Name):
+        return attr.expr.name
+    return "complex" if attr is not None else None
+
+
+def _from_string(module: ModuleSource, name: str, raw: str) -> Any:
+    """A string from the command line or the environment, read as Terraform does: literally
+    for string variables, as an HCL expression for numbers, bools and complex types."""
+    kind = _declared_type(module, name)
+    if kind in (None, "string"):
+        return raw
+    try:
+        expr = s.parse_expression(raw)
+    except s.HclSyntaxError:
+        return raw
+    return _literal_evaluator().evaluate(expr)
+
+
+def root_variable_values(module: ModuleSource, options: VariableOptions) -> tuple[dict[str, Any], list[Problem]]:
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    evaluator = _literal_evaluator()
+    declared = set(module.variables)
+
+    for key, raw in options.environment.items():
+        if key.startswith("TF_VAR_") and key[7:] in declared:
+            values[key[7:]] = _from_string(module, key[7:], raw)
+
+    files = [module.dir / "terraform.tfvars", module.dir / "terraform.tfvars.json"]
+    files += sorted(
+        p for p in module.dir.glob("*.auto.tfvars*") if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+    )
+    ordered = [p for p in files if p.is_file()] + [Path(p) for p in options.var_files]
+    for item in ordered:
+        shown = display_path(item)
+        parsed = parse_tfvars(item, shown, 20 << 20)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+            continue
+        for name, expr in parsed.items():
+            if name in declared:
+                values[name] = evaluator.evaluate(expr)
+    for name, raw in options.variables:
+        if name in declared:
+            values[name] = _from_string(module, name, raw)
+    return values, problems

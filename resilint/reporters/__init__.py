@@ -1,0 +1,21 @@
+"""Reporters: findings to text, JSON (the machine contract) and more. Reporters see findings and
+rule metadata only, never the model or the parsers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from resilint.findings import Finding
+from resilint.rule import Rule
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a reporter may show about one scan."""
+
+    findings: list[Finding]
+    rules: dict[str, Rule]  # every loaded rule, by id (for metadata of the rules that fired)
+    files_scanned: int
+    units: int = 0
+    duration: float | None = None  # seconds; only the interactive text output shows it
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,29 @@
+"""JSON output: the machine contract. Same input, same bytes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from resilint import __version__
+from resilint.reporters import Report
+
+FORMAT_VERSION = "1"
+
+
+def render(report: Report) -> str:
+    by_severity = Counter(f.severity.value for f in report.findings)
+    by_rule = Counter(f.rule_id for f in report.findings)
+    document = {
+        "version": FORMAT_VERSION,
+        "tool": {"name": "resilint", "version": __version__},
+        "findings": [f.model_dump(mode="json") for f in report.findings],
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "units": report.units,
+            "findings": len(report.findings),
+            "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "note")},
+            "by_rule": dict(sorted(by_rule.items())),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

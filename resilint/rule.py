@@ -1,0 +1,161 @@
+"""The rule API: everything a rule author imports, built-in or third-party.
+
+A rule is one module with one function::
+
+    @rule(
+        id="RES302",
+        name="database-without-multi-az",
+        severity=Severity.WARNING,
+        summary="A primary database runs without a standby in another zone",
+        fix="Enable a standby in a second availability zone",
+    )
+    def check(unit: Unit, project: Project) -> Iterator[Violation]:
+        '''
+        ## What it does
+        ...
+        '''
+
+The engine calls `check` once per deployment unit, with the whole project for rules that look
+across units. The docstring is the rule's documentation, in fixed sections (What it does / Why is
+this bad? / Example / Use instead: / References); `resilint explain`, `docs/rules/` and SARIF all
+render that one text. Rules say *what* and *where*; the engine adds id, severity and configuration.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from resilint.model import Location, Project, Resource, Unit
+
+RULE_ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
+RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "References")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"note": 1, "warning": 2, "error": 3}[self.value]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a rule found. `at` is the resource (or a bare location for unit- or file-level
+    findings); `fix` overrides the rule's default one-line fix when the finding knows better."""
+
+    message: str
+    at: Resource | Location
+    fix: str | None = None
+    severity: Severity | None = None  # only for rules whose catalog entry has two levels
+
+
+CheckFn = Callable[[Unit, Project], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+    fix: str
+    check: CheckFn
+    doc: str
+    tags: tuple[str, ...] = ()
+    origin: str = ""  # the plugin (entry point or file) the rule came from
+    sections: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def rationale(self) -> str:
+        return self.sections.get("Why is this bad?", "")
+
+    @property
+    def remediation(self) -> str:
+        """The one-line fix, then the worked example when the docs have one."""
+        example = self.sections.get("Example", "")
+        return f"{self.fix}\n\n{example}".strip() if example else self.fix
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(re.findall(r"<?(https?://[^\s>)]+)>?", self.sections.get("References", "")))
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/resilint/resilint/blob/main/docs/rules/{self.id}.md"
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """Split a rule docstring into its `## Heading` sections."""
+    sections: dict[str, str] = {}
+    current: str | None = None
+    lines: list[str] = []
+    for line in inspect.cleandoc(doc).splitlines():
+        heading = re.match(r"^##\s+(.+?)\s*$", line)
+        if heading:
+            if current is not None:
+                sections[current] = "\n".join(lines).strip()
+            current, lines = heading.group(1), []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        sections[current] = "\n".join(lines).strip()
+    return sections
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    fix: str,
+    tags: tuple[str, ...] = (),
+    doc: str | None = None,
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule. The decorated function's docstring is its documentation unless `doc`
+    is given (rules without a check function of their own, such as the engine's)."""
+
+    def wrap(check: CheckFn) -> Rule:
+        text = inspect.cleandoc(doc if doc is not None else (check.__doc__ or ""))
+        return Rule(
+            id=id,
+            name=name,
+            severity=severity,
+            summary=summary,
+            fix=fix,
+            check=check,
+            doc=text,
+            tags=tags,
+            origin=getattr(check, "__module__", ""),
+            sections=doc_sections(text),
+        )
+
+    return wrap
+
+
+def metadata_problems(candidate: Rule) -> list[str]:
+    """What is wrong with a rule's metadata, as sentences; empty when it is well formed."""
+    problems = []
+    if not RULE_ID.match(candidate.id):
+        problems.append(f"id {candidate.id!r} is not 2-4 capitals and 3 digits")
+    if not RULE_NAME.match(candidate.name):
+        problems.append(f"name {candidate.name!r} is not kebab-case")
+    if not candidate.summary or len(candidate.summary) > 80:
+        problems.append("summary must be one line of 80 characters or fewer")
+    if not candidate.fix:
+        problems.append("fix is empty")
+    for section in DOC_SECTIONS:
+        if section not in candidate.sections:
+            problems.append(f"documentation lacks a '## {section}' section")
+    return problems

@@ -1,0 +1,64 @@
+"""Source files: what discovery found, and reading one safely into text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Union
+
+from resilint.model import Location, Problem
+
+FileKind = Literal["terraform", "terraform-vars", "terraform-plan", "cloudformation"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    display: str  # relative to the working directory, forward slashes
+    kind: FileKind
+    text: str | None = None  # already read during discovery (content-sniffed files)
+
+
+def problem(display: str, message: str, line: int = 1, column: int | None = None) -> Problem:
+    line = max(line, 1)
+    return Problem(
+        message=message,
+        location=Location(path=display, line=line, end_line=line, column=column),
+    )
+
+
+def read_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
+    """The file's text, or a Problem saying in plain words why it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return problem(
+                display,
+                f"file is {size / 1048576:.1f} MiB, above the {max_bytes / 1048576:.0f} MiB limit "
+                "(raise it with --max-file-size)",
+            )
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return problem(display, f"cannot read file: {exc.strerror or exc}")
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> Union[str, Problem]:
+    if b"\x00" in data[:8192]:
+        return problem(display, "binary file (contains NUL bytes), not a text configuration file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return problem(
+            display,
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, column {column})",
+            line,
+            column,
+        )
+    # Normalise line endings so every parser sees "\n" and line numbers agree with editors.
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,139 @@
+"""The command line: JSON contract, exit codes, selection, output files, rules and explain."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint import __version__
+from resilint.cli import main
+from resilint.reporters.console import is_interactive
+from tests.conftest import write
+
+GOOD = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
+BAD = 'resource "aws_db_instance" "db" {\n  multi_az =\n}\n'
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scan", "fixtures/example", "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert document["version"] == "1"
+    assert document["tool"] == {"name": "resilint", "version": __version__}
+    assert document["summary"]["files_scanned"] == 4
+    assert document["summary"]["findings"] == len(document["findings"]) == 4
+    required = {"rule_id", "severity", "message", "path", "line", "end_line", "resource", "unit"}
+    for finding in document["findings"]:
+        assert required <= set(finding)
+        assert finding["severity"] in ("error", "warning", "note")
+        assert "\\" not in finding["path"] and not finding["path"].startswith("/")
+    db = next(f for f in document["findings"] if f["rule_id"] == "RES302" and f["path"].endswith(".tf"))
+    assert db == {
+        **db,
+        "path": "fixtures/example/terraform/modules/db/main.tf",
+        "line": 14,
+        "end_line": 20,
+        "resource": "module.orders_db.aws_db_instance.this",
+        "unit": "fixtures/example/terraform",
+    }
+    keys = [(f["path"], f["line"], f["rule_id"]) for f in document["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_same_input_same_bytes(capsys: pytest.CaptureFixture[str]) -> None:
+    first = run(capsys, "scan", "fixtures", "--format", "json")[1]
+    second = run(capsys, "scan", "fixtures", "--format", "json")[1]
+    assert first == second
+
+
+def test_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    clean = write(tmp_path / "clean", {"main.tf": 'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'})
+    assert run(capsys, "scan", str(clean))[0] == 0
+    findings = write(tmp_path / "findings", {"main.tf": GOOD})
+    assert run(capsys, "scan", str(findings))[0] == 1
+    assert run(capsys, "scan", str(findings), "--fail-on", "error")[0] == 0
+    broken = write(tmp_path / "broken", {"main.tf": BAD})
+    assert run(capsys, "scan", str(broken), "--fail-on", "error")[0] == 2
+    assert run(capsys, "scan", str(tmp_path / "missing"))[0] == 2
+    assert run(capsys, "scan", str(clean), "--select", "RES999")[0] == 2
+    with pytest.raises(SystemExit) as usage:
+        main(["scan", "--format", "xml"])
+    assert usage.value.code == 2
+
+
+def test_parse_error_beside_a_good_file_reports_both(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    write(tmp_path, {"good/main.tf": GOOD, "bad/main.tf": BAD, "bad/template.yaml": "AWSTemplateFormatVersion: x\nResources: [\n"})
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--format", "json")
+    assert code == 2
+    found = {(Path(f["path"]).parent.name, Path(f["path"]).name, f["line"], f["rule_id"]) for f in json.loads(out)["findings"]}
+    assert found == {
+        ("bad", "main.tf", 2, "RES001"),
+        ("bad", "template.yaml", 3, "RES001"),
+        ("good", "main.tf", 1, "RES101"),
+        ("good", "main.tf", 5, "RES302"),
+    }
+
+
+def test_select_and_ignore(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": GOOD})
+    ids = lambda out: {f["rule_id"] for f in json.loads(out)["findings"]}  # noqa: E731
+    assert ids(run(capsys, "scan", str(tmp_path), "--format", "json", "--select", "RES3")[1]) == {"RES302"}
+    assert ids(run(capsys, "scan", str(tmp_path), "--format", "json", "--ignore", "res302")[1]) == {"RES101"}
+
+
+def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.json"
+    code, out, _ = run(capsys, "scan", "fixtures/example", "--format", "json", "--output", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["summary"]["findings"] == 4
+
+
+def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scan", "fixtures/example")
+    assert code == 1
+    assert "\x1b[" not in out, "no colour codes"
+    assert not any(ch in out for ch in "─│┌┐└┘━"), "no box drawing"
+    assert "fixtures/example/terraform/modules/db/main.tf" in out
+    assert "RES302" in out and "module.orders_db.aws_db_instance.this" in out
+    assert "fix: set multi_az = true" in out
+    assert "4 files scanned, 2 deployment units, 4 findings (0 errors, 4 warnings, 0 notes)" in out
+
+
+def test_interactive_only_for_a_person_at_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert is_interactive(Tty(), {}) is True
+    assert is_interactive(Tty(), {"NO_COLOR": "1"}) is False
+    assert is_interactive(Tty(), {"CI": "true"}) is False
+    assert is_interactive(Tty(), {"GITHUB_ACTIONS": "true"}) is False
+    assert is_interactive(io.StringIO(), {}) is False
+
+
+def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules")
+    assert code == 0 and "RES302  database-without-multi-az" in out
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert {"id": "RES101"}.items() <= next(r for r in json.loads(out) if r["id"] == "RES101").items()
+    code, out, _ = run(capsys, "explain", "RES302")
+    assert code == 0 and out.startswith("# RES302 database-without-multi-az")
+    assert "## Why it matters" in out and "## Fix" in out and "## References" in out
+    assert run(capsys, "explain", "single-region-deployment")[1].startswith("# RES101")
+    assert run(capsys, "explain", "RES999")[0] == 2
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"resilint {__version__}"

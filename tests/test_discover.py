@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from resilint.discover import discover, sniff
+from tests.conftest import write
+
+CFN = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+
+
+def kinds(root: Path) -> dict[str, str]:
+    found = discover([root])
+    return {os.path.relpath(f.path, root).replace(os.sep, "/"): f.kind for f in found.files}
+
+
+def test_picks_up_terraform_cloudformation_and_plans(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+            "override.tf.json": "{}",
+            "prod.tfvars": 'region = "eu-west-1"\n',
+            "terraform.tfvars.json": "{}",
+            "stack.yaml": CFN,
+            "sam.yml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n",
+            "legacy.template": '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}',
+            "plan.json": '{"format_version": "1.2", "planned_values": {}}',
+            "custom.json": '{"Resources": {"R": {"Type": "Custom::Thing"}}}',
+        },
+    )
+    assert kinds(tmp_path) == {
+        "main.tf": "terraform",
+        "override.tf.json": "terraform",
+        "prod.tfvars": "terraform-vars",
+        "terraform.tfvars.json": "terraform-vars",
+        "stack.yaml": "cloudformation",
+        "sam.yml": "cloudformation",
+        "legacy.template": "cloudformation",
+        "plan.json": "terraform-plan",
+        "custom.json": "cloudformation",
+    }
+
+
+def test_ignores_other_yaml_and_json_silently(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            ".github/workflows/ci.yml": "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n",
+            "package.json": '{"name": "x", "version": "1.0.0"}',
+            "docker-compose.yaml": "services:\n  web:\n    image: nginx\n",
+            "k8s.yaml": "apiVersion: v1\nkind: ConfigMap\n",
+            "broken.yaml": "a: [\n",
+            "notes.md": "Resources: AWS::S3::Bucket",
+        },
+    )
+    found = discover([tmp_path])
+    assert found.files == [] and found.problems == []
+
+
+def test_skips_vendored_and_tool_folders(tmp_path: Path) -> None:
+    tf = 'resource "aws_sqs_queue" "q" {}\n'
+    write(
+        tmp_path,
+        {
+            "app/main.tf": tf,
+            ".git/x.tf": tf,
+            ".terraform/modules/vpc/main.tf": tf,
+            "node_modules/pkg/main.tf": tf,
+            "cdk.out/asset.1234/main.tf": tf,
+            "cdk.out/App.template.json": '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}',
+            ".terragrunt-cache/x/main.tf": tf,
+        },
+    )
+    assert set(kinds(tmp_path)) == {"app/main.tf", "cdk.out/App.template.json"}
+
+
+def test_exclude_globs(tmp_path: Path) -> None:
+    tf = 'resource "aws_sqs_queue" "q" {}\n'
+    write(tmp_path, {"a/main.tf": tf, "b/main.tf": tf, "c/test.tf": tf})
+    found = discover([tmp_path], exclude=["b", "test.tf"])
+    assert [os.path.relpath(f.path, tmp_path) for f in found.files] == [os.path.join("a", "main.tf")]
+
+
+def test_explicit_files_and_overlapping_paths_are_scanned_once(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    found = discover([tmp_path, tmp_path / "main.tf"])
+    assert len(found.files) == 1
+
+
+def test_order_is_stable(tmp_path: Path) -> None:
+    tf = 'resource "aws_sqs_queue" "q" {}\n'
+    write(tmp_path, {f"m{i}/main.tf": tf for i in (3, 1, 2)})
+    displays = [f.display for f in discover([tmp_path]).files]
+    assert displays == sorted(displays)
+
+
+def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
+    write(tmp_path, {"a/main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    os.symlink(tmp_path / "a", tmp_path / "a" / "loop")
+    os.symlink(tmp_path / "self.tf", tmp_path / "self.tf")
+    found = discover([tmp_path])
+    assert [Path(f.path).name for f in found.files] == ["main.tf"]
+    assert [p.message for p in found.problems] == ["symbolic link loop or dangling link"]
+
+
+def test_sniff() -> None:
+    assert sniff(CFN, "x.yaml") == "cloudformation"
+    assert sniff('{"format_version":"1.2","resource_changes":[]}', "p.json") == "terraform-plan"
+    assert sniff("Resources:\n  X:\n    Type: Foo\n", "x.yaml") is None
