@@ -12,7 +12,7 @@ from resilint.rule import metadata_problems
 
 REPO = Path(__file__).resolve().parent.parent
 BUILTIN = [r for r in load_rules().rules if r.origin.startswith(("resilint.", "resilint_rules."))]
-CATALOG = (Path(__file__).resolve().parents[2] / "shared" / "rules.md")
+CATALOG = REPO.parent / "shared" / "rules.md"
 
 
 def test_builtin_rules_load_without_errors() -> None:
