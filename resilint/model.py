@@ -10,12 +10,13 @@ carries the addresses of the resources it was computed from, so rules can still 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Literal, Union
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SourceKind = Literal["terraform", "terraform-plan", "cloudformation"]
+T = TypeVar("T")
 
 
 class Unknown:
@@ -175,6 +176,15 @@ class Unit(BaseModel):
 
     _by_address: dict[str, Resource] | None = PrivateAttr(default=None)
     _by_type: dict[str, list[Resource]] | None = PrivateAttr(default=None)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, compute: Callable[[Unit], T]) -> T:
+        """A value computed from this unit once and shared by every rule (an index, a graph of
+        relations). `key` names it; `compute` is called the first time only."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        value: T = self._derived[key]
+        return value
 
     def _index(self) -> None:
         by_address: dict[str, Resource] = {}
