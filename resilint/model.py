@@ -238,6 +238,11 @@ class Project(BaseModel):
     units: tuple[Unit, ...] = ()
     problems: tuple[Problem, ...] = ()
     files_scanned: int = 0
+    # Facts the code does not hold, from configuration: DNS providers that serve a domain from
+    # outside the scanned code (a secondary configured by hand), by lower-case domain name.
+    external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Per-rule options from configuration, by rule id: {"RES203": {"ttl_warning": 120}}.
+    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     def resources(self) -> Iterator[Resource]:
         for unit in self.units:
