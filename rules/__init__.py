@@ -1,9 +1,24 @@
 """resilint's built-in rules. Installed as `resilint_rules`; loaded through the `resilint.rules`
 entry point like any third-party plugin."""
 
-from . import database_without_multi_az, single_region_deployment
+from . import (
+    database_without_multi_az,
+    failover_ttl_too_long,
+    failover_without_health_check,
+    incomplete_dns_failover,
+    single_endpoint_dns,
+    single_provider_dns,
+    single_provider_nameservers,
+    single_region_deployment,
+)
 
 RULES = (
     single_region_deployment.check,
+    single_provider_dns.check,
+    failover_without_health_check.check,
+    failover_ttl_too_long.check,
+    single_provider_nameservers.check,
+    incomplete_dns_failover.check,
     database_without_multi_az.check,
+    single_endpoint_dns.check,
 )

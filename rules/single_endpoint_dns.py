@@ -1,0 +1,196 @@
+"""RES307 single-endpoint-dns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.model import Project, Resource, Unit, Unknown
+from resilint.relations.dns import Record, answer_targets, may_be_same_name, may_be_same_zone, project_index, records
+from resilint.rule import Severity, Violation, rule
+
+_ANSWER_TYPES = ("A", "AAAA", "CNAME")
+# Endpoints that live in one region. Global entry points (CloudFront, Global Accelerator, a GCP
+# global address, an Azure global public IP) are not in this list.
+_REGIONAL_ENDPOINTS = {
+    "aws_lb": "load balancer",
+    "aws_alb": "load balancer",
+    "aws_elb": "load balancer",
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": "load balancer",
+    "AWS::ElasticLoadBalancing::LoadBalancer": "load balancer",
+    "aws_eip": "Elastic IP address",
+    "AWS::EC2::EIP": "Elastic IP address",
+    "aws_instance": "EC2 instance",
+    "AWS::EC2::Instance": "EC2 instance",
+    "azurerm_public_ip": "public IP address",
+    "google_compute_address": "regional IP address",
+    "google_compute_instance": "VM instance",
+}
+
+
+@rule(
+    id="RES307",
+    name="single-endpoint-dns",
+    severity=Severity.NOTE,
+    summary="A public DNS name answers with one regional endpoint and nothing to fail over to",
+    fix="Give the name a second endpoint in another region behind health-checked failover records",
+    tags=("dns", "failover"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Notes a name in a public zone whose only answer is one regional endpoint: a simple record
+    (no routing policy, no set identifier, no health check) that aliases or points at a single
+    load balancer (`aws_lb`, `aws_elb`, `AWS::ElasticLoadBalancingV2::LoadBalancer`...), a
+    single Elastic IP or EC2 instance, an Azure public IP (`azurerm_dns_a_record`) or a Google
+    regional address or VM (`google_dns_record_set`). A, AAAA and CNAME records of the same name
+    are considered together and noted once.
+
+    It stays quiet when anything is unknown (the zone's visibility, the record's name, where an
+    answer comes from), for literal IP addresses and host names (the code does not say whose they
+    are; an anycast address is not regional), for global entry points (CloudFront, Global
+    Accelerator, global addresses) and for Cloudflare records.
+
+    ## Why is this bad?
+    The name can only ever answer with that endpoint. When its region (or the endpoint itself)
+    fails, clients have nowhere else to go, and making them go elsewhere means changing DNS
+    records during the incident: a control-plane operation that the AWS fault-isolation
+    guidance advises against relying on ("a statically-stable design would be to use the status
+    of health checks to perform failovers between Regions"). This is a note: a single-region
+    service may be a deliberate choice.
+
+    ## Example
+    ```hcl
+    resource "aws_route53_record" "www" {
+      zone_id = aws_route53_zone.public.zone_id
+      name    = "www"
+      type    = "A"
+
+      alias {
+        name                   = aws_lb.web.dns_name
+        zone_id                = aws_lb.web.zone_id
+        evaluate_target_health = true
+      }
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_route53_record" "www_east" {
+      zone_id        = aws_route53_zone.public.zone_id
+      name           = "www"
+      type           = "A"
+      set_identifier = "east"
+
+      failover_routing_policy {
+        type = "PRIMARY"
+      }
+
+      alias {
+        name                   = aws_lb.east.dns_name
+        zone_id                = aws_lb.east.zone_id
+        evaluate_target_health = true
+      }
+    }
+
+    resource "aws_route53_record" "www_west" {
+      zone_id        = aws_route53_zone.public.zone_id
+      name           = "www"
+      type           = "A"
+      set_identifier = "west"
+
+      failover_routing_policy {
+        type = "SECONDARY"
+      }
+
+      alias {
+        name                   = aws_lb.west.dns_name
+        zone_id                = aws_lb.west.zone_id
+        evaluate_target_health = true
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/appendix-b---edge-network-global-service-guidance.html
+    - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover.html
+    """
+    index = project_index(project)
+    for record in records(unit):
+        if not _candidate(record):
+            continue
+        members = [
+            (member_unit, other)
+            for member_unit, other in index.records
+            if _answers_for_name(other) and may_be_same_zone(record.zone, other.zone) and may_be_same_name(record, other)
+        ]
+        if members[0][1] is not record:
+            continue  # noted once per name, on its first record
+        endpoint = _single_endpoint(members)
+        if endpoint is not None:
+            yield _violation(record, endpoint)
+
+
+def _candidate(record: Record) -> bool:
+    return (
+        record.family in ("route53", "azure", "clouddns")
+        and record.rtype in _ANSWER_TYPES
+        and record.zone.public is True
+        and record.fqdn is not None
+        and not record.resource.count_unknown
+    )
+
+
+def _answers_for_name(record: Record) -> bool:
+    return record.rtype is None or record.rtype in _ANSWER_TYPES
+
+
+def _single_endpoint(members: list[tuple[Unit, Record]]) -> Resource | None:
+    """The one regional endpoint every member answers with, or None."""
+    endpoints: list[Resource] = []
+    for member_unit, member in members:
+        if not _simple(member):
+            return None
+        if isinstance(member.answers, list) and len(member.answers) != 1:
+            return None
+        targets = answer_targets(member_unit, member)
+        if targets is None or len(targets) != 1 or not _regional(targets[0]):
+            return None
+        if targets[0] not in endpoints:
+            endpoints.append(targets[0])
+    return endpoints[0] if len(endpoints) == 1 else None
+
+
+def _simple(record: Record) -> bool:
+    return (
+        record.routing == frozenset()
+        and record.health_check is None
+        and record.set_identifier is None
+        and record.rtype is not None
+        and not isinstance(record.alias, Unknown)
+        and not record.resource.count_unknown
+    )
+
+
+def _regional(resource: Resource) -> bool:
+    if resource.type not in _REGIONAL_ENDPOINTS or resource.count_unknown:
+        return False
+    if resource.type == "azurerm_public_ip":
+        tier = resource.attributes.get("sku_tier")
+        return tier is None or tier == "Regional"
+    return True
+
+
+def _violation(record: Record, endpoint: Resource) -> Violation:
+    kind = _REGIONAL_ENDPOINTS[endpoint.type]
+    region = f" in {endpoint.region}" if isinstance(endpoint.region, str) else ""
+    return Violation(
+        f"{record.fqdn} ({record.label}) answers only with one {kind}, {endpoint.address}{region}, with no "
+        "routing policy or health check: if that endpoint or its region fails, the name has nothing "
+        "else to answer with",
+        at=record.resource,
+        fix=(
+            "If this name must survive a regional outage, add an endpoint in a second region behind "
+            "health-checked failover (or latency) records, or put a multi-region entry point in front "
+            "(Global Accelerator, CloudFront with an origin group)"
+        ),
+    )
