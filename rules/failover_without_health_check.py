@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.model import Project, Unit, Unknown
-from resilint.relations.dns import Alias, Record, health_checks, records
+from resilint.relations.dns import Alias, Record, absence_is_known, health_checks, records
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
 
@@ -32,7 +32,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       count: Route 53 cannot evaluate a distribution's health.
 
     A SECONDARY without a health check is normal (it is the last resort) and is not flagged. A
-    record whose failover type, health check or alias is unknown is not judged.
+    record whose failover type, health check or alias is unknown is not judged; in a
+    `terraform show -json` plan a missing `health_check_id` may be one computed at apply, so it
+    is not taken as missing.
 
     ## Why is this bad?
     "If a record in a group of records that have the same name and type doesn't have an
@@ -107,7 +109,7 @@ def _judge(unit: Unit, record: Record) -> Violation | None:
         if alias.evaluate_target_health and not alias.is_cloudfront:
             return None
     subject = _subject(record)
-    terraform = record.source == "terraform"
+    terraform = record.source != "cloudformation"
     if check_state == "disabled":
         names = ", ".join(c.address for c in health_checks(unit, record))
         why = f"its only health check, {names}, is disabled (disabled = true)"
@@ -132,6 +134,8 @@ def _health_check_state(unit: Unit, record: Record) -> str:
     """"none", "disabled" (every health check it names is known to be disabled), "enabled",
     or "unknown"."""
     value = record.health_check
+    if value is None and not absence_is_known(record.resource):
+        return "unknown"  # a plan leaves out a health check id that is computed at apply
     if value is None or (isinstance(value, str) and not value.strip()):
         return "none"
     if isinstance(value, Unknown):

@@ -97,7 +97,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         wanted = _COUNTERPART.get(record.failover) if isinstance(record.failover, str) else None
         if wanted is None:
             continue
-        if any(_may_complete(record, other, wanted) for _, other in index.records):
+        if any(_may_complete(record, other, wanted) for _, other in index.records_for_name(record)):
             continue
         yield _violation(record, wanted)
 
@@ -116,7 +116,7 @@ def _violation(record: Record, wanted: str) -> Violation:
         why = "there is no standby to fail over to when its health check fails"
     else:
         why = "Route 53 answers every query with the standby and the primary is never used"
-    if record.source == "terraform":
+    if record.source != "cloudformation":
         fix = (
             "Add an aws_route53_record with the same zone_id, name and type, its own set_identifier and "
             f'failover_routing_policy {{ type = "{wanted}" }}'

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.dns import Record, answer_targets, may_be_same_name, may_be_same_zone, project_index, records
+from resilint.relations.dns import Record, answer_targets, may_be_same_zone, project_index, records
 from resilint.rule import Severity, Violation, rule
 
 _ANSWER_TYPES = ("A", "AAAA", "CNAME")
@@ -120,8 +120,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             continue
         members = [
             (member_unit, other)
-            for member_unit, other in index.records
-            if _answers_for_name(other) and may_be_same_zone(record.zone, other.zone) and may_be_same_name(record, other)
+            for member_unit, other in index.records_for_name(record)
+            if _answers_for_name(other) and may_be_same_zone(record.zone, other.zone)
         ]
         if members[0][1] is not record:
             continue  # noted once per name, on its first record

@@ -38,7 +38,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     `*.ns.cloudflare.com`, `*.nsone.net`...; other host names are grouped by their domain).
 
     An `aws_route53domains_domain` without `name_server` blocks is delegated to the Route 53
-    hosted zone that the registration creates. An `aws_route53domains_registered_domain` without
+    hosted zone that the registration creates (in a plan, where computed values are left out,
+    this is not assumed). An `aws_route53domains_registered_domain` without
     them does not manage the delegation and is not checked; neither is a list with an entry that
     cannot be resolved (a variable without a value, a module output), nor a reserved name such
     as `example.com` or `.test`.

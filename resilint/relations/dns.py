@@ -156,6 +156,19 @@ def _refine_zone(zone: Zone) -> None:
             zone.external_partner, zone.partner_detail = True, "outbound_zone_transfer to other servers"
 
 
+def _first_block(value: Any) -> dict[str, Any] | Unknown | None:
+    """The first instance of a nested block: blocks are lists of objects, but `.tf.json` files
+    (which have no schema to tell blocks from maps) may give a single object."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list) and value:
+        first = value[0]
+        return first if isinstance(first, (dict, Unknown)) else None
+    return None
+
+
 def _absent_or_empty(value: Any) -> bool | None:
     """True when a block/list is absent or empty, False when it has entries, None if unknown."""
     if isinstance(value, Unknown):
@@ -301,6 +314,13 @@ class Record:
         return self.name if isinstance(self.name, str) else "(name not known)"
 
 
+def absence_is_known(resource: Resource) -> bool:
+    """Whether an argument missing from a resource is really unset. In `terraform show -json`
+    plans, values computed at apply are left out of `planned_values` just like unset ones
+    ("unknown values are omitted"), so absence proves nothing there."""
+    return resource.source != "terraform-plan"
+
+
 def records(unit: Unit) -> tuple[Record, ...]:
     return unit.derived("relations.dns.records", _build_records)
 
@@ -342,17 +362,16 @@ def _terraform_route53(unit: Unit, resource: Resource) -> Record:
     elif as_bool(multivalue) is True:
         policies.add("multivalue")
     failover: Any = None
-    blocks = attributes.get("failover_routing_policy")
-    if isinstance(blocks, Unknown):
-        failover = blocks
-    elif isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
-        failover = _failover_type(blocks[0].get("type"))
+    block = _first_block(attributes.get("failover_routing_policy"))
+    if isinstance(block, Unknown):
+        failover = block
+    elif block is not None:
+        failover = _failover_type(block.get("type"))
     alias: Alias | Unknown | None = None
-    alias_blocks = attributes.get("alias")
-    if isinstance(alias_blocks, Unknown):
-        alias = alias_blocks
-    elif isinstance(alias_blocks, list) and alias_blocks and isinstance(alias_blocks[0], dict):
-        block = alias_blocks[0]
+    block = _first_block(attributes.get("alias"))
+    if isinstance(block, Unknown):
+        alias = block
+    elif block is not None:
         evaluate = block.get("evaluate_target_health")
         alias = Alias(
             name=block.get("name"),
@@ -772,8 +791,10 @@ def _registrar_set(unit: Unit, resource: Resource) -> NameServerSet | None:
     classified = _Classified()
     if layout == "blocks":
         value = resource.attributes.get("name_server")
+        if isinstance(value, dict):
+            value = [value]  # one block written as an object in .tf.json
         if value is None or value == []:
-            if resource.type != "aws_route53domains_domain":
+            if resource.type != "aws_route53domains_domain" or not absence_is_known(resource):
                 return None  # the resource does not manage the domain's name servers
             # Registering a domain with Route 53 creates a public hosted zone for it and
             # delegates to that zone's name servers ("hosted_zone_id", provider docs).
@@ -840,23 +861,41 @@ def _classify(unit: Unit, resource: Resource, path: str, value: Any, into: _Clas
 class DnsIndex:
     """Zones, delegation evidence and records of every unit of a project."""
 
-    zones_by_domain: dict[str, list[Zone]]
-    zones_without_domain: list[Zone]
-    name_servers_by_domain: dict[str, list[NameServerSet]]
-    records: list[tuple[Unit, Record]]
+    zones_by_domain: dict[str, list[Zone]] = field(default_factory=dict)
+    zones_without_domain: list[Zone] = field(default_factory=list)
+    name_servers_by_domain: dict[str, list[NameServerSet]] = field(default_factory=dict)
+    records: list[tuple[Unit, Record]] = field(default_factory=list)  # in unit and source order
+    _by_fqdn: dict[str, list[int]] = field(default_factory=dict)
+    _without_fqdn: list[int] = field(default_factory=list)
+
+    def add_record(self, unit: Unit, record: Record) -> None:
+        position = len(self.records)
+        self.records.append((unit, record))
+        if record.fqdn is None:
+            self._without_fqdn.append(position)
+        else:
+            self._by_fqdn.setdefault(record.fqdn, []).append(position)
+
+    def records_for_name(self, record: Record) -> list[tuple[Unit, Record]]:
+        """Records that may answer for the same name as `record` (any zone, any type), in
+        index order: those with the same FQDN, and those whose FQDN is not known."""
+        if record.fqdn is None:
+            return [pair for pair in self.records if may_be_same_name(record, pair[1])]
+        positions = sorted(self._by_fqdn.get(record.fqdn, []) + self._without_fqdn)
+        return [self.records[p] for p in positions if may_be_same_name(record, self.records[p][1])]
 
 
 def project_index(project: Project) -> DnsIndex:
     """The project-wide index, built once per project. It is kept with the project's first
     unit under a key naming every unit, so a project built from other units gets its own."""
     if not project.units:
-        return DnsIndex({}, [], {}, [])
+        return DnsIndex()
     key = "relations.dns.project:" + "|".join(f"{u.id}@{id(u):x}" for u in project.units)
     return project.units[0].derived(key, lambda _: _build_index(project.units))
 
 
 def _build_index(units: Iterable[Unit]) -> DnsIndex:
-    index = DnsIndex({}, [], {}, [])
+    index = DnsIndex()
     for unit in units:
         for zone in zones(unit):
             if zone.domain is None:
@@ -866,5 +905,6 @@ def _build_index(units: Iterable[Unit]) -> DnsIndex:
         for name_servers in name_server_sets(unit):
             if name_servers.domain is not None:
                 index.name_servers_by_domain.setdefault(name_servers.domain, []).append(name_servers)
-        index.records.extend((unit, record) for record in records(unit))
+        for record in records(unit):
+            index.add_record(unit, record)
     return index
