@@ -102,8 +102,9 @@ def _configured(project: Project) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for domain, providers in project.external_dns.items():
         key = normalize_domain(domain)
+        names = (providers,) if isinstance(providers, str) else tuple(providers)
         if key is not None:
-            out[key] = out.get(key, frozenset()) | {family_of_configured(p) for p in providers}
+            out[key] = out.get(key, frozenset()) | {family_of_configured(str(p)) for p in names}
     return out
 
 

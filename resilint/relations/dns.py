@@ -40,23 +40,56 @@ HEALTH_CHECK_TYPES = ("aws_route53_health_check", "AWS::Route53::HealthCheck")
 CLOUDFRONT_TYPES = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
 CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # the fixed hosted zone of every CloudFront alias
 
-# Terraform `aws_route53_record` routing policy blocks, and CloudFormation properties.
-_TF_POLICY_BLOCKS = {
-    "failover_routing_policy": "failover",
-    "weighted_routing_policy": "weighted",
-    "latency_routing_policy": "latency",
-    "geolocation_routing_policy": "geolocation",
-    "geoproximity_routing_policy": "geoproximity",
-    "cidr_routing_policy": "cidr",
-}
-_CFN_POLICY_PROPERTIES = {
-    "Failover": "failover",
-    "Weight": "weighted",
-    "Region": "latency",
-    "GeoLocation": "geolocation",
-    "GeoProximityLocation": "geoproximity",
-    "CidrRoutingConfig": "cidr",
-}
+
+
+@dataclass(frozen=True)
+class _Route53Spelling:
+    """How Terraform and CloudFormation spell the same Route 53 record arguments."""
+
+    name: str
+    type: str
+    ttl: str
+    records: str
+    health_check: str
+    set_identifier: str
+    multivalue: str
+    policies: dict[str, str]  # argument -> routing policy
+
+
+_TERRAFORM = _Route53Spelling(
+    name="name",
+    type="type",
+    ttl="ttl",
+    records="records",
+    health_check="health_check_id",
+    set_identifier="set_identifier",
+    multivalue="multivalue_answer_routing_policy",
+    policies={
+        "failover_routing_policy": "failover",
+        "weighted_routing_policy": "weighted",
+        "latency_routing_policy": "latency",
+        "geolocation_routing_policy": "geolocation",
+        "geoproximity_routing_policy": "geoproximity",
+        "cidr_routing_policy": "cidr",
+    },
+)
+_CLOUDFORMATION = _Route53Spelling(
+    name="Name",
+    type="Type",
+    ttl="TTL",
+    records="ResourceRecords",
+    health_check="HealthCheckId",
+    set_identifier="SetIdentifier",
+    multivalue="MultiValueAnswer",
+    policies={
+        "Failover": "failover",
+        "Weight": "weighted",
+        "Region": "latency",
+        "GeoLocation": "geolocation",
+        "GeoProximityLocation": "geoproximity",
+        "CidrRoutingConfig": "cidr",
+    },
+)
 _AZURE_RECORD_TYPES = {
     "azurerm_dns_a_record": "A",
     "azurerm_dns_aaaa_record": "AAAA",
@@ -348,19 +381,6 @@ def _build_records(unit: Unit) -> tuple[Record, ...]:
 def _terraform_route53(unit: Unit, resource: Resource) -> Record:
     attributes = resource.attributes
     zone = _zone_ref(unit, resource, "zone_id", attributes.get("zone_id"), ("aws_route53_zone",), "id")
-    policies: set[str] = set()
-    unknown = False
-    for block, policy in _TF_POLICY_BLOCKS.items():
-        present = _present(attributes.get(block))
-        if present is None:
-            unknown = True
-        elif present:
-            policies.add(policy)
-    multivalue = attributes.get("multivalue_answer_routing_policy")
-    if isinstance(multivalue, Unknown):
-        unknown = True
-    elif as_bool(multivalue) is True:
-        policies.add("multivalue")
     failover: Any = None
     block = _first_block(attributes.get("failover_routing_policy"))
     if isinstance(block, Unknown):
@@ -372,7 +392,7 @@ def _terraform_route53(unit: Unit, resource: Resource) -> Record:
     if isinstance(block, Unknown):
         alias = block
     elif block is not None:
-        evaluate = block.get("evaluate_target_health")
+        evaluate = block.get("evaluate_target_health")  # required by the provider
         alias = Alias(
             name=block.get("name"),
             zone_id=block.get("zone_id"),
@@ -380,23 +400,7 @@ def _terraform_route53(unit: Unit, resource: Resource) -> Record:
             path="alias[0]",
             targets=_targets(unit, resource, "alias[0].name", block.get("name")),
         )
-    return Record(
-        resource=resource,
-        family="route53",
-        zone=zone,
-        name=attributes.get("name"),
-        fqdn=_route53_fqdn(attributes.get("name"), zone.domain, relative=True),
-        rtype=_record_type(attributes.get("type")),
-        routing=None if unknown else frozenset(policies),
-        failover=failover,
-        health_check=attributes.get("health_check_id"),
-        health_check_path="health_check_id",
-        alias=alias,
-        ttl=attributes.get("ttl"),
-        answers=attributes.get("records"),
-        answers_path="records",
-        set_identifier=attributes.get("set_identifier"),
-    )
+    return _route53_record(unit, resource, attributes, _TERRAFORM, "", None, zone, failover, alias)
 
 
 def _record_set_group(unit: Unit, resource: Resource) -> Iterator[Record]:
@@ -417,37 +421,15 @@ def _cloudformation_route53(
         zone_properties, zone_prefix = properties, prefix
     else:
         zone_properties, zone_prefix = group, ""
-    if "HostedZoneId" in zone_properties:
-        zone = _zone_ref(
-            unit,
-            resource,
-            zone_prefix + "HostedZoneId",
-            zone_properties["HostedZoneId"],
-            ("AWS::Route53::HostedZone",),
-            "id",
-        )
-    else:
-        zone = _zone_ref(
-            unit,
-            resource,
-            zone_prefix + "HostedZoneName",
-            zone_properties.get("HostedZoneName"),
-            ("AWS::Route53::HostedZone",),
-            "domain",
-        )
-    policies: set[str] = set()
-    unknown = False
-    for property_name, policy in _CFN_POLICY_PROPERTIES.items():
-        value = properties.get(property_name)
-        if isinstance(value, Unknown):
-            unknown = True
-        elif value is not None:
-            policies.add(policy)
-    multivalue = properties.get("MultiValueAnswer")
-    if isinstance(multivalue, Unknown):
-        unknown = True
-    elif as_bool(multivalue) is True:
-        policies.add("multivalue")
+    argument = "HostedZoneId" if "HostedZoneId" in zone_properties else "HostedZoneName"
+    zone = _zone_ref(
+        unit,
+        resource,
+        zone_prefix + argument,
+        zone_properties.get(argument),
+        ("AWS::Route53::HostedZone",),
+        "id" if argument == "HostedZoneId" else "domain",
+    )
     failover = properties.get("Failover")
     failover = failover if isinstance(failover, Unknown) else _failover_type(failover)
     alias: Alias | Unknown | None = None
@@ -463,24 +445,54 @@ def _cloudformation_route53(
             path=prefix + "AliasTarget",
             targets=_targets(unit, resource, prefix + "AliasTarget.DNSName", target.get("DNSName")),
         )
+    return _route53_record(unit, resource, properties, _CLOUDFORMATION, prefix, element, zone, failover, alias)
+
+
+def _route53_record(
+    unit: Unit,
+    resource: Resource,
+    values: dict[str, Any],
+    spelling: _Route53Spelling,
+    prefix: str,
+    element: int | None,
+    zone: ZoneRef,
+    failover: Any,
+    alias: Alias | Unknown | None,
+) -> Record:
+    """The parts of a Route 53 record that both languages write the same way."""
+    policies: set[str] = set()
+    unknown = False
+    for argument, policy in spelling.policies.items():
+        present = _present(values.get(argument))
+        if present is None:
+            unknown = True
+        elif present:
+            policies.add(policy)
+    multivalue = values.get(spelling.multivalue)
+    if isinstance(multivalue, Unknown):
+        unknown = True
+    elif as_bool(multivalue) is True:
+        policies.add("multivalue")
+    name = values.get(spelling.name)
     return Record(
         resource=resource,
         family="route53",
         zone=zone,
-        name=properties.get("Name"),
-        fqdn=_route53_fqdn(properties.get("Name"), zone.domain, relative=False),
-        rtype=_record_type(properties.get("Type")),
+        name=name,
+        # Terraform appends the zone's name to a relative name; CloudFormation names are FQDNs.
+        fqdn=_route53_fqdn(name, zone.domain, relative=spelling is _TERRAFORM),
+        rtype=_record_type(values.get(spelling.type)),
         routing=None if unknown else frozenset(policies),
         failover=failover,
-        health_check=properties.get("HealthCheckId"),
-        health_check_path=prefix + "HealthCheckId",
+        health_check=values.get(spelling.health_check),
+        health_check_path=prefix + spelling.health_check,
         alias=alias,
-        ttl=properties.get("TTL"),
-        answers=properties.get("ResourceRecords"),
-        answers_path=prefix + "ResourceRecords",
-        set_identifier=properties.get("SetIdentifier"),
+        ttl=values.get(spelling.ttl),
+        answers=values.get(spelling.records),
+        answers_path=prefix + spelling.records,
+        set_identifier=values.get(spelling.set_identifier),
         element=element,
-        ttl_argument="TTL",
+        ttl_argument=spelling.ttl,
     )
 
 

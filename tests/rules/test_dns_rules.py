@@ -214,3 +214,8 @@ def test_res307_is_a_note_with_the_endpoint_and_region() -> None:
         "eu-west-1, with no routing policy or health check: if that endpoint or its region fails, the "
         "name has nothing else to answer with"
     )
+
+
+def test_res201_configured_provider_may_be_a_single_name() -> None:
+    case = FIXTURES / "single_provider_dns" / "fail_route53_only"
+    assert _lint("RES201", case, external_dns={"example-shop.com": "cloudflare"}) == []
