@@ -32,7 +32,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     zone, name or type: a record whose zone, name, type or failover type is unknown (a
     variable, a data source, a dynamic block) may be the missing half, so it silences the rule.
     Names relative to the zone (`www`) and fully qualified ones (`www.example-shop.com.`) are
-    compared after expansion.
+    compared after expansion. A counterpart kept in code that is not scanned is not seen: scan
+    both together, or suppress the finding with the reason.
 
     ## Why is this bad?
     Failover routing needs both halves. A PRIMARY alone has no standby to fail over to when its

@@ -405,11 +405,18 @@ def _terraform_route53(unit: Unit, resource: Resource) -> Record:
 
 def _record_set_group(unit: Unit, resource: Resource) -> Iterator[Record]:
     items = resource.attributes.get("RecordSets")
+    if isinstance(items, Unknown):
+        items = [items]  # how many and which: unknown
     if not isinstance(items, list):
         return
     for index, item in enumerate(items):
         if isinstance(item, dict):
             yield _cloudformation_route53(unit, resource, item, index, resource.attributes)
+        elif isinstance(item, Unknown):
+            # An element decided at deploy time (Fn::If): anything in it is unknown, and it may
+            # be the counterpart another record needs.
+            unknown = {key: item for key in ("Name", "Type", "Failover", "HealthCheckId", "AliasTarget", "TTL")}
+            yield _cloudformation_route53(unit, resource, unknown, index, resource.attributes)
 
 
 def _cloudformation_route53(
