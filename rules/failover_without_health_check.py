@@ -154,7 +154,8 @@ def _subject(record: Record) -> str:
 def _fix(terraform: bool, alias: Alias | None) -> str:
     if isinstance(alias, Alias) and alias.evaluate_target_health:
         if terraform:
-            return "Attach a health check that probes the distribution: health_check_id = aws_route53_health_check.<name>.id"
+            how = "health_check_id = aws_route53_health_check.<name>.id"
+            return f"Attach a health check that probes the distribution: {how}"
         return "Attach a health check that probes the distribution: HealthCheckId: !Ref <AWS::Route53::HealthCheck>"
     if terraform:
         how = "health_check_id = aws_route53_health_check.<name>.id (an HTTPS or TCP check of the primary endpoint)"

@@ -35,7 +35,6 @@ from resilint.relations.dns_providers import (
 )
 from resilint.values import as_bool
 
-ROUTE53_RECORD_TYPES = ("aws_route53_record", "AWS::Route53::RecordSet", "AWS::Route53::RecordSetGroup")
 HEALTH_CHECK_TYPES = ("aws_route53_health_check", "AWS::Route53::HealthCheck")
 CLOUDFRONT_TYPES = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
 CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # the fixed hosted zone of every CloudFront alias
@@ -98,8 +97,6 @@ _AZURE_RECORD_TYPES = {
 }
 _CLOUDFLARE_RECORD_TYPES = ("cloudflare_dns_record", "cloudflare_record")  # v5, v4
 
-# Unknown on purpose: a value that could not be resolved, where a rule must stay silent.
-_UNKNOWN_POLICY = Unknown("a routing policy of this record is not known")
 
 
 # Zones ------------------------------------------------------------------------------------
@@ -119,7 +116,6 @@ class Zone:
     # True when the zone itself wires in another provider (NS1 `primary`/`secondaries`,
     # Cloudflare or Akamai secondary zones, Akamai outbound zone transfers); None when unknown.
     external_partner: bool | None = False
-    partner_detail: str = ""
 
 
 def zones(unit: Unit) -> tuple[Zone, ...]:
@@ -165,28 +161,24 @@ def _refine_zone(zone: Zone) -> None:
         elif zone_type == "internal":
             zone.public = False
         elif zone_type == "secondary":
-            zone.external_partner, zone.partner_detail = True, 'type = "secondary" (transferred from a primary elsewhere)'
+            zone.external_partner = True  # transferred from a primary elsewhere
     elif kind == "ns1_zone":
-        for argument, detail in (
-            ("primary", "primary (NS1 is a secondary of another server)"),
-            ("additional_primaries", "additional_primaries"),
-            ("secondaries", "secondaries (other servers transfer the zone from NS1)"),
-        ):
+        # `primary`/`additional_primaries`: NS1 is a secondary of another server; `secondaries`:
+        # other servers transfer the zone from NS1.
+        for argument in ("primary", "additional_primaries", "secondaries"):
             present = _present(resource.attributes.get(argument))
             if present is None and zone.external_partner is False:
                 zone.external_partner = None
             elif present:
-                zone.external_partner, zone.partner_detail = True, detail
+                zone.external_partner = True
                 break
     elif kind == "akamai_dns_zone":
         zone_type = resource.attributes.get("type")
         transfer = resource.get("outbound_zone_transfer.enabled")
         if isinstance(zone_type, Unknown) or isinstance(transfer, Unknown):
             zone.external_partner = None
-        elif str(zone_type).lower() == "secondary":
-            zone.external_partner, zone.partner_detail = True, 'type = "secondary" (masters elsewhere)'
-        elif as_bool(transfer) is True:
-            zone.external_partner, zone.partner_detail = True, "outbound_zone_transfer to other servers"
+        elif str(zone_type).lower() == "secondary" or as_bool(transfer) is True:
+            zone.external_partner = True  # masters elsewhere, or transfers out to other servers
 
 
 def _first_block(value: Any) -> dict[str, Any] | Unknown | None:
@@ -531,7 +523,9 @@ def _azure(unit: Unit, resource: Resource) -> Record:
 
 def _google(unit: Unit, resource: Resource) -> Record:
     attributes = resource.attributes
-    zone = _zone_ref(unit, resource, "managed_zone", attributes.get("managed_zone"), ("google_dns_managed_zone",), "label")
+    zone = _zone_ref(
+        unit, resource, "managed_zone", attributes.get("managed_zone"), ("google_dns_managed_zone",), "label"
+    )
     present = _present(attributes.get("routing_policy"))
     return Record(
         resource=resource,

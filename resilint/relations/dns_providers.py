@@ -37,9 +37,6 @@ ZONE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "digitalocean_domain": ("digitalocean", ("name",)),
 }
 
-# Attribute of a zone resource that lists its authoritative name servers.
-NAME_SERVER_ATTRIBUTES = frozenset({"name_servers", "NameServers", "dns_servers"})
-
 # Registrar resources: type -> (argument holding the domain, how the name servers are written).
 # "blocks": `name_server { name = ... }` blocks; a dotted path: a list of host names.
 REGISTRAR_TYPES: dict[str, tuple[str, str]] = {

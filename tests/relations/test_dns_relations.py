@@ -155,7 +155,8 @@ resource "akamai_dns_zone" "secondary" {
     )
     zones = {z.resource.address: z for z in dns.zones(unit)}
     assert zones["aws_route53_zone.private"].public is False
-    assert (zones["google_dns_managed_zone.public"].domain, zones["google_dns_managed_zone.public"].public) == ("b.com", True)
+    public = zones["google_dns_managed_zone.public"]
+    assert (public.domain, public.public) == ("b.com", True)
     assert zones["cloudflare_zone.partial"].authoritative is False
     assert zones["cloudflare_zone.partial"].domain == "c.com"  # v4 spelling
     assert zones["ns1_zone.primary_with_secondaries"].external_partner is True

@@ -81,7 +81,9 @@ def test_res201_cloudformation_fix_points_to_configuration() -> None:
 def test_res201_looks_across_every_unit_of_the_scan(tmp_path: Path) -> None:
     write(tmp_path, {
         "aws/main.tf": 'resource "aws_route53_zone" "z" {\n  name = "example-shop.com"\n}\n',
-        "azure/main.tf": 'resource "azurerm_dns_zone" "z" {\n  name = "EXAMPLE-SHOP.COM"\n  resource_group_name = "dns"\n}\n',
+        "azure/main.tf": (
+            'resource "azurerm_dns_zone" "z" {\n  name = "EXAMPLE-SHOP.COM"\n  resource_group_name = "dns"\n}\n'
+        ),
     })
     assert _lint("RES201", tmp_path / "aws", tmp_path / "azure") == []
     assert len(_lint("RES201", tmp_path / "aws")) == 1
@@ -107,7 +109,8 @@ def test_res202_disabled_health_check_message_and_fix() -> None:
 def test_res202_names_the_record_set_group_element() -> None:
     (finding,) = _lint("RES202", FIXTURES / "failover_without_health_check" / "fail_cfn_record_set_group")
     assert finding.message.startswith(
-        "Records (RecordSets[0]) is the PRIMARY failover record for api.example-shop.com CNAME, but it has no health check"
+        "Records (RecordSets[0]) is the PRIMARY failover record for api.example-shop.com CNAME, "
+        "but it has no health check"
     )
     assert "HealthCheckId" in finding.fix
 
