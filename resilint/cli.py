@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from resilint import __version__
-from resilint.rule import Severity
 
 EXIT_USAGE = 2
 FORMATS = ("text", "json")
+SEVERITIES = ("error", "warning", "note")  # resilint.rule.Severity, without importing pydantic
 
 
 class UsageError(Exception):
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     scan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     scan.add_argument(
         "--fail-on",
-        choices=[s.value for s in Severity],
+        choices=SEVERITIES,
         default="warning",
         help="exit 1 when a finding is at or above this severity (default: warning)",
     )
@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="MIB",
         default=20,
         help="report files larger than this many MiB instead of reading them (default: 20)",
+    )
+    scan.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)",
     )
     scan.set_defaults(handler=_scan, command="scan")
 
@@ -94,11 +99,13 @@ def _codes(text: str | None) -> tuple[str, ...]:
 
 
 def _scan(args: argparse.Namespace) -> int:
+    from resilint.cache import ParseCache
     from resilint.config import Settings, unknown_codes
     from resilint.findings import exit_code
     from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
+    from resilint.rule import Severity
     from resilint.scan import scan
 
     paths = list(args.paths) or [Path(".")]
@@ -138,6 +145,7 @@ def _scan(args: argparse.Namespace) -> int:
         variables=tuple(variables),
         environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
         max_file_bytes=settings.max_file_bytes,
+        cache=None if args.no_cache else ParseCache(),
     )
     interactive = args.output is None and is_interactive(sys.stdout)
     with progress(is_interactive(sys.stderr)) as say:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit
 from resilint.sources import SourceFile, read_text
 
@@ -28,48 +29,23 @@ class ParseOptions:
     max_file_bytes: int = 20 << 20
     # The regions a CloudFormation template (by display path) is deployed to, from configuration.
     cloudformation_regions: Callable[[str], tuple[str, ...]] = _no_regions
+    # Parse results by content; None parses everything (--no-cache).
+    cache: ParseCache | None = None
 
 
 def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
-
-    terraform_folders: dict[Path, list[Path]] = {}
-    for file in files:
-        if file.kind == "terraform":
-            terraform_folders.setdefault(file.path.parent, []).append(file.path)
-    if terraform_folders:
-        from resilint.parsers.terraform.loader import TerraformOptions, load_units
-
-        tf_units, tf_problems = load_units(
-            terraform_folders,
-            TerraformOptions(
-                var_files=options.var_files,
-                variables=options.variables,
-                environment=options.environment,
-                max_file_bytes=options.max_file_bytes,
-            ),
-        )
-        units.extend(tf_units)
-        found_problems.extend(tf_problems)
+    if any(f.kind in ("terraform", "terraform-vars") for f in files):
+        _load_terraform(files, options, units, found_problems)
 
     for file in files:
-        if file.kind == "terraform-vars":
-            found_problems.extend(_check_tfvars(file, options.max_file_bytes))
-        elif file.kind == "terraform-plan":
+        if file.kind == "terraform-plan":
             from resilint.parsers.terraform.plan import parse_plan
 
             _collect(parse_plan(file), units, found_problems)
         elif file.kind == "cloudformation":
-            from resilint.parsers.cloudformation import parse_template
-
-            if file.text is None:
-                text = read_text(file.path, file.display, options.max_file_bytes)
-                if not isinstance(text, str):
-                    found_problems.append(text)
-                    continue
-                file = SourceFile(file.path, file.display, file.kind, text)
-            _collect(parse_template(file, options.cloudformation_regions(file.display)), units, found_problems)
+            _collect(_parse_template(file, options), units, found_problems)
 
     unique_problems = list(dict.fromkeys(found_problems))
     unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message))
@@ -77,16 +53,60 @@ def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opti
     return Project(units=tuple(units), problems=tuple(unique_problems), files_scanned=len(files))
 
 
+def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: list[Unit], problems: list[Problem]) -> None:
+    from resilint.parsers.terraform.loader import TerraformOptions, load_units
+    from resilint.parsers.terraform.variables import TfvarsFiles
+
+    tfvars = TfvarsFiles(options.max_file_bytes, options.cache)
+    folders: dict[Path, list[Path]] = {}
+    for file in files:
+        if file.kind == "terraform":
+            folders.setdefault(file.path.parent, []).append(file.path)
+        elif file.kind == "terraform-vars":
+            checked = tfvars.read(file.path)
+            if isinstance(checked, Problem):
+                problems.append(checked)
+    if not folders:
+        return
+    tf_units, tf_problems = load_units(
+        folders,
+        TerraformOptions(
+            var_files=options.var_files,
+            variables=options.variables,
+            environment=options.environment,
+            tfvars=tfvars,
+            max_file_bytes=options.max_file_bytes,
+            parse_cache=options.cache,
+        ),
+    )
+    units.extend(tf_units)
+    problems.extend(tf_problems)
+
+
+def _parse_template(file: SourceFile, options: ParseOptions) -> Unit | Problem | None:
+    text = file.text
+    if text is None:
+        read = read_text(file.path, file.display, options.max_file_bytes)
+        if not isinstance(read, str):
+            return read
+        text = read
+    regions = options.cloudformation_regions(file.display)
+    source = SourceFile(file.path, file.display, file.kind, text)
+
+    def parse() -> Unit | Problem | None:
+        from resilint.parsers.cloudformation import parse_template
+
+        return parse_template(source, regions)
+
+    if options.cache is None:
+        return parse()
+    # The unit carries its display path and regions: both are part of what is cached.
+    namespace = f"cloudformation\0{file.display}\0{','.join(regions)}"
+    return options.cache.get_or_compute(namespace, text, parse)
+
+
 def _collect(result: Unit | Problem | None, units: list[Unit], problems: list[Problem]) -> None:
     if isinstance(result, Unit):
         units.append(result)
     elif isinstance(result, Problem):
         problems.append(result)
-
-
-def _check_tfvars(file: SourceFile, max_bytes: int) -> list[Problem]:
-    from resilint.parsers.terraform.source import parse_tfvars
-
-    parsed = parse_tfvars(file.path, file.display, max_bytes)
-    return [parsed] if isinstance(parsed, Problem) else []
-

@@ -162,10 +162,10 @@ class _Template:
             cloud="aws",
             region=None if is_global else self.region,
             zones=_zones(attributes),
-            attributes=attributes,
+            attributes=_plain(attributes),
             attribute_lines=lines,
-            references=tuple(_unique(refs)),
-            meta=meta,
+            references=tuple(_unique([Reference(target=str(r.target), attribute=_plain(r.attribute), path=str(r.path)) for r in refs])),
+            meta=_plain(meta),
             location=Location(path=self.file.display, line=start, end_line=_end_line(body, start)),
             count_unknown=isinstance(condition, str) and self._condition(condition, 0) is not True,
         )
@@ -295,6 +295,9 @@ class _Template:
 
     def _pure(self, fn: str, value: Any) -> Any:
         """Intrinsics whose arguments are all known."""
+        return _plain(self._pure_value(fn, value))
+
+    def _pure_value(self, fn: str, value: Any) -> Any:
         try:
             if fn == "Fn::Join":
                 separator, items = value
@@ -350,6 +353,26 @@ class _Template:
                 return None
             return str(left) == str(right)
         return None
+
+
+def _plain(value: Any) -> Any:
+    """Builtin types all the way down: cfn-lint's position-carrying node classes must not leak
+    into the model (they cannot be pickled, and rules should not see them)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, str):
+        return str(value) if type(value) is not str else value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Unknown):
+        return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
+    return value
 
 
 def _as_list(value: Any) -> list[Any]:

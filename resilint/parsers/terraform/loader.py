@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from resilint.cache import ParseCache
 from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
@@ -45,13 +46,15 @@ MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "pr
 @dataclass
 class TerraformOptions(VariableOptions):
     max_file_bytes: int = 20 << 20
+    parse_cache: ParseCache | None = None
 
 
 class FolderCache:
     """Parsed module folders, each parsed once per scan (a module called twice is read once)."""
 
-    def __init__(self, max_file_bytes: int) -> None:
+    def __init__(self, max_file_bytes: int, parse_cache: ParseCache | None = None) -> None:
         self.max_file_bytes = max_file_bytes
+        self.parse_cache = parse_cache
         self.modules: dict[Path, ModuleSource | None] = {}
         self.problems: list[Problem] = []
 
@@ -59,7 +62,7 @@ class FolderCache:
         bodies = []
         for path, text in sorted(files, key=lambda f: f[0].name):
             shown = display_path(path)
-            parsed = parse_file(path, shown, self.max_file_bytes, text)
+            parsed = parse_file(path, shown, self.max_file_bytes, text, self.parse_cache)
             if isinstance(parsed, Problem):
                 self.problems.append(parsed)
             else:
@@ -86,7 +89,7 @@ def load_units(
     folders: Mapping[Path, list[Path]], options: TerraformOptions
 ) -> tuple[list[Unit], list[Problem]]:
     """Units for the scanned folders (folder -> its .tf files) and the problems met."""
-    cache = FolderCache(options.max_file_bytes)
+    cache = FolderCache(options.max_file_bytes, options.parse_cache)
     for folder in sorted(folders):
         cache.add(folder, [(p, None) for p in folders[folder]])
     called: set[Path] = set()

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from resilint.cache import ParseCache
 from resilint.model import Location, Problem
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
@@ -54,21 +55,41 @@ def literal(body: s.Body, name: str) -> object:
     return None
 
 
-def parse_file(path: Path, display: str, max_bytes: int, text: str | None = None) -> s.Body | Problem:
+@dataclass(frozen=True)
+class SyntaxFailure:
+    """Why a file's text does not parse (kept apart from its path so it can be cached)."""
+
+    message: str
+    line: int
+    column: int | None
+
+
+def parse_file(
+    path: Path, display: str, max_bytes: int, text: str | None = None, cache: ParseCache | None = None
+) -> s.Body | Problem:
     """One .tf or .tf.json file as a Body, or the Problem that stops it."""
     if text is None:
         read = read_text(path, display, max_bytes)
         if not isinstance(read, str):
             return read
         text = read
+    is_json = path.name.lower().endswith(".json")
+    source = text
+    result = (
+        cache.get_or_compute("tf-json" if is_json else "hcl", source, lambda: parse_text(source, is_json))
+        if cache is not None
+        else parse_text(source, is_json)
+    )
+    if isinstance(result, SyntaxFailure):
+        return problem(display, result.message, result.line, result.column)
+    return result
+
+
+def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
     try:
-        if path.name.lower().endswith(".json"):
-            return parse_json_config(text)
-        return s.parse_hcl(text)
-    except s.HclSyntaxError as exc:
-        return problem(display, exc.message, exc.line, exc.column)
-    except JsonSyntaxError as exc:
-        return problem(display, exc.message, exc.line, exc.column)
+        return parse_json_config(text) if is_json else s.parse_hcl(text)
+    except (s.HclSyntaxError, JsonSyntaxError) as exc:
+        return SyntaxFailure(exc.message, exc.line, exc.column)
 
 
 def build_module(dir: Path, display: str, bodies: list[tuple[str, s.Body]]) -> ModuleSource:
@@ -99,7 +120,9 @@ def build_module(dir: Path, display: str, bodies: list[tuple[str, s.Body]]) -> M
     return module
 
 
-def parse_tfvars(path: Path, display: str, max_bytes: int) -> dict[str, s.Expr] | Problem:
+def parse_tfvars(
+    path: Path, display: str, max_bytes: int, cache: ParseCache | None = None
+) -> dict[str, s.Expr] | Problem:
     """A .tfvars / .tfvars.json file as name -> expression."""
     read = read_text(path, display, max_bytes)
     if not isinstance(read, str):
@@ -115,10 +138,14 @@ def parse_tfvars(path: Path, display: str, max_bytes: int) -> dict[str, s.Expr] 
             return problem(display, "a .tfvars.json file must hold a JSON object")
         pos = s.Pos(1, 1)
         return {k: s.Literal(v, pos) if not isinstance(v, (dict, list)) else _json_value(v, pos) for k, v in data.items()}
-    try:
-        body = s.parse_hcl(read)
-    except s.HclSyntaxError as exc:
-        return problem(display, exc.message, exc.line, exc.column)
+    text = read
+    body = (
+        cache.get_or_compute("hcl", text, lambda: parse_text(text, False))
+        if cache is not None
+        else parse_text(text, False)
+    )
+    if isinstance(body, SyntaxFailure):
+        return problem(display, body.message, body.line, body.column)
     return {name: attr.expr for name, attr in body.attributes.items()}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resilint.cache import ParseCache
 from resilint.model import Problem
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import Evaluator, EvalError, Steps
@@ -19,12 +20,29 @@ from resilint.parsers.terraform.source import ModuleSource, parse_tfvars
 from resilint.paths import display_path
 
 
+class TfvarsFiles:
+    """Reads each .tfvars file once per scan, however many roots load it (a --var-file is
+    loaded by every root; the same files are checked for syntax errors)."""
+
+    def __init__(self, max_bytes: int = 20 << 20, cache: ParseCache | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.cache = cache
+        self._read: dict[Path, dict[str, s.Expr] | Problem] = {}
+
+    def read(self, path: Path) -> dict[str, s.Expr] | Problem:
+        key = path.resolve()
+        if key not in self._read:
+            self._read[key] = parse_tfvars(path, display_path(path), self.max_bytes, self.cache)
+        return self._read[key]
+
+
 @dataclass
 class VariableOptions:
     var_files: tuple[Path, ...] = ()
     # (name, raw value) pairs from --var, in command-line order
     variables: tuple[tuple[str, str], ...] = ()
     environment: Mapping[str, str] = field(default_factory=dict)
+    tfvars: TfvarsFiles = field(default_factory=TfvarsFiles)
 
 
 def _literal_evaluator() -> Evaluator:
@@ -73,8 +91,7 @@ def root_variable_values(module: ModuleSource, options: VariableOptions) -> tupl
     )
     ordered = [p for p in files if p.is_file()] + [Path(p) for p in options.var_files]
     for item in ordered:
-        shown = display_path(item)
-        parsed = parse_tfvars(item, shown, 20 << 20)
+        parsed = options.tfvars.read(item)
         if isinstance(parsed, Problem):
             problems.append(parsed)
             continue

@@ -1,0 +1,106 @@
+"""A content-addressed cache of parse results, so an unchanged file is never parsed twice.
+
+Entries live in the user cache folder (`RESILINT_CACHE_DIR`, else the platform's cache folder,
+e.g. ~/.cache/resilint), one file per entry, named by a SHA-256 of the parser's namespace, the
+versions of resilint and its parsers, and the file's content. Writes go to a temporary file
+renamed into place, so concurrent runs never see half an entry; an entry that cannot be read for
+any reason is treated as a miss and removed. The cache is an optimisation only: every failure
+to read or write it falls back to parsing.
+
+Entries are pickles. They are only ever read from the user's own cache folder; anyone who can
+write there can already run code as that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from resilint import __version__
+
+T = TypeVar("T")
+
+# Bump when the shape of cached values changes without a version change (development builds).
+FORMAT = "1"
+
+
+def default_folder() -> Path:
+    configured = os.environ.get("RESILINT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("resilint", appauthor=False))
+
+
+def _dependency_versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ("python-hcl2", "cfn-lint", "pydantic"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return ",".join(found)
+
+
+class ParseCache:
+    """Parse results by content. `enabled=False` computes every time (`--no-cache`)."""
+
+    def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self.folder = folder if folder is not None else (default_folder() if enabled else Path())
+        self._salt: bytes | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def _key(self, namespace: str, content: str) -> str:
+        if self._salt is None:
+            self._salt = f"{FORMAT}\0{__version__}\0{_dependency_versions()}\0".encode()
+        digest = hashlib.sha256(self._salt)
+        digest.update(namespace.encode())
+        digest.update(b"\0")
+        digest.update(content.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def get_or_compute(self, namespace: str, content: str, compute: Callable[[], T]) -> T:
+        if not self.enabled:
+            return compute()
+        key = self._key(namespace, content)
+        path = self.folder / key[:2] / key[2:]
+        try:
+            with open(path, "rb") as handle:
+                value: T = pickle.load(handle)
+            self.hits += 1
+            return value
+        except FileNotFoundError:
+            pass
+        except Exception:  # corrupt, truncated, from an incompatible build: a miss
+            try:
+                path.unlink()
+            except OSError:
+                pass
+        self.misses += 1
+        value = compute()
+        self._store(path, value)
+        return value
+
+    def _store(self, path: Path, value: object) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except Exception:  # read-only or full disk, unpicklable value: just don't cache
+            return
