@@ -244,6 +244,18 @@ class Project(BaseModel):
     # Per-rule options from configuration, by rule id: {"RES203": {"ttl_warning": 120}}.
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: str, compute: Callable[[Project], T]) -> T:
+        """A value computed from the whole project once and shared by every rule and unit (a
+        project-wide index, e.g. DNS zones by domain)."""
+        # Keyed by the units too: a copy with other units (model_copy) shares this dict.
+        slot = f"{key}@{id(self.units):x}"
+        if slot not in self._derived:
+            self._derived[slot] = compute(self)
+        value: T = self._derived[slot]
+        return value
+
     def resources(self) -> Iterator[Resource]:
         for unit in self.units:
             yield from unit.resources

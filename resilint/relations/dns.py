@@ -899,12 +899,8 @@ class DnsIndex:
 
 
 def project_index(project: Project) -> DnsIndex:
-    """The project-wide index, built once per project. It is kept with the project's first
-    unit under a key naming every unit, so a project built from other units gets its own."""
-    if not project.units:
-        return DnsIndex()
-    key = "relations.dns.project:" + "|".join(f"{u.id}@{id(u):x}" for u in project.units)
-    return project.units[0].derived(key, lambda _: _build_index(project.units))
+    """The project-wide index, built once per project."""
+    return project.derived("relations.dns.project", lambda p: _build_index(p.units))
 
 
 def _build_index(units: Iterable[Unit]) -> DnsIndex:
