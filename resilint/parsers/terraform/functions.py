@@ -480,12 +480,11 @@ def _jsondecode(value: Any) -> Any:
 def _cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> str:
     network = ipaddress.ip_network(to_string(prefix), strict=False)
     new_prefix = network.prefixlen + int(to_number(newbits))
-    subnets = network.subnets(new_prefix=new_prefix)
     index = int(to_number(netnum))
-    for i, subnet in enumerate(subnets):
-        if i == index:
-            return str(subnet)
-    raise EvalError("cidrsubnet(): netnum out of range")
+    if new_prefix > network.max_prefixlen or not 0 <= index < (1 << (new_prefix - network.prefixlen)):
+        raise EvalError("cidrsubnet(): netnum or newbits out of range")
+    address = int(network.network_address) + (index << (network.max_prefixlen - new_prefix))
+    return str(ipaddress.ip_network((address, new_prefix)))
 
 
 @function("cidrsubnets")

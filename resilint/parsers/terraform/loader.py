@@ -353,6 +353,9 @@ class ModuleInstance:
         return self._instance_cache[key]
 
     def _resource_value(self, type_: str, name: str) -> Any:
+        return self._memo(f"resource.{type_}.{name}", lambda: self._make_resource_value(type_, name))
+
+    def _make_resource_value(self, type_: str, name: str) -> Any:
         base = f"{self.prefix}{type_}.{name}"
         instances = self._resource_instances(type_, name)
         if instances.unknown is not None:
