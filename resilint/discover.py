@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,23 +86,39 @@ def discover(
         base = Path(os.path.abspath(given))
         if base.is_dir():
             found.roots.append(base)
+            inside = _real(base)
             candidates: Iterable[Path] = _walk(base, exclude, found.problems)
         else:
             found.roots.append(base.parent)
+            inside = None  # a file named on the command line is scanned wherever it points
             candidates = [base]
         for path in candidates:
             real = _real(path)
             if real is None:
-                found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
+                if kind_by_name(path.name) is not None:
+                    found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
                 continue
             if real in seen:
                 continue
+            if inside is not None and real != inside and inside not in real.parents:
+                continue  # a link out of the scanned tree: not this repository's code
+            if not _is_regular(real):
+                if inside is None and kind_by_name(path.name) is not None:
+                    found.problems.append(problem(display_path(path), "not a regular file"))
+                continue  # named pipes, devices and sockets are never read (a pipe would block)
             seen.add(real)
             source = _classify(path, max_file_bytes, found.problems)
             if source is not None:
                 found.files.append(source)
     found.files.sort(key=lambda f: f.display)
     return found
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _real(path: Path) -> Path | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Union
@@ -30,17 +32,23 @@ def problem(display: str, message: str, line: int = 1, column: int | None = None
 def read_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
     """The file's text, or a Problem saying in plain words why it cannot be read."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return problem(
-                display,
-                f"file is {size / 1048576:.1f} MiB, above the {max_bytes / 1048576:.0f} MiB limit "
-                "(raise it with --max-file-size)",
-            )
-        with open(path, "rb") as handle:
+        # O_NONBLOCK: a named pipe that slipped past discovery must not block the scan.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return problem(display, "not a regular file")
+            if info.st_size > max_bytes:
+                return problem(
+                    display,
+                    f"file is {info.st_size / 1048576:.1f} MiB, above the {max_bytes / 1048576:.0f} MiB limit "
+                    "(raise it with --max-file-size)",
+                )
             data = handle.read(max_bytes + 1)
     except OSError as exc:
         return problem(display, f"cannot read file: {exc.strerror or exc}")
+    if len(data) > max_bytes:  # grew while we read it
+        return problem(display, f"file is above the {max_bytes / 1048576:.0f} MiB limit (raise it with --max-file-size)")
     return decode_text(data, display)
 
 

@@ -75,6 +75,8 @@ def parse_template(file: SourceFile, deploy_regions: Sequence[str] = ()) -> Unit
 
 
 def _decode_message(message: str) -> str:
+    if "recursion" in message.lower():
+        return "template is nested too deeply to analyse"
     return message.strip().rstrip(".") or "template could not be parsed"
 
 

@@ -102,7 +102,12 @@ def load_units(
         module = cache.modules[folder]
         if folder in called or module is None or not module.files:
             continue
-        units.append(_build_unit(module, cache, options))
+        try:
+            units.append(_build_unit(module, cache, options))
+        except RecursionError:  # modules or values nested past what can be evaluated
+            first = sorted(module.files)[0]
+            message = f"root module {module.display} is nested too deeply to evaluate; not analysed"
+            cache.problems.append(Problem(message=message, location=Location(path=first, line=1, end_line=1)))
     return units, cache.problems
 
 

@@ -192,7 +192,7 @@ def parse_hcl(text: str) -> Body:
     try:
         return _Converter().body(tree.children[0])
     except RecursionError:
-        raise HclSyntaxError("expressions are nested too deeply to analyse", 1) from None
+        raise HclSyntaxError("blocks or expressions are nested too deeply to analyse", 1) from None
 
 
 def parse_expression(text: str, line: int = 1) -> Expr:
@@ -208,6 +208,9 @@ def parse_template(text: str, line: int = 1) -> Expr:
 
 
 _PARSER: Any = None
+# Converter frames per level of nesting are bounded by this (an expression level counts about
+# twice: the term and its contents), far below Python's recursion limit.
+MAX_NESTING = 128
 
 
 def _parser() -> Any:
@@ -245,7 +248,10 @@ def _token_message(exc: Any) -> str:
         return "unexpected end of file: a block or expression is not closed"
     first_line = str(token).strip("\n").split("\n")[0].strip()
     found = f"'{first_line[:27]}...'" if len(first_line) > 30 else f"'{first_line}'"
-    if not first_line or token.type == "NL_OR_COMMENT":
+    strange = next((ch for ch in str(token) if not ch.isprintable() and ch not in "\n\t"), None)
+    if strange is not None:
+        found = f"the control character U+{ord(strange):04X}"
+    elif not first_line or token.type == "NL_OR_COMMENT":
         found = "the end of the line"
     history = [t for t in (getattr(exc, "token_history", None) or []) if t is not None]
     previous = history[-1] if history else None
@@ -265,7 +271,9 @@ def _characters_message(exc: Any, text: str) -> str:
     char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
     if char == "\n":
         return "unexpected end of line"
-    return f"unexpected character {char!r}"
+    if not char.isprintable():
+        return f"unexpected control character U+{ord(char):04X}"
+    return f"unexpected character '{char}'"
 
 
 def _shift(expr: Expr, offset: int) -> Expr:
@@ -297,6 +305,17 @@ _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z"
 class _Converter:
     """Lark tree -> nodes. Token and rule names are python-hcl2 7.3's grammar (hcl2.lark)."""
 
+    def __init__(self) -> None:
+        self.depth = 0
+
+    def _deeper(self, tree: Any) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise HclSyntaxError(
+                f"nested too deeply to analyse (over {MAX_NESTING} levels of blocks and expressions)",
+                _pos(tree).line,
+            )
+
     def body(self, tree: Any) -> Body:
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
@@ -314,12 +333,15 @@ class _Converter:
         return Attribute(name, self.expr(tree.children[2]), _pos(tree))
 
     def block(self, tree: Any) -> Block:
+        self._deeper(tree)
         children = [c for c in tree.children if getattr(c, "data", None) != "new_line_or_comment"]
         type_ = self.identifier(children[0])
         labels = tuple(
             self.identifier(c) if c.data == "identifier" else self.label(c) for c in children[1:-1]
         )
-        return Block(type_, labels, self.body(children[-1]), _pos(tree))
+        block = Block(type_, labels, self.body(children[-1]), _pos(tree))
+        self.depth -= 1
+        return block
 
     @staticmethod
     def identifier(tree: Any) -> str:
@@ -332,13 +354,14 @@ class _Converter:
     # Expressions ------------------------------------------------------------------------
 
     def expr(self, tree: Any) -> Expr:
+        self._deeper(tree)
         data = tree.data
         if data == "binary_op":
-            return self.binary(tree)
-        method = getattr(self, "x_" + data, None)
-        if method is None:
-            return Unsupported(data, _pos(tree))
-        result: Expr = method(tree)
+            result: Expr = self.binary(tree)
+        else:
+            method = getattr(self, "x_" + data, None)
+            result = Unsupported(data, _pos(tree)) if method is None else method(tree)
+        self.depth -= 1
         return result
 
     def x_expr_term(self, tree: Any) -> Expr:
