@@ -24,6 +24,17 @@ class EvalError(Exception):
     catch it; elsewhere it becomes an Unknown carrying the message."""
 
 
+class BudgetExceeded(Exception):
+    """Evaluation did more work than a configuration can reasonably need (a hostile or runaway
+    expression). Not an EvalError: `try` and `can` must not swallow it."""
+
+
+# Expression steps one evaluator (one module instance) may take, and the largest collection a
+# `for` expression may build: far above real configurations, low enough to bound hostile ones.
+STEP_BUDGET = 2_000_000
+MAX_COLLECTION = 10_000
+
+
 class ResourceObject:
     """A resource instance seen through a reference: known configured attributes resolve to
     their value, everything else is an Unknown computed from this resource."""
@@ -103,18 +114,24 @@ class Evaluator:
     def __init__(self, roots: Callable[[str, "Steps"], Any], functions: Mapping[str, Callable[..., Any]]):
         self._roots = roots
         self._functions = functions
+        self._steps_left = STEP_BUDGET
 
     def evaluate(self, expr: s.Expr, names: Mapping[str, Any] | None = None) -> Any:
         try:
             return self._eval(expr, dict(names or {}))
         except EvalError as exc:
             return Unknown(str(exc))
+        except BudgetExceeded:
+            return Unknown("expressions here take too much work to evaluate statically")
         except RecursionError:
             return Unknown("expression nested too deeply to evaluate")
 
     # ------------------------------------------------------------------------------------
 
     def _eval(self, expr: s.Expr, names: dict[str, Any]) -> Any:
+        self._steps_left -= 1
+        if self._steps_left < 0:
+            raise BudgetExceeded()
         kind = type(expr)
         if kind is s.Literal:
             return expr.value  # type: ignore[union-attr]
@@ -282,6 +299,8 @@ class Evaluator:
             pairs = list(enumerate(collection))
         else:
             raise EvalError("a for expression needs a list, set, map or object")
+        if len(pairs) > MAX_COLLECTION:
+            raise EvalError(f"a for expression over {len(pairs)} elements is not evaluated")
         out_list: list[Any] = []
         out_map: dict[str, Any] = {}
         for key, value in pairs:

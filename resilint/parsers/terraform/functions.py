@@ -111,6 +111,8 @@ def _format(spec: Any, *args: Any) -> str:
 
     def substitute(match: re.Match[str]) -> str:
         verb = match.group(0)
+        if any(int(n) > 1000 for n in re.findall(r"\d+", verb)):
+            raise EvalError("format(): width or precision too large")
         if verb == "%%":
             return "%"
         if not values:

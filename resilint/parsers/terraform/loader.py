@@ -39,6 +39,25 @@ from resilint.parsers.terraform.variables import VariableOptions, root_variable_
 from resilint.paths import display_path
 
 MAX_MODULE_DEPTH = 16
+MAX_INSTANCES = 1000  # per resource or module call; more is kept as one of unknown multiplicity
+MAX_UNIT_MODULES = 1_000  # module instances per unit
+MAX_UNIT_RESOURCES = 50_000  # resource instances per unit
+
+
+@dataclass
+class _Budget:
+    """Work one unit may cause: modules called in loops can multiply without limit."""
+
+    modules: int = MAX_UNIT_MODULES
+    resources: int = MAX_UNIT_RESOURCES
+    exhausted: bool = False
+
+    def take(self, kind: str, amount: int) -> bool:
+        left = getattr(self, kind) - amount
+        if left < 0:
+            return False
+        setattr(self, kind, left)
+        return True
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -125,6 +144,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         cache=cache,
         notes=notes,
         stack=(root.dir,),
+        budget=_Budget(),
     )
     resources = instance.all_resources()
     providers = instance.all_providers()
@@ -189,12 +209,14 @@ class ModuleInstance:
         cache: FolderCache,
         notes: list[Note],
         stack: tuple[Path, ...],
+        budget: _Budget,
     ) -> None:
         self.source = source
         self.prefix = prefix
         self.unit_id = unit_id
         self.cache = cache
         self.notes = notes
+        self.budget = budget
         self.stack = stack
         self._inputs = inputs
         self._values: dict[str, Any] = {}
@@ -330,9 +352,13 @@ class ModuleInstance:
                 n = int(value)
             except (TypeError, ValueError):
                 return _Instances(None, {}, Unknown(f"count of {what} is not a number"))
+            if n > MAX_INSTANCES:
+                return _Instances(None, {}, Unknown(f"count of {what} is {n}, more instances than resilint expands ({MAX_INSTANCES})"))
             return _Instances(list(range(max(n, 0))), {})
         if for_each is not None:
             value = self.evaluator.evaluate(for_each.expr)
+            if isinstance(value, (dict, list)) and len(value) > MAX_INSTANCES:
+                return _Instances(None, {}, Unknown(f"for_each of {what} has {len(value)} elements, more than resilint expands ({MAX_INSTANCES})"))
             if isinstance(value, dict):
                 if any(has_unknown(k) for k in value):
                     return _Instances(None, {}, Unknown(f"for_each keys of {what} are not known"))
@@ -524,6 +550,9 @@ class ModuleInstance:
                 continue
             instances = self._call_instances(call)
             keys: list[Any] = [None] if instances.keys is None else instances.keys
+            if not self.budget.take("modules", len(keys)):
+                self._over_budget(decl, f"more than {MAX_UNIT_MODULES} module instances")
+                continue
             made = []
             for key in keys:
                 names = _instance_names(key, instances)
@@ -556,6 +585,7 @@ class ModuleInstance:
             cache=self.cache,
             notes=self.notes,
             stack=self.stack + (module.dir,),
+            budget=self.budget,
         )
 
     def _passed_providers(self, body: s.Body) -> dict[str, ProviderConfig]:
@@ -589,9 +619,18 @@ class ModuleInstance:
                 found.extend(p for p in child.all_providers() if p not in found)
         return found
 
+    def _over_budget(self, decl: Decl, what: str) -> None:
+        if not self.budget.exhausted:
+            self.budget.exhausted = True
+            message = f"{self.unit_id} expands to {what}; the rest of the unit is not analysed"
+            self.notes.append(Note(message=message, location=decl.location()))
+
     def _build_resources(self, type_: str, name: str, decl: Decl) -> list[Resource]:
         instances = self._resource_instances(type_, name)
         keys: list[Any] = [None] if instances.keys is None else instances.keys
+        if not self.budget.take("resources", len(keys)):
+            self._over_budget(decl, f"more than {MAX_UNIT_RESOURCES} resources")
+            return []
         body = decl.block.body
         provider_ref = _provider_reference(body)
         provider_name = (provider_ref or provider_of_type(type_)).split(".")[0]
