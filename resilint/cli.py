@@ -9,11 +9,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from resilint import __version__
 
 EXIT_USAGE = 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 SEVERITIES = ("error", "warning", "note")  # resilint.rule.Severity, without importing pydantic
 
 
@@ -50,38 +51,52 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    scan = commands.add_parser("scan", help="scan files or folders", description="Scan Terraform and CloudFormation.")
+    scan = commands.add_parser(
+        "scan",
+        help="scan files or folders",
+        description="Scan Terraform and CloudFormation. Files given one by one (as pre-commit "
+        "passes them) are analysed with the rest of the working tree, and only their own "
+        "findings are reported.",
+    )
     scan.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)")
-    scan.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    scan.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
-    scan.add_argument(
-        "--fail-on",
-        choices=SEVERITIES,
-        default="warning",
-        help="exit 1 when a finding is at or above this severity (default: warning)",
+    out = scan.add_argument_group("output")
+    out.add_argument(
+        "--format",
+        action="append",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help=f"output format, repeatable: {', '.join(FORMATS)} (default: text)",
     )
-    scan.add_argument("--select", metavar="RULES", help="comma-separated rule ids or prefixes to run")
-    scan.add_argument("--ignore", metavar="RULES", help="comma-separated rule ids or prefixes to skip")
-    scan.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
-    scan.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR", help="load rule modules from DIR")
-    scan.add_argument("--var-file", action="append", default=[], type=Path, metavar="FILE", help="Terraform variable file")
-    scan.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable value")
-    scan.add_argument(
-        "--max-file-size",
-        type=int,
-        metavar="MIB",
-        default=20,
-        help="report files larger than this many MiB instead of reading them (default: 20)",
+    out.add_argument(
+        "--output",
+        "-o",
+        action="append",
+        default=[],
+        metavar="[FORMAT=]FILE",
+        help="write a format's report to FILE instead of standard output (sarif=results.sarif); "
+        "a bare FILE when there is one format",
     )
-    scan.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)",
-    )
+    out.add_argument("--show-suppressed", action="store_true", help="list findings silenced inline")
+    out.add_argument("--show-config", action="store_true", help="print the effective configuration and exit")
+    choice = scan.add_argument_group("what to report")
+    choice.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding is at or above this severity (default: warning)")
+    choice.add_argument("--select", metavar="RULES", help="comma-separated rule ids or prefixes to run")
+    choice.add_argument("--ignore", metavar="RULES", help="comma-separated rule ids or prefixes to skip")
+    choice.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    choice.add_argument("--no-inline-suppressions", action="store_true", help="ignore resilint:ignore comments and Metadata (audit)")
+    choice.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
+    choice.add_argument("--write-baseline", type=Path, metavar="FILE", help="record today's findings as the baseline")
+    inputs = scan.add_argument_group("inputs")
+    inputs.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
+    inputs.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR", help="load rule modules from DIR")
+    inputs.add_argument("--var-file", action="append", default=[], type=Path, metavar="FILE", help="Terraform variable file")
+    inputs.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable value")
+    inputs.add_argument("--max-file-size", type=int, metavar="MIB", help="report files larger than this many MiB instead of reading them (default: 20)")
+    inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
 
     rules = commands.add_parser("rules", help="list the available rules")
-    rules.add_argument("--format", choices=FORMATS, default="text")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
     rules.set_defaults(handler=_rules, command="rules")
 
@@ -92,101 +107,153 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _codes(text: str | None) -> tuple[str, ...]:
-    if not text:
-        return ()
+def _codes(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
     return tuple(code.strip().upper() for code in text.split(",") if code.strip())
 
 
+def _destinations(formats: list[str], outputs: list[str]) -> dict[str, Path | None]:
+    """Format -> file (None: standard output), from --format and --output."""
+    destinations: dict[str, Path | None] = {fmt: None for fmt in formats}
+    for item in outputs:
+        fmt, sep, file = item.partition("=")
+        if sep and fmt in FORMATS:
+            if fmt not in destinations:
+                destinations[fmt] = None  # --output sarif=FILE alone also asks for SARIF
+            destinations[fmt] = Path(file)
+        elif len(destinations) == 1:
+            destinations[next(iter(destinations))] = Path(item)
+        else:
+            raise UsageError(f"--output {item}: with several formats, name the format (--output sarif={item})")
+    if list(destinations.values()).count(None) > 1:
+        raise UsageError("only one format can go to standard output; send the others to files with --output FORMAT=FILE")
+    return destinations
+
+
 def _scan(args: argparse.Namespace) -> int:
+    from resilint.baseline import BaselineError, read, write
     from resilint.cache import ParseCache
-    from resilint.config import Settings, unknown_codes
+    from resilint.config import CommandLine, ConfigError, resolve, unknown_codes
     from resilint.findings import exit_code
     from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
-    from resilint.rule import Severity
-    from resilint.scan import scan
+    from resilint.scan import scan, with_baseline
 
     paths = list(args.paths) or [Path(".")]
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or folder")
-    for folder in args.rules_dir:
-        if not folder.is_dir():
-            raise UsageError(f"--rules-dir {folder}: not a folder")
-    for var_file in args.var_file:
-        if not var_file.is_file():
-            raise UsageError(f"--var-file {var_file}: no such file")
     variables = []
     for item in args.var:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--var {item!r}: expected NAME=VALUE")
         variables.append((name.strip(), value))
-    if args.max_file_size <= 0:
+    if args.max_file_size is not None and args.max_file_size <= 0:
         raise UsageError("--max-file-size must be a positive number of MiB")
+    formats = args.format or ["text"]
+    destinations = _destinations(formats, args.output)
 
-    settings = Settings(
+    command_line = CommandLine(
         select=_codes(args.select),
         ignore=_codes(args.ignore),
-        fail_on=Severity(args.fail_on),
-        rules_dirs=tuple(args.rules_dir),
+        fail_on=args.fail_on,
         exclude=tuple(args.exclude),
-        max_file_bytes=args.max_file_size << 20,
+        rules_dirs=tuple(args.rules_dir),
+        var_files=tuple(args.var_file),
+        max_file_size=args.max_file_size,
+        inline_suppressions=False if args.no_inline_suppressions else None,
     )
+    try:
+        settings = resolve(command_line, args.config, paths[0], load_rules)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    for folder in settings.rules_dirs:
+        if not folder.is_dir():
+            raise UsageError(f"rules folder {folder}: not a folder")
+    for var_file in settings.var_files:
+        if not var_file.is_file():
+            raise UsageError(f"var file {var_file}: no such file")
+    if args.show_config:
+        print(_config_text(settings))
+        return 0
     registry = load_rules(settings.rules_dirs)
-    known = {r.id for r in registry.rules}
-    unknown = unknown_codes(settings.select + settings.ignore, known)
+    unknown = unknown_codes(settings.select + settings.ignore, {r.id for r in registry.rules})
     if unknown:
         raise UsageError(f"unknown rule id {', '.join(unknown)} (see `resilint rules`)")
+    baseline = None
+    if args.baseline is not None and args.write_baseline is None:
+        try:
+            baseline = read(args.baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
     options = ParseOptions(
-        var_files=tuple(args.var_file),
+        var_files=settings.var_files,
         variables=tuple(variables),
         environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
         max_file_bytes=settings.max_file_bytes,
+        cloudformation_regions=settings.regions_for,
         cache=None if args.no_cache else ParseCache(),
     )
-    interactive = args.output is None and is_interactive(sys.stdout)
     with progress(is_interactive(sys.stderr)) as say:
-        result = scan(paths, settings, options, registry, say)
-    _write(args, _render(args.format, result, interactive))
+        result = scan(paths, settings, options, registry, say, baseline)
+    if args.write_baseline is not None:
+        try:
+            count = write(args.write_baseline, [f for f in result.before_baseline if f.rule_id not in ("RES001", "RES002")])
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.write_baseline}: {exc.strerror or exc}") from None
+        print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}", file=sys.stderr)
+        result = with_baseline(result, read(args.write_baseline))
+    for fmt, target in destinations.items():
+        interactive = target is None and fmt == "text" and is_interactive(sys.stdout)
+        _write(target, _render(fmt, result, interactive, args.show_suppressed))
     return exit_code(result.findings, settings.fail_on)
 
 
-def _render(fmt: str, result: object, interactive: bool) -> str:
-    from resilint.reporters import Report
-    from resilint.scan import ScanResult
+def _config_text(settings: Any) -> str:
+    import json
 
-    assert isinstance(result, ScanResult)
+    data = settings.model_dump(mode="json")
+    return json.dumps(data, indent=2, sort_keys=True)
+
+
+def _render(fmt: str, result: Any, interactive: bool, show_suppressed: bool) -> str:
+    from resilint.reporters import Report
+
     report = Report(
         findings=result.findings,
         rules=result.registry.by_id(),
         files_scanned=result.project.files_scanned,
         units=len(result.project.units),
         duration=result.duration if fmt == "text" else None,
+        suppressed=result.suppressed,
+        show_suppressed=show_suppressed,
+        baselined=result.baselined,
     )
-    if fmt == "json":
-        from resilint.reporters import json as json_reporter
+    if fmt == "text":
+        from resilint.reporters.console import terminal_width
+        from resilint.reporters.text import TextStyle, render
 
-        return json_reporter.render(report)
-    from resilint.reporters.console import terminal_width
-    from resilint.reporters.text import TextStyle, render
+        return render(report, TextStyle(colour=interactive, width=terminal_width() if interactive else 100))
+    from importlib import import_module
 
-    style = TextStyle(colour=interactive, width=terminal_width() if interactive else 100)
-    return render(report, style)
+    module = import_module(f"resilint.reporters.{fmt}")
+    text: str = module.render(report)
+    return text
 
 
-def _write(args: argparse.Namespace, text: str) -> None:
-    if args.output is None:
+def _write(target: Path | None, text: str) -> None:
+    if target is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -212,6 +279,7 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from resilint.docs import rule_page
     from resilint.registry import load_rules
 
     registry = load_rules(tuple(args.rules_dir))
@@ -221,7 +289,5 @@ def _explain(args: argparse.Namespace) -> int:
     found = by_id.get(wanted) or by_name.get(args.rule_id.strip().lower())
     if found is None:
         raise UsageError(f"no rule {args.rule_id!r} (see `resilint rules`)")
-    from resilint.docs import rule_page
-
     print(rule_page(found), end="")
     return 0

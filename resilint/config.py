@@ -1,18 +1,39 @@
-"""Settings of one scan: what the command line (and later configuration files) decide."""
+"""Settings of one scan, from the command line and from configuration files.
+
+Configuration lives in `.resilint.toml` (top level) or `pyproject.toml` (`[tool.resilint]`),
+found from the first scanned path upwards; `--config FILE` names one explicitly. The command line
+wins over the file, the file over the defaults. Unknown keys and bad values are errors that name
+the file and the key (exit 2).
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from resilint.rule import Severity
+from resilint.rule import RULE_ID, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 # Findings of these rules are shown even when --select names other rules: a file that could not
 # be read, or a rule that crashed, means the selected rules did not see everything.
 ALWAYS_REPORTED = ("RES001", "RES002")
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+CONFIG_NAMES = (".resilint.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A configuration problem, with the file and key it is about."""
 
 
 class Settings(BaseModel):
@@ -25,6 +46,15 @@ class Settings(BaseModel):
     rules_dirs: tuple[Path, ...] = ()
     exclude: tuple[str, ...] = ()  # glob patterns, matched against paths relative to the scan root
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    inline_suppressions: bool = True
+    var_files: tuple[Path, ...] = ()
+    cloudformation_regions: tuple[str, ...] = ()
+    # (glob relative to the configuration folder, regions), first match wins
+    cloudformation_stacks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    config_root: Path | None = None  # folder of the configuration file, for the globs above
+    external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    config_file: Path | None = None
 
     def is_enabled(self, rule_id: str) -> bool:
         if any(_matches(rule_id, code) for code in self.ignore):
@@ -36,6 +66,19 @@ class Settings(BaseModel):
     def severity_of(self, rule_id: str, default: Severity) -> Severity:
         return self.severity.get(rule_id, default)
 
+    def regions_for(self, display: str) -> tuple[str, ...]:
+        """The regions a CloudFormation template (by its display path) is deployed to."""
+        relative = display
+        if self.config_root is not None:
+            try:
+                relative = Path(display).resolve().relative_to(self.config_root.resolve()).as_posix()
+            except ValueError:
+                relative = display
+        for pattern, regions in self.cloudformation_stacks:
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(display, pattern):
+                return regions
+        return self.cloudformation_regions
+
 
 def _matches(rule_id: str, code: str) -> bool:
     """`RES3` selects RES301..RES399; `RES302` only itself; `ALL` everything."""
@@ -45,3 +88,194 @@ def _matches(rule_id: str, code: str) -> bool:
 def unknown_codes(codes: tuple[str, ...], rule_ids: set[str]) -> list[str]:
     """Codes in --select/--ignore that name no rule, even as a prefix."""
     return [c for c in codes if c != "ALL" and not any(r.startswith(c) for r in rule_ids)]
+
+
+# Configuration files ------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class _Stack(_Strict):
+    path: str
+    regions: list[str]
+
+
+class _CloudFormation(_Strict):
+    regions: list[str] = []
+    stacks: list[_Stack] = []
+
+
+class _Dns(_Strict):
+    # Providers that serve a domain from outside the scanned code: {"example.com": ["ns1"]}
+    secondary: dict[str, list[str]] = {}
+
+
+class FileConfig(_Strict):
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    fail_on: Severity | None = Field(default=None, alias="fail-on")
+    exclude: list[str] = []
+    severity: dict[str, Severity] = {}
+    var_files: list[str] = Field(default=[], alias="var-files")
+    max_file_size: int | None = Field(default=None, alias="max-file-size", gt=0)
+    inline_suppressions: bool | None = Field(default=None, alias="inline-suppressions")
+    rules_dirs: list[str] = Field(default=[], alias="rules-dirs")
+    cloudformation: _CloudFormation = _CloudFormation()
+    dns: _Dns = _Dns()
+    rules: dict[str, dict[str, Any]] = {}
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _codes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [v.strip().upper() for v in value]
+
+    @field_validator("severity", "rules")
+    @classmethod
+    def _rule_ids(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if not RULE_ID.match(key.upper()):
+                raise ValueError(f"{key!r} is not a rule id")
+        return {k.upper(): v for k, v in value.items()}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.resilint.toml`, or `pyproject.toml` with a [tool.resilint] table, from
+    `start` upwards."""
+    folder = start.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for candidate in (folder, *folder.parents):
+        dotfile = candidate / ".resilint.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "resilint" in _read_toml(pyproject).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_file(path: Path) -> FileConfig:
+    data = _read_toml(path)
+    table_name = "[tool.resilint]"
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("resilint", {})
+    else:
+        table_name = "top level"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: {table_name} must be a table")
+    try:
+        return FileConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"]) or table_name
+            if error["type"] == "extra_forbidden":
+                problems.append(f"{key}: unknown key")
+            else:
+                problems.append(f"{key}: {error['msg']}")
+        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
+
+
+def validate_rules(config: FileConfig, path: Path, known: Mapping[str, Mapping[str, type]]) -> dict[str, dict[str, Any]]:
+    """Per-rule options, checked against what each rule declares; keys become snake_case."""
+    options: dict[str, dict[str, Any]] = {}
+    for rule_id, values in config.rules.items():
+        if rule_id not in known:
+            raise ConfigError(f"{path}: rules.{rule_id}: no such rule")
+        declared = known[rule_id]
+        checked: dict[str, Any] = {}
+        for key, value in values.items():
+            name = key.replace("-", "_")
+            if name not in declared:
+                allowed = ", ".join(k.replace("_", "-") for k in declared) or "none"
+                raise ConfigError(f"{path}: rules.{rule_id}.{key}: unknown option (options: {allowed})")
+            expected = declared[name]
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise ConfigError(f"{path}: rules.{rule_id}.{key}: expected {expected.__name__}, got {value!r}")
+            checked[name] = value
+        options[rule_id] = checked
+    for rule_id in config.severity:
+        if rule_id not in known:
+            raise ConfigError(f"{path}: severity.{rule_id}: no such rule")
+    return options
+
+
+# Command line + file -> Settings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the command line says; None means "not given" (the file or the default decides)."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: str | None = None
+    exclude: tuple[str, ...] = ()
+    rules_dirs: tuple[Path, ...] = ()
+    var_files: tuple[Path, ...] = ()
+    max_file_size: int | None = None  # MiB
+    inline_suppressions: bool | None = None
+
+
+def resolve(
+    command_line: CommandLine,
+    explicit: Path | None,
+    start: Path,
+    load_rules: Callable[[tuple[Path, ...]], Any],
+) -> Settings:
+    """The effective settings: command line over configuration file over defaults."""
+    path = explicit if explicit is not None else find_config(start if start.exists() else Path.cwd())
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"{explicit}: no such configuration file")
+    config = load_file(path) if path is not None else FileConfig()
+    root = path.resolve().parent if path is not None else None
+
+    def relative(items: list[str]) -> tuple[Path, ...]:
+        return tuple((root / item) if root is not None and not Path(item).is_absolute() else Path(item) for item in items)
+
+    rules_dirs = relative(config.rules_dirs) + command_line.rules_dirs
+    options: dict[str, dict[str, Any]] = {}
+    if path is not None and (config.rules or config.severity):
+        known = {r.id: r.options for r in load_rules(rules_dirs).rules}
+        options = validate_rules(config, path, known)
+    max_mib = command_line.max_file_size or config.max_file_size
+    return Settings(
+        select=command_line.select if command_line.select is not None else tuple(config.select or ()),
+        ignore=command_line.ignore if command_line.ignore is not None else tuple(config.ignore or ()),
+        fail_on=Severity(command_line.fail_on) if command_line.fail_on else (config.fail_on or Severity.WARNING),
+        severity=dict(config.severity),
+        rules_dirs=rules_dirs,
+        exclude=tuple(config.exclude) + command_line.exclude,
+        max_file_bytes=(max_mib << 20) if max_mib else DEFAULT_MAX_FILE_BYTES,
+        inline_suppressions=(
+            command_line.inline_suppressions
+            if command_line.inline_suppressions is not None
+            else (config.inline_suppressions if config.inline_suppressions is not None else True)
+        ),
+        var_files=relative(config.var_files) + command_line.var_files,
+        cloudformation_regions=tuple(config.cloudformation.regions),
+        cloudformation_stacks=tuple((s.path, tuple(s.regions)) for s in config.cloudformation.stacks),
+        config_root=root,
+        external_dns={k.lower().rstrip("."): tuple(v) for k, v in config.dns.secondary.items()},
+        rule_options=options,
+        config_file=path,
+    )

@@ -29,6 +29,8 @@ class Finding(BaseModel):
     resource_type: str | None = None
     unit: str | None = None
     fix: str = ""
+    # Stable identity for baselines and SARIF; see resilint.fingerprint. Never holds a line number.
+    fingerprint: str = ""
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:

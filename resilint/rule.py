@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -73,6 +73,9 @@ class Rule:
     check: CheckFn
     doc: str
     tags: tuple[str, ...] = ()
+    # Options users may set in configuration ([tool.resilint.rules.RES203] ttl-warning = 90),
+    # by name (snake_case) with their type; rules read them from Project.rule_options.
+    options: Mapping[str, type] = field(default_factory=dict, compare=False)
     origin: str = ""  # the plugin (entry point or file) the rule came from
     sections: dict[str, str] = field(default_factory=dict, compare=False)
 
@@ -121,6 +124,7 @@ def rule(
     summary: str,
     fix: str,
     tags: tuple[str, ...] = (),
+    options: Mapping[str, type] | None = None,
     doc: str | None = None,
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule. The decorated function's docstring is its documentation unless `doc`
@@ -137,6 +141,7 @@ def rule(
             check=check,
             doc=text,
             tags=tags,
+            options=dict(options or {}),
             origin=getattr(check, "__module__", ""),
             sections=doc_sections(text),
         )

@@ -1,19 +1,33 @@
-"""One scan, end to end: discover -> parse -> model -> rules -> findings."""
+"""One scan, end to end: discover -> parse -> model -> rules -> findings, then inline
+suppressions and the baseline.
+
+When every path given is a file (as the pre-commit hook passes them), the files are analysed in
+their context: the whole working tree is parsed (a changed module is evaluated in the root that
+calls it, a record is paired with records in other stacks), and only findings located in the
+given files are reported.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from resilint.config import Settings
+from resilint.baseline import filter_new
+from resilint.config import ALWAYS_REPORTED, Settings
 from resilint.discover import discover
 from resilint.engine import run
-from resilint.findings import Finding
+from resilint.findings import Finding, sort_findings
 from resilint.model import Project
 from resilint.parsers import ParseOptions, build_project
+from resilint.paths import display_path
 from resilint.registry import Registry, load_rules
+from resilint.sources import read_text
+from resilint.suppressions import Suppressed, Suppression, apply, from_comments, from_metadata
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,10 @@ class ScanResult:
     project: Project
     registry: Registry
     duration: float
+    suppressed: list[Suppressed] = field(default_factory=list)
+    baselined: int = 0
+    # Every finding before the baseline was applied (what --write-baseline records).
+    before_baseline: list[Finding] = field(default_factory=list)
 
 
 def scan(
@@ -30,14 +48,73 @@ def scan(
     options: ParseOptions,
     registry: Registry | None = None,
     say: Callable[[str], None] = lambda text: None,
+    baseline: Counter[str] | None = None,
+    today: dt.date | None = None,
 ) -> ScanResult:
     started = time.perf_counter()
     if registry is None:
         registry = load_rules(settings.rules_dirs)
     say("finding files")
-    found = discover(paths, settings.exclude, settings.max_file_bytes)
+    targets = _file_targets(paths)
+    context = _context(paths) if targets is not None else list(paths)
+    found = discover([*context, *paths] if targets is not None else context, settings.exclude, settings.max_file_bytes)
     say(f"parsing {len(found.files)} files")
     project = build_project(found.files, found.problems, options)
+    if settings.external_dns or settings.rule_options:  # facts from configuration, for rules
+        project = project.model_copy(update={"external_dns": settings.external_dns, "rule_options": settings.rule_options})
     say(f"checking {len(project.units)} deployment units")
     findings = run(project, registry.rules, settings, registry.errors)
-    return ScanResult(findings, project, registry, time.perf_counter() - started)
+
+    suppressed: list[Suppressed] = []
+    if settings.inline_suppressions:
+        suppressions = _suppressions(found.files, project, settings, targets)
+        ran = {r.id for r in registry.rules if settings.is_enabled(r.id)}
+        outcome = apply(findings, suppressions, today or dt.date.today(), ran, {r.id for r in registry.rules})
+        findings = outcome.findings
+        suppressed = outcome.suppressed
+        if settings.is_enabled("RES003"):
+            findings = findings + outcome.unused
+    if targets is not None:
+        findings = [f for f in findings if f.path in targets]
+        suppressed = [s for s in suppressed if s.finding.path in targets]
+    findings = sort_findings(findings)
+    result = ScanResult(findings, project, registry, time.perf_counter() - started, suppressed, 0, findings)
+    return with_baseline(result, baseline) if baseline is not None else result
+
+
+def with_baseline(result: ScanResult, baseline: Counter[str]) -> ScanResult:
+    """The result without the findings the baseline knows. Parse errors and internal errors are
+    never hidden: they mean something was not checked at all."""
+    kept = [f for f in result.before_baseline if f.rule_id in ALWAYS_REPORTED]
+    new, hidden = filter_new((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline)
+    return replace(result, findings=sort_findings(kept + new), baselined=hidden)
+
+
+def _file_targets(paths: Sequence[Path]) -> set[str] | None:
+    """Display paths of the given files when every path given is a file, else None."""
+    if not paths or not all(Path(p).is_file() or (os.path.lexists(p) and not Path(p).is_dir()) for p in paths):
+        return None
+    return {display_path(p) for p in paths}
+
+
+def _context(paths: Sequence[Path]) -> list[Path]:
+    """Where the given files' modules and stacks live: the working tree when they are in it."""
+    cwd = Path.cwd().resolve()
+    if all(cwd in Path(p).resolve().parents for p in paths):
+        return [cwd]
+    return sorted({Path(p).resolve().parent for p in paths})
+
+
+def _suppressions(files: Sequence[object], project: Project, settings: Settings, targets: set[str] | None) -> list[Suppression]:
+    from resilint.sources import SourceFile
+
+    found: list[Suppression] = []
+    for file in files:
+        assert isinstance(file, SourceFile)
+        if file.kind == "terraform-plan" or (targets is not None and file.display not in targets):
+            continue
+        text = file.text if file.text is not None else read_text(file.path, file.display, settings.max_file_bytes)
+        if isinstance(text, str):
+            found.extend(from_comments(file.display, text))
+    found.extend(s for s in from_metadata(project) if targets is None or s.path in targets)
+    return found

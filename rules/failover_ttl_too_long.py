@@ -33,6 +33,7 @@ _POLICY_WORDS = {
     summary="A DNS record that takes part in failover has a long TTL",
     fix="Lower the TTL of records that change during a failover to 60 seconds",
     tags=("dns", "failover"),
+    options={"ttl_warning": int, "ttl_note": int},
 )
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """

@@ -31,8 +31,7 @@ def test_metadata_is_well_formed(rule) -> None:
 
 # RES002 reports crashing rules: no source file can make a built-in rule crash on purpose, so it
 # is tested with broken plugins in test_registry.py instead of fixtures.
-# RES003 (unused suppressions) gets its fixtures with inline suppressions.
-WITHOUT_SOURCE_FIXTURES = {"RES002", "RES003"}
+WITHOUT_SOURCE_FIXTURES = {"RES002"}
 
 
 @pytest.mark.parametrize("rule", [r for r in BUILTIN if r.id not in WITHOUT_SOURCE_FIXTURES], ids=lambda r: r.id)

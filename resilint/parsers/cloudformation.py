@@ -85,18 +85,24 @@ def _line(node: Any, default: int) -> int:
     return mark.line + 1 if mark is not None else default
 
 
-def _end_line(node: Any, start: int) -> int:
+def _end_line(node: Any, start: int, lines: list[str]) -> int:
     mark = getattr(node, "end_mark", None)
     if mark is None:
         return start
-    # A YAML block node ends at the start of whatever follows it.
-    end = mark.line + 1 if mark.column > 0 else mark.line
+    # A YAML block node ends where whatever follows it starts: when only indentation precedes
+    # the mark on its line, the node really ended on an earlier line.
+    end = mark.line + 1
+    if mark.column == 0 or (mark.line < len(lines) and not lines[mark.line][: mark.column].strip()):
+        end = mark.line
+    while end > start and end <= len(lines) and not lines[end - 1].strip():
+        end -= 1  # trailing blank lines are not part of it
     return max(end, start)
 
 
 class _Template:
     def __init__(self, file: SourceFile, template: dict[str, Any], deploy_regions: tuple[str, ...]) -> None:
         self.file = file
+        self.lines = (file.text or "").split("\n")
         self.template = template
         self.deploy_regions = deploy_regions
         self.resources = template.get("Resources") or {}
@@ -124,11 +130,16 @@ class _Template:
         return Unit(
             id=self.file.display,
             source="cloudformation",
-            location=Location(path=self.file.display, line=1, end_line=1),
+            location=Location(path=self.file.display, line=self._first_line(), end_line=self._first_line()),
             files=(self.file.display,),
             resources=tuple(built),
             deploy_regions=self.deploy_regions,
         )
+
+    def _first_line(self) -> int:
+        """The template's first key: where stack-level findings anchor (after any header
+        comments, so a suppression comment above it applies)."""
+        return min((_line(key, 1) for key in self.template), default=1)
 
     def _resource(self, logical_id: str, key_node: Any, body: dict[str, Any]) -> Resource | None:
         condition = body.get("Condition")
@@ -168,7 +179,7 @@ class _Template:
             attribute_lines=lines,
             references=tuple(_unique([Reference(target=str(r.target), attribute=_plain(r.attribute), path=str(r.path)) for r in refs])),
             meta=_plain(meta),
-            location=Location(path=self.file.display, line=start, end_line=_end_line(body, start)),
+            location=Location(path=self.file.display, line=start, end_line=_end_line(body, start, self.lines)),
             count_unknown=isinstance(condition, str) and self._condition(condition, 0) is not True,
         )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from resilint.findings import Finding
 from resilint.rule import Rule
+from resilint.suppressions import Suppressed
 
 
 @dataclass(frozen=True)
@@ -18,4 +19,6 @@ class Report:
     files_scanned: int
     units: int = 0
     duration: float | None = None  # seconds; only the interactive text output shows it
-    extra: dict[str, object] = field(default_factory=dict)
+    suppressed: list[Suppressed] = field(default_factory=list)  # silenced inline, with reasons
+    show_suppressed: bool = False  # list them (text, JSON); SARIF always carries them
+    baselined: int = 0  # findings hidden because the baseline knows them

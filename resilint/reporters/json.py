@@ -14,7 +14,7 @@ FORMAT_VERSION = "1"
 def render(report: Report) -> str:
     by_severity = Counter(f.severity.value for f in report.findings)
     by_rule = Counter(f.rule_id for f in report.findings)
-    document = {
+    document: dict[str, object] = {
         "version": FORMAT_VERSION,
         "tool": {"name": "resilint", "version": __version__},
         "findings": [f.model_dump(mode="json") for f in report.findings],
@@ -24,6 +24,13 @@ def render(report: Report) -> str:
             "findings": len(report.findings),
             "by_severity": {s: by_severity.get(s, 0) for s in ("error", "warning", "note")},
             "by_rule": dict(sorted(by_rule.items())),
+            "suppressed": len(report.suppressed),
+            "baselined": report.baselined,
         },
     }
+    if report.show_suppressed:
+        document["suppressed"] = [
+            {**s.finding.model_dump(mode="json"), "reason": s.reason, "suppressed_at_line": s.suppression.line}
+            for s in report.suppressed
+        ]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -47,6 +47,13 @@ def render(report: Report, style: TextStyle = TextStyle()) -> str:
         for finding in findings:
             _print_finding(console, finding)
         console.print()
+    if report.show_suppressed and report.suppressed:
+        console.print(Text("Suppressed", style="bold" if style.colour else ""))
+        for item in report.suppressed:
+            f = item.finding
+            why = f" ({item.reason})" if item.reason else ""
+            console.print(Text(f"  {f.path}:{f.line}  {f.rule_id}  {f.resource or ''}{why}"))
+        console.print()
     _print_summary(console, report, style)
     return buffer.getvalue()
 
@@ -96,9 +103,10 @@ def _print_summary(console: Console, report: Report, style: TextStyle) -> None:
         f"{_plural(len(findings), 'finding')} ({_plural(counts['error'], 'error')}, "
         f"{_plural(counts['warning'], 'warning')}, {_plural(counts['note'], 'note')})",
     ]
-    suppressed = report.extra.get("suppressed")
-    if isinstance(suppressed, int) and suppressed:
-        parts.append(f"{suppressed} suppressed")
+    if report.suppressed:
+        parts.append(f"{len(report.suppressed)} suppressed")
+    if report.baselined:
+        parts.append(f"{report.baselined} in the baseline")
     line = ", ".join(parts)
     if report.duration is not None:
         line += f" in {report.duration:.2f}s"

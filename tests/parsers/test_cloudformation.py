@@ -56,7 +56,7 @@ def test_resources_lines_and_intrinsics() -> None:
     assert isinstance(unit, Unit)
     assert [r.address for r in unit.resources] == ["Db", "Sg"], "a resource whose condition is false is not created"
     db = unit.resources[0]
-    assert (db.location.line, db.location.end_line) == (15, 28)
+    assert (db.location.line, db.location.end_line) == (15, 27)
     assert db.attribute_lines["MultiAZ"] == 19
     assert db.attributes["DBInstanceClass"] == "db.m6g.large"
     assert db.attributes["MultiAZ"] is True
