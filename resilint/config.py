@@ -160,7 +160,11 @@ def _has_tool_table(pyproject: Path) -> bool:
     try:
         return "resilint" in _read_toml(pyproject).get("tool", {})
     except ConfigError:
-        return False
+        # Broken TOML is our business only when it is meant for us: then report it.
+        try:
+            return "tool.resilint" in pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from resilint.config import Settings
 from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
 from resilint.findings import Finding, sort_findings
-from resilint.fingerprint import with_fingerprint
 from resilint.model import Location, Project, Resource, Unit
 from resilint.paths import display_path
 from resilint.registry import LoadError
@@ -40,7 +39,7 @@ def run(
     for unit in project.units:
         for rule in active:
             findings.extend(_check_unit(rule, unit, project, settings))
-    return sort_findings(with_fingerprint(f) for f in findings)
+    return sort_findings(findings)
 
 
 def _check_unit(rule: Rule, unit: Unit, project: Project, settings: Settings) -> list[Finding]:

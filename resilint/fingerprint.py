@@ -2,9 +2,9 @@
 
 A fingerprint must survive unrelated edits: lines moving, other resources appearing, counts in a
 message changing. It is a SHA-256 over the rule id, the file, the deployment unit and what the
-finding is about: the resource address when there is one, else the message with every number
-replaced (so "all 12 regional resources" and "all 13 regional resources" are one finding). No
-line or column is part of it.
+finding is about: the resource address when there is one, else the text of the line it is
+anchored on (`provider "aws" {`), whitespace-normalised, the way GitHub's own line hashes work.
+No line or column number is part of it.
 """
 
 from __future__ import annotations
@@ -12,17 +12,46 @@ from __future__ import annotations
 import hashlib
 import re
 
+from pathlib import Path
+
+from resilint.config import DEFAULT_MAX_FILE_BYTES as MAX_BYTES
 from resilint.findings import Finding
+from resilint.sources import read_text
 
 VERSION = "v1"
 _NUMBERS = re.compile(r"\d+")
 
 
-def fingerprint(finding: Finding) -> str:
-    subject = finding.resource if finding.resource else _NUMBERS.sub("#", finding.message)
+def fingerprint(finding: Finding, anchor_text: str | None = None) -> str:
+    """`anchor_text` is the source line the finding points at; without it (the file cannot be
+    read) the message stands in, numbers blanked."""
+    if finding.resource:
+        subject = finding.resource
+    elif anchor_text is not None and anchor_text.strip():
+        subject = " ".join(anchor_text.split())
+    else:
+        subject = _NUMBERS.sub("#", finding.message)
     text = "\0".join((VERSION, finding.rule_id, finding.path, finding.unit or "", subject))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def with_fingerprint(finding: Finding) -> Finding:
-    return finding.model_copy(update={"fingerprint": fingerprint(finding)})
+def with_fingerprint(finding: Finding, anchor_text: str | None = None) -> Finding:
+    return finding.model_copy(update={"fingerprint": fingerprint(finding, anchor_text)})
+
+
+class SourceLines:
+    """Lines of the files findings point at, each file read once."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self._files:
+            text = read_text(Path(path), path, MAX_BYTES)  # never blocks on a pipe
+            self._files[path] = text.splitlines() if isinstance(text, str) else None
+        lines = self._files[path]
+        return lines[number - 1] if lines is not None and 0 < number <= len(lines) else None
+
+    def fingerprinted(self, finding: Finding) -> Finding:
+        anchor = None if finding.resource else self.line(finding.path, finding.line)
+        return with_fingerprint(finding, anchor)

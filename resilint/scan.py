@@ -22,6 +22,7 @@ from resilint.config import ALWAYS_REPORTED, Settings
 from resilint.discover import discover
 from resilint.engine import run
 from resilint.findings import Finding, sort_findings
+from resilint.fingerprint import SourceLines
 from resilint.model import Project
 from resilint.parsers import ParseOptions, build_project
 from resilint.paths import display_path
@@ -77,7 +78,9 @@ def scan(
     if targets is not None:
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]
-    findings = sort_findings(findings)
+    lines = SourceLines()
+    findings = sort_findings(lines.fingerprinted(f) for f in findings)
+    suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]
     result = ScanResult(findings, project, registry, time.perf_counter() - started, suppressed, 0, findings)
     return with_baseline(result, baseline) if baseline is not None else result
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from resilint.engine_rules import UNUSED_SUPPRESSION
 from resilint.findings import Finding
-from resilint.fingerprint import with_fingerprint
 from resilint.model import Project
 
 _COMMENT = re.compile(
@@ -183,7 +182,7 @@ def _unused_message(suppression: Suppression, used: bool, rules_run: set[str], k
 
 def _res003(suppression: Suppression, message: str) -> Finding:
     rule = UNUSED_SUPPRESSION
-    return with_fingerprint(Finding(
+    return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
         severity=rule.severity,
@@ -194,7 +193,7 @@ def _res003(suppression: Suppression, message: str) -> Finding:
         resource=suppression.resource,
         unit=suppression.unit,
         fix=rule.fix,
-    ))
+    )
 
 
 def _reason_and_until(rest: str) -> tuple[str, dt.date | None, str | None]:

@@ -1,0 +1,67 @@
+"""Fingerprints survive unrelated edits; baselines hide known findings and show new ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from tests.conftest import write
+
+BEFORE = (
+    'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+    'resource "aws_db_instance" "orders" {\n  engine = "postgres"\n}\n'
+)
+AFTER_MOVES = (
+    "# a new header comment\n\n\n"
+    'resource "aws_sqs_queue" "unrelated" {\n  name = "jobs"\n}\n\n'
+    'provider "aws" {\n  region = "eu-west-1"\n}\n\n'
+    'resource "aws_db_instance" "orders" {\n  # more lines inside\n\n  engine = "postgres"\n}\n'
+)
+
+
+def findings(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict]]:
+    code = main(["scan", *argv, "--format", "json", "--no-cache"])
+    return code, json.loads(capsys.readouterr().out)["findings"]
+
+
+def test_fingerprints_do_not_move_with_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"main.tf": BEFORE})
+    _, before = findings(capsys, str(tmp_path))
+    write(tmp_path, {"main.tf": AFTER_MOVES})
+    _, after = findings(capsys, str(tmp_path))
+    assert {(f["rule_id"], f["line"]) for f in before} != {(f["rule_id"], f["line"]) for f in after}
+    assert {f["fingerprint"] for f in before} == {f["fingerprint"] for f in after}
+    write(tmp_path, {"main.tf": BEFORE.replace('"orders"', '"billing"')})
+    _, renamed = findings(capsys, str(tmp_path))
+    assert {f["fingerprint"] for f in renamed} != {f["fingerprint"] for f in before}, "another resource is another finding"
+
+
+def test_baseline_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    infra = write(tmp_path / "infra", {"main.tf": BEFORE})
+    baseline = tmp_path / "resilint-baseline.json"
+    code, shown = findings(capsys, str(infra), "--write-baseline", str(baseline))
+    assert code == 0 and shown == [], "writing a baseline accepts today's findings"
+    recorded = json.loads(baseline.read_text())
+    assert recorded["format"] == "resilint-baseline/1" and len(recorded["findings"]) == 2
+
+    write(infra, {"main.tf": AFTER_MOVES})
+    code, shown = findings(capsys, str(infra), "--baseline", str(baseline))
+    assert code == 0 and shown == [], "moved lines and an unrelated resource: nothing new"
+
+    write(infra, {"db.tf": 'resource "aws_db_instance" "new" {\n  engine = "mysql"\n}\n'})
+    code, shown = findings(capsys, str(infra), "--baseline", str(baseline))
+    assert code == 1
+    assert [(f["rule_id"], f["resource"]) for f in shown] == [("RES302", "aws_db_instance.new")]
+
+    write(infra, {"broken.tf": "resource {\n"})
+    code, shown = findings(capsys, str(infra), "--baseline", str(baseline))
+    assert code == 2 and "RES001" in {f["rule_id"] for f in shown}, "parse errors are never baselined"
+
+
+def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "b.json").write_text('{"not": "a baseline"}')
+    assert main(["scan", "fixtures/example", "--baseline", str(tmp_path / "b.json")]) == 2
+    assert "not a resilint baseline" in capsys.readouterr().err

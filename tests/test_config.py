@@ -1,0 +1,131 @@
+"""Configuration files: discovery, precedence, strictness, and what each key does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from tests.conftest import write
+
+DB = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
+STACK = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+
+
+def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:
+    code = main(["scan", *argv, "--format", "json", "--no-cache"])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if out.strip().startswith("{") else {}), err
+
+
+def ids(document: dict) -> list[str]:
+    return sorted(f["rule_id"] for f in document["findings"])
+
+
+def test_pyproject_found_upwards_and_command_line_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.resilint]\nignore = ["RES101"]\nfail-on = "error"\n', "infra/app/main.tf": DB})
+    code, document, _ = scan(capsys, str(tmp_path / "infra" / "app"))
+    assert ids(document) == ["RES302"] and code == 0, "ignore and fail-on come from the file"
+    code, document, _ = scan(capsys, str(tmp_path / "infra" / "app"), "--ignore", "RES302", "--fail-on", "warning")
+    assert ids(document) == ["RES101"] and code == 1, "the command line wins"
+
+
+def test_dot_resilint_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.resilint]\nignore = ["RES101"]\n', ".resilint.toml": 'ignore = ["RES302"]\n', "main.tf": DB})
+    assert ids(scan(capsys, str(tmp_path))[1]) == ["RES101"]
+
+
+def test_pyproject_without_the_table_is_not_a_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.black]\nline-length = 100\n', "a/pyproject.toml": "[project]\nname='x'\n", "a/main.tf": DB})
+    assert ids(scan(capsys, str(tmp_path / "a"))[1]) == ["RES101", "RES302"]
+
+
+@pytest.mark.parametrize(
+    "config, words",
+    [
+        ('[tool.resilint]\nselcet = ["RES1"]\n', "selcet: unknown key"),
+        ('[tool.resilint]\nfail-on = "fatal"\n', "fail-on"),
+        ('[tool.resilint]\nmax-file-size = -1\n', "max-file-size"),
+        ('[tool.resilint.severity]\nRES101 = "loud"\n', "severity.RES101"),
+        ('[tool.resilint.severity]\nRES999 = "error"\n', "severity.RES999: no such rule"),
+        ('[tool.resilint.rules.RES203]\nttl-warnin = 90\n', "rules.RES203.ttl-warnin: unknown option"),
+        ('[tool.resilint.rules.RES203]\nttl-warning = "ninety"\n', "expected int"),
+        ('[tool.resilint.cloudformation]\nregion = ["us-east-1"]\n', "cloudformation.region: unknown key"),
+        ("[tool.resilint\n", "not valid TOML"),
+    ],
+)
+def test_bad_configuration_is_an_error_naming_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], config: str, words: str
+) -> None:
+    write(tmp_path, {"pyproject.toml": config, "main.tf": DB})
+    code, _, err = scan(capsys, str(tmp_path))
+    assert code == 2
+    assert "pyproject.toml" in err and words in err
+
+
+def test_severity_overrides_rule_options_and_excludes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        tmp_path,
+        {
+            ".resilint.toml": 'exclude = ["legacy"]\n[severity]\nRES302 = "note"\n',
+            "main.tf": DB,
+            "legacy/main.tf": DB,
+        },
+    )
+    code, document, _ = scan(capsys, str(tmp_path))
+    assert {(f["rule_id"], f["severity"]) for f in document["findings"]} == {("RES101", "warning"), ("RES302", "note")}
+    assert all("legacy" not in f["path"] for f in document["findings"])
+
+
+def test_cloudformation_regions_global_and_per_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(
+        tmp_path,
+        {
+            ".resilint.toml": (
+                '[cloudformation]\nregions = ["us-east-1"]\n'
+                '[[cloudformation.stacks]]\npath = "global/*.yaml"\nregions = ["us-east-1", "eu-west-1"]\n'
+            ),
+            "global/app.yaml": STACK,
+            "local/app.yaml": STACK,
+        },
+    )
+    findings = scan(capsys, str(tmp_path))[1]["findings"]
+    assert [(Path(f["path"]).parent.name, f["rule_id"]) for f in findings] == [("local", "RES101")]
+    assert "(us-east-1)" in findings[0]["message"]
+
+
+def test_secondary_dns_declared_in_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    zone = 'resource "aws_route53_zone" "main" {\n  name = "shop.io"\n}\n'
+    write(tmp_path, {"main.tf": zone})
+    assert "RES201" in ids(scan(capsys, str(tmp_path))[1])
+    write(tmp_path, {".resilint.toml": '[dns.secondary]\n"shop.io" = ["NS1"]\n'})
+    assert "RES201" not in ids(scan(capsys, str(tmp_path))[1])
+
+
+def test_rule_options_reach_the_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    record = (
+        'resource "aws_route53_zone" "z" {\n  name = "shop.io"\n}\n'
+        'resource "aws_route53_health_check" "h" {\n  fqdn = "a.shop.io"\n  type = "HTTPS"\n}\n'
+        'resource "aws_route53_record" "r" {\n  zone_id = aws_route53_zone.z.zone_id\n  name = "api"\n  type = "A"\n'
+        '  ttl = 90\n  records = ["192.0.2.1"]\n  set_identifier = "a"\n  health_check_id = aws_route53_health_check.h.id\n'
+        '  weighted_routing_policy {\n    weight = 1\n  }\n}\n'
+    )
+    write(tmp_path, {"main.tf": record})
+    severities = {f["severity"] for f in scan(capsys, str(tmp_path), "--select", "RES203")[1]["findings"]}
+    assert severities == {"note"}
+    write(tmp_path, {".resilint.toml": "[rules.RES203]\nttl-warning = 80\n"})
+    severities = {f["severity"] for f in scan(capsys, str(tmp_path), "--select", "RES203")[1]["findings"]}
+    assert severities == {"warning"}
+
+
+def test_explicit_config_and_show_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"ci/resilint.toml": 'select = ["RES3"]\nvar-files = ["prod.tfvars"]\n', "ci/prod.tfvars": "", "main.tf": DB})
+    code = main(["scan", str(tmp_path), "--config", str(tmp_path / "ci" / "resilint.toml"), "--show-config"])
+    shown = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert shown["select"] == ["RES3"]
+    assert shown["var_files"] == [str(tmp_path / "ci" / "prod.tfvars")]
+    assert shown["config_file"].endswith("resilint.toml")
+    assert main(["scan", str(tmp_path), "--config", str(tmp_path / "missing.toml")]) == 2
