@@ -1,0 +1,67 @@
+"""GitHub annotations, JUnit XML, Markdown, and several outputs in one run."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["scan", "fixtures/example", "--no-cache", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "github")
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 4
+    assert all(line.startswith("::warning file=fixtures/example/") for line in lines)
+    db = next(line for line in lines if "modules/db/main.tf" in line)
+    assert ",line=14,endLine=20," in db and "title=RES302 database-without-multi-az" in db
+    assert "%0AFix: set multi_az = true" in db, "newlines are escaped, the fix is included"
+
+
+def test_junit_xml(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "junit")
+    root = ET.fromstring(out.split("\n", 1)[1])
+    assert root.tag == "testsuites" and root.get("failures") == "4"
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == 4 and all(case.find("failure") is not None for case in cases)
+
+
+def test_junit_clean_scan_is_one_passing_case(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    main(["scan", str(tmp_path), "--format", "junit"])
+    root = ET.fromstring(capsys.readouterr().out.split("\n", 1)[1])
+    assert root.get("failures") == "0" and len(root.findall("./testsuite/testcase")) == 1
+
+
+def test_markdown_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--format", "markdown")
+    assert out.startswith("## resilint ")
+    assert "**4 findings** (0 errors, 4 warnings, 0 notes)" in out
+    assert "| RES302 | [database-without-multi-az](" in out
+    assert "`fixtures/example/terraform/modules/db/main.tf:14`" in out
+
+
+def test_several_outputs_in_one_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sarif, md = tmp_path / "out" / "results.sarif", tmp_path / "summary.md"
+    code, out, _ = run(capsys, "--format", "text", "--format", "sarif", "--format", "markdown",
+                       "--output", f"sarif={sarif}", "--output", f"markdown={md}")
+    assert code == 1
+    assert "RES302" in out and "fix:" in out, "text went to standard output"
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert md.read_text().startswith("## resilint")
+
+
+def test_output_routing_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "--format", "json", "--format", "sarif")[0] == 2
+    code, _, err = run(capsys, "--format", "json", "--format", "sarif", "--output", str(tmp_path / "x"))
+    assert code == 2 and "name the format" in err
+    code, out, _ = run(capsys, "--output", f"sarif={tmp_path / 'only.sarif'}")
+    assert code == 1 and "RES302" in out and (tmp_path / "only.sarif").is_file(), "sarif= alone adds SARIF to the default text"

@@ -1,0 +1,40 @@
+"""The GitHub Action: what it runs is a valid resilint command, and its inputs are used safely."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from resilint.cli import _parser
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    action = yaml.safe_load((REPO / "action.yml").read_text())
+    steps = {step.get("id") or step.get("name"): step for step in action["runs"]["steps"]}
+    script = steps["scan"]["run"]
+    for step in action["runs"]["steps"]:
+        assert "${{ inputs." not in step.get("run", ""), "inputs reach scripts through env, never inline"
+    command = " ".join(line.rstrip("\\").strip() for line in script.splitlines() if line.strip().startswith(("resilint", "--")))
+    env = {
+        "$RESILINT_PATHS": "fixtures/example",
+        "$RESILINT_ARGS": "--ignore RES307",
+        '"$RESILINT_FAIL_ON"': "warning",
+        "$RESILINT_SARIF": str(tmp_path / "r.sarif"),
+        "$GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }
+    for name, value in env.items():
+        command = command.replace(name, value)
+    argv = shlex.split(command)
+    assert argv[:2] == ["resilint", "scan"]
+    args = _parser().parse_args(argv[1:])
+    assert args.format == ["text", "sarif", "markdown"]
+    from resilint.cli import main
+
+    assert main(argv[1:]) == 1
+    assert (tmp_path / "r.sarif").is_file() and (tmp_path / "summary.md").read_text().startswith("## resilint")
+    assert "upload-sarif" in steps["Upload SARIF"]["uses"]

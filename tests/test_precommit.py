@@ -1,0 +1,60 @@
+"""The pre-commit hook, through the real pre-commit client (`pre-commit try-repo`): changed files
+are analysed with the rest of the repository, and only their own findings are reported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import write
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_hook_definition() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "resilint" and hook["language"] == "python" and hook["entry"] == "resilint scan"
+    import re
+
+    pattern = re.compile(hook["files"])
+    for name in ("main.tf", "prod.tfvars", "x.tf.json", "stack.yaml", "t.yml", "t.json", "legacy.template"):
+        assert pattern.search(name), name
+    assert not pattern.search("README.md") and not pattern.search("app.py")
+
+
+def test_try_repo_reports_only_the_changed_files_findings(tmp_path: Path) -> None:
+    project = write(
+        tmp_path / "project",
+        {
+            "live/main.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "db" {\n  source = "../modules/db"\n}\n',
+            "modules/db/main.tf": 'resource "aws_db_instance" "this" {\n  engine = "postgres"\n}\n',
+            "other/main.tf": 'resource "aws_db_instance" "untouched" {\n  engine = "postgres"\n}\n',
+            ".github/workflows/ci.yml": "on: push\n",
+        },
+    )
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--files", "modules/db/main.tf", ".github/workflows/ci.yml"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "Failed" in output
+    # The module's finding, evaluated through the root that calls it (its address says so).
+    assert "module.db.aws_db_instance.this" in output
+    assert "RES302" in output
+    assert "untouched" not in output and "RES101" not in output, "findings of other files are not reported"
