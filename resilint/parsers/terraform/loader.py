@@ -7,6 +7,8 @@ outputs resolvable). `count` and `for_each` with known values expand into instan
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,7 @@ from resilint.parsers.terraform.placement import (
 from resilint.parsers.terraform.source import Decl, ModuleSource, build_module, literal, parse_file
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 from resilint.paths import display_path
+from resilint.sources import read_text
 
 MAX_MODULE_DEPTH = 16
 MAX_INSTANCES = 1000  # per resource or module call; more is kept as one of unknown multiplicity
@@ -76,11 +79,20 @@ class FolderCache:
         self.parse_cache = parse_cache
         self.modules: dict[Path, ModuleSource | None] = {}
         self.problems: list[Problem] = []
+        self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]]) -> ModuleSource:
         bodies = []
         for path, text in sorted(files, key=lambda f: f[0].name):
             shown = display_path(path)
+            if text is None:
+                read = read_text(path, shown, self.max_file_bytes)
+                if not isinstance(read, str):
+                    self.problems.append(read)
+                    self.digests[shown] = "unreadable"
+                    continue
+                text = read
+            self.digests[shown] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             parsed = parse_file(path, shown, self.max_file_bytes, text, self.parse_cache)
             if isinstance(parsed, Problem):
                 self.problems.append(parsed)
@@ -121,20 +133,70 @@ def load_units(
         module = cache.modules[folder]
         if folder in called or module is None or not module.files:
             continue
-        try:
-            units.append(_build_unit(module, cache, options))
-        except RecursionError:  # modules or values nested past what can be evaluated
-            first = sorted(module.files)[0]
-            message = f"root module {module.display} is nested too deeply to evaluate; not analysed"
-            cache.problems.append(Problem(message=message, location=Location(path=first, line=1, end_line=1)))
+        root = module
+
+        def build() -> tuple[Unit | None, list[Problem]]:
+            try:
+                return _build_unit(root, cache, options)
+            except RecursionError:  # modules or values nested past what can be evaluated
+                first = sorted(root.files)[0]
+                message = f"root module {root.display} is nested too deeply to evaluate; not analysed"
+                return None, [Problem(message=message, location=Location(path=first, line=1, end_line=1))]
+
+        if options.parse_cache is None:
+            unit, problems = build()
+        else:
+            # A unit is a function of the files it reads and the values given to it: cache it
+            # whole, so an unchanged root is never evaluated twice.
+            unit, problems = options.parse_cache.get_or_compute("terraform-unit", _unit_key(root, cache, options), build)
+        if unit is not None:
+            units.append(unit)
+        cache.problems.extend(problems)
     return units, cache.problems
 
 
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> Unit:
+def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> str:
+    """Everything a root's unit depends on: its files and the modules it calls (by content),
+    its tfvars and variable values, and the limits that shape it."""
+    seen: set[Path] = set()
+    pending = [root]
+    files: list[tuple[str, str]] = []
+    while pending:
+        module = pending.pop()
+        if module.dir in seen:
+            continue
+        seen.add(module.dir)
+        files.extend((f, cache.digests.get(f, "?")) for f in module.files)
+        for folder in module.local_module_sources().values():
+            child = cache.folder(folder)
+            if child is None:
+                files.append((display_path(folder), "missing"))
+            elif child.dir not in seen:
+                pending.append(child)
+    tfvars = [root.dir / "terraform.tfvars", root.dir / "terraform.tfvars.json", *sorted(root.dir.glob("*.auto.tfvars*")), *options.var_files]
+    values = []
+    for path in tfvars:
+        try:
+            values.append((str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()))
+        except OSError:
+            values.append((str(path), "absent"))
+    return json.dumps(
+        {
+            "root": root.display,
+            "files": sorted(files),
+            "tfvars": values,
+            "variables": list(options.variables),
+            "environment": sorted((k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_")),
+            "max_file_bytes": options.max_file_bytes,
+        },
+        sort_keys=True,
+    )
+
+
+def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> tuple[Unit, list[Problem]]:
     unit_id = root.display
     notes: list[Note] = []
     variables, variable_problems = root_variable_values(root, options)
-    cache.problems.extend(variable_problems)
     instance = ModuleInstance(
         source=root,
         prefix="",
@@ -153,7 +215,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         first = sorted(root.files)[0]
         anchor = Location(path=first, line=1, end_line=1)
     unique_notes = list(dict.fromkeys(notes))
-    return Unit(
+    unit = Unit(
         id=unit_id,
         source="terraform",
         location=anchor,
@@ -162,6 +224,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         providers=tuple(providers),
         notes=tuple(unique_notes),
     )
+    return unit, variable_problems
 
 
 # ------------------------------------------------------------------------------------------
