@@ -170,6 +170,9 @@ class Evaluator:
         return value
 
     def _template(self, expr: s.Template, names: dict[str, Any]) -> Any:
+        if len(expr.parts) == 1 and not isinstance(expr.parts[0], str) and not _is_directive(expr.parts[0]):
+            # A template that is one interpolation ("${var.list}") is its value, unconverted.
+            return self._eval(expr.parts[0], names)
         out: list[str] = []
         pending: list[Any] = []
         for part in expr.parts:
@@ -182,6 +185,28 @@ class Evaluator:
             else:
                 out.append(to_string(value))
         return unknown_from(*pending) if pending else "".join(out)
+
+    def _template_if(self, expr: s.TemplateIf, names: dict[str, Any]) -> Any:
+        cond = self._eval(expr.cond, names)
+        if has_unknown(cond):
+            return unknown_from(cond, reason=f"a template %{{ if }} depends on a value that is not known ({_reason(cond)})")
+        return self._eval(expr.then if to_bool(cond) else expr.otherwise, names)
+
+    def _template_for(self, expr: s.TemplateFor, names: dict[str, Any]) -> Any:
+        collection = self._eval(expr.collection, names)
+        if has_unknown(collection) and not isinstance(collection, (list, dict)):
+            return unknown_from(collection, reason="a template %{ for } iterates over a value that is not known")
+        out: list[str] = []
+        for key, value in _pairs(collection, "a template %{ for }"):
+            scope = dict(names)
+            scope[expr.value_var] = value
+            if expr.key_var:
+                scope[expr.key_var] = key
+            item = self._eval(expr.body, scope)
+            if has_unknown(item):
+                return unknown_from(item)
+            out.append(to_string(item))
+        return "".join(out)
 
     def _call(self, expr: s.Call, names: dict[str, Any]) -> Any:
         if expr.name in ("try", "can"):
@@ -293,12 +318,7 @@ class Evaluator:
             return unknown_from(collection)
         if isinstance(collection, ResourceObject):
             return collection.as_unknown()
-        if isinstance(collection, dict):
-            pairs = list(collection.items())
-        elif isinstance(collection, (list, tuple)):
-            pairs = list(enumerate(collection))
-        else:
-            raise EvalError("a for expression needs a list, set, map or object")
+        pairs = _pairs(collection, "a for expression")
         if len(pairs) > MAX_COLLECTION:
             raise EvalError(f"a for expression over {len(pairs)} elements is not evaluated")
         out_list: list[Any] = []
@@ -331,7 +351,25 @@ class Evaluator:
         return out_list if expr.key is None else out_map
 
 
+def _pairs(collection: Any, what: str) -> list[tuple[Any, Any]]:
+    """(key, value) pairs a for iterates: maps and objects in lexical key order, as Terraform
+    iterates them; lists and sets by index."""
+    if isinstance(collection, dict):
+        return sorted(collection.items(), key=lambda item: item[0])
+    if isinstance(collection, (list, tuple)):
+        return list(enumerate(collection))
+    if collection is None:
+        raise EvalError(f"{what} cannot iterate over a null value")
+    raise EvalError(f"{what} needs a list, set, map or object")
+
+
+def _is_directive(part: Any) -> bool:
+    return isinstance(part, (s.TemplateIf, s.TemplateFor))
+
+
 _DISPATCH: dict[type, Callable[..., Any]] = {
+    s.TemplateIf: Evaluator._template_if,
+    s.TemplateFor: Evaluator._template_for,
     s.Template: Evaluator._template,
     s.Call: Evaluator._call,
     s.Conditional: Evaluator._conditional,

@@ -131,9 +131,30 @@ class ForExpr:
     pos: Pos
 
 
+@dataclass(frozen=True)
+class TemplateIf:
+    """`%{ if cond }then%{ else }otherwise%{ endif }` inside a template: evaluates to a string."""
+
+    cond: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class TemplateFor:
+    """`%{ for k, v in collection }body%{ endfor }` inside a template: the bodies, joined."""
+
+    key_var: str | None
+    value_var: str
+    collection: "Expr"
+    body: "Expr"
+    pos: Pos
+
+
 Expr = Union[
     Literal, Template, Unsupported, Name, GetAttr, Index, Splat, Call, Conditional, Binary, Unary,
-    TupleExpr, ObjectExpr, ForExpr,
+    TupleExpr, ObjectExpr, ForExpr, TemplateIf, TemplateFor,
 ]
 
 
@@ -569,14 +590,26 @@ def _associate(operands: list[Expr], operators: list[str], pos: Pos) -> Expr:
 
 
 def _template(parts: list[Union[str, Expr]], pos: Pos, heredoc: bool = False) -> Expr:
+    merged = _merge_parts(parts)
+    if any(isinstance(p, str) and "%{" in p for p in merged):
+        try:
+            merged = _directives(merged, pos)
+        except _DirectiveError as exc:
+            return Unsupported(f"template directive ({exc})", pos)
+    return _template_node(merged, pos)
+
+
+def _merge_parts(parts: list[Union[str, Expr]]) -> list[Union[str, Expr]]:
     merged: list[Union[str, Expr]] = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
             merged[-1] += part
         elif part != "":
             merged.append(part)
-    if any(isinstance(p, str) and "%{" in p for p in merged):
-        return Unsupported("template directive (%{ ... })", pos)
+    return merged
+
+
+def _template_node(merged: list[Union[str, Expr]], pos: Pos) -> Expr:
     if not merged:
         return Literal("", pos)
     if len(merged) == 1 and isinstance(merged[0], str):
@@ -584,11 +617,106 @@ def _template(parts: list[Union[str, Expr]], pos: Pos, heredoc: bool = False) ->
     return Template(tuple(merged), pos)
 
 
+class _DirectiveError(Exception):
+    pass
+
+
+_FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.+)\Z", re.S)
+
+
+def _directives(parts: list[Union[str, Expr]], pos: Pos) -> list[Union[str, Expr]]:
+    """Template parts with `%{ if }` / `%{ for }` directives turned into nodes. `%%{` is a
+    literal `%{`; `~` beside a directive's brace strips the whitespace on that side."""
+    tokens: list[Any] = []  # str, Expr, or ("directive", text, strip_left, strip_right)
+    for part in parts:
+        if not isinstance(part, str):
+            tokens.append(part)
+            continue
+        at, text = 0, ""
+        while True:
+            start = part.find("%{", at)
+            if start < 0:
+                text += part[at:]
+                break
+            if start > 0 and part[start - 1] == "%":  # %%{ is a literal %{
+                text += part[at : start - 1] + "%{"
+                at = start + 2
+                continue
+            end = _closing_brace(part, start + 2)
+            if end < 0:
+                raise _DirectiveError("not closed")
+            tokens.append(text + part[at:start])
+            inner = part[start + 2 : end]
+            strip_left, strip_right = inner.startswith("~"), inner.endswith("~") and len(inner) > 1
+            inner = inner[1 if strip_left else 0 : len(inner) - 1 if strip_right else len(inner)]
+            tokens.append(("directive", inner.strip(), strip_left, strip_right))
+            text, at = "", end + 1
+        tokens.append(text)
+    for i, token in enumerate(tokens):
+        if isinstance(token, tuple):
+            if token[2] and i > 0 and isinstance(tokens[i - 1], str):
+                tokens[i - 1] = tokens[i - 1].rstrip()
+            if token[3] and i + 1 < len(tokens) and isinstance(tokens[i + 1], str):
+                tokens[i + 1] = tokens[i + 1].lstrip()
+    out, at, stop = _directive_sequence(tokens, 0, (), pos)
+    if stop is not None:
+        raise _DirectiveError(f"unexpected {stop}")
+    return out
+
+
+def _directive_sequence(
+    tokens: list[Any], at: int, stops: tuple[str, ...], pos: Pos
+) -> tuple[list[Union[str, Expr]], int, str | None]:
+    parts: list[Union[str, Expr]] = []
+    while at < len(tokens):
+        token = tokens[at]
+        if not isinstance(token, tuple):
+            parts.append(token)
+            at += 1
+            continue
+        text = token[1]
+        keyword = text.split(None, 1)[0] if text else ""
+        if keyword in stops:
+            return _merge_parts(parts), at, keyword
+        if keyword == "if":
+            cond = _directive_expression(text[2:])
+            then, at, stop = _directive_sequence(tokens, at + 1, ("else", "endif"), pos)
+            otherwise: list[Union[str, Expr]] = []
+            if stop == "else":
+                otherwise, at, stop = _directive_sequence(tokens, at + 1, ("endif",), pos)
+            if stop != "endif":
+                raise _DirectiveError("if without endif")
+            parts.append(TemplateIf(cond, _template_node(then, pos), _template_node(otherwise, pos), pos))
+        elif keyword == "for":
+            match = _FOR_DIRECTIVE.match(text)
+            if match is None:
+                raise _DirectiveError("malformed for")
+            first, second, collection = match.groups()
+            body, at, stop = _directive_sequence(tokens, at + 1, ("endfor",), pos)
+            if stop != "endfor":
+                raise _DirectiveError("for without endfor")
+            key_var, value_var = (first, second) if second else (None, first)
+            parts.append(TemplateFor(key_var, value_var, _directive_expression(collection), _template_node(body, pos), pos))
+        else:
+            raise _DirectiveError(f"unexpected {keyword or 'empty directive'}")
+        at += 1
+    return _merge_parts(parts), at, None
+
+
+def _directive_expression(text: str) -> Expr:
+    try:
+        return parse_expression(text.strip())
+    except HclSyntaxError as exc:
+        raise _DirectiveError(exc.message) from None
+
+
 def _split_template(content: str, line: int) -> list[Union[str, Expr]]:
-    """Split heredoc text into literal parts and `${...}` expressions."""
+    """Split heredoc text into literal parts and `${...}` expressions (`${~ x ~}` strips the
+    whitespace on the marked side)."""
     parts: list[Union[str, Expr]] = []
     i = 0
     start = 0
+    strip_next = False
     while True:
         i = content.find("${", i)
         if i < 0:
@@ -601,14 +729,24 @@ def _split_template(content: str, line: int) -> list[Union[str, Expr]]:
         end = _closing_brace(content, i + 2)
         if end < 0:
             break
-        parts.append(content[start:i])
+        literal = content[start:i]
+        inner = content[i + 2 : end]
+        if strip_next:
+            literal = literal.lstrip()
+        if inner.startswith("~"):
+            literal, inner = literal.rstrip(), inner[1:]
+        strip_next = inner.endswith("~")
+        if strip_next:
+            inner = inner[:-1]
+        parts.append(literal)
         inner_line = line + content.count("\n", 0, i)
         try:
-            parts.append(parse_expression(content[i + 2 : end].strip(), inner_line))
+            parts.append(parse_expression(inner.strip(), inner_line))
         except HclSyntaxError:
             parts.append(Unsupported("interpolation", Pos(inner_line, inner_line)))
         i = start = end + 1
-    parts.append(content[start:])
+    rest = content[start:]
+    parts.append(rest.lstrip() if strip_next else rest)
     return parts
 
 
