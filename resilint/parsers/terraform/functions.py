@@ -7,10 +7,14 @@ the outside world (`file`, `timestamp`, `uuid`...) are absent: their results are
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
 import json
 import math
+import posixpath
 import re
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
@@ -176,6 +180,97 @@ def _strcontains(value: Any, part: Any) -> bool:
     return to_string(part) in to_string(value)
 
 
+@function("regexall")
+def _regexall(pattern: Any, value: Any) -> list[Any]:
+    compiled = re.compile(_go_regex(to_string(pattern)))
+    found = []
+    for match in compiled.finditer(to_string(value)):
+        if match.groupdict():
+            found.append(match.groupdict())
+        elif compiled.groups:
+            found.append(list(match.groups()))
+        else:
+            found.append(match.group(0))
+    return found
+
+
+def _go_regex(pattern: str) -> str:
+    # RE2's named groups are (?P<name>...) like Python's; RE2 also accepts (?<name>...).
+    return re.sub(r"\(\?<([A-Za-z_]\w*)>", r"(?P<\1>", pattern)
+
+
+@function("strrev")
+def _strrev(value: Any) -> str:
+    return to_string(value)[::-1]
+
+
+@function("chomp")
+def _chomp(value: Any) -> str:
+    return re.sub(r"(\r\n|\n|\r)+\Z", "", to_string(value))
+
+
+@function("indent")
+def _indent(spaces: Any, value: Any) -> str:
+    pad = " " * int(to_number(spaces))
+    return to_string(value).replace("\n", "\n" + pad)
+
+
+@function("basename")
+def _basename(value: Any) -> str:
+    return posixpath.basename(to_string(value).rstrip("/")) or "/"
+
+
+@function("dirname")
+def _dirname(value: Any) -> str:
+    return posixpath.dirname(to_string(value)) or "."
+
+
+@function("urlencode")
+def _urlencode(value: Any) -> str:
+    return urllib.parse.quote(to_string(value), safe="")
+
+
+@function("base64encode")
+def _base64encode(value: Any) -> str:
+    return base64.b64encode(to_string(value).encode()).decode()
+
+
+@function("base64decode")
+def _base64decode(value: Any) -> str:
+    return base64.b64decode(to_string(value), validate=True).decode()
+
+
+def _digest(name: str, encoding: str) -> Callable[[Any], str]:
+    def compute(value: Any) -> str:
+        digest = hashlib.new(name, to_string(value).encode())
+        return digest.hexdigest() if encoding == "hex" else base64.b64encode(digest.digest()).decode()
+
+    return compute
+
+
+for _name, _algorithm, _encoding in (
+    ("md5", "md5", "hex"),
+    ("sha1", "sha1", "hex"),
+    ("sha256", "sha256", "hex"),
+    ("sha512", "sha512", "hex"),
+    ("base64sha256", "sha256", "base64"),
+    ("base64sha512", "sha512", "base64"),
+):
+    function(_name)(_digest(_algorithm, _encoding))
+
+
+@function("sensitive")
+@function("nonsensitive")
+@function("ephemeralasnull")
+def _identity(value: Any) -> Any:
+    return value
+
+
+@function("issensitive")
+def _issensitive(value: Any) -> bool:
+    return False
+
+
 # Collections ------------------------------------------------------------------------------
 
 
@@ -324,6 +419,30 @@ def _reverse(items: Any) -> Any:
     return list(reversed(_list(items, "reverse")))
 
 
+@function("setunion")
+def _setunion(*sets: Any) -> list[Any]:
+    return _toset([v for items in sets for v in _list(items, "setunion")])
+
+
+@function("setintersection")
+def _setintersection(first: Any, *others: Any) -> list[Any]:
+    rest = [_list(items, "setintersection") for items in others]
+    return _toset([v for v in _list(first, "setintersection") if all(v in items for items in rest)])
+
+
+@function("setsubtract")
+def _setsubtract(first: Any, second: Any) -> list[Any]:
+    removed = _list(second, "setsubtract")
+    return _toset([v for v in _list(first, "setsubtract") if v not in removed])
+
+
+@function("matchkeys")
+def _matchkeys(values: Any, keys: Any, searchset: Any) -> list[Any]:
+    wanted = _list(searchset, "matchkeys")
+    pairs = zip(_list(values, "matchkeys"), _list(keys, "matchkeys"))
+    return [value for value, key in pairs if key in wanted]
+
+
 @function("sort")
 def _sort(items: Any) -> list[Any]:
     return sorted(_list(items, "sort"), key=to_string)
@@ -402,6 +521,28 @@ def _min(*values: Any) -> Any:
     return min(to_number(v) for v in values)
 
 
+@function("pow")
+def _pow(base: Any, exponent: Any) -> Any:
+    result = to_number(base) ** to_number(exponent)
+    return int(result) if isinstance(result, float) and result.is_integer() and abs(result) < 2**53 else result
+
+
+@function("log")
+def _log(value: Any, base: Any) -> float:
+    return math.log(to_number(value), to_number(base))
+
+
+@function("signum")
+def _signum(value: Any) -> int:
+    number = to_number(value)
+    return (number > 0) - (number < 0)
+
+
+@function("parseint")
+def _parseint(value: Any, base: Any) -> int:
+    return int(to_string(value), int(to_number(base)))
+
+
 @function("abs")
 def _abs(value: Any) -> Any:
     return abs(to_number(value))
@@ -475,6 +616,46 @@ def _jsondecode(value: Any) -> Any:
     return json.loads(to_string(value))
 
 
+@function("yamldecode")
+def _yamldecode(value: Any) -> Any:
+    import yaml  # PyYAML comes with cfn-lint; loaded only when a configuration decodes YAML
+
+    documents = list(yaml.safe_load_all(to_string(value)))
+    if len(documents) > 1:
+        raise EvalError("yamldecode(): more than one YAML document")
+    return _plain_yaml(documents[0] if documents else None)
+
+
+def _plain_yaml(value: Any) -> Any:
+    """YAML values as Terraform sees them: maps with string keys, timestamps as strings."""
+    if isinstance(value, dict):
+        return {to_string(k) if not isinstance(k, str) else k: _plain_yaml(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain_yaml(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@function("yamlencode")
+def _yamlencode(value: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(value, sort_keys=True, default_flow_style=False))
+
+
+@function("csvdecode")
+def _csvdecode(value: Any) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(to_string(value))))
+    if not rows:
+        return []
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:]]
+
+
 # Networking -------------------------------------------------------------------------------
 
 
@@ -511,6 +692,15 @@ def _cidrhost(prefix: Any, hostnum: Any) -> str:
     network = ipaddress.ip_network(to_string(prefix), strict=False)
     n = int(to_number(hostnum))
     return str(network[n] if n >= 0 else network[n])
+
+
+@function("cidrcontains")
+def _cidrcontains(prefix: Any, address: Any) -> bool:
+    network = ipaddress.ip_network(to_string(prefix), strict=False)
+    text = to_string(address)
+    if "/" in text:
+        return ipaddress.ip_network(text, strict=False).subnet_of(network)  # type: ignore[arg-type]
+    return ipaddress.ip_address(text) in network
 
 
 @function("cidrnetmask")
