@@ -10,15 +10,19 @@ from resilint.cache import ParseCache
 from resilint.model import Location, Problem
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
+from resilint.parsers.terraform.placement import provider_type_of_source
+from resilint.parsers.terraform.types import TypeSpec, parse_type
 from resilint.sources import problem, read_text
 
 
 @dataclass(frozen=True)
 class Decl:
-    """A top-level block and the file (display path) it was written in."""
+    """A top-level block and the file (display path) it was written in. `overridden` names the
+    arguments and nested blocks an override file replaced: their lines are in another file."""
 
     block: s.Block
     file: str
+    overridden: frozenset[str] = frozenset()
 
     def location(self) -> Location:
         return Location(path=self.file, line=self.block.pos.line, end_line=self.block.pos.end_line)
@@ -37,6 +41,28 @@ class ModuleSource:
     modules: dict[str, Decl] = field(default_factory=dict)
     outputs: dict[str, Decl] = field(default_factory=dict)
     terraform: list[Decl] = field(default_factory=list)
+    _provider_types: dict[str, str] | None = field(default=None, repr=False)
+    _variable_types: dict[str, TypeSpec] = field(default_factory=dict, repr=False)
+
+    def provider_type(self, local_name: str) -> str:
+        """The provider type a local name stands for (`required_providers { dns = { source =
+        "hashicorp/aws" } }` makes `dns` an `aws`); a name not declared is its own type."""
+        if self._provider_types is None:
+            self._provider_types = {}
+            for decl in self.terraform:
+                for block in decl.block.body.blocks_of("required_providers"):
+                    for name, attr in block.body.attributes.items():
+                        source = _object_literal(attr.expr).get("source")
+                        if isinstance(source, str) and source:
+                            self._provider_types[name] = provider_type_of_source(source)
+        return self._provider_types.get(local_name, local_name)
+
+    def variable_type(self, name: str) -> TypeSpec:
+        if name not in self._variable_types:
+            decl = self.variables.get(name)
+            attr = decl.block.body.attributes.get("type") if decl is not None else None
+            self._variable_types[name] = parse_type(attr.expr if attr is not None else None)
+        return self._variable_types[name]
 
     def local_module_sources(self) -> dict[str, Path]:
         """Module calls whose source is a local path, by call name."""
@@ -46,6 +72,16 @@ class ModuleSource:
             if isinstance(source, str) and source.startswith(("./", "../")):
                 found[name] = (self.dir / source).resolve()
         return found
+
+
+def _object_literal(expr: s.Expr) -> dict[str, object]:
+    if not isinstance(expr, s.ObjectExpr):
+        return {}
+    return {
+        str(key.value): value.value
+        for key, value in expr.items
+        if isinstance(key, s.Literal) and isinstance(value, s.Literal)
+    }
 
 
 def literal(body: s.Body, name: str) -> object:
@@ -92,32 +128,104 @@ def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
         return SyntaxFailure(exc.message, exc.line, exc.column)
 
 
+def is_override_file(name: str) -> bool:
+    base = name.lower()
+    for suffix in (".tf.json", ".tf"):
+        if base.endswith(suffix):
+            stem = base[: -len(suffix)]
+            return stem == "override" or stem.endswith("_override")
+    return False
+
+
 def build_module(dir: Path, display: str, bodies: list[tuple[str, s.Body]]) -> ModuleSource:
-    """Collect a folder's declarations. Files are merged in name order, as Terraform does."""
+    """Collect a folder's declarations. Files are merged in name order, as Terraform does;
+    override files (`override.tf`, `*_override.tf`) come last and are merged into the blocks
+    they override."""
     module = ModuleSource(dir=dir, display=display)
-    for file, body in bodies:
+    primary = [(f, b) for f, b in bodies if not is_override_file(Path(f).name)]
+    overrides = [(f, b) for f, b in bodies if is_override_file(Path(f).name)]
+    for file, body in primary:
         module.files.append(file)
         for block in body.blocks:
-            decl = Decl(block, file)
-            kind, labels = block.type, block.labels
-            if kind == "resource" and len(labels) == 2:
-                module.resources[(labels[0], labels[1])] = decl
-            elif kind == "data" and len(labels) == 2:
-                module.data[(labels[0], labels[1])] = decl
-            elif kind == "variable" and len(labels) == 1:
-                module.variables[labels[0]] = decl
-            elif kind == "locals":
-                for name, attr in block.body.attributes.items():
-                    module.locals[name] = (attr, file)
-            elif kind == "provider" and len(labels) == 1:
-                module.providers.append(decl)
-            elif kind == "module" and len(labels) == 1:
-                module.modules[labels[0]] = decl
-            elif kind == "output" and len(labels) == 1:
-                module.outputs[labels[0]] = decl
-            elif kind == "terraform":
-                module.terraform.append(decl)
+            _declare(module, Decl(block, file))
+    for file, body in overrides:
+        module.files.append(file)
+        for block in body.blocks:
+            _override(module, block, file)
     return module
+
+
+def _declare(module: ModuleSource, decl: Decl) -> None:
+    block = decl.block
+    kind, labels = block.type, block.labels
+    if kind == "resource" and len(labels) == 2:
+        module.resources[(labels[0], labels[1])] = decl
+    elif kind == "data" and len(labels) == 2:
+        module.data[(labels[0], labels[1])] = decl
+    elif kind == "variable" and len(labels) == 1:
+        module.variables[labels[0]] = decl
+    elif kind == "locals":
+        for name, attr in block.body.attributes.items():
+            module.locals[name] = (attr, decl.file)
+    elif kind == "provider" and len(labels) == 1:
+        module.providers.append(decl)
+    elif kind == "module" and len(labels) == 1:
+        module.modules[labels[0]] = decl
+    elif kind == "output" and len(labels) == 1:
+        module.outputs[labels[0]] = decl
+    elif kind == "terraform":
+        module.terraform.append(decl)
+
+
+def _override(module: ModuleSource, block: s.Block, file: str) -> None:
+    """Merge an override file's block into the block it overrides. A block with nothing to
+    override is ignored (Terraform rejects it)."""
+    kind, labels = block.type, block.labels
+    table: dict[object, Decl] | None = None
+    key: object = None
+    if kind in ("resource", "data") and len(labels) == 2:
+        table, key = (module.resources if kind == "resource" else module.data), (labels[0], labels[1])
+    elif kind in ("variable", "module", "output") and len(labels) == 1:
+        table = {"variable": module.variables, "module": module.modules, "output": module.outputs}[kind]  # type: ignore[assignment]
+        key = labels[0]
+    if table is not None:
+        base = table.get(key)
+        if base is not None:
+            table[key] = _merged(base, block)
+        return
+    if kind == "locals":
+        for name, attr in block.body.attributes.items():
+            module.locals[name] = (attr, file)
+    elif kind == "provider" and len(labels) == 1:
+        alias = literal(block.body, "alias")
+        for i, decl in enumerate(module.providers):
+            if decl.block.labels == labels and literal(decl.block.body, "alias") == alias:
+                module.providers[i] = _merged(decl, block)
+    elif kind == "terraform":
+        module.terraform.append(Decl(block, file))  # later required_providers entries win
+
+
+def _block_key(block: s.Block) -> str:
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+
+def _merged(base: Decl, override: s.Block) -> Decl:
+    """Override arguments replace the base's; an override's nested blocks replace every base
+    block of the same type, except `lifecycle`, which is merged argument by argument."""
+    attributes = dict(base.block.body.attributes)
+    attributes.update(override.body.attributes)
+    replaced = {_block_key(b) for b in override.body.blocks}
+    blocks = [b for b in base.block.body.blocks if _block_key(b) not in replaced]
+    for block in override.body.blocks:
+        if block.type == "lifecycle":
+            old = next((b for b in base.block.body.blocks if b.type == "lifecycle"), None)
+            if old is not None:
+                merged_attributes = {**old.body.attributes, **block.body.attributes}
+                block = s.Block(block.type, block.labels, s.Body(merged_attributes, block.body.blocks or old.body.blocks), old.pos)
+        blocks.append(block)
+    body = s.Body(attributes, tuple(blocks))
+    overridden = base.overridden | set(override.body.attributes) | replaced
+    return Decl(s.Block(base.block.type, base.block.labels, body, base.block.pos), base.file, frozenset(overridden))
 
 
 def parse_tfvars(

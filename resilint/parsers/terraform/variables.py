@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from resilint.cache import ParseCache
-from resilint.model import Problem
+from resilint.model import Problem, Unknown
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import Evaluator, EvalError, Steps
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.source import ModuleSource, parse_tfvars
+from resilint.parsers.terraform.types import ANY, Primitive
 from resilint.paths import display_path
 
 
@@ -52,26 +53,19 @@ def _literal_evaluator() -> Evaluator:
     return Evaluator(no_references, FUNCTIONS)
 
 
-def _declared_type(module: ModuleSource, name: str) -> str | None:
-    decl = module.variables.get(name)
-    if decl is None:
-        return None
-    attr = decl.block.body.attributes.get("type")
-    if attr is not None and isinstance(attr.expr, s.Name):
-        return attr.expr.name
-    return "complex" if attr is not None else None
-
-
 def _from_string(module: ModuleSource, name: str, raw: str) -> Any:
     """A string from the command line or the environment, read as Terraform does: literally
-    for string variables, as an HCL expression for numbers, bools and complex types."""
-    kind = _declared_type(module, name)
-    if kind in (None, "string"):
+    when the variable has no type or a primitive one (converted to a number or bool when the
+    variable is read), as an HCL expression for collection, object and `any` types."""
+    decl = module.variables.get(name)
+    typed = decl is not None and "type" in decl.block.body.attributes
+    spec = module.variable_type(name)
+    if not typed or (isinstance(spec, Primitive) and spec != ANY):
         return raw
     try:
         expr = s.parse_expression(raw)
     except s.HclSyntaxError:
-        return raw
+        return Unknown(f"the value given for var.{name} is not a valid expression for its type")
     return _literal_evaluator().evaluate(expr)
 
 
