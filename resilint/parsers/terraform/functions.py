@@ -407,9 +407,17 @@ def _zipmap(keys: Any, values: Any) -> Any:
 
 @function("slice", accepts_unknown=True)
 def _slice(items: Any, start: Any, end: Any) -> Any:
-    if isinstance(items, Unknown) or has_unknown(start) or has_unknown(end):
+    if has_unknown(start) or has_unknown(end):
         return unknown_from(items, start, end)
-    return _list(items, "slice")[int(to_number(start)) : int(to_number(end))]
+    first, last = int(to_number(start)), int(to_number(end))
+    if isinstance(items, Unknown):
+        # The elements are not known, but how many there are is: Terraform rejects a slice
+        # past the end, so a valid configuration gets exactly last - first of them (the
+        # classic `slice(data.aws_availability_zones.available.names, 0, 3)`).
+        if not 0 <= first <= last or last - first > 1024:
+            return unknown_from(items)
+        return [Unknown(f"element {i} of a list that is not known ({items.reason})", items.refs) for i in range(first, last)]
+    return _list(items, "slice")[first:last]
 
 
 @function("reverse", accepts_unknown=True)

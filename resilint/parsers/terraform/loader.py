@@ -1,16 +1,23 @@
 """Terraform folders to deployment units: roots, module inlining, instances, providers, regions.
 
 A folder of `.tf` files that no other scanned folder calls as a local module is a root module and
-becomes one unit, with every local module it calls inlined (inputs bound, providers passed,
-outputs resolvable). `count` and `for_each` with known values expand into instances.
+becomes one unit, with every module it calls inlined (inputs bound and converted to their declared
+types, providers passed, outputs resolvable). Registry and git modules are read from
+`.terraform/modules` when `terraform init` has put them there; their resources are located at the
+module call, since their files are not the user's code. `count` and `for_each` with known values
+expand into instances.
+
+References between resources are what the evaluation reads: every resource attribute one
+argument's value was computed from, through variables, locals and module outputs, becomes an edge
+from that argument's path.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +35,10 @@ from resilint.parsers.terraform.evaluate import (
     to_string,
     unknown_from,
 )
+from resilint.parsers.terraform.files import LocalFiles
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.placement import (
+    REGION_ARGUMENTS,
     cloud_of,
     gcp_region_of,
     provider_of_type,
@@ -37,14 +46,19 @@ from resilint.parsers.terraform.placement import (
     resource_zones,
 )
 from resilint.parsers.terraform.source import Decl, ModuleSource, build_module, literal, parse_file
+from resilint.parsers.terraform.types import convert
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 from resilint.paths import display_path
-from resilint.sources import read_text
 
 MAX_MODULE_DEPTH = 16
 MAX_INSTANCES = 1000  # per resource or module call; more is kept as one of unknown multiplicity
 MAX_UNIT_MODULES = 1_000  # module instances per unit
 MAX_UNIT_RESOURCES = 50_000  # resource instances per unit
+MAX_NAMED_CALLS = 5  # module calls named in the note about modules that are not downloaded
+
+META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
+MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+SKIPPED_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 
 @dataclass
@@ -61,8 +75,6 @@ class _Budget:
             return False
         setattr(self, kind, left)
         return True
-META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
-MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
 @dataclass
@@ -79,30 +91,25 @@ class FolderCache:
         self.parse_cache = parse_cache
         self.modules: dict[Path, ModuleSource | None] = {}
         self.problems: list[Problem] = []
-        self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
+        # Problems of downloaded modules (.terraform/modules): not the user's files, so they
+        # become a note at the module call instead of a RES001.
+        self.quiet_problems: dict[Path, list[Problem]] = {}
 
-    def add(self, folder: Path, files: Iterable[tuple[Path, str | None]]) -> ModuleSource:
+    def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
+        problems = self.quiet_problems.setdefault(folder, []) if quiet else self.problems
         for path, text in sorted(files, key=lambda f: f[0].name):
             shown = display_path(path)
-            if text is None:
-                read = read_text(path, shown, self.max_file_bytes)
-                if not isinstance(read, str):
-                    self.problems.append(read)
-                    self.digests[shown] = "unreadable"
-                    continue
-                text = read
-            self.digests[shown] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             parsed = parse_file(path, shown, self.max_file_bytes, text, self.parse_cache)
             if isinstance(parsed, Problem):
-                self.problems.append(parsed)
+                problems.append(parsed)
             else:
                 bodies.append((shown, parsed))
         module = build_module(folder, display_path(folder), bodies)
         self.modules[folder] = module
         return module
 
-    def folder(self, folder: Path) -> ModuleSource | None:
+    def folder(self, folder: Path, quiet: bool = False) -> ModuleSource | None:
         if folder not in self.modules:
             if not folder.is_dir():
                 self.modules[folder] = None
@@ -112,7 +119,7 @@ class FolderCache:
                     for p in folder.iterdir()
                     if p.is_file() and p.name.lower().endswith((".tf", ".tf.json"))
                 ]
-                self.add(folder, files)
+                self.add(folder, files, quiet)
         return self.modules[folder]
 
 
@@ -128,103 +135,164 @@ def load_units(
         module = cache.modules[folder]
         if module is not None:
             called.update(module.local_module_sources().values())
+    scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
     units = []
     for folder in sorted(folders):
         module = cache.modules[folder]
         if folder in called or module is None or not module.files:
             continue
-        root = module
-
-        def build() -> tuple[Unit | None, list[Problem]]:
-            try:
-                return _build_unit(root, cache, options)
-            except RecursionError:  # modules or values nested past what can be evaluated
-                first = sorted(root.files)[0]
-                message = f"root module {root.display} is nested too deeply to evaluate; not analysed"
-                return None, [Problem(message=message, location=Location(path=first, line=1, end_line=1))]
-
-        if options.parse_cache is None:
-            unit, problems = build()
-        else:
-            # A unit is a function of the files it reads and the values given to it: cache it
-            # whole, so an unchanged root is never evaluated twice.
-            unit, problems = options.parse_cache.get_or_compute("terraform-unit", _unit_key(root, cache, options), build)
-        if unit is not None:
-            units.append(unit)
-        cache.problems.extend(problems)
+        try:
+            units.append(_build_unit(module, cache, options, scanned))
+        except RecursionError:  # modules or values nested past what can be evaluated
+            first = sorted(module.files)[0]
+            message = f"root module {module.display} is nested too deeply to evaluate; not analysed"
+            cache.problems.append(Problem(message=message, location=Location(path=first, line=1, end_line=1)))
     return units, cache.problems
 
 
-def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> str:
-    """Everything a root's unit depends on: its files and the modules it calls (by content),
-    its tfvars and variable values, and the limits that shape it."""
-    seen: set[Path] = set()
-    pending = [root]
-    files: list[tuple[str, str]] = []
-    while pending:
-        module = pending.pop()
-        if module.dir in seen:
-            continue
-        seen.add(module.dir)
-        files.extend((f, cache.digests.get(f, "?")) for f in module.files)
-        for folder in module.local_module_sources().values():
-            child = cache.folder(folder)
-            if child is None:
-                files.append((display_path(folder), "missing"))
-            elif child.dir not in seen:
-                pending.append(child)
-    tfvars = [root.dir / "terraform.tfvars", root.dir / "terraform.tfvars.json", *sorted(root.dir.glob("*.auto.tfvars*")), *options.var_files]
-    values = []
-    for path in tfvars:
-        try:
-            values.append((str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()))
-        except OSError:
-            values.append((str(path), "absent"))
-    return json.dumps(
-        {
-            "root": root.display,
-            "files": sorted(files),
-            "tfvars": values,
-            "variables": list(options.variables),
-            "environment": sorted((k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_")),
-            "max_file_bytes": options.max_file_bytes,
-        },
-        sort_keys=True,
-    )
-
-
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> tuple[Unit, list[Problem]]:
-    unit_id = root.display
-    notes: list[Note] = []
+def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Unit:
     variables, variable_problems = root_variable_values(root, options)
+    cache.problems.extend(variable_problems)
+    context = _UnitContext(
+        id=root.display,
+        root=root,
+        cache=cache,
+        environment=options.environment,
+        functions=LocalFiles(root.dir, scanned, FUNCTIONS).functions,
+    )
     instance = ModuleInstance(
+        context,
         source=root,
         prefix="",
         inputs={name: (lambda v=value: v) for name, value in variables.items()},
         inherited={},
-        unit_id=unit_id,
-        cache=cache,
-        notes=notes,
         stack=(root.dir,),
-        budget=_Budget(),
     )
     resources = instance.all_resources()
     providers = instance.all_providers()
+    context.note_remote_modules()
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]
         anchor = Location(path=first, line=1, end_line=1)
-    unique_notes = list(dict.fromkeys(notes))
-    unit = Unit(
-        id=unit_id,
+    return Unit(
+        id=context.id,
         source="terraform",
         location=anchor,
         files=tuple(sorted(root.files)),
         resources=tuple(resources),
         providers=tuple(providers),
-        notes=tuple(unique_notes),
+        notes=tuple(dict.fromkeys(context.notes)),
     )
-    return unit, variable_problems
+
+
+# ------------------------------------------------------------------------------------------
+
+
+class _Tracer:
+    """The resource attributes an evaluation reads, as Terraform's references are: a stack of
+    frames, one per argument being evaluated (or per variable, local or output being computed,
+    whose reads then count for every argument that uses it)."""
+
+    def __init__(self) -> None:
+        self._frames: list[set[tuple[str, str | None]]] = []
+
+    def push(self) -> None:
+        self._frames.append(set())
+
+    def pop(self) -> frozenset[tuple[str, str | None]]:
+        return frozenset(self._frames.pop())
+
+    def record(self, target: str, attribute: str | None) -> None:
+        if self._frames:
+            self._frames[-1].add((target, attribute))
+
+    def extend(self, refs: Iterable[tuple[str, str | None]]) -> None:
+        if self._frames and refs:
+            self._frames[-1].update(refs)
+
+    def isolated(self, compute: Callable[[], Any]) -> Any:
+        """`compute()` without its reads counting for the argument being evaluated (how many
+        instances a resource has is not what an argument refers to)."""
+        self.push()
+        try:
+            return compute()
+        finally:
+            self.pop()
+
+
+class _InstalledModules:
+    """`.terraform/modules/modules.json`, written by `terraform init`: where each registry or
+    git module of a root was downloaded, by call path (`vpc`, `app.vpc`)."""
+
+    def __init__(self, root: Path, data_dir: str) -> None:
+        self.root = root
+        self.base = root / data_dir
+        self._dirs: dict[str, Path] | None = None
+
+    def dirs(self) -> dict[str, Path]:
+        if self._dirs is None:
+            self._dirs = {}
+            manifest = self.base / "modules" / "modules.json"
+            try:
+                data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+            except (OSError, ValueError, RecursionError):
+                data = {}
+            entries = data.get("Modules") if isinstance(data, dict) else None
+            for entry in entries if isinstance(entries, list) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+                    self._dirs[entry["Key"]] = (self.root / entry["Dir"]).resolve()
+        return self._dirs
+
+    def present(self) -> bool:
+        return bool(self.dirs())
+
+
+@dataclass
+class _UnitContext:
+    """What every module instance of one unit shares."""
+
+    id: str
+    root: ModuleSource
+    cache: FolderCache
+    environment: Mapping[str, str]
+    functions: Mapping[str, Callable[..., Any]]
+    notes: list[Note] = field(default_factory=list)
+    budget: _Budget = field(default_factory=_Budget)
+    tracer: _Tracer = field(default_factory=_Tracer)
+    # Module calls whose source is not local and not downloaded: (call address, source, where)
+    remote: list[tuple[str, str, Location]] = field(default_factory=list)
+    _installed: _InstalledModules | None = None
+
+    @property
+    def installed(self) -> _InstalledModules:
+        if self._installed is None:
+            self._installed = _InstalledModules(self.root.dir, self.environment.get("TF_DATA_DIR") or ".terraform")
+        return self._installed
+
+    def note(self, message: str, location: Location) -> None:
+        self.notes.append(Note(message=message, location=location))
+
+    def note_remote_modules(self) -> None:
+        """One note for every module the scan could not read: one cause, one fix."""
+        if not self.remote:
+            return
+        calls = list(dict.fromkeys(address for address, _, _ in self.remote))
+        sources = {address: source for address, source, _ in self.remote}
+        named = ", ".join(f"{a} ({sources[a]})" for a in calls[:MAX_NAMED_CALLS])
+        if len(calls) > MAX_NAMED_CALLS:
+            named += f" and {len(calls) - MAX_NAMED_CALLS} more"
+        subject = "1 module call uses a" if len(calls) == 1 else f"{len(calls)} module calls use a"
+        if self.installed.present():
+            fix = f"run `terraform init` again in {self.root.display} so .terraform/modules holds them"
+        else:
+            fix = f"run `terraform init` in {self.root.display} so resilint can read them from .terraform/modules"
+        message = (
+            f"{subject} registry or git source that resilint does not download: {named}. Their "
+            f"resources are not checked and their outputs are unknown; {fix}, or scan a plan "
+            "(terraform show -json)"
+        )
+        self.note(message, self.remote[0][2])
 
 
 # ------------------------------------------------------------------------------------------
@@ -260,66 +328,93 @@ def _instance_names(key: Any, instances: _Instances) -> dict[str, Any]:
 
 
 class ModuleInstance:
-    """One instance of a module (the root, or one `module` call instance) being evaluated."""
+    """One instance of a module (the root, or one `module` call instance) being evaluated.
+
+    `anchor` is set for modules downloaded by `terraform init`: everything in them is located at
+    the module call in the user's code. `multiplicity` is set when the call's own count or
+    for_each is unknown: every resource inside may exist any number of times.
+    """
 
     def __init__(
         self,
+        unit: _UnitContext,
         source: ModuleSource,
         prefix: str,
         inputs: Mapping[str, Callable[[], Any]],
-        inherited: Mapping[str, ProviderConfig],
-        unit_id: str,
-        cache: FolderCache,
-        notes: list[Note],
+        inherited: Mapping[str, ProviderConfig | Unknown],
         stack: tuple[Path, ...],
-        budget: _Budget,
+        call_path: tuple[str, ...] = (),
+        anchor: Location | None = None,
+        multiplicity: Unknown | None = None,
     ) -> None:
+        self.unit = unit
         self.source = source
         self.prefix = prefix
-        self.unit_id = unit_id
-        self.cache = cache
-        self.notes = notes
-        self.budget = budget
         self.stack = stack
+        self.call_path = call_path
+        self.anchor = anchor
+        self.multiplicity = multiplicity
         self._inputs = inputs
-        self._values: dict[str, Any] = {}
+        self._values: dict[str, tuple[Any, frozenset[tuple[str, str | None]]]] = {}
         self._evaluating: set[str] = set()
         self._instance_cache: dict[tuple[str, str], _Instances] = {}
         self._children: dict[str, list[tuple[Any, ModuleInstance]]] | None = None
-        self.evaluator = Evaluator(self._root, FUNCTIONS)
-        self.providers: dict[str, ProviderConfig] = dict(inherited)
+        self.evaluator = Evaluator(self._root, unit.functions)
+        self.providers: dict[str, ProviderConfig | Unknown] = dict(inherited)
         self.own_providers: list[ProviderConfig] = []
         for decl in source.providers:
-            config = self._provider_config(decl)
-            self.providers[config.key] = config
-            self.own_providers.append(config)
+            for key, config in unit.tracer.isolated(lambda d=decl: self._provider_configs(d)):
+                self.providers[key] = config
+                if isinstance(config, ProviderConfig):
+                    self.own_providers.append(config)
+
+    def _location(self, decl: Decl) -> Location:
+        return self.anchor if self.anchor is not None else decl.location()
 
     # Names in expressions ----------------------------------------------------------------
 
-    def _memo(self, key: str, compute: Callable[[], Any]) -> Any:
+    def _memo(self, key: str, compute: Callable[[], Any], transparent: bool = True) -> Any:
+        """`compute()` once per instance. The resources it reads are remembered with it, and
+        count for whatever reads the value (`transparent`), as a variable's reads count for the
+        argument that uses the variable."""
+        tracer = self.unit.tracer
         if key in self._values:
-            return self._values[key]
+            value, refs = self._values[key]
+            if transparent:
+                tracer.extend(refs)
+            return value
         if key in self._evaluating:
             return Unknown(f"{key} refers to itself")
         self._evaluating.add(key)
+        tracer.push()
         try:
             value = compute()
         finally:
+            refs = tracer.pop()
             self._evaluating.discard(key)
-        self._values[key] = value
+        self._values[key] = (value, refs)
+        if transparent:
+            tracer.extend(refs)
         return value
 
     def var(self, name: str) -> Any:
         def compute() -> Any:
-            if name in self._inputs:
-                return self._inputs[name]()
             decl = self.source.variables.get(name)
             if decl is None:
                 raise EvalError(f"var.{name} is not declared")
-            default = decl.block.body.attributes.get("default")
-            if default is None:
-                return Unknown(f"var.{name} has no value (give it a default, a .tfvars file, or --var)")
-            return self.evaluator.evaluate(default.expr)
+            body = decl.block.body
+            default = body.attributes.get("default")
+            value = self._inputs[name]() if name in self._inputs else MISSING
+            if value is None and default is not None and literal(body, "nullable") is False:
+                value = MISSING  # nullable = false: null means "use the default"
+            if value is MISSING:
+                if default is None:
+                    return Unknown(f"var.{name} has no value (give it a default, a .tfvars file, or --var)")
+                value = self.evaluator.evaluate(default.expr)
+            try:
+                return convert(value, self.source.variable_type(name))
+            except EvalError as exc:
+                return Unknown(f"the value of var.{name} does not match its type: {exc}")
 
         return self._memo(f"var.{name}", compute)
 
@@ -352,14 +447,13 @@ class ModuleInstance:
         if name == "data":
             return self._data_value(str(steps.take()), str(steps.take()))
         if name == "path":
-            what = steps.take()
-            if what == "module":
-                return self.source.display
-            if what == "root":
-                return display_path(self.stack[0])
-            return "."
+            return self._path(steps.take())
         if name == "terraform":
-            return Unknown("terraform.workspace is chosen at run time")
+            workspace = self.unit.environment.get("TF_WORKSPACE")
+            if steps.peek() == "workspace" and workspace:
+                steps.take()
+                return workspace
+            return Unknown("terraform.workspace is chosen at run time (set TF_WORKSPACE to give it)")
         if name in ("count", "each", "self"):
             return Unknown(f"{name} is not available here")
         if (name, steps.peek()) in self.source.resources:
@@ -367,15 +461,34 @@ class ModuleInstance:
             return self._resource_value(name, resource_name)
         raise EvalError(f"reference to undeclared {name}")
 
+    def _path(self, what: Any) -> str:
+        """path.module relative to the root module's folder (where Terraform runs), as
+        Terraform gives it; file() resolves against that folder too."""
+        if what == "module":
+            relative = os.path.relpath(self.source.dir, self.unit.root.dir)
+            return relative.replace(os.sep, "/")
+        return "."
+
     def _data_value(self, type_: str, name: str) -> Any:
         decl = self.source.data.get((type_, name))
         address = f"{self.prefix}data.{type_}.{name}"
         if type_ == "aws_region" and decl is not None:
-            region = self._provider_for(decl.block.body, provider_of_type(type_))
-            region_value = region.region if region is not None else Unknown("no aws provider configuration")
-            if isinstance(region_value, str):
-                return {"name": region_value, "region": region_value, "id": region_value}
+            region = self._data_region(decl)
+            if isinstance(region, str):
+
+                def lookup(attr: str) -> Any:
+                    return region if attr in ("name", "region", "id") else MISSING
+
+                return ResourceObject(address, lookup)
         return Unknown(f"{address} is read at apply time")
+
+    def _data_region(self, decl: Decl) -> Any:
+        body = decl.block.body
+        own = body.attributes.get("region")  # AWS provider v6: a data source may name its region
+        if own is not None:
+            return self.evaluator.evaluate(own.expr)
+        config = self._provider(body, "aws", {}, f"{self.prefix}data.aws_region.{decl.block.labels[1]}")
+        return config.region if isinstance(config, ProviderConfig) else config
 
     def _module_value(self, call: str) -> Any:
         children = self.children().get(call)
@@ -396,7 +509,7 @@ class ModuleInstance:
         return [objects[k] for k in instances.keys]
 
     @staticmethod
-    def _module_object(child: "ModuleInstance") -> ResourceObject:
+    def _module_object(child: ModuleInstance) -> ResourceObject:
         def lookup(name: str) -> Any:
             return child.output(name)
 
@@ -405,6 +518,10 @@ class ModuleInstance:
     # Resources --------------------------------------------------------------------------
 
     def _instances_of(self, body: s.Body, what: str) -> _Instances:
+        result: _Instances = self.unit.tracer.isolated(lambda: self._count_instances(body, what))
+        return result
+
+    def _count_instances(self, body: s.Body, what: str) -> _Instances:
         count = body.attributes.get("count")
         for_each = body.attributes.get("for_each")
         if count is not None:
@@ -425,7 +542,8 @@ class ModuleInstance:
             if isinstance(value, dict):
                 if any(has_unknown(k) for k in value):
                     return _Instances(None, {}, Unknown(f"for_each keys of {what} are not known"))
-                return _Instances(list(value), dict(value))
+                keys = sorted(value)  # Terraform orders instances by key
+                return _Instances(keys, {k: value[k] for k in keys})
             if isinstance(value, list):
                 if has_unknown(value):
                     return _Instances(None, {}, unknown_from(value, reason=f"for_each of {what} is not known"))
@@ -465,46 +583,68 @@ class ModuleInstance:
         decl = self.source.resources[(type_, name)]
         address = f"{self.prefix}{type_}.{name}{_key_suffix(key)}"
         names = _instance_names(key, instances)
+        body = decl.block.body
+
+        def compute(attr: str) -> Any:
+            found = body.attributes.get(attr)
+            if found is not None and attr not in META_ARGUMENTS:
+                value = self.evaluator.evaluate(found.expr, names)
+                if value is not None:  # null leaves the value to the provider: computed, unknown
+                    return _rebased(value, address)
+            blocks = [b for b in body.blocks if b.type == attr]
+            if blocks:
+                return _rebased([self._block_value(b.body, names) for b in blocks], address)
+            if attr == "region" and self._provider_type(body, type_) == "aws":
+                config = self._provider(body, provider_of_type(type_), names, address)
+                region = config.region if isinstance(config, ProviderConfig) else config
+                return region if isinstance(region, str) else MISSING
+            return MISSING
 
         def lookup(attr: str) -> Any:
-            def compute() -> Any:
-                found = decl.block.body.attributes.get(attr)
-                if found is not None and attr not in META_ARGUMENTS:
-                    return self.evaluator.evaluate(found.expr, names)
-                blocks = [b for b in decl.block.body.blocks if b.type == attr]
-                if blocks:
-                    return [self._block_value(b.body, names) for b in blocks]
-                if attr == "region":
-                    provider = self._provider_for(decl.block.body, provider_of_type(type_))
-                    region = provider.region if provider is not None else None
-                    if region is not None and cloud_of(provider_of_type(type_)) == "aws":
-                        return region
-                return MISSING
-
-            return self._memo(f"{address}.{attr}", compute)
+            value = self._memo(f"{address}.{attr}", lambda: compute(attr), transparent=False)
+            self.unit.tracer.record(address, attr)
+            return value
 
         return ResourceObject(address, lookup)
 
-    def _block_value(self, body: s.Body, names: Mapping[str, Any]) -> dict[str, Any]:
-        """A block's arguments and nested blocks as a dict; blocks become lists of dicts."""
+    def _block_value(
+        self, body: s.Body, names: Mapping[str, Any], refs: list[Reference] | None = None, path: str = ""
+    ) -> dict[str, Any]:
+        """A block's arguments and nested blocks as a dict; blocks become lists of dicts. With
+        `refs`, the resource attributes each argument reads are added to it, at its path."""
         value: dict[str, Any] = {}
         for attr_name, attr in body.attributes.items():
-            value[attr_name] = self.evaluator.evaluate(attr.expr, names)
+            value[attr_name] = self._argument(attr.expr, names, refs, path + attr_name)
         for block in body.blocks:
-            if block.type in ("lifecycle", "provisioner", "connection"):
+            if block.type in SKIPPED_BLOCKS:
                 continue
-            if block.type == "dynamic" and block.labels:
-                name, made = block.labels[0], self._dynamic_blocks(block, names)
-            else:
-                name, made = block.type, [self._block_value(block.body, names)]
+            name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
             existing = value.get(name)
+            start = len(existing) if isinstance(existing, list) else 0
+            if block.type == "dynamic" and block.labels:
+                made = self._dynamic_blocks(block, names, refs, f"{path}{name}", start)
+            else:
+                made = [self._block_value(block.body, names, refs, f"{path}{name}[{start}].")]
             if isinstance(made, Unknown) or isinstance(existing, Unknown):
                 value[name] = made if isinstance(made, Unknown) else existing
             else:
                 value[name] = (existing or []) + made
         return value
 
-    def _dynamic_blocks(self, block: s.Block, names: Mapping[str, Any]) -> Any:
+    def _argument(self, expr: s.Expr, names: Mapping[str, Any], refs: list[Reference] | None, path: str) -> Any:
+        if refs is None:
+            return self.evaluator.evaluate(expr, names)
+        tracer = self.unit.tracer
+        tracer.push()
+        try:
+            return self.evaluator.evaluate(expr, names)
+        finally:
+            for target, attribute in sorted(tracer.pop(), key=lambda r: (r[0], r[1] or "")):
+                refs.append(Reference(target=target, attribute=attribute, path=path))
+
+    def _dynamic_blocks(
+        self, block: s.Block, names: Mapping[str, Any], refs: list[Reference] | None, path: str, start: int
+    ) -> Any:
         label = block.labels[0]
         for_each = block.body.attributes.get("for_each")
         iterator_attr = block.body.attributes.get("iterator")
@@ -514,61 +654,92 @@ class ModuleInstance:
         content = next((b for b in block.body.blocks if b.type == "content"), None)
         if for_each is None or content is None:
             return []
-        collection = self.evaluator.evaluate(for_each.expr, names)
+        collection = self._argument(for_each.expr, names, refs, path)
         if has_unknown(collection) and not isinstance(collection, (list, dict)):
-            return unknown_from(collection, reason=f"dynamic \"{label}\" blocks depend on a value that is not known")
-        items = collection.items() if isinstance(collection, dict) else enumerate(collection or [])
+            return unknown_from(collection, reason=f'dynamic "{label}" blocks depend on a value that is not known')
+        if isinstance(collection, dict):
+            items: Iterable[tuple[Any, Any]] = sorted(collection.items(), key=lambda kv: kv[0])
+        elif isinstance(collection, list):
+            items = enumerate(collection)
+        elif collection is None:
+            items = ()
+        else:
+            return Unknown(f'dynamic "{label}" needs a list, set or map to iterate over')
         out = []
-        for k, v in items:
+        for index, (k, v) in enumerate(items, start):
             scoped = dict(names)
             scoped[iterator] = {"key": k, "value": v}
-            out.append(self._block_value(content.body, scoped))
+            out.append(self._block_value(content.body, scoped, refs, f"{path}[{index}]."))
         return out
 
     # Providers --------------------------------------------------------------------------
 
-    def _provider_config(self, decl: Decl) -> ProviderConfig:
+    def _provider_configs(self, decl: Decl) -> list[tuple[str, ProviderConfig | Unknown]]:
+        """The configurations a provider block declares: one, or one per key with OpenTofu's
+        `for_each` on a provider (`aws.by_region["eu-west-1"]`)."""
         body = decl.block.body
         name = decl.block.labels[0]
         alias = literal(body, "alias")
-        region: Any
-        if name in ("google", "google-beta"):
-            region = self._google_region(body)
-        else:
-            attr = body.attributes.get("region")
-            if attr is None:
-                region = Unknown(
-                    f'provider "{name}" ({decl.file}:{decl.block.pos.line}) sets no region: it comes '
-                    "from the environment at run time"
-                )
-            else:
-                region = finalize(self.evaluator.evaluate(attr.expr))
-                if isinstance(region, Unknown):
-                    region = Unknown(
-                        f'region of provider "{name}" ({decl.file}:{decl.block.pos.line}) is not known: {region.reason}'
-                    )
-        return ProviderConfig(
-            name=name,
-            alias=alias if isinstance(alias, str) else None,
-            region=region,
-            location=decl.location(),
+        alias = alias if isinstance(alias, str) else None
+        if body.attributes.get("for_each") is None:
+            config = self._provider_config(decl, name, alias, {})
+            return [(config.key, config)]
+        base = f"{name}.{alias}" if alias else name
+        instances = self._instances_of(body, f'provider "{base}"')
+        if instances.unknown is not None or instances.keys is None:
+            reason = instances.unknown.reason if instances.unknown is not None else "no for_each"
+            return [(base, Unknown(f"the instances of provider {base} are not known ({reason})"))]
+        found: list[tuple[str, ProviderConfig | Unknown]] = []
+        for key in instances.keys:
+            config = self._provider_config(decl, name, f"{alias}{_key_suffix(key)}", _instance_names(key, instances))
+            found.append((config.key, config))
+        return found
+
+    def _provider_config(self, decl: Decl, name: str, alias: str | None, names: Mapping[str, Any]) -> ProviderConfig:
+        body = decl.block.body
+        keys = REGION_ARGUMENTS.get(self.source.provider_type(name))
+        region: Any = None
+        where = f'provider "{name}" ({decl.file}:{decl.block.pos.line})'
+        if keys is not None:
+            region = Unknown(f"{where} sets no region: it comes from the environment at run time")
+            for key in keys:
+                attr = body.attributes.get(key)
+                if attr is None:
+                    continue
+                value = finalize(self.evaluator.evaluate(attr.expr, names))
+                if isinstance(value, str):
+                    region = gcp_region_of(value) or value if key == "zone" else value
+                elif isinstance(value, Unknown):
+                    region = Unknown(f"the {key} of {where} is not known: {value.reason}")
+                break
+        return ProviderConfig(name=name, alias=alias, region=region, location=self._location(decl))
+
+    def _provider_type(self, body: s.Body, resource_type: str) -> str:
+        local = _provider_local_name(body) or provider_of_type(resource_type)
+        return self.source.provider_type(local)
+
+    def _provider(self, body: s.Body, default_local: str, names: Mapping[str, Any], what: str) -> ProviderConfig | Unknown:
+        """The provider configuration a resource or data source uses, or Unknown saying why
+        there is none (no block: Terraform then uses an empty one, configured from the
+        environment at run time)."""
+        attr = body.attributes.get("provider")
+        key = _provider_key(attr.expr, self.evaluator, names) if attr is not None else default_local
+        if isinstance(key, Unknown):
+            return key
+        config = self.providers.get(key)
+        if config is not None:
+            return config
+        if "." in key:
+            return Unknown(f'no provider "{key}" configuration reaches {what}: pass it with providers = {{ ... }} on the module call')
+        if self.prefix:
+            return Unknown(
+                f'no provider "{key}" configuration reaches {what}: its region comes from the environment at run '
+                "time (configure the provider in the root module)"
+            )
+        return Unknown(
+            f'no provider "{key}" block configures {what}: its region comes from the environment at run time '
+            f'(add a provider "{key}" block with a region)'
         )
-
-    def _google_region(self, body: s.Body) -> Any:
-        for key in ("region", "zone"):
-            attr = body.attributes.get(key)
-            if attr is None:
-                continue
-            value = finalize(self.evaluator.evaluate(attr.expr))
-            if isinstance(value, str):
-                return gcp_region_of(value) or value
-            if isinstance(value, Unknown):
-                return value
-        return None
-
-    def _provider_for(self, body: s.Body, default_name: str) -> ProviderConfig | None:
-        key = _provider_reference(body) or default_name
-        return self.providers.get(key)
 
     # Modules ----------------------------------------------------------------------------
 
@@ -576,52 +747,66 @@ class ModuleInstance:
         body = self.source.modules[call].block.body
         return self._instances_of(body, f"{self.prefix}module.{call}")
 
-    def children(self) -> dict[str, list[tuple[Any, "ModuleInstance"]]]:
-        if self._children is not None:
-            return self._children
-        self._children = {}
+    def children(self) -> dict[str, list[tuple[Any, ModuleInstance]]]:
+        if self._children is None:
+            self._children = {}
+            self.unit.tracer.isolated(self._make_children)
+        return self._children
+
+    def _make_children(self) -> None:
+        assert self._children is not None
         local_sources = self.source.local_module_sources()
         for call, decl in self.source.modules.items():
-            folder = local_sources.get(call)
             address = f"{self.prefix}module.{call}"
-            if folder is None:
-                source = literal(decl.block.body, "source")
-                self.notes.append(
-                    Note(
-                        message=(
-                            f"{address} uses the module source {source!r}, which is not a local path: "
-                            "registry and git modules are not fetched, so its resources are not checked "
-                            "and its outputs are unknown"
-                        ),
-                        location=decl.location(),
-                    )
-                )
+            found = self._module_folder(call, decl, local_sources.get(call))
+            if found is None:
                 continue
+            folder, anchor = found
             if folder in self.stack or len(self.stack) >= MAX_MODULE_DEPTH:
-                self.notes.append(
-                    Note(message=f"{address} calls modules too deeply or in a cycle; not inlined", location=decl.location())
-                )
+                self.unit.note(f"{address} calls modules too deeply or in a cycle; not inlined", self._location(decl))
                 continue
-            module = self.cache.folder(folder)
+            module = self.unit.cache.folder(folder, quiet=anchor is not None)
             if module is None or not module.files:
-                self.notes.append(
-                    Note(
-                        message=f"{address}: module folder {display_path(folder)} has no Terraform files",
-                        location=decl.location(),
-                    )
-                )
+                where = display_path(folder)
+                self.unit.note(f"{address}: module folder {where} has no Terraform files; nothing in it is checked", self._location(decl))
                 continue
+            if anchor is not None:
+                self._note_broken_download(address, folder, anchor)
             instances = self._call_instances(call)
             keys: list[Any] = [None] if instances.keys is None else instances.keys
-            if not self.budget.take("modules", len(keys)):
+            if not self.unit.budget.take("modules", len(keys)):
                 self._over_budget(decl, f"more than {MAX_UNIT_MODULES} module instances")
                 continue
             made = []
             for key in keys:
                 names = _instance_names(key, instances)
-                made.append((key, self._child(call, decl, module, key, names, instances.unknown)))
+                made.append((key, self._child(call, decl, module, key, names, instances.unknown, anchor)))
             self._children[call] = made
-        return self._children
+
+    def _module_folder(self, call: str, decl: Decl, local: Path | None) -> tuple[Path, Location | None] | None:
+        """Where a module call's code is: a local folder, or the folder `terraform init`
+        downloaded it to (then located at the call), or None (noted)."""
+        if local is not None:
+            return local, self.anchor
+        source = literal(decl.block.body, "source")
+        key = ".".join(self.call_path + (call,))
+        downloaded = self.unit.installed.dirs().get(key)
+        if downloaded is not None and downloaded.is_dir():
+            return downloaded, self.anchor if self.anchor is not None else decl.location()
+        address = f"{self.prefix}module.{call}"
+        shown = source if isinstance(source, str) else "a computed source"
+        self.unit.remote.append((_without_keys(address), shown, self._location(decl)))
+        return None
+
+    def _note_broken_download(self, address: str, folder: Path, anchor: Location) -> None:
+        problems = self.unit.cache.quiet_problems.get(folder)
+        if problems:
+            first = problems[0]
+            self.unit.note(
+                f"{_without_keys(address)}: the downloaded module in {display_path(folder)} does not parse "
+                f"({first.location.path}:{first.location.line}: {first.message}); the resources of that file are not checked",
+                anchor,
+            )
 
     def _child(
         self,
@@ -631,36 +816,41 @@ class ModuleInstance:
         key: Any,
         names: Mapping[str, Any],
         unknown: Unknown | None,
-    ) -> "ModuleInstance":
+        anchor: Location | None,
+    ) -> ModuleInstance:
         body = decl.block.body
         inputs: dict[str, Callable[[], Any]] = {}
         for arg_name, attr in body.attributes.items():
             if arg_name in MODULE_META_ARGUMENTS:
                 continue
-            inputs[arg_name] = (lambda e=attr.expr: self.evaluator.evaluate(e, names))
+            inputs[arg_name] = lambda e=attr.expr: self.evaluator.evaluate(e, names)
         prefix = f"{self.prefix}module.{call}{_key_suffix(key)}."
         return ModuleInstance(
+            self.unit,
             source=module,
             prefix=prefix,
             inputs=inputs,
-            inherited=self._passed_providers(body),
-            unit_id=self.unit_id,
-            cache=self.cache,
-            notes=self.notes,
+            inherited=self._passed_providers(body, names),
             stack=self.stack + (module.dir,),
-            budget=self.budget,
+            call_path=self.call_path + (call,),
+            anchor=anchor,
+            multiplicity=unknown if unknown is not None else self.multiplicity,
         )
 
-    def _passed_providers(self, body: s.Body) -> dict[str, ProviderConfig]:
+    def _passed_providers(self, body: s.Body, names: Mapping[str, Any]) -> dict[str, ProviderConfig | Unknown]:
         mapping = body.attributes.get("providers")
         if mapping is None or not isinstance(mapping.expr, s.ObjectExpr):
             # Without a providers map, a child inherits the caller's default configurations.
             return {k: v for k, v in self.providers.items() if "." not in k}
-        passed = {}
+        passed: dict[str, ProviderConfig | Unknown] = {}
         for key_expr, value_expr in mapping.expr.items:
             child_key = key_expr.value if isinstance(key_expr, s.Literal) else _traversal_text(key_expr)
-            parent_key = _traversal_text(value_expr)
-            if isinstance(child_key, str) and parent_key and parent_key in self.providers:
+            parent_key = _provider_key(value_expr, self.evaluator, names)
+            if not isinstance(child_key, str):
+                continue
+            if isinstance(parent_key, Unknown):
+                passed[child_key] = parent_key
+            elif parent_key in self.providers:
                 passed[child_key] = self.providers[parent_key]
         return passed
 
@@ -683,83 +873,124 @@ class ModuleInstance:
         return found
 
     def _over_budget(self, decl: Decl, what: str) -> None:
-        if not self.budget.exhausted:
-            self.budget.exhausted = True
-            message = f"{self.unit_id} expands to {what}; the rest of the unit is not analysed"
-            self.notes.append(Note(message=message, location=decl.location()))
+        if not self.unit.budget.exhausted:
+            self.unit.budget.exhausted = True
+            self.unit.note(f"{self.unit.id} expands to {what}; the rest of the unit is not analysed", self._location(decl))
 
     def _build_resources(self, type_: str, name: str, decl: Decl) -> list[Resource]:
         instances = self._resource_instances(type_, name)
         keys: list[Any] = [None] if instances.keys is None else instances.keys
-        if not self.budget.take("resources", len(keys)):
+        if not self.unit.budget.take("resources", len(keys)):
             self._over_budget(decl, f"more than {MAX_UNIT_RESOURCES} resources")
             return []
         body = decl.block.body
-        provider_ref = _provider_reference(body)
-        provider_name = (provider_ref or provider_of_type(type_)).split(".")[0]
-        cloud = cloud_of(provider_name)
-        config_key = provider_ref or provider_name
-        config = self.providers.get(config_key)
-        if config is None:
-            provider_region: Any = Unknown(
-                f'no provider "{config_key}" configuration reaches {self.prefix}{type_}.{name}'
-                + (": pass it with providers = { ... } on the module call" if "." in config_key else "")
-            )
-        else:
-            provider_region = config.region
+        provider_type = self._provider_type(body, type_)
+        cloud = cloud_of(provider_type)
+        per_instance = _provider_is_per_instance(body)
+        what = f"{self.prefix}{type_}.{name}"
+        config = None if per_instance else self._provider(body, provider_of_type(type_), {}, what)
+        location = self._location(decl)
+        lines = {} if self.anchor is not None else _attribute_lines(body, decl.overridden)
+        meta = _meta(body)
+        depends = self._depends_on(body)
         built = []
         for key in keys:
             names = _instance_names(key, instances)
-            attributes = finalize(self._block_value(_without_meta(body), names))
+            if per_instance:
+                config = self._provider(body, provider_of_type(type_), names, what)
+            traced: list[Reference] = []
+            attributes = finalize(self._block_value(_without_meta(body), names, traced))
             address = f"{self.prefix}{type_}.{name}{_key_suffix(key)}"
             built.append(
                 Resource(
                     source="terraform",
                     type=type_,
                     address=address,
-                    unit=self.unit_id,
-                    provider=provider_name,
+                    unit=self.unit.id,
+                    provider=provider_type,
                     cloud=cloud,
-                    provider_config=config.key if config is not None else None,
-                    region=resource_region(cloud, type_, attributes, provider_region),
+                    provider_config=config.key if isinstance(config, ProviderConfig) else None,
+                    region=resource_region(
+                        cloud, type_, attributes, config.region if isinstance(config, ProviderConfig) else config, provider_type
+                    ),
                     zones=resource_zones(cloud, attributes),
                     attributes=attributes,
-                    attribute_lines=_attribute_lines(body),
-                    references=tuple(self._references(body, attributes)),
-                    meta=_meta(body),
-                    location=decl.location(),
-                    count_unknown=instances.unknown is not None,
+                    attribute_lines=lines,
+                    references=tuple(_merge_references(traced, attributes) + depends),
+                    meta=meta,
+                    location=location,
+                    count_unknown=instances.unknown is not None or self.multiplicity is not None,
                 )
             )
         return built
 
-    def _references(self, body: s.Body, attributes: dict[str, Any]) -> list[Reference]:
-        found: dict[tuple[str, str | None, str], Reference] = {}
-        for path, expr in _attribute_exprs(body):
-            for target, attribute in _resource_traversals(expr, self.source.resources):
-                ref = Reference(target=self.prefix + target, attribute=attribute, path=path)
-                found.setdefault((ref.target, ref.attribute, ref.path), ref)
-        for path, unknown in _unknowns_with_paths(attributes):
-            for target in unknown.refs:
-                if not any(k[0] == target and path.startswith(k[2]) for k in found):
-                    found.setdefault((target, None, path), Reference(target=target, attribute=None, path=path))
-        return sorted(found.values(), key=lambda r: (r.path, r.target, r.attribute or ""))
+    def _depends_on(self, body: s.Body) -> list[Reference]:
+        attr = body.attributes.get("depends_on")
+        if attr is None or not isinstance(attr.expr, s.TupleExpr):
+            return []
+        found = []
+        for item in attr.expr.items:
+            text = _traversal_text(item)
+            if text and tuple(text.split(".")[:2]) in self.source.resources:
+                found.append(Reference(target=self.prefix + text, path="depends_on"))
+        return found
 
 
-def _attribute_exprs(body: s.Body, prefix: str = "") -> Iterable[tuple[str, s.Expr]]:
-    """Every argument expression in a body and its nested blocks, with its path."""
-    for name, attr in body.attributes.items():
-        if name in META_ARGUMENTS and name != "depends_on":
+# ------------------------------------------------------------------------------------------
+
+
+def _rebased(value: Any, address: str) -> Any:
+    """A resource argument's value as another resource sees it: what is unknown in it is
+    unknown because of that resource (its own references are its edges, not the reader's)."""
+    if not has_unknown(value):
+        return value
+    if isinstance(value, Unknown):
+        return Unknown(value.reason, (address,))
+    if isinstance(value, dict):
+        return {k: _rebased(v, address) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebased(v, address) for v in value]
+    return value
+
+
+def _merge_references(traced: list[Reference], attributes: dict[str, Any]) -> list[Reference]:
+    """Edges from what each argument read, refined by where unknown values ended up (an
+    argument `subnets` whose second element is `aws_subnet.b.id` gives the edge at
+    `subnets[1]`)."""
+    found: dict[tuple[str, str | None, str], Reference] = {}
+    refined: list[tuple[str, str]] = []
+    for path, unknown in _unknowns_with_paths(attributes):
+        for target in unknown.refs:
+            via = [r for r in traced if r.target == target and _within(path, r.path)]
+            for attribute in {r.attribute for r in via} or {None}:
+                found.setdefault((target, attribute, path), Reference(target=target, attribute=attribute, path=path))
+            refined.append((target, path))
+    for ref in traced:
+        if not any(target == ref.target and _within(path, ref.path) for target, path in refined):
+            found.setdefault((ref.target, ref.attribute, ref.path), ref)
+    return sorted(found.values(), key=lambda r: (r.path, r.target, r.attribute or ""))
+
+
+def _within(path: str, base: str) -> bool:
+    return path == base or path.startswith((base + ".", base + "["))
+
+
+def _without_keys(address: str) -> str:
+    """`module.app["a"].module.vpc` -> `module.app.module.vpc`: the call in the configuration."""
+    out, depth, quote = [], 0, False
+    for ch in address:
+        if quote:
+            quote = ch != '"'
             continue
-        yield prefix + name, attr.expr
-    counts: dict[str, int] = {}
-    for block in body.blocks:
-        if block.type in ("lifecycle", "provisioner", "connection"):
-            continue
-        name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
-        index = counts.get(name, 0)
-        counts[name] = index + 1
-        yield from _attribute_exprs(block.body, f"{prefix}{name}[{index}].")
+        if ch == '"' and depth:
+            quote = True
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return "".join(out)
 
 
 def _without_meta(body: s.Body) -> s.Body:
@@ -767,11 +998,12 @@ def _without_meta(body: s.Body) -> s.Body:
     return s.Body(attributes, body.blocks)
 
 
-def _attribute_lines(body: s.Body) -> dict[str, int]:
-    lines = {name: attr.pos.line for name, attr in body.attributes.items()}
+def _attribute_lines(body: s.Body, overridden: frozenset[str]) -> dict[str, int]:
+    lines = {name: attr.pos.line for name, attr in body.attributes.items() if name not in overridden}
     for block in body.blocks:
         name = block.labels[0] if block.type == "dynamic" and block.labels else block.type
-        lines.setdefault(name, block.pos.line)
+        if name not in overridden:
+            lines.setdefault(name, block.pos.line)
     return lines
 
 
@@ -783,11 +1015,41 @@ def _meta(body: s.Body) -> dict[str, Any]:
     return meta
 
 
-def _provider_reference(body: s.Body) -> str | None:
+def _provider_local_name(body: s.Body) -> str | None:
+    """`aws` for `provider = aws.west` or `aws.by_region[each.key]`."""
     attr = body.attributes.get("provider")
     if attr is None:
         return None
-    return _traversal_text(attr.expr)
+    node: Any = attr.expr
+    while isinstance(node, (s.GetAttr, s.Index)):
+        node = node.obj
+    if isinstance(node, s.Name):
+        return node.name
+    text = _traversal_text(attr.expr)
+    return text.split(".")[0] if text else None
+
+
+def _provider_is_per_instance(body: s.Body) -> bool:
+    attr = body.attributes.get("provider")
+    return attr is not None and isinstance(attr.expr, s.Index)
+
+
+def _provider_key(expr: s.Expr, evaluator: Evaluator, names: Mapping[str, Any]) -> str | Unknown:
+    """The configuration key a provider reference names: `aws`, `aws.west`, or with OpenTofu's
+    provider for_each `aws.by_region["eu-west-1"]` (the key evaluated in the instance)."""
+    if isinstance(expr, s.Index):
+        base = _traversal_text(expr.obj)
+        key = evaluator.evaluate(expr.key, names)
+        if base is None:
+            return Unknown("the provider reference is not a provider configuration")
+        if has_unknown(key):
+            return unknown_from(key, reason=f"the instance of provider {base} is not known")
+        try:
+            return f"{base}{_key_suffix(to_string(key))}"
+        except EvalError:
+            return Unknown(f"the instance key of provider {base} is not a string")
+    text = _traversal_text(expr)
+    return text if text is not None else Unknown("the provider reference is not a provider configuration")
 
 
 def _traversal_text(expr: s.Expr) -> str | None:
@@ -799,51 +1061,9 @@ def _traversal_text(expr: s.Expr) -> str | None:
         return f"{base}.{expr.name}" if base else None
     if isinstance(expr, s.Literal) and isinstance(expr.value, str):
         return expr.value
+    if isinstance(expr, s.Template) and len(expr.parts) == 1 and not isinstance(expr.parts[0], str):
+        return _traversal_text(expr.parts[0])  # "${aws.west}" in .tf.json
     return None
-
-
-def _resource_traversals(expr: Any, resources: Mapping[tuple[str, str], Decl]) -> Iterable[tuple[str, str | None]]:
-    """(address, attribute) of every managed resource an expression names syntactically."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (s.GetAttr, s.Index)):
-            chain: list[Any] = []
-            cursor: Any = node
-            while isinstance(cursor, (s.GetAttr, s.Index)):
-                chain.append(cursor)
-                if isinstance(cursor, s.Index):
-                    stack.append(cursor.key)
-                cursor = cursor.obj
-            chain.reverse()
-            if isinstance(cursor, s.Name) and chain and isinstance(chain[0], s.GetAttr):
-                key = (cursor.name, chain[0].name)
-                if key in resources:
-                    address = f"{cursor.name}.{chain[0].name}"
-                    rest = chain[1:]
-                    if rest and isinstance(rest[0], s.Index) and isinstance(rest[0].key, s.Literal):
-                        address += _key_suffix(rest[0].key.value)
-                        rest = rest[1:]
-                    attribute = rest[0].name if rest and isinstance(rest[0], s.GetAttr) else None
-                    yield address, attribute
-                    continue
-            stack.append(cursor)
-            continue
-        if isinstance(node, s.Splat):
-            stack.append(node.obj)
-            stack.extend(step for step in node.steps if not isinstance(step, str))
-            continue
-        if isinstance(node, s.Name):
-            continue
-        for value in getattr(node, "__dict__", {}).values():
-            if isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, tuple):
-                        stack.extend(i for i in item if hasattr(i, "pos"))
-                    elif hasattr(item, "pos"):
-                        stack.append(item)
-            elif hasattr(value, "pos") and not isinstance(value, s.Pos):
-                stack.append(value)
 
 
 def _unknowns_with_paths(value: Any, path: str = "") -> Iterable[tuple[str, Unknown]]:
