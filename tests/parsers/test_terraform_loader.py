@@ -194,3 +194,220 @@ def test_syntax_error_is_a_problem_and_other_files_still_load(tmp_path: Path) ->
     assert [Path(u.id).name for u in result.units] == ["good"]
     (problem,) = result.problems
     assert problem.location.path.endswith("bad/main.tf") and problem.location.line == 2
+
+
+def test_cli_and_environment_values_are_parsed_by_declared_type(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "regions" { type = list(string) }\nvariable "count_a" { type = number }\n'
+                'variable "name" {}\nvariable "flag" { type = bool }\n'
+                'provider "aws" { region = var.regions[1] }\n'
+                'resource "aws_sqs_queue" "q" {\n  count = var.count_a\n  name = var.name\n  fifo_queue = var.flag\n}\n'
+            ),
+        },
+    )
+    (unit,) = project(
+        tmp_path,
+        variables=(("regions", '["eu-west-1", "us-east-1"]'), ("name", "[not, hcl]")),
+        environment={"TF_VAR_count_a": "2", "TF_VAR_flag": "true"},
+    ).units
+    assert [r.region for r in unit.resources] == ["us-east-1", "us-east-1"]
+    assert unit.resources[0].attributes == {"name": "[not, hcl]", "fifo_queue": True}
+
+
+def test_nullable_false_and_null_inputs(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'provider "aws" { region = "eu-west-1" }\nmodule "m" {\n  source = "./m"\n  a = null\n  b = null\n}\n',
+            "m/main.tf": (
+                'variable "a" {\n  default  = "from-default"\n  nullable = false\n}\n'
+                'variable "b" { default = "from-default" }\n'
+                'resource "aws_sqs_queue" "q" {\n  tags = { a = var.a, b = var.b }\n}\n'
+            ),
+        },
+    )
+    (unit,) = project(tmp_path).units
+    assert unit.resources[0].attributes["tags"] == {"a": "from-default", "b": None}
+
+
+def test_local_files_are_read_inside_the_scanned_tree_only(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("s3cr3t")
+    write(
+        tmp_path,
+        {
+            "repo/live/main.tf": (
+                'locals {\n  config = yamldecode(file("${path.module}/../config/regions.yaml"))\n}\n'
+                'provider "aws" { region = local.config.primary }\n'
+                'resource "aws_sqs_queue" "q" {\n'
+                '  name   = templatefile("${path.module}/name.tftpl", { env = "prod" })\n'
+                '  policy = file("../../secret.txt")\n'
+                '  tags   = { exists = fileexists("name.tftpl"), missing = try(file("nope.txt"), "none") }\n'
+                "}\n"
+            ),
+            "repo/live/name.tftpl": "jobs-${env}%{ if env == \"prod\" }-critical%{ endif }",
+            "repo/config/regions.yaml": "primary: eu-central-1\n",
+            "repo/config/main.tf": "",
+        },
+    )
+    units = {Path(u.id).name: u for u in project(tmp_path / "repo").units}
+    (queue,) = units["live"].resources
+    assert queue.region == "eu-central-1"
+    assert queue.attributes["name"] == "jobs-prod-critical"
+    assert isinstance(queue.attributes["policy"], Unknown) and "outside the scanned folders" in queue.attributes["policy"].reason
+    assert queue.attributes["tags"] == {"exists": True, "missing": "none"}
+
+
+def test_workspace_comes_from_tf_workspace(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" { region = terraform.workspace == "prod" ? "eu-west-1" : "eu-west-2" }\n'
+                'resource "aws_sqs_queue" "q" {}\n'
+            )
+        },
+    )
+    assert isinstance(project(tmp_path).units[0].resources[0].region, Unknown)
+    assert project(tmp_path, environment={"TF_WORKSPACE": "prod"}).units[0].resources[0].region == "eu-west-1"
+
+
+def test_tf_json_interpolations_keep_their_type(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf.json": (
+                '{"variable": {"n": {"default": 2}, "regions": {"default": ["eu-west-1"]}},\n'
+                ' "provider": {"aws": [{"region": "${var.regions[0]}"}, {"alias": "west", "region": "us-west-2"}]},\n'
+                ' "resource": {"aws_sqs_queue": {"q": {"count": "${var.n}", "provider": "aws.west", "name": "q-${count.index}"}}}}\n'
+            )
+        },
+    )
+    (unit,) = project(tmp_path).units
+    assert [(r.address, r.region, r.attributes["name"]) for r in unit.resources] == [
+        ("aws_sqs_queue.q[0]", "us-west-2", "q-0"),
+        ("aws_sqs_queue.q[1]", "us-west-2", "q-1"),
+    ]
+
+
+def test_references_are_direct_and_follow_the_branch_taken(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" { region = "eu-west-1" }\nvariable "use_b" { default = false }\n'
+                'resource "aws_s3_bucket" "source" { bucket = "src" }\n'
+                'resource "aws_s3_bucket" "a" { bucket = "${aws_s3_bucket.source.id}-a" }\n'
+                'resource "aws_s3_bucket" "b" { bucket = "b" }\n'
+                'locals { target = var.use_b ? aws_s3_bucket.b.arn : aws_s3_bucket.a.arn }\n'
+                'resource "aws_s3_bucket_replication_configuration" "r" {\n'
+                '  bucket = aws_s3_bucket.source.id\n'
+                '  rule {\n    destination {\n      bucket = local.target\n    }\n  }\n'
+                '  tags = { copy = aws_s3_bucket.a.bucket }\n'
+                '  depends_on = [aws_s3_bucket.b]\n'
+                "}\n"
+            )
+        },
+    )
+    (unit,) = project(tmp_path).units
+    replication = unit.resource("aws_s3_bucket_replication_configuration.r")
+    assert replication is not None
+    assert [(r.target, r.attribute, r.path) for r in replication.references] == [
+        ("aws_s3_bucket.source", "id", "bucket"),
+        ("aws_s3_bucket.b", None, "depends_on"),
+        ("aws_s3_bucket.a", "arn", "rule[0].destination[0].bucket"),
+        ("aws_s3_bucket.a", "bucket", "tags.copy"),
+    ]
+    # aws_s3_bucket.a's bucket is computed from source's id: unknown because of a, not source.
+    copy = replication.attributes["tags"]["copy"]
+    assert isinstance(copy, Unknown) and copy.refs == ("aws_s3_bucket.a",)
+
+
+def test_missing_provider_configurations_say_what_to_do(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'resource "aws_sqs_queue" "q" {}\n'
+                'provider "google" { project = "p" }\n'
+                'resource "google_sql_database_instance" "db" {}\n'
+                'resource "cloudflare_record" "www" { name = "www" }\n'
+                'module "m" {\n  source = "./m"\n}\n'
+            ),
+            "m/main.tf": 'resource "aws_sqs_queue" "aliased" {\n  provider = aws.west\n}\n',
+        },
+    )
+    (unit,) = project(tmp_path).units
+    by_address = {r.address: r.region for r in unit.resources}
+    assert 'add a provider "aws" block with a region' in by_address["aws_sqs_queue.q"].reason
+    assert "sets no region" in by_address["google_sql_database_instance.db"].reason
+    assert by_address["cloudflare_record.www"] is None
+    assert "pass it with providers" in by_address["module.m.aws_sqs_queue.aliased"].reason
+
+
+def test_remote_modules_make_one_note_per_unit(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+                'module "sg" {\n  source = "terraform-aws-modules/security-group/aws"\n}\n'
+                'module "local" {\n  source = "./local"\n  count  = 2\n}\n'
+            ),
+            "local/main.tf": 'module "kms" {\n  source = "git::https://example.com/kms.git"\n}\n',
+        },
+    )
+    (unit,) = project(tmp_path).units
+    (note,) = unit.notes
+    assert note.location.line == 1
+    assert note.message.startswith("3 module calls use a registry or git source")
+    assert "module.vpc (terraform-aws-modules/vpc/aws), module.sg" in note.message
+    assert "module.local.module.kms (git::https://example.com/kms.git)" in note.message
+    assert "run `terraform init` in" in note.message
+
+
+def test_module_cycles_are_noted(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'module "a" {\n  source = "./a"\n}\n',
+            "a/main.tf": 'module "again" {\n  source = "../a"\n}\nresource "aws_sqs_queue" "q" {}\n',
+        },
+    )
+    (unit,) = project(tmp_path).units
+    assert [r.address for r in unit.resources] == ["module.a.aws_sqs_queue.q"]
+    (note,) = unit.notes
+    assert "module.a.module.again" in note.message and "cycle" in note.message
+
+
+def test_data_aws_region_follows_provider_and_v6_region(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" { region = "eu-west-1" }\n'
+                'data "aws_region" "here" {}\ndata "aws_region" "there" { region = "ap-south-1" }\n'
+                'resource "aws_sqs_queue" "q" {\n  name = "${data.aws_region.here.name}/${data.aws_region.there.id}"\n}\n'
+            )
+        },
+    )
+    (unit,) = project(tmp_path).units
+    assert unit.resources[0].attributes["name"] == "eu-west-1/ap-south-1"
+
+
+def test_unit_per_root_and_modules_are_not_units(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "examples/a/main.tf": 'module "m" {\n  source = "../../"\n}\n',
+            "examples/b/main.tf": 'module "m" {\n  source = "../../"\n}\n',
+            "main.tf": 'resource "aws_sqs_queue" "q" {}\nmodule "inner" {\n  source = "./modules/inner"\n}\n',
+            "modules/inner/main.tf": 'resource "aws_sqs_queue" "i" {}\n',
+        },
+    )
+    units = project(tmp_path).units
+    assert [Path(u.id).name for u in units] == ["a", "b"]
+    assert [r.address for r in units[0].resources] == ["module.m.aws_sqs_queue.q", "module.m.module.inner.aws_sqs_queue.i"]

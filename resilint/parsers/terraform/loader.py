@@ -262,6 +262,8 @@ class _UnitContext:
     tracer: _Tracer = field(default_factory=_Tracer)
     # Module calls whose source is not local and not downloaded: (call address, source, where)
     remote: list[tuple[str, str, Location]] = field(default_factory=list)
+    # The zone a Google provider configuration sets (the model's ProviderConfig has a region only)
+    provider_zones: dict[ProviderConfig, Any] = field(default_factory=dict)
     _installed: _InstalledModules | None = None
 
     @property
@@ -282,14 +284,16 @@ class _UnitContext:
         named = ", ".join(f"{a} ({sources[a]})" for a in calls[:MAX_NAMED_CALLS])
         if len(calls) > MAX_NAMED_CALLS:
             named += f" and {len(calls) - MAX_NAMED_CALLS} more"
-        subject = "1 module call uses a" if len(calls) == 1 else f"{len(calls)} module calls use a"
+        one = len(calls) == 1
+        subject = "1 module call uses a" if one else f"{len(calls)} module calls use a"
+        them, its = ("it", "Its") if one else ("them", "Their")
         if self.installed.present():
-            fix = f"run `terraform init` again in {self.root.display} so .terraform/modules holds them"
+            fix = f"run `terraform init` again in {self.root.display} so .terraform/modules holds {them}"
         else:
-            fix = f"run `terraform init` in {self.root.display} so resilint can read them from .terraform/modules"
+            fix = f"run `terraform init` in {self.root.display} so resilint can read {them} from .terraform/modules"
         message = (
-            f"{subject} registry or git source that resilint does not download: {named}. Their "
-            f"resources are not checked and their outputs are unknown; {fix}, or scan a plan "
+            f"{subject} registry or git source that resilint does not download: {named}. {its} "
+            f"resources are not checked and {its.lower()} outputs are unknown; {fix}, or scan a plan "
             "(terraform show -json)"
         )
         self.note(message, self.remote[0][2])
@@ -712,7 +716,13 @@ class ModuleInstance:
                 elif isinstance(value, Unknown):
                     region = Unknown(f"the {key} of {where} is not known: {value.reason}")
                 break
-        return ProviderConfig(name=name, alias=alias, region=region, location=self._location(decl))
+        config = ProviderConfig(name=name, alias=alias, region=region, location=self._location(decl))
+        zone = body.attributes.get("zone") if keys is not None and "zone" in keys else None
+        if zone is not None:
+            value = finalize(self.evaluator.evaluate(zone.expr, names))
+            if isinstance(value, (str, Unknown)):
+                self.unit.provider_zones[config] = value
+        return config
 
     def _provider_type(self, body: s.Body, resource_type: str) -> str:
         local = _provider_local_name(body) or provider_of_type(resource_type)
@@ -913,10 +923,10 @@ class ModuleInstance:
                     region=resource_region(
                         cloud, type_, attributes, config.region if isinstance(config, ProviderConfig) else config, provider_type
                     ),
-                    zones=resource_zones(cloud, attributes),
+                    zones=resource_zones(cloud, attributes, type_, self.unit.provider_zones.get(config)),  # type: ignore[arg-type]
                     attributes=attributes,
                     attribute_lines=lines,
-                    references=tuple(_merge_references(traced, attributes) + depends),
+                    references=tuple(_merge_references(traced + depends, attributes)),
                     meta=meta,
                     location=location,
                     count_unknown=instances.unknown is not None or self.multiplicity is not None,

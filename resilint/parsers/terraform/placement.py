@@ -180,8 +180,24 @@ def is_gcp_global(resource_type: str) -> bool:
     )
 
 
-def resource_zones(cloud: str, attributes: dict[str, Any]) -> Any:
-    """Availability zones the resource is pinned to by its own arguments (may be empty)."""
+# Google Cloud resources whose `zone` defaults to the provider's zone when left out.
+GCP_ZONE_FROM_PROVIDER = frozenset(
+    {
+        "google_compute_instance",
+        "google_compute_instance_from_template",
+        "google_compute_disk",
+        "google_compute_instance_group",
+        "google_compute_instance_group_manager",
+        "google_compute_network_endpoint_group",
+        "google_compute_node_group",
+        "google_compute_reservation",
+    }
+)
+
+
+def resource_zones(cloud: str, attributes: dict[str, Any], resource_type: str = "", provider_zone: Any = None) -> Any:
+    """Availability zones the resource is pinned to by its own arguments (may be empty), or by
+    the provider's zone for the Google Cloud resources that default to it."""
     keys = {
         "aws": ("availability_zone", "availability_zones"),
         "azure": ("zone", "zones"),
@@ -200,4 +216,6 @@ def resource_zones(cloud: str, attributes: dict[str, Any]) -> Any:
                     return item
                 if isinstance(item, (str, int)):
                     zones.append(str(item))
+    if not zones and resource_type in GCP_ZONE_FROM_PROVIDER and provider_zone is not None:
+        return provider_zone if isinstance(provider_zone, Unknown) else (provider_zone,)
     return tuple(sorted(set(zones)))
