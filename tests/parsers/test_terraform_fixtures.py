@@ -51,7 +51,7 @@ def test_aliases_local_names_and_clouds() -> None:
         "cloudflare_zone.example": None,
         "ns1_zone.example": None,
         "google_compute_instance.vm": "europe-west4",  # from the provider's zone
-        "google_storage_bucket.assets": "eu",  # a multi-region
+        "google_storage_bucket.assets": None,  # a multi-region is no single region
         "google_pubsub_topic.events": None,
         "azurerm_resource_group.rg": "westeurope",
         "azurerm_storage_account.data": "westeurope",

@@ -411,3 +411,29 @@ def test_unit_per_root_and_modules_are_not_units(tmp_path: Path) -> None:
     units = project(tmp_path).units
     assert [Path(u.id).name for u in units] == ["a", "b"]
     assert [r.address for r in units[0].resources] == ["module.m.aws_sqs_queue.q", "module.m.module.inner.aws_sqs_queue.i"]
+
+
+def test_examples_calling_their_own_repository_through_the_registry(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "terraform-aws-queue/main.tf": 'variable "name" {}\nresource "aws_sqs_queue" "this" {\n  name = var.name\n}\n',
+            "terraform-aws-queue/modules/fifo/main.tf": 'resource "aws_sqs_queue" "fifo" {\n  fifo_queue = true\n}\n',
+            "terraform-aws-queue/examples/basic/main.tf": (
+                'provider "aws" { region = "eu-west-1" }\n'
+                'module "queue" {\n  source  = "acme/queue/aws"\n  version = "~> 1.0"\n  name = "jobs"\n}\n'
+                'module "fifo" {\n  source = "git::https://github.com/acme/terraform-aws-queue.git//modules/fifo?ref=v1.0.0"\n}\n'
+                'module "other" {\n  source = "acme/other/aws"\n}\n'
+            ),
+        },
+    )
+    units = project(tmp_path / "terraform-aws-queue").units
+    assert [Path(u.id).name for u in units] == ["basic"], "the repository's own modules are called, so not units"
+    (unit,) = units
+    assert [(r.address, r.region) for r in unit.resources] == [
+        ("module.fifo.aws_sqs_queue.fifo", "eu-west-1"),
+        ("module.queue.aws_sqs_queue.this", "eu-west-1"),
+    ]
+    assert unit.resources[1].location.path.endswith("terraform-aws-queue/main.tf"), "the checkout is the user's code"
+    (note,) = unit.notes
+    assert "module.other (acme/other/aws)" in note.message

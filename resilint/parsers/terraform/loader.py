@@ -135,6 +135,7 @@ def load_units(
         module = cache.modules[folder]
         if module is not None:
             called.update(module.local_module_sources().values())
+            called.update(module.repository_module_sources().values())
     scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
     units = []
     for folder in sorted(folders):
@@ -803,6 +804,9 @@ class ModuleInstance:
         downloaded = self.unit.installed.dirs().get(key)
         if downloaded is not None and downloaded.is_dir():
             return downloaded, self.anchor if self.anchor is not None else decl.location()
+        checkout = self.source.repository_module_sources().get(call)
+        if checkout is not None:  # the module repository's own code, called by its examples
+            return checkout, self.anchor
         address = f"{self.prefix}module.{call}"
         shown = source if isinstance(source, str) else "a computed source"
         self.unit.remote.append((_without_keys(address), shown, self._location(decl)))

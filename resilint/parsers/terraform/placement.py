@@ -90,7 +90,9 @@ def resource_region(
             if isinstance(value, Unknown):
                 return value
             if isinstance(value, str) and value:
-                return gcp_region_of(value) or value.lower()
+                # A multi-region or dual-region (`US`, `EU`, `NAM4`) or `global` is no single
+                # region: like a global resource, it does not concentrate the unit in one.
+                return gcp_region_of(value.lower())
         return provider_region
     return None
 

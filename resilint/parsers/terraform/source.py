@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class ModuleSource:
     terraform: list[Decl] = field(default_factory=list)
     _provider_types: dict[str, str] | None = field(default=None, repr=False)
     _variable_types: dict[str, TypeSpec] = field(default_factory=dict, repr=False)
+    _repository_sources: dict[str, Path] | None = field(default=None, repr=False)
 
     def provider_type(self, local_name: str) -> str:
         """The provider type a local name stands for (`required_providers { dns = { source =
@@ -64,6 +66,26 @@ class ModuleSource:
             self._variable_types[name] = parse_type(attr.expr if attr is not None else None)
         return self._variable_types[name]
 
+    def repository_module_sources(self) -> dict[str, Path]:
+        """Module calls whose registry or git source is the repository this folder is in: the
+        examples of a module repository call it as `terraform-aws-modules/vpc/aws` from inside
+        `terraform-aws-vpc/` (the registry's required repository name). By call name."""
+        if self._repository_sources is None:
+            self._repository_sources = {}
+            for name, decl in self.modules.items():
+                source = literal(decl.block.body, "source")
+                found = _repository_and_folder(source) if isinstance(source, str) else None
+                if found is None:
+                    continue
+                repository, folder = found
+                for ancestor in self.dir.parents:
+                    if ancestor.name.lower() == repository:
+                        target = (ancestor / folder).resolve()
+                        if target.is_dir() and (target == ancestor or ancestor in target.parents):
+                            self._repository_sources[name] = target
+                        break
+        return self._repository_sources
+
     def local_module_sources(self) -> dict[str, Path]:
         """Module calls whose source is a local path, by call name."""
         found = {}
@@ -72,6 +94,33 @@ class ModuleSource:
             if isinstance(source, str) and source.startswith(("./", "../")):
                 found[name] = (self.dir / source).resolve()
         return found
+
+
+_REGISTRY_SOURCE = re.compile(
+    r"^(?:[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?/)?[A-Za-z0-9][\w-]*/([A-Za-z0-9][\w-]*)/([A-Za-z0-9]+)(?://(.*))?$"
+)
+
+
+def _repository_and_folder(source: str) -> tuple[str, str] | None:
+    """(repository name, folder inside it) a registry or git module source names:
+    `terraform-aws-modules/vpc/aws//modules/vpc-endpoints` -> (`terraform-aws-vpc`,
+    `modules/vpc-endpoints`); `git::https://github.com/org/infra.git//db?ref=v1` -> (`infra`, `db`)."""
+    text = source.strip().split("?", 1)[0]
+    registry = _REGISTRY_SOURCE.match(text)
+    if registry is not None and "::" not in text:
+        name, provider, folder = registry.groups()
+        return f"terraform-{provider}-{name}".lower(), (folder or "").strip("/") or "."
+    if not text.startswith(("git::", "github.com/", "bitbucket.org/", "git@")):
+        return None  # archives (s3::, gcs::, https://...zip) and other sources name no repository
+    if "::" in text:
+        text = text.split("::", 1)[1]
+    rest = text.split("://", 1)[1] if "://" in text else text
+    repository, _, folder = rest.partition("//")
+    name = re.split(r"[/:]", repository.rstrip("/"))[-1]
+    name = name[:-4] if name.endswith(".git") else name
+    if not name or name in (".", ".."):
+        return None
+    return name.lower(), folder.strip("/") or "."
 
 
 def _object_literal(expr: s.Expr) -> dict[str, object]:
