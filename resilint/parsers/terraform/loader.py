@@ -689,7 +689,10 @@ class ModuleInstance:
         if body.attributes.get("for_each") is None:
             config = self._provider_config(decl, name, alias, {})
             return [(config.key, config)]
-        base = f"{name}.{alias}" if alias else name
+        if alias is None:  # OpenTofu requires an alias on a provider with for_each
+            config = self._provider_config(decl, name, None, {})
+            return [(config.key, config)]
+        base = f"{name}.{alias}"
         instances = self._instances_of(body, f'provider "{base}"')
         if instances.unknown is not None or instances.keys is None:
             reason = instances.unknown.reason if instances.unknown is not None else "no for_each"
@@ -774,7 +777,8 @@ class ModuleInstance:
                 continue
             folder, anchor = found
             if folder in self.stack or len(self.stack) >= MAX_MODULE_DEPTH:
-                self.unit.note(f"{address} calls modules too deeply or in a cycle; not inlined", self._location(decl))
+                why = "calls itself through a cycle of module calls" if folder in self.stack else f"is nested more than {MAX_MODULE_DEPTH} modules deep"
+                self.unit.note(f"{_without_keys(address)} {why}, so it is not expanded and its resources are not checked", self._location(decl))
                 continue
             module = self.unit.cache.folder(folder, quiet=anchor is not None)
             if module is None or not module.files:
@@ -971,16 +975,19 @@ def _merge_references(traced: list[Reference], attributes: dict[str, Any]) -> li
     """Edges from what each argument read, refined by where unknown values ended up (an
     argument `subnets` whose second element is `aws_subnet.b.id` gives the edge at
     `subnets[1]`)."""
+    by_target: dict[str, list[Reference]] = {}
+    for ref in traced:
+        by_target.setdefault(ref.target, []).append(ref)
     found: dict[tuple[str, str | None, str], Reference] = {}
-    refined: list[tuple[str, str]] = []
+    refined: dict[str, list[str]] = {}  # target -> paths of unknowns that came from it
     for path, unknown in _unknowns_with_paths(attributes):
         for target in unknown.refs:
-            via = [r for r in traced if r.target == target and _within(path, r.path)]
+            via = [r for r in by_target.get(target, ()) if _within(path, r.path)]
             for attribute in {r.attribute for r in via} or {None}:
                 found.setdefault((target, attribute, path), Reference(target=target, attribute=attribute, path=path))
-            refined.append((target, path))
+            refined.setdefault(target, []).append(path)
     for ref in traced:
-        if not any(target == ref.target and _within(path, ref.path) for target, path in refined):
+        if not any(_within(path, ref.path) for path in refined.get(ref.target, ())):
             found.setdefault((ref.target, ref.attribute, ref.path), ref)
     return sorted(found.values(), key=lambda r: (r.path, r.target, r.attribute or ""))
 

@@ -1,7 +1,11 @@
 """Values of a root module's input variables, with Terraform's precedence:
 
 default < TF_VAR_name environment variables < terraform.tfvars < terraform.tfvars.json
-< *.auto.tfvars / *.auto.tfvars.json (in name order) < --var-file and --var, in the order given.
+< *.auto.tfvars / *.auto.tfvars.json (in name order) < --var-file files (in the order given)
+< --var values (in the order given). Terraform interleaves -var-file and -var in command-line
+order; the options reach the parser as two lists, so files come first.
+
+Values are raw here: the module instance converts each to its declared type when it is read.
 """
 
 from __future__ import annotations
