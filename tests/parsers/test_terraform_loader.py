@@ -437,3 +437,25 @@ def test_examples_calling_their_own_repository_through_the_registry(tmp_path: Pa
     assert unit.resources[1].location.path.endswith("terraform-aws-queue/main.tf"), "the checkout is the user's code"
     (note,) = unit.notes
     assert "module.other (acme/other/aws)" in note.message
+
+
+def test_attributes_computed_inside_blocks_are_unknown_with_their_origin(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'resource "azurerm_disk_encryption_set" "des" {\n  location = "westeurope"\n  identity {\n    type = "SystemAssigned"\n  }\n}\n'
+                'resource "azurerm_key_vault_access_policy" "des" {\n'
+                '  object_id = azurerm_disk_encryption_set.des.identity[0].principal_id\n'
+                '  type_seen = azurerm_disk_encryption_set.des.identity[0].type\n'
+                "}\n"
+            )
+        },
+    )
+    (unit,) = project(tmp_path).units
+    policy = unit.resource("azurerm_key_vault_access_policy.des")
+    assert policy is not None
+    assert policy.attributes["type_seen"] == "SystemAssigned"
+    object_id = policy.attributes["object_id"]
+    assert isinstance(object_id, Unknown) and object_id.refs == ("azurerm_disk_encryption_set.des",)
+    assert ("azurerm_disk_encryption_set.des", "identity", "object_id") in {(r.target, r.attribute, r.path) for r in policy.references}

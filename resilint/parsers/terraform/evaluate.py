@@ -55,6 +55,21 @@ class ResourceObject:
         return Unknown(f"{self.address} is a resource", (self.address,))
 
 
+class BlockValue(dict):  # type: ignore[type-arg]
+    """A nested block of a resource (`identity`, `replica`) as another expression reads it: an
+    attribute the configuration leaves out may be computed by the provider
+    (`identity[0].principal_id`), so it is unknown, not an error."""
+
+    __slots__ = ("address",)
+
+    def __init__(self, address: str, items: Mapping[str, Any]) -> None:
+        super().__init__(items)
+        self.address = address
+
+    def computed(self, name: str) -> Unknown:
+        return Unknown(f"{name} of a block of {self.address} is known only after apply", (self.address,))
+
+
 _MISSING = object()
 MISSING = _MISSING
 
@@ -428,6 +443,8 @@ def step_into(value: Any, step: Any) -> Any:
         if isinstance(value, dict):
             k = to_string(key)
             if k not in value:
+                if isinstance(value, BlockValue):
+                    return value.computed(k)
                 raise EvalError(f"key {k!r} not found")
             return value[k]
         if isinstance(value, (list, tuple)):
@@ -442,6 +459,8 @@ def step_into(value: Any, step: Any) -> Any:
         return value.attr(step)
     if isinstance(value, dict):
         if step not in value:
+            if isinstance(value, BlockValue):
+                return value.computed(step)
             raise EvalError(f"attribute {step!r} not found")
         return value[step]
     if isinstance(value, list) and step.isdigit():  # legacy list.0

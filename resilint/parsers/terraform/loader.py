@@ -26,6 +26,7 @@ from resilint.model import Location, Note, Problem, ProviderConfig, Reference, R
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
     MISSING,
+    BlockValue,
     EvalError,
     Evaluator,
     ResourceObject,
@@ -598,7 +599,7 @@ class ModuleInstance:
                     return _rebased(value, address)
             blocks = [b for b in body.blocks if b.type == attr]
             if blocks:
-                return _rebased([self._block_value(b.body, names) for b in blocks], address)
+                return _rebased([_as_blocks(self._block_value(b.body, names), address) for b in blocks], address)
             if attr == "region" and self._provider_type(body, type_) == "aws":
                 config = self._provider(body, provider_of_type(type_), names, address)
                 region = config.region if isinstance(config, ProviderConfig) else config
@@ -964,11 +965,22 @@ def _rebased(value: Any, address: str) -> Any:
         return value
     if isinstance(value, Unknown):
         return Unknown(value.reason, (address,))
+    if isinstance(value, BlockValue):
+        return BlockValue(value.address, {k: _rebased(v, address) for k, v in value.items()})
     if isinstance(value, dict):
         return {k: _rebased(v, address) for k, v in value.items()}
     if isinstance(value, list):
         return [_rebased(v, address) for v in value]
     return value
+
+
+def _as_blocks(value: dict[str, Any], address: str) -> BlockValue:
+    """A block's value whose left-out attributes read as computed (nested blocks too)."""
+    converted = dict(value)
+    for key, item in value.items():
+        if isinstance(item, list) and item and all(isinstance(b, dict) for b in item):
+            converted[key] = [_as_blocks(b, address) for b in item]
+    return BlockValue(address, converted)
 
 
 def _merge_references(traced: list[Reference], attributes: dict[str, Any]) -> list[Reference]:
