@@ -183,7 +183,7 @@ def _strcontains(value: Any, part: Any) -> bool:
 @function("regexall")
 def _regexall(pattern: Any, value: Any) -> list[Any]:
     compiled = re.compile(_go_regex(to_string(pattern)))
-    found = []
+    found: list[Any] = []
     for match in compiled.finditer(to_string(value)):
         if match.groupdict():
             found.append(match.groupdict())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,7 +167,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         context,
         source=root,
         prefix="",
-        inputs={name: (lambda v=value: v) for name, value in variables.items()},
+        inputs={name: partial(_given, value) for name, value in variables.items()},
         inherited={},
         stack=(root.dir,),
     )
@@ -369,7 +370,7 @@ class ModuleInstance:
         self.providers: dict[str, ProviderConfig | Unknown] = dict(inherited)
         self.own_providers: list[ProviderConfig] = []
         for decl in source.providers:
-            for key, config in unit.tracer.isolated(lambda d=decl: self._provider_configs(d)):
+            for key, config in unit.tracer.isolated(partial(self._provider_configs, decl)):
                 self.providers[key] = config
                 if isinstance(config, ProviderConfig):
                     self.own_providers.append(config)
@@ -842,7 +843,7 @@ class ModuleInstance:
         for arg_name, attr in body.attributes.items():
             if arg_name in MODULE_META_ARGUMENTS:
                 continue
-            inputs[arg_name] = lambda e=attr.expr: self.evaluator.evaluate(e, names)
+            inputs[arg_name] = partial(self.evaluator.evaluate, attr.expr, names)
         prefix = f"{self.prefix}module.{call}{_key_suffix(key)}."
         return ModuleInstance(
             self.unit,
@@ -956,6 +957,10 @@ class ModuleInstance:
 
 
 # ------------------------------------------------------------------------------------------
+
+
+def _given(value: Any) -> Any:
+    return value
 
 
 def _rebased(value: Any, address: str) -> Any:

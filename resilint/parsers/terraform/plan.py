@@ -216,10 +216,10 @@ class _Plan:
         config_module = _without_keys(module)
         config = self._resource_config(config_module, type_, name)
         references = self._references(_dict(config.get("expressions")), module)
-        values = item.get("values") if isinstance(item.get("values"), dict) else {}
+        values = _dict(item.get("values"))
         if change is not None:
             after_unknown = _dict(change.get("change")).get("after_unknown")
-            values = _with_unknowns(values, after_unknown, address, references)
+            values = _dict(_with_unknowns(values, after_unknown, address, references))
         provider_type = provider_type_of_source(str(item.get("provider_name") or type_.split("_")[0]))
         cloud = cloud_of(provider_type)
         key = config.get("provider_config_key")

@@ -230,17 +230,15 @@ def _override(module: ModuleSource, block: s.Block, file: str) -> None:
     """Merge an override file's block into the block it overrides. A block with nothing to
     override is ignored (Terraform rejects it)."""
     kind, labels = block.type, block.labels
-    table: dict[object, Decl] | None = None
-    key: object = None
     if kind in ("resource", "data") and len(labels) == 2:
-        table, key = (module.resources if kind == "resource" else module.data), (labels[0], labels[1])
-    elif kind in ("variable", "module", "output") and len(labels) == 1:
-        table = {"variable": module.variables, "module": module.modules, "output": module.outputs}[kind]  # type: ignore[assignment]
-        key = labels[0]
-    if table is not None:
-        base = table.get(key)
-        if base is not None:
-            table[key] = _merged(base, block)
+        blocks = module.resources if kind == "resource" else module.data
+        if (labels[0], labels[1]) in blocks:
+            blocks[(labels[0], labels[1])] = _merged(blocks[(labels[0], labels[1])], block)
+        return
+    if kind in ("variable", "module", "output") and len(labels) == 1:
+        named = {"variable": module.variables, "module": module.modules, "output": module.outputs}[kind]
+        if labels[0] in named:
+            named[labels[0]] = _merged(named[labels[0]], block)
         return
     if kind == "locals":
         for name, attr in block.body.attributes.items():

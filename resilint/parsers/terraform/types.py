@@ -50,9 +50,8 @@ def parse_type(expr: s.Expr | None) -> TypeSpec:
     if isinstance(expr, s.Name) and expr.name in ("string", "number", "bool"):
         return Primitive(expr.name)
     if isinstance(expr, s.Literal) and isinstance(expr.value, str):  # Terraform 0.11 quoted types
-        return {"string": Primitive("string"), "list": Collection("list", ANY), "map": Collection("map", ANY)}.get(
-            expr.value, ANY
-        )
+        legacy: dict[str, TypeSpec] = {"string": Primitive("string"), "list": Collection("list", ANY), "map": Collection("map", ANY)}
+        return legacy.get(expr.value, ANY)
     if isinstance(expr, s.Call) and expr.args:
         argument = expr.args[0]
         if expr.name in ("list", "set", "map"):
