@@ -459,3 +459,38 @@ def test_attributes_computed_inside_blocks_are_unknown_with_their_origin(tmp_pat
     object_id = policy.attributes["object_id"]
     assert isinstance(object_id, Unknown) and object_id.refs == ("azurerm_disk_encryption_set.des",)
     assert ("azurerm_disk_encryption_set.des", "identity", "object_id") in {(r.target, r.attribute, r.path) for r in policy.references}
+
+
+def test_cached_units_follow_every_file_they_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from resilint.cache import ParseCache
+    from resilint.parsers.terraform import loader
+
+    write(
+        tmp_path / "repo",
+        {
+            "main.tf": (
+                'locals { config = jsondecode(file("config.json")) }\n'
+                'provider "aws" { region = local.config.region }\n'
+                'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+            ),
+            "config.json": '{"region": "eu-west-1"}',
+            ".terraform/modules/modules.json": '{"Modules": [{"Key": "vpc", "Dir": ".terraform/modules/vpc"}]}',
+            ".terraform/modules/vpc/main.tf": 'resource "aws_vpc" "this" { cidr_block = "10.0.0.0/16" }\n',
+        },
+    )
+    builds: list[str] = []
+    build = loader._build_unit
+    monkeypatch.setattr(loader, "_build_unit", lambda root, *rest: builds.append(root.display) or build(root, *rest))
+    cache = ParseCache(tmp_path / "cache")
+
+    def scan() -> list[tuple[str, object]]:
+        (unit,) = project(tmp_path / "repo", cache=cache).units
+        return [(r.address, r.region) for r in unit.resources]
+
+    assert scan() == [("module.vpc.aws_vpc.this", "eu-west-1")]
+    assert scan() == [("module.vpc.aws_vpc.this", "eu-west-1")] and len(builds) == 1, "unchanged: not evaluated again"
+    (tmp_path / "repo/config.json").write_text('{"region": "us-east-1"}')
+    assert scan() == [("module.vpc.aws_vpc.this", "us-east-1")], "a file read by file() changed"
+    (tmp_path / "repo/.terraform/modules/vpc/main.tf").write_text('resource "aws_subnet" "a" {}\n')
+    assert scan() == [("module.vpc.aws_subnet.a", "us-east-1")], "a downloaded module changed"
+    assert len(builds) == 3

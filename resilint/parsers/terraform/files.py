@@ -9,6 +9,7 @@ repository (`file("/proc/self/environ")`) into findings. Anything else is unknow
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,6 +30,8 @@ class LocalFiles:
     def __init__(self, base: Path, inside: Path, functions: Mapping[str, Callable[..., Any]]) -> None:
         self.base = base
         self.inside = inside.resolve()
+        # What the configuration read, for the unit cache: "kind:path" -> token of its state.
+        self.reads: dict[str, str] = {}
         self._texts: dict[Path, str | Unknown] = {}
         self._templates: dict[Path, s.Expr] = {}
         self.functions: dict[str, Callable[..., Any]] = dict(functions)
@@ -60,35 +63,29 @@ class LocalFiles:
         if real not in self._texts:
             read = read_text(real, str(path), MAX_FILE_BYTES)
             self._texts[real] = read if isinstance(read, str) else Unknown(f"{path}: {read.message}")
+            self.reads[f"file:{real}"] = state("file", real)
         return self._texts[real]
 
     def file(self, path: Any) -> Any:
         real = self._resolve(path)
         if not isinstance(real, Unknown) and not real.is_file():
+            self.reads[f"file:{real}"] = state("file", real)
             raise EvalError(f"file(): there is no file {path}")  # try(file(x), "") relies on it
         return self._read(path)
 
     def fileexists(self, path: Any) -> Any:
         real = self._resolve(path)
-        return real if isinstance(real, Unknown) else real.is_file()
+        if isinstance(real, Unknown):
+            return real
+        self.reads[f"file:{real}"] = state("file", real)
+        return real.is_file()
 
     def fileset(self, path: Any, pattern: Any) -> Any:
         real = self._resolve(path)
         if isinstance(real, Unknown):
             return real
-        if not real.is_dir():
-            return []
-        wanted = to_string(pattern)
-        found = []
-        for folder, dirs, files in os.walk(real):
-            dirs.sort()
-            for name in sorted(files):
-                relative = Path(folder, name).relative_to(real).as_posix()
-                if fnmatch.fnmatchcase(relative, wanted):
-                    found.append(relative)
-                    if len(found) > MAX_FILESET:
-                        return Unknown(f"fileset() matches more than {MAX_FILESET} files")
-        return sorted(found)
+        self.reads[f"folder:{real}"] = state("folder", real)
+        return _listing(real, to_string(pattern))
 
     def templatefile(self, path: Any, variables: Any) -> Any:
         real = self._resolve(path)
@@ -112,3 +109,35 @@ class LocalFiles:
             raise EvalError(f"{what}(): the template refers to {name}, which is not among its variables")
 
         return Evaluator(only_variables, self.functions).evaluate(template, variables)
+
+
+def _listing(folder: Path, pattern: str = "**") -> Any:
+    if not folder.is_dir():
+        return []
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            relative = Path(here, name).relative_to(folder).as_posix()
+            if fnmatch.fnmatchcase(relative, pattern):
+                found.append(relative)
+                if len(found) > MAX_FILESET:
+                    return Unknown(f"fileset() matches more than {MAX_FILESET} files")
+    return sorted(found)
+
+
+def state(kind: str, path: Path) -> str:
+    """What a file or folder the configuration read looks like now: its content's digest, or
+    its listing's. A cached unit is reused only while every one of them is unchanged."""
+    try:
+        if kind == "file":
+            return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "absent"
+        listing = _listing(path)
+        return hashlib.sha256(repr(listing).encode()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def current_state(read: str) -> str:
+    kind, _, path = read.partition(":")
+    return state(kind, Path(path))

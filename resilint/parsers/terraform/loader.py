@@ -14,13 +14,14 @@ from that argument's path.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from functools import partial
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown
@@ -37,7 +38,7 @@ from resilint.parsers.terraform.evaluate import (
     to_string,
     unknown_from,
 )
-from resilint.parsers.terraform.files import LocalFiles
+from resilint.parsers.terraform.files import LocalFiles, current_state
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.placement import (
     REGION_ARGUMENTS,
@@ -51,6 +52,7 @@ from resilint.parsers.terraform.source import Decl, ModuleSource, build_module, 
 from resilint.parsers.terraform.types import convert
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 from resilint.paths import display_path
+from resilint.sources import read_text
 
 MAX_MODULE_DEPTH = 16
 MAX_INSTANCES = 1000  # per resource or module call; more is kept as one of unknown multiplicity
@@ -96,12 +98,21 @@ class FolderCache:
         # Problems of downloaded modules (.terraform/modules): not the user's files, so they
         # become a note at the module call instead of a RES001.
         self.quiet_problems: dict[Path, list[Problem]] = {}
+        self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
         problems = self.quiet_problems.setdefault(folder, []) if quiet else self.problems
         for path, text in sorted(files, key=lambda f: f[0].name):
             shown = display_path(path)
+            if text is None:
+                read = read_text(path, shown, self.max_file_bytes)
+                if not isinstance(read, str):
+                    problems.append(read)
+                    self.digests[shown] = "unreadable"
+                    continue
+                text = read
+            self.digests[shown] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
             parsed = parse_file(path, shown, self.max_file_bytes, text, self.parse_cache)
             if isinstance(parsed, Problem):
                 problems.append(parsed)
@@ -144,24 +155,104 @@ def load_units(
         module = cache.modules[folder]
         if folder in called or module is None or not module.files:
             continue
-        try:
-            units.append(_build_unit(module, cache, options, scanned))
-        except RecursionError:  # modules or values nested past what can be evaluated
-            first = sorted(module.files)[0]
-            message = f"root module {module.display} is nested too deeply to evaluate; not analysed"
-            cache.problems.append(Problem(message=message, location=Location(path=first, line=1, end_line=1)))
+        unit, problems = _cached_unit(module, cache, options, scanned)
+        if unit is not None:
+            units.append(unit)
+        cache.problems.extend(problems)
     return units, cache.problems
 
 
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Unit:
-    variables, variable_problems = root_variable_values(root, options)
-    cache.problems.extend(variable_problems)
+_Built = tuple[Optional[Unit], list[Problem], list[tuple[str, str]]]
+
+
+def _cached_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> tuple[Unit | None, list[Problem]]:
+    """The root's unit, from the parse cache when nothing it depends on changed: its files and
+    the modules it calls (by content), its tfvars and variable values, and the files it read
+    with file() and friends (known only after a first evaluation, so cached in two steps)."""
+
+    def build() -> _Built:
+        try:
+            return _build_unit(root, cache, options, scanned)
+        except RecursionError:  # modules or values nested past what can be evaluated
+            first = sorted(root.files)[0]
+            message = f"root module {root.display} is nested too deeply to evaluate; not analysed"
+            return None, [Problem(message=message, location=Location(path=first, line=1, end_line=1))], []
+
+    if options.parse_cache is None:
+        unit, problems, _ = build()
+        return unit, problems
+    fresh: list[_Built] = []
+
+    def build_and_list_reads() -> list[str]:
+        fresh.append(build())
+        return [read for read, _ in fresh[0][2]]
+
+    key = _unit_key(root, cache, options)
+    reads = options.parse_cache.get_or_compute("terraform-unit-reads", key, build_and_list_reads)
+    now = [(read, current_state(read)) for read in reads]
+    unit, problems, recorded = options.parse_cache.get_or_compute(
+        "terraform-unit", key + json.dumps(now), lambda: fresh[0] if fresh else build()
+    )
+    if recorded != now:  # what it read changed what it reads: evaluate again
+        unit, problems, _ = build()
+    return unit, problems
+
+
+def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> str:
+    """Everything a root's unit depends on before it is evaluated: its files and the modules it
+    calls (local, the module repository's checkout, downloaded ones) by content, its tfvars and
+    variable values, and the settings that shape it."""
+    data_dir = options.environment.get("TF_DATA_DIR") or ".terraform"
+    installed = _InstalledModules(root.dir, data_dir)
+    seen: set[Path] = set()
+    pending: list[tuple[ModuleSource, bool]] = [(root, False)]
+    pending.extend((m, True) for m in (cache.folder(d, quiet=True) for d in installed.dirs().values()) if m is not None)
+    files: list[tuple[str, str]] = []
+    while pending:
+        module, quiet = pending.pop()
+        if module.dir in seen:
+            continue
+        seen.add(module.dir)
+        files.extend((f, cache.digests.get(f, "?")) for f in module.files)
+        called = {**module.local_module_sources(), **module.repository_module_sources()}
+        for folder in called.values():
+            child = cache.folder(folder, quiet=quiet)
+            if child is None:
+                files.append((display_path(folder), "missing"))
+            elif child.dir not in seen:
+                pending.append((child, quiet))
+    manifest = installed.base / "modules" / "modules.json"
+    tfvars = [root.dir / "terraform.tfvars", root.dir / "terraform.tfvars.json", *sorted(root.dir.glob("*.auto.tfvars*")), *options.var_files, manifest]
+    values = []
+    for path in tfvars:
+        try:
+            values.append((str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()))
+        except OSError:
+            values.append((str(path), "absent"))
+    return json.dumps(
+        {
+            "root": root.display,
+            "files": sorted(files),
+            "tfvars": values,
+            "variables": list(options.variables),
+            "environment": sorted(
+                (k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_") or k in ("TF_WORKSPACE", "TF_DATA_DIR")
+            ),
+            "max_file_bytes": options.max_file_bytes,
+        },
+        sort_keys=True,
+    )
+
+
+def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> _Built:
+    variables, problems = root_variable_values(root, options)
+    files = LocalFiles(root.dir, scanned, FUNCTIONS)
     context = _UnitContext(
         id=root.display,
         root=root,
         cache=cache,
         environment=options.environment,
-        functions=LocalFiles(root.dir, scanned, FUNCTIONS).functions,
+        functions=files.functions,
     )
     instance = ModuleInstance(
         context,
@@ -178,7 +269,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
     if anchor is None:
         first = sorted(root.files)[0]
         anchor = Location(path=first, line=1, end_line=1)
-    return Unit(
+    unit = Unit(
         id=context.id,
         source="terraform",
         location=anchor,
@@ -187,6 +278,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         providers=tuple(providers),
         notes=tuple(dict.fromkeys(context.notes)),
     )
+    return unit, problems, sorted(files.reads.items())
 
 
 # ------------------------------------------------------------------------------------------
