@@ -494,3 +494,36 @@ def test_cached_units_follow_every_file_they_read(tmp_path: Path, monkeypatch) -
     (tmp_path / "repo/.terraform/modules/vpc/main.tf").write_text('resource "aws_subnet" "a" {}\n')
     assert scan() == [("module.vpc.aws_subnet.a", "us-east-1")], "a downloaded module changed"
     assert len(builds) == 3
+
+
+def test_provider_for_each_with_unknown_instances(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "regions" {}\n'
+                'provider "aws" {\n  alias    = "by_region"\n  for_each = var.regions\n  region   = each.value\n}\n'
+                'resource "aws_sqs_queue" "q" {\n  for_each = var.regions\n  provider = aws.by_region[each.key]\n}\n'
+                'module "m" {\n  source    = "./m"\n  providers = { aws = aws.by_region["eu"] }\n}\n'
+            ),
+            "m/main.tf": 'resource "aws_sqs_queue" "q" {}\n',
+        },
+    )
+    (unit,) = project(tmp_path).units
+    for resource in unit.resources:
+        assert isinstance(resource.region, Unknown), resource.address
+        assert "var.regions" in resource.region.reason
+    assert [r.count_unknown for r in unit.resources] == [True, False]
+
+
+def test_downloaded_module_folders_stay_inside_the_root(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "outside/main.tf": 'resource "aws_sqs_queue" "secret" {}\n',
+            "root/main.tf": 'module "m" {\n  source = "acme/m/aws"\n}\n',
+            "root/.terraform/modules/modules.json": '{"Modules": [{"Key": "m", "Dir": "../outside"}]}',
+        },
+    )
+    units = project(tmp_path / "root").units
+    assert [r.address for r in units[0].resources] == []

@@ -334,9 +334,12 @@ class _InstalledModules:
             except (OSError, ValueError, RecursionError):
                 data = {}
             entries = data.get("Modules") if isinstance(data, dict) else None
+            inside = self.root.resolve()
             for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
-                    self._dirs[entry["Key"]] = (self.root / entry["Dir"]).resolve()
+                    folder = (self.root / entry["Dir"]).resolve()
+                    if folder == inside or inside in folder.parents:  # never read outside the root
+                        self._dirs[entry["Key"]] = folder
         return self._dirs
 
     def present(self) -> bool:
@@ -837,6 +840,11 @@ class ModuleInstance:
         config = self.providers.get(key)
         if config is not None:
             return config
+        instances = self.providers.get(key.split("[", 1)[0])
+        if isinstance(instances, Unknown):  # a provider with for_each whose instances are unknown
+            return instances
+        if "." in key and not self.prefix:
+            return Unknown(f'no provider "{key}" configuration is declared for {what}')
         if "." in key:
             return Unknown(f'no provider "{key}" configuration reaches {what}: pass it with providers = {{ ... }} on the module call')
         if self.prefix:
@@ -964,6 +972,8 @@ class ModuleInstance:
                 passed[child_key] = parent_key
             elif parent_key in self.providers:
                 passed[child_key] = self.providers[parent_key]
+            elif isinstance(self.providers.get(parent_key.split("[", 1)[0]), Unknown):
+                passed[child_key] = self.providers[parent_key.split("[", 1)[0]]
         return passed
 
     # Collecting -------------------------------------------------------------------------
@@ -1173,7 +1183,7 @@ def _provider_key(expr: s.Expr, evaluator: Evaluator, names: Mapping[str, Any]) 
         if base is None:
             return Unknown("the provider reference is not a provider configuration")
         if has_unknown(key):
-            return unknown_from(key, reason=f"the instance of provider {base} is not known")
+            return unknown_from(key, reason=f"the instance of provider {base} is not known ({unknown_from(key).reason})")
         try:
             return f"{base}{_key_suffix(to_string(key))}"
         except EvalError:
