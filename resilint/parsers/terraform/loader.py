@@ -629,7 +629,7 @@ class ModuleInstance:
         if count is not None:
             value = self.evaluator.evaluate(count.expr)
             if has_unknown(value):
-                return _Instances(None, {}, unknown_from(value, reason=f"count of {what} is not known"))
+                return _Instances(None, {}, unknown_from(value, reason=f"count of {what} is not known ({unknown_from(value).reason})"))
             try:
                 n = int(value)
             except (TypeError, ValueError):
@@ -648,14 +648,14 @@ class ModuleInstance:
                 return _Instances(keys, {k: value[k] for k in keys})
             if isinstance(value, list):
                 if has_unknown(value):
-                    return _Instances(None, {}, unknown_from(value, reason=f"for_each of {what} is not known"))
+                    return _Instances(None, {}, unknown_from(value, reason=f"for_each of {what} is not known ({unknown_from(value).reason})"))
                 try:
                     keys = sorted({to_string(v) for v in value})
                 except EvalError:
                     return _Instances(None, {}, Unknown(f"for_each of {what} is not a set of strings"))
                 return _Instances(list(keys), {k: k for k in keys})
             if has_unknown(value):
-                return _Instances(None, {}, unknown_from(value, reason=f"for_each of {what} is not known"))
+                return _Instances(None, {}, unknown_from(value, reason=f"for_each of {what} is not known ({unknown_from(value).reason})"))
             return _Instances(None, {}, Unknown(f"for_each of {what} is not a map or set"))
         return _Instances(None, {})
 
