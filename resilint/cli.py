@@ -89,8 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     inputs = scan.add_argument_group("inputs")
     inputs.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
     inputs.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR", help="load rule modules from DIR")
-    inputs.add_argument("--var-file", action="append", default=[], type=Path, metavar="FILE", help="Terraform variable file")
-    inputs.add_argument("--var", action="append", default=[], metavar="NAME=VALUE", help="Terraform variable value")
+    inputs.add_argument("--var-file", action=_Assignment, dest="assignments", metavar="FILE", help="Terraform variable file (applied in order with --var)")
+    inputs.add_argument("--var", action=_Assignment, dest="assignments", metavar="NAME=VALUE", help="Terraform variable value")
     inputs.add_argument("--max-file-size", type=int, metavar="MIB", help="report files larger than this many MiB instead of reading them (default: 20)")
     inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
@@ -105,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
     explain.set_defaults(handler=_explain, command="explain")
     return parser
+
+
+class _Assignment(argparse.Action):
+    """--var-file and --var into one list in command-line order, as Terraform applies them."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        items.append(("file" if option == "--var-file" else "var", values))
+        setattr(namespace, self.dest, items)
 
 
 def _codes(text: str | None) -> tuple[str, ...] | None:
@@ -145,12 +154,15 @@ def _scan(args: argparse.Namespace) -> int:
     for path in paths:
         if not os.path.lexists(path):
             raise UsageError(f"{path}: no such file or folder")
-    variables = []
-    for item in args.var:
+    assignments: list[tuple[str, str, str]] = []
+    for kind, item in args.assignments or []:
+        if kind == "file":
+            assignments.append(("file", item, ""))
+            continue
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
             raise UsageError(f"--var {item!r}: expected NAME=VALUE")
-        variables.append((name.strip(), value))
+        assignments.append(("var", name.strip(), value))
     if args.max_file_size is not None and args.max_file_size <= 0:
         raise UsageError("--max-file-size must be a positive number of MiB")
     formats = args.format or ["text"]
@@ -162,7 +174,6 @@ def _scan(args: argparse.Namespace) -> int:
         fail_on=args.fail_on,
         exclude=tuple(args.exclude),
         rules_dirs=tuple(args.rules_dir),
-        var_files=tuple(args.var_file),
         max_file_size=args.max_file_size,
         inline_suppressions=False if args.no_inline_suppressions else None,
     )
@@ -173,7 +184,7 @@ def _scan(args: argparse.Namespace) -> int:
     for folder in settings.rules_dirs:
         if not folder.is_dir():
             raise UsageError(f"rules folder {folder}: not a folder")
-    for var_file in settings.var_files:
+    for var_file in [*settings.var_files, *(Path(a[1]) for a in assignments if a[0] == "file")]:
         if not var_file.is_file():
             raise UsageError(f"var file {var_file}: no such file")
     if args.show_config:
@@ -191,7 +202,7 @@ def _scan(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
     options = ParseOptions(
         var_files=settings.var_files,
-        variables=tuple(variables),
+        command_line=tuple(assignments),
         environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
         max_file_bytes=settings.max_file_bytes,
         cloudformation_regions=settings.regions_for,

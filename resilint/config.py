@@ -235,7 +235,6 @@ class CommandLine:
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
     rules_dirs: tuple[Path, ...] = ()
-    var_files: tuple[Path, ...] = ()
     max_file_size: int | None = None  # MiB
     inline_suppressions: bool | None = None
 
@@ -275,7 +274,7 @@ def resolve(
             if command_line.inline_suppressions is not None
             else (config.inline_suppressions if config.inline_suppressions is not None else True)
         ),
-        var_files=relative(config.var_files) + command_line.var_files,
+        var_files=relative(config.var_files),  # --var-file comes after these, in its own order
         cloudformation_regions=tuple(config.cloudformation.regions),
         cloudformation_stacks=tuple((s.path, tuple(s.regions)) for s in config.cloudformation.stacks),
         config_root=root,

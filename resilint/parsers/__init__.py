@@ -25,6 +25,8 @@ def _no_regions(display: str) -> tuple[str, ...]:
 class ParseOptions:
     var_files: tuple[Path, ...] = ()
     variables: tuple[tuple[str, str], ...] = ()
+    # --var-file / --var in command-line order: ("file", path, "") or ("var", name, value)
+    command_line: tuple[tuple[str, str, str], ...] = ()
     environment: dict[str, str] = field(default_factory=dict)
     max_file_bytes: int = 20 << 20
     # The regions a CloudFormation template (by display path) is deployed to, from configuration.
@@ -73,6 +75,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
         TerraformOptions(
             var_files=options.var_files,
             variables=options.variables,
+            command_line=options.command_line,
             environment=options.environment,
             tfvars=tfvars,
             max_file_bytes=options.max_file_bytes,

@@ -527,3 +527,24 @@ def test_downloaded_module_folders_stay_inside_the_root(tmp_path: Path) -> None:
     )
     units = project(tmp_path / "root").units
     assert [r.address for r in units[0].resources] == []
+
+
+def test_var_file_and_var_apply_in_command_line_order(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from resilint.cli import main
+
+    write(
+        tmp_path,
+        {
+            "main.tf": 'variable "region" {}\nprovider "aws" {\n  region = var.region\n}\nresource "aws_sqs_queue" "q" {}\n',
+            "a.tfvars": 'region = "eu-west-1"\n',
+        },
+    )
+    def region(*assignments: str) -> str:
+        main(["scan", str(tmp_path), "--format", "json", "--no-cache", "--select", "RES101", *assignments])
+        (finding,) = json.loads(capsys.readouterr().out)["findings"]
+        return finding["message"]
+
+    assert "us-east-2" in region("--var-file", str(tmp_path / "a.tfvars"), "--var", "region=us-east-2")
+    assert "eu-west-1" in region("--var", "region=us-east-2", "--var-file", str(tmp_path / "a.tfvars"))

@@ -222,7 +222,14 @@ def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions)
             elif child.dir not in seen:
                 pending.append((child, quiet))
     manifest = installed.base / "modules" / "modules.json"
-    tfvars = [root.dir / "terraform.tfvars", root.dir / "terraform.tfvars.json", *sorted(root.dir.glob("*.auto.tfvars*")), *options.var_files, manifest]
+    tfvars = [
+        root.dir / "terraform.tfvars",
+        root.dir / "terraform.tfvars.json",
+        *sorted(root.dir.glob("*.auto.tfvars*")),
+        *options.var_files,
+        *(Path(item[1]) for item in options.command_line if item[0] == "file"),
+        manifest,
+    ]
     values = []
     for path in tfvars:
         try:
@@ -235,6 +242,7 @@ def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions)
             "files": sorted(files),
             "tfvars": values,
             "variables": list(options.variables),
+            "command_line": [list(item) for item in options.command_line],
             "environment": sorted(
                 (k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_") or k in ("TF_WORKSPACE", "TF_DATA_DIR")
             ),

@@ -48,6 +48,9 @@ class VariableOptions:
     variables: tuple[tuple[str, str], ...] = ()
     environment: Mapping[str, str] = field(default_factory=dict)
     tfvars: TfvarsFiles = field(default_factory=TfvarsFiles)
+    # --var-file and --var exactly as given, interleaved: ("file", path, "") or ("var", name,
+    # value). Applied last, in this order, as `terraform plan` does.
+    command_line: tuple[tuple[str, str, str], ...] = ()
 
 
 def _literal_evaluator() -> Evaluator:
@@ -99,4 +102,16 @@ def root_variable_values(module: ModuleSource, options: VariableOptions) -> tupl
     for name, raw in options.variables:
         if name in declared:
             values[name] = _from_string(module, name, raw)
+    for kind, first, second in options.command_line:
+        if kind == "var":
+            if first in declared:
+                values[first] = _from_string(module, first, second)
+            continue
+        parsed = options.tfvars.read(Path(first))
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+            continue
+        for name, expr in parsed.items():
+            if name in declared:
+                values[name] = evaluator.evaluate(expr)
     return values, problems
