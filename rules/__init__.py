@@ -6,14 +6,20 @@ from . import (
     failover_ttl_too_long,
     failover_without_health_check,
     incomplete_dns_failover,
+    no_cross_region_replication,
+    single_az_placement,
     single_endpoint_dns,
     single_provider_dns,
     single_provider_nameservers,
     single_region_deployment,
+    unresolved_region,
 )
 
 RULES = (
     single_region_deployment.check,
+    unresolved_region.check,
+    no_cross_region_replication.check,
+    single_az_placement.check,
     single_provider_dns.check,
     failover_without_health_check.check,
     failover_ttl_too_long.check,

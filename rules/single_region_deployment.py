@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from resilint.model import Project, ProviderConfig, Resource, Unit, Unknown
+from resilint.model import Location, Project, Resource, Unit, Unknown
+from resilint.relations.footprint import Role, is_primary_serving, role, satellites
+from resilint.relations.placement import describe, is_multi_region_location, regional
+from resilint.relations.replication import replica_regions, stores
 from resilint.rule import Severity, Violation, rule
 
-# Resources that live in us-east-1 whatever the workload's region: they say nothing about where
-# the workload runs. (ACM certificates for CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge.)
-_EDGE_SATELLITE_TYPES = ("aws_acm_certificate", "aws_wafv2_web_acl", "aws_lambda_function")
+_CLOUDFORMATION_FIX = (
+    "Deploy the stack to a second region too (a StackSet, or a second stack) with health-checked "
+    "failover in front, and declare its regions in configuration so resilint counts them: "
+    '[cloudformation] regions = ["us-east-1", "us-west-2"] in .resilint.toml '
+    "([tool.resilint.cloudformation] in pyproject.toml), or per template with "
+    '[[cloudformation.stacks]] path = "..." regions = [...]'
+)
 
 
 @rule(
@@ -24,19 +30,45 @@ _EDGE_SATELLITE_TYPES = ("aws_acm_certificate", "aws_wafv2_web_acl", "aws_lambda
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
     ## What it does
-    Counts the regions of a deployment unit's regional resources (a Terraform root module with
-    the modules it calls, a CloudFormation stack) and flags a unit whose serving footprint sits in
-    one region. Global resources (IAM, Route 53, CloudFront) and satellites pinned to us-east-1
-    (ACM certificates for CloudFront, CLOUDFRONT-scope WAF, Lambda@Edge) are left out. A unit with
-    any resource whose region is unknown is not judged (RES102 says what is missing).
+    Counts the regions a deployment unit (a Terraform root module with the modules it calls, a
+    CloudFormation stack) runs in, and flags a unit whose serving footprint sits in one region.
 
-    A CloudFormation template is one stack in one region unless configuration
-    (`[cloudformation] regions`) declares two or more regions for it.
+    Regions come from the provider configuration (aliases, `providers` maps of module calls),
+    the AWS provider v6 per-resource `region` argument, Azure `location` (`"West Europe"` and
+    `westeurope` are one region) and Google Cloud `region`, `zone` (its region) and `location`.
+
+    - Global resources (IAM, Route 53, CloudFront) have no region and are not counted. Neither
+      are satellites pinned to us-east-1 whatever the workload's region: ACM certificates and
+      Lambda@Edge functions a CloudFront distribution uses, CLOUDFRONT-scope WAF resources and
+      the log group of Route 53 query logging.
+    - When the unit has compute or entry points (instances, groups, containers, functions, load
+      balancers, API gateways), their regions are the serving footprint. Other regions that
+      hold only data (a cross-region read replica, a replica bucket, a DynamoDB replica) and
+      networking do not make the workload multi-region: the finding says where the data is
+      replicated, because nothing can serve from there.
+    - A unit without compute (a pure data stack) counts the regions its data lives in,
+      replicas included: a DynamoDB table with a `replica` in another region, an S3 bucket
+      replicated to a bucket in another region, a cross-region RDS replica, an Aurora global
+      cluster. A Google Cloud multi-region or dual-region location (`US`, `EU`, `NAM4`) is
+      multi-region for data only.
+    - A unit made only of networking and account plumbing (VPCs, subnets, security groups,
+      log groups, alarms, CloudTrail, buckets that only receive logs) runs no workload and is
+      not judged.
+    - A Terraform folder that configures no provider is a module meant to be called from a
+      root module; it is judged where it is called.
+    - A CloudFormation template is one stack in one region unless configuration declares two
+      or more regions for it (`[cloudformation] regions` or `[[cloudformation.stacks]]`).
+
+    Nothing is judged on guesses: a unit where any regional resource's region is unknown is
+    left to RES102, and a unit that calls a module resilint cannot read (a registry module)
+    while configuring a provider for another region is not judged either, since that module
+    may run there.
 
     ## Why is this bad?
     A region is a failure domain. On 20 October 2025 a DNS automation bug for DynamoDB in
     us-east-1 took down workloads deployed only there for about 15 hours; workloads that could
-    serve from a second region stayed up.
+    serve from a second region stayed up. Replicating the data alone does not help while every
+    server that uses it runs in the failed region.
 
     ## Example
     ```hcl
@@ -74,118 +106,140 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_fault_isolation_multiaz_region_system.html
     - https://aws.amazon.com/message/101925/
     - https://learn.microsoft.com/en-us/azure/reliability/regions-multi-region-nonpaired
+    - https://cloud.google.com/architecture/disaster-recovery
     """
     if unit.source == "cloudformation":
         yield from _check_stack(unit)
         return
-    regional = [r for r in unit.resources if r.region is not None and not _is_edge_satellite(r, unit)]
-    if not regional or any(isinstance(r.region, Unknown) for r in regional):
-        return
-    regions = Counter(str(r.region) for r in regional)
-    if len(regions) > 1:
-        return
-    (region,) = regions
-    replicas = _replica_regions(unit) - {region}
-    if replicas and not any(_is_compute_or_entry(r) for r in regional):
-        return  # a pure data unit whose copies live in other regions
-    where = _anchor(unit, region)
-    if len(regional) == 1:
-        message = f"the only regional resource of {unit.id} ({regional[0].address}) runs in {region}"
+    if unit.source == "terraform" and not unit.providers:
+        return  # a module meant to be called from a root module: judged where it is called
+    pinned = satellites(unit)
+    footprint = [r for r in unit.resources if regional(r) and r.address not in pinned]
+    if not footprint or any(isinstance(r.region, Unknown) for r in footprint):
+        return  # nothing regional, or RES102 says what is unknown
+    roles = _roles(unit, footprint)
+    if all(kind == "support" for kind in roles.values()):
+        return  # networking and plumbing only: no workload to spread
+    replicas = replica_regions(unit)
+    serving = sorted(
+        (r for r in footprint if roles[r.address] == "serving"), key=lambda r: not is_primary_serving(r)
+    )
+    if serving:
+        serving_regions = {str(r.region) for r in serving}
+        if len(serving_regions) >= 2:
+            return
+        (region,) = serving_regions
+        elsewhere = [r for r in footprint if r.region != region]
+        if any(roles[r.address] in ("serving", "other") for r in elsewhere):
+            return  # something that may serve runs elsewhere
+        data_elsewhere = _holders(elsewhere, replicas, region)
     else:
-        message = f"all {len(regional)} regional resources of {unit.id} run in {region}"
-    if where is not None:
-        message += f" (provider {where.key})"
-    if replicas:
-        message += f"; only data is replicated, to {', '.join(sorted(replicas))}"
-    message += f": an outage of {region} takes the whole deployment down"
-    yield Violation(message, at=where.location if where is not None and where.location else unit.location)
+        if any(is_multi_region_location(r, r.region) for r in footprint):
+            return  # data in a multi-region location: a pure data unit in several regions
+        regions = {str(r.region) for r in footprint} | set(replicas)
+        if len(regions) >= 2:
+            return
+        (region,) = {str(r.region) for r in footprint}
+        data_elsewhere = {}
+    if _may_run_elsewhere(unit, region):
+        return
+    yield Violation(_message(unit, region, serving, footprint, data_elsewhere), at=_anchor(unit, region, serving or footprint))
+
+
+def _roles(unit: Unit, footprint: Sequence[Resource]) -> dict[str, Role]:
+    """Each resource's role; log sinks and other buckets of secondary data are plumbing."""
+    secondary = {s.address for s in stores(unit) if s.purpose is not None}
+    return {r.address: "support" if r.address in secondary else role(r) for r in footprint}
+
+
+def _message(
+    unit: Unit,
+    region: str,
+    serving: Sequence[Resource],
+    footprint: Sequence[Resource],
+    data_elsewhere: dict[str, list[str]],
+) -> str:
+    if serving:
+        what = "compute and entry points run" if len(serving) > 1 else "compute or entry point runs"
+        text = f"{unit.id} serves only from {region}: its {what} there ({describe(r.address for r in serving)})"
+    elif len(footprint) == 1:
+        text = f"the only regional resource of {unit.id} ({footprint[0].address}) is in {region}"
+    else:
+        text = f"all {len(footprint)} regional resources of {unit.id} ({describe(r.address for r in footprint)}) are in {region}"
+    for where, holding in data_elsewhere.items():
+        text += f"; {where} holds only data ({describe(holding, 2)}) and nothing that can serve"
+    return text + f": an outage of {region} takes the whole deployment down"
+
+
+def _holders(elsewhere: Sequence[Resource], replicas: dict[str, tuple[str, ...]], region: str) -> dict[str, list[str]]:
+    """What each other region holds: the resources there, or the stores replicated there."""
+    holders: dict[str, list[str]] = {}
+    for resource in elsewhere:
+        holders.setdefault(_shown_region(resource), []).append(resource.address)
+    for where, sources in replicas.items():
+        if where != region and where not in holders:
+            holders[where] = [f"a replica of {source}" for source in sources]
+    return dict(sorted(holders.items()))
+
+
+def _shown_region(resource: Resource) -> str:
+    if is_multi_region_location(resource, resource.region):
+        return f"the multi-region location {str(resource.region).upper()}"
+    return str(resource.region)
+
+
+def _may_run_elsewhere(unit: Unit, region: str) -> bool:
+    """A module resilint could not read (its notes say so) may deploy to any region the unit
+    configures a provider for."""
+    if not unit.notes:
+        return False
+    return any(isinstance(p.region, str) and p.region != region for p in unit.providers) or any(
+        isinstance(p.region, Unknown) and p.name in ("aws", "google", "google-beta") for p in unit.providers
+    )
+
+
+def _anchor(unit: Unit, region: str, resources: Sequence[Resource]) -> Location:
+    """The provider block that puts the unit in `region`; the unit's own anchor otherwise."""
+    used = {(r.provider_config or r.provider) for r in resources}
+    candidates = [p for p in unit.providers if p.location is not None]
+    for provider in candidates:
+        if provider.region == region and provider.key in used:
+            return provider.location  # type: ignore[return-value]
+    for provider in candidates:
+        if provider.region == region:
+            return provider.location  # type: ignore[return-value]
+    for provider in candidates:
+        if provider.key in used or provider.name in {r.provider for r in resources}:
+            return provider.location  # type: ignore[return-value]
+    return unit.location
+
+
+# CloudFormation ---------------------------------------------------------------------------------
 
 
 def _check_stack(unit: Unit) -> Iterator[Violation]:
     if len(unit.deploy_regions) >= 2:
         return
-    if not any(r.region is not None for r in unit.resources):
+    footprint = [r for r in unit.resources if regional(r)]
+    if not footprint:
         return  # only global resources: nothing regional to spread
+    roles = _roles(unit, footprint)
+    if all(kind == "support" for kind in roles.values()):
+        return
+    serving = [r for r in footprint if roles[r.address] == "serving"]
+    live_copies = [c for s in stores(unit) if s.replica_of is None for c in s.copies if c.kind == "replica"]
+    if not serving and live_copies:
+        return  # a pure data stack whose data is replicated to other regions
     if unit.deploy_regions:
         where = f"is deployed to one region ({unit.deploy_regions[0]})"
+        region = unit.deploy_regions[0]
     else:
         where = "is one stack in one region"
-    yield Violation(
-        f"CloudFormation template {unit.id} {where}: an outage of that region takes it down",
-        at=unit.location,
-        fix=(
-            "Deploy the stack to a second region (a StackSet, or a second stack) and declare the "
-            'regions in configuration: [cloudformation] regions = ["us-east-1", "us-west-2"]'
-        ),
-    )
-
-
-def _anchor(unit: Unit, region: str) -> ProviderConfig | None:
-    """The provider configuration that puts the unit in `region`: the anchor of the finding."""
-    for provider in unit.providers:
-        if provider.region == region and provider.location is not None:
-            return provider
-    return None
-
-
-def _is_edge_satellite(resource: Resource, unit: Unit) -> bool:
-    if resource.type == "aws_wafv2_web_acl":
-        return resource.get("scope") == "CLOUDFRONT"
-    if resource.type not in _EDGE_SATELLITE_TYPES:
-        return False
-    # A certificate or function is a satellite when a CloudFront distribution uses it.
-    for distribution in unit.of_type("aws_cloudfront_distribution"):
-        if any(ref.target == resource.address for ref in distribution.references):
-            return True
-    return False
-
-
-_COMPUTE_OR_ENTRY_PREFIXES = (
-    "aws_instance",
-    "aws_autoscaling_group",
-    "aws_launch_template",
-    "aws_ecs_",
-    "aws_eks_",
-    "aws_lambda_function",
-    "aws_lb",
-    "aws_alb",
-    "aws_elb",
-    "aws_api_gateway",
-    "aws_apigatewayv2",
-    "aws_apprunner",
-    "aws_elastic_beanstalk",
-    "aws_batch",
-    "aws_sfn_state_machine",
-    "azurerm_linux_",
-    "azurerm_windows_",
-    "azurerm_kubernetes_cluster",
-    "azurerm_container_app",
-    "azurerm_function_app",
-    "azurerm_app_service",
-    "azurerm_application_gateway",
-    "azurerm_lb",
-    "google_compute_instance",
-    "google_container_cluster",
-    "google_cloud_run",
-    "google_cloudfunctions",
-    "google_compute_forwarding_rule",
-    "google_compute_backend_service",
-)
-
-
-def _is_compute_or_entry(resource: Resource) -> bool:
-    return resource.type.startswith(_COMPUTE_OR_ENTRY_PREFIXES)
-
-
-def _replica_regions(unit: Unit) -> set[str]:
-    """Regions that hold copies of the unit's data (DynamoDB replicas, S3 replication targets)."""
-    regions: set[str] = set()
-    for table in unit.of_type("aws_dynamodb_table", "aws_dynamodb_global_table"):
-        replicas = table.get("replica")
-        if isinstance(replicas, list):
-            regions.update(r["region_name"] for r in replicas if isinstance(r, dict) and isinstance(r.get("region_name"), str))
-    for configuration in unit.of_type("aws_s3_bucket_replication_configuration"):
-        for ref in configuration.references:
-            if "destination" in ref.path:
-                regions.update(b.region for b in unit.resolve(ref.target) if isinstance(b.region, str))
-    return regions
+        region = "that region"
+    message = f"CloudFormation template {unit.id} {where}"
+    if serving and live_copies:
+        named = sorted({c.region for c in live_copies if c.region})
+        to = f" to {', '.join(named)}" if named else ""
+        message += f"; only its data is replicated{to}, and nothing there can serve"
+    message += f": an outage of {region} takes the stack down"
+    yield Violation(message, at=unit.location, fix=_CLOUDFORMATION_FIX)

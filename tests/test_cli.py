@@ -30,7 +30,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert document["version"] == "1"
     assert document["tool"] == {"name": "resilint", "version": __version__}
     assert document["summary"]["files_scanned"] == 4
-    assert document["summary"]["findings"] == len(document["findings"]) == 4
+    assert document["summary"]["findings"] == len(document["findings"]) == 6
     required = {"rule_id", "severity", "message", "path", "line", "end_line", "resource", "unit"}
     for finding in document["findings"]:
         assert required <= set(finding)
@@ -79,6 +79,7 @@ def test_parse_error_beside_a_good_file_reports_both(capsys: pytest.CaptureFixtu
         ("bad", "main.tf", 2, "RES001"),
         ("bad", "template.yaml", 3, "RES001"),
         ("good", "main.tf", 1, "RES101"),
+        ("good", "main.tf", 5, "RES103"),
         ("good", "main.tf", 5, "RES302"),
     }
 
@@ -87,14 +88,14 @@ def test_select_and_ignore(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     write(tmp_path, {"main.tf": GOOD})
     ids = lambda out: {f["rule_id"] for f in json.loads(out)["findings"]}  # noqa: E731
     assert ids(run(capsys, "scan", str(tmp_path), "--format", "json", "--select", "RES3")[1]) == {"RES302"}
-    assert ids(run(capsys, "scan", str(tmp_path), "--format", "json", "--ignore", "res302")[1]) == {"RES101"}
+    assert ids(run(capsys, "scan", str(tmp_path), "--format", "json", "--ignore", "res302")[1]) == {"RES101", "RES103"}
 
 
 def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.json"
     code, out, _ = run(capsys, "scan", "fixtures/example", "--format", "json", "--output", str(target))
     assert code == 1 and out == ""
-    assert json.loads(target.read_text())["summary"]["findings"] == 4
+    assert json.loads(target.read_text())["summary"]["findings"] == 6
 
 
 def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +106,7 @@ def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[
     assert "fixtures/example/terraform/modules/db/main.tf" in out
     assert "RES302" in out and "module.orders_db.aws_db_instance.this" in out
     assert "fix: set multi_az = true" in out
-    assert "4 files scanned, 2 deployment units, 4 findings (0 errors, 4 warnings, 0 notes)" in out
+    assert "4 files scanned, 2 deployment units, 6 findings (0 errors, 6 warnings, 0 notes)" in out
 
 
 def test_interactive_only_for_a_person_at_a_terminal() -> None:

@@ -1,0 +1,252 @@
+"""RES103 no-cross-region-replication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.model import Project, Unit
+from resilint.relations.placement import describe
+from resilint.relations.replication import Store, stores
+from resilint.rule import Severity, Violation, rule
+
+
+@rule(
+    id="RES103",
+    name="no-cross-region-replication",
+    severity=Severity.WARNING,
+    summary="A data store keeps its only copy in one region",
+    fix="Replicate the data to a second region (global table, replica, geo-redundant storage)",
+    tags=("region", "data"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a primary data store whose data the code copies to no other region:
+
+    - DynamoDB: an `aws_dynamodb_table` without `replica` blocks, not joined by an
+      `aws_dynamodb_table_replica` or a legacy `aws_dynamodb_global_table`; an
+      `AWS::DynamoDB::Table`; an `AWS::DynamoDB::GlobalTable` with one entry in `Replicas`.
+    - S3: a bucket that is not the source of an enabled replication rule (inline
+      `replication_configuration`, `aws_s3_bucket_replication_configuration`, CloudFormation
+      `ReplicationConfiguration`) to a bucket in another region, nor in a multi-region access
+      point. Replication within the region (SRR) is named in the message but does not count.
+    - RDS: an `aws_db_instance` / `AWS::RDS::DBInstance` without a read replica in another
+      region and without automated backups replicated to another region
+      (`aws_db_instance_automated_backups_replication`, `AutomaticBackupReplicationRegion`);
+      an Aurora (or Multi-AZ DB) cluster that is in no global cluster and has no cross-region
+      replica cluster (`replication_source_identifier`).
+    - EFS: a file system without a replication configuration to another region.
+    - Azure: a storage account whose `account_replication_type` is `LRS` or `ZRS` (not
+      `GRS`, `RAGRS`, `GZRS`, `RAGZRS`) and that is not the source of an object replication; a
+      Cosmos DB account with a single `geo_location`.
+    - Google Cloud: a Cloud Storage bucket in a single region (not a multi-region such as `US`,
+      a dual-region such as `NAM4`, or `custom_placement_config`); a Cloud SQL instance
+      without a replica in another region and without backups kept in another location.
+
+    Copies themselves (destination buckets, read replicas, secondary clusters) are never
+    flagged.
+
+    ## Scope
+    Only primary data is judged, because a warning on every bucket of every repository would
+    be noise. Not flagged:
+
+    - buckets and storage accounts that hold data the platform regenerates or that has its
+      own retention story: targets of S3 server access logs, load balancer and CloudFront
+      logs, CloudTrail, AWS Config and VPC flow logs (found through the resources that write
+      to them, a `log-delivery-write` ACL, or a bucket policy that lets a log-delivery
+      service write), static website buckets, CodePipeline artifact stores, Lambda
+      deployment-package buckets, Athena query results, S3 inventory destinations; storage
+      accounts that receive diagnostic settings, flow logs or boot diagnostics, or hold a
+      function app's runtime files; Cloud Storage buckets that receive access logs or log
+      sinks, host a website, or hold Cloud Functions sources.
+    - stores whose replication cannot be decided from the code: a replication rule whose
+      source, destination or status comes from a value resilint cannot resolve (the rule
+      then may concern any store of that kind in the unit), a destination whose region is not
+      known, a `location` or `account_replication_type` from a variable without a value.
+    - resources whose `count` / `for_each` / `Condition` is unknown (they may not exist).
+
+    Known limitations: a replica that lives in another deployment unit (a second root module
+    or stack for the standby region) is not visible from the primary's unit; suppress the
+    finding there with a reason (`# resilint:ignore=RES103 replicated by infra/dr`). A bucket
+    holding only derived data that is none of the kinds above is flagged; suppress it the same
+    way.
+
+    ## Why is this bad?
+    A region-wide outage makes a single-region store unavailable for as long as the outage
+    lasts, and a regional disaster can lose it: compute can be redeployed elsewhere in minutes,
+    data cannot. During the us-east-1 outage of October 2025, DynamoDB global tables kept
+    serving reads and writes from their other regions while single-region tables were
+    unreachable.
+
+    ## Example
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name         = "orders"
+      billing_mode = "PAY_PER_REQUEST"
+      hash_key     = "id"
+
+      attribute {
+        name = "id"
+        type = "S"
+      }
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_dynamodb_table" "orders" {
+      name             = "orders"
+      billing_mode     = "PAY_PER_REQUEST"
+      hash_key         = "id"
+      stream_enabled   = true
+      stream_view_type = "NEW_AND_OLD_IMAGES"
+
+      attribute {
+        name = "id"
+        type = "S"
+      }
+
+      replica {
+        region_name = "us-west-2"
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html
+    - https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication.html
+    - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html
+    - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+    - https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
+    - https://learn.microsoft.com/en-us/azure/storage/common/storage-redundancy
+    - https://learn.microsoft.com/en-us/azure/cosmos-db/distribute-data-globally
+    - https://cloud.google.com/storage/docs/locations
+    - https://cloud.google.com/sql/docs/mysql/replication/cross-region-replicas
+    """
+    for store in stores(unit):
+        if store.replica_of is not None or store.replicated or store.undecided or store.purpose:
+            continue
+        if store.resource.count_unknown:
+            continue
+        verdict = _verdict(store)
+        if verdict is not None:
+            message, fix = verdict
+            yield Violation(message, at=store.resource, fix=fix)
+
+
+def _where(store: Store) -> str:
+    if isinstance(store.region, str):
+        return store.region
+    return "the stack's region" if store.resource.source == "cloudformation" else "its region"
+
+
+def _verdict(store: Store) -> tuple[str, str] | None:
+    resource = store.resource
+    kind = resource.type
+    attrs = resource.attributes
+    head = f"{store.address} keeps its data in {_where(store)} only"
+    within = ""
+    if store.same_region:
+        copies = "copy" if len(store.same_region) == 1 else "copies"
+        within = f" (its {copies} in the same region, {describe(store.same_region, 2)}, would go down with it)"
+    if kind == "aws_dynamodb_table":
+        return (
+            f"{head}: the table has no replica block{within}",
+            'Add a replica { region_name = "<another region>" } block (a DynamoDB global table; '
+            "it needs stream_enabled = true) so the table stays writable in a second region",
+        )
+    if kind == "aws_dynamodb_global_table":
+        return (
+            f"{head}: the global table lists replicas in one region only",
+            "Add a replica block for a second region, or move to replica blocks on aws_dynamodb_table "
+            "(the current version of global tables)",
+        )
+    if kind == "AWS::DynamoDB::Table":
+        return (
+            f"{head}: an AWS::DynamoDB::Table cannot have replicas",
+            "Declare the table as AWS::DynamoDB::GlobalTable with Replicas in two regions "
+            "(StreamSpecification is required)",
+        )
+    if kind == "AWS::DynamoDB::GlobalTable":
+        return (
+            f"{head}: its Replicas list one region",
+            "Add a second entry to Replicas with another Region",
+        )
+    if kind == "aws_s3_bucket":
+        return (
+            f"{head}: no replication rule copies it to a bucket in another region{within}",
+            "Add an aws_s3_bucket_replication_configuration whose rule sends the objects to a bucket "
+            "in another region (versioning must be enabled on both buckets)",
+        )
+    if kind == "AWS::S3::Bucket":
+        return (
+            f"{head}: no ReplicationConfiguration rule copies it to a bucket in another region{within}",
+            "Add ReplicationConfiguration.Rules with a Destination bucket in another region "
+            "(VersioningConfiguration Status: Enabled on both buckets)",
+        )
+    if kind == "aws_db_instance":
+        return (
+            f"{head}: it has no read replica in another region and its automated backups are not "
+            f"replicated to another region{within}",
+            "Create a cross-region read replica (an aws_db_instance in another region with "
+            "replicate_source_db = this instance's arn) or an "
+            "aws_db_instance_automated_backups_replication in another region",
+        )
+    if kind == "AWS::RDS::DBInstance":
+        return (
+            f"{head}: AutomaticBackupReplicationRegion is not set and no read replica in another "
+            f"region is declared{within}",
+            "Set AutomaticBackupReplicationRegion, or create a read replica in another region "
+            "(a DBInstance with SourceDBInstanceIdentifier = this instance's ARN, deployed there)",
+        )
+    if kind in ("aws_rds_cluster", "AWS::RDS::DBCluster"):
+        argument = "global_cluster_identifier" if kind == "aws_rds_cluster" else "GlobalClusterIdentifier"
+        return (
+            f"{head}: the {store.kind} is in no global cluster ({argument} is not set) and "
+            f"has no replica cluster in another region{within}",
+            "Make it the primary of a global database (aws_rds_global_cluster / AWS::RDS::GlobalCluster) "
+            "with a secondary cluster in another region",
+        )
+    if kind == "aws_efs_file_system":
+        return (
+            f"{head}: no aws_efs_replication_configuration replicates it to another region{within}",
+            'Add an aws_efs_replication_configuration with destination { region = "<another region>" }',
+        )
+    if kind == "AWS::EFS::FileSystem":
+        return (
+            f"{head}: no ReplicationConfiguration replicates it to another region{within}",
+            "Add ReplicationConfiguration.Destinations with a Region other than the stack's",
+        )
+    if kind == "azurerm_storage_account":
+        replication = attrs.get("account_replication_type")
+        if not isinstance(replication, str):
+            return None
+        premium = str(attrs.get("account_tier", "")).lower() == "premium"
+        fix = (
+            "Premium accounts offer no geo-redundant type: replicate the data to an account in another "
+            "region (azurerm_storage_object_replication for block blobs, or the application)"
+            if premium
+            else 'Use account_replication_type = "GZRS" (or "RAGZRS"; "GRS"/"RAGRS" without zones), '
+            "which keeps a copy in the paired region"
+        )
+        return (f"{head}: account_replication_type = {replication} keeps every copy in one region{within}", fix)
+    if kind == "azurerm_cosmosdb_account":
+        return (
+            f"{head}: the account has a single geo_location",
+            "Add a geo_location block for a second region (failover_priority = 1) and set "
+            "automatic_failover_enabled = true",
+        )
+    if kind == "google_storage_bucket":
+        return (
+            f"{head}: location {attrs.get('location')} is a single region",
+            'Use a dual-region or multi-region location ("NAM4", "EUR4", "US", "EU"), or '
+            "custom_placement_config with two regions",
+        )
+    if kind == "google_sql_database_instance":
+        return (
+            f"{head}: it has no replica in another region and keeps no backups in another "
+            f"location{within}",
+            "Add a cross-region read replica (a google_sql_database_instance in another region with "
+            "master_instance_name = this instance's name), usable for failover",
+        )
+    return None
