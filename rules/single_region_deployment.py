@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from resilint.model import Location, Project, Resource, Unit, Unknown
 from resilint.relations.footprint import Role, is_primary_serving, role, satellites
@@ -58,6 +59,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       root module; it is judged where it is called.
     - A CloudFormation template is one stack in one region unless configuration declares two
       or more regions for it (`[cloudformation] regions` or `[[cloudformation.stacks]]`).
+    - A StackSet whose stack instances all go to one region is flagged on the StackSet:
+      `AWS::CloudFormation::StackSet` `StackInstancesGroup[*].Regions`, or the
+      `aws_cloudformation_stack_set_instance` resources of an `aws_cloudformation_stack_set`
+      (`stack_set_instance_region`, the deprecated `region`, else the provider's region).
 
     Nothing is judged on guesses: a unit where any regional resource's region is unknown is
     left to RES102, and a unit that calls a module resilint cannot read (a registry module)
@@ -108,6 +113,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/reliability/regions-multi-region-nonpaired
     - https://cloud.google.com/architecture/disaster-recovery
     """
+    yield from _stack_sets(unit)
     if unit.source == "cloudformation":
         yield from _check_stack(unit)
         return
@@ -243,3 +249,72 @@ def _check_stack(unit: Unit) -> Iterator[Violation]:
         message += f"; only its data is replicated{to}, and nothing there can serve"
     message += f": an outage of {region} takes the stack down"
     yield Violation(message, at=unit.location, fix=_CLOUDFORMATION_FIX)
+
+
+# StackSets -------------------------------------------------------------------------------------
+
+
+def _stack_sets(unit: Unit) -> Iterator[Violation]:
+    """A StackSet whose stack instances all go to one region deploys its template to one region,
+    whatever the region of the stack that manages it."""
+    for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
+        if stack_set.count_unknown:
+            continue
+        regions = _cloudformation_instance_regions(stack_set.attributes.get("StackInstancesGroup"))
+        if regions is not None and len(regions) == 1:
+            yield _one_region_stack_set(stack_set, regions[0], "StackInstancesGroup Regions")
+    instances: dict[str, list[Any]] = {}
+    owners: dict[str, Resource] = {}
+    for instance in unit.of_type("aws_cloudformation_stack_set_instance"):
+        name = instance.attributes.get("stack_set_name")
+        targets = [r for ref in (name.refs if isinstance(name, Unknown) else ()) for r in unit.resolve(ref)]
+        if isinstance(name, str):
+            key = name
+            targets = [r for r in unit.of_type("aws_cloudformation_stack_set") if r.attributes.get("name") == name]
+        elif len(targets) == 1:
+            key = targets[0].address
+        else:
+            return  # an instance of a stack set we cannot tell: any set may have more regions
+        if instance.count_unknown:
+            instances.setdefault(key, []).append(Unknown("instances not known"))
+            continue
+        instances.setdefault(key, []).append(_terraform_instance_region(unit, instance))
+        if targets:
+            owners[key] = targets[0]
+        else:
+            owners.setdefault(key, instance)
+    for key, regions in instances.items():
+        if any(not isinstance(r, str) for r in regions) or len(set(regions)) != 1:
+            continue
+        yield _one_region_stack_set(owners[key], regions[0], "stack_set_instance_region")
+
+
+def _cloudformation_instance_regions(groups: Any) -> list[str] | None:
+    if not isinstance(groups, list) or not groups:
+        return None
+    regions: set[str] = set()
+    for group in groups:
+        listed = group.get("Regions") if isinstance(group, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+            return None
+        regions.update(listed)
+    return sorted(regions)
+
+
+def _terraform_instance_region(unit: Unit, instance: Resource) -> Any:
+    """`stack_set_instance_region`, the deprecated `region`, else the provider's region."""
+    for key in ("stack_set_instance_region", "region"):
+        value = instance.attributes.get(key)
+        if value is not None:
+            return value
+    providers = [p for p in unit.providers if p.key == (instance.provider_config or "aws")]
+    return providers[0].region if len(providers) == 1 else Unknown("provider of the stack set instance")
+
+
+def _one_region_stack_set(stack_set: Resource, region: str, argument: str) -> Violation:
+    return Violation(
+        f"{stack_set.address} deploys its stack instances to one region ({region}): an outage of "
+        f"{region} takes every instance of the stack down",
+        at=stack_set,
+        fix=f"Add a second region to {argument}, with health-checked failover between the regions",
+    )

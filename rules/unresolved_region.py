@@ -71,24 +71,26 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         yield Violation(note.message, at=note.location, fix=_note_fix(note.message))
     if unit.source == "cloudformation":
         return
-    groups: dict[Unknown, list[Resource]] = {}
+    # One finding per cause: values computed from the same unknown (a resource group's
+    # location that comes from var.location) share its reason.
+    groups: dict[str, list[Resource]] = {}
     for resource in unit.resources:
         region = region_of(resource)
         if isinstance(region, Unknown):
-            groups.setdefault(region, []).append(resource)
-    for unknown, resources in groups.items():
+            groups.setdefault(region.reason, []).append(resource)
+    for reason, resources in groups.items():
         count = f"{len(resources)} resources" if len(resources) > 1 else "1 resource"
         message = (
             f"the region of {count} of {unit.id} ({describe(r.address for r in resources)}) "
-            f"is not known: {unknown.reason}"
+            f"is not known: {reason}"
         )
-        yield Violation(message, at=_anchor(unit, unknown, resources), fix=_fix(unknown.reason))
+        yield Violation(message, at=_anchor(unit, reason, resources), fix=_fix(reason))
 
 
-def _anchor(unit: Unit, unknown: Unknown, resources: list[Resource]) -> Location | Resource:
+def _anchor(unit: Unit, reason: str, resources: list[Resource]) -> Location | Resource:
     """The provider block whose region is unknown; the first resource otherwise."""
     for provider in unit.providers:
-        if provider.location is not None and isinstance(provider.region, Unknown) and provider.region == unknown:
+        if provider.location is not None and isinstance(provider.region, Unknown) and provider.region.reason == reason:
             return provider.location
     return resources[0]
 
@@ -112,7 +114,7 @@ def _fix(reason: str) -> str:
 
 
 def _note_fix(message: str) -> str:
-    if "not a local path" in message:
+    if "not a local path" in message or "registry" in message:
         return (
             "Vendor the module into the repository (a local source path), or scan a plan, which "
             "includes every module's resources: terraform show -json plan.out > plan.json"

@@ -306,8 +306,12 @@ _SUPPORT = (
 )
 
 
-# Settings objects of data services (subnet, parameter and option groups) are plumbing too.
-_PLUMBING = re.compile(r"(_subnet_group|_parameter_group|_option_group|::(?:DB)?SubnetGroup|SubnetGroup$|ParameterGroup$|OptionGroup$)")
+# Settings objects of data services are plumbing too: subnet, parameter and option groups, and
+# the settings of an S3 bucket (its policy, versioning, lifecycle...), which hold no data.
+_PLUMBING = re.compile(
+    r"(_subnet_group|_parameter_group|_option_group|::(?:DB)?SubnetGroup|SubnetGroup$|ParameterGroup$"
+    r"|OptionGroup$|^aws_s3_bucket_|^AWS::S3::BucketPolicy$)"
+)
 
 
 def role(resource: Resource) -> Role:

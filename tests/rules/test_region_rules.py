@@ -95,8 +95,9 @@ module "missing" {
 """
     findings = _scan(tmp_path, {"main.tf": text}, ("RES102",))
     assert [(f.line, f.rule_id) for f in findings] == [(6, "RES102"), (10, "RES102")]
-    assert "not a local path" in findings[0].message and "Vendor the module" in findings[0].fix
-    assert "has no Terraform files" in findings[1].message
+    registry, missing = findings
+    assert "terraform-aws-modules/vpc/aws" in registry.message and "plan" in registry.fix
+    assert "module.missing" in missing.message and missing.severity.value == "note"
 
 
 def test_res102_is_quiet_for_cloudformation_stacks(tmp_path: Path) -> None:
