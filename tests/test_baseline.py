@@ -45,7 +45,7 @@ def test_baseline_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, shown = findings(capsys, str(infra), "--write-baseline", str(baseline))
     assert code == 0 and shown == [], "writing a baseline accepts today's findings"
     recorded = json.loads(baseline.read_text())
-    assert recorded["format"] == "resilint-baseline/1" and len(recorded["findings"]) == 2
+    assert recorded["format"] == "resilint-baseline/1" and len(recorded["findings"]) == 3
 
     write(infra, {"main.tf": AFTER_MOVES})
     code, shown = findings(capsys, str(infra), "--baseline", str(baseline))
@@ -54,7 +54,10 @@ def test_baseline_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     write(infra, {"db.tf": 'resource "aws_db_instance" "new" {\n  engine = "mysql"\n}\n'})
     code, shown = findings(capsys, str(infra), "--baseline", str(baseline))
     assert code == 1
-    assert [(f["rule_id"], f["resource"]) for f in shown] == [("RES302", "aws_db_instance.new")]
+    assert [(f["rule_id"], f["resource"]) for f in shown] == [
+        ("RES103", "aws_db_instance.new"),
+        ("RES302", "aws_db_instance.new"),
+    ]
 
     write(infra, {"broken.tf": "resource {\n"})
     code, shown = findings(capsys, str(infra), "--baseline", str(baseline))

@@ -27,19 +27,19 @@ def ids(document: dict) -> list[str]:
 def test_pyproject_found_upwards_and_command_line_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"pyproject.toml": '[tool.resilint]\nignore = ["RES101"]\nfail-on = "error"\n', "infra/app/main.tf": DB})
     code, document, _ = scan(capsys, str(tmp_path / "infra" / "app"))
-    assert ids(document) == ["RES302"] and code == 0, "ignore and fail-on come from the file"
+    assert ids(document) == ["RES103", "RES302"] and code == 0, "ignore and fail-on come from the file"
     code, document, _ = scan(capsys, str(tmp_path / "infra" / "app"), "--ignore", "RES302", "--fail-on", "warning")
-    assert ids(document) == ["RES101"] and code == 1, "the command line wins"
+    assert ids(document) == ["RES101", "RES103"] and code == 1, "the command line wins"
 
 
 def test_dot_resilint_toml_wins_over_pyproject_in_the_same_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"pyproject.toml": '[tool.resilint]\nignore = ["RES101"]\n', ".resilint.toml": 'ignore = ["RES302"]\n', "main.tf": DB})
-    assert ids(scan(capsys, str(tmp_path))[1]) == ["RES101"]
+    assert ids(scan(capsys, str(tmp_path))[1]) == ["RES101", "RES103"]
 
 
 def test_pyproject_without_the_table_is_not_a_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"pyproject.toml": '[tool.black]\nline-length = 100\n', "a/pyproject.toml": "[project]\nname='x'\n", "a/main.tf": DB})
-    assert ids(scan(capsys, str(tmp_path / "a"))[1]) == ["RES101", "RES302"]
+    assert ids(scan(capsys, str(tmp_path / "a"))[1]) == ["RES101", "RES103", "RES302"]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_severity_overrides_rule_options_and_excludes(tmp_path: Path, capsys: py
         },
     )
     code, document, _ = scan(capsys, str(tmp_path))
-    assert {(f["rule_id"], f["severity"]) for f in document["findings"]} == {("RES101", "warning"), ("RES302", "note")}
+    assert {(f["rule_id"], f["severity"]) for f in document["findings"]} == {("RES101", "warning"), ("RES103", "warning"), ("RES302", "note")}
     assert all("legacy" not in f["path"] for f in document["findings"])
 
 
