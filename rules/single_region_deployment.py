@@ -173,7 +173,7 @@ def _message(
     else:
         text = f"all {len(footprint)} regional resources of {unit.id} ({describe(r.address for r in footprint)}) are in {region}"
     for where, holding in data_elsewhere.items():
-        text += f"; {where} holds only data ({describe(holding, 2)}) and nothing that can serve"
+        text += f"; {where} has nothing that can serve (only {describe(holding, 2)})"
     return text + f": an outage of {region} takes the whole deployment down"
 
 

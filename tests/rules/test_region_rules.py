@@ -50,7 +50,7 @@ def test_res101_names_the_region_the_provider_and_where_the_data_is(tmp_path: Pa
     assert finding.line == 2 and finding.path.endswith("main.tf")
     assert "serves only from eu-west-1" in finding.message
     assert "aws_ecs_service.api" in finding.message
-    assert "eu-central-1 holds only data (a replica of aws_dynamodb_table.orders)" in finding.message
+    assert "; eu-central-1 has nothing that can serve (only a replica of aws_dynamodb_table.orders)" in finding.message
     assert finding.severity.value == "warning"
 
 
