@@ -46,7 +46,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       balancers, API gateways), their regions are the serving footprint. Other regions that
       hold only data (a cross-region read replica, a replica bucket, a DynamoDB replica) and
       networking do not make the workload multi-region: the finding says where the data is
-      replicated, because nothing can serve from there.
+      replicated, because nothing can serve from there. A region that holds anything else (a
+      queue, a stream, a type resilint does not classify) may take part in serving, so the
+      unit is not judged.
     - A unit without compute (a pure data stack) counts the regions its data lives in,
       replicas included: a DynamoDB table with a `replica` in another region, an S3 bucket
       replicated to a bucket in another region, a cross-region RDS replica, an Aurora global

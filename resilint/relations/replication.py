@@ -553,8 +553,12 @@ class _Builder:
                 stores_ = attrs.get("ArtifactStores")
                 for entry in stores_ if isinstance(stores_, list) else []:
                     mark(_field(entry, "ArtifactStore", "Location"), f"holds the build artifacts of {address}")
-            elif kind in ("AWS::Lambda::Function", "AWS::Serverless::Function"):
+            elif kind == "AWS::Lambda::Function":
                 mark(_field(attrs.get("Code"), "S3Bucket"), f"holds the deployment package of {address}")
+            elif kind == "AWS::Serverless::Function":
+                # SAM: CodeUri is "s3://bucket/key" or {Bucket, Key, Version}.
+                code = attrs.get("CodeUri")
+                mark(code.get("Bucket") if isinstance(code, dict) else code, f"holds the deployment package of {address}")
 
     def policy_purpose(self, policy: Any, bucket: Any, mark: Callable[[Any, str], None]) -> None:
         """A bucket policy that lets a log-delivery service write makes the bucket a log sink;
