@@ -67,7 +67,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (`stack_set_instance_region`, the deprecated `region`, else the provider's region).
 
     Nothing is judged on guesses: a unit where any regional resource's region is unknown is
-    left to RES102, and a unit that calls a module resilint cannot read (a registry module)
+    left to RES102; a resource whose `count` / `for_each` is unknown may not exist, so it never
+    makes the finding (but one in another region keeps the unit from being judged); and a unit
+    that calls a module resilint cannot read (a registry module)
     while configuring a provider for another region is not judged either, since that module
     may run there.
 
@@ -125,13 +127,19 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     footprint = [r for r in unit.resources if regional(r) and r.address not in pinned]
     if not footprint or any(isinstance(r.region, Unknown) for r in footprint):
         return  # nothing regional, or RES102 says what is unknown
+    # Resources whose count or for_each is unknown may not exist: they never make the finding,
+    # but one in another region may run there, so it keeps the unit from being judged.
+    maybe = [r for r in footprint if r.count_unknown]
+    footprint = [r for r in footprint if not r.count_unknown]
     roles = _roles(unit, footprint)
     if all(kind == "support" for kind in roles.values()):
-        return  # networking and plumbing only: no workload to spread
+        return  # networking and plumbing only (or nothing sure to exist): no workload to spread
     replicas = replica_regions(unit)
     serving = sorted(
         (r for r in footprint if roles[r.address] == "serving"), key=lambda r: not is_primary_serving(r)
     )
+    if any(r.region != (serving or footprint)[0].region for r in maybe):
+        return
     if serving:
         serving_regions = {str(r.region) for r in serving}
         if len(serving_regions) >= 2:
