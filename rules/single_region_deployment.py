@@ -236,9 +236,9 @@ def _anchor(unit: Unit, region: str, resources: Sequence[Resource]) -> Location:
 def _check_stack(unit: Unit) -> Iterator[Violation]:
     if len(unit.deploy_regions) >= 2:
         return
-    footprint = [r for r in unit.resources if regional(r)]
+    footprint = [r for r in unit.resources if regional(r) and not r.count_unknown]
     if not footprint:
-        return  # only global resources: nothing regional to spread
+        return  # only global resources (or resources that may not exist): nothing to spread
     roles = _roles(unit, footprint)
     if all(kind == "support" for kind in roles.values()):
         return
