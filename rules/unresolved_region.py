@@ -116,7 +116,8 @@ def _fix(reason: str) -> str:
 def _note_fix(message: str) -> str:
     if "not a local path" in message or "registry" in message:
         return (
-            "Vendor the module into the repository (a local source path), or scan a plan, which "
-            "includes every module's resources: terraform show -json plan.out > plan.json"
+            "Run terraform init so that resilint reads the modules from .terraform/modules, vendor "
+            "them into the repository, or scan a plan, which includes every module's resources: "
+            "terraform show -json plan.out > plan.json"
         )
     return f"Check the module call; {_PLAN_HINT.replace('or scan', 'scanning')} shows every resource"
