@@ -400,13 +400,13 @@ def _build_satellites(unit: Unit) -> frozenset[str]:
             used_by_cloudfront.update(r.address for r in unit.resolve(ref.target))
     # A certificate usually reaches the distribution through its validation resource.
     for address in list(used_by_cloudfront):
-        resource = unit.resource(address)
-        if resource is not None and resource.type == "aws_acm_certificate_validation":
-            for ref in resource.references:
+        validation = unit.resource(address)
+        if validation is not None and validation.type == "aws_acm_certificate_validation":
+            for ref in validation.references:
                 used_by_cloudfront.update(r.address for r in unit.resolve(ref.target))
     for address in used_by_cloudfront:
-        resource = unit.resource(address)
-        if resource is not None and resource.type in (
+        used = unit.resource(address)
+        if used is not None and used.type in (
             "aws_acm_certificate",
             "aws_acm_certificate_validation",
             "aws_lambda_function",

@@ -323,17 +323,17 @@ class _Builder:
             self.add(table, "DynamoDB table")
         for table in self.unit.of_type("AWS::DynamoDB::GlobalTable"):
             store = self.add(table, "DynamoDB global table")
-            replicas = table.attributes.get("Replicas")
-            if not isinstance(replicas, list):
+            specifications = table.attributes.get("Replicas")
+            if not isinstance(specifications, list):
                 store.undecided = "its Replicas are not known"
                 continue
-            if len(replicas) >= 2:
+            if len(specifications) >= 2:
                 # Replica regions are unique in a global table: two entries are two regions.
-                for index, replica in enumerate(replicas):
-                    region = replica.get("Region") if isinstance(replica, dict) else None
-                    if isinstance(region, str) and region == store.region:
+                for index, specification in enumerate(specifications):
+                    named = specification.get("Region") if isinstance(specification, dict) else None
+                    if isinstance(named, str) and named == store.region:
                         continue
-                    store.copies.append(Copy(region=region if isinstance(region, str) else None, via=f"Replicas[{index}]"))
+                    store.copies.append(Copy(region=named if isinstance(named, str) else None, via=f"Replicas[{index}]"))
                 if isinstance(store.region, str):
                     store.copies = [c for c in store.copies if c.region != store.region]
 
@@ -424,20 +424,20 @@ class _Builder:
                 for block in configuration:
                     rules(store, _field(block, "rules") if isinstance(block, dict) else block, bucket, "replication_configuration.rules")
             else:
-                configuration = bucket.attributes.get("ReplicationConfiguration")
-                if isinstance(configuration, Unknown):
+                declared = bucket.attributes.get("ReplicationConfiguration")
+                if isinstance(declared, Unknown):
                     store.undecided = "its ReplicationConfiguration is not known"
                     unattributed.append(bucket.address)
-                elif isinstance(configuration, dict):
-                    rules(store, configuration.get("Rules"), bucket, "ReplicationConfiguration.Rules")
-        for configuration in self.unit.of_type("aws_s3_bucket_replication_configuration"):
-            found = bucket_targets(configuration.attributes.get("bucket"))
-            if not found or found == "outside":
-                if found != "outside":
-                    unattributed.append(configuration.address)
+                elif isinstance(declared, dict):
+                    rules(store, declared.get("Rules"), bucket, "ReplicationConfiguration.Rules")
+        for replication in self.unit.of_type("aws_s3_bucket_replication_configuration"):
+            sources = bucket_targets(replication.attributes.get("bucket"))
+            if not sources or sources == "outside":
+                if sources != "outside":
+                    unattributed.append(replication.address)
                 continue
-            for bucket in found:
-                rules(buckets[bucket.address], configuration.attributes.get("rule"), configuration, "rule")
+            for source_bucket in sources:
+                rules(buckets[source_bucket.address], replication.attributes.get("rule"), replication, "rule")
         for access_point in self.unit.of_type("aws_s3control_multi_region_access_point", "AWS::S3::MultiRegionAccessPoint"):
             if access_point.type.startswith("AWS::"):
                 entries = access_point.attributes.get("Regions")
@@ -599,9 +599,9 @@ class _Builder:
                     name = parsed[1].split(":", 1)[-1] if parsed else source_value
                     found = identifiers.get(name)
                 store.replica_of = found[0].address if found else str(source_value) if isinstance(source_value, str) else "a source database"
-                for source in found or []:
-                    if source.address in instances and source.address != store.address:
-                        self.link(instances[source.address], store.resource, store.address)
+                for primary in found or []:
+                    if primary.address in instances and primary.address != store.address:
+                        self.link(instances[primary.address], store.resource, store.address)
                 if not found:
                     unattributed.append(store.address)
             if store.resource.type == "AWS::RDS::DBInstance":
@@ -617,9 +617,9 @@ class _Builder:
             if not found:
                 unattributed.append(replication.address)
                 continue
-            for source in found:
-                if source.address in instances:
-                    self.link(instances[source.address], replication, replication.address, kind="backup")
+            for primary in found:
+                if primary.address in instances:
+                    self.link(instances[primary.address], replication, replication.address, kind="backup")
         self.undecide_unlinked(instances.values(), unattributed, "RDS replication")
 
         clusters: dict[str, Store] = {}
