@@ -1,0 +1,81 @@
+"""Database relations for RES302: which DB instances belong to which cluster.
+
+An Aurora, DocumentDB or Neptune cluster holds no compute of its own: its instances are
+separate resources that name the cluster (`aws_rds_cluster_instance.cluster_identifier`,
+`AWS::RDS::DBInstance.DBClusterIdentifier`), by reference (`aws_rds_cluster.main.id`,
+`!Ref Cluster`) or by the cluster's literal identifier. `cluster_members(unit)` gives, for each
+cluster, the instances known to belong to it (count and for_each expanded) and whether that
+list is complete: an instance whose cluster is not known, or whose number of instances is not
+known, may belong to any cluster, and then no cluster's count is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from resilint.model import Resource, Unit, Unknown
+from resilint.relations.network import referenced
+
+# cluster type -> (instance type, the argument of both that holds the cluster identifier)
+CLUSTER_INSTANCES = {
+    "aws_rds_cluster": ("aws_rds_cluster_instance", "cluster_identifier"),
+    "aws_docdb_cluster": ("aws_docdb_cluster_instance", "cluster_identifier"),
+    "aws_neptune_cluster": ("aws_neptune_cluster_instance", "cluster_identifier"),
+    "AWS::RDS::DBCluster": ("AWS::RDS::DBInstance", "DBClusterIdentifier"),
+    "AWS::DocDB::DBCluster": ("AWS::DocDB::DBInstance", "DBClusterIdentifier"),
+    "AWS::Neptune::DBCluster": ("AWS::Neptune::DBInstance", "DBClusterIdentifier"),
+}
+
+
+@dataclass(frozen=True)
+class Membership:
+    cluster: Resource
+    members: tuple[Resource, ...]
+    complete: bool  # False when an instance of the unit may belong to it without our knowing
+
+
+def cluster_members(unit: Unit) -> dict[str, Membership]:
+    return unit.derived("relations.databases.cluster_members", _build)
+
+
+def _build(unit: Unit) -> dict[str, Membership]:
+    result: dict[str, Membership] = {}
+    for cluster_type, (instance_type, key) in CLUSTER_INSTANCES.items():
+        clusters = list(unit.of_type(cluster_type))
+        if not clusters:
+            continue
+        by_identifier = {
+            c.attributes[key].strip().lower(): c for c in clusters if isinstance(c.attributes.get(key), str)
+        }
+        members: dict[str, list[Resource]] = {c.address: [] for c in clusters}
+        uncertain: set[str] = set()  # clusters that may have instances we cannot count
+        anonymous = any(not isinstance(c.attributes.get(key), str) for c in clusters)
+        for instance in unit.of_type(instance_type):
+            value: Any = instance.attributes.get(key)
+            if value is None:
+                continue  # a standalone instance (a CloudFormation DBInstance outside any cluster)
+            owner = _owner(unit, value, by_identifier, cluster_type)
+            if owner is not None:
+                if instance.count_unknown:
+                    uncertain.add(owner.address)
+                else:
+                    members[owner.address].append(instance)
+            elif not isinstance(value, str) or anonymous:
+                # Not known which cluster it joins (or a literal identifier that may be the one
+                # of a cluster whose identifier is not known): it may join any of them.
+                uncertain.update(members)
+        for cluster in clusters:
+            result[cluster.address] = Membership(
+                cluster, tuple(members[cluster.address]), complete=cluster.address not in uncertain
+            )
+    return result
+
+
+def _owner(unit: Unit, value: Any, by_identifier: dict[str, Resource], cluster_type: str) -> Resource | None:
+    if isinstance(value, str):
+        return by_identifier.get(value.strip().lower())
+    target = referenced(unit, value)
+    if target is not None and target.type == cluster_type:
+        return target
+    return None

@@ -1,0 +1,257 @@
+"""Network relations for the zonal-redundancy rules (RES303, RES304, RES305): which availability
+zones a list of subnets spans, and which subnets send their traffic through which NAT gateway.
+
+- `span(unit, value)`: the subnets (or zones) one argument lists, each followed to its
+  `aws_subnet` / `AWS::EC2::Subnet` and that subnet's `availability_zone` / `AvailabilityZone`
+  (or zone ID). `Span.one_zone` is true only on evidence: the list has one subnet, or every
+  subnet's zone is known and they are all the same.
+- `nat_egress(unit)`: for each NAT gateway, the subnets whose route table sends traffic to it
+  (`aws_route` and inline `route` blocks, `AWS::EC2::Route`; `aws_route_table_association`,
+  `AWS::EC2::SubnetRouteTableAssociation`).
+
+Unknown stays unknown. A list that comes whole from a variable, a module output or a
+parameter is no list at all here (`span` answers None). A subnet given as a literal ID, or
+created without a zone (AWS picks one), or placed with `Fn::GetAZs` (the template does not say
+which zones the region has), has an unknown zone. A route or association whose references do
+not name exactly one resource (an instance key that is not known) is left out, so a relation is
+never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from resilint.model import Resource, Unit, Unknown
+from resilint.relations.arguments import blocks
+
+SUBNET_TYPES = ("aws_subnet", "AWS::EC2::Subnet")
+NAT_GATEWAY_TYPES = ("aws_nat_gateway", "AWS::EC2::NatGateway")
+ROUTE_TABLE_TYPES = ("aws_route_table", "AWS::EC2::RouteTable")
+
+
+@dataclass(frozen=True)
+class Zone:
+    """An availability zone by name (`eu-west-1a`) or by ID (`euw1-az1`). Names and IDs cannot
+    be compared with each other: the mapping differs per account."""
+
+    kind: str  # "name" or "id"
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a subnet (or zone) list."""
+
+    identity: str  # the subnet's address, a literal ID, or a token unique to an unknown entry
+    label: str  # how a message names it
+    zone: Zone | None  # None when unknown
+    resource: Resource | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """The entries one argument lists (subnets, or zones for `availability_zones`)."""
+
+    entries: tuple[Entry, ...]
+
+    @property
+    def distinct(self) -> tuple[Entry, ...]:
+        """Entries with duplicates (the same subnet listed twice) removed, in order."""
+        seen: dict[str, Entry] = {}
+        for entry in self.entries:
+            seen.setdefault(entry.identity, entry)
+        return tuple(seen.values())
+
+    @property
+    def zones(self) -> tuple[Zone, ...]:
+        """The known zones, sorted, without duplicates."""
+        return tuple(sorted({e.zone for e in self.entries if e.zone is not None}, key=lambda z: (z.kind, z.value)))
+
+    @property
+    def one_zone(self) -> bool:
+        """True when the list certainly covers a single zone: it names one subnet, or the zones
+        of all its subnets are known and equal."""
+        distinct = self.distinct
+        if len(distinct) == 1:
+            return True
+        if not distinct or any(e.zone is None for e in distinct):
+            return False
+        return len({e.zone for e in distinct}) == 1
+
+    def zone_count(self) -> int:
+        """How many different zones the list certainly covers (a lower bound): the larger count
+        among zone names and among zone IDs, which cannot be compared with each other."""
+        by_kind: dict[str, set[str]] = {}
+        for zone in self.zones:
+            by_kind.setdefault(zone.kind, set()).add(zone.value)
+        return max((len(v) for v in by_kind.values()), default=0)
+
+    def describe(self, limit: int = 3) -> str:
+        """`aws_subnet.a, aws_subnet.b` for messages."""
+        return shorten([e.label for e in self.distinct], limit)
+
+
+def shorten(items: Iterable[str], limit: int = 3) -> str:
+    """`a, b, c and 2 more`."""
+    values = list(items)
+    if len(values) <= limit:
+        return ", ".join(values)
+    return f"{', '.join(values[:limit])} and {len(values) - limit} more"
+
+
+# Subnets and zones --------------------------------------------------------------------------
+
+
+def subnet_zone(subnet: Resource) -> Zone | None:
+    """The zone an `aws_subnet` / `AWS::EC2::Subnet` is created in, when the code says."""
+    for key, kind in (
+        ("availability_zone", "name"),
+        ("AvailabilityZone", "name"),
+        ("availability_zone_id", "id"),
+        ("AvailabilityZoneId", "id"),
+    ):
+        value = subnet.attributes.get(key)
+        if isinstance(value, str) and value.strip():
+            return Zone(kind, value.strip())
+    return None
+
+
+def referenced(unit: Unit, value: Any) -> Resource | None:
+    """The one resource a value comes from (`aws_subnet.a.id`, `!Ref SubnetA`), or None when it
+    does not come from exactly one resource of the unit."""
+    if not isinstance(value, Unknown) or len(value.refs) != 1:
+        return None
+    targets = unit.resolve(value.refs[0])
+    return targets[0] if len(targets) == 1 else None
+
+
+def subnet_entry(unit: Unit, value: Any, position: int) -> Entry:
+    """A subnet list entry: a reference to a subnet of the unit, a literal ID, or unknown."""
+    if isinstance(value, str) and value.strip():
+        return Entry(identity=f"literal:{value.strip()}", label=value.strip(), zone=None)
+    target = referenced(unit, value)
+    if target is not None:
+        zone = subnet_zone(target) if target.type in SUBNET_TYPES else None
+        return Entry(identity=target.address, label=target.address, zone=zone, resource=target)
+    return Entry(identity=f"unknown:{position}", label="a subnet that is not known", zone=None)
+
+
+def zone_entry(value: Any, position: int) -> Entry:
+    """An entry of a list of zone names (`availability_zones`, `AvailabilityZones`)."""
+    if isinstance(value, str) and value.strip():
+        zone = Zone("name", value.strip())
+        return Entry(identity=f"zone:{zone.value}", label=zone.value, zone=zone)
+    return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
+
+
+def zone_id_entry(value: Any, position: int) -> Entry:
+    """An entry of a list of zone IDs (`AvailabilityZoneIds`)."""
+    if isinstance(value, str) and value.strip():
+        zone = Zone("id", value.strip())
+        return Entry(identity=f"zone-id:{zone.value}", label=zone.value, zone=zone)
+    return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
+
+
+def span(unit: Unit, value: Any) -> Span | None:
+    """The subnets a list argument names; None when the list itself is not known (absent,
+    empty, from a variable or module output, or not a list)."""
+    if not isinstance(value, list) or not value:
+        return None
+    return Span(tuple(subnet_entry(unit, item, i) for i, item in enumerate(value)))
+
+
+def zone_span(value: Any, ids: bool = False) -> Span | None:
+    """The zones a list of zone names (or IDs) names; None when the list is not known."""
+    if not isinstance(value, list) or not value:
+        return None
+    make = zone_id_entry if ids else zone_entry
+    return Span(tuple(make(item, i) for i, item in enumerate(value)))
+
+
+# NAT gateways -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NatEgress:
+    """A NAT gateway and the subnets whose route tables send traffic through it."""
+
+    gateway: Resource
+    zone: Zone | None  # the zone of the gateway's own subnet
+    subnets: Span  # the subnets routed through it (empty when none is known)
+    route_tables: tuple[str, ...]
+
+
+def nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
+    return unit.derived("relations.network.nat_egress", _build_nat_egress)
+
+
+def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
+    gateways = list(unit.of_type(*NAT_GATEWAY_TYPES))
+    if not gateways:
+        return ()
+    tables_of_gateway: dict[str, list[str]] = {}
+    for table, gateway in _nat_routes(unit):
+        found = tables_of_gateway.setdefault(gateway.address, [])
+        if table.address not in found:
+            found.append(table.address)
+    subnets_of_table: dict[str, list[Entry]] = {}
+    for table, entry in _associations(unit):
+        subnets_of_table.setdefault(table.address, []).append(entry)
+    result = []
+    for gateway in gateways:
+        tables = tables_of_gateway.get(gateway.address, [])
+        entries = [e for t in tables for e in subnets_of_table.get(t, [])]
+        own_subnet = gateway.attributes.get("subnet_id", gateway.attributes.get("SubnetId"))
+        target = referenced(unit, own_subnet)
+        zone = subnet_zone(target) if target is not None and target.type in SUBNET_TYPES else None
+        result.append(NatEgress(gateway=gateway, zone=zone, subnets=Span(tuple(entries)), route_tables=tuple(tables)))
+    return tuple(result)
+
+
+def _nat_routes(unit: Unit) -> Iterator[tuple[Resource, Resource]]:
+    """(route table, NAT gateway) for every route that sends traffic to a NAT gateway."""
+    for route in unit.of_type("aws_route", "AWS::EC2::Route"):
+        terraform = route.type == "aws_route"
+        table = _one_of(unit, route.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES)
+        gateway = _route_gateway(unit, route.attributes, terraform)
+        if table is not None and gateway is not None:
+            yield table, gateway
+    for table in unit.of_type("aws_route_table"):
+        for block in blocks(table.attributes.get("route")) or []:
+            gateway = _route_gateway(unit, block, True)
+            if gateway is not None:
+                yield table, gateway
+
+
+def _route_gateway(unit: Unit, route: dict[str, Any], terraform: bool) -> Resource | None:
+    # A NAT gateway ID also works as `gateway_id` / `GatewayId` (the API takes it there too).
+    keys = ("nat_gateway_id", "gateway_id") if terraform else ("NatGatewayId", "GatewayId")
+    for key in keys:
+        gateway = _one_of(unit, route.get(key), NAT_GATEWAY_TYPES)
+        if gateway is not None:
+            return gateway
+    return None
+
+
+def _associations(unit: Unit) -> Iterator[tuple[Resource, Entry]]:
+    """(route table, subnet) for every explicit association of a subnet with a route table."""
+    for association in unit.of_type("aws_route_table_association", "AWS::EC2::SubnetRouteTableAssociation"):
+        terraform = association.type == "aws_route_table_association"
+        table = _one_of(unit, association.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES)
+        subnet_value = association.attributes.get("subnet_id" if terraform else "SubnetId")
+        if table is None or subnet_value is None:
+            continue
+        subnet = referenced(unit, subnet_value)
+        if isinstance(subnet_value, Unknown) and subnet is None:
+            continue  # an unresolved instance key: which subnet is not known
+        yield table, subnet_entry(unit, subnet_value, 0)
+
+
+def _one_of(unit: Unit, value: Any, types: tuple[str, ...]) -> Resource | None:
+    target = referenced(unit, value)
+    return target if target is not None and target.type in types else None
