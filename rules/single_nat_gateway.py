@@ -1,0 +1,126 @@
+"""RES303 single-nat-gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.model import Project, Resource, Unit
+from resilint.relations.arguments import ABSENT, absence_is_known, argument
+from resilint.relations.network import NatEgress, nat_egress, shorten
+from resilint.rule import Severity, Violation, rule
+
+
+@rule(
+    id="RES303",
+    name="single-nat-gateway",
+    severity=Severity.WARNING,
+    summary="One zonal NAT gateway carries the egress of subnets in several zones",
+    fix="Give each availability zone its own NAT gateway and route its subnets to it, or use a regional NAT gateway",
+    tags=("az", "network"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Follows the routes of each NAT gateway (`aws_nat_gateway`, `AWS::EC2::NatGateway`): which
+    route tables send traffic to it (`aws_route` or an inline `route` block of
+    `aws_route_table` with `nat_gateway_id`; `AWS::EC2::Route` with `NatGatewayId`), which
+    subnets use those route tables (`aws_route_table_association`,
+    `AWS::EC2::SubnetRouteTableAssociation`), and in which availability zones those subnets
+    are (`availability_zone` / `AvailabilityZone`, or the zone ID). It flags a zonal NAT gateway
+    that carries the traffic of subnets in two or more zones.
+
+    Regional NAT gateways (`availability_mode = "regional"`, `AvailabilityMode: regional`)
+    span zones by themselves and are not flagged. A subnet whose zone the code does not fix
+    (no `availability_zone`, a zone from a data source, `Fn::GetAZs`) does not count, and
+    neither does a route or association whose target is not known; subnets that use the VPC's
+    main route table implicitly are not followed.
+
+    ## Why is this bad?
+    A zonal NAT gateway lives in one availability zone. When that zone fails, every subnet
+    routed through it loses outbound connectivity, including subnets in the zones that are
+    still healthy: calls to other AWS services, package mirrors and third-party APIs fail, and
+    a workload spread over three zones goes down with one of them. AWS: "if the NAT gateway's
+    Availability Zone is down, resources in the other Availability Zones lose internet
+    access."
+
+    ## Example
+    ```hcl
+    resource "aws_nat_gateway" "this" {
+      subnet_id = aws_subnet.public_a.id
+    }
+
+    resource "aws_route" "private_nat" {
+      route_table_id         = aws_route_table.private.id # used by subnets in a, b and c
+      destination_cidr_block = "0.0.0.0/0"
+      nat_gateway_id         = aws_nat_gateway.this.id
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_nat_gateway" "this" {
+      count     = 3
+      subnet_id = aws_subnet.public[count.index].id
+    }
+
+    resource "aws_route" "private_nat" {
+      count                  = 3
+      route_table_id         = aws_route_table.private[count.index].id # one table per zone
+      destination_cidr_block = "0.0.0.0/0"
+      nat_gateway_id         = aws_nat_gateway.this[count.index].id
+    }
+    ```
+
+    Or set `availability_mode = "regional"` on one NAT gateway (`AvailabilityMode: regional`).
+
+    ## References
+    - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html
+    - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html
+    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/nat_gateway
+    - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-natgateway.html
+    """
+    for egress in nat_egress(unit):
+        gateway = egress.gateway
+        if gateway.count_unknown or _zonal(gateway) is not True:
+            continue
+        if egress.subnets.zone_count() < 2:
+            continue
+        yield Violation(_message(egress), at=gateway, fix=_fix(gateway))
+
+
+def _zonal(gateway: Resource) -> bool | None:
+    """True for a zonal NAT gateway (the default), False for a regional one, None if unknown."""
+    name, mode = argument(gateway, "availability_mode", "AvailabilityMode")
+    if mode is ABSENT:
+        return True if absence_is_known(gateway) else None
+    if isinstance(mode, str):
+        return mode.strip().lower() == "zonal"
+    return None
+
+
+def _message(egress: NatEgress) -> str:
+    zones = egress.subnets.zones
+    names = [z.value for z in zones]
+    tables = shorten(egress.route_tables, 2)
+    message = (
+        f"{egress.gateway.address} is a zonal NAT gateway that carries the outbound traffic of subnets in "
+        f"{len(names)} availability zones ({shorten(names, 4)}) through {tables}"
+    )
+    if egress.zone is not None:
+        others = [n for n in names if n != egress.zone.value]
+        message += f": when {egress.zone.value} fails, subnets in {shorten(others, 3)} lose their egress too"
+    else:
+        message += ": when its zone fails, the subnets in the other zones lose their egress too"
+    return message
+
+
+def _fix(gateway: Resource) -> str:
+    if gateway.type == "AWS::EC2::NatGateway":
+        return (
+            "Create one NAT gateway per availability zone and give each zone's private subnets a route "
+            "table that routes to the NAT gateway in their own zone, or set AvailabilityMode: regional"
+        )
+    return (
+        "Create one NAT gateway per availability zone and give each zone's private subnets a route "
+        'table that routes to the NAT gateway in their own zone, or set availability_mode = "regional"'
+    )
