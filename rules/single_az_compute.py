@@ -1,0 +1,285 @@
+"""RES304 single-az-compute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from resilint.model import Project, Resource, Unit
+from resilint.relations.arguments import ABSENT, argument, first_block
+from resilint.relations.network import Span, span, zone_span
+from resilint.rule import Severity, Violation, rule
+from resilint.values import as_int
+
+
+@rule(
+    id="RES304",
+    name="single-az-compute",
+    severity=Severity.WARNING,
+    summary="A compute group can only run in one availability zone",
+    fix="Give the group subnets (or zones) in two or more availability zones",
+    tags=("az", "compute"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a compute group that is meant to replace lost capacity but can only place it in one
+    availability zone:
+
+    - an Auto Scaling group whose `vpc_zone_identifier` (`VPCZoneIdentifier`) lists one subnet
+      or subnets of one zone, or whose `availability_zones` (`AvailabilityZones`,
+      `AvailabilityZoneIds`) lists one zone;
+    - an ECS service whose `network_configuration.subnets`
+      (`NetworkConfiguration.AwsvpcConfiguration.Subnets`) are in one zone;
+    - an EKS managed node group whose `subnet_ids` (`Subnets`) are in one zone;
+    - a Google zonal managed instance group (`google_compute_instance_group_manager`), a
+      regional one whose `distribution_policy_zones` lists one zone, and a GKE node pool whose
+      `node_locations` lists one zone;
+    - an AKS node pool (`default_node_pool` of `azurerm_kubernetes_cluster`,
+      `azurerm_kubernetes_cluster_node_pool`) or a virtual machine scale set whose `zones`
+      (formerly `availability_zones`) lists one zone.
+
+    Subnets are followed to their `aws_subnet` / `AWS::EC2::Subnet` and its zone; a list of one
+    subnet is one zone whatever that zone is. A subnet list from a variable, a module output
+    or a parameter is not known and not judged, nor is a subnet whose zone the code does not
+    fix. Groups scaled to zero (`max_size = 0`, `desired_count = 0`, `target_size = 0`) are
+    left alone. AKS node pools and scale sets without `zones` are not judged: not every region
+    has zones. Zonal GKE clusters are RES104's.
+
+    ## Why is this bad?
+    The point of a group is that it replaces what fails. If it can only launch into one
+    availability zone, a zone outage takes out every instance at once and the group cannot
+    launch replacements anywhere else until the zone recovers; the services behind it are down
+    for the whole incident.
+
+    ## Example
+    ```hcl
+    resource "aws_autoscaling_group" "web" {
+      min_size            = 2
+      max_size            = 6
+      vpc_zone_identifier = [aws_subnet.private_a.id]
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_autoscaling_group" "web" {
+      min_size            = 2
+      max_size            = 6
+      vpc_zone_identifier = [aws_subnet.private_a.id, aws_subnet.private_b.id, aws_subnet.private_c.id]
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-availability-zone-balanced.html
+    - https://docs.aws.amazon.com/config/latest/developerguide/autoscaling-multiple-az.html
+    - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html
+    - https://cloud.google.com/compute/docs/instance-groups/regional-migs
+    - https://learn.microsoft.com/en-us/azure/aks/availability-zones
+    """
+    for resource in unit.resources:
+        if resource.count_unknown:
+            continue
+        check_one = _CHECKS.get(resource.type)
+        if check_one is not None:
+            yield from check_one(unit, resource)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a group can place instances: the argument that says so and the span it lists."""
+
+    argument: str
+    span: Span
+    zones_only: bool  # the argument lists zones, not subnets
+
+
+def _verdict(resource: Resource, what: str, placement: _Placement, fix: str) -> Iterator[Violation]:
+    found = placement.span
+    if not found.one_zone:
+        return
+    zones = found.zones
+    if placement.zones_only:
+        where = f"one availability zone ({placement.argument} = [\"{zones[0].value}\"])" if zones else (
+            f"one availability zone ({placement.argument} has one entry)"
+        )
+    elif len(found.distinct) == 1:
+        if found.distinct[0].resource is None and found.distinct[0].zone is None:
+            where = f"one subnet ({placement.argument} has one entry)"
+        else:
+            where = f"one subnet ({placement.argument} = {found.describe()})"
+        if zones:
+            where += f", in {zones[0].value}"
+    else:
+        where = f"subnets of one availability zone, {zones[0].value} ({placement.argument} = {found.describe()})"
+    yield Violation(
+        f"{resource.address} {what} {where}: when that zone fails, all of its capacity goes and it cannot "
+        "replace it in another zone",
+        at=resource,
+        fix=fix,
+    )
+
+
+# AWS ------------------------------------------------------------------------------------------
+
+
+def _autoscaling_group(unit: Unit, group: Resource) -> Iterator[Violation]:
+    terraform = group.type == "aws_autoscaling_group"
+    if as_int(group.attributes.get("max_size" if terraform else "MaxSize")) == 0:
+        return  # scaled to zero: nothing runs anywhere
+    subnets_name, subnets = argument(group, "vpc_zone_identifier" if terraform else "VPCZoneIdentifier")
+    if subnets is not ABSENT and subnets is not None:
+        placement = _subnets(unit, subnets_name, subnets)
+    else:
+        zones_name, zones = argument(group, "availability_zones" if terraform else "AvailabilityZones")
+        ids = group.attributes.get("AvailabilityZoneIds")
+        if zones is not ABSENT and zones is not None:
+            placement = _zones(zones_name, zones)
+        elif not terraform and ids is not None:
+            placement = _zones("AvailabilityZoneIds", ids, ids=True)
+        else:
+            return
+    if placement is None:
+        return
+    if terraform:
+        fix = "List subnets in two or more availability zones in vpc_zone_identifier"
+    else:
+        fix = "List subnets in two or more availability zones in VPCZoneIdentifier"
+    yield from _verdict(group, "can launch instances in", placement, fix)
+
+
+def _ecs_service(unit: Unit, service: Resource) -> Iterator[Violation]:
+    if service.type == "aws_ecs_service":
+        if as_int(service.attributes.get("desired_count")) == 0:
+            return
+        network = first_block(service.attributes.get("network_configuration"))
+        name, fix = "network_configuration.subnets", "List subnets in two or more availability zones in network_configuration.subnets"
+        subnets = network.get("subnets") if network else None
+    else:
+        if as_int(service.attributes.get("DesiredCount")) == 0:
+            return
+        network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
+        name = "NetworkConfiguration.AwsvpcConfiguration.Subnets"
+        fix = "List subnets in two or more availability zones in NetworkConfiguration.AwsvpcConfiguration.Subnets"
+        subnets = network.get("Subnets") if network else None
+    placement = _subnets(unit, name, subnets)
+    if placement is not None:
+        yield from _verdict(service, "runs its tasks in", placement, fix)
+
+
+def _eks_node_group(unit: Unit, group: Resource) -> Iterator[Violation]:
+    terraform = group.type == "aws_eks_node_group"
+    scaling = first_block(group.attributes.get("scaling_config" if terraform else "ScalingConfig"))
+    if scaling is not None and as_int(scaling.get("max_size" if terraform else "MaxSize")) == 0:
+        return
+    name = "subnet_ids" if terraform else "Subnets"
+    placement = _subnets(unit, name, group.attributes.get(name))
+    if placement is not None:
+        yield from _verdict(group, "runs its nodes in", placement, f"List subnets in two or more availability zones in {name}")
+
+
+def _subnets(unit: Unit, name: str, value: Any) -> _Placement | None:
+    found = span(unit, value)
+    return _Placement(name, found, zones_only=False) if found is not None else None
+
+
+def _zones(name: str, value: Any, ids: bool = False) -> _Placement | None:
+    found = zone_span(value, ids=ids)
+    return _Placement(name, found, zones_only=True) if found is not None else None
+
+
+# Google Cloud ---------------------------------------------------------------------------------
+
+
+def _zonal_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
+    if as_int(group.attributes.get("target_size")) == 0:
+        return
+    zone = group.attributes.get("zone")
+    where = f" (zone = \"{zone}\")" if isinstance(zone, str) else ""
+    yield Violation(
+        f"{group.address} is a zonal managed instance group{where}: all its VMs run in one zone and it "
+        "cannot recreate them in another",
+        at=group,
+        fix=(
+            "Use google_compute_region_instance_group_manager, which spreads the VMs over several zones "
+            "of the region and recreates them in the healthy ones"
+        ),
+    )
+
+
+def _regional_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
+    if as_int(group.attributes.get("target_size")) == 0:
+        return
+    placement = _zones("distribution_policy_zones", group.attributes.get("distribution_policy_zones"))
+    if placement is not None:
+        yield from _verdict(
+            group,
+            "places its VMs in",
+            placement,
+            "List two or more zones in distribution_policy_zones, or leave it out to use every zone of the region",
+        )
+
+
+def _gke_node_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
+    placement = _zones("node_locations", pool.attributes.get("node_locations"))
+    if placement is not None:
+        yield from _verdict(
+            pool,
+            "runs its nodes in",
+            placement,
+            "List two or more zones in node_locations (or leave it out in a regional cluster)",
+        )
+
+
+# Azure ----------------------------------------------------------------------------------------
+
+
+def _aks_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
+    pool = first_block(cluster.attributes.get("default_node_pool"))
+    if pool is None:
+        return
+    name, zones = ("zones", pool["zones"]) if "zones" in pool else ("availability_zones", pool.get("availability_zones"))
+    yield from _azure_zones(cluster, f"default_node_pool.{name}", zones, "runs its default node pool in")
+
+
+def _aks_node_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
+    name, zones = argument(pool, "zones", "availability_zones")
+    yield from _azure_zones(pool, name, zones, "runs its nodes in")
+
+
+def _scale_set(unit: Unit, scale_set: Resource) -> Iterator[Violation]:
+    name, zones = argument(scale_set, "zones")
+    yield from _azure_zones(scale_set, name, zones, "runs its instances in")
+
+
+def _azure_zones(resource: Resource, name: str, zones: Any, what: str) -> Iterator[Violation]:
+    # One zone only: no `zones` at all is a regional (non-zonal) deployment, which some regions
+    # require, and is not judged here.
+    if not isinstance(zones, list) or len(zones) != 1 or not isinstance(zones[0], (str, int)):
+        return
+    field = name.rsplit(".", 1)[-1]
+    yield Violation(
+        f'{resource.address} {what} one availability zone ({name} = ["{zones[0]}"])',
+        at=resource,
+        fix=f'List two or more zones ({field} = ["1", "2", "3"]) so that the nodes spread over the region\'s zones',
+    )
+
+
+_CHECKS = {
+    "aws_autoscaling_group": _autoscaling_group,
+    "AWS::AutoScaling::AutoScalingGroup": _autoscaling_group,
+    "aws_ecs_service": _ecs_service,
+    "AWS::ECS::Service": _ecs_service,
+    "aws_eks_node_group": _eks_node_group,
+    "AWS::EKS::Nodegroup": _eks_node_group,
+    "google_compute_instance_group_manager": _zonal_instance_group,
+    "google_compute_region_instance_group_manager": _regional_instance_group,
+    "google_container_node_pool": _gke_node_pool,
+    "azurerm_kubernetes_cluster": _aks_cluster,
+    "azurerm_kubernetes_cluster_node_pool": _aks_node_pool,
+    "azurerm_linux_virtual_machine_scale_set": _scale_set,
+    "azurerm_windows_virtual_machine_scale_set": _scale_set,
+    "azurerm_orchestrated_virtual_machine_scale_set": _scale_set,
+    "azurerm_virtual_machine_scale_set": _scale_set,
+}
