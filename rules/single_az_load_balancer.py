@@ -1,0 +1,265 @@
+"""RES305 single-az-load-balancer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from resilint.model import Project, Resource, Unit
+from resilint.relations.arguments import ABSENT, absence_is_known, argument, blocks
+from resilint.relations.load_balancing import (
+    CLASSIC_TYPES,
+    ELBV2_TYPES,
+    forwarded_target_groups,
+    load_balancer_span,
+    target_zones,
+)
+from resilint.relations.network import Span, shorten
+from resilint.rule import Severity, Violation, rule
+from resilint.values import as_bool
+
+_CROSS_ZONE_KEY = "load_balancing.cross_zone.enabled"
+
+
+@rule(
+    id="RES305",
+    name="single-az-load-balancer",
+    severity=Severity.WARNING,
+    summary="A load balancer is enabled in one availability zone only",
+    fix="Attach the load balancer to subnets (or zones) in two or more availability zones",
+    tags=("az", "load-balancing"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a load balancer that can only receive traffic in one availability zone:
+
+    - a Network or Gateway Load Balancer (`aws_lb` / `aws_alb` with `load_balancer_type =
+      "network"` or `"gateway"`; `AWS::ElasticLoadBalancingV2::LoadBalancer` with `Type`)
+      whose `subnets` and `subnet_mapping` (`Subnets`, `SubnetMappings`) name one subnet or
+      subnets of one zone;
+    - a Classic Load Balancer (`aws_elb`, `AWS::ElasticLoadBalancing::LoadBalancer`) with one
+      zone in `availability_zones` or subnets of one zone;
+    - a Network Load Balancer enabled in several zones but with cross-zone load balancing off
+      (the default for NLBs: `enable_cross_zone_load_balancing`, the
+      `load_balancing.cross_zone.enabled` attribute, or the target group's override) whose
+      targets all run in one zone, as far as the code registers them (instances, Auto Scaling
+      groups, ECS services);
+    - an Azure Application Gateway or an internal load balancer frontend
+      (`frontend_ip_configuration.zones`) pinned to one zone. (A public IP with one zone is
+      RES104's.)
+
+    Application Load Balancers are not checked: the ELB API refuses to create one whose
+    subnets are not in at least two zones, so such code fails at apply instead of running in
+    one zone. Subnet lists from variables, module outputs or parameters, and subnets whose zone
+    the code does not fix, are not known and not judged.
+
+    ## Why is this bad?
+    A load balancer only has nodes in the zones it is enabled in. If that is one zone, a zone
+    outage takes the entry point down even when the targets run in three zones. A Network Load
+    Balancer without cross-zone load balancing only sends traffic to targets in the node's own
+    zone: with every target in one zone, the load balancer spans zones on paper but the
+    service lives and dies with that one zone.
+
+    ## Example
+    ```hcl
+    resource "aws_lb" "api" {
+      load_balancer_type = "network"
+      subnets            = [aws_subnet.public_a.id]
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_lb" "api" {
+      load_balancer_type = "network"
+      subnets            = [aws_subnet.public_a.id, aws_subnet.public_b.id, aws_subnet.public_c.id]
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones
+    - https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/how-elastic-load-balancing-works.html#cross-zone-load-balancing
+    - https://docs.aws.amazon.com/securityhub/latest/userguide/elb-controls.html#elb-13
+    - https://learn.microsoft.com/en-us/azure/reliability/reliability-load-balancer
+    - https://learn.microsoft.com/en-us/azure/reliability/reliability-application-gateway-v2
+    """
+    for lb in unit.resources:
+        if lb.count_unknown:
+            continue
+        if lb.type in ELBV2_TYPES:
+            yield from _elbv2(unit, lb)
+        elif lb.type in CLASSIC_TYPES:
+            yield from _classic(unit, lb)
+        elif lb.type == "azurerm_application_gateway":
+            yield from _application_gateway(lb)
+        elif lb.type == "azurerm_lb":
+            yield from _azure_lb(lb)
+
+
+def _elbv2(unit: Unit, lb: Resource) -> Iterator[Violation]:
+    terraform = lb.type != "AWS::ElasticLoadBalancingV2::LoadBalancer"
+    name, kind = argument(lb, "load_balancer_type" if terraform else "Type")
+    if kind is ABSENT:
+        kind = "application"  # the default of both the provider and CloudFormation
+    if not isinstance(kind, str) or kind.strip().lower() not in ("network", "gateway"):
+        return  # an Application Load Balancer needs two zones to exist at all; unknown type
+    kind = kind.strip().lower()
+    placed = load_balancer_span(unit, lb)
+    if placed is None:
+        return
+    argument_name, found = placed
+    what = f"a {kind} load balancer"
+    if found.one_zone:
+        yield _single_zone(lb, what, argument_name, found, terraform)
+    elif kind == "network" and found.zone_count() >= 2:
+        yield from _cross_zone_off_targets_in_one_zone(unit, lb, found, terraform)
+
+
+def _classic(unit: Unit, lb: Resource) -> Iterator[Violation]:
+    placed = load_balancer_span(unit, lb)
+    if placed is None:
+        return
+    argument_name, found = placed
+    if found.one_zone:
+        yield _single_zone(lb, "a Classic Load Balancer", argument_name, found, lb.type == "aws_elb")
+
+
+def _single_zone(lb: Resource, what: str, argument_name: str, found: Span, terraform: bool) -> Violation:
+    zones = found.zones
+    if argument_name.lower() == "availabilityzones" or argument_name == "availability_zones":
+        where = f"one availability zone ({argument_name} = [\"{zones[0].value}\"])" if zones else f"one availability zone ({argument_name} has one entry)"
+    elif len(found.distinct) == 1:
+        if found.distinct[0].zone is None and found.distinct[0].resource is None:
+            where = f"one subnet ({argument_name} has one entry)"
+        else:
+            where = f"one subnet ({found.describe()})" + (f", in {zones[0].value}" if zones else "")
+    else:
+        where = f"subnets of one availability zone, {zones[0].value} ({found.describe()})"
+    arguments = "subnets or subnet_mapping" if terraform else "Subnets or SubnetMappings"
+    if "availability" in argument_name.lower():
+        arguments = argument_name
+    return Violation(
+        f"{lb.address} is {what} enabled in {where}: when that zone fails, the load balancer stops answering",
+        at=lb,
+        fix=f"List a subnet in each of two or more availability zones in {arguments}",
+    )
+
+
+def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, terraform: bool) -> Iterator[Violation]:
+    lb_cross_zone = _lb_cross_zone(lb, terraform)
+    groups = forwarded_target_groups(unit, lb)
+    if not groups:
+        return
+    target_spans = []
+    for group in groups:
+        cross_zone = _group_cross_zone(group, lb_cross_zone)
+        if cross_zone is not False:
+            return  # on for this group, or not known
+        targets = target_zones(unit, group)
+        if targets is None:
+            return
+        target_spans.append(targets)
+    zones = {z for s in target_spans for z in s.zones}
+    if len(zones) != 1:
+        return
+    (zone,) = zones
+    enabled = [z.value for z in placed.zones]
+    setting = (
+        "enable_cross_zone_load_balancing = true"
+        if terraform
+        else f"LoadBalancerAttributes {_CROSS_ZONE_KEY} = \"true\""
+    )
+    yield Violation(
+        f"{lb.address} is a network load balancer enabled in {shorten(enabled, 4)} with cross-zone load "
+        f"balancing off, but all its targets ({shorten(dict.fromkeys(e.label for s in target_spans for e in s.entries), 3)}) "
+        f"run in {zone.value}: its nodes in the other zones have no target to send to, and losing "
+        f"{zone.value} takes the service down",
+        at=lb,
+        fix=f"Spread the targets over the load balancer's zones, or turn on cross-zone load balancing ({setting})",
+    )
+
+
+def _lb_cross_zone(lb: Resource, terraform: bool) -> bool | None:
+    if terraform:
+        value = lb.attributes.get("enable_cross_zone_load_balancing", ABSENT)
+        if value is ABSENT:
+            return False if absence_is_known(lb) else None  # off by default for NLBs
+        return as_bool(value)
+    return _attribute_flag(lb.attributes.get("LoadBalancerAttributes"), default=False)
+
+
+def _group_cross_zone(group: Resource, inherited: bool | None) -> bool | None:
+    """The cross-zone setting a target group ends up with: its own override, or the load
+    balancer's."""
+    if group.type == "AWS::ElasticLoadBalancingV2::TargetGroup":
+        override = _attribute_value(group.attributes.get("TargetGroupAttributes"))
+    else:
+        override = group.attributes.get("load_balancing_cross_zone_enabled", ABSENT)
+        if override is ABSENT and not absence_is_known(group):
+            return None
+    if override is ABSENT or override == "use_load_balancer_configuration":
+        return inherited
+    return as_bool(override)
+
+
+def _attribute_flag(attributes: Any, default: bool) -> bool | None:
+    value = _attribute_value(attributes)
+    if value is ABSENT:
+        return default
+    return as_bool(value)
+
+
+def _attribute_value(attributes: Any) -> Any:
+    """The value of `load_balancing.cross_zone.enabled` in a CloudFormation attribute list;
+    ABSENT when the list does not set it, None when the list is not known."""
+    found = blocks(attributes)
+    if found is None:
+        return None
+    for item in found:
+        key = item.get("Key")
+        if not isinstance(key, str):
+            return None  # a key decided at deploy time may be this one
+        if key == _CROSS_ZONE_KEY:
+            return item.get("Value")
+    return ABSENT
+
+
+# Azure ----------------------------------------------------------------------------------------
+
+
+def _application_gateway(gateway: Resource) -> Iterator[Violation]:
+    zones = gateway.attributes.get("zones")
+    if isinstance(zones, list) and len(zones) == 1 and isinstance(zones[0], (str, int)):
+        yield Violation(
+            f'{gateway.address} is an application gateway in one availability zone (zones = ["{zones[0]}"]): '
+            "when that zone fails, the gateway stops answering",
+            at=gateway,
+            fix='List two or more zones (zones = ["1", "2", "3"]) for a zone-redundant gateway',
+        )
+
+
+def _azure_lb(lb: Resource) -> Iterator[Violation]:
+    for index, frontend in enumerate(blocks(lb.attributes.get("frontend_ip_configuration")) or []):
+        zone = _single_frontend_zone(frontend)
+        if zone is None:
+            continue
+        name = frontend.get("name")
+        label = f'frontend "{name}"' if isinstance(name, str) else f"frontend_ip_configuration[{index}]"
+        yield Violation(
+            f"{lb.address} has a zonal {label} in availability zone {zone}: when that zone fails, the "
+            "frontend stops answering",
+            at=lb,
+            fix='List two or more zones for the frontend (zones = ["1", "2", "3"]) to make it zone-redundant',
+        )
+
+
+def _single_frontend_zone(frontend: dict[str, Any]) -> str | None:
+    zones = frontend.get("zones")
+    if isinstance(zones, list) and len(zones) == 1 and isinstance(zones[0], (str, int)):
+        return str(zones[0])
+    # azurerm 2.x spelled it `availability_zone`: "Zone-Redundant", "No-Zone" or a zone number.
+    old = frontend.get("availability_zone")
+    if isinstance(old, (str, int)) and str(old).strip() in ("1", "2", "3"):
+        return str(old).strip()
+    return None
