@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from resilint.model import Project, Resource, Unit
+from resilint.relations.arguments import ABSENT, absence_is_known, argument, blocks, first_block, is_set, may_be_set
+from resilint.relations.databases import cluster_members
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_bool
-
-_ABSENT = object()
+from resilint.values import as_bool, as_int
 
 
 @rule(
@@ -22,17 +24,46 @@ _ABSENT = object()
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
     ## What it does
-    Flags a primary relational database instance that has no synchronous standby in another
-    availability zone: an `aws_db_instance` whose `multi_az` is false or not set, or an
-    `AWS::RDS::DBInstance` whose `MultiAZ` is false or not set. Read replicas
-    (`replicate_source_db`, `SourceDBInstanceIdentifier`) and Aurora cluster members
-    (`DBClusterIdentifier`) are exempt; a value that cannot be resolved is never a finding.
+    Flags a primary database or cache that has no standby in another availability zone:
+
+    - AWS RDS: an `aws_db_instance` / `AWS::RDS::DBInstance` whose `multi_az` / `MultiAZ` is
+      false or not set.
+    - Aurora, DocumentDB and Neptune: a cluster (`aws_rds_cluster`, `aws_docdb_cluster`,
+      `aws_neptune_cluster`, `AWS::RDS::DBCluster`...) with a single instance
+      (`aws_rds_cluster_instance` and the others, or `DBInstance`s, that name the cluster in
+      `cluster_identifier` / `DBClusterIdentifier`; `count` and `for_each` expanded). When all
+      of a cluster's instances are pinned to the same `availability_zone`, a note.
+    - ElastiCache: a replication group (`aws_elasticache_replication_group`,
+      `AWS::ElastiCache::ReplicationGroup`) with automatic failover disabled (the default) or
+      without replicas (`replicas_per_node_group = 0`), and a standalone Redis or Valkey cache
+      cluster (`aws_elasticache_cluster` without `replication_group_id`,
+      `AWS::ElastiCache::CacheCluster`). MemoryDB clusters with `num_replicas_per_shard = 0`.
+    - Azure: a PostgreSQL or MySQL flexible server without a `high_availability` block (with
+      `mode = "SameZone"`, a note: the standby shares the zone); an Azure SQL database
+      (`azurerm_mssql_database`, or the older `azurerm_sql_database`) or elastic pool whose
+      service tier supports zone redundancy (Premium, General Purpose, Business Critical,
+      Hyperscale) but `zone_redundant` is not true; a Basic tier Azure Cache for Redis.
+    - Google Cloud: a Cloud SQL instance whose `settings.availability_type` is not `REGIONAL`
+      (the default is `ZONAL`), an AlloyDB primary with `availability_type = "ZONAL"`, a
+      Memorystore Redis instance in the `BASIC` tier (the default).
+
+    Exempt: read replicas (`replicate_source_db`, `SourceDBInstanceIdentifier`, a Cloud SQL
+    `master_instance_name`, a flexible server with `create_mode = "Replica"`, SQL secondaries),
+    secondary clusters of a global database and cross-region replica clusters, members of an
+    elastic pool (the pool is judged), Multi-AZ DB clusters (`aws_rds_cluster` with a MySQL or
+    PostgreSQL engine: three instances by design), Aurora Serverless v1 (`engine_mode =
+    "serverless"`: it has no instances to add and AWS recreates its capacity in another zone by
+    itself; it is retired) and Aurora Limitless. Aurora Serverless v2 instances
+    (`db.serverless`) count like any other instance. A cluster whose instances the unit does
+    not all show (created elsewhere, a count that is not known) is not judged, nor is a value
+    that cannot be resolved.
 
     ## Why is this bad?
     A single-AZ database is down for as long as its zone is, and a zone outage or even a host
     failure means a restore from backup: minutes to hours of downtime and lost writes since the
-    last backup. With Multi-AZ, RDS fails over to the standby automatically, usually within a
-    minute or two, without data loss.
+    last backup. With a standby (RDS Multi-AZ, an Aurora reader, an ElastiCache replica with
+    automatic failover, zone-redundant HA), the service fails over automatically, usually
+    within a minute or two.
 
     ## Example
     ```hcl
@@ -53,31 +84,380 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     ## References
     - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZ.html
-    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#multi_az
-    - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html
+    - https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html
+    - https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html
+    - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-high-availability
+    - https://learn.microsoft.com/en-us/azure/azure-sql/database/high-availability-sla-local-zone-redundancy
+    - https://cloud.google.com/sql/docs/postgres/high-availability
+    - https://cloud.google.com/memorystore/docs/redis/redis-tiers
     """
-    for instance in unit.of_type("aws_db_instance"):
-        if instance.get("replicate_source_db", _ABSENT) is not _ABSENT:
+    members = cluster_members(unit)
+    for resource in unit.resources:
+        if resource.count_unknown:
             continue
-        yield from _single_az(instance, "multi_az", "set multi_az = true")
-    for instance in unit.of_type("AWS::RDS::DBInstance"):
-        if instance.get("SourceDBInstanceIdentifier", _ABSENT) is not _ABSENT:
-            continue
-        if instance.get("DBClusterIdentifier", _ABSENT) is not _ABSENT:
-            continue
-        yield from _single_az(instance, "MultiAZ", "set MultiAZ: true")
+        check_one = _CHECKS.get(resource.type)
+        if check_one is not None:
+            yield from check_one(unit, resource)
+        elif resource.address in members:
+            yield from _cluster(resource, members[resource.address].members, members[resource.address].complete)
 
 
-def _single_az(instance: Resource, flag: str, fix: str) -> Iterator[Violation]:
-    value = instance.get(flag, _ABSENT)
-    if value is _ABSENT:
-        why = f"{flag} is not set; the default is false"
-    elif as_bool(value) is False:
-        why = f"{flag} = false"
+def _setting(resource: Resource, name: str, value: Any, default: str) -> str | None:
+    """How a message shows a setting that is known to be off: "multi_az = false", or "multi_az
+    is not set; the default is false"; None when the value is on or not known."""
+    if value is ABSENT:
+        return f"{name} is not set; the default is {default}" if absence_is_known(resource) else None
+    if as_bool(value) is False:
+        return f"{name} = false"
+    return None
+
+
+# RDS instances --------------------------------------------------------------------------------
+
+
+def _db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
+    if may_be_set(instance, "replicate_source_db"):
+        return  # a read replica, or maybe one
+    why = _setting(instance, "multi_az", instance.attributes.get("multi_az", ABSENT), "false")
+    if why is None:
+        return
+    engine = instance.attributes.get("engine")
+    if isinstance(engine, str) and engine.strip().lower() in ("sqlserver-ex", "sqlserver-web"):
+        fix = (
+            f"Move to SQL Server Standard or Enterprise (engine = \"sqlserver-se\" or \"sqlserver-ee\") and set "
+            f"multi_az = true: {engine} does not support Multi-AZ"
+        )
     else:
-        return  # true, or unknown: not a finding
+        fix = "set multi_az = true so that RDS keeps a standby in a second availability zone"
+    yield Violation(f"{instance.address} runs in one availability zone ({why})", at=instance, fix=fix)
+
+
+def _cfn_db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
+    for key in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier", "DBClusterIdentifier"):
+        if may_be_set(instance, key):
+            return  # a read replica or a cluster member (or maybe one)
+    why = _setting(instance, "MultiAZ", instance.attributes.get("MultiAZ", ABSENT), "false")
+    if why is None:
+        return
     yield Violation(
         f"{instance.address} runs in one availability zone ({why})",
         at=instance,
-        fix=f"{fix} so that RDS keeps a standby in a second availability zone",
+        fix="set MultiAZ: true so that RDS keeps a standby in a second availability zone",
     )
+
+
+# Aurora, DocumentDB and Neptune clusters ----------------------------------------------------
+
+_INSTANCE_TYPE = {
+    "aws_rds_cluster": "aws_rds_cluster_instance",
+    "aws_docdb_cluster": "aws_docdb_cluster_instance",
+    "aws_neptune_cluster": "aws_neptune_cluster_instance",
+}
+
+
+def _cluster(cluster: Resource, members: tuple[Resource, ...], complete: bool) -> Iterator[Violation]:
+    if not complete or not members or not _needs_instances(cluster):
+        return
+    terraform = not cluster.type.startswith("AWS::")
+    instance_type = _INSTANCE_TYPE.get(cluster.type, cluster.type.replace("DBCluster", "DBInstance"))
+    if len(members) == 1:
+        (only,) = members
+        if terraform:
+            fix = f"Add a second {instance_type} (a reader in another availability zone) that the cluster can promote"
+        else:
+            fix = f"Add a second {instance_type} with DBClusterIdentifier set to this cluster (a reader in another zone)"
+        yield Violation(
+            f"{cluster.address} has one instance ({only.address}): when its availability zone fails, the "
+            "cluster has no reader to promote and is down until a new instance is created",
+            at=cluster,
+            fix=fix,
+        )
+        return
+    key = "availability_zone" if terraform else "AvailabilityZone"
+    zones = {m.attributes.get(key) for m in members}
+    if len(zones) == 1:
+        (zone,) = zones
+        if isinstance(zone, str) and zone:
+            yield Violation(
+                f"{cluster.address} has {len(members)} instances, all pinned to {zone} ({key} = \"{zone}\"): "
+                "the reader it fails over to is in the same zone",
+                at=cluster,
+                fix=f"Put at least one instance in another availability zone (or leave {key} unset)",
+                severity=Severity.NOTE,
+            )
+
+
+def _needs_instances(cluster: Resource) -> bool:
+    """Whether the cluster's availability depends on the instances it has: true for a
+    primary provisioned or Serverless v2 cluster; false for Aurora Serverless v1 and Limitless,
+    Multi-AZ DB clusters (non-Aurora engines), and replica or global secondary clusters."""
+    terraform = not cluster.type.startswith("AWS::")
+    attributes = cluster.attributes
+    if cluster.type in ("aws_rds_cluster", "AWS::RDS::DBCluster"):
+        engine = attributes.get("engine" if terraform else "Engine", "aurora")
+        if not isinstance(engine, str) or not engine.strip().lower().startswith("aurora"):
+            return False  # a Multi-AZ DB cluster (mysql/postgres), or not known
+        mode = attributes.get("engine_mode" if terraform else "EngineMode", "provisioned")
+        if not isinstance(mode, str) or mode.strip().lower() == "serverless":
+            return False
+        scalability = attributes.get("cluster_scalability_type" if terraform else "ClusterScalabilityType", "standard")
+        if not isinstance(scalability, str) or scalability.strip().lower() == "limitless":
+            return False
+    replica_key = "replication_source_identifier" if terraform else "ReplicationSourceIdentifier"
+    if may_be_set(cluster, replica_key):
+        return False  # a cross-region read replica cluster
+    global_key = "global_cluster_identifier" if terraform else "GlobalClusterIdentifier"
+    user_key = "master_username" if terraform else "MasterUsername"
+    if may_be_set(cluster, global_key) and is_set(attributes.get(user_key, ABSENT)) is not True:
+        return False  # a secondary cluster of a global database (it has no master user)
+    return True
+
+
+# ElastiCache and MemoryDB -------------------------------------------------------------------
+
+
+def _replication_group(unit: Unit, group: Resource) -> Iterator[Violation]:
+    terraform = group.type == "aws_elasticache_replication_group"
+    global_key = "global_replication_group_id" if terraform else "GlobalReplicationGroupId"
+    if may_be_set(group, global_key):
+        return  # a secondary of a global datastore, or maybe one
+    failover_name, failover = argument(group, "automatic_failover_enabled" if terraform else "AutomaticFailoverEnabled")
+    why = _setting(group, failover_name, failover, "false")
+    nodes_name, nodes = argument(group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",)))
+    if why is not None:
+        if as_int(nodes) == 1:
+            why = f"{nodes_name} = 1: one node, no replica"
+        yield Violation(
+            f"{group.address} has no automatic failover ({why}): when the primary's zone fails, the cache "
+            "is down until someone promotes a replica",
+            at=group,
+            fix=(
+                f"Run at least two nodes in different zones ({nodes_name} = 2 or more) and set "
+                f"{failover_name} = true" + (" (and multi_az_enabled = true)" if terraform else " (and MultiAZEnabled: true)")
+            ),
+        )
+        return
+    replicas = _replicas_per_shard(group, terraform)
+    if replicas is not None:
+        yield Violation(
+            f"{group.address} has no replicas ({replicas}): a shard whose node fails has nothing to fail over to",
+            at=group,
+            fix="Give every shard at least one replica in another availability zone",
+        )
+
+
+def _replicas_per_shard(group: Resource, terraform: bool) -> str | None:
+    """How the group says it has no replicas, or None."""
+    if terraform:
+        if as_int(group.attributes.get("replicas_per_node_group")) == 0:
+            return "replicas_per_node_group = 0"
+        mode = first_block(group.attributes.get("cluster_mode"))  # provider v4 and older
+        if mode is not None and as_int(mode.get("replicas_per_node_group")) == 0:
+            return "cluster_mode.replicas_per_node_group = 0"
+        return None
+    if as_int(group.attributes.get("ReplicasPerNodeGroup")) == 0:
+        return "ReplicasPerNodeGroup: 0"
+    shards = blocks(group.attributes.get("NodeGroupConfiguration"))
+    if shards and all(as_int(s.get("ReplicaCount")) == 0 for s in shards):
+        return "every NodeGroupConfiguration has ReplicaCount: 0"
+    return None
+
+
+def _cache_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
+    terraform = cluster.type == "aws_elasticache_cluster"
+    if terraform and may_be_set(cluster, "replication_group_id"):
+        return  # a member of a replication group
+    engine = cluster.attributes.get("engine" if terraform else "Engine")
+    if not isinstance(engine, str) or engine.strip().lower() not in ("redis", "valkey"):
+        return  # Memcached has no replicas to fail over to by design
+    group = "aws_elasticache_replication_group" if terraform else "AWS::ElastiCache::ReplicationGroup"
+    yield Violation(
+        f"{cluster.address} is a single {engine} node with no replica: when its zone or node fails, the cache is down",
+        at=cluster,
+        fix=f"Use an {group} with a replica in another availability zone and automatic failover",
+    )
+
+
+def _memorydb_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
+    name = "num_replicas_per_shard" if cluster.type == "aws_memorydb_cluster" else "NumReplicasPerShard"
+    if as_int(cluster.attributes.get(name)) == 0:
+        yield Violation(
+            f"{cluster.address} has no replicas ({name} = 0): a shard whose node fails has nothing to fail over to",
+            at=cluster,
+            fix=f"Set {name} to 1 or more so that every shard has a replica in another availability zone",
+        )
+
+
+# Azure ----------------------------------------------------------------------------------------
+
+
+def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
+    mode = server.attributes.get("create_mode")
+    if not (mode is None or isinstance(mode, str)) or (isinstance(mode, str) and mode.strip().lower() == "replica"):
+        return  # a read replica, or maybe one
+    value = server.attributes.get("high_availability", ABSENT)
+    found = blocks(value)
+    sku = server.attributes.get("sku_name")
+    tier = ""
+    if isinstance(sku, str) and sku.upper().startswith("B_"):
+        tier = " (high availability needs the General Purpose or Memory Optimized tier, not Burstable)"
+    fix = f'Add high_availability {{ mode = "ZoneRedundant" }}{tier}'
+    if found is None:
+        return
+    if not found:
+        if value is ABSENT and not absence_is_known(server):
+            return
+        yield Violation(
+            f"{server.address} has no standby (no high_availability block): when its zone fails, the server is down",
+            at=server,
+            fix=fix,
+        )
+        return
+    ha_mode = found[0].get("mode")
+    if isinstance(ha_mode, str) and ha_mode.strip().lower() == "samezone":
+        yield Violation(
+            f'{server.address} keeps its standby in the same zone (high_availability.mode = "SameZone"): a zone '
+            "outage takes both down",
+            at=server,
+            fix='Set high_availability.mode = "ZoneRedundant" where the region has availability zones',
+            severity=Severity.NOTE,
+        )
+
+
+_ZONE_REDUNDANT_SKU = re.compile(r"^(P\d+|GP_.+|BC_.+|HS_.+)$", re.IGNORECASE)
+_ZONE_REDUNDANT_TIERS = ("premium", "generalpurpose", "businesscritical", "hyperscale")
+
+
+def _mssql_database(unit: Unit, database: Resource) -> Iterator[Violation]:
+    legacy = database.type == "azurerm_sql_database"
+    pool_key = "elastic_pool_name" if legacy else "elastic_pool_id"
+    if may_be_set(database, pool_key):
+        return  # the pool decides (azurerm_mssql_elasticpool.zone_redundant)
+    mode = database.attributes.get("create_mode")
+    if not (mode is None or isinstance(mode, str)) or (
+        isinstance(mode, str) and mode.strip().lower() in ("secondary", "onlinesecondary")
+    ):
+        return  # a geo-replica or a named replica
+    if legacy:
+        edition = database.attributes.get("edition")
+        if not isinstance(edition, str) or edition.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
+            return
+        tier_text = f'edition = "{edition}"'
+    else:
+        sku = database.attributes.get("sku_name")
+        if not isinstance(sku, str) or not _ZONE_REDUNDANT_SKU.match(sku.strip()):
+            return  # a tier without zone redundancy (Basic, Standard), or not known
+        tier_text = f'sku_name = "{sku}"'
+    why = _setting(database, "zone_redundant", database.attributes.get("zone_redundant", ABSENT), "false")
+    if why is None:
+        return
+    yield Violation(
+        f"{database.address} keeps its replicas in one availability zone ({why}), although its tier "
+        f"({tier_text}) supports zone redundancy",
+        at=database,
+        fix="Set zone_redundant = true so that the database's replicas spread over the region's zones",
+    )
+
+
+def _mssql_elastic_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
+    sku = first_block(pool.attributes.get("sku"))
+    tier = sku.get("tier") if sku else None
+    if not isinstance(tier, str) or tier.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
+        return
+    why = _setting(pool, "zone_redundant", pool.attributes.get("zone_redundant", ABSENT), "false")
+    if why is None:
+        return
+    yield Violation(
+        f"{pool.address} keeps the replicas of its databases in one availability zone ({why}), although its "
+        f'tier ("{tier}") supports zone redundancy',
+        at=pool,
+        fix="Set zone_redundant = true so that the pool's databases spread over the region's zones",
+    )
+
+
+def _redis_cache(unit: Unit, cache: Resource) -> Iterator[Violation]:
+    sku = cache.attributes.get("sku_name")
+    if isinstance(sku, str) and sku.strip().lower() == "basic":
+        yield Violation(
+            f'{cache.address} is a single-node cache (sku_name = "{sku}"): it has no replica to fail over to',
+            at=cache,
+            fix='Use sku_name = "Standard" or "Premium" (a replicated cache), with zones on Premium',
+        )
+
+
+# Google Cloud ---------------------------------------------------------------------------------
+
+
+def _cloud_sql(unit: Unit, instance: Resource) -> Iterator[Violation]:
+    if may_be_set(instance, "master_instance_name"):
+        return  # a read replica, or maybe one
+    kind = instance.attributes.get("instance_type")
+    if kind is not None and kind != "CLOUD_SQL_INSTANCE":
+        return  # a read replica, an on-premises source, or not known
+    settings = blocks(instance.attributes.get("settings"))
+    if not settings:
+        return
+    value = settings[0].get("availability_type", ABSENT)
+    if value is ABSENT:
+        if not absence_is_known(instance):
+            return
+        why = "settings.availability_type is not set; the default is ZONAL"
+    elif isinstance(value, str) and value.strip().upper() == "ZONAL":
+        why = 'settings.availability_type = "ZONAL"'
+    else:
+        return
+    yield Violation(
+        f"{instance.address} runs in one zone ({why}): it has no standby to fail over to",
+        at=instance,
+        fix='Set settings.availability_type = "REGIONAL" so that Cloud SQL keeps a standby in another zone',
+    )
+
+
+def _alloydb_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
+    if instance.attributes.get("instance_type") != "PRIMARY":
+        return
+    value = instance.attributes.get("availability_type")
+    if isinstance(value, str) and value.strip().upper() == "ZONAL":
+        yield Violation(
+            f'{instance.address} runs in one zone (availability_type = "ZONAL"): it has no standby to fail over to',
+            at=instance,
+            fix='Set availability_type = "REGIONAL" (the default) so that AlloyDB keeps a standby in another zone',
+        )
+
+
+def _memorystore(unit: Unit, instance: Resource) -> Iterator[Violation]:
+    value = instance.attributes.get("tier", ABSENT)
+    if value is ABSENT:
+        if not absence_is_known(instance):
+            return
+        why = "tier is not set; the default is BASIC"
+    elif isinstance(value, str) and value.strip().upper() == "BASIC":
+        why = 'tier = "BASIC"'
+    else:
+        return
+    yield Violation(
+        f"{instance.address} is a standalone Redis instance ({why}): it has no replica to fail over to",
+        at=instance,
+        fix='Set tier = "STANDARD_HA" so that Memorystore keeps a replica in another zone',
+    )
+
+
+_CHECKS = {
+    "aws_db_instance": _db_instance,
+    "AWS::RDS::DBInstance": _cfn_db_instance,
+    "aws_elasticache_replication_group": _replication_group,
+    "AWS::ElastiCache::ReplicationGroup": _replication_group,
+    "aws_elasticache_cluster": _cache_cluster,
+    "AWS::ElastiCache::CacheCluster": _cache_cluster,
+    "aws_memorydb_cluster": _memorydb_cluster,
+    "AWS::MemoryDB::Cluster": _memorydb_cluster,
+    "azurerm_postgresql_flexible_server": _flexible_server,
+    "azurerm_mysql_flexible_server": _flexible_server,
+    "azurerm_mssql_database": _mssql_database,
+    "azurerm_sql_database": _mssql_database,
+    "azurerm_mssql_elasticpool": _mssql_elastic_pool,
+    "azurerm_redis_cache": _redis_cache,
+    "google_sql_database_instance": _cloud_sql,
+    "google_alloydb_instance": _alloydb_instance,
+    "google_redis_instance": _memorystore,
+}
