@@ -2,13 +2,17 @@
 entry point like any third-party plugin."""
 
 from . import (
+    cdn_without_origin_failover,
     database_without_multi_az,
     failover_ttl_too_long,
     failover_without_health_check,
     incomplete_dns_failover,
     no_cross_region_replication,
+    single_az_compute,
+    single_az_load_balancer,
     single_az_placement,
     single_endpoint_dns,
+    single_nat_gateway,
     single_provider_dns,
     single_provider_nameservers,
     single_region_deployment,
@@ -26,5 +30,9 @@ RULES = (
     single_provider_nameservers.check,
     incomplete_dns_failover.check,
     database_without_multi_az.check,
+    single_nat_gateway.check,
+    single_az_compute.check,
+    single_az_load_balancer.check,
+    cdn_without_origin_failover.check,
     single_endpoint_dns.check,
 )
