@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.model import Project, Resource, Unit
+from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.arguments import ABSENT, argument, first_block
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
@@ -121,12 +121,18 @@ def _verdict(resource: Resource, what: str, placement: _Placement, fix: str) -> 
     )
 
 
+def _may_be_zero(size: Any) -> bool:
+    """Whether a group's size is zero or may be: a parked group runs nothing, and a size that
+    is not known may be zero, so neither is judged."""
+    return isinstance(size, Unknown) or as_int(size) == 0
+
+
 # AWS ------------------------------------------------------------------------------------------
 
 
 def _autoscaling_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     terraform = group.type == "aws_autoscaling_group"
-    if as_int(group.attributes.get("max_size" if terraform else "MaxSize")) == 0:
+    if _may_be_zero(group.attributes.get("max_size" if terraform else "MaxSize")):
         return  # scaled to zero: nothing runs anywhere
     subnets_name, subnets = argument(group, "vpc_zone_identifier" if terraform else "VPCZoneIdentifier")
     if subnets is not ABSENT and subnets is not None:
@@ -151,13 +157,13 @@ def _autoscaling_group(unit: Unit, group: Resource) -> Iterator[Violation]:
 
 def _ecs_service(unit: Unit, service: Resource) -> Iterator[Violation]:
     if service.type == "aws_ecs_service":
-        if as_int(service.attributes.get("desired_count")) == 0:
+        if _may_be_zero(service.attributes.get("desired_count")):
             return
         network = first_block(service.attributes.get("network_configuration"))
         name, fix = "network_configuration.subnets", "List subnets in two or more availability zones in network_configuration.subnets"
         subnets = network.get("subnets") if network else None
     else:
-        if as_int(service.attributes.get("DesiredCount")) == 0:
+        if _may_be_zero(service.attributes.get("DesiredCount")):
             return
         network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
         name = "NetworkConfiguration.AwsvpcConfiguration.Subnets"
@@ -170,8 +176,11 @@ def _ecs_service(unit: Unit, service: Resource) -> Iterator[Violation]:
 
 def _eks_node_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     terraform = group.type == "aws_eks_node_group"
-    scaling = first_block(group.attributes.get("scaling_config" if terraform else "ScalingConfig"))
-    if scaling is not None and as_int(scaling.get("max_size" if terraform else "MaxSize")) == 0:
+    scaling_value = group.attributes.get("scaling_config" if terraform else "ScalingConfig")
+    if isinstance(scaling_value, Unknown):
+        return
+    scaling = first_block(scaling_value)
+    if scaling is not None and _may_be_zero(scaling.get("max_size" if terraform else "MaxSize")):
         return
     name = "subnet_ids" if terraform else "Subnets"
     placement = _subnets(unit, name, group.attributes.get(name))
@@ -193,7 +202,7 @@ def _zones(name: str, value: Any, ids: bool = False) -> _Placement | None:
 
 
 def _zonal_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    if as_int(group.attributes.get("target_size")) == 0:
+    if _may_be_zero(group.attributes.get("target_size")):
         return
     zone = group.attributes.get("zone")
     where = f" (zone = \"{zone}\")" if isinstance(zone, str) else ""
@@ -209,7 +218,7 @@ def _zonal_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
 
 
 def _regional_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    if as_int(group.attributes.get("target_size")) == 0:
+    if _may_be_zero(group.attributes.get("target_size")):
         return
     placement = _zones("distribution_policy_zones", group.attributes.get("distribution_policy_zones"))
     if placement is not None:

@@ -68,11 +68,13 @@ def load_balancer_span(unit: Unit, lb: Resource) -> tuple[str, Span] | None:
 def forwarded_target_groups(unit: Unit, lb: Resource) -> list[Resource] | None:
     """The target groups the load balancer's listeners forward to; None when a listener's
     targets are not known, or when the unit declares no listener for it."""
-    listeners = [
-        listener
-        for listener in unit.of_type(*LISTENER_TYPES)
-        if _points_at(unit, listener.attributes.get("load_balancer_arn", listener.attributes.get("LoadBalancerArn")), lb)
-    ]
+    listeners = []
+    for listener in unit.of_type(*LISTENER_TYPES):
+        points = _points_at(unit, listener.attributes.get("load_balancer_arn", listener.attributes.get("LoadBalancerArn")), lb)
+        if points is None:
+            return None  # a listener that may be this load balancer's forwards we cannot tell where
+        if points:
+            listeners.append(listener)
     if not listeners:
         return None
     groups: list[Resource] = []
@@ -117,10 +119,14 @@ def _action_groups(unit: Unit, action: dict[str, Any], terraform: bool) -> list[
 
 def target_zones(unit: Unit, group: Resource) -> Span | None:
     """The zones of every target registered with a target group in the code; None when any
-    target's zone is not known or the code registers none."""
+    target's zone is not known, when something registers targets we cannot follow (a target
+    group ARN that is not known may be this group's), or when the code registers none."""
     entries: list[Entry] = []
     for attachment in unit.of_type("aws_lb_target_group_attachment", "aws_alb_target_group_attachment"):
-        if not _points_at(unit, attachment.attributes.get("target_group_arn"), group):
+        points = _points_at(unit, attachment.attributes.get("target_group_arn"), group)
+        if points is None:
+            return None
+        if not points:
             continue
         if attachment.count_unknown:
             return None
@@ -166,30 +172,61 @@ def _target_entry(unit: Unit, target_id: Any, zone: Any) -> Entry | None:
 
 
 def _member_groups(unit: Unit, group: Resource) -> Iterator[tuple[Resource, Span | None]]:
-    """The placement of Auto Scaling groups and ECS services registered with the group."""
+    """Auto Scaling groups and ECS services registered with the group, with their placement;
+    (resource, None) when one may be registered with it but we cannot tell."""
     for scaling in unit.of_type(*_GROUP_TYPES):
         arns = scaling.attributes.get("target_group_arns", scaling.attributes.get("TargetGroupARNs"))
-        if isinstance(arns, list) and any(_points_at(unit, arn, group) for arn in arns):
+        sources = blocks(scaling.attributes.get("traffic_source", scaling.attributes.get("TrafficSources")))
+        points = _any_points_at(unit, arns, group)
+        if sources is None:
+            points = None
+        elif points is not True:
+            from_sources = _any_points_at(unit, [_source_identifier(s) for s in sources], group)
+            points = from_sources if points is False else (True if from_sources else None)
+        if points is not False:
+            yield scaling, (_group_span(unit, scaling) if points and not scaling.count_unknown else None)
+    for attachment in unit.of_type("aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment"):
+        source = first_block(attachment.attributes.get("traffic_source"))
+        arn = (
+            _source_identifier(source)
+            if attachment.type == "aws_autoscaling_traffic_source_attachment"
+            else attachment.attributes.get("lb_target_group_arn", attachment.attributes.get("alb_target_group_arn"))
+        )
+        points = _points_at(unit, arn, group)
+        if points is False:
+            continue
+        scaling = referenced(unit, attachment.attributes.get("autoscaling_group_name"))
+        if points is None or scaling is None or scaling.type not in _GROUP_TYPES or attachment.count_unknown:
+            yield attachment, None
+        else:
             yield scaling, _group_span(unit, scaling)
-    for attachment in unit.of_type("aws_autoscaling_attachment"):
-        arn = attachment.attributes.get("lb_target_group_arn", attachment.attributes.get("alb_target_group_arn"))
-        if _points_at(unit, arn, group):
-            scaling = referenced(unit, attachment.attributes.get("autoscaling_group_name"))
-            if scaling is None or scaling.type not in _GROUP_TYPES:
-                yield attachment, None
-            else:
-                yield scaling, _group_span(unit, scaling)
     for service in unit.of_type(*_SERVICE_TYPES):
         terraform = service.type == "aws_ecs_service"
-        balancers = blocks(service.attributes.get("load_balancer" if terraform else "LoadBalancers")) or []
-        if any(_points_at(unit, b.get("target_group_arn" if terraform else "TargetGroupArn"), group) for b in balancers):
-            if terraform:
-                network = first_block(service.attributes.get("network_configuration"))
-                subnets = network.get("subnets") if network else None
-            else:
-                network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
-                subnets = network.get("Subnets") if network else None
-            yield service, span(unit, subnets)
+        balancers = blocks(service.attributes.get("load_balancer" if terraform else "LoadBalancers"))
+        if balancers is None:
+            yield service, None
+            continue
+        points = _any_points_at(unit, [b.get("target_group_arn" if terraform else "TargetGroupArn") for b in balancers], group)
+        if points is False:
+            continue
+        if points is None or service.count_unknown:
+            yield service, None
+            continue
+        if terraform:
+            network = first_block(service.attributes.get("network_configuration"))
+            subnets = network.get("subnets") if network else None
+        else:
+            network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
+            subnets = network.get("Subnets") if network else None
+        yield service, span(unit, subnets)
+
+
+def _source_identifier(source: dict[str, Any] | None) -> Any:
+    """The target group ARN of an Auto Scaling traffic source (`traffic_source`,
+    `TrafficSources`); `Unknown` when the block is not known."""
+    if source is None:
+        return Unknown("traffic source not known")
+    return source.get("identifier", source.get("Identifier"))
 
 
 def _group_span(unit: Unit, group: Resource) -> Span | None:
@@ -199,7 +236,24 @@ def _group_span(unit: Unit, group: Resource) -> Span | None:
     return zone_span(group.attributes.get("availability_zones", group.attributes.get("AvailabilityZones")))
 
 
-def _points_at(unit: Unit, value: Any, resource: Resource) -> bool:
+def _points_at(unit: Unit, value: Any, resource: Resource) -> bool | None:
+    """True when a value refers to the resource, False when it refers to something else (or
+    is absent), None when it may refer to it."""
+    if value is None or isinstance(value, str):
+        return False  # not set, or a literal ARN of something outside the code
     target = referenced(unit, value)
-    return target is not None and target.address == resource.address
+    if target is None:
+        return None
+    return target.address == resource.address
 
+
+def _any_points_at(unit: Unit, values: Any, resource: Resource) -> bool | None:
+    """Whether a list of references holds one to the resource (None: it may)."""
+    if values is None:
+        return False
+    if not isinstance(values, list):
+        return None
+    answers = [_points_at(unit, value, resource) for value in values]
+    if True in answers:
+        return True
+    return None if None in answers else False
