@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import ABSENT, absence_is_known, argument, blocks, first_block, is_set, may_be_set
-from resilint.relations.databases import cluster_members
+from resilint.relations.arguments import DEFAULT, blocks, first_block, is_set, may_be_set, setting
+from resilint.relations.databases import cluster_members, reader_scaling
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_int
 
@@ -99,14 +99,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         if check_one is not None:
             yield from check_one(unit, resource)
         elif resource.address in members:
-            yield from _cluster(resource, members[resource.address].members, members[resource.address].complete)
+            yield from _cluster(unit, resource, members[resource.address].members, members[resource.address].complete)
 
 
-def _setting(resource: Resource, name: str, value: Any, default: str) -> str | None:
+def _off(name: str, value: Any, default: str) -> str | None:
     """How a message shows a setting that is known to be off: "multi_az = false", or "multi_az
-    is not set; the default is false"; None when the value is on or not known."""
-    if value is ABSENT:
-        return f"{name} is not set; the default is {default}" if absence_is_known(resource) else None
+    is not set; the default is false"; None when it is on or not known."""
+    if value is DEFAULT:
+        return f"{name} is not set; the default is {default}"
     if as_bool(value) is False:
         return f"{name} = false"
     return None
@@ -118,7 +118,7 @@ def _setting(resource: Resource, name: str, value: Any, default: str) -> str | N
 def _db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
     if may_be_set(instance, "replicate_source_db"):
         return  # a read replica, or maybe one
-    why = _setting(instance, "multi_az", instance.attributes.get("multi_az", ABSENT), "false")
+    why = _off(*setting(instance, "multi_az"), "false")
     if why is None:
         return
     engine = instance.attributes.get("engine")
@@ -136,7 +136,7 @@ def _cfn_db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
     for key in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier", "DBClusterIdentifier"):
         if may_be_set(instance, key):
             return  # a read replica or a cluster member (or maybe one)
-    why = _setting(instance, "MultiAZ", instance.attributes.get("MultiAZ", ABSENT), "false")
+    why = _off(*setting(instance, "MultiAZ"), "false")
     if why is None:
         return
     yield Violation(
@@ -155,9 +155,12 @@ _INSTANCE_TYPE = {
 }
 
 
-def _cluster(cluster: Resource, members: tuple[Resource, ...], complete: bool) -> Iterator[Violation]:
+def _cluster(unit: Unit, cluster: Resource, members: tuple[Resource, ...], complete: bool) -> Iterator[Violation]:
     if not complete or not members or not _needs_instances(cluster):
         return
+    scaling = reader_scaling(unit)
+    if scaling.unknown or (cluster.address in scaling.minimum and as_int(scaling.minimum[cluster.address]) != 0):
+        return  # Aurora Auto Scaling keeps readers (at least its minimum), or may
     terraform = not cluster.type.startswith("AWS::")
     instance_type = _INSTANCE_TYPE.get(cluster.type, cluster.type.replace("DBCluster", "DBInstance"))
     if len(members) == 1:
@@ -187,6 +190,10 @@ def _cluster(cluster: Resource, members: tuple[Resource, ...], complete: bool) -
             )
 
 
+def _or(value: Any, default: str) -> Any:
+    return default if value is DEFAULT else value
+
+
 def _needs_instances(cluster: Resource) -> bool:
     """Whether the cluster's availability depends on the instances it has: true for a
     primary provisioned or Serverless v2 cluster; false for Aurora Serverless v1 and Limitless,
@@ -194,13 +201,13 @@ def _needs_instances(cluster: Resource) -> bool:
     terraform = not cluster.type.startswith("AWS::")
     attributes = cluster.attributes
     if cluster.type in ("aws_rds_cluster", "AWS::RDS::DBCluster"):
-        engine = attributes.get("engine" if terraform else "Engine", "aurora")
+        engine = _or(setting(cluster, "engine" if terraform else "Engine")[1], "aurora")
         if not isinstance(engine, str) or not engine.strip().lower().startswith("aurora"):
             return False  # a Multi-AZ DB cluster (mysql/postgres), or not known
-        mode = attributes.get("engine_mode" if terraform else "EngineMode", "provisioned")
+        mode = _or(setting(cluster, "engine_mode" if terraform else "EngineMode")[1], "provisioned")
         if not isinstance(mode, str) or mode.strip().lower() == "serverless":
             return False
-        scalability = attributes.get("cluster_scalability_type" if terraform else "ClusterScalabilityType", "standard")
+        scalability = _or(setting(cluster, "cluster_scalability_type" if terraform else "ClusterScalabilityType")[1], "standard")
         if not isinstance(scalability, str) or scalability.strip().lower() == "limitless":
             return False
     replica_key = "replication_source_identifier" if terraform else "ReplicationSourceIdentifier"
@@ -208,7 +215,7 @@ def _needs_instances(cluster: Resource) -> bool:
         return False  # a cross-region read replica cluster
     global_key = "global_cluster_identifier" if terraform else "GlobalClusterIdentifier"
     user_key = "master_username" if terraform else "MasterUsername"
-    if may_be_set(cluster, global_key) and is_set(attributes.get(user_key, ABSENT)) is not True:
+    if may_be_set(cluster, global_key) and is_set(attributes.get(user_key)) is not True:
         return False  # a secondary cluster of a global database (it has no master user)
     return True
 
@@ -221,9 +228,9 @@ def _replication_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     global_key = "global_replication_group_id" if terraform else "GlobalReplicationGroupId"
     if may_be_set(group, global_key):
         return  # a secondary of a global datastore, or maybe one
-    failover_name, failover = argument(group, "automatic_failover_enabled" if terraform else "AutomaticFailoverEnabled")
-    why = _setting(group, failover_name, failover, "false")
-    nodes_name, nodes = argument(group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",)))
+    failover_name, failover = setting(group, "automatic_failover_enabled" if terraform else "AutomaticFailoverEnabled")
+    why = _off(failover_name, failover, "false")
+    nodes_name, nodes = setting(group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",)))
     if why is not None:
         if as_int(nodes) == 1:
             why = f"{nodes_name} = 1: one node, no replica"
@@ -295,8 +302,8 @@ def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
     mode = server.attributes.get("create_mode")
     if not (mode is None or isinstance(mode, str)) or (isinstance(mode, str) and mode.strip().lower() == "replica"):
         return  # a read replica, or maybe one
-    value = server.attributes.get("high_availability", ABSENT)
-    found = blocks(value)
+    name, value = setting(server, "high_availability")
+    found = [] if value is DEFAULT else blocks(value)
     sku = server.attributes.get("sku_name")
     tier = ""
     if isinstance(sku, str) and sku.upper().startswith("B_"):
@@ -305,8 +312,6 @@ def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
     if found is None:
         return
     if not found:
-        if value is ABSENT and not absence_is_known(server):
-            return
         yield Violation(
             f"{server.address} has no standby (no high_availability block): when its zone fails, the server is down",
             at=server,
@@ -348,7 +353,7 @@ def _mssql_database(unit: Unit, database: Resource) -> Iterator[Violation]:
         if not isinstance(sku, str) or not _ZONE_REDUNDANT_SKU.match(sku.strip()):
             return  # a tier without zone redundancy (Basic, Standard), or not known
         tier_text = f'sku_name = "{sku}"'
-    why = _setting(database, "zone_redundant", database.attributes.get("zone_redundant", ABSENT), "false")
+    why = _off(*setting(database, "zone_redundant"), "false")
     if why is None:
         return
     yield Violation(
@@ -364,7 +369,7 @@ def _mssql_elastic_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
     tier = sku.get("tier") if sku else None
     if not isinstance(tier, str) or tier.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
         return
-    why = _setting(pool, "zone_redundant", pool.attributes.get("zone_redundant", ABSENT), "false")
+    why = _off(*setting(pool, "zone_redundant"), "false")
     if why is None:
         return
     yield Violation(
@@ -397,10 +402,8 @@ def _cloud_sql(unit: Unit, instance: Resource) -> Iterator[Violation]:
     settings = blocks(instance.attributes.get("settings"))
     if not settings:
         return
-    value = settings[0].get("availability_type", ABSENT)
-    if value is ABSENT:
-        if not absence_is_known(instance):
-            return
+    name, value = setting(instance, "availability_type", within=settings[0])
+    if value is DEFAULT:
         why = "settings.availability_type is not set; the default is ZONAL"
     elif isinstance(value, str) and value.strip().upper() == "ZONAL":
         why = 'settings.availability_type = "ZONAL"'
@@ -426,10 +429,8 @@ def _alloydb_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
 
 
 def _memorystore(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    value = instance.attributes.get("tier", ABSENT)
-    if value is ABSENT:
-        if not absence_is_known(instance):
-            return
+    name, value = setting(instance, "tier")
+    if value is DEFAULT:
         why = "tier is not set; the default is BASIC"
     elif isinstance(value, str) and value.strip().upper() == "BASIC":
         why = 'tier = "BASIC"'

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.arguments import ABSENT, argument, first_block
+from resilint.relations.arguments import DEFAULT, first_block, setting
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_int
@@ -134,13 +134,13 @@ def _autoscaling_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     terraform = group.type == "aws_autoscaling_group"
     if _may_be_zero(group.attributes.get("max_size" if terraform else "MaxSize")):
         return  # scaled to zero: nothing runs anywhere
-    subnets_name, subnets = argument(group, "vpc_zone_identifier" if terraform else "VPCZoneIdentifier")
-    if subnets is not ABSENT and subnets is not None:
+    subnets_name, subnets = setting(group, "vpc_zone_identifier" if terraform else "VPCZoneIdentifier")
+    if subnets is not DEFAULT:
         placement = _subnets(unit, subnets_name, subnets)
     else:
-        zones_name, zones = argument(group, "availability_zones" if terraform else "AvailabilityZones")
+        zones_name, zones = setting(group, "availability_zones" if terraform else "AvailabilityZones")
         ids = group.attributes.get("AvailabilityZoneIds")
-        if zones is not ABSENT and zones is not None:
+        if zones is not DEFAULT:
             placement = _zones(zones_name, zones)
         elif not terraform and ids is not None:
             placement = _zones("AvailabilityZoneIds", ids, ids=True)
@@ -253,12 +253,12 @@ def _aks_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
 
 
 def _aks_node_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
-    name, zones = argument(pool, "zones", "availability_zones")
+    name, zones = setting(pool, "zones", "availability_zones")
     yield from _azure_zones(pool, name, zones, "runs its nodes in")
 
 
 def _scale_set(unit: Unit, scale_set: Resource) -> Iterator[Violation]:
-    name, zones = argument(scale_set, "zones")
+    name, zones = setting(scale_set, "zones")
     yield from _azure_zones(scale_set, name, zones, "runs its instances in")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import ABSENT, absence_is_known, argument, blocks
+from resilint.relations.arguments import DEFAULT, blocks, setting
 from resilint.relations.load_balancing import (
     CLASSIC_TYPES,
     ELBV2_TYPES,
@@ -99,8 +99,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 def _elbv2(unit: Unit, lb: Resource) -> Iterator[Violation]:
     terraform = lb.type != "AWS::ElasticLoadBalancingV2::LoadBalancer"
-    name, kind = argument(lb, "load_balancer_type" if terraform else "Type")
-    if kind is ABSENT:
+    name, kind = setting(lb, "load_balancer_type" if terraform else "Type")
+    if kind is DEFAULT:
         kind = "application"  # the default of both the provider and CloudFormation
     if not isinstance(kind, str) or kind.strip().lower() not in ("network", "gateway"):
         return  # an Application Load Balancer needs two zones to exist at all; unknown type
@@ -182,10 +182,8 @@ def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, 
 
 def _lb_cross_zone(lb: Resource, terraform: bool) -> bool | None:
     if terraform:
-        value = lb.attributes.get("enable_cross_zone_load_balancing", ABSENT)
-        if value is ABSENT:
-            return False if absence_is_known(lb) else None  # off by default for NLBs
-        return as_bool(value)
+        name, value = setting(lb, "enable_cross_zone_load_balancing")
+        return False if value is DEFAULT else as_bool(value)  # off by default for NLBs
     return _attribute_flag(lb.attributes.get("LoadBalancerAttributes"), default=False)
 
 
@@ -195,24 +193,22 @@ def _group_cross_zone(group: Resource, inherited: bool | None) -> bool | None:
     if group.type == "AWS::ElasticLoadBalancingV2::TargetGroup":
         override = _attribute_value(group.attributes.get("TargetGroupAttributes"))
     else:
-        override = group.attributes.get("load_balancing_cross_zone_enabled", ABSENT)
-        if override is ABSENT and not absence_is_known(group):
-            return None
-    if override is ABSENT or override == "use_load_balancer_configuration":
+        name, override = setting(group, "load_balancing_cross_zone_enabled")
+    if override is DEFAULT or override == "use_load_balancer_configuration":
         return inherited
     return as_bool(override)
 
 
 def _attribute_flag(attributes: Any, default: bool) -> bool | None:
     value = _attribute_value(attributes)
-    if value is ABSENT:
+    if value is DEFAULT:
         return default
     return as_bool(value)
 
 
 def _attribute_value(attributes: Any) -> Any:
     """The value of `load_balancing.cross_zone.enabled` in a CloudFormation attribute list;
-    ABSENT when the list does not set it, None when the list is not known."""
+    DEFAULT when the list does not set it, None when the list is not known."""
     found = blocks(attributes)
     if found is None:
         return None
@@ -222,7 +218,7 @@ def _attribute_value(attributes: Any) -> Any:
             return None  # a key decided at deploy time may be this one
         if key == _CROSS_ZONE_KEY:
             return item.get("Value")
-    return ABSENT
+    return DEFAULT
 
 
 # Azure ----------------------------------------------------------------------------------------

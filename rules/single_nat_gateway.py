@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import ABSENT, absence_is_known, argument
+from resilint.relations.arguments import DEFAULT, setting
 from resilint.relations.network import NatEgress, nat_egress, shorten
 from resilint.rule import Severity, Violation, rule
 
@@ -90,9 +90,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 def _zonal(gateway: Resource) -> bool | None:
     """True for a zonal NAT gateway (the default), False for a regional one, None if unknown."""
-    name, mode = argument(gateway, "availability_mode", "AvailabilityMode")
-    if mode is ABSENT:
-        return True if absence_is_known(gateway) else None
+    name, mode = setting(gateway, "availability_mode", "AvailabilityMode")
+    if mode is DEFAULT:
+        return True
     if isinstance(mode, str):
         return mode.strip().lower() == "zonal"
     return None

@@ -18,13 +18,27 @@ def absence_is_known(resource: Resource) -> bool:
     return resource.source != "terraform-plan"
 
 
-def argument(resource: Resource, *names: str) -> tuple[str, Any]:
-    """The first of `names` (the current spelling first, then older ones) the resource sets,
-    with its value; (names[0], ABSENT) when none is set."""
+class _Default:
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+DEFAULT: Any = _Default()  # left to the provider's default: not set, or set to null
+
+
+def setting(resource: Resource, *names: str, within: dict[str, Any] | None = None) -> tuple[str, Any]:
+    """The first of `names` (the current spelling first, then older ones) that the resource
+    (or the block `within` it) sets, with its value. A setting left to the provider's default
+    (absent, or null, which Terraform treats the same) is DEFAULT; one left out of a plan is
+    unknown, because plans leave out values computed at apply."""
+    source = resource.attributes if within is None else within
     for name in names:
-        if name in resource.attributes:
-            return name, resource.attributes[name]
-    return names[0], ABSENT
+        if name in source:
+            value = source[name]
+            return name, DEFAULT if value is None else value
+    if not absence_is_known(resource):
+        return names[0], Unknown(f"{names[0]} is not in the plan: it is computed at apply")
+    return names[0], DEFAULT
 
 
 def blocks(value: Any) -> list[dict[str, Any]] | None:

@@ -79,3 +79,48 @@ def _owner(unit: Unit, value: Any, by_identifier: dict[str, Resource], cluster_t
     if target is not None and target.type == cluster_type:
         return target
     return None
+
+
+@dataclass(frozen=True)
+class ReaderScaling:
+    """Aurora reader auto scaling (Application Auto Scaling targets on
+    `rds:cluster:ReadReplicaCount`): the minimum number of readers per cluster address, and
+    whether some target's cluster is not known (it may be any cluster's)."""
+
+    minimum: dict[str, Any]
+    unknown: bool
+
+
+def reader_scaling(unit: Unit) -> ReaderScaling:
+    return unit.derived("relations.databases.reader_scaling", _build_reader_scaling)
+
+
+def _build_reader_scaling(unit: Unit) -> ReaderScaling:
+    minimum: dict[str, Any] = {}
+    unknown = False
+    clusters = list(unit.of_type("aws_rds_cluster", "AWS::RDS::DBCluster"))
+    for target in unit.of_type("aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget"):
+        terraform = target.type == "aws_appautoscaling_target"
+        dimension = target.attributes.get("scalable_dimension" if terraform else "ScalableDimension")
+        if isinstance(dimension, str) and dimension != "rds:cluster:ReadReplicaCount":
+            continue
+        resource_id = target.attributes.get("resource_id" if terraform else "ResourceId")
+        cluster = _scaled_cluster(unit, resource_id, clusters)
+        if cluster is None or not isinstance(dimension, str) or target.count_unknown:
+            unknown = True
+            continue
+        minimum[cluster.address] = target.attributes.get("min_capacity" if terraform else "MinCapacity")
+    return ReaderScaling(minimum, unknown)
+
+
+def _scaled_cluster(unit: Unit, resource_id: Any, clusters: list[Resource]) -> Resource | None:
+    """The cluster an Application Auto Scaling `resource_id` ("cluster:orders") names."""
+    if isinstance(resource_id, str):
+        name = resource_id.strip().removeprefix("cluster:").lower()
+        for cluster in clusters:
+            identifier = cluster.attributes.get("cluster_identifier", cluster.attributes.get("DBClusterIdentifier"))
+            if isinstance(identifier, str) and identifier.strip().lower() == name:
+                return cluster
+        return None
+    target = referenced(unit, resource_id)
+    return target if target is not None and target in clusters else None
