@@ -43,8 +43,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - a Network Load Balancer enabled in several zones but with cross-zone load balancing off
       (the default for NLBs: `enable_cross_zone_load_balancing`, the
       `load_balancing.cross_zone.enabled` attribute, or the target group's override) whose
-      targets all run in one zone, as far as the code registers them (instances, Auto Scaling
-      groups, ECS services);
+      targets all run in one zone: instances (`aws_lb_target_group_attachment`, `Targets`),
+      Auto Scaling groups (`target_group_arns`, `traffic_source`, `aws_autoscaling_attachment`,
+      `aws_autoscaling_traffic_source_attachment`, `TargetGroupARNs`, `TrafficSources`) and
+      ECS services (`load_balancer`, `LoadBalancers`). When anything may register a target the
+      code does not resolve (a target group ARN or a target that is not known), the load
+      balancer is not judged; targets registered from outside the unit (another stack, a
+      Kubernetes controller) are not seen;
     - an Azure Application Gateway or an internal load balancer frontend
       (`frontend_ip_configuration.zones`) pinned to one zone. (A public IP with one zone is
       RES104's.)
@@ -136,9 +141,12 @@ def _single_zone(lb: Resource, what: str, argument_name: str, found: Span, terra
             where = f"one subnet ({found.describe()})" + (f", in {zones[0].value}" if zones else "")
     else:
         where = f"subnets of one availability zone, {zones[0].value} ({found.describe()})"
-    arguments = "subnets or subnet_mapping" if terraform else "Subnets or SubnetMappings"
     if "availability" in argument_name.lower():
         arguments = argument_name
+    elif lb.type in CLASSIC_TYPES:
+        arguments = "subnets" if terraform else "Subnets"
+    else:
+        arguments = "subnets or subnet_mapping" if terraform else "Subnets or SubnetMappings"
     return Violation(
         f"{lb.address} is {what} enabled in {where}: when that zone fails, the load balancer stops answering",
         at=lb,

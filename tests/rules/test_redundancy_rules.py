@@ -100,6 +100,14 @@ def test_load_balancer_cross_zone_message_lists_targets(repo: Path) -> None:
     assert "enable_cross_zone_load_balancing = true" in finding.fix
 
 
+def test_classic_load_balancer_fix_names_its_own_argument(repo: Path) -> None:
+    by_resource = {f.resource: f for f in _findings(_project(repo / "fixtures/single_az_load_balancer/fail_cfn_network_load_balancer"))}
+    assert by_resource["Classic"].fix.endswith("in Subnets")
+    assert by_resource["Nlb"].fix.endswith("in Subnets or SubnetMappings")
+    (classic,) = _findings(_project(repo / "fixtures/single_az_load_balancer/fail_classic_elb"))
+    assert classic.fix.endswith("in availability_zones")
+
+
 def test_database_messages_say_what_is_off(repo: Path) -> None:
     findings = {f.resource: f for f in _findings(_project(repo / "fixtures/database_without_multi_az/fail_elasticache_without_failover"))}
     assert findings["aws_elasticache_replication_group.sessions"].message.startswith(
