@@ -181,7 +181,9 @@ _CLOUDFORMATION = {
 }
 
 
-def _cloudfront(unit: Unit, distribution: Resource, config: dict[str, Any], names: dict[str, str]) -> Iterator[Violation]:
+def _cloudfront(
+    unit: Unit, distribution: Resource, config: dict[str, Any], names: dict[str, str]
+) -> Iterator[Violation]:
     if as_bool(config.get(names["enabled"])) is False:
         return
     origins = blocks(config.get(names["origins"]))
@@ -315,8 +317,7 @@ def _classic_front_door(front_door: Resource) -> Iterator[Violation]:
         name = pool.get("name")
         label = f'backend pool "{name}"' if isinstance(name, str) else "a backend pool"
         yield Violation(
-            f"{front_door.address} has {label} with one backend: when it fails, Front Door has nothing "
-            "to fail over to",
+            f"{front_door.address} has {label} with one backend: when it fails, Front Door has nothing to fail over to",
             at=front_door,
             fix="Add a second backend in another region to the backend pool",
         )

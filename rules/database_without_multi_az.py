@@ -124,7 +124,7 @@ def _db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
     engine = instance.attributes.get("engine")
     if isinstance(engine, str) and engine.strip().lower() in ("sqlserver-ex", "sqlserver-web"):
         fix = (
-            f"Move to SQL Server Standard or Enterprise (engine = \"sqlserver-se\" or \"sqlserver-ee\") and set "
+            f'Move to SQL Server Standard or Enterprise (engine = "sqlserver-se" or "sqlserver-ee") and set '
             f"multi_az = true: {engine} does not support Multi-AZ"
         )
     else:
@@ -168,7 +168,9 @@ def _cluster(unit: Unit, cluster: Resource, members: tuple[Resource, ...], compl
         if terraform:
             fix = f"Add a second {instance_type} (a reader in another availability zone) that the cluster can promote"
         else:
-            fix = f"Add a second {instance_type} with DBClusterIdentifier set to this cluster (a reader in another zone)"
+            fix = (
+                f"Add a second {instance_type} with DBClusterIdentifier set to this cluster (a reader in another zone)"
+            )
         yield Violation(
             f"{cluster.address} has one instance ({only.address}): when its availability zone fails, the "
             "cluster has no reader to promote and is down until a new instance is created",
@@ -182,7 +184,7 @@ def _cluster(unit: Unit, cluster: Resource, members: tuple[Resource, ...], compl
         (zone,) = zones
         if isinstance(zone, str) and zone:
             yield Violation(
-                f"{cluster.address} has {len(members)} instances, all pinned to {zone} ({key} = \"{zone}\"): "
+                f'{cluster.address} has {len(members)} instances, all pinned to {zone} ({key} = "{zone}"): '
                 "the reader it fails over to is in the same zone",
                 at=cluster,
                 fix=f"Put at least one instance in another availability zone (or leave {key} unset)",
@@ -207,7 +209,9 @@ def _needs_instances(cluster: Resource) -> bool:
         mode = _or(setting(cluster, "engine_mode" if terraform else "EngineMode")[1], "provisioned")
         if not isinstance(mode, str) or mode.strip().lower() == "serverless":
             return False
-        scalability = _or(setting(cluster, "cluster_scalability_type" if terraform else "ClusterScalabilityType")[1], "standard")
+        scalability = _or(
+            setting(cluster, "cluster_scalability_type" if terraform else "ClusterScalabilityType")[1], "standard"
+        )
         if not isinstance(scalability, str) or scalability.strip().lower() == "limitless":
             return False
     replica_key = "replication_source_identifier" if terraform else "ReplicationSourceIdentifier"
@@ -230,7 +234,9 @@ def _replication_group(unit: Unit, group: Resource) -> Iterator[Violation]:
         return  # a secondary of a global datastore, or maybe one
     failover_name, failover = setting(group, "automatic_failover_enabled" if terraform else "AutomaticFailoverEnabled")
     why = _off(failover_name, failover, "false")
-    nodes_name, nodes = setting(group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",)))
+    nodes_name, nodes = setting(
+        group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",))
+    )
     if why is not None:
         if as_int(nodes) == 1:
             why = f"{nodes_name} = 1: one node, no replica"
@@ -240,7 +246,8 @@ def _replication_group(unit: Unit, group: Resource) -> Iterator[Violation]:
             at=group,
             fix=(
                 f"Run at least two nodes in different zones ({nodes_name} = 2 or more) and set "
-                f"{failover_name} = true" + (" (and multi_az_enabled = true)" if terraform else " (and MultiAZEnabled: true)")
+                f"{failover_name} = true"
+                + (" (and multi_az_enabled = true)" if terraform else " (and MultiAZEnabled: true)")
             ),
         )
         return

@@ -101,8 +101,10 @@ def _verdict(resource: Resource, what: str, placement: _Placement, fix: str) -> 
         return
     zones = found.zones
     if placement.zones_only:
-        where = f"one availability zone ({placement.argument} = [\"{zones[0].value}\"])" if zones else (
-            f"one availability zone ({placement.argument} has one entry)"
+        where = (
+            f'one availability zone ({placement.argument} = ["{zones[0].value}"])'
+            if zones
+            else (f"one availability zone ({placement.argument} has one entry)")
         )
     elif len(found.distinct) == 1:
         if found.distinct[0].resource is None and found.distinct[0].zone is None:
@@ -160,7 +162,10 @@ def _ecs_service(unit: Unit, service: Resource) -> Iterator[Violation]:
         if _may_be_zero(service.attributes.get("desired_count")):
             return
         network = first_block(service.attributes.get("network_configuration"))
-        name, fix = "network_configuration.subnets", "List subnets in two or more availability zones in network_configuration.subnets"
+        name, fix = (
+            "network_configuration.subnets",
+            "List subnets in two or more availability zones in network_configuration.subnets",
+        )
         subnets = network.get("subnets") if network else None
     else:
         if _may_be_zero(service.attributes.get("DesiredCount")):
@@ -185,7 +190,9 @@ def _eks_node_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     name = "subnet_ids" if terraform else "Subnets"
     placement = _subnets(unit, name, group.attributes.get(name))
     if placement is not None:
-        yield from _verdict(group, "runs its nodes in", placement, f"List subnets in two or more availability zones in {name}")
+        yield from _verdict(
+            group, "runs its nodes in", placement, f"List subnets in two or more availability zones in {name}"
+        )
 
 
 def _subnets(unit: Unit, name: str, value: Any) -> _Placement | None:
@@ -205,7 +212,7 @@ def _zonal_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     if _may_be_zero(group.attributes.get("target_size")):
         return
     zone = group.attributes.get("zone")
-    where = f" (zone = \"{zone}\")" if isinstance(zone, str) else ""
+    where = f' (zone = "{zone}")' if isinstance(zone, str) else ""
     yield Violation(
         f"{group.address} is a zonal managed instance group{where}: all its VMs run in one zone and it "
         "cannot recreate them in another",
@@ -248,7 +255,9 @@ def _aks_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
     pool = first_block(cluster.attributes.get("default_node_pool"))
     if pool is None:
         return
-    name, zones = ("zones", pool["zones"]) if "zones" in pool else ("availability_zones", pool.get("availability_zones"))
+    name, zones = (
+        ("zones", pool["zones"]) if "zones" in pool else ("availability_zones", pool.get("availability_zones"))
+    )
     yield from _azure_zones(cluster, f"default_node_pool.{name}", zones, "runs its default node pool in")
 
 

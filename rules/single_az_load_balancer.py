@@ -133,7 +133,11 @@ def _classic(unit: Unit, lb: Resource) -> Iterator[Violation]:
 def _single_zone(lb: Resource, what: str, argument_name: str, found: Span, terraform: bool) -> Violation:
     zones = found.zones
     if argument_name.lower() == "availabilityzones" or argument_name == "availability_zones":
-        where = f"one availability zone ({argument_name} = [\"{zones[0].value}\"])" if zones else f"one availability zone ({argument_name} has one entry)"
+        where = (
+            f'one availability zone ({argument_name} = ["{zones[0].value}"])'
+            if zones
+            else f"one availability zone ({argument_name} has one entry)"
+        )
     elif len(found.distinct) == 1:
         if found.distinct[0].zone is None and found.distinct[0].resource is None:
             where = f"one subnet ({argument_name} has one entry)"
@@ -174,13 +178,12 @@ def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, 
     (zone,) = zones
     enabled = [z.value for z in placed.zones]
     setting = (
-        "enable_cross_zone_load_balancing = true"
-        if terraform
-        else f"LoadBalancerAttributes {_CROSS_ZONE_KEY} = \"true\""
+        "enable_cross_zone_load_balancing = true" if terraform else f'LoadBalancerAttributes {_CROSS_ZONE_KEY} = "true"'
     )
+    targets = shorten(dict.fromkeys(e.label for s in target_spans for e in s.entries), 3)
     yield Violation(
         f"{lb.address} is a network load balancer enabled in {shorten(enabled, 4)} with cross-zone load "
-        f"balancing off, but all its targets ({shorten(dict.fromkeys(e.label for s in target_spans for e in s.entries), 3)}) "
+        f"balancing off, but all its targets ({targets}) "
         f"run in {zone.value}: its nodes in the other zones have no target to send to, and losing "
         f"{zone.value} takes the service down",
         at=lb,

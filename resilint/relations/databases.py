@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.model import Resource, Unit, Unknown
+from resilint.model import Resource, Unit
 from resilint.relations.network import referenced
 
 # cluster type -> (instance type, the argument of both that holds the cluster identifier)

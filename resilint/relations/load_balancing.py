@@ -70,7 +70,9 @@ def forwarded_target_groups(unit: Unit, lb: Resource) -> list[Resource] | None:
     targets are not known, or when the unit declares no listener for it."""
     listeners = []
     for listener in unit.of_type(*LISTENER_TYPES):
-        points = _points_at(unit, listener.attributes.get("load_balancer_arn", listener.attributes.get("LoadBalancerArn")), lb)
+        points = _points_at(
+            unit, listener.attributes.get("load_balancer_arn", listener.attributes.get("LoadBalancerArn")), lb
+        )
         if points is None:
             return None  # a listener that may be this load balancer's forwards we cannot tell where
         if points:
@@ -130,7 +132,9 @@ def target_zones(unit: Unit, group: Resource) -> Span | None:
             continue
         if attachment.count_unknown:
             return None
-        entry = _target_entry(unit, attachment.attributes.get("target_id"), attachment.attributes.get("availability_zone"))
+        entry = _target_entry(
+            unit, attachment.attributes.get("target_id"), attachment.attributes.get("availability_zone")
+        )
         if entry is None:
             return None
         entries.append(entry)
@@ -195,18 +199,20 @@ def _member_groups(unit: Unit, group: Resource) -> Iterator[tuple[Resource, Span
         points = _points_at(unit, arn, group)
         if points is False:
             continue
-        scaling = referenced(unit, attachment.attributes.get("autoscaling_group_name"))
-        if points is None or scaling is None or scaling.type not in _GROUP_TYPES or attachment.count_unknown:
+        attached = referenced(unit, attachment.attributes.get("autoscaling_group_name"))
+        if points is None or attached is None or attached.type not in _GROUP_TYPES or attachment.count_unknown:
             yield attachment, None
         else:
-            yield scaling, _group_span(unit, scaling)
+            yield attached, _group_span(unit, attached)
     for service in unit.of_type(*_SERVICE_TYPES):
         terraform = service.type == "aws_ecs_service"
         balancers = blocks(service.attributes.get("load_balancer" if terraform else "LoadBalancers"))
         if balancers is None:
             yield service, None
             continue
-        points = _any_points_at(unit, [b.get("target_group_arn" if terraform else "TargetGroupArn") for b in balancers], group)
+        points = _any_points_at(
+            unit, [b.get("target_group_arn" if terraform else "TargetGroupArn") for b in balancers], group
+        )
         if points is False:
             continue
         if points is None or service.count_unknown:

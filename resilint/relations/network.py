@@ -217,7 +217,9 @@ def _nat_routes(unit: Unit) -> Iterator[tuple[Resource, Resource]]:
     """(route table, NAT gateway) for every route that sends traffic to a NAT gateway."""
     for route in unit.of_type("aws_route", "AWS::EC2::Route"):
         terraform = route.type == "aws_route"
-        table = _one_of(unit, route.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES)
+        table = _one_of(
+            unit, route.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES
+        )
         gateway = _route_gateway(unit, route.attributes, terraform)
         if table is not None and gateway is not None:
             yield table, gateway
@@ -242,7 +244,9 @@ def _associations(unit: Unit) -> Iterator[tuple[Resource, Entry]]:
     """(route table, subnet) for every explicit association of a subnet with a route table."""
     for association in unit.of_type("aws_route_table_association", "AWS::EC2::SubnetRouteTableAssociation"):
         terraform = association.type == "aws_route_table_association"
-        table = _one_of(unit, association.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES)
+        table = _one_of(
+            unit, association.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES
+        )
         subnet_value = association.attributes.get("subnet_id" if terraform else "SubnetId")
         if table is None or subnet_value is None:
             continue

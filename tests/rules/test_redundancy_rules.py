@@ -64,9 +64,13 @@ def test_cloudformation_fix_uses_cloudformation_names(repo: Path) -> None:
 
 
 def test_compute_messages_say_which_argument_and_zone(repo: Path) -> None:
-    by_resource = {f.resource: f for f in _findings(_project(repo / "fixtures/single_az_compute/fail_ecs_service_and_eks_node_group"))}
+    by_resource = {
+        f.resource: f
+        for f in _findings(_project(repo / "fixtures/single_az_compute/fail_ecs_service_and_eks_node_group"))
+    }
     assert by_resource["aws_eks_node_group.default"].message.startswith(
-        "aws_eks_node_group.default runs its nodes in one subnet (subnet_ids = aws_subnet.private[0]), in ap-northeast-1c"
+        "aws_eks_node_group.default runs its nodes in one subnet "
+        "(subnet_ids = aws_subnet.private[0]), in ap-northeast-1c"
     )
     assert by_resource["aws_ecs_service.api"].message.startswith(
         "aws_ecs_service.api runs its tasks in subnets of one availability zone, ap-northeast-1c "
@@ -101,7 +105,10 @@ def test_load_balancer_cross_zone_message_lists_targets(repo: Path) -> None:
 
 
 def test_classic_load_balancer_fix_names_its_own_argument(repo: Path) -> None:
-    by_resource = {f.resource: f for f in _findings(_project(repo / "fixtures/single_az_load_balancer/fail_cfn_network_load_balancer"))}
+    by_resource = {
+        f.resource: f
+        for f in _findings(_project(repo / "fixtures/single_az_load_balancer/fail_cfn_network_load_balancer"))
+    }
     assert by_resource["Classic"].fix.endswith("in Subnets")
     assert by_resource["Nlb"].fix.endswith("in Subnets or SubnetMappings")
     (classic,) = _findings(_project(repo / "fixtures/single_az_load_balancer/fail_classic_elb"))
@@ -109,12 +116,18 @@ def test_classic_load_balancer_fix_names_its_own_argument(repo: Path) -> None:
 
 
 def test_database_messages_say_what_is_off(repo: Path) -> None:
-    findings = {f.resource: f for f in _findings(_project(repo / "fixtures/database_without_multi_az/fail_elasticache_without_failover"))}
+    findings = {
+        f.resource: f
+        for f in _findings(_project(repo / "fixtures/database_without_multi_az/fail_elasticache_without_failover"))
+    }
     assert findings["aws_elasticache_replication_group.sessions"].message.startswith(
         "aws_elasticache_replication_group.sessions has no automatic failover "
         "(automatic_failover_enabled is not set; the default is false)"
     )
-    assert "(number_cache_clusters = 1: one node, no replica)" in findings["aws_elasticache_replication_group.single"].message
+    assert (
+        "(number_cache_clusters = 1: one node, no replica)"
+        in findings["aws_elasticache_replication_group.single"].message
+    )
     assert "(replicas_per_node_group = 0)" in findings["aws_elasticache_replication_group.sharded"].message
 
 
@@ -123,11 +136,16 @@ def test_cluster_in_one_zone_is_a_note_and_single_instance_a_warning(repo: Path)
     assert note.severity is Severity.NOTE
     warnings = _findings(_project(repo / "fixtures/database_without_multi_az/fail_aurora_one_instance"))
     assert {f.severity for f in warnings} == {Severity.WARNING}
-    assert warnings[0].message.startswith('aws_rds_cluster.orders has one instance (aws_rds_cluster_instance.orders["writer"])')
+    assert warnings[0].message.startswith(
+        'aws_rds_cluster.orders has one instance (aws_rds_cluster_instance.orders["writer"])'
+    )
 
 
 def test_same_zone_standby_is_a_note(repo: Path) -> None:
-    findings = {f.resource: f for f in _findings(_project(repo / "fixtures/database_without_multi_az/fail_azure_flexible_servers"))}
+    findings = {
+        f.resource: f
+        for f in _findings(_project(repo / "fixtures/database_without_multi_az/fail_azure_flexible_servers"))
+    }
     assert findings["azurerm_mysql_flexible_server.catalog"].severity is Severity.NOTE
     assert findings["azurerm_postgresql_flexible_server.orders"].severity is Severity.WARNING
 
@@ -135,9 +153,14 @@ def test_same_zone_standby_is_a_note(repo: Path) -> None:
 def test_sql_server_express_fix_names_the_editions(tmp_path: Path) -> None:
     (finding,) = _scan(
         tmp_path,
-        {"main.tf": 'resource "aws_db_instance" "legacy" {\n  engine = "sqlserver-ex"\n  instance_class = "db.t3.small"\n}\n'},
+        {
+            "main.tf": 'resource "aws_db_instance" "legacy" {\n  engine = "sqlserver-ex"\n}\n',
+        },
     )
-    assert finding.message == "aws_db_instance.legacy runs in one availability zone (multi_az is not set; the default is false)"
+    assert (
+        finding.message
+        == "aws_db_instance.legacy runs in one availability zone (multi_az is not set; the default is false)"
+    )
     assert "sqlserver-se" in finding.fix and "does not support Multi-AZ" in finding.fix
 
 
@@ -193,7 +216,9 @@ def test_nat_egress_follows_routes_through_modules(repo: Path) -> None:
 def test_cluster_membership_by_reference_and_identifier(repo: Path) -> None:
     (unit,) = _project(repo / "fixtures/database_without_multi_az/fail_aurora_one_instance").units
     members = databases.cluster_members(unit)
-    assert [m.address for m in members["aws_rds_cluster.orders"].members] == ['aws_rds_cluster_instance.orders["writer"]']
+    assert [m.address for m in members["aws_rds_cluster.orders"].members] == [
+        'aws_rds_cluster_instance.orders["writer"]'
+    ]
     assert [m.address for m in members["aws_rds_cluster.sessions"].members] == ["aws_rds_cluster_instance.sessions"]
     assert members["aws_rds_cluster.orders"].complete
 
@@ -269,7 +294,9 @@ def test_making_any_value_unknown_never_adds_a_warning(case: Path) -> None:
             for name, value in resource.attributes.items():
                 for path in _paths(value):
                     changed = resource.model_copy(
-                        update={"attributes": {**resource.attributes, name: _replace(value, path, Unknown("made unknown"))}}
+                        update={
+                            "attributes": {**resource.attributes, name: _replace(value, path, Unknown("made unknown"))}
+                        }
                     )
                     resources = (*unit.resources[:index], changed, *unit.resources[index + 1 :])
                     after = _warnings(Project(units=(_with_resources(unit, resources),)))
