@@ -8,17 +8,16 @@ has no zone we can know.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 from resilint.model import Resource, Unit, Unknown
+from resilint.relations.network import SUBNET_TYPES, shorten, span
 
 _GCP_REGION = re.compile(r"^[a-z]+-[a-z]+\d+$")
 _GCP_ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 # Region values that name no region at all ("global" locations of Azure and Google resources).
 _NOT_A_REGION = frozenset({"global"})
 
-SUBNET_TYPES = ("aws_subnet", "AWS::EC2::Subnet")
 
 
 # Google Cloud resources that are global although the model gives them the provider's region
@@ -110,56 +109,21 @@ def aws_zone_region(zone: str) -> str | None:
 # Availability zones of subnets ------------------------------------------------------------------
 
 
-def subnet_zone(subnet: Resource) -> str | None:
-    """The availability zone of an `aws_subnet` / `AWS::EC2::Subnet` when the code sets it:
-    the zone name, or the zone ID (`use1-az1`) when only that is given. None when AWS picks."""
-    for key in ("availability_zone", "AvailabilityZone", "availability_zone_id", "AvailabilityZoneId"):
-        value = subnet.attributes.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def subnet_zones(unit: Unit, resource: Resource, attribute: str) -> tuple[tuple[Resource, ...], tuple[str, ...]] | None:
     """The subnets a resource lists in `attribute` and their distinct zones, when every entry
     is a subnet of the unit whose zone the code sets. None when anything is unknown: a literal
     subnet ID, a list from a variable or module output, a subnet whose zone AWS chooses, or zone
-    names mixed with zone IDs (which cannot be compared)."""
-    value = resource.attributes.get(attribute)
-    if not isinstance(value, list) or not value:
+    names mixed with zone IDs (which cannot be compared). Built on `relations.network.span`."""
+    found = span(unit, resource.attributes.get(attribute))
+    if found is None:
         return None
-    subnets: list[Resource] = []
-    for item in value:
-        found = _one_subnet(unit, item)
-        if found is None:
-            return None
-        subnets.append(found)
-    zones = [subnet_zone(s) for s in subnets]
-    if any(z is None for z in zones):
+    entries = found.distinct
+    if any(e.zone is None or e.resource is None or e.resource.type not in SUBNET_TYPES for e in entries):
         return None
-    known = [z for z in zones if z is not None]
-    if len({_is_zone_id(z) for z in known}) > 1:
+    if len({z.kind for z in found.zones}) > 1:
         return None
-    return tuple(subnets), tuple(sorted(set(known)))
+    subnets = tuple(e.resource for e in found.entries if e.resource is not None)
+    return subnets, tuple(z.value for z in found.zones)
 
 
-def _one_subnet(unit: Unit, item: Any) -> Resource | None:
-    """The one subnet a list entry refers to (`aws_subnet.a.id`, `!Ref SubnetA`)."""
-    if not isinstance(item, Unknown) or len(item.refs) != 1:
-        return None
-    targets = unit.resolve(item.refs[0])
-    if len(targets) != 1 or targets[0].type not in SUBNET_TYPES:
-        return None
-    return targets[0]
-
-
-def _is_zone_id(zone: str) -> bool:
-    return bool(re.match(r"^[a-z]{2,4}\d+-az\d+$", zone))
-
-
-def describe(items: Iterable[str], limit: int = 3) -> str:
-    """`a, b, c and 2 more`: a short list for messages."""
-    values = list(items)
-    if len(values) <= limit:
-        return ", ".join(values)
-    return f"{', '.join(values[:limit])} and {len(values) - limit} more"
+describe = shorten  # `a, b, c and 2 more`: a short list for messages
