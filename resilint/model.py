@@ -46,6 +46,52 @@ class Unknown:
         raise TypeError(f"the truth of an unknown value is undefined ({self.reason})")
 
 
+class UnknownList(Unknown):
+    """A list whose length is not known but some of whose elements are:
+    `concat(aws_route53_zone.x.name_servers, ["dns1.p01.nsone.net"])`.
+
+    It is an `Unknown` (its length, and so the list, is decided at apply), so code that does not
+    know this class stays silent on it. Code that wants the known part reads `parts`, in list
+    order: a list is a run of elements of known length (elements may be `Unknown`), an `Unknown`
+    is a run of any number of elements (the zone's name servers), with its own `refs`.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, reason: str, parts: tuple[Any, ...]) -> None:
+        refs: list[str] = []
+        for part in parts:
+            for unknown in _unknowns_in(part):
+                refs.extend(r for r in unknown.refs if r not in refs)
+        super().__init__(reason, tuple(refs))
+        self.parts = parts
+
+    @property
+    def known(self) -> list[Any]:
+        """The elements known to be in the list (each may itself be an `Unknown` value)."""
+        return [item for part in self.parts if isinstance(part, list) for item in part]
+
+    def __repr__(self) -> str:
+        return f"UnknownList({self.reason!r}, {self.parts!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownList) and super().__eq__(other) and other.parts == self.parts
+
+    def __hash__(self) -> int:
+        return hash((UnknownList, self.reason, self.refs))
+
+
+def _unknowns_in(value: object) -> Iterator[Unknown]:
+    if isinstance(value, Unknown):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _unknowns_in(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _unknowns_in(item)
+
+
 def is_unknown(value: object) -> bool:
     return isinstance(value, Unknown)
 

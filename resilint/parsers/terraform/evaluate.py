@@ -8,6 +8,9 @@ that remember the resource, before values reach the model.
 An `Unknown` stays unknown through every expression: `var.x == "a"` with `var.x` unknown is
 unknown, never false. Only `&&`, `||`, conditionals whose branches agree, and a few functions that
 do not look at every value (`length` of a list of unknowns) produce known results from unknowns.
+Functions that build a list from a list of unknown length and known elements (`concat`, `flatten`,
+`compact`, `toset`, `distinct`, `setunion`) return an `UnknownList` that keeps the known runs; read
+through an index, a splat or a `for`, it is a plain Unknown (`opaque`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from resilint.model import Unknown
+from resilint.model import Unknown, UnknownList
 from resilint.parsers.terraform import syntax as s
 
 
@@ -97,6 +100,14 @@ def _unknowns(value: Any) -> Iterable[Unknown]:
     elif isinstance(value, (list, tuple)):
         for v in value:
             yield from _unknowns(v)
+
+
+def opaque(value: Any) -> Any:
+    """An element or attribute read from `value`: a partly known list (`UnknownList`) read
+    through an index, a splat or an attribute is a plain unknown, not the list itself."""
+    if isinstance(value, UnknownList):
+        return Unknown(value.reason, value.refs)
+    return value
 
 
 def has_unknown(value: Any) -> bool:
@@ -314,7 +325,7 @@ class Evaluator:
     def _splat(self, expr: s.Splat, names: dict[str, Any]) -> Any:
         base = self._eval(expr.obj, names)
         if isinstance(base, Unknown):
-            return base
+            return opaque(base)
         if base is None:
             return []
         # A splat over a single value treats it as a list of one (Terraform's rule).
@@ -433,7 +444,7 @@ class Steps:
 def step_into(value: Any, step: Any) -> Any:
     """Apply one traversal step (`.name` or `[key]`) to a value."""
     if isinstance(value, Unknown):
-        return value
+        return opaque(value)
     if isinstance(step, _IndexStep):
         key = step.key
         if has_unknown(key):

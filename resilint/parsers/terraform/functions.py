@@ -18,9 +18,10 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from resilint.model import Unknown
+from resilint.model import Unknown, UnknownList
 from resilint.parsers.terraform.evaluate import (
     EvalError,
+    finalize,
     has_unknown,
     to_number,
     to_string,
@@ -285,9 +286,47 @@ def _length(value: Any) -> Any:
 
 @function("concat", accepts_unknown=True)
 def _concat(*lists: Any) -> Any:
-    if any(isinstance(items, Unknown) for items in lists):
-        return unknown_from(*lists)
-    return [v for items in lists for v in _list(items, "concat")]
+    if not any(isinstance(items, Unknown) for items in lists):
+        return [v for items in lists for v in _list(items, "concat")]
+    # A list of unknown length does not hide the known lists beside it: keep them in order
+    # (`concat(aws_route53_zone.x.name_servers, ["dns1.p01.nsone.net"])` names NS1).
+    parts: list[Any] = []
+    for items in lists:
+        parts.extend(_parts(items, "concat"))
+    return _partial_list("concat()", parts)
+
+
+def _parts(items: Any, fn: str) -> list[Any]:
+    """A list argument as runs: a known list, or an Unknown standing for any number of
+    elements."""
+    if isinstance(items, UnknownList):
+        return list(items.parts)
+    if isinstance(items, Unknown):
+        return [items]
+    return [_list(items, fn)]
+
+
+def _partial_list(what: str, parts: list[Any]) -> Any:
+    """The list the runs make: a plain list when every run is known, else an UnknownList
+    (or the one unknown run itself when nothing else is left)."""
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, list):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], list):
+                merged[-1] = merged[-1] + part
+                continue
+            merged.append(list(part))
+        else:
+            merged.append(part)
+    if not any(isinstance(part, Unknown) for part in merged):
+        return merged[0] if merged else []
+    if len(merged) == 1:
+        return unknown_from(merged[0])
+    first = next(part for part in merged if isinstance(part, Unknown))
+    reason = f"the length of {what} is not known ({first.reason})"
+    return UnknownList(reason, tuple(finalize(part) if isinstance(part, list) else part for part in merged))
 
 
 @function("element", accepts_unknown=True)
@@ -345,6 +384,8 @@ def _coalesce(*values: Any) -> Any:
 @function("coalescelist", accepts_unknown=True)
 def _coalescelist(*lists: Any) -> Any:
     for items in lists:
+        if isinstance(items, UnknownList) and items.known:
+            return items  # it has an element, so it is not empty
         if isinstance(items, Unknown):
             return unknown_from(items)
         if items:
@@ -352,35 +393,87 @@ def _coalescelist(*lists: Any) -> Any:
     raise EvalError("coalescelist(): all lists are empty")
 
 
-@function("compact")
-def _compact(items: Any) -> list[Any]:
-    return [v for v in _list(items, "compact") if v is not None and v != ""]
+@function("compact", accepts_unknown=True)
+def _compact(items: Any) -> Any:
+    if isinstance(items, Unknown) and not isinstance(items, UnknownList):
+        return unknown_from(items)
+    # An unknown element may be null or "" and be dropped: it is a run of at most one element.
+    parts: list[Any] = []
+    for part in _parts(items, "compact"):
+        if not isinstance(part, list):
+            parts.append(part)
+            continue
+        for v in part:
+            if has_unknown(v):
+                parts.append(unknown_from(v))
+            elif v is not None and v != "":
+                parts.append([v])
+    return _partial_list("compact()", parts)
 
 
-@function("contains")
-def _contains(items: Any, value: Any) -> bool:
-    return value in _list(items, "contains")
+@function("contains", accepts_unknown=True)
+def _contains(items: Any, value: Any) -> Any:
+    if has_unknown(value) or (isinstance(items, Unknown) and not isinstance(items, UnknownList)):
+        return unknown_from(items, value)
+    known = items.known if isinstance(items, UnknownList) else _list(items, "contains")
+    if value in [v for v in known if not isinstance(v, Unknown)]:
+        return True  # whatever the unknown elements are
+    if has_unknown(items):
+        return unknown_from(items)
+    return False
 
 
-@function("distinct")
-def _distinct(items: Any) -> list[Any]:
-    out: list[Any] = []
-    for v in _list(items, "distinct"):
-        if v not in out:
-            out.append(v)
-    return out
+@function("distinct", accepts_unknown=True)
+def _distinct(items: Any) -> Any:
+    if isinstance(items, Unknown) and not isinstance(items, UnknownList):
+        return unknown_from(items)
+    if not has_unknown(items):
+        out: list[Any] = []
+        for v in _list(items, "distinct"):
+            if v not in out:
+                out.append(v)
+        return out
+    return _partial_set("distinct()", _parts(items, "distinct"), sort=False)
+
+
+def _partial_set(what: str, parts: list[Any], sort: bool) -> Any:
+    """Known elements once each, then the unknown runs: an unknown element may equal a known
+    one, so it counts as a run of at most one element, not as an element."""
+    known: list[Any] = []
+    runs: list[Any] = []
+    for part in parts:
+        if not isinstance(part, list):
+            runs.append(part)
+            continue
+        for v in part:
+            if isinstance(v, Unknown) or has_unknown(v):
+                runs.append(unknown_from(v))
+            elif v not in known:
+                known.append(v)
+    if sort and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in known):
+        known = sorted(known, key=to_string)
+    return _partial_list(what, [known, *runs])
 
 
 @function("flatten", accepts_unknown=True)
 def _flatten(items: Any) -> Any:
-    if isinstance(items, Unknown):
+    if isinstance(items, Unknown) and not isinstance(items, UnknownList):
         return unknown_from(items)
-    out: list[Any] = []
-    for v in _list(items, "flatten"):
-        if isinstance(v, Unknown):
-            return unknown_from(v, reason="flatten() of a list whose elements are not known")
-        out.extend(_flatten(v) if isinstance(v, (list, tuple)) else [v])
-    return out
+    # An unknown element may be a list of any length: it is a run of unknown length.
+    parts: list[Any] = []
+    for part in _parts(items, "flatten"):
+        if not isinstance(part, list):
+            parts.append(part)
+            continue
+        for v in part:
+            if isinstance(v, Unknown):
+                parts.extend(_parts(v, "flatten"))
+            elif isinstance(v, (list, tuple)):
+                flat = _flatten(list(v))
+                parts.extend(_parts(flat, "flatten"))
+            else:
+                parts.append([v])
+    return _partial_list("flatten()", parts)
 
 
 @function("keys", accepts_unknown=True)
@@ -427,9 +520,15 @@ def _reverse(items: Any) -> Any:
     return list(reversed(_list(items, "reverse")))
 
 
-@function("setunion")
-def _setunion(*sets: Any) -> list[Any]:
-    return _toset([v for items in sets for v in _list(items, "setunion")])
+@function("setunion", accepts_unknown=True)
+def _setunion(*sets: Any) -> Any:
+    parts: list[Any] = []
+    for items in sets:
+        if isinstance(items, Unknown) and not isinstance(items, UnknownList):
+            parts.append(items)
+        else:
+            parts.extend(_parts(items, "setunion"))
+    return _partial_set("setunion()", parts, sort=True)
 
 
 @function("setintersection")
@@ -571,6 +670,8 @@ def _floor(value: Any) -> int:
 
 @function("tolist", accepts_unknown=True)
 def _tolist(value: Any) -> Any:
+    if isinstance(value, UnknownList):
+        return value
     if isinstance(value, Unknown):
         return unknown_from(value)
     return list(value) if isinstance(value, (list, tuple)) else _list(value, "tolist")
@@ -578,14 +679,11 @@ def _tolist(value: Any) -> Any:
 
 @function("toset", accepts_unknown=True)
 def _toset(value: Any) -> Any:
-    if isinstance(value, Unknown):
+    if isinstance(value, Unknown) and not isinstance(value, UnknownList):
         return unknown_from(value)
-    if has_unknown(value):
-        # Duplicates cannot be removed when elements are unknown: the size is unknown.
-        return unknown_from(value, reason="toset() of values that are not known")
-    # Terraform sets of strings iterate in lexical order.
-    items = _distinct(value)
-    return sorted(items, key=to_string) if all(isinstance(v, (str, int, float)) for v in items) else items
+    # Terraform sets of strings iterate in lexical order. Unknown elements make the size
+    # unknown (one may equal another): the known ones are kept beside them.
+    return _partial_set("toset()", _parts(value, "toset"), sort=True)
 
 
 @function("tomap", accepts_unknown=True)
