@@ -54,6 +54,10 @@ class UnknownList(Unknown):
     know this class stays silent on it. Code that wants the known part reads `parts`, in list
     order: a list is a run of elements of known length (elements may be `Unknown`), an `Unknown`
     is a run of any number of elements (the zone's name servers), with its own `refs`.
+
+    `refs` are the resources the unknown parts come from, and empty when one of them comes from
+    no resource (a variable without a value): code that reads `refs` as the whole origin of the
+    list ("every name server is this zone's") must not see a complete origin that is not.
     """
 
     __slots__ = ("parts",)
@@ -62,7 +66,13 @@ class UnknownList(Unknown):
         refs: list[str] = []
         for part in parts:
             for unknown in _unknowns_in(part):
+                if not unknown.refs:
+                    refs = []
+                    break
                 refs.extend(r for r in unknown.refs if r not in refs)
+            else:
+                continue
+            break
         super().__init__(reason, tuple(refs))
         self.parts = parts
 

@@ -25,6 +25,9 @@ ZONE_NS = Unknown(
     "aws_route53_zone.x.name_servers is known only after apply", ("aws_route53_zone.x",)
 )
 SUBNET_ID = Unknown("aws_subnet.a.id is known only after apply", ("aws_subnet.a",))
+AFTER_RUN = Unknown(
+    "the index of an element after a list of unknown length is not known"
+)
 VARIABLES: dict[str, Any] = {
     "zone_ns": ZONE_NS,
     "more": Unknown("var.more has no value"),
@@ -57,6 +60,11 @@ def test_two_lists_of_unknown_length_keep_their_own_origins() -> None:
     assert isinstance(value, UnknownList)
     assert value.parts == (ZONE_NS, VARIABLES["more"])
     assert value.known == []
+    # Part of it comes from no resource: `refs` does not claim the zone is its whole origin
+    # (code reading only `refs` would take every name server for the zone's).
+    assert value.refs == ()
+    assert evaluate("concat(var.zone_ns, [var.subnet_id])").refs == ("aws_route53_zone.x", "aws_subnet.a")
+    assert evaluate('concat(var.zone_ns, [var.more, "a"])').refs == ()
 
 
 @pytest.mark.parametrize(
@@ -81,6 +89,29 @@ def test_two_lists_of_unknown_length_keep_their_own_origins() -> None:
         ('toset(["b", var.subnet_id, "a", "b"])', (["a", "b"], SUBNET_ID)),
         ('distinct(["b", var.subnet_id, "b"])', (["b"], SUBNET_ID)),
         ('setunion(["b"], concat(var.zone_ns, ["a", "b"]))', (["a", "b"], ZONE_NS)),
+        # for expressions and splats map the known elements and keep the unknown runs
+        (
+            '[for n in concat(var.zone_ns, ["a"]) : { name = n }]',
+            (ZONE_NS, [{"name": "a"}]),
+        ),
+        # after a run of unknown length the index is unknown: one element of unknown value
+        (
+            '[for i, n in concat(["a"], var.zone_ns, ["b"]) : "${i}${n}"]',
+            (["0a"], ZONE_NS, [AFTER_RUN]),
+        ),
+        ('[for n in concat(var.zone_ns, ["a", ""]) : n if n != ""]', (ZONE_NS, ["a"])),
+        ('concat(var.zone_ns, [{ id = "a" }])[*].id', (ZONE_NS, ["a"])),
+        # an element whose filter is not known may be left out: a run of at most one element
+        (
+            '[for n in ["a", "b"] : n if n == "a" || var.subnet_id == "x"]',
+            (
+                ["a"],
+                Unknown(
+                    "a for expression filters on a value that is not known",
+                    ("aws_subnet.a",),
+                ),
+            ),
+        ),
     ],
 )
 def test_functions_that_build_lists_keep_the_known_runs(
@@ -96,8 +127,6 @@ def test_functions_that_build_lists_keep_the_known_runs(
     [
         'length(concat(var.zone_ns, ["a"]))',
         'concat(var.zone_ns, ["a"])[0]',
-        'concat(var.zone_ns, ["a"])[*]',
-        '[for n in concat(var.zone_ns, ["a"]) : n]',
         'element(concat(var.zone_ns, ["a"]), 0)',
         'join(",", concat(var.zone_ns, ["a"]))',
         'contains(concat(var.zone_ns, ["a"]), "b")',
@@ -194,5 +223,42 @@ def test_through_a_module_into_a_resource(tmp_path: Path) -> None:
     ]
     domain = unit.resource("aws_route53domains_registered_domain.d")
     assert domain is not None
-    # dynamic blocks over a list of unknown length are unknown blocks, never zero blocks
-    assert isinstance(domain.attributes["name_server"], Unknown)
+    # dynamic blocks over a list of unknown length: a block per known element, never zero blocks
+    blocks = domain.attributes["name_server"]
+    assert isinstance(blocks, UnknownList)
+    assert blocks.known == [
+        {"name": "dns1.p01.nsone.net"},
+        {"name": "dns2.p02.nsone.net"},
+    ]
+    assert isinstance(blocks.parts[0], Unknown) and blocks.parts[0].refs == (
+        "aws_route53_zone.x",
+    )
+
+
+def test_static_blocks_beside_dynamic_blocks_of_unknown_number(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" { region = "eu-west-1" }\n'
+                'resource "aws_route53_zone" "x" {\n  name = "shop.io"\n}\n'
+                'resource "aws_route53domains_domain" "d" {\n'
+                '  domain_name = "shop.io"\n'
+                '  name_server {\n    name = "ns1.example.net"\n  }\n'
+                '  dynamic "name_server" {\n'
+                "    for_each = aws_route53_zone.x.name_servers\n"
+                "    content {\n      name = name_server.value\n    }\n  }\n"
+                "}\n"
+            ),
+        },
+    )
+    found = discover([tmp_path])
+    (unit,) = build_project(found.files, found.problems, ParseOptions()).units
+    domain = unit.resource("aws_route53domains_domain.d")
+    assert domain is not None
+    blocks = domain.attributes["name_server"]
+    assert isinstance(blocks, UnknownList)
+    assert blocks.parts[0] == [{"name": "ns1.example.net"}]
+    assert isinstance(blocks.parts[1], Unknown) and blocks.parts[1].refs == (
+        "aws_route53_zone.x",
+    )

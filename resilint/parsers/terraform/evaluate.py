@@ -9,8 +9,9 @@ An `Unknown` stays unknown through every expression: `var.x == "a"` with `var.x`
 unknown, never false. Only `&&`, `||`, conditionals whose branches agree, and a few functions that
 do not look at every value (`length` of a list of unknowns) produce known results from unknowns.
 Functions that build a list from a list of unknown length and known elements (`concat`, `flatten`,
-`compact`, `toset`, `distinct`, `setunion`) return an `UnknownList` that keeps the known runs; read
-through an index, a splat or a `for`, it is a plain Unknown (`opaque`).
+`compact`, `toset`, `distinct`, `setunion`), and `for` expressions and splats over such a list, return
+an `UnknownList` that keeps the known runs; read through an index or an attribute it is a plain
+Unknown (`opaque`).
 """
 
 from __future__ import annotations
@@ -324,12 +325,18 @@ class Evaluator:
 
     def _splat(self, expr: s.Splat, names: dict[str, Any]) -> Any:
         base = self._eval(expr.obj, names)
+        if isinstance(base, UnknownList):
+            # The known elements are projected; a run of unknown length stays one.
+            parts = [p if isinstance(p, Unknown) else self._project(p, expr, names) for p in base.parts]
+            return partial_list("a splat", parts)
         if isinstance(base, Unknown):
-            return opaque(base)
+            return base
         if base is None:
             return []
         # A splat over a single value treats it as a list of one (Terraform's rule).
-        items = base if isinstance(base, list) else [base]
+        return self._project(base if isinstance(base, list) else [base], expr, names)
+
+    def _project(self, items: list[Any], expr: s.Splat, names: dict[str, Any]) -> list[Any]:
         result = []
         for item in items:
             value = item
@@ -340,6 +347,8 @@ class Evaluator:
 
     def _for(self, expr: s.ForExpr, names: dict[str, Any]) -> Any:
         collection = self._eval(expr.collection, names)
+        if expr.key is None and isinstance(collection, (UnknownList, list, tuple)):
+            return self._for_list(expr, collection, names)
         if isinstance(collection, Unknown):
             return unknown_from(collection)
         if isinstance(collection, ResourceObject):
@@ -375,6 +384,74 @@ class Evaluator:
             else:
                 out_map[k] = item
         return out_list if expr.key is None else out_map
+
+    def _for_list(self, expr: s.ForExpr, collection: Any, names: dict[str, Any]) -> Any:
+        """`[for x in list : ...]`. Over a list of unknown length (`UnknownList`), the known
+        elements are mapped and the unknown runs stay runs; an element whose `if` is not known
+        may be left out, so it becomes a run of at most one element."""
+        parts: list[Any] = []
+        offset: int | None = 0  # the index of the part's first element, None after an unknown run
+        for part in list_parts(collection, "a for expression"):
+            if isinstance(part, Unknown):
+                parts.append(part)
+                offset = None
+                continue
+            if len(part) > MAX_COLLECTION:
+                raise EvalError(f"a for expression over {len(part)} elements is not evaluated")
+            for index, value in enumerate(part):
+                scope = dict(names)
+                scope[expr.value_var] = value
+                if expr.key_var:
+                    scope[expr.key_var] = (
+                        offset + index
+                        if offset is not None
+                        else Unknown("the index of an element after a list of unknown length is not known")
+                    )
+                if expr.cond is not None:
+                    keep = self._eval(expr.cond, scope)
+                    if has_unknown(keep):
+                        parts.append(unknown_from(keep, reason="a for expression filters on a value that is not known"))
+                        continue
+                    if not to_bool(keep):
+                        continue
+                parts.append([self._eval(expr.value, scope)])
+            if offset is not None:
+                offset += len(part)
+        return partial_list("a for expression", parts)
+
+
+def list_parts(items: Any, what: str) -> list[Any]:
+    """A list as runs: a known list, or an Unknown standing for any number of elements."""
+    if isinstance(items, UnknownList):
+        return list(items.parts)
+    if isinstance(items, Unknown):
+        return [items]
+    if isinstance(items, (list, tuple)):
+        return [list(items)]
+    raise EvalError(f"{what} needs a list, got a {type_name(items)}")
+
+
+def partial_list(what: str, parts: list[Any]) -> Any:
+    """The list runs make: a plain list when every run is known, else an `UnknownList` (or the
+    one unknown run itself when nothing else is left)."""
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, list):
+            if not part:
+                continue
+            if merged and isinstance(merged[-1], list):
+                merged[-1] = merged[-1] + part
+                continue
+            merged.append(list(part))
+        else:
+            merged.append(part)
+    if not any(isinstance(part, Unknown) for part in merged):
+        return merged[0] if merged else []
+    if len(merged) == 1:
+        return unknown_from(merged[0])
+    first = next(part for part in merged if isinstance(part, Unknown))
+    reason = f"the length of {what} is not known ({first.reason})"
+    return UnknownList(reason, tuple(finalize(part) if isinstance(part, list) else part for part in merged))
 
 
 def _pairs(collection: Any, what: str) -> list[tuple[Any, Any]]:

@@ -21,8 +21,9 @@ from typing import Any
 from resilint.model import Unknown, UnknownList
 from resilint.parsers.terraform.evaluate import (
     EvalError,
-    finalize,
     has_unknown,
+    list_parts,
+    partial_list,
     to_number,
     to_string,
     type_name,
@@ -293,40 +294,11 @@ def _concat(*lists: Any) -> Any:
     parts: list[Any] = []
     for items in lists:
         parts.extend(_parts(items, "concat"))
-    return _partial_list("concat()", parts)
+    return partial_list("concat()", parts)
 
 
 def _parts(items: Any, fn: str) -> list[Any]:
-    """A list argument as runs: a known list, or an Unknown standing for any number of
-    elements."""
-    if isinstance(items, UnknownList):
-        return list(items.parts)
-    if isinstance(items, Unknown):
-        return [items]
-    return [_list(items, fn)]
-
-
-def _partial_list(what: str, parts: list[Any]) -> Any:
-    """The list the runs make: a plain list when every run is known, else an UnknownList
-    (or the one unknown run itself when nothing else is left)."""
-    merged: list[Any] = []
-    for part in parts:
-        if isinstance(part, list):
-            if not part:
-                continue
-            if merged and isinstance(merged[-1], list):
-                merged[-1] = merged[-1] + part
-                continue
-            merged.append(list(part))
-        else:
-            merged.append(part)
-    if not any(isinstance(part, Unknown) for part in merged):
-        return merged[0] if merged else []
-    if len(merged) == 1:
-        return unknown_from(merged[0])
-    first = next(part for part in merged if isinstance(part, Unknown))
-    reason = f"the length of {what} is not known ({first.reason})"
-    return UnknownList(reason, tuple(finalize(part) if isinstance(part, list) else part for part in merged))
+    return list_parts(items, f"{fn}()")
 
 
 @function("element", accepts_unknown=True)
@@ -408,7 +380,7 @@ def _compact(items: Any) -> Any:
                 parts.append(unknown_from(v))
             elif v is not None and v != "":
                 parts.append([v])
-    return _partial_list("compact()", parts)
+    return partial_list("compact()", parts)
 
 
 @function("contains", accepts_unknown=True)
@@ -452,7 +424,7 @@ def _partial_set(what: str, parts: list[Any], sort: bool) -> Any:
                 known.append(v)
     if sort and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in known):
         known = sorted(known, key=to_string)
-    return _partial_list(what, [known, *runs])
+    return partial_list(what, [known, *runs])
 
 
 @function("flatten", accepts_unknown=True)
@@ -473,7 +445,7 @@ def _flatten(items: Any) -> Any:
                 parts.extend(_parts(flat, "flatten"))
             else:
                 parts.append([v])
-    return _partial_list("flatten()", parts)
+    return partial_list("flatten()", parts)
 
 
 @function("keys", accepts_unknown=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from resilint.cache import ParseCache
-from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown
+from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown, UnknownList
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
     MISSING,
@@ -35,6 +35,8 @@ from resilint.parsers.terraform.evaluate import (
     Steps,
     finalize,
     has_unknown,
+    list_parts,
+    partial_list,
     to_string,
     unknown_from,
 )
@@ -736,7 +738,9 @@ class ModuleInstance:
             else:
                 made = [self._block_value(block.body, names, refs, f"{path}{name}[{start}].")]
             if isinstance(made, Unknown) or isinstance(existing, Unknown):
-                value[name] = made if isinstance(made, Unknown) else existing
+                # Blocks whose number is not known do not hide the known ones beside them.
+                runs = list_parts([] if existing is None else existing, "blocks") + list_parts(made, "blocks")
+                value[name] = partial_list(f'"{name}" blocks', runs)
             else:
                 value[name] = (existing or []) + made
         return value
@@ -765,6 +769,8 @@ class ModuleInstance:
         if for_each is None or content is None:
             return []
         collection = self._argument(for_each.expr, names, refs, path)
+        if isinstance(collection, UnknownList):
+            return self._partial_dynamic_blocks(label, iterator, content, collection, names, refs, path, start)
         if has_unknown(collection) and not isinstance(collection, (list, dict)):
             return unknown_from(collection, reason=f'dynamic "{label}" blocks depend on a value that is not known')
         if isinstance(collection, dict):
@@ -781,6 +787,37 @@ class ModuleInstance:
             scoped[iterator] = {"key": k, "value": v}
             out.append(self._block_value(content.body, scoped, refs, f"{path}[{index}]."))
         return out
+
+    def _partial_dynamic_blocks(
+        self,
+        label: str,
+        iterator: str,
+        content: s.Block,
+        collection: UnknownList,
+        names: Mapping[str, Any],
+        refs: list[Reference] | None,
+        path: str,
+        start: int,
+    ) -> Any:
+        """Dynamic blocks over a list of unknown length: a block for each known element, and a
+        run of unknown length for each unknown run (`concat(zone.name_servers, ["ns1..."])`)."""
+        runs: list[Any] = []
+        offset: int | None = 0  # the element index, None after a run of unknown length
+        made = 0
+        for part in collection.parts:
+            if isinstance(part, Unknown):
+                runs.append(unknown_from(part, reason=f'the number of dynamic "{label}" blocks is not known ({part.reason})'))
+                offset = None
+                continue
+            for index, element in enumerate(part):
+                key = offset + index if offset is not None else Unknown("the index of an element after a list of unknown length is not known")
+                scoped = dict(names)
+                scoped[iterator] = {"key": key, "value": element}
+                runs.append([self._block_value(content.body, scoped, refs, f"{path}[{start + made}].")])
+                made += 1
+            if offset is not None:
+                offset += len(part)
+        return partial_list(f'dynamic "{label}" blocks', runs)
 
     # Providers --------------------------------------------------------------------------
 
