@@ -45,9 +45,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     and `example.org` (RFC 2606, RFC 6761). A zone at another provider whose name is unknown
     may host the same domain, so it silences the rule.
 
-    Known limitation: a name-server list computed from a zone's name servers and literal host
-    names (`concat(aws_route53_zone.x.name_servers, var.more)`) is read as the zone's provider
-    only; declare the other provider in configuration.
+    A list built from a zone's name servers and other host names
+    (`concat(aws_route53_zone.x.name_servers, ["dns1.p01.nsone.net"])`) counts every provider
+    it names; when part of it is unknown (`var.more` without a value), the rule stays silent.
 
     ## Why is this bad?
     Every name under the domain resolves only while that one provider answers. A provider-wide

@@ -44,8 +44,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     cannot be resolved (a variable without a value, a module output), nor a reserved name such
     as `example.com` or `.test`.
 
-    Known limitation: a list computed from a zone's name servers and literal host names
-    (`concat(aws_route53_zone.x.name_servers, var.more)`) is read as the zone's provider only.
+    A list built from a zone's name servers and other host names
+    (`concat(aws_route53_zone.x.name_servers, ["dns1.p01.nsone.net"])`) counts every provider
+    it names; when part of it is unknown (`var.more` without a value), the rule stays silent.
 
     ## Why is this bad?
     The registrar's name server list is what the parent zone (`.com`, `.io`...) publishes.

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from resilint.model import Project, Resource, Unit, Unknown
+from resilint.model import Project, Resource, Unit, Unknown, UnknownList
 from resilint.relations.dns_providers import (
     REGISTRAR_TYPES,
     ZONE_TYPES,
@@ -813,7 +813,10 @@ def _registrar_set(unit: Unit, resource: Resource) -> NameServerSet | None:
             # delegates to that zone's name servers ("hosted_zone_id", provider docs).
             classified.add("route53", "the Route 53 hosted zone created with the registration")
         elif isinstance(value, Unknown):
-            _classify(unit, resource, "name_server", value, classified)
+            runs = value.parts if isinstance(value, UnknownList) else (value,)
+            for run in runs:
+                for block in run if isinstance(run, list) else [run]:
+                    _classify(unit, resource, "name_server", block.get("name") if isinstance(block, dict) else block, classified)
         elif isinstance(value, list):
             for index, block in enumerate(value):
                 if isinstance(block, dict):
@@ -852,6 +855,13 @@ def _classify(unit: Unit, resource: Resource, path: str, value: Any, into: _Clas
     if isinstance(value, list):
         for index, item in enumerate(value):
             _classify(unit, resource, f"{path}[{index}]", item, into)
+        return
+    if isinstance(value, UnknownList):
+        for part in value.parts:
+            if isinstance(part, Unknown) and not part.refs:
+                into.complete = False
+            else:
+                _classify(unit, resource, path, part, into)
         return
     if isinstance(value, Unknown):
         # Classified by reference: the name servers of aws_route53_zone.x are Route 53's
