@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from resilint.parsers.guards import paused_gc
+
 # --------------------------------------------------------------------------------------------
 # Nodes
 
@@ -200,18 +202,22 @@ def parse_hcl(text: str) -> Body:
 
     try:
         # The grammar needs a final newline (lark-parser/lark#237).
-        tree = _parser().parse(text + "\n")
+        with paused_gc():
+            tree = _parser().parse(text + "\n")
     except UnexpectedToken as exc:
-        raise HclSyntaxError(_token_message(exc), exc.line, exc.column) from None
+        message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _token_message(exc)
+        raise HclSyntaxError(message, exc.line, exc.column) from None
     except UnexpectedCharacters as exc:
-        raise HclSyntaxError(_characters_message(exc, text), exc.line, exc.column) from None
+        message = _unclosed_heredoc(text, exc.pos_in_stream) or _characters_message(exc, text)
+        raise HclSyntaxError(message, exc.line, exc.column) from None
     except UnexpectedEOF:
         line = text.count("\n") + 1
         raise HclSyntaxError("unexpected end of file: a block or expression is not closed", line) from None
     except UnexpectedInput as exc:
         raise HclSyntaxError("invalid syntax", getattr(exc, "line", 1), getattr(exc, "column", None)) from None
     try:
-        return _Converter().body(tree.children[0])
+        with paused_gc():
+            return _Converter().body(tree.children[0])
     except RecursionError:
         raise HclSyntaxError("blocks or expressions are nested too deeply to analyse", 1) from None
 
@@ -237,10 +243,54 @@ MAX_NESTING = 128
 def _parser() -> Any:
     global _PARSER  # a compiled grammar, built once per process: no per-scan state
     if _PARSER is None:
-        from hcl2.parser import parser
+        import hcl2.parser
+        from lark import Lark
 
-        _PARSER = parser()
+        # The same grammar, options and cache file as hcl2.parser.parser(), but an instance of
+        # our own: its heredoc terminals are replaced below, and hcl2's shared one is untouched.
+        parser = Lark.open(
+            "hcl2.lark",
+            rel_to=hcl2.parser.__file__,
+            parser="lalr",
+            cache=str(hcl2.parser.PARSER_FILE),
+            propagate_positions=True,
+        )
+        _linear_heredocs(parser)
+        _PARSER = parser
     return _PARSER
+
+
+# python-hcl2 7.3's heredoc terminals, `<<(?P<heredoc>NAME)\n?(?:.|\n)*?\n\s*(?P=heredoc)\n`,
+# take quadratic time: `\s*` re-scans every run of blank lines from each of its new lines, and
+# the name can backtrack to a prefix of itself (8,000 blank lines: 1.3 s; 64,000: over a minute).
+# The replacement matches the same heredocs in linear time: the name is matched atomically (a
+# lookahead, as Python < 3.11 has no atomic groups) and only spaces and tabs may indent the
+# closing marker. It also stops `<<EOT ... EO` from passing as a heredoc named "EO", and accepts
+# one-letter names (`<<A`), as Terraform does.
+_HEREDOC_TERMINAL = re.compile(r"\A(<<-?)\(\?P<(\w+)>\[a-zA-Z\]\[a-zA-Z0-9\._-\]\+\)")
+
+
+def _linear_heredocs(parser: Any) -> None:
+    from lark.lexer import PatternRE
+
+    for terminal in parser.terminals:
+        match = _HEREDOC_TERMINAL.match(terminal.pattern.value)
+        if match is None or not isinstance(terminal.pattern, PatternRE):
+            continue
+        opener, group = match.groups()
+        linear = f"{opener}(?=(?P<{group}>[a-zA-Z][a-zA-Z0-9._-]*))(?P={group})\n?[\\s\\S]*?\n[ \t]*(?P={group})\n"
+        terminal.pattern = PatternRE(linear, terminal.pattern.flags)
+
+
+def _unclosed_heredoc(text: str, at: int | None) -> str | None:
+    """The message for a heredoc opener with no closing marker, when one is at `at`."""
+    if at is None:
+        return None
+    match = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)").match(text, at)
+    if match is None:
+        return None
+    name = match.group(1)
+    return f"heredoc <<{match.group()[2:]} is never closed: no line holding only {name} follows it"
 
 
 _TOKEN_NAMES = {
@@ -271,7 +321,7 @@ def _token_message(exc: Any) -> str:
     found = f"'{first_line[:27]}...'" if len(first_line) > 30 else f"'{first_line}'"
     strange = next((ch for ch in str(token) if not ch.isprintable() and ch not in "\n\t"), None)
     if strange is not None:
-        found = f"the control character U+{ord(strange):04X}"
+        found = f"a control character (U+{ord(strange):04X})"
     elif not first_line or token.type == "NL_OR_COMMENT":
         found = "the end of the line"
     history = [t for t in (getattr(exc, "token_history", None) or []) if t is not None]
@@ -281,10 +331,10 @@ def _token_message(exc: Any) -> str:
     if previous is not None and previous.type == "EQ" and wants_expression:
         return f"expected an expression after '=', found {found}"
     if wants_expression:
-        return f"unexpected {found}: expected an expression"
+        return f"expected an expression, found {found}"
     names = sorted({_TOKEN_NAMES.get(t, "") for t in expected} - {""})
     if names:
-        return f"unexpected {found}: expected {' or '.join(names[:4])}"
+        return f"expected {' or '.join(names[:4])}, found {found}"
     return f"unexpected {found}"
 
 
@@ -293,7 +343,7 @@ def _characters_message(exc: Any, text: str) -> str:
     if char == "\n":
         return "unexpected end of line"
     if not char.isprintable():
-        return f"unexpected control character U+{ord(char):04X}"
+        return f"unexpected control character (U+{ord(char):04X})"
     return f"unexpected character '{char}'"
 
 
@@ -320,7 +370,25 @@ _PRECEDENCE = {
     "%": 6,
 }
 
-_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n?(.*?)\n?[ \t]*\2\n?\Z", re.S)
+_HEREDOC_OPENER = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)")
+
+
+MAX_NUMBER_DIGITS = 4300
+
+
+def _heredoc_parts(token: str) -> tuple[bool, str] | None:
+    """(trim, content) of a heredoc token `<<[-]NAME\\n...\\n  NAME\\n`, in linear time."""
+    opener = _HEREDOC_OPENER.match(token)
+    if opener is None:
+        return None
+    name = opener.group(2)
+    body = token[opener.end() :]
+    body = body[1:] if body.startswith("\n") else body
+    body = body[:-1] if body.endswith("\n") else body
+    last = body.rfind("\n")
+    if body[last + 1 :].strip(" \t") != name:
+        return None
+    return bool(opener.group(1)), body[:last] if last >= 0 else ""
 
 
 class _Converter:
@@ -403,7 +471,11 @@ class _Converter:
         return self.expr(first)
 
     def x_int_lit(self, tree: Any) -> Expr:
-        return Literal(int("".join(str(t) for t in tree.children)), _pos(tree))
+        digits = "".join(str(t) for t in tree.children)
+        if len(digits) > MAX_NUMBER_DIGITS:  # Python refuses to convert more (and it is slow)
+            pos = _pos(tree)
+            raise HclSyntaxError(f"a number of {len(digits):,} digits is too long to read", pos.line, pos.column)
+        return Literal(int(digits), _pos(tree))
 
     def x_float_lit(self, tree: Any) -> Expr:
         return Literal(float("".join(str(t) for t in tree.children)), _pos(tree))
@@ -421,12 +493,11 @@ class _Converter:
         return _template(parts, _pos(tree))
 
     def _heredoc(self, tree: Any) -> Expr:
-        token = tree.children[0]
-        match = _HEREDOC.match(str(token))
         pos = _pos(tree)
-        if match is None:
+        parts = _heredoc_parts(str(tree.children[0]))
+        if parts is None:
             return Unsupported("heredoc", pos)
-        trim, _, content = match.groups()
+        trim, content = parts
         if trim:
             lines = content.split("\n")
             indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
