@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform import syntax as s
 
 # How many labels each block type takes in JSON syntax; other keys are ignored.
@@ -29,11 +29,9 @@ class JsonSyntaxError(Exception):
 
 def parse_json_config(text: str) -> s.Body:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise JsonSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise JsonSyntaxError("JSON nested too deeply to analyse", 1) from None
+        data = load_json(text)
+    except JsonTextError as exc:
+        raise JsonSyntaxError(f"invalid JSON: {exc.message}", exc.line, exc.column) from None
     if not isinstance(data, dict):
         raise JsonSyntaxError("a .tf.json file must hold a JSON object", 1)
     finder = _Lines(text)

@@ -19,7 +19,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from resilint.model import Location, Problem, ProviderConfig, Reference, Resource, Unit, Unknown
+from resilint.model import (
+    Location,
+    Problem,
+    ProviderConfig,
+    Reference,
+    Resource,
+    Unit,
+    Unknown,
+)
+from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform.placement import (
     REGION_ARGUMENTS,
     cloud_of,
@@ -40,22 +49,14 @@ _NOT_RESOURCES = ("var.", "local.", "each.", "count.", "path.", "terraform.", "d
 def parse_plan(file: SourceFile) -> Unit | Problem | None:
     text = file.text or ""
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
-            return problem(
-                file.display,
-                "invalid plan JSON: the file ends before the JSON does (a truncated or partial "
-                "`terraform show -json` output?)",
-                exc.lineno,
-                exc.colno,
-            )
-        return problem(file.display, f"invalid plan JSON: {exc.msg}", exc.lineno, exc.colno)
-    except RecursionError:
-        return problem(file.display, "plan JSON nested too deeply to analyse")
+        data = load_json(text)
+    except JsonTextError as exc:
+        return problem(file.display, f"invalid plan JSON: {exc.message}", exc.line, exc.column)
     if not isinstance(data, dict):
         return None
     version = str(data.get("format_version", ""))
+    if not version:
+        return problem(file.display, "no format_version: not the output of terraform show -json")
     if version.split(".")[0] != SUPPORTED_MAJOR:
         shown = repr(version) if version else "missing"
         return problem(
