@@ -12,6 +12,7 @@ from pathlib import Path
 
 from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit
+from resilint.parsers.guards import internal_error
 from resilint.sources import SourceFile, read_text
 
 __all__ = ["ParseOptions", "build_project"]
@@ -39,15 +40,22 @@ def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opti
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
     if any(f.kind in ("terraform", "terraform-vars") for f in files):
-        _load_terraform(files, options, units, found_problems)
+        try:
+            _load_terraform(files, options, units, found_problems)
+        except Exception as error:  # the loader contains its own; this is the last line
+            first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars"))
+            found_problems.append(internal_error(first, error, "Terraform configuration"))
 
     for file in files:
-        if file.kind == "terraform-plan":
-            from resilint.parsers.terraform.plan import parse_plan
+        try:
+            if file.kind == "terraform-plan":
+                from resilint.parsers.terraform.plan import parse_plan
 
-            _collect(parse_plan(file), units, found_problems)
-        elif file.kind == "cloudformation":
-            _collect(_parse_template(file, options), units, found_problems)
+                _collect(parse_plan(file), units, found_problems)
+            elif file.kind == "cloudformation":
+                _collect(_parse_template(file, options), units, found_problems)
+        except Exception as error:  # one file's parser bug must not lose the other files
+            found_problems.append(internal_error(file.display, error))
 
     unique_problems = list(dict.fromkeys(found_problems))
     unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message))

@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown, UnknownList
+from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
     MISSING,
@@ -179,6 +180,8 @@ def _cached_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptio
             first = sorted(root.files)[0]
             message = f"root module {root.display} is nested too deeply to evaluate; not analysed"
             return None, [Problem(message=message, location=Location(path=first, line=1, end_line=1))], []
+        except Exception as error:  # a bug met on one root must not lose the other roots' findings
+            return None, [internal_error(sorted(root.files)[0], error, "root module")], []
 
     if options.parse_cache is None:
         unit, problems, _ = build()

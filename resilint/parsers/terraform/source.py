@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Problem
+from resilint.parsers.guards import internal_error
+from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
 from resilint.parsers.terraform.placement import provider_type_of_source
@@ -175,6 +176,9 @@ def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
         return parse_json_config(text) if is_json else s.parse_hcl(text)
     except (s.HclSyntaxError, JsonSyntaxError) as exc:
         return SyntaxFailure(exc.message, exc.line, exc.column)
+    except Exception as error:  # a bug in the reader must cost this file only
+        found = internal_error("", error)
+        return SyntaxFailure(found.message, 1, None)
 
 
 def is_override_file(name: str) -> bool:
@@ -284,11 +288,9 @@ def parse_tfvars(
         return read
     if path.name.lower().endswith(".json"):
         try:
-            data = json.loads(read)
-        except json.JSONDecodeError as exc:
-            return problem(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
-        except RecursionError:
-            return problem(display, "JSON nested too deeply to analyse")
+            data = load_json(read)
+        except JsonTextError as exc:
+            return problem(display, f"invalid JSON: {exc.message}", exc.line, exc.column)
         if not isinstance(data, dict):
             return problem(display, "a .tfvars.json file must hold a JSON object")
         pos = s.Pos(1, 1)
