@@ -12,7 +12,7 @@ from pathlib import Path
 
 from resilint.model import Problem
 from resilint.paths import display_path
-from resilint.sources import FileKind, SourceFile, problem, read_text
+from resilint.sources import FileKind, SourceFile, peek_text, problem, read_text
 
 # Folders that hold tools' caches, dependencies or build output, never the user's own IaC.
 SKIPPED_DIRS = frozenset(
@@ -46,6 +46,8 @@ _CFN_MARKER = re.compile(r"AWSTemplateFormatVersion")
 _CFN_RESOURCES = re.compile(r"""^["']?Resources["']?\s*:|"Resources"\s*:""", re.MULTILINE)
 _CFN_TYPE = re.compile(r"""\b(?:AWS|Custom|Alexa)::""")
 _PLAN_MARKERS = (re.compile(r'"format_version"'), re.compile(r'"(?:planned_values|resource_changes)"'))
+# terraform show -json writes these two first; planned_values may come megabytes later.
+_PLAN_HEAD_MARKERS = (re.compile(r'"format_version"'), re.compile(r'"terraform_version"'))
 
 
 @dataclass
@@ -64,11 +66,14 @@ def kind_by_name(name: str) -> FileKind | None:
     return None
 
 
-def sniff(text: str, name: str) -> FileKind | None:
+def sniff(text: str, name: str, partial: bool = False) -> FileKind | None:
     """What a YAML/JSON file is, from its content; None for anything else (CI configs,
-    package.json, docker-compose...). Cheap and permissive: the parser has the last word."""
-    if name.lower().endswith(".json") and all(m.search(text) for m in _PLAN_MARKERS):
-        return "terraform-plan"
+    package.json, docker-compose...). Cheap and permissive: the parser has the last word.
+    `partial`: `text` is only the beginning of the file."""
+    if name.lower().endswith(".json"):
+        markers = _PLAN_HEAD_MARKERS if partial else _PLAN_MARKERS
+        if all(m.search(text) for m in markers):
+            return "terraform-plan"
     if _CFN_MARKER.search(text):
         return "cloudformation"
     if _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text):
@@ -167,8 +172,11 @@ def _classify(path: Path, max_file_bytes: int, problems: list[Problem]) -> Sourc
         return None
     text = read_text(path, display, max_file_bytes)
     if not isinstance(text, str):
-        # Unreadable YAML/JSON is only our business when its name says it is a template.
-        if "template" in path.name.lower():
+        # YAML/JSON that cannot be read whole is only our business when it is (or may be) a
+        # template or a plan: by its name, or by what its first 64 KiB look like. One that
+        # cannot be opened at all may be either, so it is reported.
+        head = peek_text(path)
+        if "template" in path.name.lower() or head is None or sniff(head, path.name, partial=True):
             problems.append(text)
         return None
     sniffed = sniff(text, path.name)

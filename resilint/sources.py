@@ -6,7 +6,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Union
+from typing import BinaryIO, Literal, Union
 
 from resilint.model import Location, Problem
 
@@ -32,9 +32,7 @@ def problem(display: str, message: str, line: int = 1, column: int | None = None
 def read_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
     """The file's text, or a Problem saying in plain words why it cannot be read."""
     try:
-        # O_NONBLOCK: a named pipe that slipped past discovery must not block the scan.
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as handle:
+        with _open(path) as handle:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode):
                 return problem(display, "not a regular file")
@@ -52,7 +50,43 @@ def read_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
     return decode_text(data, display)
 
 
+def peek_text(path: Path, limit: int = 64 << 10) -> str | None:
+    """The first `limit` bytes as text, leniently decoded (bad bytes replaced): enough to tell
+    what a file that cannot be read whole is. None when it cannot be opened at all."""
+    try:
+        with _open(path) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            data = handle.read(limit)
+    except OSError:
+        return None
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "replace")
+    return data.decode("utf-8", "replace")
+
+
+def _open(path: Path) -> BinaryIO:
+    # O_NONBLOCK: a named pipe that slipped past discovery must not block the scan.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    return os.fdopen(descriptor, "rb")
+
+
+# Byte-order marks of the encodings editors save in when not UTF-8 (UTF-32 before UTF-16: the
+# UTF-32 LE mark begins with the UTF-16 LE one).
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_text(data: bytes, display: str) -> Union[str, Problem]:
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            name = encoding[:6].upper()
+            return problem(display, f"file is encoded as {name}, but resilint reads UTF-8 (as Terraform does): save it as UTF-8")
     if b"\x00" in data[:8192]:
         return problem(display, "binary file (contains NUL bytes), not a text configuration file")
     if data.startswith(b"\xef\xbb\xbf"):
