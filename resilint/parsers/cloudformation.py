@@ -65,7 +65,8 @@ def parse_template(file: SourceFile, deploy_regions: Sequence[str] = ()) -> Unit
     declared = "AWSTemplateFormatVersion" in template
     if not isinstance(resources, dict):
         if declared and "Resources" in template:
-            return problem(file.display, "Resources must be a mapping of logical IDs to resources", _line(resources, 1))
+            key = next((k for k in template if k == "Resources"), None)
+            return problem(file.display, "Resources must be a mapping of logical IDs to resources", _line(key, _line(resources, 1)))
         return None
     if not declared and not any(
         isinstance(r, dict) and isinstance(r.get("Type"), str) and r["Type"].startswith(_RESOURCE_TYPE_PREFIXES)

@@ -53,7 +53,7 @@ def test_templates_escapes_and_heredoc_interpolation() -> None:
     "text, line, message",
     [
         ('resource "a" "b" {\n  x =\n}\n', 2, "expected an expression after '='"),
-        ('resource "a" "b" {\n  x = 1\n', 3, "unexpected end of file"),
+        ('resource "a" "b" {\n  x = 1\n', 2, "unexpected end of file"),
         ('x = "unterminated\n', 1, "unexpected end of file"),
     ],
 )

@@ -205,13 +205,15 @@ def parse_hcl(text: str) -> Body:
         with paused_gc():
             tree = _parser().parse(text + "\n")
     except UnexpectedToken as exc:
+        if exc.token.type == "$END":  # at the last line that has anything on it, as editors show
+            raise HclSyntaxError(_token_message(exc), text.rstrip().count("\n") + 1) from None
         message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _token_message(exc)
         raise HclSyntaxError(message, exc.line, exc.column) from None
     except UnexpectedCharacters as exc:
         message = _unclosed_heredoc(text, exc.pos_in_stream) or _characters_message(exc, text)
         raise HclSyntaxError(message, exc.line, exc.column) from None
     except UnexpectedEOF:
-        line = text.count("\n") + 1
+        line = text.rstrip().count("\n") + 1
         raise HclSyntaxError("unexpected end of file: a block or expression is not closed", line) from None
     except UnexpectedInput as exc:
         raise HclSyntaxError("invalid syntax", getattr(exc, "line", 1), getattr(exc, "column", None)) from None
