@@ -26,18 +26,18 @@ def billion_laughs() -> str:
 CASES: dict[str, tuple[bytes, int | None, str]] = {
     # name: (content, expected RES001 line or None for "no finding", words the message contains)
     "syntax.tf": (b'resource "aws_sqs_queue" "q" {\n  name =\n}\n', 2, "expected an expression after '='"),
-    "truncated.tf": (b'resource "aws_sqs_queue" "q" {\n  name = "q"\n', 3, "end of file"),
+    "truncated.tf": (b'resource "aws_sqs_queue" "q" {\n  name = "q"\n\n\n', 2, "end of file"),  # at the last line with text
     "syntax.tfvars": (b'region = \n', 1, "expected an expression"),
-    "syntax.yaml": (CFN_HEAD.encode() + b"      X: [unclosed\n", 7, ""),
-    "syntax.json": (b'{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {"Q": {"Type" "AWS::SQS::Queue"}}\n}\n', 3, ""),
-    "truncated.template": (b'{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Ty', 1, ""),
+    "syntax.yaml": (CFN_HEAD.encode() + b"      X: [unclosed\n", 7, "expected ',' or ']'"),
+    "syntax.json": (b'{\n  "AWSTemplateFormatVersion": "2010-09-09",\n  "Resources": {"Q": {"Type" "AWS::SQS::Queue"}}\n}\n', 3, "expected ',' or '}'"),
+    "truncated.template": (b'{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Ty', 1, "ends before the template is complete"),
     "binary.tf": (b"\x00\x01\x02\x03ELF", 1, "binary file"),
     "latin1.tf": ('resource "a" "b" {\n  name = "caf\xe9"\n}\n'.encode("latin-1"), 2, "not valid UTF-8"),
-    "control.tf": (b"\x01\x02\n", 1, "control character U+0001"),
+    "control.tf": (b"\x01\x02\n", 1, "control character (U+0001)"),
     "empty.tf": (b"", None, ""),
     "empty.yaml": (b"", None, ""),
     "crlf.tf": (b'resource "aws_iam_policy" "p" {\r\n  policy = <<EOT\r\n{}\r\nEOT\r\n}\r\nresource "a" "b" {\r\n  x = \r\n}\r\n', 7, "expected an expression"),
-    "bomb.yaml": (billion_laughs().encode(), 1, "aliases"),
+    "bomb.yaml": (billion_laughs().encode(), 11, "aliases expand this document"),
     "deep.json": (b'{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"X": ' + b"[" * 5000 + b"]" * 5000 + b"}}}}", 1, "nested too deeply"),
     "deep.yaml": (CFN_HEAD.encode() + b"      X: " + b"[" * 5000 + b"]" * 5000 + b"\n", 1, "nested too deeply"),
     "deep.tf": (b"locals {\n  x = " + b"[" * 5000 + b"]" * 5000 + b"\n}\n", 2, "nested too deeply"),
@@ -45,7 +45,28 @@ CASES: dict[str, tuple[bytes, int | None, str]] = {
     "not_mapping.yaml": (b'AWSTemplateFormatVersion: "2010-09-09"\nResources: [1, 2]\n', 2, "mapping"),
     "unknown_tag.yaml": (CFN_HEAD.encode() + b"      X: !NotAFunction value\n", None, ""),
     "plan_version.json": (b'{"format_version": "9.1", "planned_values": {"root_module": {}}}', 1, "format_version"),
-    "plan_truncated.json": (b'{"format_version": "1.2", "planned_values": {"root_module": {"resources": [', 1, "invalid plan JSON"),
+    "plan_truncated.json": (b'{"format_version": "1.2", "planned_values": {"root_module": {"resources": [', 1, "invalid plan JSON: the file ends before the JSON is complete"),
+    # Terraform JSON syntax and variable files
+    "syntax.tf.json": (b'{"resource": {"aws_sqs_queue": {"q": {"name": "q",}}}}', 1, "expected a key in double quotes"),
+    "truncated.tf.json": (b'{"resource": {"aws_sqs_queue": {"q": {\n', 1, "ends before the JSON is complete"),
+    "syntax.tfvars.json": (b'{\n  "region": eu-west-1\n}\n', 2, "expected a value"),
+    "deep.tf.json": (b'{"locals": {"x": ' + b"[" * 200 + b"]" * 200 + b"}}", 1, "more than 128 levels"),
+    "deep.tfvars.json": (b'{"x": ' + b"[" * 900 + b"]" * 900 + b"}", 1, "more than 128 levels"),
+    # numbers Python will not convert (over 4300 digits)
+    "digits.tf": (b"locals {\n  x = " + b"9" * 5000 + b"\n}\n", 2, "a number of 5,000 digits is too long"),
+    "digits.tf.json": (b'{"locals": {"x": ' + b"9" * 5000 + b"}}", 1, "a number of 5,000 digits is too long"),
+    "digits_plan.json": (b'{"format_version": "1.2", "terraform_version": "1.9.0", "planned_values": {"x": ' + b"9" * 5000 + b"}}", 1, "5,000 digits"),
+    # heredocs: an unclosed one is named; 200,000 blank lines inside one parse in linear time
+    "open_heredoc.tf": (b"locals {\n  x = <<EOT\n  hello\n}\n", 2, "heredoc <<EOT is never closed"),
+    "blank_heredoc.tf": (b"locals {\n  x = <<EOT\n" + b" \n" * 200_000 + b"EOT\n}\n", None, ""),
+    # templates in other encodings, with tabs, duplicate keys, truncated
+    "utf16.yaml": (CFN_HEAD.encode("utf-16"), 1, "encoded as UTF-16"),
+    "latin1.yaml": ((CFN_HEAD + "      Description: caf\xe9\n").encode("latin-1"), 6, "not valid UTF-8"),
+    "tabs.yaml": (CFN_HEAD.encode() + b"\tX: 1\n", 6, "tab character"),
+    "duplicate.yaml": (b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SQS::Queue\n', None, "duplicate key 'Q'"),
+    "truncated.yaml": (CFN_HEAD.encode() + b'      X: "unclosed', None, "ends before the template is complete"),
+    "resources_text.yaml": (b'AWSTemplateFormatVersion: "2010-09-09"\nResources: none\n', 2, "must be a mapping"),
+    "unknown_tag_db.yaml": (b'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      MultiAZ: !Bogus false\n', None, ""),
 }
 
 

@@ -1,0 +1,196 @@
+"""The guards behind the hostile-input guarantees, each on its own: unreadable files, files too big
+to read whole, parser bugs contained to one input, the alias-bomb guard, linear-time heredocs, and
+the garbage collector left as it was found."""
+
+from __future__ import annotations
+
+import errno
+import gc
+import json
+import os
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from resilint.parsers.guards import paused_gc, yaml_alias_bomb
+from resilint.parsers.terraform import syntax
+from tests.conftest import write
+
+DB = 'resource "aws_db_instance" "db" {\n  engine = "mysql"\n}\n'
+TEMPLATE = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+
+
+def scan(*args: str) -> tuple[int, list[dict]]:
+    import io
+    from contextlib import redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["scan", *args, "--format", "json", "--no-cache"])
+    return code, json.loads(out.getvalue())["findings"]
+
+
+def by_name(findings: list[dict]) -> dict[str, list[tuple[str, str]]]:
+    found: dict[str, list[tuple[str, str]]] = {}
+    for f in findings:
+        found.setdefault(Path(f["path"]).name, []).append((f["rule_id"], f["message"]))
+    return found
+
+
+@pytest.fixture
+def permissions_enforced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 000 means "cannot open" even when the tests run as root (root ignores file modes):
+    opening a file with no read permission fails as it would for any other user."""
+    real_open = os.open
+
+    def checked_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.geteuid() == 0 and os.path.isfile(path) and not stat.S_IMODE(os.stat(path).st_mode) & 0o444:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", checked_open)
+
+
+def test_unreadable_files_are_reported_and_the_rest_is_kept(tmp_path: Path, permissions_enforced: None) -> None:
+    write(tmp_path, {"app/main.tf": DB, "locked/main.tf": DB, "stacks/locked.yaml": TEMPLATE, "stacks/ok.yaml": TEMPLATE})
+    (tmp_path / "locked" / "main.tf").chmod(0)
+    (tmp_path / "stacks" / "locked.yaml").chmod(0)
+    try:
+        code, findings = scan(str(tmp_path))
+    finally:
+        (tmp_path / "locked" / "main.tf").chmod(0o644)
+        (tmp_path / "stacks" / "locked.yaml").chmod(0o644)
+    assert code == 2
+    errors = {(Path(f["path"]).parent.name, Path(f["path"]).name, f["message"]) for f in findings if f["rule_id"] == "RES001"}
+    # A YAML file that cannot be opened may be a template: resilint cannot tell, so it says so.
+    assert errors == {
+        ("locked", "main.tf", "cannot read file: Permission denied"),
+        ("stacks", "locked.yaml", "cannot read file: Permission denied"),
+    }
+    assert any(f["rule_id"] == "RES302" and f["path"].endswith("app/main.tf") for f in findings)
+    assert any(f["rule_id"] == "RES101" and f["path"].endswith("stacks/ok.yaml") for f in findings)
+
+
+def test_yaml_and_json_too_big_to_read_are_reported_only_when_they_look_like_ours(tmp_path: Path) -> None:
+    padding = "#" + "x" * 1000 + "\n"
+    write(
+        tmp_path,
+        {
+            "stack.yaml": TEMPLATE + padding * 1500,
+            "plan.json": '{"format_version":"1.2","terraform_version":"1.9.0","variables":{"pad":{"value":"'
+            + "x" * 1_600_000
+            + '"}},"planned_values":{}}',
+            "data.json": json.dumps({"rows": ["x" * 1000] * 1500}),
+            "compose.yaml": "services:\n  web:\n    image: nginx\n" + padding * 1500,
+        },
+    )
+    code, findings = scan(str(tmp_path), "--max-file-size", "1")
+    assert code == 2
+    assert {name: [m for _, m in found] for name, found in by_name(findings).items()} == {
+        "stack.yaml": ["file is 1.4 MiB, above the 1 MiB limit (raise it with --max-file-size)"],
+        "plan.json": ["file is 1.5 MiB, above the 1 MiB limit (raise it with --max-file-size)"],
+    }
+
+
+def test_templates_in_other_encodings_are_reported_other_yaml_is_not(tmp_path: Path) -> None:
+    (tmp_path / "stack.yaml").write_bytes((TEMPLATE + "Description: caf\xe9\n").encode("latin-1"))
+    (tmp_path / "wide.yaml").write_bytes(TEMPLATE.encode("utf-16"))
+    (tmp_path / "compose.yaml").write_bytes("services:\n  caf\xe9:\n    image: nginx\n".encode("latin-1"))
+    (tmp_path / "blob.json").write_bytes(bytes(range(256)) * 4)
+    _, findings = scan(str(tmp_path))
+    assert {name: [m for _, m in found] for name, found in by_name(findings).items()} == {
+        "stack.yaml": ["file is not valid UTF-8 (byte 0xe9 at line 5, column 17)"],
+        "wide.yaml": ["file is encoded as UTF-16, but resilint reads UTF-8 (as Terraform does): save it as UTF-8"],
+    }
+
+
+def test_a_parser_bug_costs_only_its_own_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection: the template reader and one Terraform root fail unexpectedly; each is
+    one RES001 naming the error, and every other input is still analysed."""
+    from resilint.parsers import cloudformation
+    from resilint.parsers.terraform import loader
+
+    def broken_unit(self):  # type: ignore[no-untyped-def]
+        raise KeyError("boom")
+
+    real_build = loader._build_unit
+
+    def build_or_fail(root, cache, options):  # type: ignore[no-untyped-def]
+        if root.display.endswith("bad"):
+            raise ValueError("bad root")
+        return real_build(root, cache, options)
+
+    monkeypatch.setattr(cloudformation._Template, "unit", broken_unit)
+    monkeypatch.setattr(loader, "_build_unit", build_or_fail)
+    write(tmp_path, {"good/main.tf": DB, "bad/main.tf": DB, "stack.yaml": TEMPLATE})
+    code, findings = scan(str(tmp_path))
+    assert code == 2
+    errors = sorted((Path(f["path"]).parent.name + "/" + Path(f["path"]).name, f["message"]) for f in findings if f["rule_id"] == "RES001")
+    assert errors == [
+        ("bad/main.tf", "this root module could not be analysed because of an internal error in resilint (ValueError: bad root); please report it"),
+        (f"{tmp_path.name}/stack.yaml", "this file could not be analysed because of an internal error in resilint (KeyError: 'boom'); please report it"),
+    ]
+    assert any(f["rule_id"] == "RES302" and f["path"].endswith("good/main.tf") for f in findings)
+
+
+BOMB = "\n".join(
+    ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 10) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+)
+
+
+def test_alias_bomb_guard_reads_events_only() -> None:
+    started = time.perf_counter()
+    bomb = yaml_alias_bomb(BOMB)
+    assert time.perf_counter() - started < 1, "no expansion happens"
+    # a..e expand to about 124,000 values; the second *e on line 6 passes 250,000
+    assert bomb is not None and (bomb.line, bomb.column) == (6, 12)
+    assert "more than 250,000 values" in bomb.message and "*e" in bomb.message
+
+
+def test_alias_bomb_guard_accepts_ordinary_anchors_and_lookalikes() -> None:
+    assert yaml_alias_bomb("base: &base {a: 1, b: [1, 2]}\nx: *base\ny: {<<: *base, c: 3}\n") is None
+    # `&` and `*` inside scalars are not anchors or aliases: no YAML is parsed for these.
+    assert yaml_alias_bomb("Action: s3:*\nDescription: R&D\nResource: 'arn:aws:s3:::b/*'\n") is None
+    assert yaml_alias_bomb("a: &a [1, *a\n") is None, "syntax errors are the parser's to report"
+    assert yaml_alias_bomb(BOMB, limit=10**10) is None, "the document stands for about 1.1e9 values"
+
+
+def test_heredocs_parse_in_linear_time() -> None:
+    # With python-hcl2's own heredoc terminal these take minutes (quadratic in blank lines).
+    for text in (
+        "x = <<EOT\n" + " \n" * 300_000 + "EOT\n",  # closed
+        "x = <<EOT\n" + "\n " * 300_000,  # never closed
+        "x = <<" + "A" * 20_000 + "\n" + "y\n" * 100_000,  # a long name, never closed
+    ):
+        started = time.perf_counter()
+        try:
+            syntax.parse_hcl(text)
+        except syntax.HclSyntaxError as exc:
+            assert "is never closed" in exc.message
+        assert time.perf_counter() - started < 5
+
+
+def test_heredoc_names_match_terraform() -> None:
+    body = syntax.parse_hcl("a = <<X\n1\nX\nb = <<EOT\nEOTX\nEOT\nc = <<-EOT\n    d\n  EOT\n")
+    assert {name: attr.expr.value for name, attr in body.attributes.items()} == {"a": "1", "b": "EOTX", "c": "d"}
+    with pytest.raises(syntax.HclSyntaxError, match="heredoc <<EOT is never closed"):
+        syntax.parse_hcl("a = <<EOT\nhello\nEO\n")  # a prefix of the name does not close it
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_garbage_collector_is_left_as_found(enabled: bool) -> None:
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        syntax.parse_hcl('x = "ok"\n')
+        with pytest.raises(syntax.HclSyntaxError):
+            syntax.parse_hcl("x = \n")
+        with pytest.raises(ZeroDivisionError), paused_gc():
+            assert not gc.isenabled()
+            1 / 0  # noqa: B018
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
