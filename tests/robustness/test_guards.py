@@ -194,3 +194,28 @@ def test_garbage_collector_is_left_as_found(enabled: bool) -> None:
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def _evaluate(text: str):  # type: ignore[no-untyped-def]
+    from resilint.parsers.terraform.evaluate import EvalError, Evaluator
+    from resilint.parsers.terraform.functions import FUNCTIONS
+
+    def roots(name, steps):  # type: ignore[no-untyped-def]
+        raise EvalError(f"undeclared {name}")
+
+    return Evaluator(roots, FUNCTIONS).evaluate(syntax.parse_expression(text))
+
+
+def test_backtracking_regexes_are_stopped_and_unknown_never_false() -> None:
+    from resilint.model import Unknown
+
+    hostile = '"' + "a" * 60 + 'b"'
+    assert _evaluate('regex("^([a-z]+)-([0-9]+)$", "web-42")') == ["web", "42"], "ordinary patterns still work"
+    assert isinstance(_evaluate(f'regex("(a|aa)+$", {hostile})'), Unknown)
+    assert isinstance(_evaluate(f'replace({hostile}, "/(a|aa)+$/", "x")'), Unknown)
+    assert isinstance(_evaluate(f'can(regex("(a|aa)+$", {hostile}))'), Unknown), "giving up is not 'cannot'"
+    # Ten thousand of them: the time they take is charged to the evaluator's step budget.
+    started = time.perf_counter()
+    result = _evaluate(f'[for i in range(10000) : regex("(a|aa)+$", "{"a" * 60}b${{i}}")]')
+    assert time.perf_counter() - started < 10
+    assert isinstance(result, Unknown)

@@ -16,6 +16,7 @@ Unknown (`opaque`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -36,6 +37,9 @@ class BudgetExceeded(Exception):
 # Expression steps one evaluator (one module instance) may take, and the largest collection a
 # `for` expression may build: far above real configurations, low enough to bound hostile ones.
 STEP_BUDGET = 2_000_000
+# A function call is charged the steps its running time is worth, so the budget bounds time
+# spent in functions too: about half a second per module instance.
+SECONDS_PER_STEP = 2.5e-7
 MAX_COLLECTION = 10_000
 
 
@@ -250,12 +254,15 @@ class Evaluator:
         partial = getattr(function, "accepts_unknown", False)
         if not partial and any(has_unknown(a) for a in args):
             return unknown_from(*args)
+        started = time.perf_counter()
         try:
             return function(*args)
         except EvalError:
             raise
         except Exception as exc:  # a bad call is Terraform's error to report, not ours
             raise EvalError(f"{expr.name}(): {exc}") from None
+        finally:  # slow calls (a regex stopped at its time limit) spend the budget too
+            self._steps_left -= int((time.perf_counter() - started) / SECONDS_PER_STEP)
 
     def _try(self, expr: s.Call, names: dict[str, Any]) -> Any:
         for arg in expr.args:

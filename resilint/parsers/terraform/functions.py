@@ -18,6 +18,8 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
+import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
+
 from resilint.model import Unknown, UnknownList
 from resilint.parsers.terraform.evaluate import (
     EvalError,
@@ -31,6 +33,11 @@ from resilint.parsers.terraform.evaluate import (
 )
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
+# Terraform's regular expressions are RE2's, which never backtrack; ours do, so a pattern such as
+# (a|aa)+$ on a long string is stopped here and its result is unknown.
+REGEX_SECONDS = 0.1
+# Unknown, not an error: `can(regex(...))` must not become false because we gave up.
+_TOO_SLOW = Unknown("a regular expression that takes too long to evaluate here (Terraform's RE2 does not backtrack)")
 
 
 def function(name: str, accepts_unknown: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -98,7 +105,10 @@ def _trimsuffix(value: Any, suffix: Any) -> str:
 def _replace(value: Any, search: Any, replacement: Any) -> str:
     text, pattern, repl = to_string(value), to_string(search), to_string(replacement)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
-        return re.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text)
+        try:
+            return regex.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text, timeout=REGEX_SECONDS)
+        except TimeoutError:
+            return _TOO_SLOW  # type: ignore[return-value]
     return text.replace(pattern, repl)
 
 
@@ -159,7 +169,10 @@ def _split(separator: Any, value: Any) -> list[str]:
 
 @function("regex")
 def _regex(pattern: Any, value: Any) -> Any:
-    match = re.search(to_string(pattern), to_string(value))
+    try:
+        match = regex.search(_go_regex(to_string(pattern)), to_string(value), timeout=REGEX_SECONDS)
+    except TimeoutError:
+        return _TOO_SLOW
     if match is None:
         raise EvalError("regex(): no match")
     if match.groupdict():
@@ -183,16 +196,19 @@ def _strcontains(value: Any, part: Any) -> bool:
 
 
 @function("regexall")
-def _regexall(pattern: Any, value: Any) -> list[Any]:
-    compiled = re.compile(_go_regex(to_string(pattern)))
+def _regexall(pattern: Any, value: Any) -> Any:
+    compiled = regex.compile(_go_regex(to_string(pattern)))
     found: list[Any] = []
-    for match in compiled.finditer(to_string(value)):
-        if match.groupdict():
-            found.append(match.groupdict())
-        elif compiled.groups:
-            found.append(list(match.groups()))
-        else:
-            found.append(match.group(0))
+    try:
+        for match in compiled.finditer(to_string(value), timeout=REGEX_SECONDS):
+            if match.groupdict():
+                found.append(match.groupdict())
+            elif compiled.groups:
+                found.append(list(match.groups()))
+            else:
+                found.append(match.group(0))
+    except TimeoutError:
+        return _TOO_SLOW
     return found
 
 
