@@ -118,10 +118,10 @@ def test_a_parser_bug_costs_only_its_own_input(tmp_path: Path, monkeypatch: pyte
 
     real_build = loader._build_unit
 
-    def build_or_fail(root, cache, options):  # type: ignore[no-untyped-def]
+    def build_or_fail(root, *rest):  # type: ignore[no-untyped-def]
         if root.display.endswith("bad"):
             raise ValueError("bad root")
-        return real_build(root, cache, options)
+        return real_build(root, *rest)
 
     monkeypatch.setattr(cloudformation._Template, "unit", broken_unit)
     monkeypatch.setattr(loader, "_build_unit", build_or_fail)
@@ -219,3 +219,30 @@ def test_backtracking_regexes_are_stopped_and_unknown_never_false() -> None:
     result = _evaluate(f'[for i in range(10000) : regex("(a|aa)+$", "{"a" * 60}b${{i}}")]')
     assert time.perf_counter() - started < 10
     assert isinstance(result, Unknown)
+
+
+def test_values_that_grow_without_bound_are_unknown(tmp_path: Path) -> None:
+    """Forty doublings of a string or a list are tiny to write and astronomical to build (the
+    strings) or to flatten, encode and join (the lists, whose halves are shared)."""
+    lines = ['provider "aws" {\n  region = "eu-west-1"\n}\nlocals {', '  s0 = "xxxxxxxxxxxxxxxx"', "  l0 = [1, 2]"]
+    for i in range(1, 41):
+        lines.append(f'  s{i} = "${{local.s{i - 1}}}${{local.s{i - 1}}}"')
+        lines.append(f"  l{i} = [local.l{i - 1}, local.l{i - 1}]")
+    lines += [
+        "  flat = flatten(local.l40)",
+        "  json = jsonencode(local.l40)",
+        '  joined = join(",", flatten(local.l40))',
+        "  product = setproduct(range(1000), range(1000), range(1000))",
+        "  many = range(100000000)",
+        "}",
+        'resource "aws_db_instance" "db" {',
+        '  engine     = "mysql"',
+        "  identifier = local.s40",
+        "  tags       = { a = local.json, b = local.joined, c = length(local.flat), d = length(local.product), e = length(local.many) }",
+        "}",
+    ]
+    (tmp_path / "main.tf").write_text("\n".join(lines) + "\n")
+    started = time.perf_counter()
+    code, findings = scan(str(tmp_path))
+    assert time.perf_counter() - started < 20
+    assert code == 1 and [f["rule_id"] for f in findings] == ["RES101", "RES103", "RES302"]

@@ -40,6 +40,27 @@ STEP_BUDGET = 2_000_000
 # A function call is charged the steps its running time is worth, so the budget bounds time
 # spent in functions too: about half a second per module instance.
 SECONDS_PER_STEP = 2.5e-7
+# Steps all the module instances of one unit may take together (a module called in loops would
+# otherwise multiply the per-instance budget).
+UNIT_STEP_BUDGET = 20_000_000
+# The largest value a function may take or return, or a template may build, in size units: one
+# per collection element, one per 16 characters of a string, a value shared N times counted N
+# times (`a1 = [local.a0, local.a0]` forty times over is small in memory but astronomical to
+# flatten, encode or join). Building a value is charged its size in steps.
+MAX_VALUE_SIZE = 1_000_000
+_CHARS_PER_UNIT = 16
+
+
+class StepPool:
+    """Steps the evaluators of one unit draw from together."""
+
+    def __init__(self, steps: int = UNIT_STEP_BUDGET) -> None:
+        self.left = steps
+
+    def draw(self, steps: int) -> int:
+        taken = min(steps, self.left)
+        self.left -= taken
+        return taken
 MAX_COLLECTION = 10_000
 
 
@@ -142,18 +163,26 @@ class Evaluator:
     `for` variables), which shadow roots.
     """
 
-    def __init__(self, roots: Callable[[str, "Steps"], Any], functions: Mapping[str, Callable[..., Any]]):
+    def __init__(
+        self,
+        roots: Callable[[str, "Steps"], Any],
+        functions: Mapping[str, Callable[..., Any]],
+        pool: StepPool | None = None,
+    ):
         self._roots = roots
         self._functions = functions
-        self._steps_left = STEP_BUDGET
+        self._pool = pool
+        self._own_steps = STEP_BUDGET  # not yet drawn into _steps_left
+        self._steps_left = 0
+        self._sizes: dict[int, tuple[Any, int]] = {}  # id -> (value, size); the value pins the id
 
     def evaluate(self, expr: s.Expr, names: Mapping[str, Any] | None = None) -> Any:
         try:
             return self._eval(expr, dict(names or {}))
         except EvalError as exc:
             return Unknown(str(exc))
-        except BudgetExceeded:
-            return Unknown("expressions here take too much work to evaluate statically")
+        except BudgetExceeded as exc:
+            return Unknown(str(exc) or "expressions here take too much work to evaluate statically")
         except RecursionError:
             return Unknown("expression nested too deeply to evaluate")
 
@@ -162,7 +191,7 @@ class Evaluator:
     def _eval(self, expr: s.Expr, names: dict[str, Any]) -> Any:
         self._steps_left -= 1
         if self._steps_left < 0:
-            raise BudgetExceeded()
+            self._draw_steps()
         kind = type(expr)
         if kind is s.Literal:
             return expr.value  # type: ignore[union-attr]
@@ -172,7 +201,11 @@ class Evaluator:
         if method is None:
             what = getattr(expr, "what", kind.__name__)
             return Unknown(f"{what} is not evaluated by resilint")
-        return method(self, expr, names)
+        value = method(self, expr, names)
+        if isinstance(value, (list, dict)) and self._size(value) > MAX_VALUE_SIZE:
+            # Built here from shared parts: every later walk (flatten, ==, the model) expands it.
+            raise BudgetExceeded("a value too large to evaluate statically")
+        return value
 
     def _traversal(self, expr: s.Expr, names: dict[str, Any]) -> Any:
         steps: list[Any] = []
@@ -206,6 +239,7 @@ class Evaluator:
             return self._eval(expr.parts[0], names)
         out: list[str] = []
         pending: list[Any] = []
+        length = 0
         for part in expr.parts:
             if isinstance(part, str):
                 out.append(part)
@@ -215,7 +249,13 @@ class Evaluator:
                 pending.append(value)
             else:
                 out.append(to_string(value))
-        return unknown_from(*pending) if pending else "".join(out)
+                length += len(out[-1])
+                if length > MAX_VALUE_SIZE * _CHARS_PER_UNIT:
+                    raise BudgetExceeded(f"a string of more than {MAX_VALUE_SIZE * _CHARS_PER_UNIT:,} characters")
+        if pending:
+            return unknown_from(*pending)
+        self._charge(length // _CHARS_PER_UNIT)
+        return "".join(out)
 
     def _template_if(self, expr: s.TemplateIf, names: dict[str, Any]) -> Any:
         cond = self._eval(expr.cond, names)
@@ -254,15 +294,55 @@ class Evaluator:
         partial = getattr(function, "accepts_unknown", False)
         if not partial and any(has_unknown(a) for a in args):
             return unknown_from(*args)
+        if any(self._size(a) > MAX_VALUE_SIZE for a in args):
+            raise BudgetExceeded(f"{expr.name}() of a value too large to evaluate statically")
         started = time.perf_counter()
         try:
-            return function(*args)
-        except EvalError:
+            result = function(*args)
+        except (EvalError, BudgetExceeded):
             raise
         except Exception as exc:  # a bad call is Terraform's error to report, not ours
             raise EvalError(f"{expr.name}(): {exc}") from None
         finally:  # slow calls (a regex stopped at its time limit) spend the budget too
-            self._steps_left -= int((time.perf_counter() - started) / SECONDS_PER_STEP)
+            self._charge(int((time.perf_counter() - started) / SECONDS_PER_STEP))
+        size = self._size(result)
+        if size > MAX_VALUE_SIZE:
+            raise BudgetExceeded(f"{expr.name}() returns a value too large to evaluate statically")
+        self._charge(size)
+        return result
+
+    # Work budget ------------------------------------------------------------------------
+
+    def _charge(self, steps: int) -> None:
+        self._steps_left -= steps
+        if self._steps_left < 0:
+            self._draw_steps()
+
+    def _draw_steps(self) -> None:
+        """Cover the steps taken beyond what was drawn, from this instance's budget and the
+        unit's pool; BudgetExceeded when either is spent."""
+        while self._steps_left < 0:
+            wanted = min(max(100_000, -self._steps_left), self._own_steps)
+            drawn = self._pool.draw(wanted) if self._pool is not None else wanted
+            if drawn <= 0:
+                raise BudgetExceeded()
+            self._own_steps -= drawn
+            self._steps_left += drawn
+
+    def _size(self, value: Any) -> int:
+        """`value`'s size in MAX_VALUE_SIZE units, each shared part counted every time it is
+        referenced, computed once per distinct value."""
+        if isinstance(value, str):
+            return 1 + len(value) // _CHARS_PER_UNIT
+        if not isinstance(value, (list, tuple, dict)):
+            return 1
+        known = self._sizes.get(id(value))
+        if known is not None:
+            return known[1]
+        children = value.values() if isinstance(value, dict) else value
+        size = 1 + sum(self._size(child) for child in children)
+        self._sizes[id(value)] = (value, size)
+        return size
 
     def _try(self, expr: s.Call, names: dict[str, Any]) -> Any:
         for arg in expr.args:
@@ -361,8 +441,8 @@ class Evaluator:
         if isinstance(collection, ResourceObject):
             return collection.as_unknown()
         pairs = _pairs(collection, "a for expression")
-        if len(pairs) > MAX_COLLECTION:
-            raise EvalError(f"a for expression over {len(pairs)} elements is not evaluated")
+        if len(pairs) > MAX_COLLECTION:  # not an EvalError: can() must not turn it into false
+            raise BudgetExceeded(f"a for expression over {len(pairs)} elements is not evaluated")
         out_list: list[Any] = []
         out_map: dict[str, Any] = {}
         for key, value in pairs:

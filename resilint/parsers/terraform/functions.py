@@ -22,6 +22,8 @@ import regex  # re's syntax, plus a time limit per match: Python's re can backtr
 
 from resilint.model import Unknown, UnknownList
 from resilint.parsers.terraform.evaluate import (
+    MAX_VALUE_SIZE,
+    BudgetExceeded,
     EvalError,
     has_unknown,
     list_parts,
@@ -33,6 +35,14 @@ from resilint.parsers.terraform.evaluate import (
 )
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {}
+# The most characters or elements a function may produce from small arguments (setproduct,
+# separators, replacements): the evaluator checks sizes only before and after a call.
+MAX_OUTPUT = MAX_VALUE_SIZE * 16
+
+
+def _bounded(name: str, size: int) -> None:
+    if size > MAX_OUTPUT:
+        raise BudgetExceeded(f"{name}() would build a value too large to evaluate statically")
 # Terraform's regular expressions are RE2's, which never backtrack; ours do, so a pattern such as
 # (a|aa)+$ on a long string is stopped here and its result is unknown.
 REGEX_SECONDS = 0.1
@@ -109,6 +119,8 @@ def _replace(value: Any, search: Any, replacement: Any) -> str:
             return regex.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text, timeout=REGEX_SECONDS)
         except TimeoutError:
             return _TOO_SLOW  # type: ignore[return-value]
+    matches = text.count(pattern) if pattern else len(text) + 1
+    _bounded("replace", len(text) + matches * len(repl))
     return text.replace(pattern, repl)
 
 
@@ -153,11 +165,13 @@ def _formatlist(spec: Any, *args: Any) -> list[str]:
     if len(lengths) > 1:
         raise EvalError("formatlist(): lists of different lengths")
     n = lengths.pop() if lengths else 1
+    _bounded("formatlist", n * len(to_string(spec)))
     return [_format(spec, *[a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
 
 
 @function("join")
 def _join(separator: Any, *lists: Any) -> str:
+    _bounded("join", len(to_string(separator)) * sum(len(_list(items, "join")) for items in lists))
     return to_string(separator).join(to_string(v) for items in lists for v in _list(items, "join"))
 
 
@@ -547,6 +561,8 @@ def _sort(items: Any) -> list[Any]:
 def _range(*args: Any) -> list[Any]:
     numbers = [to_number(a) for a in args]
     if len(numbers) == 1:
+        if numbers[0] > 1024:  # Terraform's own limit, as for the other forms below
+            raise EvalError("range(): more than 1024 elements")
         return list(range(int(numbers[0])))
     step = numbers[2] if len(numbers) > 2 else (1 if numbers[1] >= numbers[0] else -1)
     out, value = [], numbers[0]
@@ -571,6 +587,7 @@ def _one(items: Any) -> Any:
 @function("setproduct")
 def _setproduct(*sets: Any) -> list[Any]:
     result: list[list[Any]] = [[]]
+    _bounded("setproduct", math.prod(len(_list(items, "setproduct")) for items in sets) * max(len(sets), 1))
     for items in sets:
         result = [r + [v] for r in result for v in _list(items, "setproduct")]
     return result

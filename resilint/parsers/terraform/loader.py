@@ -33,6 +33,7 @@ from resilint.parsers.terraform.evaluate import (
     EvalError,
     Evaluator,
     ResourceObject,
+    StepPool,
     Steps,
     finalize,
     has_unknown,
@@ -75,6 +76,7 @@ class _Budget:
     modules: int = MAX_UNIT_MODULES
     resources: int = MAX_UNIT_RESOURCES
     exhausted: bool = False
+    steps: StepPool = field(default_factory=StepPool)  # expression steps of all its instances
 
     def take(self, kind: str, amount: int) -> bool:
         left = getattr(self, kind) - amount
@@ -474,7 +476,7 @@ class ModuleInstance:
         self._evaluating: set[str] = set()
         self._instance_cache: dict[tuple[str, str], _Instances] = {}
         self._children: dict[str, list[tuple[Any, ModuleInstance]]] | None = None
-        self.evaluator = Evaluator(self._root, unit.functions)
+        self.evaluator = Evaluator(self._root, unit.functions, unit.budget.steps)
         self.providers: dict[str, ProviderConfig | Unknown] = dict(inherited)
         self.own_providers: list[ProviderConfig] = []
         for decl in source.providers:

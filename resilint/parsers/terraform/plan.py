@@ -55,8 +55,6 @@ def parse_plan(file: SourceFile) -> Unit | Problem | None:
     if not isinstance(data, dict):
         return None
     version = str(data.get("format_version", ""))
-    if not version:
-        return problem(file.display, "no format_version: not the output of terraform show -json")
     if version.split(".")[0] != SUPPORTED_MAJOR:
         shown = repr(version) if version else "missing"
         return problem(
