@@ -87,7 +87,7 @@ _DECODE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^Duplicate found (.+?)(?: \(line \d+\))?$"), "duplicate key {0}: a key may appear only once in a mapping"),
     (re.compile(r"^Null key (.+?)(?: \(line \d+\))?$"), "a key is empty (null); every key needs a name"),
     (re.compile(r"^Unhashable type", re.I), "a mapping or a list is used as a key; keys must be plain names "
-     "(a short-form function such as !Sub inside [ ] or { } takes its argument on the same line)"),
+     "(a short-form function such as !Sub inside [ ] or {{ }} takes its argument on the same line)"),
     (re.compile(r"end of stream"), "the file ends before the template is complete (truncated?)"),
     (re.compile(r"^Unterminated string"), "a string is never closed (a missing '\"')"),
     (re.compile(r"^mapping values are not allowed here"), "unexpected ':' (a value that contains ': ' must be quoted)"),
