@@ -47,7 +47,7 @@ def _check_unit(rule: Rule, unit: Unit, project: Project, settings: Settings) ->
     try:
         for violation in rule.check(unit, project):
             found.append(_from_violation(rule, settings, violation, unit))
-    except Exception as exc:  # one broken rule must not lose the others' findings
+    except (Exception, SystemExit) as exc:  # one broken rule must not lose the others' findings (sys.exit() included)
         if not settings.is_enabled(INTERNAL_ERROR.id):
             return found
         frame = traceback.extract_tb(exc.__traceback__)[-1]

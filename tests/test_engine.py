@@ -65,6 +65,18 @@ def test_crashing_rule_keeps_other_findings() -> None:
     assert "rule TST102 (crashes-halfway) failed on unit .: ValueError: boom" in findings[0].message
 
 
+@rule(id="TST103", name="exits", severity=Severity.WARNING, summary="s", fix="f", doc=DOC)
+def _exits(unit: Unit, project: Project) -> Iterator[Violation]:
+    raise SystemExit(3)
+    yield  # a generator, like every rule
+
+
+def test_a_rule_calling_sys_exit_is_an_internal_error_not_the_end_of_the_scan() -> None:
+    findings = run(Project(units=(_unit(),)), [_exits, _always], Settings())
+    assert [f.rule_id for f in findings] == ["RES002", "TST101"]
+    assert "rule TST103 (exits) failed on unit .: SystemExit: 3" in findings[0].message
+
+
 def test_problems_become_res001_and_exit_2() -> None:
     problem = Problem(message="bad", location=Location(path="b.tf", line=2, end_line=2, column=7))
     findings = run(Project(problems=(problem,)), [], Settings())
