@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 from resilint.parsers.guards import paused_gc
+from resilint.parsers.terraform.continuations import join_parenthesized_lines
 
 # --------------------------------------------------------------------------------------------
 # Nodes
@@ -198,12 +199,31 @@ class HclSyntaxError(Exception):
 
 def parse_hcl(text: str) -> Body:
     """Parse HCL native syntax. Raises HclSyntaxError with a position and a plain message."""
+    try:
+        tree = _lark_parse(text)
+    except HclSyntaxError:
+        # python-hcl2's grammar rejects operators that start a line inside parentheses, which
+        # Terraform accepts: try again with those lines joined (line numbers are kept).
+        joined = join_parenthesized_lines(text)
+        if joined is None:
+            raise
+        try:
+            tree = _lark_parse(joined)
+        except HclSyntaxError:
+            pass
+        else:
+            return _convert(tree)
+        raise
+    return _convert(tree)
+
+
+def _lark_parse(text: str) -> Any:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
     try:
         # The grammar needs a final newline (lark-parser/lark#237).
         with paused_gc():
-            tree = _parser().parse(text + "\n")
+            return _parser().parse(text + "\n")
     except UnexpectedToken as exc:
         if exc.token.type == "$END":  # at the last line that has anything on it, as editors show
             raise HclSyntaxError(_token_message(exc), text.rstrip().count("\n") + 1) from None
@@ -217,6 +237,9 @@ def parse_hcl(text: str) -> Body:
         raise HclSyntaxError("unexpected end of file: a block or expression is not closed", line) from None
     except UnexpectedInput as exc:
         raise HclSyntaxError("invalid syntax", getattr(exc, "line", 1), getattr(exc, "column", None)) from None
+
+
+def _convert(tree: Any) -> Body:
     try:
         with paused_gc():
             return _Converter().body(tree.children[0])
