@@ -2,9 +2,9 @@
 suppressions and the baseline.
 
 When every path given is a file (as the pre-commit hook passes them), the files are analysed in
-their context: the whole working tree is parsed (a changed module is evaluated in the root that
-calls it, a record is paired with records in other stacks), and only findings located in the
-given files are reported.
+their context: the whole repository they are in is parsed (a changed module is evaluated in the
+root that calls it, a record is paired with records in other stacks), and only findings located
+in the given files are reported.
 """
 
 from __future__ import annotations
@@ -101,11 +101,21 @@ def _file_targets(paths: Sequence[Path]) -> set[str] | None:
 
 
 def _context(paths: Sequence[Path]) -> list[Path]:
-    """Where the given files' modules and stacks live: the working tree when they are in it."""
-    cwd = Path.cwd().resolve()
-    if all(cwd in Path(p).resolve().parents for p in paths):
-        return [cwd]
-    return sorted({Path(p).resolve().parent for p in paths})
+    """Where the given files' modules and stacks live: the repository each file is in (the
+    nearest folder upwards holding `.git`), else the folder of the nearest resilint
+    configuration, else the file's own folder. Never the whole working directory: a file named
+    from a home folder must not make the scan read everything under it."""
+    from resilint.config import find_config
+
+    roots: set[Path] = set()
+    for path in paths:
+        folder = Path(path).resolve().parent
+        root = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+        if root is None:
+            config = find_config(folder)
+            root = config.parent if config is not None else folder
+        roots.add(root)
+    return sorted(roots)
 
 
 def _suppressions(files: Sequence[object], project: Project, settings: Settings, targets: set[str] | None) -> list[Suppression]:

@@ -138,3 +138,35 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"resilint {__version__}"
+
+
+MODULE_DB = 'resource "aws_db_instance" "db" {\n  engine   = "postgres"\n  multi_az = var.multi_az\n}\n\nvariable "multi_az" {\n  default = false\n}\n'
+ROOT_CALL = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "db" {\n  source   = "../../modules/db"\n  multi_az = true\n}\n'
+
+
+def _file_scan(capsys: pytest.CaptureFixture[str], target: Path) -> dict:  # type: ignore[type-arg]
+    code, out, _ = run(capsys, "scan", str(target), "--format", "json", "--no-cache", "--select", "RES302")
+    assert code in (0, 1)
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_a_named_file_is_read_in_its_repository(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The module file alone has multi_az = false; the root that calls it sets true. Named from
+    outside the repository, the file is still evaluated in the repository's root module."""
+    repo = tmp_path / "repo"
+    write(repo, {".git/HEAD": "ref: refs/heads/main\n", "modules/db/main.tf": MODULE_DB, "envs/prod/main.tf": ROOT_CALL})
+    document = _file_scan(capsys, repo / "modules" / "db" / "main.tf")
+    assert document["findings"] == []
+    assert document["summary"]["files_scanned"] == 2
+
+
+def test_a_named_file_outside_a_repository_is_read_in_its_own_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """No repository and no configuration: the file's folder is its context, not everything under
+    the working directory (or the folder above it)."""
+    write(tmp_path, {"modules/db/main.tf": MODULE_DB, "envs/prod/main.tf": ROOT_CALL, "elsewhere/x.tf": GOOD})
+    document = _file_scan(capsys, tmp_path / "modules" / "db" / "main.tf")
+    assert [(f["rule_id"], f["resource"]) for f in document["findings"]] == [("RES302", "aws_db_instance.db")]
+    assert document["summary"]["files_scanned"] == 1
+    (tmp_path / ".resilint.toml").write_text("")
+    document = _file_scan(capsys, tmp_path / "modules" / "db" / "main.tf")
+    assert document["findings"] == [] and document["summary"]["files_scanned"] == 3
