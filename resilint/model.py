@@ -91,6 +91,65 @@ class UnknownList(Unknown):
         return hash((UnknownList, self.reason, self.refs))
 
 
+class ZoneList(Unknown):
+    """The availability zones of a region as the cloud lists them at deploy time:
+    `!GetAZs ''` in CloudFormation, `data.aws_availability_zones.available.names` (or
+    `zone_ids`, or `data.google_compute_zones.available.names`) in Terraform.
+
+    Neither the names nor how many there are is known, so it is an `Unknown`. But the list has
+    no duplicates and one deployment reads it once, so its elements by position are
+    `UnknownZone`s that can be compared: `source` identifies the list (the expression that
+    reads it), `kind` says whether it lists zone names ("name") or zone IDs ("id").
+    """
+
+    __slots__ = ("source", "kind", "element")
+
+    def __init__(self, reason: str, source: str, kind: str, element: str, refs: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, refs)
+        self.source = source
+        self.kind = kind
+        self.element = element  # how to write one element: a format with {index}
+
+    def at(self, index: int) -> UnknownZone:
+        """The zone at `index` (from 0)."""
+        label = self.element.format(index=index)
+        return UnknownZone(f"{label} is a zone chosen at deploy time", self.source, self.kind, index, label, self.refs)
+
+    def __repr__(self) -> str:
+        return f"ZoneList({self.source!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ZoneList) and super().__eq__(other) and (other.source, other.kind) == (self.source, self.kind)
+
+    def __hash__(self) -> int:
+        return hash((ZoneList, self.source, self.kind))
+
+
+class UnknownZone(Unknown):
+    """One element of a `ZoneList` by position (`!Select [0, !GetAZs '']`,
+    `data.aws_availability_zones.available.names[1]`): which zone it is is decided at deploy
+    time, but two of them from the same list are the same zone when their indexes are equal
+    and different zones when they are not. `label` is how a message names it."""
+
+    __slots__ = ("source", "kind", "index", "label")
+
+    def __init__(self, reason: str, source: str, kind: str, index: int, label: str, refs: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, refs)
+        self.source = source
+        self.kind = kind
+        self.index = index
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"UnknownZone({self.source!r}, {self.index})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownZone) and (other.source, other.kind, other.index) == (self.source, self.kind, self.index)
+
+    def __hash__(self) -> int:
+        return hash((UnknownZone, self.source, self.kind, self.index))
+
+
 def _unknowns_in(value: object) -> Iterator[Unknown]:
     if isinstance(value, Unknown):
         yield value

@@ -43,7 +43,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     Subnets are followed to their `aws_subnet` / `AWS::EC2::Subnet` and its zone; a list of one
     subnet is one zone whatever that zone is. A subnet list from a variable, a module output
     or a parameter is not known and not judged, nor is a subnet whose zone the code does not
-    fix. Groups scaled to zero (`max_size = 0`, `desired_count = 0`, `target_size = 0`) are
+    fix. A zone picked by its position in the region's zone list (`!Select [0, !GetAZs '']`,
+    `data.aws_availability_zones.available.names[0]`) is compared by position: the same position of
+    the same list is the same zone, two positions are two zones, whichever zones they turn out to be.
+    Groups scaled to zero (`max_size = 0`, `desired_count = 0`, `target_size = 0`) are
     left alone. AKS node pools and scale sets without `zones` are not judged: not every region
     has zones. Zonal GKE clusters are RES104's.
 

@@ -71,8 +71,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     managed instance groups) are RES304's, load balancers RES305's, databases without a
     standby RES302's. A subnet passed as a literal ID, through a variable or a module output,
     or created without an `availability_zone` (AWS picks one) has no zone resilint can know:
-    the group is not judged. Subnets that pick their zone with `Fn::GetAZs` are not judged
-    either.
+    the group is not judged. A zone picked by its position in the region's zone list (`!Select [0, !GetAZs '']`,
+    `data.aws_availability_zones.available.names[0]`) is compared by position: the same position of
+    the same list is the same zone, two positions are two zones, whichever zones they turn out to be.
 
     ## Why is this bad?
     An availability zone fails on its own more often than a region does (power, cooling,

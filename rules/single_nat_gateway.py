@@ -31,9 +31,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     Regional NAT gateways (`availability_mode = "regional"`, `AvailabilityMode: regional`)
     span zones by themselves and are not flagged. A subnet whose zone the code does not fix
-    (no `availability_zone`, a zone from a data source, `Fn::GetAZs`) does not count, and
-    neither does a route or association whose target is not known; subnets that use the VPC's
-    main route table implicitly are not followed.
+    (no `availability_zone`, a zone from a variable) does not count, and neither does a route
+    or association whose target is not known; subnets that use the VPC's main route table
+    implicitly are not followed. A zone picked by its position in the region's zone list (`!Select [0, !GetAZs '']`,
+    `data.aws_availability_zones.available.names[0]`) is compared by position: the same position of
+    the same list is the same zone, two positions are two zones, whichever zones they turn out to be.
 
     ## Why is this bad?
     A zonal NAT gateway lives in one availability zone. When that zone fails, every subnet

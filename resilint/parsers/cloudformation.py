@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from resilint.model import Location, Problem, Reference, Resource, Unit, Unknown
+from resilint.model import Location, Problem, Reference, Resource, Unit, Unknown, UnknownZone, ZoneList
 from resilint.parsers.guards import paused_gc, yaml_alias_bomb
 from resilint.sources import SourceFile, problem
 
@@ -281,9 +281,26 @@ class _Template:
                 return then
             return Unknown(f"depends on condition {items[0]}, which is decided at deploy time", _refs_of(then, otherwise))
         value = self._resolve(arg, refs, path, depth)
+        if fn == "Fn::GetAZs":
+            return self._zone_list(value)
+        if fn == "Fn::Select" and (zone := _zone_at(value)) is not None:
+            return zone
         if _contains_unknown(value):
             return Unknown(f"{fn} of a value known only at deploy time", _refs_of(value))
         return self._pure(fn, value)
+
+    def _zone_list(self, region: Any) -> Unknown:
+        """`Fn::GetAZs` of the stack's region ('' or `!Ref AWS::Region`) or of a named region: a
+        list whose elements, read by position, can be told apart."""
+        if region == "" or region == self.region:
+            source = "!GetAZs ''"
+        elif isinstance(region, str):
+            source = f"!GetAZs {region}"
+        else:
+            return Unknown("Fn::GetAZs of a region known only at deploy time")
+        return ZoneList(
+            "Fn::GetAZs: the availability zones of the region at deploy time", source, "name", f"!Select [{{index}}, {source}]"
+        )
 
     def _ref(self, name: Any, refs: list[Reference], path: str) -> Any:
         if not isinstance(name, str):
@@ -377,8 +394,6 @@ class _Template:
                 return len(value)
         except (KeyError, IndexError, TypeError, ValueError):
             return Unknown(f"{fn} could not be evaluated")
-        if fn == "Fn::GetAZs":
-            return Unknown("Fn::GetAZs: the availability zones of the region at deploy time")
         return Unknown(f"{fn} is known only at deploy time")
 
     def _condition(self, name: Any, depth: int) -> bool | None:
@@ -430,6 +445,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, (ZoneList, UnknownZone)):
+        return value  # built from f-strings: plain already
     if isinstance(value, Unknown):
         return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
     return value
@@ -472,6 +489,18 @@ def _iter_unknowns(value: Any) -> Iterator[Unknown]:
 
 def _unique(refs: list[Reference]) -> list[Reference]:
     return sorted(set(refs), key=lambda r: (r.path, r.target, r.attribute or ""))
+
+
+def _zone_at(selected: Any) -> UnknownZone | None:
+    """`Fn::Select [i, Fn::GetAZs ...]` with a known index: that zone of the list."""
+    if not isinstance(selected, list) or len(selected) != 2 or not isinstance(selected[1], ZoneList):
+        return None
+    index, zones = selected
+    if isinstance(index, str) and index.isdigit():
+        index = int(index)
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return None
+    return zones.at(index)
 
 
 def _zones(attributes: dict[str, Any]) -> Any:

@@ -11,8 +11,10 @@ zones a list of subnets spans, and which subnets send their traffic through whic
 
 Unknown stays unknown. A list that comes whole from a variable, a module output or a
 parameter is no list at all here (`span` answers None). A subnet given as a literal ID, or
-created without a zone (AWS picks one), or placed with `Fn::GetAZs` (the template does not say
-which zones the region has), has an unknown zone. A route or association whose references do
+created without a zone (AWS picks one) has an unknown zone. A zone chosen by its position in
+the region's zone list (`!Select [0, !GetAZs '']`, `data.aws_availability_zones.x.names[0]`)
+is not named, but it is the same zone as the same position of the same list and a different
+zone from any other position of it. A route or association whose references do
 not name exactly one resource (an instance key that is not known) is left out, so a relation is
 never guessed.
 """
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.model import Resource, Unit, Unknown
+from resilint.model import Resource, Unit, Unknown, UnknownZone
 from resilint.relations.arguments import blocks
 
 SUBNET_TYPES = ("aws_subnet", "AWS::EC2::Subnet")
@@ -118,7 +120,15 @@ def subnet_zone(subnet: Resource) -> Zone | None:
         value = subnet.attributes.get(key)
         if isinstance(value, str) and value.strip():
             return Zone(kind, value.strip())
+        if isinstance(value, UnknownZone):
+            return position_zone(value)
     return None
+
+
+def position_zone(value: UnknownZone) -> Zone:
+    """A zone known by its position in the region's zone list (`!Select [0, !GetAZs '']`): it
+    compares only with positions in the same list."""
+    return Zone(f"{value.kind} at a position of {value.source}", value.label)
 
 
 def referenced(unit: Unit, value: Any) -> Resource | None:
@@ -146,6 +156,9 @@ def zone_entry(value: Any, position: int) -> Entry:
     if isinstance(value, str) and value.strip():
         zone = Zone("name", value.strip())
         return Entry(identity=f"zone:{zone.value}", label=zone.value, zone=zone)
+    if isinstance(value, UnknownZone):
+        zone = position_zone(value)
+        return Entry(identity=f"zone:{zone.kind}:{zone.value}", label=zone.value, zone=zone)
     return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
 
 
@@ -154,6 +167,9 @@ def zone_id_entry(value: Any, position: int) -> Entry:
     if isinstance(value, str) and value.strip():
         zone = Zone("id", value.strip())
         return Entry(identity=f"zone-id:{zone.value}", label=zone.value, zone=zone)
+    if isinstance(value, UnknownZone):
+        zone = position_zone(value)
+        return Entry(identity=f"zone:{zone.kind}:{zone.value}", label=zone.value, zone=zone)
     return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
 
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from resilint.model import Unknown, UnknownList
+from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
 from resilint.parsers.terraform import syntax as s
 
 
@@ -129,9 +129,10 @@ def _unknowns(value: Any) -> Iterable[Unknown]:
 
 
 def opaque(value: Any) -> Any:
-    """An element or attribute read from `value`: a partly known list (`UnknownList`) read
-    through an index, a splat or an attribute is a plain unknown, not the list itself."""
-    if isinstance(value, UnknownList):
+    """An element or attribute read from `value`: a partly known list (`UnknownList`) or a zone
+    list read through an index, a splat or an attribute is a plain unknown, not the list itself
+    (nor is anything read from a zone chosen by position)."""
+    if isinstance(value, (UnknownList, ZoneList, UnknownZone)):
         return Unknown(value.reason, value.refs)
     return value
 
@@ -607,6 +608,8 @@ class Steps:
 
 def step_into(value: Any, step: Any) -> Any:
     """Apply one traversal step (`.name` or `[key]`) to a value."""
+    if isinstance(value, ZoneList) and isinstance(step, _IndexStep) and _is_index(step.key):
+        return value.at(int(step.key))
     if isinstance(value, Unknown):
         return opaque(value)
     if isinstance(step, _IndexStep):
@@ -643,6 +646,15 @@ def step_into(value: Any, step: Any) -> Any:
     if value is None:
         raise EvalError(f"cannot read attribute {step!r} of a null value")
     raise EvalError(f"cannot read attribute {step!r} of a {type_name(value)}")
+
+
+def _is_index(key: Any) -> bool:
+    """A known list index: a whole number, 0 or more (a number or its string)."""
+    if isinstance(key, bool):
+        return False
+    if isinstance(key, str):
+        return key.isdigit()
+    return isinstance(key, (int, float)) and key >= 0 and float(key).is_integer()
 
 
 def _reason(value: Any) -> str:

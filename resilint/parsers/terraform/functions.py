@@ -20,7 +20,7 @@ from typing import Any
 
 import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
 
-from resilint.model import Unknown, UnknownList
+from resilint.model import Unknown, UnknownList, ZoneList
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     BudgetExceeded,
@@ -333,6 +333,8 @@ def _parts(items: Any, fn: str) -> list[Any]:
 
 @function("element", accepts_unknown=True)
 def _element(items: Any, index: Any) -> Any:
+    if isinstance(items, ZoneList) and index == 0 and not isinstance(index, bool):
+        return items.at(0)  # any other index may wrap around a list of unknown length
     if isinstance(items, Unknown) or has_unknown(index):
         return unknown_from(items, index)
     values = _list(items, "element")
@@ -511,6 +513,8 @@ def _slice(items: Any, start: Any, end: Any) -> Any:
         # classic `slice(data.aws_availability_zones.available.names, 0, 3)`).
         if not 0 <= first <= last or last - first > 1024:
             return unknown_from(items)
+        if isinstance(items, ZoneList):
+            return [items.at(i) for i in range(first, last)]
         return [Unknown(f"element {i} of a list that is not known ({items.reason})", items.refs) for i in range(first, last)]
     return _list(items, "slice")[first:last]
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from resilint.cache import ParseCache
-from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown, UnknownList
+from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown, UnknownList, ZoneList
 from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
@@ -68,6 +68,13 @@ META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "life
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 SKIPPED_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
+
+# Data sources that list a region's zones, and the attributes that list them (names or IDs).
+# Their elements by position are zones that can be told apart (relations.network).
+_ZONE_LISTS = {
+    "aws_availability_zones": {"names": "name", "zone_ids": "id"},
+    "google_compute_zones": {"names": "name"},
+}
 
 @dataclass
 class _Budget:
@@ -597,6 +604,16 @@ class ModuleInstance:
                     return region if attr in ("name", "region", "id") else MISSING
 
                 return ResourceObject(address, lookup)
+        if type_ in _ZONE_LISTS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
+            lists = _ZONE_LISTS[type_]
+
+            def zones(attr: str) -> Any:
+                if attr not in lists:
+                    return MISSING
+                source = f"{address}.{attr}"
+                return ZoneList(f"{source} is read at apply time", source, lists[attr], source + "[{index}]")
+
+            return ResourceObject(address, zones)
         return Unknown(f"{address} is read at apply time")
 
     def _data_region(self, decl: Decl) -> Any:

@@ -1,0 +1,91 @@
+"""Zones chosen by position in the region's zone list (`ZoneList`, `UnknownZone`).
+
+`!Select [0, !GetAZs '']` and `data.aws_availability_zones.available.names[0]` do not name a zone,
+but two subnets at the same position of the same list share one, and two positions are two
+zones. Everything else about them stays unknown.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any
+
+from resilint.discover import discover
+from resilint.model import Unknown, UnknownZone, ZoneList
+from resilint.parsers import ParseOptions, build_project
+from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.evaluate import EvalError, Evaluator, Steps
+from resilint.parsers.terraform.functions import FUNCTIONS
+from tests.conftest import write
+
+NAMES = ZoneList("read at apply time", "data.aws_availability_zones.a.names", "name", "data.aws_availability_zones.a.names[{index}]")
+
+
+def evaluate(text: str) -> Any:
+    def roots(name: str, steps: Steps) -> Any:
+        if name == "var":
+            steps.take()
+            return NAMES
+        raise EvalError(f"undeclared {name}")
+
+    return Evaluator(roots, FUNCTIONS).evaluate(s.parse_expression(text))
+
+
+def test_positions_of_one_list_compare_by_index() -> None:
+    first, again, second = evaluate("var.z[0]"), evaluate('var.z["0"]'), evaluate("var.z[1]")
+    assert isinstance(first, UnknownZone) and isinstance(first, Unknown)
+    assert first == again and first != second
+    assert first.label == "data.aws_availability_zones.a.names[0]"
+    assert evaluate("slice(var.z, 1, 3)") == [NAMES.at(1), NAMES.at(2)]
+    assert evaluate("element(var.z, 0)") == NAMES.at(0)
+
+
+def test_what_may_wrap_or_is_not_a_position_stays_a_plain_unknown() -> None:
+    for text in ("element(var.z, 3)", "var.z[var.z[0]]", "upper(var.z[0])", "length(var.z)", "sort(var.z)"):
+        value = evaluate(text)
+        assert isinstance(value, Unknown) and not isinstance(value, (UnknownZone, ZoneList)), text
+
+
+def test_other_lists_and_instances_do_not_compare() -> None:
+    other = ZoneList("read at apply time", "data.aws_availability_zones.b.names", "name", "b[{index}]")
+    assert other.at(0) != NAMES.at(0)
+    assert pickle.loads(pickle.dumps(NAMES.at(2))) == NAMES.at(2), "the parse cache keeps them"
+
+
+def _subnet_zones(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
+    write(tmp_path, files)
+    found = discover([tmp_path], (), 10**6)
+    project = build_project(found.files, found.problems, ParseOptions())
+    return {
+        r.address: r.attributes.get("availability_zone", r.attributes.get("AvailabilityZone"))
+        for unit in project.units
+        for r in unit.resources
+    }
+
+
+def test_terraform_data_sources_and_cloudformation_get_azs(tmp_path: Path) -> None:
+    zones = _subnet_zones(
+        tmp_path,
+        {
+            "tf/main.tf": (
+                'data "aws_availability_zones" "a" {}\n'
+                'data "aws_availability_zones" "counted" {\n  count = 1\n}\n'
+                'resource "aws_subnet" "x" {\n  availability_zone = data.aws_availability_zones.a.names[1]\n}\n'
+                'resource "aws_subnet" "y" {\n  availability_zone = data.aws_availability_zones.counted[0].names[1]\n}\n'
+            ),
+            "stack.yaml": (
+                "Resources:\n"
+                "  A:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [1, !GetAZs '']\n"
+                "  B:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [1, !GetAZs eu-west-1]\n"
+                "  C:\n    Type: AWS::EC2::Subnet\n    Properties:\n      AvailabilityZone: !Select [1, !GetAZs {Ref: Region}]\n"
+                "Parameters:\n  Region:\n    Type: String\n"
+            ),
+        },
+    )
+    assert zones["aws_subnet.x"] == UnknownZone("", "data.aws_availability_zones.a.names", "name", 1, "")
+    assert zones["aws_subnet.x"].label == "data.aws_availability_zones.a.names[1]"
+    assert zones["A"].label == "!Select [1, !GetAZs '']"
+    assert zones["B"].label == "!Select [1, !GetAZs eu-west-1]" and zones["B"] != zones["A"]
+    for plain in ("aws_subnet.y", "C"):  # a counted data source; a region from a parameter
+        assert isinstance(zones[plain], Unknown) and not isinstance(zones[plain], UnknownZone), plain
