@@ -159,6 +159,9 @@ def cmd_precommit(rounds: int) -> dict[str, object]:
     base = Path(tempfile.mkdtemp(prefix="resilint-bench-precommit-"))
     repo = base / "repo"
     generate(repo, 1)
+    # pre-commit runs in a git repository, and resilint reads a named file in its repository.
+    if shutil.which("git") is None or subprocess.run(["git", "init", "-q", str(repo)], check=False).returncode != 0:
+        (repo / ".git").mkdir(exist_ok=True)
     changed = repo / "team000" / "live" / "svc1" / "main.tf"
     env = environment(base / "cache")
     command = [*resilint_command(), "scan", str(changed), "--format", "json"]
