@@ -63,6 +63,9 @@ def environment(cache_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["RESILINT_CACHE_DIR"] = str(cache_dir)
     env.pop("CI", None)
+    # As installed: bytecode cached (pip compiles it; an environment that forbids writing it
+    # would charge every run the compilation of every module, for both tools).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from resilint.config import Settings
 from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
@@ -21,9 +21,11 @@ def run(
     rules: Sequence[Rule],
     settings: Settings,
     load_errors: Iterable[LoadError] = (),
+    only_units: Callable[[Unit], bool] | None = None,
 ) -> list[Finding]:
     """All findings of one scan, sorted. A rule that raises on a unit becomes one RES002
-    finding for that unit; everything else is kept."""
+    finding for that unit; everything else is kept. `only_units` limits which units the rules
+    check (every unit is still in the project they read)."""
     findings: list[Finding] = []
     if settings.is_enabled(PARSE_ERROR.id):
         for problem in project.problems:
@@ -37,6 +39,8 @@ def run(
 
     active = [r for r in rules if settings.is_enabled(r.id) and r.id not in _ENGINE_IDS]
     for unit in project.units:
+        if only_units is not None and not only_units(unit):
+            continue
         for rule in active:
             findings.extend(_check_unit(rule, unit, project, settings))
     return sort_findings(findings)

@@ -23,7 +23,7 @@ from resilint.discover import discover
 from resilint.engine import run
 from resilint.findings import Finding, sort_findings
 from resilint.fingerprint import SourceLines
-from resilint.model import Project
+from resilint.model import Project, Unit
 from resilint.parsers import ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.registry import Registry, load_rules
@@ -64,7 +64,9 @@ def scan(
     if settings.external_dns or settings.rule_options:  # facts from configuration, for rules
         project = project.model_copy(update={"external_dns": settings.external_dns, "rule_options": settings.rule_options})
     say(f"checking {len(project.units)} deployment units")
-    findings = run(project, registry.rules, settings, registry.errors)
+    # Named files: only the units that hold something in them can have findings there.
+    touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
+    findings = run(project, registry.rules, settings, registry.errors, touching)
 
     suppressed: list[Suppressed] = []
     if settings.inline_suppressions:
@@ -91,6 +93,16 @@ def with_baseline(result: ScanResult, baseline: Counter[str]) -> ScanResult:
     kept = [f for f in result.before_baseline if f.rule_id in ALWAYS_REPORTED]
     new, hidden = filter_new((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline)
     return replace(result, findings=sort_findings(kept + new), baselined=hidden)
+
+
+def unit_paths(unit: Unit) -> set[str]:
+    """Every file a finding of this unit can be located in: its own files and those of its
+    resources (modules' files too), provider blocks and notes."""
+    paths = {unit.location.path, *unit.files}
+    paths.update(r.location.path for r in unit.resources)
+    paths.update(p.location.path for p in unit.providers if p.location is not None)
+    paths.update(n.location.path for n in unit.notes)
+    return paths
 
 
 def _file_targets(paths: Sequence[Path]) -> set[str] | None:
