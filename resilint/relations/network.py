@@ -153,24 +153,22 @@ def subnet_entry(unit: Unit, value: Any, position: int) -> Entry:
 
 def zone_entry(value: Any, position: int) -> Entry:
     """An entry of a list of zone names (`availability_zones`, `AvailabilityZones`)."""
-    if isinstance(value, str) and value.strip():
-        zone = Zone("name", value.strip())
-        return Entry(identity=f"zone:{zone.value}", label=zone.value, zone=zone)
-    if isinstance(value, UnknownZone):
-        zone = position_zone(value)
-        return Entry(identity=f"zone:{zone.kind}:{zone.value}", label=zone.value, zone=zone)
-    return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
+    return _zone_list_entry(value, position, "name")
 
 
 def zone_id_entry(value: Any, position: int) -> Entry:
     """An entry of a list of zone IDs (`AvailabilityZoneIds`)."""
+    return _zone_list_entry(value, position, "id")
+
+
+def _zone_list_entry(value: Any, position: int, kind: str) -> Entry:
     if isinstance(value, str) and value.strip():
-        zone = Zone("id", value.strip())
-        return Entry(identity=f"zone-id:{zone.value}", label=zone.value, zone=zone)
-    if isinstance(value, UnknownZone):
+        zone = Zone(kind, value.strip())
+    elif isinstance(value, UnknownZone):
         zone = position_zone(value)
-        return Entry(identity=f"zone:{zone.kind}:{zone.value}", label=zone.value, zone=zone)
-    return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
+    else:
+        return Entry(identity=f"unknown:{position}", label="a zone that is not known", zone=None)
+    return Entry(identity=f"zone:{zone.kind}:{zone.value}", label=zone.value, zone=zone)
 
 
 def span(unit: Unit, value: Any) -> Span | None:
