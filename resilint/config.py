@@ -170,7 +170,8 @@ def _has_tool_table(pyproject: Path) -> bool:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
-            return tomllib.load(handle)
+            settings: dict[str, Any] = tomllib.load(handle)
+            return settings
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:

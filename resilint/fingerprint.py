@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-
 from pathlib import Path
 
 from resilint.config import DEFAULT_MAX_FILE_BYTES as MAX_BYTES

@@ -11,7 +11,7 @@ carries the addresses of the resources it was computed from, so rules can still 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Literal, TypeVar, Union
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -178,7 +178,7 @@ def contains_unknown(value: object) -> bool:
 
 # A region is a known name ("eu-west-1", "westeurope", "us-central1"), None for a resource that has
 # no region (a global service such as IAM or Route 53), or Unknown.
-Region = Union[str, None, Unknown]
+Region = str | None | Unknown
 
 
 class Location(BaseModel):

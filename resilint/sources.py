@@ -6,7 +6,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal, Union
+from typing import BinaryIO, Literal
 
 from resilint.model import Location, Problem
 
@@ -29,7 +29,7 @@ def problem(display: str, message: str, line: int = 1, column: int | None = None
     )
 
 
-def read_text(path: Path, display: str, max_bytes: int) -> Union[str, Problem]:
+def read_text(path: Path, display: str, max_bytes: int) -> str | Problem:
     """The file's text, or a Problem saying in plain words why it cannot be read."""
     try:
         with _open(path) as handle:
@@ -82,7 +82,7 @@ _WIDE_BOMS = (
 )
 
 
-def decode_text(data: bytes, display: str) -> Union[str, Problem]:
+def decode_text(data: bytes, display: str) -> str | Problem:
     for bom, encoding in _WIDE_BOMS:
         if data.startswith(bom):
             name = encoding[:6].upper()

@@ -80,8 +80,8 @@ def markers(case: Case | Path) -> set[tuple[str, int, str]]:
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
-            file, number, rule_id = line.rsplit(":", 2)
-            expected.add((file, int(number), rule_id))
+            file, number_text, rule_id = line.rsplit(":", 2)
+            expected.add((file, int(number_text), rule_id))
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or not path.name.endswith(MARKED_SUFFIXES):
             continue

@@ -163,15 +163,15 @@ def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, 
     groups = forwarded_target_groups(unit, lb)
     if not groups:
         return
-    target_spans = []
+    target_spans: list[Span] = []
     for group in groups:
         cross_zone = _group_cross_zone(group, lb_cross_zone)
         if cross_zone is not False:
             return  # on for this group, or not known
-        targets = target_zones(unit, group)
-        if targets is None:
+        span = target_zones(unit, group)
+        if span is None:
             return
-        target_spans.append(targets)
+        target_spans.append(span)
     zones = {z for s in target_spans for z in s.zones}
     if len(zones) != 1:
         return

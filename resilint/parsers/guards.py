@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from resilint.model import Problem
 from resilint.sources import problem
@@ -64,7 +65,7 @@ def yaml_alias_bomb(text: str, limit: int = MAX_EXPANDED_YAML_NODES) -> AliasBom
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     sizes: dict[str, int] = {}  # anchor -> expanded size of the node it names
-    open_nodes: list[list] = []  # per open collection: [expanded size so far, its anchor]
+    open_nodes: list[list[Any]] = []  # per open collection: [expanded size so far, its anchor]
     total = 0  # expanded size of the document so far
     try:
         for event in yaml.parse(text, Loader=loader):
@@ -78,13 +79,13 @@ def yaml_alias_bomb(text: str, limit: int = MAX_EXPANDED_YAML_NODES) -> AliasBom
                 size, anchor = 1, event.anchor
                 total += 1
             elif isinstance(event, yaml.AliasEvent):
-                size, anchor = sizes.get(event.anchor, 1), None
+                size, anchor = sizes.get(event.anchor or "", 1), None
                 total += size
                 if total > limit:
                     mark = event.start_mark
                     return AliasBomb(
-                        mark.line + 1,
-                        mark.column + 1,
+                        mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1,
                         f"YAML aliases expand this document to more than {limit:,} values "
                         f"(an alias bomb?): the alias *{event.anchor} passes the limit here",
                     )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resilint.model import Unknown
+from resilint.model import Problem, Unit, Unknown
 from resilint.parsers.cloudformation import parse_template
 from resilint.sources import SourceFile
-from resilint.model import Problem, Unit
 
 YAML = """\
 AWSTemplateFormatVersion: "2010-09-09"

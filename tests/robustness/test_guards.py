@@ -137,7 +137,7 @@ def test_a_parser_bug_costs_only_its_own_input(tmp_path: Path, monkeypatch: pyte
 
 
 BOMB = "\n".join(
-    ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 10) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    ["a: &a [x, x, x, x, x, x, x, x, x, x]"] + [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 10) + "]" for p, c in zip("abcdefgh", "bcdefghi", strict=False)]
 )
 
 

@@ -166,7 +166,7 @@ class Evaluator:
 
     def __init__(
         self,
-        roots: Callable[[str, "Steps"], Any],
+        roots: Callable[[str, Steps], Any],
         functions: Mapping[str, Callable[..., Any]],
         pool: StepPool | None = None,
     ):

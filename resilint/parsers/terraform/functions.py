@@ -499,7 +499,7 @@ def _values(mapping: Any) -> Any:
 def _zipmap(keys: Any, values: Any) -> Any:
     if has_unknown(keys) or isinstance(values, Unknown):
         return unknown_from(keys, values)
-    return dict(zip((to_string(k) for k in _list(keys, "zipmap")), _list(values, "zipmap")))
+    return dict(zip((to_string(k) for k in _list(keys, "zipmap")), _list(values, "zipmap"), strict=False))
 
 
 @function("slice", accepts_unknown=True)
@@ -538,13 +538,13 @@ def _setunion(*sets: Any) -> Any:
 
 
 @function("setintersection")
-def _setintersection(first: Any, *others: Any) -> list[Any]:
+def _setintersection(first: Any, *others: Any) -> Any:
     rest = [_list(items, "setintersection") for items in others]
     return _toset([v for v in _list(first, "setintersection") if all(v in items for items in rest)])
 
 
 @function("setsubtract")
-def _setsubtract(first: Any, second: Any) -> list[Any]:
+def _setsubtract(first: Any, second: Any) -> Any:
     removed = _list(second, "setsubtract")
     return _toset([v for v in _list(first, "setsubtract") if v not in removed])
 
@@ -552,7 +552,7 @@ def _setsubtract(first: Any, second: Any) -> list[Any]:
 @function("matchkeys")
 def _matchkeys(values: Any, keys: Any, searchset: Any) -> list[Any]:
     wanted = _list(searchset, "matchkeys")
-    pairs = zip(_list(values, "matchkeys"), _list(keys, "matchkeys"))
+    pairs = zip(_list(values, "matchkeys"), _list(keys, "matchkeys"), strict=False)
     return [value for value, key in pairs if key in wanted]
 
 
@@ -768,7 +768,7 @@ def _csvdecode(value: Any) -> list[dict[str, str]]:
     if not rows:
         return []
     header = rows[0]
-    return [dict(zip(header, row)) for row in rows[1:]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:]]
 
 
 # Networking -------------------------------------------------------------------------------

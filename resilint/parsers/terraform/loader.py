@@ -17,14 +17,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import partial
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from resilint.cache import ParseCache
-from resilint.model import Location, Note, Problem, ProviderConfig, Reference, Resource, Unit, Unknown, UnknownList, ZoneList
+from resilint.model import (
+    Location,
+    Note,
+    Problem,
+    ProviderConfig,
+    Reference,
+    Resource,
+    Unit,
+    Unknown,
+    UnknownList,
+    ZoneList,
+)
 from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import (
@@ -174,7 +185,7 @@ def load_units(
     return units, cache.problems
 
 
-_Built = tuple[Optional[Unit], list[Problem], list[tuple[str, str]]]
+_Built = tuple[Unit | None, list[Problem], list[tuple[str, str]]]
 
 
 def _cached_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> tuple[Unit | None, list[Problem]]:
@@ -710,7 +721,7 @@ class ModuleInstance:
             return self._resource_object(type_, name, None, instances)
         objects = [self._resource_object(type_, name, k, instances) for k in instances.keys]
         if instances.values:
-            return dict(zip(instances.keys, objects))
+            return dict(zip(instances.keys, objects, strict=False))
         return objects
 
     def _resource_object(self, type_: str, name: str, key: Any, instances: _Instances) -> ResourceObject:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from resilint.parsers.guards import paused_gc
 from resilint.parsers.terraform.continuations import join_parenthesized_lines
@@ -36,7 +36,7 @@ class Literal:
 class Template:
     """A string with interpolations: parts are str or expressions."""
 
-    parts: tuple[Union[str, "Expr"], ...]
+    parts: tuple[str | Expr, ...]
     pos: Pos
 
 
@@ -58,15 +58,15 @@ class Name:
 
 @dataclass(frozen=True)
 class GetAttr:
-    obj: "Expr"
+    obj: Expr
     name: str
     pos: Pos
 
 
 @dataclass(frozen=True)
 class Index:
-    obj: "Expr"
-    key: "Expr"
+    obj: Expr
+    key: Expr
     pos: Pos
 
 
@@ -74,51 +74,51 @@ class Index:
 class Splat:
     """`obj[*].a.b` or `obj.*.a`: apply `steps` (GetAttr names / Index keys) to every element."""
 
-    obj: "Expr"
-    steps: tuple[Union[str, "Expr"], ...]
+    obj: Expr
+    steps: tuple[str | Expr, ...]
     pos: Pos
 
 
 @dataclass(frozen=True)
 class Call:
     name: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
     expand_final: bool
     pos: Pos
 
 
 @dataclass(frozen=True)
 class Conditional:
-    cond: "Expr"
-    then: "Expr"
-    otherwise: "Expr"
+    cond: Expr
+    then: Expr
+    otherwise: Expr
     pos: Pos
 
 
 @dataclass(frozen=True)
 class Binary:
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
     pos: Pos
 
 
 @dataclass(frozen=True)
 class Unary:
     op: str
-    operand: "Expr"
+    operand: Expr
     pos: Pos
 
 
 @dataclass(frozen=True)
 class TupleExpr:
-    items: tuple["Expr", ...]
+    items: tuple[Expr, ...]
     pos: Pos
 
 
 @dataclass(frozen=True)
 class ObjectExpr:
-    items: tuple[tuple["Expr", "Expr"], ...]
+    items: tuple[tuple[Expr, Expr], ...]
     pos: Pos
 
 
@@ -126,10 +126,10 @@ class ObjectExpr:
 class ForExpr:
     key_var: str | None
     value_var: str
-    collection: "Expr"
-    key: "Expr | None"  # None for a tuple-producing for
-    value: "Expr"
-    cond: "Expr | None"
+    collection: Expr
+    key: Expr | None  # None for a tuple-producing for
+    value: Expr
+    cond: Expr | None
     grouping: bool
     pos: Pos
 
@@ -138,9 +138,9 @@ class ForExpr:
 class TemplateIf:
     """`%{ if cond }then%{ else }otherwise%{ endif }` inside a template: evaluates to a string."""
 
-    cond: "Expr"
-    then: "Expr"
-    otherwise: "Expr"
+    cond: Expr
+    then: Expr
+    otherwise: Expr
     pos: Pos
 
 
@@ -150,15 +150,15 @@ class TemplateFor:
 
     key_var: str | None
     value_var: str
-    collection: "Expr"
-    body: "Expr"
+    collection: Expr
+    body: Expr
     pos: Pos
 
 
-Expr = Union[
-    Literal, Template, Unsupported, Name, GetAttr, Index, Splat, Call, Conditional, Binary, Unary,
-    TupleExpr, ObjectExpr, ForExpr, TemplateIf, TemplateFor,
-]
+Expr = (
+    Literal | Template | Unsupported | Name | GetAttr | Index | Splat | Call | Conditional | Binary | Unary
+    | TupleExpr | ObjectExpr | ForExpr | TemplateIf | TemplateFor
+)
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ class Attribute:
 class Block:
     type: str
     labels: tuple[str, ...]
-    body: "Body"
+    body: Body
     pos: Pos
 
 
@@ -376,7 +376,7 @@ def _shift(expr: Expr, offset: int) -> Expr:
     # Positions of a sub-parse are relative to its own first line; only the outer position is
     # reported, so shifting the top node is enough.
     pos = Pos(expr.pos.line + offset, expr.pos.end_line + offset, expr.pos.column)
-    return type(expr)(**{**expr.__dict__, "pos": pos})  # type: ignore[arg-type]
+    return type(expr)(**{**expr.__dict__, "pos": pos})
 
 
 _PRECEDENCE = {
@@ -506,7 +506,7 @@ class _Converter:
         return Literal(float("".join(str(t) for t in tree.children)), _pos(tree))
 
     def x_string(self, tree: Any) -> Expr:
-        parts: list[Union[str, Expr]] = []
+        parts: list[str | Expr] = []
         for part in tree.children:
             inner = part.children[0]
             if hasattr(inner, "data"):  # interpolation
@@ -588,7 +588,7 @@ class _Converter:
 
     def _splat(self, tree: Any) -> Expr:
         obj, splat = tree.children
-        steps: list[Union[str, Expr]] = []
+        steps: list[str | Expr] = []
         for step in splat.children:
             if getattr(step, "data", None) == "get_attr":
                 steps.append(self.identifier(step.children[0]))
@@ -674,7 +674,7 @@ def _associate(operands: list[Expr], operators: list[str], pos: Pos) -> Expr:
         right, left = out.pop(), out.pop()
         out.append(Binary(ops.pop(), left, right, Pos(left.pos.line, right.pos.end_line, left.pos.column)))
 
-    for operator, operand in zip(operators, operands[1:]):
+    for operator, operand in zip(operators, operands[1:], strict=False):
         while ops and _PRECEDENCE[ops[-1]] >= _PRECEDENCE[operator]:
             reduce()
         ops.append(operator)
@@ -685,7 +685,7 @@ def _associate(operands: list[Expr], operators: list[str], pos: Pos) -> Expr:
     return Binary(result.op, result.left, result.right, pos) if isinstance(result, Binary) else result
 
 
-def _template(parts: list[Union[str, Expr]], pos: Pos, heredoc: bool = False) -> Expr:
+def _template(parts: list[str | Expr], pos: Pos, heredoc: bool = False) -> Expr:
     merged = _merge_parts(parts)
     if any(isinstance(p, str) and "%{" in p for p in merged):
         try:
@@ -695,8 +695,8 @@ def _template(parts: list[Union[str, Expr]], pos: Pos, heredoc: bool = False) ->
     return _template_node(merged, pos)
 
 
-def _merge_parts(parts: list[Union[str, Expr]]) -> list[Union[str, Expr]]:
-    merged: list[Union[str, Expr]] = []
+def _merge_parts(parts: list[str | Expr]) -> list[str | Expr]:
+    merged: list[str | Expr] = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
             merged[-1] += part
@@ -705,7 +705,7 @@ def _merge_parts(parts: list[Union[str, Expr]]) -> list[Union[str, Expr]]:
     return merged
 
 
-def _template_node(merged: list[Union[str, Expr]], pos: Pos) -> Expr:
+def _template_node(merged: list[str | Expr], pos: Pos) -> Expr:
     if not merged:
         return Literal("", pos)
     if len(merged) == 1 and isinstance(merged[0], str):
@@ -720,7 +720,7 @@ class _DirectiveError(Exception):
 _FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.+)\Z", re.S)
 
 
-def _directives(parts: list[Union[str, Expr]], pos: Pos) -> list[Union[str, Expr]]:
+def _directives(parts: list[str | Expr], pos: Pos) -> list[str | Expr]:
     """Template parts with `%{ if }` / `%{ for }` directives turned into nodes. `%%{` is a
     literal `%{`; `~` beside a directive's brace strips the whitespace on that side."""
     tokens: list[Any] = []  # str, Expr, or ("directive", text, strip_left, strip_right)
@@ -762,8 +762,8 @@ def _directives(parts: list[Union[str, Expr]], pos: Pos) -> list[Union[str, Expr
 
 def _directive_sequence(
     tokens: list[Any], at: int, stops: tuple[str, ...], pos: Pos
-) -> tuple[list[Union[str, Expr]], int, str | None]:
-    parts: list[Union[str, Expr]] = []
+) -> tuple[list[str | Expr], int, str | None]:
+    parts: list[str | Expr] = []
     while at < len(tokens):
         token = tokens[at]
         if not isinstance(token, tuple):
@@ -777,7 +777,7 @@ def _directive_sequence(
         if keyword == "if":
             cond = _directive_expression(text[2:])
             then, at, stop = _directive_sequence(tokens, at + 1, ("else", "endif"), pos)
-            otherwise: list[Union[str, Expr]] = []
+            otherwise: list[str | Expr] = []
             if stop == "else":
                 otherwise, at, stop = _directive_sequence(tokens, at + 1, ("endif",), pos)
             if stop != "endif":
@@ -806,10 +806,10 @@ def _directive_expression(text: str) -> Expr:
         raise _DirectiveError(exc.message) from None
 
 
-def _split_template(content: str, line: int) -> list[Union[str, Expr]]:
+def _split_template(content: str, line: int) -> list[str | Expr]:
     """Split heredoc text into literal parts and `${...}` expressions (`${~ x ~}` strips the
     whitespace on the marked side)."""
-    parts: list[Union[str, Expr]] = []
+    parts: list[str | Expr] = []
     i = 0
     start = 0
     strip_next = False

@@ -9,7 +9,7 @@ attribute left out gets its `optional()` default (or null). Modules lean on this
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from resilint.model import Unknown
 from resilint.parsers.terraform import syntax as s
@@ -24,22 +24,22 @@ class Primitive:
 @dataclass(frozen=True)
 class Collection:
     kind: str  # "list", "set", "map"
-    element: "TypeSpec"
+    element: TypeSpec
 
 
 @dataclass(frozen=True)
 class ObjectType:
     # name -> (type, optional, default when omitted or null)
-    attributes: tuple[tuple[str, "TypeSpec", bool, Any], ...]
+    attributes: tuple[tuple[str, TypeSpec, bool, Any], ...]
 
 
 @dataclass(frozen=True)
 class TupleType:
-    elements: tuple["TypeSpec", ...]
+    elements: tuple[TypeSpec, ...]
 
 
 ANY = Primitive("any")
-TypeSpec = Union[Primitive, Collection, ObjectType, TupleType]
+TypeSpec = Primitive | Collection | ObjectType | TupleType
 
 
 def parse_type(expr: s.Expr | None) -> TypeSpec:
@@ -115,7 +115,7 @@ def convert(value: Any, spec: TypeSpec) -> Any:
     if isinstance(spec, TupleType):
         if not isinstance(value, (list, tuple)) or len(value) != len(spec.elements):
             raise EvalError(f"a tuple of {len(spec.elements)} elements is required")
-        return [convert(v, t) for v, t in zip(value, spec.elements)]
+        return [convert(v, t) for v, t in zip(value, spec.elements, strict=False)]
     if not isinstance(value, dict):
         raise EvalError(f"an object is required, got {_kind(value)}")
     result: dict[str, Any] = {}

@@ -18,7 +18,7 @@ from typing import Any
 from resilint.cache import ParseCache
 from resilint.model import Problem, Unknown
 from resilint.parsers.terraform import syntax as s
-from resilint.parsers.terraform.evaluate import Evaluator, EvalError, Steps
+from resilint.parsers.terraform.evaluate import EvalError, Evaluator, Steps
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.source import ModuleSource, parse_tfvars
 from resilint.parsers.terraform.types import ANY, Primitive
