@@ -39,6 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("resilint: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # anything else is a bug in resilint, never "findings" (exit 1)
+        if getattr(args, "debug", False):
+            import traceback
+
+            traceback.print_exc()
+        else:
+            print(
+                f"resilint: internal error: {type(exc).__name__}: {exc}; "
+                "run again with --debug for the traceback, and please report it",
+                file=sys.stderr,
+            )
+        return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,11 +60,16 @@ def _parser() -> argparse.ArgumentParser:
         "in Terraform and CloudFormation before they ship.",
     )
     parser.add_argument("--version", action="version", version=f"resilint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     parser.set_defaults(command=None)
+    # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     scan = commands.add_parser(
         "scan",
+        parents=[debug],
         help="scan files or folders",
         description="Scan Terraform and CloudFormation. Files given one by one (as pre-commit "
         "passes them) are analysed with the rest of the working tree, and only their own "
@@ -95,12 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
 
-    rules = commands.add_parser("rules", help="list the available rules")
+    rules = commands.add_parser("rules", parents=[debug], help="list the available rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
     rules.set_defaults(handler=_rules, command="rules")
 
-    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain = commands.add_parser("explain", parents=[debug], help="show a rule's documentation")
     explain.add_argument("rule_id", metavar="RULE_ID")
     explain.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
     explain.set_defaults(handler=_explain, command="explain")

@@ -170,3 +170,32 @@ def test_a_named_file_outside_a_repository_is_read_in_its_own_folder(capsys: pyt
     (tmp_path / ".resilint.toml").write_text("")
     document = _file_scan(capsys, tmp_path / "modules" / "db" / "main.tf")
     assert document["findings"] == [] and document["summary"]["files_scanned"] == 3
+
+
+def _crashing_reporter(report: object) -> str:
+    raise KeyError("summary")
+
+
+def test_a_crash_outside_the_rules_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A broken reporter is a bug in resilint: exit 2 (never 1, which CI reads as "findings").
+    monkeypatch.setattr("resilint.reporters.json.render", _crashing_reporter)
+    code, out, err = run(capsys, "scan", "fixtures/example", "--format", "json", "--no-cache")
+    assert code == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "resilint: internal error: KeyError: 'summary'; run again with --debug for the traceback, and please report it"
+    ]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_debug_shows_the_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setattr("resilint.reporters.json.render", _crashing_reporter)
+    args = ["scan", "fixtures/example", "--format", "json", "--no-cache"]
+    args = ["--debug", *args] if where == "before" else [*args, "--debug"]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "Traceback (most recent call last)" in err and "KeyError: 'summary'" in err

@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -28,6 +30,7 @@ def test_every_package_folder_is_declared() -> None:
     assert "rules" not in declared, "the rules folder must not claim the import name `rules`"
 
 
+@pytest.mark.slow
 def test_wheel_contains_the_builtin_rules(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(REPO)],

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import write
@@ -30,6 +31,7 @@ def test_hook_definition() -> None:
     assert not pattern.search("README.md") and not pattern.search("app.py")
 
 
+@pytest.mark.slow
 def test_try_repo_reports_only_the_changed_files_findings(tmp_path: Path) -> None:
     project = write(
         tmp_path / "project",

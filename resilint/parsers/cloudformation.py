@@ -83,7 +83,7 @@ def parse_template(file: SourceFile, deploy_regions: Sequence[str] = ()) -> Unit
 # cfn-lint's decoder messages (PyYAML's, its own, or Python's JSON decoder's) in plain words.
 # Positions are in the finding already, so "(line N)" suffixes are dropped.
 _DECODE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"recursion", re.I), "template is nested too deeply to analyse"),
+    (re.compile(r"recursion|maximum nesting depth", re.I), "template is nested too deeply to analyse"),
     (re.compile(r"^Duplicate found (.+?)(?: \(line \d+\))?$"), "duplicate key {0}: a key may appear only once in a mapping"),
     (re.compile(r"^Null key (.+?)(?: \(line \d+\))?$"), "a key is empty (null); every key needs a name"),
     (re.compile(r"^Unhashable type", re.I), "a mapping or a list is used as a key; keys must be plain names "
@@ -129,7 +129,7 @@ def _char_at(text: str, line: int, column: int | None) -> str:
 
 def _line(node: Any, default: int) -> int:
     mark = getattr(node, "start_mark", None)
-    return mark.line + 1 if mark is not None else default
+    return int(mark.line) + 1 if mark is not None else default
 
 
 def _end_line(node: Any, start: int, lines: list[str]) -> int:
@@ -138,7 +138,7 @@ def _end_line(node: Any, start: int, lines: list[str]) -> int:
         return start
     # A YAML block node ends where whatever follows it starts: when only indentation precedes
     # the mark on its line, the node really ended on an earlier line.
-    end = mark.line + 1
+    end: int = mark.line + 1
     if mark.column == 0 or (mark.line < len(lines) and not lines[mark.line][: mark.column].strip()):
         end = mark.line
     while end > start and end <= len(lines) and not lines[end - 1].strip():
@@ -401,7 +401,8 @@ class _Template:
         if not isinstance(name, str) or name not in self.conditions:
             return None
         if name in self._condition_values:
-            return self._condition_values[name]
+            known: bool | None = self._condition_values[name]
+            return known
         self._condition_values[name] = None  # a cycle is undecided
         value = self._condition_expr(self.conditions[name], depth + 1)
         self._condition_values[name] = value
@@ -495,7 +496,7 @@ def _zone_at(selected: Any) -> UnknownZone | None:
     """`Fn::Select [i, Fn::GetAZs ...]` with a known index: that zone of the list."""
     if not isinstance(selected, list) or len(selected) != 2 or not isinstance(selected[1], ZoneList):
         return None
-    index, zones = selected
+    index, zones = selected[0], selected[1]
     if isinstance(index, str) and index.isdigit():
         index = int(index)
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:

@@ -14,7 +14,7 @@ from resilint.cli import main
 from resilint.reporters.sarif import FINGERPRINT_KEY, artifact_uri
 
 REPO = Path(__file__).resolve().parents[2]
-SCHEMA = json.loads((REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
 

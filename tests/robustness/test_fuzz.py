@@ -31,7 +31,7 @@ from resilint.parsers.terraform.plan import parse_plan
 from resilint.sources import SourceFile, decode_text
 
 REPO = Path(__file__).resolve().parents[2]
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 EXAMPLES = int(os.environ.get("RESILINT_FUZZ_EXAMPLES", "60"))
 SEED = os.environ.get("RESILINT_FUZZ_SEED")
 # One example (a handful of files through the whole CLI) takes well under a second; this bound

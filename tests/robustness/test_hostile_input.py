@@ -39,7 +39,8 @@ CASES: dict[str, tuple[bytes, int | None, str]] = {
     "crlf.tf": (b'resource "aws_iam_policy" "p" {\r\n  policy = <<EOT\r\n{}\r\nEOT\r\n}\r\nresource "a" "b" {\r\n  x = \r\n}\r\n', 7, "expected an expression"),
     "bomb.yaml": (billion_laughs().encode(), 11, "aliases expand this document"),
     "deep.json": (b'{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"X": ' + b"[" * 5000 + b"]" * 5000 + b"}}}}", 1, "nested too deeply"),
-    "deep.yaml": (CFN_HEAD.encode() + b"      X: " + b"[" * 5000 + b"]" * 5000 + b"\n", 1, "nested too deeply"),
+    # PyYAML (>= 6.0.4) stops at its own depth limit, on the line where the nesting is
+    "deep.yaml": (CFN_HEAD.encode() + b"      X: " + b"[" * 5000 + b"]" * 5000 + b"\n", CFN_HEAD.count("\n") + 1, "nested too deeply"),
     "deep.tf": (b"locals {\n  x = " + b"[" * 5000 + b"]" * 5000 + b"\n}\n", 2, "nested too deeply"),
     "deep_blocks.tf": (b'resource "a" "b" {\n' + b"x {\n" * 3000 + b"}\n" * 3000 + b"}\n", None, "nested too deeply"),
     "not_mapping.yaml": (b'AWSTemplateFormatVersion: "2010-09-09"\nResources: [1, 2]\n', 2, "mapping"),
