@@ -8,10 +8,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _in_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
+def _in_repo_root(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Paths in findings are relative to the working directory: run every test from the repo
-    root so they read the same as a user's `resilint scan fixtures/...`."""
+    root so they read the same as a user's `resilint scan fixtures/...`. The parse cache of a
+    test session is its own: entries written by another checkout of resilint are never read."""
     monkeypatch.chdir(REPO)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "resilint-cache"))
     for name in ("CI", "GITHUB_ACTIONS", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
     for name in list(__import__("os").environ):
