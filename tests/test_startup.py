@@ -15,7 +15,10 @@ try:
     main(json.loads(sys.argv[1]))
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "pydantic", "rich") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "pydantic", "rich", "sympy", "networkx") if m in sys.modules)
+decoder = sys.modules.get("resilint.parsers.cfn_decoder")
+if decoder is not None and decoder._decoder is not None:
+    heavy.append("cfn-decoder")  # cfn-lint's decoder, loaded without the rest of cfn-lint
 sys.stderr.write("LOADED:" + ",".join(heavy) + "\\n")
 """
 
@@ -43,5 +46,26 @@ def test_terraform_scan_does_not_import_cfn_lint() -> None:
 
 def test_warm_scan_needs_no_parser(tmp_path: Path) -> None:
     argv = ["scan", "fixtures/example", "--format", "json", "-o", str(tmp_path / "out.json")]
-    assert {"cfnlint", "lark"} <= loaded(argv, tmp_path / "cache")
-    assert not {"cfnlint", "lark"} & loaded(argv, tmp_path / "cache"), "a warm cache answers without Lark or cfn-lint"
+    assert {"cfn-decoder", "lark"} <= loaded(argv, tmp_path / "cache")
+    assert not {"cfn-decoder", "cfnlint", "lark"} & loaded(argv, tmp_path / "cache"), "a warm cache answers without Lark or cfn-lint"
+
+
+def test_cloudformation_scan_imports_only_the_decoder() -> None:
+    """cfn-lint's package imports its rules, sympy and networkx; decoding needs none of them."""
+    modules = loaded(["scan", "fixtures/example", "--format", "json", "--no-cache"])
+    assert "cfn-decoder" in modules
+    assert not {"cfnlint", "sympy", "networkx"} & modules
+
+
+def test_real_cfn_lint_still_imports_after_the_light_decoder() -> None:
+    """The stand-ins never outlive a decode: cfn-lint imported afterwards is the real package."""
+    code = (
+        "from resilint.parsers.cfn_decoder import decode_str\n"
+        "assert decode_str('a: [')[0] is None\n"
+        "import cfnlint, cfnlint.decode\n"
+        "from cfnlint.rules import RulesCollection\n"
+        "template, matches = cfnlint.decode.decode_str('a: [')\n"
+        "print(type(matches[0].rule).__module__, decode_str('a: [')[1][0].linenumber)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["cfnlint.rules.errors.parse", "2"]

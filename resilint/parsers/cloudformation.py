@@ -43,7 +43,7 @@ class _TooDeep(Exception):
 
 def parse_template(file: SourceFile, deploy_regions: Sequence[str] = ()) -> Unit | Problem | None:
     """The template's unit; a Problem when it cannot be read; None when it is not a template."""
-    from cfnlint.decode import decode_str
+    from resilint.parsers.cfn_decoder import decode_str
 
     text = file.text or ""
     bomb = yaml_alias_bomb(text)

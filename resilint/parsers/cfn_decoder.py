@@ -1,0 +1,87 @@
+"""cfn-lint's template decoder without the rest of cfn-lint.
+
+`import cfnlint.decode` runs `cfnlint/__init__.py`, which imports the linter's API, its rules
+and, through them, sympy and networkx: over half a second before the first template is read,
+a quarter of a cold CloudFormation scan. The decoder itself needs two names from that world:
+`cfnlint.rules.Match` (a plain dataclass that lives in `cfnlint.match`) and
+`cfnlint.rules.errors.ParseError` (a rule object the decoder only attaches to its error
+matches). So the decoder modules are loaded with a package shell for `cfnlint` and light
+stand-ins for those two modules, and the stand-ins are present only while the decoder is loaded
+or runs: another import of cfn-lint in the same process (a plugin, a test) gets the real
+package, untouched.
+
+If the real cfn-lint is already imported, its decoder is used as it is.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["decode_str"]
+
+Decoded = tuple[Any, list[Any]]
+
+_SHELLS = ("cfnlint", "cfnlint.rules", "cfnlint.rules.errors")
+_decoder: Callable[[str], Decoded] | None = None
+_shells: dict[str, types.ModuleType] = {}
+
+
+class _ParseError:
+    """What the decoder attaches to an error match as its rule (cfn-lint's E0000, by value)."""
+
+    id = "E0000"
+    shortdesc = "Parsing error found when parsing the template"
+    description = "Checks for JSON/YAML formatting errors in your template"
+    source_url = "https://github.com/aws-cloudformation/cfn-lint"
+    tags = ["base"]
+
+
+def decode_str(text: str) -> Decoded:
+    """`cfnlint.decode.decode_str`: (template or None, error matches)."""
+    if "cfnlint" in sys.modules and sys.modules["cfnlint"] not in _shells.values():
+        from cfnlint.decode import decode_str as real
+
+        return real(text)  # type: ignore[no-any-return]
+    global _decoder
+    with _light_cfnlint():
+        if _decoder is None:
+            from cfnlint.decode import decode_str as light
+
+            _decoder = light
+        return _decoder(text)
+
+
+@contextmanager
+def _light_cfnlint() -> Iterator[None]:
+    """The stand-ins in `sys.modules` for as long as the block runs; then the modules of the
+    light decoder leave `sys.modules` (their functions keep their own globals), so that a real
+    `import cfnlint` later loads everything afresh."""
+    if not _shells:
+        spec = importlib.util.find_spec("cfnlint")
+        if spec is None or spec.submodule_search_locations is None:
+            raise ImportError("cfn-lint is not installed")
+        package = types.ModuleType("cfnlint")
+        package.__path__ = list(spec.submodule_search_locations)
+        rules = types.ModuleType("cfnlint.rules")
+        rules.__path__ = []
+        errors = types.ModuleType("cfnlint.rules.errors")
+        errors.ParseError = _ParseError  # type: ignore[attr-defined]
+        _shells.update({"cfnlint": package, "cfnlint.rules": rules, "cfnlint.rules.errors": errors})
+    before = {name: module for name, module in sys.modules.items() if name == "cfnlint" or name.startswith("cfnlint.")}
+    sys.modules.update(_shells)
+    try:
+        if not hasattr(_shells["cfnlint.rules"], "Match"):
+            from cfnlint.match import Match
+
+            _shells["cfnlint.rules"].Match = Match  # type: ignore[attr-defined]
+        yield
+    finally:
+        for name in [n for n in sys.modules if n == "cfnlint" or n.startswith("cfnlint.")]:
+            if name not in before:
+                del sys.modules[name]
+        sys.modules.update(before)
