@@ -548,3 +548,41 @@ def test_var_file_and_var_apply_in_command_line_order(tmp_path: Path, capsys) ->
 
     assert "us-east-2" in region("--var-file", str(tmp_path / "a.tfvars"), "--var", "region=us-east-2")
     assert "eu-west-1" in region("--var", "region=us-east-2", "--var-file", str(tmp_path / "a.tfvars"))
+
+
+def test_values_from_outside_the_unit_decide_data_sources(tmp_path: Path) -> None:
+    """The seam for values another unit decides: a source of outside values answers for the
+    data sources it knows (a remote state's outputs), and every other one stays unknown."""
+    from resilint.parsers.terraform.evaluate import MISSING
+    from resilint.parsers.terraform.loader import TerraformOptions, load_units
+    from resilint.parsers.terraform.outside import DataSourceRead
+
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'data "terraform_remote_state" "net" {\n  backend = "s3"\n  config = { key = "net/${var.env}" }\n}\n'
+                'data "aws_vpc" "other" {}\n'
+                'variable "env" { default = "prod" }\n'
+                'provider "aws" { region = data.terraform_remote_state.net.outputs.region }\n'
+                'resource "aws_db_instance" "a" {\n  multi_az = data.terraform_remote_state.net.outputs.multi_az\n'
+                "  vpc = data.aws_vpc.other.id\n}\n"
+            ),
+        },
+    )
+    asked: list[tuple[str, dict[str, object]]] = []
+
+    class RemoteStates:
+        def data_source(self, read: DataSourceRead) -> object:
+            asked.append((read.address, read.arguments()))
+            if read.type != "terraform_remote_state":
+                return MISSING
+            return {"outputs": {"region": "eu-west-1", "multi_az": False}}
+
+    (unit,), problems = load_units({tmp_path: [tmp_path / "main.tf"]}, TerraformOptions(outside=RemoteStates()))
+    assert problems == []
+    (db,) = unit.resources
+    assert db.region == "eu-west-1"
+    assert db.attributes["multi_az"] is False
+    assert isinstance(db.attributes["vpc"], Unknown)
+    assert ("data.terraform_remote_state.net", {"backend": "s3", "config": {"key": "net/prod"}}) in asked

@@ -1,0 +1,76 @@
+"""`data.TYPE.NAME` in a module instance: read at apply time (unknown), except what resilint can
+tell without the cloud (the region `aws_region` names, a region's zone list by position), and
+what a source of values from outside the unit knows (`outside.py`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from resilint.model import ProviderConfig, Unknown, ZoneList
+from resilint.parsers.terraform.blocks import without_meta
+from resilint.parsers.terraform.evaluate import MISSING, ResourceObject
+from resilint.parsers.terraform.outside import DataSourceRead
+from resilint.parsers.terraform.source import Decl
+
+if TYPE_CHECKING:
+    from resilint.parsers.terraform.module_instance import ModuleInstance
+
+# Data sources that list a region's zones, and the attributes that list them (names or IDs).
+# Their elements by position are zones that can be told apart (relations.network).
+ZONE_LISTS = {
+    "aws_availability_zones": {"names": "name", "zone_ids": "id"},
+    "google_compute_zones": {"names": "name"},
+}
+
+
+class DataSources:
+    def __init__(self, instance: ModuleInstance) -> None:
+        self._instance = instance
+
+    def value(self, type_: str, name: str) -> Any:
+        instance = self._instance
+        decl = instance.source.data.get((type_, name))
+        address = f"{instance.prefix}data.{type_}.{name}"
+        if decl is not None:
+            outside = instance.unit.outside.data_source(self._read(type_, name, decl))
+            if outside is not MISSING:
+                return outside
+        if type_ == "aws_region" and decl is not None:
+            region = self._region(decl)
+            if isinstance(region, str):
+
+                def lookup(attr: str) -> Any:
+                    return region if attr in ("name", "region", "id") else MISSING
+
+                return ResourceObject(address, lookup)
+        if type_ in ZONE_LISTS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
+            lists = ZONE_LISTS[type_]
+
+            def zones(attr: str) -> Any:
+                if attr not in lists:
+                    return MISSING
+                source = f"{address}.{attr}"
+                return ZoneList(f"{source} is read at apply time", source, lists[attr], source + "[{index}]")
+
+            return ResourceObject(address, zones)
+        return Unknown(f"{address} is read at apply time")
+
+    def _read(self, type_: str, name: str, decl: Decl) -> DataSourceRead:
+        instance = self._instance
+        return DataSourceRead(
+            unit=instance.unit.id,
+            module=instance.prefix,
+            type=type_,
+            name=name,
+            location=instance.location(decl),
+            arguments=lambda: instance.blocks.value(without_meta(decl.block.body), {}),
+        )
+
+    def _region(self, decl: Decl) -> Any:
+        instance = self._instance
+        body = decl.block.body
+        own = body.attributes.get("region")  # AWS provider v6: a data source may name its region
+        if own is not None:
+            return instance.evaluator.evaluate(own.expr)
+        config = instance.providers.of(body, "aws", {}, f"{instance.prefix}data.aws_region.{decl.block.labels[1]}")
+        return config.region if isinstance(config, ProviderConfig) else config

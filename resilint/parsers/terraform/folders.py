@@ -1,0 +1,62 @@
+"""Module folders read and parsed once per scan (a module called twice is read once)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from resilint.cache import ParseCache
+from resilint.model import Problem
+from resilint.parsers.terraform.source import ModuleSource, build_module, parse_file
+from resilint.paths import display_path
+from resilint.sources import read_text
+
+
+class FolderCache:
+    """Parsed module folders, each parsed once per scan (a module called twice is read once)."""
+
+    def __init__(self, max_file_bytes: int, parse_cache: ParseCache | None = None) -> None:
+        self.max_file_bytes = max_file_bytes
+        self.parse_cache = parse_cache
+        self.modules: dict[Path, ModuleSource | None] = {}
+        self.problems: list[Problem] = []
+        # Problems of downloaded modules (.terraform/modules): not the user's files, so they
+        # become a note at the module call instead of a RES001.
+        self.quiet_problems: dict[Path, list[Problem]] = {}
+        self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
+
+    def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
+        bodies = []
+        problems = self.quiet_problems.setdefault(folder, []) if quiet else self.problems
+        for path, text in sorted(files, key=lambda f: f[0].name):
+            shown = display_path(path)
+            if text is None:
+                read = read_text(path, shown, self.max_file_bytes)
+                if not isinstance(read, str):
+                    problems.append(read)
+                    self.digests[shown] = "unreadable"
+                    continue
+                text = read
+            self.digests[shown] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            parsed = parse_file(path, shown, self.max_file_bytes, text, self.parse_cache)
+            if isinstance(parsed, Problem):
+                problems.append(parsed)
+            else:
+                bodies.append((shown, parsed))
+        module = build_module(folder, display_path(folder), bodies)
+        self.modules[folder] = module
+        return module
+
+    def folder(self, folder: Path, quiet: bool = False) -> ModuleSource | None:
+        if folder not in self.modules:
+            if not folder.is_dir():
+                self.modules[folder] = None
+            else:
+                files = [
+                    (p, None)
+                    for p in folder.iterdir()
+                    if p.is_file() and p.name.lower().endswith((".tf", ".tf.json"))
+                ]
+                self.add(folder, files, quiet)
+        return self.modules[folder]

@@ -1,0 +1,69 @@
+"""A module instance's input variables, locals and outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from resilint.model import Unknown
+from resilint.parsers.terraform.evaluate import MISSING, EvalError
+from resilint.parsers.terraform.source import literal
+from resilint.parsers.terraform.types import convert
+
+if TYPE_CHECKING:
+    from resilint.parsers.terraform.module_instance import ModuleInstance
+
+
+class NamedValues:
+    """`var.x`, `local.x` and the instance's outputs, each computed once. `inputs` are the
+    caller's arguments (or the root's variable values), evaluated when first read."""
+
+    def __init__(self, instance: ModuleInstance, inputs: Mapping[str, Callable[[], Any]]) -> None:
+        self._instance = instance
+        self._inputs = inputs
+
+    def var(self, name: str) -> Any:
+        instance = self._instance
+
+        def compute() -> Any:
+            decl = instance.source.variables.get(name)
+            if decl is None:
+                raise EvalError(f"var.{name} is not declared")
+            body = decl.block.body
+            default = body.attributes.get("default")
+            value = self._inputs[name]() if name in self._inputs else MISSING
+            if value is None and default is not None and literal(body, "nullable") is False:
+                value = MISSING  # nullable = false: null means "use the default"
+            if value is MISSING:
+                if default is None:
+                    return Unknown(f"var.{name} has no value (give it a default, a .tfvars file, or --var)")
+                value = instance.evaluator.evaluate(default.expr)
+            try:
+                return convert(value, instance.source.variable_type(name))
+            except EvalError as exc:
+                return Unknown(f"the value of var.{name} does not match its type: {exc}")
+
+        return instance.memo.get(f"var.{name}", compute)
+
+    def local(self, name: str) -> Any:
+        instance = self._instance
+
+        def compute() -> Any:
+            found = instance.source.locals.get(name)
+            if found is None:
+                raise EvalError(f"local.{name} is not declared")
+            return instance.evaluator.evaluate(found[0].expr)
+
+        return instance.memo.get(f"local.{name}", compute)
+
+    def output(self, name: str) -> Any:
+        instance = self._instance
+
+        def compute() -> Any:
+            decl = instance.source.outputs.get(name)
+            if decl is None:
+                raise EvalError(f"output {name!r} is not declared in {instance.source.display}")
+            value = decl.block.body.attributes.get("value")
+            return instance.evaluator.evaluate(value.expr) if value is not None else None
+
+        return instance.memo.get(f"output.{name}", compute)
