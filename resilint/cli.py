@@ -112,6 +112,21 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
 
+    systems = commands.add_parser(
+        "systems",
+        parents=[debug],
+        help="show the systems found: units deployed together, their regions and why",
+        description="Print the systems resilint finds (units deployed together, from remote state, "
+        "region folders, Terragrunt, nested stacks, StackSets and [[systems]] in configuration), "
+        "each with its units, regions and the links that joined them.",
+    )
+    systems.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)")
+    systems.add_argument("--format", choices=("text", "json"), default="text")
+    systems.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
+    systems.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    systems.add_argument("--no-cache", action="store_true", help="parse every file afresh")
+    systems.set_defaults(handler=_systems, command="systems")
+
     rules = commands.add_parser("rules", parents=[debug], help="list the available rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
@@ -282,6 +297,34 @@ def _write(target: Path | None, text: str) -> None:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _systems(args: argparse.Namespace) -> int:
+    from resilint.cache import ParseCache
+    from resilint.config import CommandLine, ConfigError, resolve
+    from resilint.parsers import ParseOptions
+    from resilint.registry import load_rules
+    from resilint.scan import load_project
+    from resilint.systems.report import render_json, render_text
+
+    paths = list(args.paths) or [Path(".")]
+    for path in paths:
+        if not os.path.lexists(path):
+            raise UsageError(f"{path}: no such file or folder")
+    try:
+        settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    options = ParseOptions(
+        var_files=settings.var_files,
+        environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
+        max_file_bytes=settings.max_file_bytes,
+        cloudformation_regions=settings.regions_for,
+        cache=None if args.no_cache else ParseCache(),
+    )
+    project = load_project(paths, settings, options)
+    _write(None, render_json(project) if args.format == "json" else render_text(project))
+    return 0
 
 
 def _rules(args: argparse.Namespace) -> int:

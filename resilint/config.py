@@ -55,6 +55,8 @@ class Settings(BaseModel):
     external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     config_file: Path | None = None
+    # [[systems]]: (name, unit globs relative to config_root, regions)
+    systems: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def is_enabled(self, rule_id: str) -> bool:
         if any(_matches(rule_id, code) for code in self.ignore):
@@ -107,6 +109,13 @@ class _CloudFormation(_Strict):
     stacks: list[_Stack] = []
 
 
+class _System(_Strict):
+    # A system the code cannot show (a pipeline deploys these units together).
+    name: str = Field(min_length=1)
+    units: list[str] = Field(min_length=1)  # globs of unit ids, relative to this file's folder
+    regions: list[str] = []
+
+
 class _Dns(_Strict):
     # Providers that serve a domain from outside the scanned code: {"example.com": ["ns1"]}
     secondary: dict[str, list[str]] = {}
@@ -125,6 +134,7 @@ class FileConfig(_Strict):
     cloudformation: _CloudFormation = _CloudFormation()
     dns: _Dns = _Dns()
     rules: dict[str, dict[str, Any]] = {}
+    systems: list[_System] = []
 
     @field_validator("select", "ignore")
     @classmethod
@@ -282,4 +292,5 @@ def resolve(
         external_dns={k.lower().rstrip("."): tuple(v) for k, v in config.dns.secondary.items()},
         rule_options=options,
         config_file=path,
+        systems=tuple((s.name, tuple(s.units), tuple(s.regions)) for s in config.systems),
     )

@@ -272,6 +272,49 @@ class Note(BaseModel):
     location: Location
 
 
+# A reference into another unit: `@<unit id>//<address>`. Terraform addresses never start with
+# `@` and display paths never hold `//`, so the two parts always split apart.
+FOREIGN = "@"
+
+
+def foreign_ref(unit_id: str, address: str) -> str:
+    """How a value that flows in from another unit (a remote state's output) names that unit's
+    resource, so `Unit.resolve` can find it there."""
+    return f"{FOREIGN}{unit_id}//{address}"
+
+
+def split_foreign_ref(ref: str) -> tuple[str, str] | None:
+    """(unit id, address) of a `foreign_ref`, None for a reference inside the unit."""
+    if not ref.startswith(FOREIGN) or "//" not in ref:
+        return None
+    unit_id, _, address = ref[len(FOREIGN) :].partition("//")
+    return unit_id, address
+
+
+class Backend(BaseModel):
+    """Where a Terraform root keeps its state: `terraform { backend "s3" {...} }` (with
+    `*.tfbackend` partial configuration) or `cloud {}`. `address` identifies the state
+    ("s3://bucket/key", "remote://org/workspace"); None when a part of it is not known."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # "s3", "gcs", "azurerm", "remote", "cloud", "local"...
+    address: str | None
+    location: Location
+
+
+class StateRead(BaseModel):
+    """A read of another root's state: `data "terraform_remote_state"` or `data "tfe_outputs"`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str  # "data.terraform_remote_state.primary"
+    kind: str  # the backend kind it reads
+    address: str | None  # the state it reads, spelt as `Backend.address`; None when not known
+    location: Location
+    outputs_used: tuple[str, ...] = ()  # output names the unit reads from it, sorted
+
+
 class Unit(BaseModel):
     """A deployment unit: a Terraform root module with the local modules it calls, or a
     CloudFormation stack (template)."""
@@ -288,10 +331,17 @@ class Unit(BaseModel):
     # instances declare them; empty when unknown.
     deploy_regions: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()
+    # Terraform: where the root keeps its state, and the states of other roots it reads; the
+    # systems step links a reader to the unit whose backend has the same address.
+    backend: Backend | None = None
+    state_reads: tuple[StateRead, ...] = ()
 
     _by_address: dict[str, Resource] | None = PrivateAttr(default=None)
     _by_type: dict[str, list[Resource]] | None = PrivateAttr(default=None)
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # Resolves references into other units of the unit's system (`foreign_ref`); set by the
+    # systems step.
+    _outside: Callable[[str], list[Resource]] | None = PrivateAttr(default=None)
 
     def derived(self, key: str, compute: Callable[[Unit], T]) -> T:
         """A value computed from this unit once and shared by every rule (an index, a graph of
@@ -329,6 +379,8 @@ class Unit(BaseModel):
     def resolve(self, target: str) -> list[Resource]:
         """Resources a reference target names: the exact instance, or every instance of a
         counted / for_each resource when the target has no instance key."""
+        if target.startswith(FOREIGN):
+            return self._outside(target) if self._outside is not None else []
         exact = self.resource(target)
         if exact is not None:
             return [exact]
@@ -345,6 +397,54 @@ class Problem(BaseModel):
     location: Location
 
 
+LinkKind = Literal[
+    "remote-state",  # a unit reads another unit's state (terraform_remote_state, tfe_outputs)
+    "region-sibling",  # the same root deployed once per region (folders differ by a region)
+    "terragrunt-dependency",  # a Terragrunt unit's dependency block
+    "nested-stack",  # AWS::CloudFormation::Stack with a local TemplateURL
+    "stack-set",  # a StackSet deploying a local template
+    "deployment-config",  # samconfig, CDK manifest
+    "configured",  # [[systems]] in configuration
+]
+
+
+class Link(BaseModel):
+    """Why two units belong to one system: `source` reads from, deploys or sits beside `target`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: LinkKind
+    source: str  # unit id
+    target: str  # unit id
+    reason: str  # in words a user can check: "reads the state of infra/dr (s3://b/dr.tfstate)"
+    location: Location | None = None  # where the code makes the link
+
+
+class System(BaseModel):
+    """A set of deployment units deployed together, found from the code (remote state, region
+    folders, Terragrunt, nested stacks, StackSets, deployment configuration) or declared in
+    configuration. A unit that nothing links is a system of its own."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    units: tuple[str, ...]  # unit ids, sorted
+    # Known regions each unit deploys to, by unit id (empty when none is known).
+    unit_regions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    links: tuple[Link, ...] = ()
+    configured: bool = False  # declared by [[systems]] in configuration
+    # Regions configuration declares for the whole system (a pipeline deploys it there).
+    declared_regions: tuple[str, ...] = ()
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every known region of the system, sorted."""
+        found = set(self.declared_regions)
+        for regions in self.unit_regions.values():
+            found.update(regions)
+        return tuple(sorted(found))
+
+
 class Project(BaseModel):
     """Everything one scan sees."""
 
@@ -358,6 +458,8 @@ class Project(BaseModel):
     external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     # Per-rule options from configuration, by rule id: {"RES203": {"ttl_warning": 120}}.
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # The systems the units form (resilint.systems); empty until that step has run.
+    systems: tuple[System, ...] = ()
 
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 
@@ -374,3 +476,16 @@ class Project(BaseModel):
     def resources(self) -> Iterator[Resource]:
         for unit in self.units:
             yield from unit.resources
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return self.derived("model.units", lambda p: {u.id: u for u in p.units}).get(unit_id)
+
+    def system_of(self, unit: Unit | str) -> System | None:
+        """The system a unit belongs to; None before the systems step has run."""
+        unit_id = unit if isinstance(unit, str) else unit.id
+        # Keyed by the systems themselves: a copy with systems added shares `_derived`.
+        slot = f"model.systems@{id(self.systems):x}"
+        if slot not in self._derived:
+            self._derived[slot] = {u: s for s in self.systems for u in s.units}
+        index: dict[str, System] = self._derived[slot]
+        return index.get(unit_id)

@@ -63,6 +63,7 @@ def scan(
     project = build_project(found.files, found.problems, options)
     if settings.external_dns or settings.rule_options:  # facts from configuration, for rules
         project = project.model_copy(update={"external_dns": settings.external_dns, "rule_options": settings.rule_options})
+    project = with_systems(project, settings)
     say(f"checking {len(project.units)} deployment units")
     # Named files: only the units that hold something in them can have findings there.
     touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
@@ -85,6 +86,22 @@ def scan(
     suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]
     result = ScanResult(findings, project, registry, time.perf_counter() - started, suppressed, 0, findings)
     return with_baseline(result, baseline) if baseline is not None else result
+
+
+def load_project(paths: Sequence[Path], settings: Settings, options: ParseOptions) -> Project:
+    """The project the paths hold, with its systems, without running any rule."""
+    targets = _file_targets(paths)
+    context = _context(paths) if targets is not None else list(paths)
+    found = discover(context, settings.exclude, settings.max_file_bytes)
+    return with_systems(build_project(found.files, found.problems, options), settings)
+
+
+def with_systems(project: Project, settings: Settings) -> Project:
+    """The systems step: units deployed together, from the code and from `[[systems]]`."""
+    from resilint.systems import ConfiguredSystem, find_systems
+
+    configured = [ConfiguredSystem(name, units, regions) for name, units, regions in settings.systems]
+    return find_systems(project, configured, settings.config_root)
 
 
 def with_baseline(result: ScanResult, baseline: Counter[str]) -> ScanResult:

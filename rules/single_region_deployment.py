@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from resilint.model import Location, Project, Resource, Unit, Unknown
+from resilint.model import Location, Project, Resource, System, Unit, Unknown
 from resilint.relations.footprint import Role, is_primary_serving, role, satellites
 from resilint.relations.placement import describe, is_multi_region_location, regional
 from resilint.relations.replication import replica_regions, stores
@@ -66,6 +67,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       `aws_cloudformation_stack_set_instance` resources of an `aws_cloudformation_stack_set`
       (`stack_set_instance_region`, the deprecated `region`, else the provider's region).
 
+    A unit that belongs to a system of several units (a root and the DR root whose state it
+    reads, the same root in region folders, units declared together with `[[systems]]`: see
+    `resilint systems`) is judged with its system, once, at the system's first unit: the system
+    serves from one region when every unit of it that serves does so from the same region (units
+    that only hold data do not serve), or when configuration declares fewer than two regions
+    for it. The message names each unit and its region.
+
     Nothing is judged on guesses: a unit where any regional resource's region is unknown is
     left to RES102; a resource whose `count` / `for_each` is unknown may not exist, so it never
     makes the finding (but one in another region keeps the unit from being judged); and a unit
@@ -118,48 +126,117 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://cloud.google.com/architecture/disaster-recovery
     """
     yield from _stack_sets(unit)
-    if unit.source == "cloudformation":
-        yield from _check_stack(unit)
+    system = project.system_of(unit)
+    if system is None or len(system.units) == 1:
+        verdict = _verdict(unit)
+        if verdict is not None and verdict.violation is not None:
+            yield verdict.violation
         return
+    yield from _check_system(unit, project, system)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """A unit's own judgement. `region` None: a stack whose region is not known. `violation`
+    None: not judged (it runs in several regions, or may). `serving`: it has compute or entry
+    points (or may have: what is unknown counts as serving, so it never makes a finding)."""
+
+    region: str | None
+    violation: Violation | None
+    serving: bool
+
+
+def _verdict(unit: Unit) -> _Verdict | None:
+    """None when the unit has no workload to judge."""
+    if unit.source == "cloudformation":
+        return _check_stack(unit)
     if unit.source == "terraform" and not unit.providers:
-        return  # a module meant to be called from a root module: judged where it is called
+        return None  # a module meant to be called from a root module: judged where it is called
+    return _check_terraform(unit)
+
+
+def _open(serving: bool = True) -> _Verdict:
+    return _Verdict(None, None, serving)
+
+
+def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Violation]:
+    """A system is judged once, at its first unit with a workload. When some of its units serve
+    (compute, entry points), the system serves from one region when they all serve from the same
+    one; units that only hold data do not serve, wherever their data is. A system of data only
+    is in one region when all its data is."""
+    if len(system.declared_regions) >= 2:
+        return
+    verdicts: list[tuple[Unit, _Verdict]] = []
+    for unit_id in system.units:
+        member = project.unit(unit_id)
+        verdict = _verdict(member) if member is not None else _open()
+        if verdict is not None and member is not None:
+            verdicts.append((member, verdict))
+    judged = [(m, v) for m, v in verdicts if v.serving] or verdicts
+    if not judged or judged[0][0].id != unit.id or any(v.violation is None for _, v in judged):
+        return
+    regions = {v.region for _, v in judged}
+    if len(regions) != 1:
+        return
+    (region,) = regions
+    if region is None and not all(link.kind == "nested-stack" for link in system.links):
+        return  # stacks whose regions are not known may be deployed to different ones
+    where = region or "one region"
+    units = "; ".join(f"{member.id} in {region or 'the same region'}" for member, _ in judged)
+    named = {m.id for m, _ in judged}
+    others = [u for u in system.units if u not in named]
+    also = f" ({describe(others, 3)} serve nothing)" if others else ""
+    what = "every unit of it that serves runs there" if judged[0][1].serving else "all its data is there"
+    message = (
+        f"system {system.name} serves only from {where}: {what} ({units}){also}: "
+        f"an outage of {region or 'that region'} takes the whole system down"
+    )
+    first = judged[0][1].violation
+    assert first is not None
+    yield Violation(message, at=first.at, fix=first.fix)
+
+
+def _check_terraform(unit: Unit) -> _Verdict | None:
     pinned = satellites(unit)
     footprint = [r for r in unit.resources if regional(r) and r.address not in pinned]
-    if not footprint or any(isinstance(r.region, Unknown) for r in footprint):
-        return  # nothing regional, or RES102 says what is unknown
+    if not footprint:
+        return None  # nothing regional
+    if any(isinstance(r.region, Unknown) for r in footprint):
+        return _open()  # RES102 says what is unknown
     # Resources whose count or for_each is unknown may not exist: they never make the finding,
     # but one in another region may run there, so it keeps the unit from being judged.
     maybe = [r for r in footprint if r.count_unknown]
     footprint = [r for r in footprint if not r.count_unknown]
     roles = _roles(unit, footprint)
     if all(kind == "support" for kind in roles.values()):
-        return  # networking and plumbing only (or nothing sure to exist): no workload to spread
+        return None  # networking and plumbing only (or nothing sure to exist): no workload to spread
     replicas = replica_regions(unit)
     serving = sorted(
         (r for r in footprint if roles[r.address] == "serving"), key=lambda r: not is_primary_serving(r)
     )
     if any(r.region != (serving or footprint)[0].region for r in maybe):
-        return
+        return _open()
     if serving:
         serving_regions = {str(r.region) for r in serving}
         if len(serving_regions) >= 2:
-            return
+            return _open()
         (region,) = serving_regions
         elsewhere = [r for r in footprint if r.region != region]
         if any(roles[r.address] in ("serving", "other") for r in elsewhere):
-            return  # something that may serve runs elsewhere
+            return _open()  # something that may serve runs elsewhere
         data_elsewhere = _holders(elsewhere, replicas, region)
     else:
         if any(is_multi_region_location(r, r.region) for r in footprint):
-            return  # data in a multi-region location: a pure data unit in several regions
+            return _open(serving=False)  # data in a multi-region location: a pure data unit in several regions
         regions = {str(r.region) for r in footprint} | set(replicas)
         if len(regions) >= 2:
-            return
+            return _open(serving=False)
         (region,) = {str(r.region) for r in footprint}
         data_elsewhere = {}
     if _may_run_elsewhere(unit, region):
-        return
-    yield Violation(_message(unit, region, serving, footprint, data_elsewhere), at=_anchor(unit, region, serving or footprint))
+        return _open()
+    violation = Violation(_message(unit, region, serving, footprint, data_elsewhere), at=_anchor(unit, region, serving or footprint))
+    return _Verdict(region, violation, serving=bool(serving))
 
 
 def _roles(unit: Unit, footprint: Sequence[Resource]) -> dict[str, Role]:
@@ -233,19 +310,19 @@ def _anchor(unit: Unit, region: str, resources: Sequence[Resource]) -> Location:
 # CloudFormation ---------------------------------------------------------------------------------
 
 
-def _check_stack(unit: Unit) -> Iterator[Violation]:
+def _check_stack(unit: Unit) -> _Verdict | None:
     if len(unit.deploy_regions) >= 2:
-        return
+        return _open()
     footprint = [r for r in unit.resources if regional(r) and not r.count_unknown]
     if not footprint:
-        return  # only global resources (or resources that may not exist): nothing to spread
+        return None  # only global resources (or resources that may not exist): nothing to spread
     roles = _roles(unit, footprint)
     if all(kind == "support" for kind in roles.values()):
-        return
+        return None
     serving = [r for r in footprint if roles[r.address] == "serving"]
     live_copies = [c for s in stores(unit) if s.replica_of is None for c in s.copies if c.kind == "replica"]
     if not serving and live_copies:
-        return  # a pure data stack whose data is replicated to other regions
+        return _open(serving=False)  # a pure data stack whose data is replicated to other regions
     if unit.deploy_regions:
         where = f"is deployed to one region ({unit.deploy_regions[0]})"
         region = unit.deploy_regions[0]
@@ -258,7 +335,8 @@ def _check_stack(unit: Unit) -> Iterator[Violation]:
         to = f" to {', '.join(named)}" if named else ""
         message += f"; only its data is replicated{to}, and nothing there can serve"
     message += f": an outage of {region} takes the stack down"
-    yield Violation(message, at=unit.location, fix=_CLOUDFORMATION_FIX)
+    violation = Violation(message, at=unit.location, fix=_CLOUDFORMATION_FIX)
+    return _Verdict(unit.deploy_regions[0] if unit.deploy_regions else None, violation, serving=bool(serving))
 
 
 # StackSets -------------------------------------------------------------------------------------

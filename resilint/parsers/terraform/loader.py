@@ -33,6 +33,7 @@ from resilint.parsers.terraform.installed_modules import InstalledModules
 from resilint.parsers.terraform.module_instance import ModuleInstance
 from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
 from resilint.parsers.terraform.source import ModuleSource
+from resilint.parsers.terraform.state import backend_of, state_reads
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 from resilint.paths import display_path
@@ -186,6 +187,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
     resources = instance.all_resources()
     providers = instance.all_providers()
     context.note_remote_modules()
+    reads = state_reads(root, instance.evaluator.evaluate)
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]
@@ -198,6 +200,8 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         resources=tuple(resources),
         providers=tuple(providers),
         notes=tuple(dict.fromkeys(context.notes)),
+        backend=backend_of(root),
+        state_reads=tuple(reads),
     )
     return unit, problems, sorted(files.reads.items())
 

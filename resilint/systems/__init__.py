@@ -1,0 +1,115 @@
+"""Systems: the sets of deployment units deployed together.
+
+Built once per scan, after parsing and before the rules: each link finder reads the model (never
+source text) and says which units belong together and why; units joined by links, directly or
+through others, form one system. Configuration declares what the code cannot show (a deployment
+pipeline that deploys several roots together): `[[systems]]` with a name, unit globs and
+regions. A unit that nothing links is a system of its own.
+
+Rules and the outage simulation read `Project.systems` and `Project.system_of(unit)`; they never
+find links themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from resilint.model import Link, Project, Resource, System, Unit, split_foreign_ref
+from resilint.systems.configured import ConfiguredSystem, configured_links, matching_units
+from resilint.systems.regions import unit_regions
+from resilint.systems.terraform import region_sibling_links, remote_state_links
+
+__all__ = ["ConfiguredSystem", "LinkFinder", "LINK_FINDERS", "find_systems"]
+
+LinkFinder = Callable[[Project], Iterable[Link]]
+
+# Every way the code links units, in the order their links are listed. Sources that find links
+# of their own (CloudFormation nested stacks, StackSets, deployment configuration) add a finder.
+LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links]
+
+
+def find_systems(
+    project: Project,
+    configured: Sequence[ConfiguredSystem] = (),
+    config_root: Path | None = None,
+) -> Project:
+    """The project with its systems, and every unit able to resolve references into the other
+    units of the project (a remote state's output naming a resource of the unit it reads)."""
+    ids = [u.id for u in project.units]
+    links: list[Link] = []
+    for finder in LINK_FINDERS:
+        links.extend(link for link in finder(project) if link.source != link.target)
+    declared = [(system, matching_units(system, ids, config_root)) for system in configured]
+    for system, members in declared:
+        links.extend(configured_links(system, members))
+
+    parent = {unit_id: unit_id for unit_id in ids}
+
+    def root(unit_id: str) -> str:
+        while parent[unit_id] != unit_id:
+            parent[unit_id] = parent[parent[unit_id]]
+            unit_id = parent[unit_id]
+        return unit_id
+
+    for link in links:
+        if link.source in parent and link.target in parent:
+            a, b = root(link.source), root(link.target)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+
+    groups: dict[str, list[str]] = {}
+    for unit_id in ids:
+        groups.setdefault(root(unit_id), []).append(unit_id)
+    by_id = {u.id: u for u in project.units}
+    systems = []
+    for members in groups.values():
+        members.sort()
+        member_set = set(members)
+        own_links = tuple(
+            sorted(
+                (link for link in links if link.source in member_set),
+                key=lambda link: (link.source, link.target, link.kind, link.reason),
+            )
+        )
+        names = [s for s, m in declared if member_set & set(m)]
+        systems.append(
+            System(
+                name=names[0].name if names else system_name(members),
+                units=tuple(members),
+                unit_regions={u: unit_regions(by_id[u]) for u in members},
+                links=tuple(dict.fromkeys(own_links)),
+                configured=bool(names),
+                declared_regions=tuple(sorted({r for s in names for r in s.regions})),
+            )
+        )
+    systems.sort(key=lambda s: (s.name, s.units))
+    _resolve_across(project.units, by_id)
+    return project.model_copy(update={"systems": tuple(systems)})
+
+
+def system_name(units: Sequence[str]) -> str:
+    """A name for units found together: the one unit's id, else their ids with the path segments
+    that differ written as `*` (`live/prod/*/app`), else their common folder."""
+    if len(units) == 1:
+        return units[0]
+    split = [u.split("/") for u in units]
+    if len({len(parts) for parts in split}) == 1:
+        merged = ["*" if len(set(column)) > 1 else column[0] for column in zip(*split, strict=True)]
+        if merged.count("*") == 1 and len(merged) > 1:
+            return "/".join(merged)
+    if len(units) <= 3:
+        return " + ".join(units)
+    return f"{units[0]} + {len(units) - 1} more units"
+
+
+def _resolve_across(units: Sequence[Unit], by_id: dict[str, Unit]) -> None:
+    def outside(ref: str) -> list[Resource]:
+        found = split_foreign_ref(ref)
+        if found is None:
+            return []
+        target = by_id.get(found[0])
+        return target.resolve(found[1]) if target is not None else []
+
+    for unit in units:
+        unit._outside = outside

@@ -1,0 +1,59 @@
+"""`resilint systems`: the systems found, their units, regions and links, in text and JSON."""
+
+from __future__ import annotations
+
+import json
+
+from resilint.model import Link, Project, System
+
+
+def render_text(project: Project) -> str:
+    lines: list[str] = []
+    for system in project.systems:
+        regions = ", ".join(system.regions) or "no known region"
+        how = "configured" if system.configured else ("found" if system.links else "a unit alone")
+        lines.append(f"system {system.name} ({how}; {regions})")
+        for unit_id in system.units:
+            unit_regions = ", ".join(system.unit_regions.get(unit_id, ())) or "no known region"
+            lines.append(f"  unit {unit_id} ({unit_regions})")
+        for link in system.links:
+            lines.append(f"  link {_arrow(link)}: {link.reason}{_where(link)}")
+        lines.append("")
+    units = sum(len(s.units) for s in project.systems)
+    lines.append(f"{len(project.systems)} systems, {units} units")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(project: Project) -> str:
+    data = {"version": "1", "systems": [_system(s) for s in project.systems]}
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _system(system: System) -> dict[str, object]:
+    return {
+        "name": system.name,
+        "configured": system.configured,
+        "regions": list(system.regions),
+        "units": [{"id": u, "regions": list(system.unit_regions.get(u, ()))} for u in system.units],
+        "links": [
+            {
+                "kind": link.kind,
+                "source": link.source,
+                "target": link.target,
+                "reason": link.reason,
+                "path": link.location.path if link.location else None,
+                "line": link.location.line if link.location else None,
+            }
+            for link in system.links
+        ],
+    }
+
+
+def _arrow(link: Link) -> str:
+    if link.source == link.target:
+        return f"{link.kind} {link.source}"
+    return f"{link.kind} {link.source} -> {link.target}"
+
+
+def _where(link: Link) -> str:
+    return f" ({link.location.path}:{link.location.line})" if link.location else ""

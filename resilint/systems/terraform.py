@@ -1,0 +1,113 @@
+"""Links between Terraform units: remote state read by address, and the same root deployed once
+per region."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+
+from resilint.model import Link, Project, Unit
+
+_AWS_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+_GCP_REGION = re.compile(r"^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+$")
+_AZURE_REGIONS = frozenset(
+    """eastus eastus2 westus westus2 westus3 centralus northcentralus southcentralus westcentralus
+    canadacentral canadaeast brazilsouth brazilsoutheast mexicocentral northeurope westeurope
+    uksouth ukwest francecentral francesouth germanywestcentral germanynorth switzerlandnorth
+    switzerlandwest norwayeast norwaywest swedencentral swedensouth polandcentral italynorth
+    spaincentral austriaeast belgiumcentral denmarkeast eastasia southeastasia japaneast japanwest
+    koreacentral koreasouth centralindia southindia westindia jioindiawest jioindiacentral
+    australiaeast australiasoutheast australiacentral australiacentral2 uaenorth uaecentral
+    southafricanorth southafricawest qatarcentral israelcentral newzealandnorth indonesiacentral
+    malaysiawest chilecentral""".split()
+)
+
+
+def is_region_name(segment: str) -> bool:
+    """Whether a folder name is a region's name (AWS, Google Cloud or Azure)."""
+    name = segment.lower()
+    return bool(_AWS_REGION.match(name) or _GCP_REGION.match(name)) or name in _AZURE_REGIONS
+
+
+def remote_state_links(project: Project) -> Iterator[Link]:
+    """A unit that reads a state (`terraform_remote_state`, `tfe_outputs`) is linked to the unit
+    whose backend has that address."""
+    by_state: dict[str, list[Unit]] = {}
+    for unit in project.units:
+        if unit.backend is not None and unit.backend.address is not None:
+            by_state.setdefault(unit.backend.address, []).append(unit)
+    for unit in project.units:
+        for read in unit.state_reads:
+            if read.address is None:
+                continue
+            for target in by_state.get(read.address, ()):
+                if target.id == unit.id:
+                    continue
+                used = f", outputs {', '.join(read.outputs_used)}" if read.outputs_used else ""
+                yield Link(
+                    kind="remote-state",
+                    source=unit.id,
+                    target=target.id,
+                    reason=f"{read.name} reads the state of {target.id} ({read.address}{used})",
+                    location=read.location,
+                )
+
+
+def region_sibling_links(project: Project) -> Iterator[Link]:
+    """Terraform roots whose folders differ only by one segment that names a region, and that run
+    the same code (call the same module, or declare the same resources): one system deployed to
+    several regions. Folders that differ in any other segment (`dev` and `prod`) are different
+    deployments, never linked."""
+    groups: dict[tuple[int, tuple[str, ...]], list[Unit]] = {}
+    for unit in project.units:
+        if unit.source != "terraform":
+            continue
+        parts = unit.id.split("/")
+        for index, part in enumerate(parts):
+            if is_region_name(part):
+                key = (index, tuple(parts[:index] + ["*"] + parts[index + 1 :]))
+                groups.setdefault(key, []).append(unit)
+    for (index, _), members in sorted(groups.items()):
+        members = sorted(members, key=lambda u: u.id)
+        for i, unit in enumerate(members):
+            for other in members[:i]:
+                shared = _shared_code(unit, other)
+                if shared is None:
+                    continue
+                a, b = other.id.split("/")[index], unit.id.split("/")[index]
+                yield Link(
+                    kind="region-sibling",
+                    source=unit.id,
+                    target=other.id,
+                    reason=f"the same root deployed to another region: the folders differ only in the region ({a} and {b}) and {shared}",
+                )
+                break  # one link to the first sibling joins the group
+
+
+def _shared_code(a: Unit, b: Unit) -> str | None:
+    """What two roots have in common that makes them copies of one deployment: a module folder
+    both call, or the same resource addresses; None when they run different code."""
+    modules_a, modules_b = _module_folders(a), _module_folders(b)
+    common = sorted(modules_a & modules_b)
+    if common:
+        return f"both call the module {common[0]}"
+    addresses_a, addresses_b = _addresses(a), _addresses(b)
+    if addresses_a and addresses_a == addresses_b:
+        return "they declare the same resources"
+    return None
+
+
+def _module_folders(unit: Unit) -> set[str]:
+    """Folders of the modules whose resources the unit holds, outside its own folder."""
+    own = unit.id.rstrip("/")
+    found = set()
+    for resource in unit.resources:
+        folder = posixpath.dirname(resource.location.path)
+        if folder != own:
+            found.add(folder)
+    return found
+
+
+def _addresses(unit: Unit) -> frozenset[str]:
+    return frozenset(re.sub(r"\[[^\]]*\]", "", r.address) for r in unit.resources)

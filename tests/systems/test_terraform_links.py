@@ -1,0 +1,230 @@
+"""Systems from Terraform: remote state by backend address, region folders, configuration, and
+the layouts that are not one system (dev and prod)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from tests.conftest import write
+
+
+def app(region: str, backend: str = "", extra: str = "") -> str:
+    return f'{backend}\nprovider "aws" {{\n  region = "{region}"\n}}\n\nresource "aws_instance" "web" {{\n  ami = "ami-1"\n}}\n{extra}'
+
+
+def s3_backend(key: str, bucket: str = "acme-state") -> str:
+    return f'terraform {{\n  backend "s3" {{\n    bucket = "{bucket}"\n    key    = "{key}"\n    region = "us-east-1"\n  }}\n}}\n'
+
+
+def systems(capsys: pytest.CaptureFixture[str], root: Path, *argv: str) -> list[dict]:
+    assert main(["systems", str(root), "--format", "json", "--no-cache", *argv]) == 0
+    found: list[dict] = json.loads(capsys.readouterr().out)["systems"]
+    return found
+
+
+def findings(capsys: pytest.CaptureFixture[str], root: Path, rule: str = "RES101") -> list[dict]:
+    main(["scan", str(root), "--format", "json", "--no-cache", "--select", rule])
+    found: list[dict] = json.loads(capsys.readouterr().out)["findings"]
+    return found
+
+
+def units(found: list[dict]) -> list[list[str]]:
+    return [[u["id"] for u in s["units"]] for s in found]
+
+
+READS_DR = '''
+data "terraform_remote_state" "dr" {
+  backend = "s3"
+  config = {
+    bucket = "acme-state"
+    key    = "app/dr.tfstate"
+    region = "us-east-1"
+  }
+}
+
+output "dr_ip" {
+  value = data.terraform_remote_state.dr.outputs.web_ip
+}
+'''
+
+
+def test_remote_state_links_the_reader_to_the_unit_with_that_backend(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "primary/main.tf": app("us-east-1", s3_backend("app/primary.tfstate"), READS_DR),
+        "dr/main.tf": app("us-west-2", s3_backend("app/dr.tfstate")),
+        "other/main.tf": app("us-east-1", s3_backend("other.tfstate")),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["dr", "primary"], ["other"]]
+    (link,) = found[0]["links"]
+    assert (link["kind"], link["source"], link["target"], link["path"], link["line"]) == ("remote-state", "primary", "dr", "primary/main.tf", 17)
+    assert "s3://acme-state/app/dr.tfstate" in link["reason"] and "outputs web_ip" in link["reason"]
+    assert found[0]["regions"] == ["us-east-1", "us-west-2"]
+    # The system serves from two regions: no RES101 for either root; the unlinked root keeps its own.
+    assert [(f["unit"], f["path"]) for f in findings(capsys, Path("."))] == [("other", "other/main.tf")]
+
+
+def test_a_system_in_one_region_is_flagged_once_naming_each_unit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "primary/main.tf": app("us-east-1", s3_backend("app/primary.tfstate"), READS_DR),
+        "dr/main.tf": app("us-east-1", s3_backend("app/dr.tfstate")),
+    })
+    (finding,) = findings(capsys, Path("."))
+    assert (finding["path"], finding["line"], finding["unit"]) == ("dr/main.tf", 9, "dr")
+    assert finding["message"].startswith("system dr + primary serves only from us-east-1:")
+    assert "dr in us-east-1; primary in us-east-1" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("backend", "reader"),
+    [
+        (
+            'terraform {\n  backend "gcs" {\n    bucket = "acme-tf"\n    prefix = "network/"\n  }\n}\n',
+            'data "terraform_remote_state" "x" {\n  backend = "gcs"\n  config = {\n    bucket = "acme-tf"\n    prefix = "network"\n  }\n}\n',
+        ),
+        (
+            'terraform {\n  backend "azurerm" {\n    storage_account_name = "acme"\n    container_name = "tfstate"\n    key = "net.tfstate"\n    resource_group_name = "rg"\n  }\n}\n',
+            'data "terraform_remote_state" "x" {\n  backend = "azurerm"\n  config = {\n    storage_account_name = "acme"\n    container_name = "tfstate"\n    key = "net.tfstate"\n  }\n}\n',
+        ),
+        (
+            'terraform {\n  backend "remote" {\n    organization = "acme"\n    workspaces {\n      name = "network"\n    }\n  }\n}\n',
+            'data "terraform_remote_state" "x" {\n  backend = "remote"\n  config = {\n    organization = "acme"\n    workspaces = {\n      name = "network"\n    }\n  }\n}\n',
+        ),
+        (
+            'terraform {\n  cloud {\n    organization = "acme"\n    workspaces {\n      name = "network"\n    }\n  }\n}\n',
+            'data "tfe_outputs" "x" {\n  organization = "acme"\n  workspace = "network"\n}\n',
+        ),
+        (
+            "",  # no backend: the local state in the root's folder
+            'data "terraform_remote_state" "x" {\n  backend = "local"\n  config = {\n    path = "../network/terraform.tfstate"\n  }\n}\n',
+        ),
+        (
+            'terraform {\n  backend "local" {\n    path = "state/net.tfstate"\n  }\n}\n',
+            'data "terraform_remote_state" "x" {\n  backend = "local"\n  config = {\n    path = "${path.module}/../network/state/net.tfstate"\n  }\n}\n',
+        ),
+        (
+            'terraform {\n  backend "s3" {}\n}\n',  # partial: the rest in a .tfbackend file
+            'locals {\n  bucket = "acme-state"\n}\n\ndata "terraform_remote_state" "x" {\n  backend = "s3"\n  config = {\n    bucket = local.bucket\n    key = "net/terraform.tfstate"\n  }\n}\n',
+        ),
+    ],
+    ids=["gcs", "azurerm", "remote", "cloud-tfe-outputs", "local-default", "local-path", "s3-tfbackend"],
+)
+def test_remote_state_per_backend_kind(
+    backend: str, reader: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "network/main.tf": backend + app("us-east-1"),
+        "network/prod.s3.tfbackend": 'bucket = "acme-state"\nkey    = "net/terraform.tfstate"\n',
+        "app/main.tf": app("us-west-2", extra=reader),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["app", "network"]]
+    assert [(link["kind"], link["source"], link["target"]) for link in found[0]["links"]] == [("remote-state", "app", "network")]
+
+
+def test_no_link_on_an_address_that_is_not_known_or_not_matched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    unknown = 'variable "bucket" {}\n\ndata "terraform_remote_state" "x" {\n  backend = "s3"\n  config = {\n    bucket = var.bucket\n    key = "net.tfstate"\n  }\n}\n'
+    other_key = 'data "terraform_remote_state" "y" {\n  backend = "s3"\n  config = {\n    bucket = "acme-state"\n    key = "elsewhere.tfstate"\n  }\n}\n'
+    write(tmp_path, {
+        "network/main.tf": app("us-east-1", s3_backend("net.tfstate")),
+        "app/main.tf": app("us-west-2", extra=unknown + other_key),
+    })
+    assert units(systems(capsys, Path("."))) == [["app"], ["network"]]
+
+
+MODULE = 'variable "name" {}\n\nresource "aws_instance" "web" {\n  ami = "ami-1"\n  tags = { Name = var.name }\n}\n'
+
+
+def region_root(region: str) -> str:
+    return f'provider "aws" {{\n  region = "{region}"\n}}\n\nmodule "app" {{\n  source = "../../../modules/app"\n  name   = "app"\n}}\n'
+
+
+def test_region_folders_calling_one_module_are_one_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "modules/app/main.tf": MODULE,
+        "deploy/prod/us-east-1/main.tf": region_root("us-east-1"),
+        "deploy/prod/us-west-2/main.tf": region_root("us-west-2"),
+    })
+    (system,) = systems(capsys, Path("."))
+    assert system["name"] == "deploy/prod/*"
+    assert system["regions"] == ["us-east-1", "us-west-2"]
+    (link,) = system["links"]
+    assert link["kind"] == "region-sibling" and "modules/app" in link["reason"]
+    assert findings(capsys, Path(".")) == []
+
+
+def test_dev_and_prod_are_different_systems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "modules/app/main.tf": MODULE,
+        "deploy/dev/us-east-1/main.tf": region_root("us-east-1"),
+        "deploy/prod/us-west-2/main.tf": region_root("us-west-2"),
+        # same region segment layout, but other code: not copies of one deployment
+        "deploy/prod/eu-west-1/main.tf": app("eu-west-1"),
+    })
+    assert units(systems(capsys, Path("."))) == [["deploy/dev/us-east-1"], ["deploy/prod/eu-west-1"], ["deploy/prod/us-west-2"]]
+    assert sorted(f["unit"] for f in findings(capsys, Path("."))) == ["deploy/dev/us-east-1", "deploy/prod/eu-west-1", "deploy/prod/us-west-2"]
+
+
+def test_configured_systems(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        ".resilint.toml": '[[systems]]\nname = "checkout"\nunits = ["stacks/checkout-*"]\nregions = ["us-east-1", "us-west-2"]\n\n'
+        '[[systems]]\nname = "search"\nunits = ["stacks/search-*"]\n',
+        "stacks/checkout-api/main.tf": app("us-east-1"),
+        "stacks/checkout-db/main.tf": app("us-east-1"),
+        "stacks/search-a/main.tf": app("eu-west-1"),
+        "stacks/search-b/main.tf": app("eu-west-1"),
+    })
+    found = systems(capsys, Path("."))
+    assert [(s["name"], s["configured"], s["regions"]) for s in found] == [
+        ("checkout", True, ["us-east-1", "us-west-2"]),
+        ("search", True, ["eu-west-1"]),
+    ]
+    assert found[0]["links"][0]["reason"] == "configuration declares system 'checkout' in us-east-1, us-west-2"
+    # checkout is declared in two regions; search runs in one, flagged once
+    (finding,) = findings(capsys, Path("."))
+    assert finding["unit"] == "stacks/search-a" and finding["message"].startswith("system search serves only from eu-west-1")
+
+
+def test_systems_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "primary/main.tf": app("us-east-1", s3_backend("app/primary.tfstate"), READS_DR),
+        "dr/main.tf": app("us-west-2", s3_backend("app/dr.tfstate")),
+    })
+    assert main(["systems", ".", "--no-cache"]) == 0
+    assert capsys.readouterr().out == (
+        "system dr + primary (found; us-east-1, us-west-2)\n"
+        "  unit dr (us-west-2)\n"
+        "  unit primary (us-east-1)\n"
+        "  link remote-state primary -> dr: data.terraform_remote_state.dr reads the state of dr "
+        "(s3://acme-state/app/dr.tfstate, outputs web_ip) (primary/main.tf:17)\n"
+        "\n"
+        "1 systems, 2 units\n"
+    )
+
+
+def test_bad_systems_configuration_names_the_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {".resilint.toml": '[[systems]]\nname = "x"\nunits = []\n', "main.tf": app("us-east-1")})
+    assert main(["systems", str(tmp_path), "--no-cache"]) == 2
+    assert "systems.0.units" in capsys.readouterr().err
