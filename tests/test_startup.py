@@ -69,3 +69,23 @@ def test_real_cfn_lint_still_imports_after_the_light_decoder() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["cfnlint.rules.errors.parse", "2"]
+
+
+def test_a_decoder_that_needs_more_of_cfn_lint_falls_back_to_the_whole_package() -> None:
+    """A future cfn-lint 1.x whose decoder imports more than the stand-ins give must cost
+    start-up time, never templates: the whole package is loaded and decoding goes on."""
+    code = (
+        "import contextlib\n"
+        "from resilint.parsers import cfn_decoder\n"
+        "@contextlib.contextmanager\n"
+        "def needs_more():\n"
+        "    raise ImportError('cannot import name X from cfnlint.rules')\n"
+        "    yield\n"
+        "cfn_decoder._light_cfnlint = needs_more\n"
+        "template, matches = cfn_decoder.decode_str('Resources:\\n  Q:\\n    Type: AWS::SQS::Queue\\n')\n"
+        "bad, errors = cfn_decoder.decode_str('a: [')\n"
+        "import sys\n"
+        "print(sorted(template['Resources']), bad, errors[0].linenumber, 'sympy' in sys.modules or 'cfnlint.rules' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["['Q']", "None", "2", "True"]

@@ -48,11 +48,19 @@ def decode_str(text: str) -> Decoded:
 
         return real(text)  # type: ignore[no-any-return]
     global _decoder
-    with _light_cfnlint():
-        if _decoder is None:
-            from cfnlint.decode import decode_str as light
+    if _decoder is None:
+        try:
+            with _light_cfnlint():
+                from cfnlint.decode import decode_str as light
+        except (ImportError, AttributeError):
+            # A cfn-lint whose decoder needs more of the package than the stand-ins give: load
+            # it whole (slower start-up, same results) rather than fail every template.
+            _shells.clear()
+            from cfnlint.decode import decode_str as real
 
-            _decoder = light
+            return real(text)  # type: ignore[no-any-return]
+        _decoder = light
+    with _light_cfnlint():
         return _decoder(text)
 
 
