@@ -3,17 +3,23 @@
 `--write-baseline FILE` records the fingerprints of today's findings; `--baseline FILE` hides the
 findings whose fingerprint is recorded (as many times as it was recorded), so moving lines,
 renaming nothing and adding unrelated resources keep old findings hidden while new ones show.
+Paths in the file, and in the fingerprints, are relative to the project root (the nearest folder
+with `.git`), so a baseline matches from any working directory. Entries for files the scan looked
+at that matched no finding are counted: the baseline is out of date.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from resilint import __version__
 from resilint.findings import Finding
+from resilint.paths import project_path, project_root
 
 FORMAT = "resilint-baseline/1"
 
@@ -22,10 +28,31 @@ class BaselineError(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    rule_id: str
+    path: str  # relative to `Baseline.root`
+
+
+@dataclass(frozen=True)
+class Baseline:
+    entries: tuple[Entry, ...] = ()
+    root: Path = field(default_factory=Path.cwd)  # the project root of the baseline file
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(e.fingerprint for e in self.entries)
+
+
 def write(path: Path, findings: Iterable[Finding]) -> int:
+    root = project_root(path)
     entries = sorted(
-        ({"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": f.path, "resource": f.resource} for f in findings),
-        key=lambda e: (e["path"], e["rule_id"], e["resource"] or "", e["fingerprint"]),
+        (
+            {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": project_path(f.path, root), "resource": f.resource}
+            for f in findings
+        ),
+        key=lambda e: (e["path"] or "", e["rule_id"] or "", e["resource"] or "", e["fingerprint"] or ""),
     )
     document = {"format": FORMAT, "tool_version": __version__, "findings": entries}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +60,7 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
     return len(entries)
 
 
-def read(path: Path) -> Counter[str]:
+def read(path: Path) -> Baseline:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -42,11 +69,22 @@ def read(path: Path) -> Counter[str]:
         raise BaselineError(f"baseline {path} is not JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("findings"), list):
         raise BaselineError(f"{path} is not a resilint baseline (write one with --write-baseline)")
-    return Counter(str(e.get("fingerprint")) for e in document["findings"] if isinstance(e, dict))
+    entries = tuple(
+        Entry(str(e.get("fingerprint")), str(e.get("rule_id", "")), str(e.get("path", "")))
+        for e in document["findings"]
+        if isinstance(e, dict)
+    )
+    return Baseline(entries, project_root(path))
 
 
 def filter_new(findings: Iterable[Finding], known: Counter[str]) -> tuple[list[Finding], int]:
     """The findings not in the baseline, and how many were hidden."""
+    new, hidden, _ = match(findings, known)
+    return new, hidden
+
+
+def match(findings: Iterable[Finding], known: Counter[str]) -> tuple[list[Finding], int, Counter[str]]:
+    """The findings not in the baseline, how many were hidden, and the fingerprints left over."""
     remaining = Counter(known)
     new, hidden = [], 0
     for finding in findings:
@@ -55,4 +93,17 @@ def filter_new(findings: Iterable[Finding], known: Counter[str]) -> tuple[list[F
             hidden += 1
         else:
             new.append(finding)
-    return new, hidden
+    return new, hidden, remaining
+
+
+def unmatched(baseline: Baseline, remaining: Counter[str], in_scope: Callable[[Entry, Path], bool]) -> int:
+    """How many entries matched no finding, among those `in_scope` says this scan could have
+    matched (their file was scanned, their rule ran)."""
+    left = Counter(remaining)
+    count = 0
+    for entry in baseline.entries:
+        if left[entry.fingerprint] > 0:
+            left[entry.fingerprint] -= 1
+            if in_scope(entry, Path(os.path.join(baseline.root, entry.path))):
+                count += 1
+    return count

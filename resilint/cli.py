@@ -5,17 +5,26 @@ or parse errors."""
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from resilint import __version__
 
 EXIT_USAGE = 2
-FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "markdown")
 SEVERITIES = ("error", "warning", "note")  # resilint.rule.Severity, without importing pydantic
+FAIL_ON = (*SEVERITIES, "never")  # resilint.config.FAIL_ON_CHOICES
+COLOR = ("auto", "always", "never")  # resilint.reporters.console.COLOR_CHOICES
+ENVIRONMENT_PREFIX = "RESILINT_"
+# RESILINT_* variables that are not `scan` options: the parse cache's folder.
+OTHER_VARIABLES = ("RESILINT_CACHE_DIR",)
+# Options that cannot come from the environment: Terraform has TF_VAR_* for variables.
+NOT_FROM_ENVIRONMENT = ("--var", "--var-file", "--help")
 
 
 class UsageError(Exception):
@@ -23,12 +32,14 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     try:
+        if args.command == "scan":
+            _from_environment(args, parser.commands["scan"], os.environ)
         code: int = args.handler(args)
         return code
     except UsageError as exc:
@@ -53,23 +64,68 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" for misspelt options and choices, and its subcommands'
+    parsers by name (`commands`), so that each command can be added by its own function."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands: dict[str, Parser] = {}
+
+    def error(self, message: str) -> Any:  # argparse's signature: it exits
+        super().error(message + _suggestion(self, message))
+
+    def all_options(self) -> list[str]:
+        options = [o for a in self._actions for o in a.option_strings if o.startswith("--")]
+        for command in self.commands.values():
+            options += command.all_options()
+        return sorted(set(options))
+
+
+def _suggestion(parser: Parser, message: str) -> str:
+    unrecognised = re.search(r"unrecognized arguments: (.+)$", message)
+    if unrecognised:
+        hints = []
+        for token in unrecognised.group(1).split():
+            if token.startswith("--"):
+                close = difflib.get_close_matches(token.split("=")[0], parser.all_options(), n=1, cutoff=0.6)
+                if close:
+                    hints.append(f"{token.split('=')[0]}: did you mean {close[0]}?")
+        return ("\n" + "\n".join(hints)) if hints else ""
+    choice = re.search(r"invalid choice: '?([^'\s]*)'? \(choose from (.+)\)", message)
+    if choice:
+        options = [c.strip().strip("'\"") for c in choice.group(2).split(",")]
+        close = difflib.get_close_matches(choice.group(1), options, n=1, cutoff=0.5)
+        return f" (did you mean {close[0]}?)" if close else ""
+    return ""
+
+
+def build_parser() -> Parser:
+    """The command line. Each subcommand is added by its own `_add_*` function, which registers
+    its parser in `parser.commands` and sets `handler` and `command`."""
+    parser = Parser(
         prog="resilint",
         description="Find single-region deployments, single-provider DNS and missing failover "
         "in Terraform and CloudFormation before they ship.",
     )
-    parser.add_argument("--version", action="version", version=f"resilint {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"resilint {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     parser.set_defaults(command=None)
     # --debug is also accepted after the command; SUPPRESS keeps a subcommand from resetting it
-    debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    _add_scan(parser, commands, common)
+    _add_systems(parser, commands, common)
+    _add_rules(parser, commands, common)
+    _add_explain(parser, commands, common)
+    return parser
 
+
+def _add_scan(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
     scan = commands.add_parser(
         "scan",
-        parents=[debug],
+        parents=[common],
         help="scan files or folders",
         description="Scan Terraform and CloudFormation. Files given one by one (as pre-commit "
         "passes them) are analysed with the rest of the working tree, and only their own "
@@ -93,13 +149,18 @@ def _parser() -> argparse.ArgumentParser:
         help="write a format's report to FILE instead of standard output (sarif=results.sarif); "
         "a bare FILE when there is one format",
     )
+    out.add_argument("--quiet", "-q", action="store_true", help="the findings only, no summary (text, concise)")
+    out.add_argument("--color", choices=COLOR, default="auto", help="colour the text report: auto (a terminal, honouring NO_COLOR, FORCE_COLOR, TERM=dumb and CI), always, never")
     out.add_argument("--show-suppressed", action="store_true", help="list findings silenced inline")
-    out.add_argument("--show-config", action="store_true", help="print the effective configuration and exit")
+    out.add_argument("--show-config", action="store_true", help="print the effective configuration as TOML and exit")
     choice = scan.add_argument_group("what to report")
-    choice.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding is at or above this severity (default: warning)")
-    choice.add_argument("--select", metavar="RULES", help="comma-separated rule ids or prefixes to run")
-    choice.add_argument("--ignore", metavar="RULES", help="comma-separated rule ids or prefixes to skip")
-    choice.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    choice.add_argument("--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity; never: report only (default: warning)")
+    choice.add_argument("--exit-zero", action="store_true", help="exit 0 whatever the findings (still 2 for usage errors and files that cannot be parsed)")
+    choice.add_argument("--severity", metavar="LEVELS", help="comma-separated severities to report (error,warning,note); the others are neither shown nor fail the run")
+    choice.add_argument("--select", metavar="RULES", help="comma-separated rule ids, prefixes or names to run")
+    choice.add_argument("--ignore", metavar="RULES", help="comma-separated rule ids, prefixes or names to skip")
+    choice.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB, relative to the working directory (repeatable)")
+    choice.add_argument("--force-exclude", action="store_true", help="apply excludes to files named on the command line too (as pre-commit passes them)")
     choice.add_argument("--no-inline-suppressions", action="store_true", help="ignore resilint:ignore comments and Metadata (audit)")
     choice.add_argument("--baseline", type=Path, metavar="FILE", help="report only findings not in this baseline")
     choice.add_argument("--write-baseline", type=Path, metavar="FILE", help="record today's findings as the baseline")
@@ -111,10 +172,13 @@ def _parser() -> argparse.ArgumentParser:
     inputs.add_argument("--max-file-size", type=int, metavar="MIB", help="report files larger than this many MiB instead of reading them (default: 20)")
     inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
+    parser.commands["scan"] = scan
 
+
+def _add_systems(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
     systems = commands.add_parser(
         "systems",
-        parents=[debug],
+        parents=[common],
         help="show the systems found: units deployed together, their regions and why",
         description="Print the systems resilint finds (units deployed together, from remote state, "
         "region folders, Terragrunt, nested stacks, StackSets and [[systems]] in configuration), "
@@ -126,17 +190,69 @@ def _parser() -> argparse.ArgumentParser:
     systems.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
     systems.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     systems.set_defaults(handler=_systems, command="systems")
+    parser.commands["systems"] = systems
 
-    rules = commands.add_parser("rules", parents=[debug], help="list the available rules")
+
+def _add_rules(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
+    rules = commands.add_parser("rules", parents=[common], help="list the available rules")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    rules.add_argument("--config", type=Path, metavar="FILE", help="configuration file whose rules-dirs to load")
     rules.set_defaults(handler=_rules, command="rules")
+    parser.commands["rules"] = rules
 
-    explain = commands.add_parser("explain", parents=[debug], help="show a rule's documentation")
+
+def _add_explain(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
+    explain = commands.add_parser("explain", parents=[common], help="show a rule's documentation")
     explain.add_argument("rule_id", metavar="RULE_ID")
     explain.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR")
+    explain.add_argument("--config", type=Path, metavar="FILE", help="configuration file whose rules-dirs to load")
     explain.set_defaults(handler=_explain, command="explain")
-    return parser
+    parser.commands["explain"] = explain
+
+
+def _from_environment(args: argparse.Namespace, scan: Parser, environ: Mapping[str, str]) -> None:
+    """`RESILINT_<OPTION>` sets a `scan` option the command line did not give (as Trivy's
+    `TRIVY_<FLAG>`): `RESILINT_FAIL_ON=error`, `RESILINT_EXCLUDE=a,b` (lists comma-separated),
+    `RESILINT_EXIT_ZERO=1`. The command line wins over the environment, the environment over
+    the configuration file. An unknown RESILINT_ variable is a warning, with the nearest name."""
+    by_variable: dict[str, argparse.Action] = {}
+    for action in scan._actions:
+        long = next((o for o in action.option_strings if o.startswith("--")), None)
+        if long is not None and long not in NOT_FROM_ENVIRONMENT:
+            by_variable[ENVIRONMENT_PREFIX + long[2:].upper().replace("-", "_")] = action
+    for variable in sorted(environ):
+        if not variable.startswith(ENVIRONMENT_PREFIX) or variable in OTHER_VARIABLES:
+            continue
+        found = by_variable.get(variable)
+        if found is None:
+            hint = difflib.get_close_matches(variable, [*by_variable, *OTHER_VARIABLES], n=1, cutoff=0.6)
+            nearest = f" (did you mean {hint[0]}?)" if hint else ""
+            print(f"resilint: warning: {variable} is not a resilint setting{nearest}", file=sys.stderr)
+            continue
+        action = found
+        if getattr(args, action.dest) != action.default:
+            continue  # given on the command line
+        value = environ[variable].strip()
+        option = action.option_strings[-1]
+        if action.nargs == 0:  # a flag
+            if value.lower() in ("", "0", "false", "no", "off"):
+                continue
+            if value.lower() not in ("1", "true", "yes", "on"):
+                raise UsageError(f"{variable}={value!r}: expected true or false")
+            tokens = [option]
+        elif isinstance(action, argparse._AppendAction):
+            tokens = [t for item in value.split(",") if item.strip() for t in (option, item.strip())]
+        else:
+            tokens = [option, value]
+        scan.exit_on_error = False  # raise ArgumentError instead of printing usage and exiting
+        try:
+            parsed = scan.parse_args(tokens)
+        except (argparse.ArgumentError, SystemExit) as exc:
+            raise UsageError(f"{variable}={value!r}: {exc}") from None
+        finally:
+            scan.exit_on_error = True
+        setattr(args, action.dest, getattr(parsed, action.dest))
 
 
 class _Assignment(argparse.Action):
@@ -149,9 +265,24 @@ class _Assignment(argparse.Action):
 
 
 def _codes(text: str | None) -> tuple[str, ...] | None:
+    from resilint.config import selector
+
     if text is None:
         return None
-    return tuple(code.strip().upper() for code in text.split(",") if code.strip())
+    return tuple(selector(code) for code in text.split(",") if code.strip())
+
+
+def _severities(text: str | None) -> tuple[str, ...]:
+    """--severity error,warning -> the levels to report (all when not given)."""
+    if text is None:
+        return SEVERITIES
+    levels = tuple(level.strip().lower() for level in text.split(",") if level.strip())
+    for level in levels:
+        if level not in SEVERITIES:
+            close = difflib.get_close_matches(level, SEVERITIES, n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise UsageError(f"--severity {level!r}: expected error, warning or note{hint}")
+    return levels or SEVERITIES
 
 
 def _destinations(formats: list[str], outputs: list[str]) -> dict[str, Path | None]:
@@ -175,12 +306,21 @@ def _destinations(formats: list[str], outputs: list[str]) -> dict[str, Path | No
 def _scan(args: argparse.Namespace) -> int:
     from resilint.baseline import BaselineError, read, write
     from resilint.cache import ParseCache
-    from resilint.config import CommandLine, ConfigError, resolve, unknown_codes
+    from resilint.config import (
+        ALWAYS_REPORTED,
+        CommandLine,
+        ConfigError,
+        config_document,
+        did_you_mean,
+        resolve,
+        unknown_codes,
+    )
     from resilint.findings import exit_code
     from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
     from resilint.scan import scan, with_baseline
+    from resilint.toml_text import dumps
 
     paths = list(args.paths) or [Path(".")]
     for path in paths:
@@ -199,6 +339,7 @@ def _scan(args: argparse.Namespace) -> int:
         raise UsageError("--max-file-size must be a positive number of MiB")
     formats = args.format or ["text"]
     destinations = _destinations(formats, args.output)
+    shown_severities = _severities(args.severity)
 
     command_line = CommandLine(
         select=_codes(args.select),
@@ -220,12 +361,16 @@ def _scan(args: argparse.Namespace) -> int:
         if not var_file.is_file():
             raise UsageError(f"var file {var_file}: no such file")
     if args.show_config:
-        print(_config_text(settings))
+        where = f" (from {settings.config_file})" if settings.config_file is not None else ""
+        print(f"# resilint {__version__} effective configuration{where}; paste into .resilint.toml")
+        print(dumps(config_document(settings)), end="")
         return 0
     registry = load_rules(settings.rules_dirs)
-    unknown = unknown_codes(settings.select + settings.ignore, {r.id for r in registry.rules})
+    ids = {r.id for r in registry.rules}
+    unknown = unknown_codes(settings.select + settings.ignore, ids)
     if unknown:
-        raise UsageError(f"unknown rule id {', '.join(unknown)} (see `resilint rules`)")
+        hints = "".join(did_you_mean(code, ids) for code in unknown[:1])
+        raise UsageError(f"unknown rule id {', '.join(unknown)}{hints} (see `resilint rules`)")
     baseline = None
     if args.baseline is not None and args.write_baseline is None:
         try:
@@ -241,45 +386,53 @@ def _scan(args: argparse.Namespace) -> int:
         cache=None if args.no_cache else ParseCache(),
     )
     with progress(is_interactive(sys.stderr)) as say:
-        result = scan(paths, settings, options, registry, say, baseline)
+        result = scan(paths, settings, options, registry, say, baseline, force_exclude=args.force_exclude)
+    for warning in result.warnings:
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     if args.write_baseline is not None:
         try:
-            count = write(args.write_baseline, [f for f in result.before_baseline if f.rule_id not in ("RES001", "RES002")])
+            count = write(args.write_baseline, [f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED])
         except OSError as exc:
             raise UsageError(f"cannot write {args.write_baseline}: {exc.strerror or exc}") from None
         print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}", file=sys.stderr)
         result = with_baseline(result, read(args.write_baseline))
+    if shown_severities != SEVERITIES:  # parse and internal errors are always shown
+        kept = [f for f in result.findings if f.severity.value in shown_severities or f.rule_id in ALWAYS_REPORTED]
+        result = result.with_findings(kept)
     for fmt, target in destinations.items():
-        interactive = target is None and fmt == "text" and is_interactive(sys.stdout)
-        _write(target, _render(fmt, result, interactive, args.show_suppressed))
-    return exit_code(result.findings, settings.fail_on)
+        _write(target, _render(fmt, result, target is None, args))
+    code = exit_code(result.findings, settings.fail_on)
+    return 0 if code == 1 and args.exit_zero else code
 
 
-def _config_text(settings: Any) -> str:
-    import json
-
-    data = settings.model_dump(mode="json")
-    return json.dumps(data, indent=2, sort_keys=True)
-
-
-def _render(fmt: str, result: Any, interactive: bool, show_suppressed: bool) -> str:
+def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) -> str:
     from resilint.reporters import Report
 
     report = Report(
         findings=result.findings,
         rules=result.registry.by_id(),
-        files_scanned=result.project.files_scanned,
+        files_scanned=result.files_scanned,
         units=len(result.project.units),
-        duration=result.duration if fmt == "text" else None,
+        duration=None,
         suppressed=result.suppressed,
-        show_suppressed=show_suppressed,
+        show_suppressed=args.show_suppressed,
         baselined=result.baselined,
+        baseline_unmatched=result.baseline_unmatched,
     )
     if fmt == "text":
-        from resilint.reporters.console import terminal_width
+        from resilint.reporters.console import is_interactive, terminal_width, use_colour
         from resilint.reporters.text import TextStyle, render
 
-        return render(report, TextStyle(colour=interactive, width=terminal_width() if interactive else 100))
+        colour = use_colour(args.color, sys.stdout) if to_stdout else args.color == "always"
+        interactive = to_stdout and is_interactive(sys.stdout)
+        if interactive:  # only a person at a terminal sees how long it took
+            report = Report(**{**report.__dict__, "duration": result.duration})
+        width = terminal_width() if interactive else 100
+        return render(report, TextStyle(colour=colour, width=width, quiet=args.quiet))
+    if fmt == "concise":
+        from resilint.reporters.concise import render as concise
+
+        return concise(report, quiet=args.quiet)
     from importlib import import_module
 
     module = import_module(f"resilint.reporters.{fmt}")
@@ -327,38 +480,59 @@ def _systems(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rules_dirs(args: argparse.Namespace) -> tuple[Path, ...]:
+    """--rules-dir folders after the configuration's `rules-dirs`, as `scan` loads them."""
+    from resilint.config import ConfigError, rules_dirs_from_config
+
+    try:
+        return rules_dirs_from_config(args.config) + tuple(args.rules_dir)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _rules(args: argparse.Namespace) -> int:
     from resilint.registry import load_rules
 
-    registry = load_rules(tuple(args.rules_dir))
+    registry = load_rules(_rules_dirs(args))
     rules = sorted(registry.rules, key=lambda r: r.id)
     if args.format == "json":
         import json
 
         data = [
-            {"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "tags": list(r.tags), "origin": r.origin}
+            {
+                "id": r.id,
+                "name": r.name,
+                "severity": r.severity.value,
+                "summary": r.summary,
+                "tags": list(r.tags),
+                "origin": r.origin,
+                "help_uri": r.help_uri,
+            }
             for r in rules
         ]
         print(json.dumps(data, indent=2))
     else:
         width = max(len(r.name) for r in rules)
+        summary = max(len(r.summary) for r in rules)
         for r in rules:
-            print(f"{r.id}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}")
+            print(f"{r.id}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary:<{summary}}  {r.help_uri}".rstrip())
     for error in registry.errors:
         print(f"resilint: warning: rule plugin {error.source}: {error.message}", file=sys.stderr)
     return 0
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from resilint.config import did_you_mean
     from resilint.docs import rule_page
     from resilint.registry import load_rules
 
-    registry = load_rules(tuple(args.rules_dir))
+    registry = load_rules(_rules_dirs(args))
     wanted = args.rule_id.strip().upper()
     by_id = registry.by_id()
     by_name = {r.name: r for r in registry.rules}
     found = by_id.get(wanted) or by_name.get(args.rule_id.strip().lower())
     if found is None:
-        raise UsageError(f"no rule {args.rule_id!r} (see `resilint rules`)")
+        hint = did_you_mean(wanted, by_id) or did_you_mean(args.rule_id.strip().lower(), by_name)
+        raise UsageError(f"no rule {args.rule_id!r}{hint} (see `resilint rules`)")
     print(rule_page(found), end="")
     return 0

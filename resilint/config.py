@@ -8,15 +8,18 @@ the file and the key (exit 2).
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
+import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from resilint.excludes import Exclude, excludes_from
 from resilint.rule import RULE_ID, Severity
 
 if sys.version_info >= (3, 11):
@@ -30,6 +33,11 @@ ALWAYS_REPORTED = ("RES001", "RES002")
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 CONFIG_NAMES = (".resilint.toml", "pyproject.toml")
+# `fail-on = "never"`: report, never fail (Settings.fail_on is None)
+NEVER = "never"
+FAIL_ON_CHOICES = ("error", "warning", "note", NEVER)
+# A rule id or an id prefix (`RES3`), as opposed to a rule name (`database-without-multi-az`)
+_CODE_LIKE = re.compile(r"^(?:[A-Z]{2,4}\d{0,3}|ALL)$")
 
 
 class ConfigError(Exception):
@@ -41,10 +49,10 @@ class Settings(BaseModel):
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
-    fail_on: Severity = Severity.WARNING
+    fail_on: Severity | None = Severity.WARNING  # None: never fail on findings
     severity: dict[str, Severity] = Field(default_factory=dict)  # per-rule overrides
     rules_dirs: tuple[Path, ...] = ()
-    exclude: tuple[str, ...] = ()  # glob patterns, matched against paths relative to the scan root
+    exclude: tuple[Exclude, ...] = ()  # each relative to its configuration file or the working directory
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     inline_suppressions: bool = True
     var_files: tuple[Path, ...] = ()
@@ -92,6 +100,34 @@ def unknown_codes(codes: tuple[str, ...], rule_ids: set[str]) -> list[str]:
     return [c for c in codes if c != "ALL" and not any(r.startswith(c) for r in rule_ids)]
 
 
+def selector(text: str) -> str:
+    """A --select/--ignore item as written: a rule id or prefix (upper-cased) or a rule name
+    (lower-cased)."""
+    item = text.strip()
+    return item.upper() if _CODE_LIKE.match(item.upper()) else item.lower()
+
+
+def rule_ids_for(selectors: Iterable[str], names: Mapping[str, str]) -> tuple[str, ...]:
+    """Selectors with rule names turned into their ids (`names`: name -> id). A name that is no
+    rule is a ConfigError that suggests the closest one."""
+    out = []
+    for item in selectors:
+        if _CODE_LIKE.match(item):
+            out.append(item)
+        elif item in names:
+            out.append(names[item])
+        else:
+            hint = did_you_mean(item.upper(), set(names.values())) or did_you_mean(item, names)
+            raise ConfigError(f"unknown rule {item!r}{hint} (see `resilint rules`)")
+    return tuple(out)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean X?` for the closest choice, or nothing."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
 # Configuration files ------------------------------------------------------------------------
 
 
@@ -124,7 +160,7 @@ class _Dns(_Strict):
 class FileConfig(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
-    fail_on: Severity | None = Field(default=None, alias="fail-on")
+    fail_on: Severity | Literal["never"] | None = Field(default=None, alias="fail-on")
     exclude: list[str] = []
     severity: dict[str, Severity] = {}
     var_files: list[str] = Field(default=[], alias="var-files")
@@ -139,7 +175,7 @@ class FileConfig(_Strict):
     @field_validator("select", "ignore")
     @classmethod
     def _codes(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else [v.strip().upper() for v in value]
+        return None if value is None else [selector(v) for v in value]
 
     @field_validator("severity", "rules")
     @classmethod
@@ -243,8 +279,8 @@ class CommandLine:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
-    fail_on: str | None = None
-    exclude: tuple[str, ...] = ()
+    fail_on: str | None = None  # error | warning | note | never
+    exclude: tuple[str, ...] = ()  # relative to the working directory
     rules_dirs: tuple[Path, ...] = ()
     max_file_size: int | None = None  # MiB
     inline_suppressions: bool | None = None
@@ -271,14 +307,21 @@ def resolve(
     if path is not None and (config.rules or config.severity):
         known = {r.id: r.options for r in load_rules(rules_dirs).rules}
         options = validate_rules(config, path, known)
+    select = command_line.select if command_line.select is not None else tuple(config.select or ())
+    ignore = command_line.ignore if command_line.ignore is not None else tuple(config.ignore or ())
+    if not all(_CODE_LIKE.match(item) for item in (*select, *ignore)):
+        names = {r.name: r.id for r in load_rules(rules_dirs).rules}
+        select, ignore = rule_ids_for(select, names), rule_ids_for(ignore, names)
+    fail_on = command_line.fail_on or config.fail_on or Severity.WARNING
     max_mib = command_line.max_file_size or config.max_file_size
     return Settings(
-        select=command_line.select if command_line.select is not None else tuple(config.select or ()),
-        ignore=command_line.ignore if command_line.ignore is not None else tuple(config.ignore or ()),
-        fail_on=Severity(command_line.fail_on) if command_line.fail_on else (config.fail_on or Severity.WARNING),
+        select=select,
+        ignore=ignore,
+        fail_on=None if fail_on == NEVER else Severity(fail_on),
         severity=dict(config.severity),
         rules_dirs=rules_dirs,
-        exclude=tuple(config.exclude) + command_line.exclude,
+        exclude=excludes_from(config.exclude, root if root is not None else Path.cwd())
+        + excludes_from(command_line.exclude, Path.cwd()),
         max_file_bytes=(max_mib << 20) if max_mib else DEFAULT_MAX_FILE_BYTES,
         inline_suppressions=(
             command_line.inline_suppressions
@@ -294,3 +337,71 @@ def resolve(
         config_file=path,
         systems=tuple((s.name, tuple(s.units), tuple(s.regions)) for s in config.systems),
     )
+
+
+def rules_dirs_from_config(explicit: Path | None = None, start: Path | None = None) -> tuple[Path, ...]:
+    """The `rules-dirs` of the configuration in effect (for `resilint rules` and `explain`)."""
+    path = explicit if explicit is not None else find_config(start or Path.cwd())
+    if path is None:
+        return ()
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    root = path.resolve().parent
+    return tuple(root / item for item in load_file(path).rules_dirs)
+
+
+# Settings -> configuration text (`--show-config`) ------------------------------------------------
+
+
+def config_document(settings: Settings) -> dict[str, Any]:
+    """The settings in the shape of `.resilint.toml`: what `--show-config` prints, so that it can
+    be pasted back. Paths are relative to the configuration file's folder (else absolute)."""
+    root = settings.config_root
+
+    def shown(path: Path) -> str:
+        absolute = path if path.is_absolute() else Path.cwd() / path
+        if root is not None:
+            try:
+                return absolute.resolve().relative_to(root).as_posix()
+            except ValueError:
+                pass
+        return absolute.resolve().as_posix()
+
+    def exclude_text(exclude: Exclude) -> str:
+        if root is None or not exclude.anchored or (exclude.base == root and not exclude.normalised.startswith("/")):
+            return exclude.pattern
+        target = Path(exclude.normalised) if exclude.normalised.startswith("/") else exclude.base / exclude.normalised
+        try:
+            return target.relative_to(root).as_posix()
+        except ValueError:
+            return target.as_posix()
+
+    document: dict[str, Any] = {
+        "select": list(settings.select),
+        "ignore": list(settings.ignore),
+        "fail-on": settings.fail_on.value if settings.fail_on is not None else NEVER,
+        "exclude": [exclude_text(e) for e in settings.exclude],
+        "var-files": [shown(p) for p in settings.var_files],
+        "max-file-size": max(settings.max_file_bytes >> 20, 1),
+        "inline-suppressions": settings.inline_suppressions,
+        "rules-dirs": [shown(p) for p in settings.rules_dirs],
+    }
+    if settings.severity:
+        document["severity"] = {k: v.value for k, v in sorted(settings.severity.items())}
+    cloudformation: dict[str, Any] = {}
+    if settings.cloudformation_regions:
+        cloudformation["regions"] = list(settings.cloudformation_regions)
+    if settings.cloudformation_stacks:
+        cloudformation["stacks"] = [{"path": p, "regions": list(r)} for p, r in settings.cloudformation_stacks]
+    if cloudformation:
+        document["cloudformation"] = cloudformation
+    if settings.external_dns:
+        document["dns"] = {"secondary": {k: list(v) for k, v in sorted(settings.external_dns.items())}}
+    if settings.systems:
+        document["systems"] = [{"name": n, "units": list(u), "regions": list(r)} for n, u, r in settings.systems]
+    if settings.rule_options:
+        document["rules"] = {
+            rule_id: {k.replace("_", "-"): v for k, v in sorted(values.items())}
+            for rule_id, values in sorted(settings.rule_options.items())
+        }
+    return document

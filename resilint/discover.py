@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import stat
@@ -10,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from resilint.excludes import Exclude, ExcludeMatcher
 from resilint.model import Problem
 from resilint.paths import display_path
 from resilint.sources import FileKind, SourceFile, peek_text, problem, read_text
@@ -82,18 +82,25 @@ def sniff(text: str, name: str, partial: bool = False) -> FileKind | None:
 
 
 def discover(
-    paths: Sequence[Path], exclude: Sequence[str] = (), max_file_bytes: int = 20 << 20
+    paths: Sequence[Path],
+    exclude: ExcludeMatcher | Sequence[Exclude | str] = (),
+    max_file_bytes: int = 20 << 20,
+    force_exclude: bool = False,
 ) -> Discovery:
-    """Files to scan under `paths`, in a stable order, each once."""
+    """Files to scan under `paths`, in a stable order, each once. Excludes apply inside folders;
+    to a file named in `paths` only with `force_exclude` (pre-commit names files one by one)."""
     found = Discovery()
     seen: set[Path] = set()
+    matcher = exclude if isinstance(exclude, ExcludeMatcher) else ExcludeMatcher(exclude)
     for given in paths:
         base = Path(os.path.abspath(given))
         if base.is_dir():
             found.roots.append(base)
             inside = _real(base)
-            candidates: Iterable[Path] = _walk(base, exclude, found.problems)
+            candidates: Iterable[Path] = _walk(base, matcher, found.problems)
         else:
+            if force_exclude and matcher.excluded(base):
+                continue
             found.roots.append(base.parent)
             inside = None  # a file named on the command line is scanned wherever it points
             candidates = [base]
@@ -133,7 +140,7 @@ def _real(path: Path) -> Path | None:
         return None
 
 
-def _walk(base: Path, exclude: Sequence[str], problems: list[Problem]) -> Iterable[Path]:
+def _walk(base: Path, matcher: ExcludeMatcher, problems: list[Problem]) -> Iterable[Path]:
     def on_error(error: OSError) -> None:
         problems.append(problem(display_path(error.filename or base), f"cannot read folder: {error.strerror}"))
 
@@ -144,23 +151,15 @@ def _walk(base: Path, exclude: Sequence[str], problems: list[Problem]) -> Iterab
         dirs[:] = sorted(
             d
             for d in dirs
-            if d not in SKIPPED_DIRS
+            # excludes first: a pattern naming a folder skipped anyway has matched something
+            if not (matcher and matcher.excluded(here / d))
+            and d not in SKIPPED_DIRS
             and not (here.name == "cdk.out" and d.startswith("asset."))
-            and not _excluded(here / d, base, exclude)
         )
         for name in sorted(files):
             path = here / name
-            if not _excluded(path, base, exclude):
+            if not (matcher and matcher.excluded(path)):
                 yield path
-
-
-def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
-    if not patterns:
-        return False
-    relative = path.relative_to(base).as_posix()
-    return any(
-        fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(path.name, p) for p in patterns
-    )
 
 
 def _classify(path: Path, max_file_bytes: int, problems: list[Problem]) -> SourceFile | None:

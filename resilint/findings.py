@@ -43,12 +43,13 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(unique.values(), key=lambda f: f.sort_key)
 
 
-def exit_code(findings: Iterable[Finding], fail_on: Severity) -> int:
-    """2 when an input could not be parsed, 1 when a finding is at or above `fail_on`, else 0."""
+def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
+    """2 when an input could not be parsed, 1 when a finding is at or above `fail_on` (None:
+    never), else 0."""
     worst = 0
     for finding in findings:
         if finding.rule_id == PARSE_ERROR:
             return 2
-        if finding.severity.rank >= fail_on.rank:
+        if fail_on is not None and finding.severity.rank >= fail_on.rank:
             worst = 1
     return worst

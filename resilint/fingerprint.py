@@ -1,7 +1,10 @@
 """Stable identities for findings, for baselines and SARIF `partialFingerprints`.
 
 A fingerprint must survive unrelated edits: lines moving, other resources appearing, counts in a
-message changing. It is a SHA-256 over the rule id, the file, the deployment unit and what the
+message changing, and the working directory it was computed from. It is a SHA-256 over the rule
+id, the file and the deployment unit (both relative to the project root: the nearest folder with
+`.git`, see `resilint.paths.project_root`; the same as the displayed path when resilint runs at
+the root, as CI does) and what the
 finding is about: the resource address when there is one, else the text of the line it is
 anchored on (`provider "aws" {`), whitespace-normalised, the way GitHub's own line hashes work.
 No line or column number is part of it.
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from resilint.config import DEFAULT_MAX_FILE_BYTES as MAX_BYTES
 from resilint.findings import Finding
+from resilint.paths import project_path, project_root
 from resilint.sources import read_text
 
 VERSION = "v1"
@@ -30,7 +34,9 @@ def fingerprint(finding: Finding, anchor_text: str | None = None) -> str:
         subject = " ".join(anchor_text.split())
     else:
         subject = _NUMBERS.sub("#", finding.message)
-    text = "\0".join((VERSION, finding.rule_id, finding.path, finding.unit or "", subject))
+    root = project_root(finding.path)
+    unit = project_path(finding.unit, root) if finding.unit else ""
+    text = "\0".join((VERSION, finding.rule_id, project_path(finding.path, root), unit, subject))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -13,3 +13,38 @@ def display_path(path: str | Path, cwd: str | None = None) -> str:
     except ValueError:  # another drive on Windows
         relative = absolute
     return relative.replace(os.sep, "/")
+
+
+_ROOTS: dict[str, Path] = {}
+
+
+def project_root(path: str | Path) -> Path:
+    """The folder a path's project starts at: the nearest folder upwards holding `.git`, else
+    the nearest holding `.resilint.toml` or a `pyproject.toml`, else the working directory.
+    Baselines and fingerprints name files relative to it, so they hold from any working
+    directory."""
+    absolute = Path(os.path.abspath(path))
+    folder = absolute if absolute.is_dir() else absolute.parent
+    key = str(folder)
+    if key not in _ROOTS:
+        found = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
+        if found is None:
+            found = next(
+                (f for f in (folder, *folder.parents) if (f / ".resilint.toml").is_file() or (f / "pyproject.toml").is_file()),
+                None,
+            )
+        if found is None:
+            return Path(os.getcwd())  # not cached: it depends on where resilint runs
+        _ROOTS[key] = found
+    return _ROOTS[key]
+
+
+def project_path(display: str, root: Path | None = None) -> str:
+    """A display path (relative to the working directory) as relative to its project's root,
+    with forward slashes; unchanged when it lies outside that root."""
+    absolute = os.path.abspath(display)
+    base = root if root is not None else project_root(absolute)
+    relative = os.path.relpath(absolute, base) if os.path.splitdrive(absolute)[0] == os.path.splitdrive(str(base))[0] else absolute
+    if relative.startswith(".."):
+        return display
+    return relative.replace(os.sep, "/")

@@ -34,6 +34,7 @@ from resilint.model import Location, Project, Resource, Unit
 RULE_ID = re.compile(r"^[A-Z]{2,4}\d{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "References")
+BUILTIN_ORIGINS = ("resilint.", "resilint_rules.")
 
 
 class Severity(str, Enum):
@@ -78,6 +79,7 @@ class Rule:
     options: Mapping[str, type] = field(default_factory=dict, compare=False)
     origin: str = ""  # the plugin (entry point or file) the rule came from
     sections: dict[str, str] = field(default_factory=dict, compare=False)
+    documentation: str = ""  # the rule's documentation page, from its own metadata (help_uri=)
 
     @property
     def rationale(self) -> str:
@@ -95,7 +97,13 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return f"https://github.com/resilint/resilint/blob/main/docs/rules/{self.id}.md"
+        """The rule's documentation page: its own `help_uri=`; for resilint's rules, their page
+        in this repository; empty for a plugin rule that names none (never resilint's pages)."""
+        if self.documentation:
+            return self.documentation
+        if self.origin.startswith(BUILTIN_ORIGINS):
+            return f"https://github.com/resilint/resilint/blob/main/docs/rules/{self.id}.md"
+        return ""
 
 
 def doc_sections(doc: str) -> dict[str, str]:
@@ -126,9 +134,11 @@ def rule(
     tags: tuple[str, ...] = (),
     options: Mapping[str, type] | None = None,
     doc: str | None = None,
+    help_uri: str = "",
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule. The decorated function's docstring is its documentation unless `doc`
-    is given (rules without a check function of their own, such as the engine's)."""
+    is given (rules without a check function of their own, such as the engine's). `help_uri` is
+    the page that documents it (a plugin's own; resilint's rules link to their page here)."""
 
     def wrap(check: CheckFn) -> Rule:
         text = inspect.cleandoc(doc if doc is not None else (check.__doc__ or ""))
@@ -144,6 +154,7 @@ def rule(
             options=dict(options or {}),
             origin=getattr(check, "__module__", ""),
             sections=doc_sections(text),
+            documentation=help_uri,
         )
 
     return wrap

@@ -5,6 +5,11 @@ When every path given is a file (as the pre-commit hook passes them), the files 
 their context: the whole repository they are in is parsed (a changed module is evaluated in the
 root that calls it, a record is paired with records in other stacks), and only findings located
 in the given files are reported.
+
+Excludes hold everywhere: in folders, for files named one by one with `force_exclude`, and for
+findings located in an excluded file even when a unit outside calls it (a module in an excluded
+folder is still read, so its callers are evaluated correctly, but its findings are dropped). A
+pattern that matches nothing, and a folder with nothing to scan, are warnings.
 """
 
 from __future__ import annotations
@@ -12,15 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from resilint.baseline import filter_new
+from resilint.baseline import Baseline, Entry, match, unmatched
 from resilint.config import ALWAYS_REPORTED, Settings
 from resilint.discover import discover
 from resilint.engine import run
+from resilint.excludes import ExcludeMatcher
 from resilint.findings import Finding, sort_findings
 from resilint.fingerprint import SourceLines
 from resilint.model import Project, Unit
@@ -41,6 +46,15 @@ class ScanResult:
     baselined: int = 0
     # Every finding before the baseline was applied (what --write-baseline records).
     before_baseline: list[Finding] = field(default_factory=list)
+    files_scanned: int = 0  # the files scanned: named files only, not those read for context
+    warnings: list[str] = field(default_factory=list)  # for stderr: excludes that match nothing...
+    baseline_unmatched: int = 0  # baseline entries for scanned files that matched no finding
+    rules_run: frozenset[str] = frozenset()
+    scanned_files: frozenset[str] = frozenset()  # absolute paths
+    scanned_folders: tuple[str, ...] = ()  # absolute paths of the folders given
+
+    def with_findings(self, findings: list[Finding]) -> ScanResult:
+        return replace(self, findings=findings)
 
 
 def scan(
@@ -49,16 +63,20 @@ def scan(
     options: ParseOptions,
     registry: Registry | None = None,
     say: Callable[[str], None] = lambda text: None,
-    baseline: Counter[str] | None = None,
+    baseline: Baseline | None = None,
     today: dt.date | None = None,
+    force_exclude: bool = False,
 ) -> ScanResult:
     started = time.perf_counter()
     if registry is None:
         registry = load_rules(settings.rules_dirs)
     say("finding files")
+    excludes = ExcludeMatcher(settings.exclude)
     targets = _file_targets(paths)
+    if targets is not None and force_exclude:
+        targets = {t for t in targets if not excludes.excluded(Path(t))}
     context = _context(paths) if targets is not None else list(paths)
-    found = discover([*context, *paths] if targets is not None else context, settings.exclude, settings.max_file_bytes)
+    found = discover([*context, *paths] if targets is not None else context, excludes, settings.max_file_bytes, force_exclude)
     say(f"parsing {len(found.files)} files")
     project = build_project(found.files, found.problems, options)
     if settings.external_dns or settings.rule_options:  # facts from configuration, for rules
@@ -81,10 +99,27 @@ def scan(
     if targets is not None:
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]
+    if excludes:  # a module in an excluded folder is read for its callers, never reported
+        findings = [f for f in findings if f.rule_id in ALWAYS_REPORTED or not excludes.excluded(Path(f.path))]
+        suppressed = [s for s in suppressed if not excludes.excluded(Path(s.finding.path))]
     lines = SourceLines()
     findings = sort_findings(lines.fingerprinted(f) for f in findings)
     suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]
-    result = ScanResult(findings, project, registry, time.perf_counter() - started, suppressed, 0, findings)
+    scanned = [f for f in found.files if targets is None or f.display in targets]
+    result = ScanResult(
+        findings,
+        project,
+        registry,
+        time.perf_counter() - started,
+        suppressed,
+        0,
+        findings,
+        files_scanned=len(scanned),
+        warnings=_warnings(paths, targets, found.files, excludes),
+        rules_run=frozenset(r.id for r in registry.rules if settings.is_enabled(r.id)),
+        scanned_files=frozenset(os.path.abspath(f.path) for f in scanned),
+        scanned_folders=tuple(os.path.abspath(p) for p in paths if targets is None and Path(p).is_dir()),
+    )
     return with_baseline(result, baseline) if baseline is not None else result
 
 
@@ -104,12 +139,44 @@ def with_systems(project: Project, settings: Settings) -> Project:
     return find_systems(project, configured, settings.config_root)
 
 
-def with_baseline(result: ScanResult, baseline: Counter[str]) -> ScanResult:
+def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
     """The result without the findings the baseline knows. Parse errors and internal errors are
-    never hidden: they mean something was not checked at all."""
+    never hidden: they mean something was not checked at all. Entries this scan could have
+    matched (their file was scanned, or is gone from a scanned folder; their rule ran) and did
+    not are counted."""
     kept = [f for f in result.before_baseline if f.rule_id in ALWAYS_REPORTED]
-    new, hidden = filter_new((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline)
-    return replace(result, findings=sort_findings(kept + new), baselined=hidden)
+    new, hidden, remaining = match((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline.counts)
+
+    def in_scope(entry: Entry, path: Path) -> bool:
+        if entry.rule_id not in result.rules_run:
+            return False
+        if str(path) in result.scanned_files:
+            return True
+        return not path.exists() and any(str(path).startswith(folder.rstrip(os.sep) + os.sep) for folder in result.scanned_folders)
+
+    return replace(
+        result,
+        findings=sort_findings(kept + new),
+        baselined=hidden,
+        baseline_unmatched=unmatched(baseline, remaining, in_scope),
+    )
+
+
+def _warnings(paths: Sequence[Path], targets: set[str] | None, files: Sequence[object], excludes: ExcludeMatcher) -> list[str]:
+    from resilint.sources import SourceFile
+
+    warnings = []
+    if targets is None:
+        for path in paths:
+            folder = os.path.abspath(path)
+            if Path(folder).is_dir() and not any(
+                isinstance(f, SourceFile) and os.path.abspath(f.path).startswith(folder.rstrip(os.sep) + os.sep) for f in files
+            ):
+                warnings.append(f"no Terraform or CloudFormation files under {display_path(path) if str(path) != '.' else '.'}")
+    for exclude in excludes.unused():
+        where = "" if exclude.normalised.startswith("/") else f" (relative to {display_path(exclude.base)})"
+        warnings.append(f"exclude {exclude.pattern!r} matched nothing{where}")
+    return warnings
 
 
 def unit_paths(unit: Unit) -> set[str]:

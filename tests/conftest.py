@@ -14,10 +14,10 @@ def _in_repo_root(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     test session is its own: entries written by another checkout of resilint are never read."""
     monkeypatch.chdir(REPO)
     monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "resilint-cache"))
-    for name in ("CI", "GITHUB_ACTIONS", "NO_COLOR"):
+    for name in ("CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR"):
         monkeypatch.delenv(name, raising=False)
     for name in list(__import__("os").environ):
-        if name.startswith("TF_VAR_"):
+        if name.startswith("TF_VAR_") or (name.startswith("RESILINT_") and name != "RESILINT_CACHE_DIR"):
             monkeypatch.delenv(name)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from resilint.cli import main
+from resilint.config import tomllib
 from tests.conftest import write
 
 DB = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
@@ -123,9 +124,10 @@ def test_rule_options_reach_the_rule(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_explicit_config_and_show_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"ci/resilint.toml": 'select = ["RES3"]\nvar-files = ["prod.tfvars"]\n', "ci/prod.tfvars": "", "main.tf": DB})
     code = main(["scan", str(tmp_path), "--config", str(tmp_path / "ci" / "resilint.toml"), "--show-config"])
-    shown = json.loads(capsys.readouterr().out)
+    text = capsys.readouterr().out
+    shown = tomllib.loads(text)
     assert code == 0
+    assert text.startswith("# resilint ") and "resilint.toml" in text.splitlines()[0]
     assert shown["select"] == ["RES3"]
-    assert shown["var_files"] == [str(tmp_path / "ci" / "prod.tfvars")]
-    assert shown["config_file"].endswith("resilint.toml")
+    assert shown["var-files"] == ["prod.tfvars"], "relative to the configuration file, as written"
     assert main(["scan", str(tmp_path), "--config", str(tmp_path / "missing.toml")]) == 2

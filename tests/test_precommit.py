@@ -22,7 +22,7 @@ def git(cwd: Path, *args: str) -> None:
 
 def test_hook_definition() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    assert hook["id"] == "resilint" and hook["language"] == "python" and hook["entry"] == "resilint scan"
+    assert hook["id"] == "resilint" and hook["language"] == "python" and hook["entry"] == "resilint scan --force-exclude"
     import re
 
     pattern = re.compile(hook["files"])

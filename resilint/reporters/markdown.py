@@ -31,7 +31,7 @@ def render(report: Report) -> str:
         per_rule = Counter(f.rule_id for f in findings)
         for rule_id in sorted(per_rule):
             rule = report.rules.get(rule_id)
-            name = f"[{rule.name}]({rule.help_uri})" if rule is not None else ""
+            name = "" if rule is None else f"[{rule.name}]({rule.help_uri})" if rule.help_uri else rule.name
             lines.append(f"| {rule_id} | {name} | {per_rule[rule_id]} |")
         lines += ["", "| severity | rule | location | resource | message | fix |", "|---|---|---|---|---|---|"]
         for f in findings[:MAX_ROWS]:

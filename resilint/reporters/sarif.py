@@ -63,13 +63,17 @@ def _rule(rule: Rule | None, rule_id: str) -> dict[str, Any]:
         return {"id": rule_id, "name": rule_id, "shortDescription": {"text": rule_id}}
     page = rule_page(rule)
     what = rule.sections.get("What it does", rule.summary)
-    return {
+    described: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": " ".join(what.split())},
         "help": {"text": page, "markdown": page},
-        "helpUri": rule.help_uri,
+    }
+    if rule.help_uri:  # a plugin rule without its own page has none (never resilint's)
+        described["helpUri"] = rule.help_uri
+    return {
+        **described,
         "defaultConfiguration": {"level": rule.severity.value},
         "properties": {
             "tags": ["resilience", *rule.tags],

@@ -1,7 +1,8 @@
-"""Terminal output through rich: findings grouped by file, then a summary.
+"""Terminal output through rich: findings grouped by file, each led by a clickable
+`path:line:col`, then a summary.
 
-Plain (no colour, no box drawing) unless `style.colour` says the output is an interactive
-terminal; `resilint.reporters.console` decides that.
+Plain (no colour, no box drawing, no wrapping) unless `style.colour` says the output is an
+interactive terminal; `resilint.reporters.console` decides that. Wrapped lines keep their indent.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 class TextStyle:
     colour: bool = False
     width: int = 100
+    quiet: bool = False  # the findings only: no summary
+
+
+INDENT = 4
+
+
+def location(finding: Finding) -> str:
+    """`path:line:col`, the form terminals and editors open; column 1 when it is not known."""
+    return f"{finding.path}:{finding.line}:{finding.column or 1}"
 
 
 def render(report: Report, style: TextStyle = TextStyle()) -> str:
@@ -42,11 +52,12 @@ def render(report: Report, style: TextStyle = TextStyle()) -> str:
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_file[finding.path].append(finding)
-    for path, findings in by_file.items():
-        console.print(Text(path, style="bold underline" if style.colour else ""))
+    for findings in by_file.values():
         for finding in findings:
-            _print_finding(console, finding)
+            _print_finding(console, finding, style.colour)
         console.print()
+    if style.quiet:
+        return buffer.getvalue()
     if report.show_suppressed and report.suppressed:
         console.print(Text("Suppressed", style="bold" if style.colour else ""))
         for item in report.suppressed:
@@ -58,20 +69,27 @@ def render(report: Report, style: TextStyle = TextStyle()) -> str:
     return buffer.getvalue()
 
 
-def _print_finding(console: Console, finding: Finding) -> None:
-    where = f"{finding.line}" + (f":{finding.column}" if finding.column else "")
-    head = Text("  ")
-    head.append(f"{where:<7}", style="dim")
-    head.append(f"{finding.severity.value:<9}", style=_SEVERITY_STYLE[finding.severity.value])
-    head.append(f"{finding.rule_id}  ", style="bold")
+def _print_finding(console: Console, finding: Finding, colour: bool) -> None:
+    head = Text()
+    head.append(location(finding), style="bold")
+    head.append(": ")
+    head.append(finding.rule_id, style="bold")
+    head.append(" ")
+    head.append(f"[{finding.severity.value}]", style=_SEVERITY_STYLE[finding.severity.value])
     if finding.resource:
+        head.append(" ")
         head.append(finding.resource, style="magenta")
     console.print(head)
-    console.print(Text("         " + finding.message))
-    if finding.fix:
-        fix = Text("         fix: ", style="green")
-        fix.append(finding.fix)
-        console.print(fix)
+    fix = Text("fix: ", style="green")
+    fix.append(finding.fix)
+    for line in (Text(finding.message), fix) if finding.fix else (Text(finding.message),):
+        if not colour:  # plain output is never wrapped: one line per message, for grep and logs
+            console.print(Text(" " * INDENT) + line)
+            continue
+        # Wrapped here rather than by the terminal, so every continuation keeps the indent.
+        for part in line.wrap(console, max(console.width - INDENT, 20)):
+            part.rstrip()
+            console.print(Text(" " * INDENT) + part)
 
 
 def _print_summary(console: Console, report: Report, style: TextStyle) -> None:
@@ -107,11 +125,30 @@ def _print_summary(console: Console, report: Report, style: TextStyle) -> None:
         parts.append(f"{len(report.suppressed)} suppressed")
     if report.baselined:
         parts.append(f"{report.baselined} in the baseline")
+    if report.baseline_unmatched:
+        parts.append(f"{_plural(report.baseline_unmatched, 'baseline entry', 'baseline entries')} matched nothing")
     line = ", ".join(parts)
     if report.duration is not None:
         line += f" in {report.duration:.2f}s"
     console.print(Text(line, style="bold" if style.colour else ""))
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def summary_line(report: Report) -> str:
+    """One line: files, units, findings by severity (the concise format's closing line)."""
+    counts = Counter(f.severity.value for f in report.findings)
+    line = (
+        f"{_plural(len(report.findings), 'finding')} ({_plural(counts['error'], 'error')}, "
+        f"{_plural(counts['warning'], 'warning')}, {_plural(counts['note'], 'note')}) in "
+        f"{_plural(report.files_scanned, 'file')}"
+    )
+    if report.suppressed:
+        line += f", {len(report.suppressed)} suppressed"
+    if report.baselined:
+        line += f", {report.baselined} in the baseline"
+    if report.baseline_unmatched:
+        line += f", {_plural(report.baseline_unmatched, 'baseline entry', 'baseline entries')} matched nothing"
+    return line
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"

@@ -1,0 +1,14 @@
+"""One line per finding, `path:line:col: RES302 [warning] message`, sorted, then one summary
+line: the form editors, terminals and `grep` read (ruff's and flake8's `concise`)."""
+
+from __future__ import annotations
+
+from resilint.reporters import Report
+from resilint.reporters.text import location, summary_line
+
+
+def render(report: Report, quiet: bool = False) -> str:
+    lines = [f"{location(f)}: {f.rule_id} [{f.severity.value}] {f.message}" for f in report.findings]
+    if not quiet:
+        lines.append(summary_line(report))
+    return "\n".join(lines) + ("\n" if lines else "")
