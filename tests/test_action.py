@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from resilint.cli import _parser
+from resilint.cli import build_parser
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest
         command = command.replace(name, value)
     argv = shlex.split(command)
     assert argv[:2] == ["resilint", "scan"]
-    args = _parser().parse_args(argv[1:])
+    args = build_parser().parse_args(argv[1:])
     assert args.format == ["text", "sarif", "markdown"]
     from resilint.cli import main
 
