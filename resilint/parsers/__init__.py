@@ -78,7 +78,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
                 problems.append(checked)
     if not folders:
         return
-    tf_units, tf_problems = load_units(
+    loaded = load_units(
         folders,
         TerraformOptions(
             var_files=options.var_files,
@@ -90,8 +90,8 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
             parse_cache=options.cache,
         ),
     )
-    units.extend(tf_units)
-    problems.extend(tf_problems)
+    units.extend(loaded.units)
+    problems.extend(loaded.problems)
 
 
 def _parse_template(file: SourceFile, options: ParseOptions) -> Unit | Problem | None:

@@ -579,7 +579,8 @@ def test_values_from_outside_the_unit_decide_data_sources(tmp_path: Path) -> Non
                 return MISSING
             return {"outputs": {"region": "eu-west-1", "multi_az": False}}
 
-    (unit,), problems = load_units({tmp_path: [tmp_path / "main.tf"]}, TerraformOptions(outside=RemoteStates()))
+    loaded = load_units({tmp_path: [tmp_path / "main.tf"]}, TerraformOptions(outside=RemoteStates()))
+    (unit,), problems = loaded.units, loaded.problems
     assert problems == []
     (db,) = unit.resources
     assert db.region == "eu-west-1"

@@ -25,9 +25,12 @@ class FolderCache:
         # become a note at the module call instead of a RES001.
         self.quiet_problems: dict[Path, list[Problem]] = {}
         self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
+        self.listed: dict[Path, list[Path]] = {}  # folder -> its .tf files, parsed or not
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
+        files = list(files)
+        self.listed[folder] = [path for path, _ in files]
         problems = self.quiet_problems.setdefault(folder, []) if quiet else self.problems
         for path, text in sorted(files, key=lambda f: f[0].name):
             shown = display_path(path)

@@ -14,10 +14,8 @@ from that argument's path.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,18 +23,16 @@ from typing import Any
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Problem, Unit
-from resilint.parsers.guards import internal_error
-from resilint.parsers.terraform.files import LocalFiles, current_state
+from resilint.parsers.terraform.files import LocalFiles
 from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.functions import FUNCTIONS
-from resilint.parsers.terraform.installed_modules import InstalledModules
 from resilint.parsers.terraform.module_instance import ModuleInstance
 from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
+from resilint.parsers.terraform.unit_cache import Built, cached_unit
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
-from resilint.paths import display_path
 
 
 @dataclass
@@ -47,125 +43,53 @@ class TerraformOptions(VariableOptions):
     outside: OutsideValues = field(default_factory=NothingOutside)
 
 
+@dataclass
+class Loaded:
+    units: list[Unit]
+    problems: list[Problem]
+    # Per unit id, the absolute paths of every file it was built from (the file index's input).
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Per scanned folder (absolute), the folders its module calls point at: what decides roots.
+    calls: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
 def load_units(
-    folders: Mapping[Path, list[Path]], options: TerraformOptions
-) -> tuple[list[Unit], list[Problem]]:
-    """Units for the scanned folders (folder -> its .tf files) and the problems met."""
+    folders: Mapping[Path, list[Path]],
+    options: TerraformOptions,
+    roots: Iterable[Path] | None = None,
+    scanned: Path | None = None,
+) -> Loaded:
+    """Units for the scanned folders (folder -> its .tf files) and the problems met. `roots`
+    and `scanned` (the folder file() may read under) are given when only some roots of a known
+    repository are wanted (file mode); by default every folder no other folder calls is a root."""
     cache = FolderCache(options.max_file_bytes, options.parse_cache)
     for folder in sorted(folders):
         cache.add(folder, [(p, None) for p in folders[folder]])
-    called: set[Path] = set()
+    calls: dict[str, frozenset[str]] = {}
     for folder in folders:
         module = cache.modules[folder]
         if module is not None:
-            called.update(module.local_module_sources().values())
-            called.update(module.repository_module_sources().values())
-    scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
-    units = []
-    for folder in sorted(folders):
-        module = cache.modules[folder]
-        if folder in called or module is None or not module.files:
+            targets = {*module.local_module_sources().values(), *module.repository_module_sources().values()}
+            calls[str(folder)] = frozenset(str(t) for t in targets)
+    if roots is None:
+        called = {Path(target) for targets in calls.values() for target in targets}
+        roots = [f for f in folders if f not in called]
+    if scanned is None:
+        scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
+    loaded = Loaded([], cache.problems, calls=calls)
+    for folder in sorted(roots):
+        module = cache.folder(folder)
+        if module is None or not module.files:
             continue
-        unit, problems = _cached_unit(module, cache, options, scanned)
-        if unit is not None:
-            units.append(unit)
-        cache.problems.extend(problems)
-    return units, cache.problems
+        built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
+        if built.unit is not None:
+            loaded.units.append(built.unit)
+            loaded.reads[built.unit.id] = built.reads
+        cache.problems.extend(built.problems)
+    return loaded
 
 
-_Built = tuple[Unit | None, list[Problem], list[tuple[str, str]]]
-
-
-def _cached_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> tuple[Unit | None, list[Problem]]:
-    """The root's unit, from the parse cache when nothing it depends on changed: its files and
-    the modules it calls (by content), its tfvars and variable values, and the files it read
-    with file() and friends (known only after a first evaluation, so cached in two steps)."""
-
-    def build() -> _Built:
-        try:
-            return _build_unit(root, cache, options, scanned)
-        except RecursionError:  # modules or values nested past what can be evaluated
-            first = sorted(root.files)[0]
-            message = f"root module {root.display} is nested too deeply to evaluate; not analysed"
-            return None, [Problem(message=message, location=Location(path=first, line=1, end_line=1))], []
-        except Exception as error:  # a bug met on one root must not lose the other roots' findings
-            return None, [internal_error(sorted(root.files)[0], error, "root module")], []
-
-    if options.parse_cache is None:
-        unit, problems, _ = build()
-        return unit, problems
-    fresh: list[_Built] = []
-
-    def build_and_list_reads() -> list[str]:
-        fresh.append(build())
-        return [read for read, _ in fresh[0][2]]
-
-    key = _unit_key(root, cache, options)
-    reads = options.parse_cache.get_or_compute("terraform-unit-reads", key, build_and_list_reads)
-    now = [(read, current_state(read)) for read in reads]
-    unit, problems, recorded = options.parse_cache.get_or_compute(
-        "terraform-unit", key + json.dumps(now), lambda: fresh[0] if fresh else build()
-    )
-    if recorded != now:  # what it read changed what it reads: evaluate again
-        unit, problems, _ = build()
-    return unit, problems
-
-
-def _unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> str:
-    """Everything a root's unit depends on before it is evaluated: its files and the modules it
-    calls (local, the module repository's checkout, downloaded ones) by content, its tfvars and
-    variable values, and the settings that shape it."""
-    data_dir = options.environment.get("TF_DATA_DIR") or ".terraform"
-    installed = InstalledModules(root.dir, data_dir)
-    seen: set[Path] = set()
-    pending: list[tuple[ModuleSource, bool]] = [(root, False)]
-    pending.extend((m, True) for m in (cache.folder(d, quiet=True) for d in installed.dirs().values()) if m is not None)
-    files: list[tuple[str, str]] = []
-    while pending:
-        module, quiet = pending.pop()
-        if module.dir in seen:
-            continue
-        seen.add(module.dir)
-        files.extend((f, cache.digests.get(f, "?")) for f in module.files)
-        called = {**module.local_module_sources(), **module.repository_module_sources()}
-        for folder in called.values():
-            child = cache.folder(folder, quiet=quiet)
-            if child is None:
-                files.append((display_path(folder), "missing"))
-            elif child.dir not in seen:
-                pending.append((child, quiet))
-    manifest = installed.base / "modules" / "modules.json"
-    tfvars = [
-        root.dir / "terraform.tfvars",
-        root.dir / "terraform.tfvars.json",
-        *sorted(root.dir.glob("*.auto.tfvars*")),
-        *options.var_files,
-        *(Path(item[1]) for item in options.command_line if item[0] == "file"),
-        manifest,
-    ]
-    values = []
-    for path in tfvars:
-        try:
-            values.append((str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest()))
-        except OSError:
-            values.append((str(path), "absent"))
-    return json.dumps(
-        {
-            "root": root.display,
-            "files": sorted(files),
-            "tfvars": values,
-            "variables": list(options.variables),
-            "command_line": [list(item) for item in options.command_line],
-            "environment": sorted(
-                (k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_") or k in ("TF_WORKSPACE", "TF_DATA_DIR")
-            ),
-            "max_file_bytes": options.max_file_bytes,
-        },
-        sort_keys=True,
-    )
-
-
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> _Built:
+def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Built:
     variables, problems = root_variable_values(root, options)
     files = LocalFiles(root.dir, scanned, FUNCTIONS)
     context = UnitContext(
