@@ -6,8 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from resilint.arguments import blocks, first_block
+from resilint.families.base import Family, Member
+from resilint.families.compute import FUNCTIONS, INSTANCES
+from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
+from resilint.families.load_balancing import LOAD_BALANCERS
+from resilint.families.network import PUBLIC_IPS
+from resilint.families.storage import BUCKETS
 from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.arguments import blocks, first_block
 from resilint.relations.network import referenced
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
@@ -25,27 +31,14 @@ _REGIONAL_HOST = re.compile(
 )
 # Origins that already span regions: an S3 Multi-Region Access Point, a Global Accelerator.
 _GLOBAL_HOST = re.compile(r"(\.accesspoint\.s3-global\.amazonaws\.com|\.awsglobalaccelerator\.com)\.?$")
-_REGIONAL_TYPES = frozenset(
-    {
-        "aws_s3_bucket",
-        "aws_s3_bucket_website_configuration",
-        "aws_lb",
-        "aws_alb",
-        "aws_elb",
-        "aws_instance",
-        "aws_eip",
-        "aws_api_gateway_rest_api",
-        "aws_apigatewayv2_api",
-        "aws_lambda_function_url",
-        "AWS::S3::Bucket",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "AWS::ElasticLoadBalancing::LoadBalancer",
-        "AWS::EC2::Instance",
-        "AWS::EC2::EIP",
-        "AWS::ApiGateway::RestApi",
-        "AWS::ApiGatewayV2::Api",
-        "AWS::Lambda::Url",
-    }
+# Origins that live in one region, by family and kind.
+_REGIONAL_ORIGINS: tuple[tuple[Family, tuple[str, ...]], ...] = (
+    (BUCKETS, ("s3_bucket", "s3_website")),
+    (LOAD_BALANCERS, ("load_balancer", "classic_load_balancer")),
+    (INSTANCES, ("ec2_instance",)),
+    (PUBLIC_IPS, ("elastic_ip",)),
+    (APIS, ("rest_api", "http_api")),
+    (FUNCTIONS, ("function_url",)),
 )
 
 
@@ -142,60 +135,38 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/frontdoor/origin
     - https://learn.microsoft.com/en-us/azure/frontdoor/high-availability
     """
-    for resource in unit.resources:
-        if resource.count_unknown:
+    for distribution in CDN_DISTRIBUTIONS.members(unit):
+        if distribution.resource.count_unknown:
             continue
-        if resource.type == "aws_cloudfront_distribution":
-            yield from _cloudfront(unit, resource, resource.attributes, _TERRAFORM)
-        elif resource.type == "AWS::CloudFront::Distribution":
-            config = resource.attributes.get("DistributionConfig")
+        if distribution.kind == "cloudfront":
+            config = distribution.value("config") if distribution.has("config") else distribution.resource.attributes
             if isinstance(config, dict):
-                yield from _cloudfront(unit, resource, config, _CLOUDFORMATION)
-        elif resource.type == "azurerm_cdn_frontdoor_origin_group":
-            yield from _front_door_origin_group(unit, resource)
-        elif resource.type == "azurerm_frontdoor":
-            yield from _classic_front_door(resource)
+                yield from _cloudfront(unit, distribution, config)
+        elif distribution.kind == "front_door_origin_group":
+            yield from _front_door_origin_group(unit, distribution.resource)
+        elif distribution.kind == "classic_front_door":
+            yield from _classic_front_door(distribution)
 
 
 # CloudFront -----------------------------------------------------------------------------------
 
-_TERRAFORM = {
-    "enabled": "enabled",
-    "origins": "origin",
-    "origin_id": "origin_id",
-    "domain": "domain_name",
-    "groups": "origin_group",
-    "group_id": "origin_id",
-    "default": "default_cache_behavior",
-    "target": "target_origin_id",
-}
-_CLOUDFORMATION = {
-    "enabled": "Enabled",
-    "origins": "Origins",
-    "origin_id": "Id",
-    "domain": "DomainName",
-    "groups": "OriginGroups",
-    "group_id": "Id",
-    "default": "DefaultCacheBehavior",
-    "target": "TargetOriginId",
-}
 
+def _cloudfront(unit: Unit, distribution: Member, config: dict[str, Any]) -> Iterator[Violation]:
+    def get(role: str, within: dict[str, Any] = config) -> Any:
+        return distribution.value(role, within=within)
 
-def _cloudfront(
-    unit: Unit, distribution: Resource, config: dict[str, Any], names: dict[str, str]
-) -> Iterator[Violation]:
-    if as_bool(config.get(names["enabled"])) is False:
+    if as_bool(get("enabled")) is False:
         return
-    origins = blocks(config.get(names["origins"]))
-    groups = _origin_groups(config.get(names["groups"]), names)
-    behaviour = first_block(config.get(names["default"]))
+    origins = blocks(get("origins"))
+    groups = _origin_groups(distribution, get("groups"))
+    behaviour = first_block(get("default"))
     if not origins or groups is None or behaviour is None:
         return
-    target = behaviour.get(names["target"])
+    target = get("target", behaviour)
     if isinstance(target, str):
         if target in groups:
             return
-        chosen = [o for o in origins if o.get(names["origin_id"]) == target]
+        chosen = [o for o in origins if get("origin_id", o) == target]
         if len(chosen) != 1:
             return
     elif target is None or isinstance(target, Unknown):
@@ -205,47 +176,35 @@ def _cloudfront(
     else:
         return
     origin = chosen[0]
-    if any(isinstance(o.get(names["origin_id"]), Unknown) for o in origins):
+    if any(isinstance(get("origin_id", o), Unknown) for o in origins):
         return
-    where = _regional_origin(unit, origin.get(names["domain"]))
+    where = _regional_origin(unit, get("domain", origin))
     if where is None:
         return
-    origin_id = origin.get(names["origin_id"])
+    origin_id = get("origin_id", origin)
     label = f'"{origin_id}"' if isinstance(origin_id, str) else "its only origin"
-    if names is _TERRAFORM:
-        fix = (
-            "Add an origin in another region, an origin_group with both as members and a failover_criteria, "
-            "and set default_cache_behavior.target_origin_id to the group's origin_id"
-        )
-        groups_text = "no origin_group"
-    else:
-        fix = (
-            "Add an origin in another region, an OriginGroups item with both as members and FailoverCriteria, "
-            "and set DefaultCacheBehavior.TargetOriginId to the group's Id"
-        )
-        groups_text = "no OriginGroups"
     yield Violation(
         f"{distribution.address} sends its default traffic to a single origin, {label} ({where}), with "
-        f"{groups_text} to fail over to: an outage of that origin's region reaches every edge location",
-        at=distribution,
-        fix=fix,
+        f"{distribution.word('no_groups')} to fail over to: an outage of that origin's region reaches every edge location",
+        at=distribution.resource,
+        fix=distribution.word("add_group"),
     )
 
 
-def _origin_groups(value: Any, names: dict[str, str]) -> set[str] | None:
+def _origin_groups(distribution: Member, value: Any) -> set[str] | None:
     """The ids of the distribution's origin groups; None when they are not known."""
-    if names is _CLOUDFORMATION:
+    if distribution.has("group_items"):  # a list inside an object
         if value is None:
             return set()
         if not isinstance(value, dict):
             return None
-        value = value.get("Items")
+        value = distribution.value("group_items", within=value)
     found = blocks(value)
     if found is None:
         return None
     ids = set()
     for group in found:
-        group_id = group.get(names["group_id"])
+        group_id = distribution.value("group_id", within=group)
         if not isinstance(group_id, str):
             return None
         ids.add(group_id)
@@ -262,7 +221,9 @@ def _regional_origin(unit: Unit, domain: Any) -> str | None:
             return host
         return None
     source = referenced(unit, domain)
-    if source is not None and source.type in _REGIONAL_TYPES:
+    if source is not None and any(
+        (member := family.member(source)) is not None and member.kind in kinds for family, kinds in _REGIONAL_ORIGINS
+    ):
         return source.address
     return None
 
@@ -272,8 +233,9 @@ def _regional_origin(unit: Unit, domain: Any) -> str | None:
 
 def _front_door_origin_group(unit: Unit, group: Resource) -> Iterator[Violation]:
     members = []
-    for origin in unit.of_type("azurerm_cdn_frontdoor_origin"):
-        value = origin.attributes.get("cdn_frontdoor_origin_group_id")
+    for member in FRONT_DOOR_ORIGINS.members(unit):
+        origin = member.resource
+        value = member.value("group")
         target = referenced(unit, value)
         if target is None:
             if isinstance(value, Unknown):
@@ -283,12 +245,14 @@ def _front_door_origin_group(unit: Unit, group: Resource) -> Iterator[Violation]
             continue
         if origin.count_unknown:
             return
-        enabled = origin.attributes.get("enabled", origin.attributes.get("health_probes_enabled", True))
+        enabled = member.value("enabled")
+        if enabled is None:
+            enabled = True
         if as_bool(enabled) is False:
             continue
         if as_bool(enabled) is None:
             return
-        if _behind_traffic_manager(unit, origin):
+        if _behind_traffic_manager(unit, member):
             return
         members.append(origin)
     if len(members) != 1:
@@ -298,18 +262,18 @@ def _front_door_origin_group(unit: Unit, group: Resource) -> Iterator[Violation]
         f"{group.address} has one enabled origin ({origin.address}): when it fails, Front Door has no "
         "other origin to send requests to",
         at=group,
-        fix="Add a second azurerm_cdn_frontdoor_origin in another region to the origin group, with a health probe",
+        fix=f"Add a second {FRONT_DOOR_ORIGINS.types[0]} in another region to the origin group, with a health probe",
     )
 
 
-def _behind_traffic_manager(unit: Unit, origin: Resource) -> bool:
-    source = referenced(unit, origin.attributes.get("host_name"))
-    return source is not None and source.type == "azurerm_traffic_manager_profile"
+def _behind_traffic_manager(unit: Unit, origin: Member) -> bool:
+    source = referenced(unit, origin.value("host"))
+    return source is not None and source in TRAFFIC_MANAGERS
 
 
-def _classic_front_door(front_door: Resource) -> Iterator[Violation]:
-    for pool in blocks(front_door.attributes.get("backend_pool")) or []:
-        backends = blocks(pool.get("backend"))
+def _classic_front_door(front_door: Member) -> Iterator[Violation]:
+    for pool in blocks(front_door.value("pools")) or []:
+        backends = blocks(front_door.value("backends", within=pool))
         if backends is None or len(backends) != 1:
             continue
         if as_bool(backends[0].get("enabled", True)) is False:
@@ -318,6 +282,6 @@ def _classic_front_door(front_door: Resource) -> Iterator[Violation]:
         label = f'backend pool "{name}"' if isinstance(name, str) else "a backend pool"
         yield Violation(
             f"{front_door.address} has {label} with one backend: when it fails, Front Door has nothing to fail over to",
-            at=front_door,
+            at=front_door.resource,
             fix="Add a second backend in another region to the backend pool",
         )

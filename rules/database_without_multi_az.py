@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from resilint.arguments import DEFAULT, blocks, first_block, is_set
+from resilint.families.base import Member
+from resilint.families.databases import CACHES, DATABASES, may_be_replica
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import DEFAULT, blocks, first_block, is_set, may_be_set, setting
 from resilint.relations.databases import cluster_members, reader_scaling
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_int
@@ -95,11 +97,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     for resource in unit.resources:
         if resource.count_unknown:
             continue
-        check_one = _CHECKS.get(resource.type)
+        member = DATABASES.member(resource) or CACHES.member(resource)
+        if member is None:
+            continue
+        check_one = _CHECKS.get(member.kind)
         if check_one is not None:
-            yield from check_one(unit, resource)
+            yield from check_one(unit, member)
         elif resource.address in members:
-            yield from _cluster(unit, resource, members[resource.address].members, members[resource.address].complete)
+            yield from _cluster(unit, member, members[resource.address].members, members[resource.address].complete)
 
 
 def _off(name: str, value: Any, default: str) -> str | None:
@@ -115,78 +120,51 @@ def _off(name: str, value: Any, default: str) -> str | None:
 # RDS instances --------------------------------------------------------------------------------
 
 
-def _db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    if may_be_set(instance, "replicate_source_db"):
-        return  # a read replica, or maybe one
-    why = _off(*setting(instance, "multi_az"), "false")
+def _db_instance(unit: Unit, instance: Member) -> Iterator[Violation]:
+    if may_be_replica(instance):
+        return  # a read replica or a cluster member (or maybe one)
+    why = _off(*instance.setting("multi_az"), "false")
     if why is None:
         return
-    engine = instance.attributes.get("engine")
+    engine = instance.value("engine")
+    multi_az = instance.assignment("multi_az", "true")
     if isinstance(engine, str) and engine.strip().lower() in ("sqlserver-ex", "sqlserver-web"):
-        fix = (
-            f'Move to SQL Server Standard or Enterprise (engine = "sqlserver-se" or "sqlserver-ee") and set '
-            f"multi_az = true: {engine} does not support Multi-AZ"
-        )
+        standard = instance.assignment("engine", '"sqlserver-se" or "sqlserver-ee"')
+        fix = f"Move to SQL Server Standard or Enterprise ({standard}) and set {multi_az}: {engine} does not support Multi-AZ"
     else:
-        fix = "set multi_az = true so that RDS keeps a standby in a second availability zone"
-    yield Violation(f"{instance.address} runs in one availability zone ({why})", at=instance, fix=fix)
-
-
-def _cfn_db_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    for key in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier", "DBClusterIdentifier"):
-        if may_be_set(instance, key):
-            return  # a read replica or a cluster member (or maybe one)
-    why = _off(*setting(instance, "MultiAZ"), "false")
-    if why is None:
-        return
-    yield Violation(
-        f"{instance.address} runs in one availability zone ({why})",
-        at=instance,
-        fix="set MultiAZ: true so that RDS keeps a standby in a second availability zone",
-    )
+        fix = f"set {multi_az} so that RDS keeps a standby in a second availability zone"
+    yield Violation(f"{instance.address} runs in one availability zone ({why})", at=instance.resource, fix=fix)
 
 
 # Aurora, DocumentDB and Neptune clusters ----------------------------------------------------
 
-_INSTANCE_TYPE = {
-    "aws_rds_cluster": "aws_rds_cluster_instance",
-    "aws_docdb_cluster": "aws_docdb_cluster_instance",
-    "aws_neptune_cluster": "aws_neptune_cluster_instance",
-}
 
-
-def _cluster(unit: Unit, cluster: Resource, members: tuple[Resource, ...], complete: bool) -> Iterator[Violation]:
+def _cluster(unit: Unit, cluster: Member, members: tuple[Resource, ...], complete: bool) -> Iterator[Violation]:
     if not complete or not members or not _needs_instances(cluster):
         return
     scaling = reader_scaling(unit)
     if scaling.unknown or (cluster.address in scaling.minimum and as_int(scaling.minimum[cluster.address]) != 0):
         return  # Aurora Auto Scaling keeps readers (at least its minimum), or may
-    terraform = not cluster.type.startswith("AWS::")
-    instance_type = _INSTANCE_TYPE.get(cluster.type, cluster.type.replace("DBCluster", "DBInstance"))
     if len(members) == 1:
         (only,) = members
-        if terraform:
-            fix = f"Add a second {instance_type} (a reader in another availability zone) that the cluster can promote"
-        else:
-            fix = (
-                f"Add a second {instance_type} with DBClusterIdentifier set to this cluster (a reader in another zone)"
-            )
         yield Violation(
             f"{cluster.address} has one instance ({only.address}): when its availability zone fails, the "
             "cluster has no reader to promote and is down until a new instance is created",
-            at=cluster,
-            fix=fix,
+            at=cluster.resource,
+            fix=cluster.word("add_reader"),
         )
         return
-    key = "availability_zone" if terraform else "AvailabilityZone"
-    zones = {m.attributes.get(key) for m in members}
-    if len(zones) == 1:
+    placed = [DATABASES.member(m) for m in members]
+    keys = {p.argument("zone") for p in placed if p is not None}
+    zones = {p.value("zone") if p is not None else None for p in placed}
+    if len(zones) == 1 and len(keys) == 1:
         (zone,) = zones
+        (key,) = keys
         if isinstance(zone, str) and zone:
             yield Violation(
                 f'{cluster.address} has {len(members)} instances, all pinned to {zone} ({key} = "{zone}"): '
                 "the reader it fails over to is in the same zone",
-                at=cluster,
+                at=cluster.resource,
                 fix=f"Put at least one instance in another availability zone (or leave {key} unset)",
                 severity=Severity.NOTE,
             )
@@ -196,30 +174,23 @@ def _or(value: Any, default: str) -> Any:
     return default if value is DEFAULT else value
 
 
-def _needs_instances(cluster: Resource) -> bool:
+def _needs_instances(cluster: Member) -> bool:
     """Whether the cluster's availability depends on the instances it has: true for a
     primary provisioned or Serverless v2 cluster; false for Aurora Serverless v1 and Limitless,
     Multi-AZ DB clusters (non-Aurora engines), and replica or global secondary clusters."""
-    terraform = not cluster.type.startswith("AWS::")
-    attributes = cluster.attributes
-    if cluster.type in ("aws_rds_cluster", "AWS::RDS::DBCluster"):
-        engine = _or(setting(cluster, "engine" if terraform else "Engine")[1], "aurora")
+    if cluster.kind == "aurora_cluster":
+        engine = _or(cluster.setting("engine")[1], "aurora")
         if not isinstance(engine, str) or not engine.strip().lower().startswith("aurora"):
             return False  # a Multi-AZ DB cluster (mysql/postgres), or not known
-        mode = _or(setting(cluster, "engine_mode" if terraform else "EngineMode")[1], "provisioned")
+        mode = _or(cluster.setting("engine_mode")[1], "provisioned")
         if not isinstance(mode, str) or mode.strip().lower() == "serverless":
             return False
-        scalability = _or(
-            setting(cluster, "cluster_scalability_type" if terraform else "ClusterScalabilityType")[1], "standard"
-        )
+        scalability = _or(cluster.setting("scalability")[1], "standard")
         if not isinstance(scalability, str) or scalability.strip().lower() == "limitless":
             return False
-    replica_key = "replication_source_identifier" if terraform else "ReplicationSourceIdentifier"
-    if may_be_set(cluster, replica_key):
+    if may_be_replica(cluster):
         return False  # a cross-region read replica cluster
-    global_key = "global_cluster_identifier" if terraform else "GlobalClusterIdentifier"
-    user_key = "master_username" if terraform else "MasterUsername"
-    if may_be_set(cluster, global_key) and is_set(attributes.get(user_key)) is not True:
+    if cluster.may_be_set("global_cluster") and is_set(cluster.value("master_username")) is not True:
         return False  # a secondary cluster of a global database (it has no master user)
     return True
 
@@ -227,77 +198,68 @@ def _needs_instances(cluster: Resource) -> bool:
 # ElastiCache and MemoryDB -------------------------------------------------------------------
 
 
-def _replication_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    terraform = group.type == "aws_elasticache_replication_group"
-    global_key = "global_replication_group_id" if terraform else "GlobalReplicationGroupId"
-    if may_be_set(group, global_key):
+def _replication_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    if group.may_be_set("global_group"):
         return  # a secondary of a global datastore, or maybe one
-    failover_name, failover = setting(group, "automatic_failover_enabled" if terraform else "AutomaticFailoverEnabled")
+    failover_name, failover = group.setting("automatic_failover")
     why = _off(failover_name, failover, "false")
-    nodes_name, nodes = setting(
-        group, *(("num_cache_clusters", "number_cache_clusters") if terraform else ("NumCacheClusters",))
-    )
+    nodes_name, nodes = group.setting("nodes")
     if why is not None:
         if as_int(nodes) == 1:
             why = f"{nodes_name} = 1: one node, no replica"
         yield Violation(
             f"{group.address} has no automatic failover ({why}): when the primary's zone fails, the cache "
             "is down until someone promotes a replica",
-            at=group,
+            at=group.resource,
             fix=(
                 f"Run at least two nodes in different zones ({nodes_name} = 2 or more) and set "
-                f"{failover_name} = true"
-                + (" (and multi_az_enabled = true)" if terraform else " (and MultiAZEnabled: true)")
+                f"{failover_name} = true (and {group.assignment('multi_az', 'true')})"
             ),
         )
         return
-    replicas = _replicas_per_shard(group, terraform)
+    replicas = _replicas_per_shard(group)
     if replicas is not None:
         yield Violation(
             f"{group.address} has no replicas ({replicas}): a shard whose node fails has nothing to fail over to",
-            at=group,
+            at=group.resource,
             fix="Give every shard at least one replica in another availability zone",
         )
 
 
-def _replicas_per_shard(group: Resource, terraform: bool) -> str | None:
+def _replicas_per_shard(group: Member) -> str | None:
     """How the group says it has no replicas, or None."""
-    if terraform:
-        if as_int(group.attributes.get("replicas_per_node_group")) == 0:
-            return "replicas_per_node_group = 0"
-        mode = first_block(group.attributes.get("cluster_mode"))  # provider v4 and older
-        if mode is not None and as_int(mode.get("replicas_per_node_group")) == 0:
-            return "cluster_mode.replicas_per_node_group = 0"
-        return None
-    if as_int(group.attributes.get("ReplicasPerNodeGroup")) == 0:
-        return "ReplicasPerNodeGroup: 0"
-    shards = blocks(group.attributes.get("NodeGroupConfiguration"))
-    if shards and all(as_int(s.get("ReplicaCount")) == 0 for s in shards):
-        return "every NodeGroupConfiguration has ReplicaCount: 0"
+    if as_int(group.value("replicas_per_shard")) == 0:
+        return group.assignment("replicas_per_shard", "0")
+    if group.has("legacy_shards"):
+        mode = first_block(group.value("legacy_shards"))
+        if mode is not None and as_int(group.value("replicas_per_shard", within=mode)) == 0:
+            return f"{group.argument('legacy_shards')}.{group.argument('replicas_per_shard')} = 0"
+    if group.has("shards"):
+        shards = blocks(group.value("shards"))
+        if shards and all(as_int(group.value("shard_replicas", within=s)) == 0 for s in shards):
+            return f"every {group.argument('shards')} has {group.argument('shard_replicas')}: 0"
     return None
 
 
-def _cache_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
-    terraform = cluster.type == "aws_elasticache_cluster"
-    if terraform and may_be_set(cluster, "replication_group_id"):
+def _cache_node(unit: Unit, cluster: Member) -> Iterator[Violation]:
+    if cluster.has("group") and cluster.may_be_set("group"):
         return  # a member of a replication group
-    engine = cluster.attributes.get("engine" if terraform else "Engine")
+    engine = cluster.value("engine")
     if not isinstance(engine, str) or engine.strip().lower() not in ("redis", "valkey"):
         return  # Memcached has no replicas to fail over to by design
-    group = "aws_elasticache_replication_group" if terraform else "AWS::ElastiCache::ReplicationGroup"
     yield Violation(
         f"{cluster.address} is a single {engine} node with no replica: when its zone or node fails, the cache is down",
-        at=cluster,
-        fix=f"Use an {group} with a replica in another availability zone and automatic failover",
+        at=cluster.resource,
+        fix=f"Use an {cluster.word('group_type')} with a replica in another availability zone and automatic failover",
     )
 
 
-def _memorydb_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
-    name = "num_replicas_per_shard" if cluster.type == "aws_memorydb_cluster" else "NumReplicasPerShard"
-    if as_int(cluster.attributes.get(name)) == 0:
+def _memorydb_cluster(unit: Unit, cluster: Member) -> Iterator[Violation]:
+    name = cluster.argument("replicas_per_shard")
+    if as_int(cluster.value("replicas_per_shard")) == 0:
         yield Violation(
             f"{cluster.address} has no replicas ({name} = 0): a shard whose node fails has nothing to fail over to",
-            at=cluster,
+            at=cluster.resource,
             fix=f"Set {name} to 1 or more so that every shard has a replica in another availability zone",
         )
 
@@ -305,13 +267,13 @@ def _memorydb_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
 # Azure ----------------------------------------------------------------------------------------
 
 
-def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
-    mode = server.attributes.get("create_mode")
+def _flexible_server(unit: Unit, server: Member) -> Iterator[Violation]:
+    mode = server.value("create_mode")
     if not (mode is None or isinstance(mode, str)) or (isinstance(mode, str) and mode.strip().lower() == "replica"):
         return  # a read replica, or maybe one
-    name, value = setting(server, "high_availability")
+    name, value = server.setting("high_availability")
     found = [] if value is DEFAULT else blocks(value)
-    sku = server.attributes.get("sku_name")
+    sku = server.value("sku")
     tier = ""
     if isinstance(sku, str) and sku.upper().startswith("B_"):
         tier = " (high availability needs the General Purpose or Memory Optimized tier, not Burstable)"
@@ -321,7 +283,7 @@ def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
     if not found:
         yield Violation(
             f"{server.address} has no standby (no high_availability block): when its zone fails, the server is down",
-            at=server,
+            at=server.resource,
             fix=fix,
         )
         return
@@ -330,7 +292,7 @@ def _flexible_server(unit: Unit, server: Resource) -> Iterator[Violation]:
         yield Violation(
             f'{server.address} keeps its standby in the same zone (high_availability.mode = "SameZone"): a zone '
             "outage takes both down",
-            at=server,
+            at=server.resource,
             fix='Set high_availability.mode = "ZoneRedundant" where the region has availability zones',
             severity=Severity.NOTE,
         )
@@ -340,59 +302,56 @@ _ZONE_REDUNDANT_SKU = re.compile(r"^(P\d+|GP_.+|BC_.+|HS_.+)$", re.IGNORECASE)
 _ZONE_REDUNDANT_TIERS = ("premium", "generalpurpose", "businesscritical", "hyperscale")
 
 
-def _mssql_database(unit: Unit, database: Resource) -> Iterator[Violation]:
-    legacy = database.type == "azurerm_sql_database"
-    pool_key = "elastic_pool_name" if legacy else "elastic_pool_id"
-    if may_be_set(database, pool_key):
-        return  # the pool decides (azurerm_mssql_elasticpool.zone_redundant)
-    mode = database.attributes.get("create_mode")
+def _mssql_database(unit: Unit, database: Member) -> Iterator[Violation]:
+    if database.may_be_set("elastic_pool"):
+        return  # the pool decides (its own zone_redundant)
+    mode = database.value("create_mode")
     if not (mode is None or isinstance(mode, str)) or (
         isinstance(mode, str) and mode.strip().lower() in ("secondary", "onlinesecondary")
     ):
         return  # a geo-replica or a named replica
-    if legacy:
-        edition = database.attributes.get("edition")
-        if not isinstance(edition, str) or edition.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
+    tier = database.value("tier")
+    if not isinstance(tier, str):
+        return
+    if database.kind == "legacy_sql_database":
+        if tier.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
             return
-        tier_text = f'edition = "{edition}"'
-    else:
-        sku = database.attributes.get("sku_name")
-        if not isinstance(sku, str) or not _ZONE_REDUNDANT_SKU.match(sku.strip()):
-            return  # a tier without zone redundancy (Basic, Standard), or not known
-        tier_text = f'sku_name = "{sku}"'
-    why = _off(*setting(database, "zone_redundant"), "false")
+    elif not _ZONE_REDUNDANT_SKU.match(tier.strip()):
+        return  # a tier without zone redundancy (Basic, Standard), or not known
+    tier_text = f'{database.argument("tier")} = "{tier}"'
+    why = _off(*database.setting("zone_redundant"), "false")
     if why is None:
         return
     yield Violation(
         f"{database.address} keeps its replicas in one availability zone ({why}), although its tier "
         f"({tier_text}) supports zone redundancy",
-        at=database,
+        at=database.resource,
         fix="Set zone_redundant = true so that the database's replicas spread over the region's zones",
     )
 
 
-def _mssql_elastic_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
-    sku = first_block(pool.attributes.get("sku"))
+def _mssql_elastic_pool(unit: Unit, pool: Member) -> Iterator[Violation]:
+    sku = first_block(pool.value("sku"))
     tier = sku.get("tier") if sku else None
     if not isinstance(tier, str) or tier.replace(" ", "").lower() not in _ZONE_REDUNDANT_TIERS:
         return
-    why = _off(*setting(pool, "zone_redundant"), "false")
+    why = _off(*pool.setting("zone_redundant"), "false")
     if why is None:
         return
     yield Violation(
         f"{pool.address} keeps the replicas of its databases in one availability zone ({why}), although its "
         f'tier ("{tier}") supports zone redundancy',
-        at=pool,
+        at=pool.resource,
         fix="Set zone_redundant = true so that the pool's databases spread over the region's zones",
     )
 
 
-def _redis_cache(unit: Unit, cache: Resource) -> Iterator[Violation]:
-    sku = cache.attributes.get("sku_name")
+def _redis_cache(unit: Unit, cache: Member) -> Iterator[Violation]:
+    sku = cache.value("sku")
     if isinstance(sku, str) and sku.strip().lower() == "basic":
         yield Violation(
             f'{cache.address} is a single-node cache (sku_name = "{sku}"): it has no replica to fail over to',
-            at=cache,
+            at=cache.resource,
             fix='Use sku_name = "Standard" or "Premium" (a replicated cache), with zones on Premium',
         )
 
@@ -400,16 +359,16 @@ def _redis_cache(unit: Unit, cache: Resource) -> Iterator[Violation]:
 # Google Cloud ---------------------------------------------------------------------------------
 
 
-def _cloud_sql(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    if may_be_set(instance, "master_instance_name"):
+def _cloud_sql(unit: Unit, instance: Member) -> Iterator[Violation]:
+    if may_be_replica(instance):
         return  # a read replica, or maybe one
-    kind = instance.attributes.get("instance_type")
+    kind = instance.value("instance_type")
     if kind is not None and kind != "CLOUD_SQL_INSTANCE":
         return  # a read replica, an on-premises source, or not known
-    settings = blocks(instance.attributes.get("settings"))
+    settings = blocks(instance.value("settings"))
     if not settings:
         return
-    name, value = setting(instance, "availability_type", within=settings[0])
+    name, value = instance.setting("availability", within=settings[0])
     if value is DEFAULT:
         why = "settings.availability_type is not set; the default is ZONAL"
     elif isinstance(value, str) and value.strip().upper() == "ZONAL":
@@ -418,25 +377,25 @@ def _cloud_sql(unit: Unit, instance: Resource) -> Iterator[Violation]:
         return
     yield Violation(
         f"{instance.address} runs in one zone ({why}): it has no standby to fail over to",
-        at=instance,
+        at=instance.resource,
         fix='Set settings.availability_type = "REGIONAL" so that Cloud SQL keeps a standby in another zone',
     )
 
 
-def _alloydb_instance(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    if instance.attributes.get("instance_type") != "PRIMARY":
+def _alloydb_instance(unit: Unit, instance: Member) -> Iterator[Violation]:
+    if instance.value("instance_type") != "PRIMARY":
         return
-    value = instance.attributes.get("availability_type")
+    value = instance.value("availability")
     if isinstance(value, str) and value.strip().upper() == "ZONAL":
         yield Violation(
             f'{instance.address} runs in one zone (availability_type = "ZONAL"): it has no standby to fail over to',
-            at=instance,
+            at=instance.resource,
             fix='Set availability_type = "REGIONAL" (the default) so that AlloyDB keeps a standby in another zone',
         )
 
 
-def _memorystore(unit: Unit, instance: Resource) -> Iterator[Violation]:
-    name, value = setting(instance, "tier")
+def _memorystore(unit: Unit, instance: Member) -> Iterator[Violation]:
+    name, value = instance.setting("tier")
     if value is DEFAULT:
         why = "tier is not set; the default is BASIC"
     elif isinstance(value, str) and value.strip().upper() == "BASIC":
@@ -445,27 +404,22 @@ def _memorystore(unit: Unit, instance: Resource) -> Iterator[Violation]:
         return
     yield Violation(
         f"{instance.address} is a standalone Redis instance ({why}): it has no replica to fail over to",
-        at=instance,
+        at=instance.resource,
         fix='Set tier = "STANDARD_HA" so that Memorystore keeps a replica in another zone',
     )
 
 
-_CHECKS = {
-    "aws_db_instance": _db_instance,
-    "AWS::RDS::DBInstance": _cfn_db_instance,
-    "aws_elasticache_replication_group": _replication_group,
-    "AWS::ElastiCache::ReplicationGroup": _replication_group,
-    "aws_elasticache_cluster": _cache_cluster,
-    "AWS::ElastiCache::CacheCluster": _cache_cluster,
-    "aws_memorydb_cluster": _memorydb_cluster,
-    "AWS::MemoryDB::Cluster": _memorydb_cluster,
-    "azurerm_postgresql_flexible_server": _flexible_server,
-    "azurerm_mysql_flexible_server": _flexible_server,
-    "azurerm_mssql_database": _mssql_database,
-    "azurerm_sql_database": _mssql_database,
-    "azurerm_mssql_elasticpool": _mssql_elastic_pool,
-    "azurerm_redis_cache": _redis_cache,
-    "google_sql_database_instance": _cloud_sql,
-    "google_alloydb_instance": _alloydb_instance,
-    "google_redis_instance": _memorystore,
+_CHECKS: dict[str, Callable[[Unit, Member], Iterator[Violation]]] = {
+    "db_instance": _db_instance,
+    "replication_group": _replication_group,
+    "cache_node": _cache_node,
+    "memorydb_cluster": _memorydb_cluster,
+    "flexible_server": _flexible_server,
+    "sql_database": _mssql_database,
+    "legacy_sql_database": _mssql_database,
+    "sql_elastic_pool": _mssql_elastic_pool,
+    "redis_cache": _redis_cache,
+    "cloud_sql_instance": _cloud_sql,
+    "alloydb_instance": _alloydb_instance,
+    "memorystore_instance": _memorystore,
 }

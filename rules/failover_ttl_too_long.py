@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from resilint.families.edge import TRAFFIC_MANAGERS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import Record, health_checks, records
 from resilint.rule import Severity, Violation, rule
@@ -114,11 +115,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         violation = _judge_ttl(record.resource, record.ttl, warning, note, subject, service, record)
         if violation is not None:
             yield violation
-    for profile in unit.of_type("azurerm_traffic_manager_profile"):
+    for manager in TRAFFIC_MANAGERS.members(unit):
+        profile = manager.resource
         if profile.count_unknown:
             continue
-        subject = f"{profile.address} answers with dns_config.ttl"
-        ttl = profile.get("dns_config.ttl")
+        subject = f"{profile.address} answers with {manager.argument('ttl')}"
+        ttl = manager.value("ttl")
         violation = _judge_ttl(profile, ttl, warning, note, subject, "Traffic Manager", None)
         if violation is not None:
             yield violation

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilint.model import Project, Unit, Unknown
+from resilint.families.base import Member
+from resilint.families.dns import DNS_RECORDS, HEALTH_CHECKS
+from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import Alias, Record, absence_is_known, health_checks, records
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
@@ -109,7 +111,9 @@ def _judge(unit: Unit, record: Record) -> Violation | None:
         if alias.evaluate_target_health and not alias.is_cloudfront:
             return None
     subject = _subject(record)
-    terraform = record.source != "cloudformation"
+    spelling = DNS_RECORDS.member(record.resource)
+    if spelling is None:
+        return None
     if check_state == "disabled":
         names = ", ".join(c.address for c in health_checks(unit, record))
         why = f"its only health check, {names}, is disabled (disabled = true)"
@@ -119,9 +123,9 @@ def _judge(unit: Unit, record: Record) -> Violation | None:
         if isinstance(alias, Alias) and alias.evaluate_target_health:
             why += " and its alias points at a CloudFront distribution, whose health Route 53 cannot evaluate"
         elif isinstance(alias, Alias):
-            flag = "evaluate_target_health = false" if terraform else "EvaluateTargetHealth is false or not set"
+            flag = spelling.word("target_health_off")
             why += f" and its alias does not evaluate the target's health ({flag})"
-        fix = _fix(terraform, alias)
+        fix = _fix(spelling, alias)
     return Violation(
         f"{subject} {why}: Route 53 treats it as always healthy, so it keeps answering with the "
         "primary when that endpoint fails and never fails over to the SECONDARY",
@@ -140,10 +144,15 @@ def _health_check_state(unit: Unit, record: Record) -> str:
         return "none"
     if isinstance(value, Unknown):
         checks = health_checks(unit, record)
-        if checks and all(as_bool(c.attributes.get("disabled")) is True for c in checks):
+        if checks and all(_disabled(c) is True for c in checks):
             return "disabled"
         return "enabled" if checks else "unknown"
     return "enabled"
+
+
+def _disabled(check: Resource) -> bool | None:
+    member = HEALTH_CHECKS.member(check)
+    return as_bool(member.value("disabled")) if member is not None and member.has("disabled") else None
 
 
 def _subject(record: Record) -> str:
@@ -151,18 +160,10 @@ def _subject(record: Record) -> str:
     return f"{record.label} is the PRIMARY failover record for {what}, but"
 
 
-def _fix(terraform: bool, alias: Alias | None) -> str:
+def _fix(record: Member, alias: Alias | None) -> str:
     if isinstance(alias, Alias) and alias.evaluate_target_health:
-        if terraform:
-            how = "health_check_id = aws_route53_health_check.<name>.id"
-            return f"Attach a health check that probes the distribution: {how}"
-        return "Attach a health check that probes the distribution: HealthCheckId: !Ref <AWS::Route53::HealthCheck>"
-    if terraform:
-        how = "health_check_id = aws_route53_health_check.<name>.id (an HTTPS or TCP check of the primary endpoint)"
-        if isinstance(alias, Alias):
-            return f"Set evaluate_target_health = true on the alias (load balancers, API Gateway), or set {how}"
-        return f"Attach a health check: {how}"
-    how = "HealthCheckId: !Ref <an AWS::Route53::HealthCheck of the primary endpoint>"
+        return f"Attach a health check that probes the distribution: {record.word('probe_distribution')}"
+    how = record.word("attach_check")
     if isinstance(alias, Alias):
-        return f"Set AliasTarget.EvaluateTargetHealth: true (load balancers, API Gateway), or set {how}"
+        return f"{record.word('evaluate_target_health')}, or set {how}"
     return f"Attach a health check: {how}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.families.dns import DNS_RECORDS
 from resilint.model import Project, Unit, Unknown
 from resilint.relations.dns import Record, may_be_same_set, project_index, records, zone_label
 from resilint.rule import Severity, Violation, rule
@@ -117,20 +118,15 @@ def _violation(record: Record, wanted: str) -> Violation:
         why = "there is no standby to fail over to when its health check fails"
     else:
         why = "Route 53 answers every query with the standby and the primary is never used"
-    if record.source != "cloudformation":
+    spelling = DNS_RECORDS.member(record.resource)
+    standby = " pointing at the standby (another region, or a static fallback)" if wanted == "SECONDARY" else ""
+    if spelling is not None:
         fix = (
-            "Add an aws_route53_record with the same zone_id, name and type, its own set_identifier and "
-            f'failover_routing_policy {{ type = "{wanted}" }}'
-            + (" pointing at the standby (another region, or a static fallback)" if wanted == "SECONDARY" else "")
-            + ", or remove the failover policy"
+            f"Add {spelling.word('same_set')} and {spelling.word('failover_policy') % wanted}{standby}, "
+            f"or remove {spelling.word('remove_failover')}"
         )
     else:
-        fix = (
-            "Add a record set with the same HostedZoneId, Name and Type, its own SetIdentifier and "
-            f"Failover: {wanted}"
-            + (" pointing at the standby (another region, or a static fallback)" if wanted == "SECONDARY" else "")
-            + ", or remove Failover"
-        )
+        fix = f"Add a {wanted} record for the same name and type{standby}, or remove the failover policy"
     return Violation(
         f"{record.label} is a {record.failover} failover record for {what}, but the scanned code has no "
         f"{wanted} record for the same name and type in {zone_label(record.zone)}: {why}",

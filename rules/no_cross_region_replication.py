@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilint.model import Project, Unit
+from resilint.families.base import CLOUDFORMATION, TERRAFORM, Member
+from resilint.families.databases import DATABASES
+from resilint.families.deployment import is_stack
+from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
+from resilint.model import Project, Resource, Unit
 from resilint.relations.placement import describe
 from resilint.relations.replication import Store, stores
 from resilint.rule import Severity, Violation, rule
@@ -137,116 +141,128 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 def _where(store: Store) -> str:
     if isinstance(store.region, str):
         return store.region
-    return "the stack's region" if store.resource.source == "cloudformation" else "its region"
+    return "the stack's region" if is_stack(store.resource) else "its region"
 
 
 def _verdict(store: Store) -> tuple[str, str] | None:
-    resource = store.resource
-    kind = resource.type
-    attrs = resource.attributes
+    member = _member(store.resource)
+    if member is None:
+        return None
+    kind, source = member.kind, member.source
     head = f"{store.address} keeps its data in {_where(store)} only"
     within = ""
     if store.same_region:
         copies = "copy" if len(store.same_region) == 1 else "copies"
         within = f" (its {copies} in the same region, {describe(store.same_region, 2)}, would go down with it)"
-    if kind == "aws_dynamodb_table":
+    if kind == "dynamodb_table" and source == TERRAFORM:
         return (
             f"{head}: the table has no replica block{within}",
             'Add a replica { region_name = "<another region>" } block (a DynamoDB global table; '
             "it needs stream_enabled = true) so the table stays writable in a second region",
         )
-    if kind == "aws_dynamodb_global_table":
+    if kind == "legacy_global_table":
         return (
             f"{head}: the global table lists replicas in one region only",
-            "Add a replica block for a second region, or move to replica blocks on aws_dynamodb_table "
-            "(the current version of global tables)",
+            "Add a replica block for a second region, or move to replica blocks on "
+            f"{TABLES.type_of('dynamodb_table', TERRAFORM)} (the current version of global tables)",
         )
-    if kind == "AWS::DynamoDB::Table":
+    if kind == "dynamodb_table":
         return (
-            f"{head}: an AWS::DynamoDB::Table cannot have replicas",
-            "Declare the table as AWS::DynamoDB::GlobalTable with Replicas in two regions "
+            f"{head}: an {member.resource.type} cannot have replicas",
+            f"Declare the table as {TABLES.type_of('global_table', source)} with Replicas in two regions "
             "(StreamSpecification is required)",
         )
-    if kind == "AWS::DynamoDB::GlobalTable":
+    if kind == "global_table":
         return (
             f"{head}: its Replicas list one region",
             "Add a second entry to Replicas with another Region",
         )
-    if kind == "aws_s3_bucket":
+    if kind == "s3_bucket" and source == TERRAFORM:
         return (
             f"{head}: no replication rule copies it to a bucket in another region{within}",
-            "Add an aws_s3_bucket_replication_configuration whose rule sends the objects to a bucket "
+            f"Add an {BUCKETS.type_of('s3_replication', source)} whose rule sends the objects to a bucket "
             "in another region (versioning must be enabled on both buckets)",
         )
-    if kind == "AWS::S3::Bucket":
+    if kind == "s3_bucket":
         return (
             f"{head}: no ReplicationConfiguration rule copies it to a bucket in another region{within}",
             "Add ReplicationConfiguration.Rules with a Destination bucket in another region "
             "(VersioningConfiguration Status: Enabled on both buckets)",
         )
-    if kind == "aws_db_instance":
+    if kind == "db_instance" and source == TERRAFORM:
         return (
             f"{head}: it has no read replica in another region and its automated backups are not "
             f"replicated to another region{within}",
-            "Create a cross-region read replica (an aws_db_instance in another region with "
-            "replicate_source_db = this instance's arn) or an "
-            "aws_db_instance_automated_backups_replication in another region",
+            f"Create a cross-region read replica (an {member.resource.type} in another region with "
+            f"{member.argument('replica_source')} = this instance's arn) or an "
+            f"{DATABASES.type_of('backup_replication', source)} in another region",
         )
-    if kind == "AWS::RDS::DBInstance":
+    if kind == "db_instance":
         return (
             f"{head}: AutomaticBackupReplicationRegion is not set and no read replica in another "
             f"region is declared{within}",
             "Set AutomaticBackupReplicationRegion, or create a read replica in another region "
             "(a DBInstance with SourceDBInstanceIdentifier = this instance's ARN, deployed there)",
         )
-    if kind in ("aws_rds_cluster", "AWS::RDS::DBCluster"):
-        argument = "global_cluster_identifier" if kind == "aws_rds_cluster" else "GlobalClusterIdentifier"
+    if kind == "aurora_cluster":
         return (
-            f"{head}: the {store.kind} is in no global cluster ({argument} is not set) and "
+            f"{head}: the {store.kind} is in no global cluster ({member.argument('global_cluster')} is not set) and "
             f"has no replica cluster in another region{within}",
-            "Make it the primary of a global database (aws_rds_global_cluster / AWS::RDS::GlobalCluster) "
-            "with a secondary cluster in another region",
+            f"Make it the primary of a global database ({DATABASES.type_of('global_cluster', TERRAFORM)} / "
+            f"{DATABASES.type_of('global_cluster', CLOUDFORMATION)}) with a secondary cluster in another region",
         )
-    if kind == "aws_efs_file_system":
+    if kind == "efs" and source == TERRAFORM:
+        replication = FILE_SYSTEMS.type_of("efs_replication", source)
         return (
-            f"{head}: no aws_efs_replication_configuration replicates it to another region{within}",
-            'Add an aws_efs_replication_configuration with destination { region = "<another region>" }',
+            f"{head}: no {replication} replicates it to another region{within}",
+            f'Add an {replication} with destination {{ region = "<another region>" }}',
         )
-    if kind == "AWS::EFS::FileSystem":
+    if kind == "efs":
         return (
             f"{head}: no ReplicationConfiguration replicates it to another region{within}",
             "Add ReplicationConfiguration.Destinations with a Region other than the stack's",
         )
-    if kind == "azurerm_storage_account":
-        replication = attrs.get("account_replication_type")
+    if kind == "storage_account":
+        replication = member.value("replication")
         if not isinstance(replication, str):
             return None
-        premium = str(attrs.get("account_tier", "")).lower() == "premium"
+        premium = str(member.value("tier") or "").lower() == "premium"
         fix = (
             "Premium accounts offer no geo-redundant type: replicate the data to an account in another "
-            "region (azurerm_storage_object_replication for block blobs, or the application)"
+            f"region ({BUCKETS.type_of('object_replication', source)} for block blobs, or the application)"
             if premium
-            else 'Use account_replication_type = "GZRS" (or "RAGZRS"; "GRS"/"RAGRS" without zones), '
+            else f'Use {member.argument("replication")} = "GZRS" (or "RAGZRS"; "GRS"/"RAGRS" without zones), '
             "which keeps a copy in the paired region"
         )
-        return (f"{head}: account_replication_type = {replication} keeps every copy in one region{within}", fix)
-    if kind == "azurerm_cosmosdb_account":
+        return (
+            f"{head}: {member.argument('replication')} = {replication} keeps every copy in one region{within}",
+            fix,
+        )
+    if kind == "cosmosdb_account":
         return (
             f"{head}: the account has a single geo_location",
             "Add a geo_location block for a second region (failover_priority = 1) and set "
             "automatic_failover_enabled = true",
         )
-    if kind == "google_storage_bucket":
+    if kind == "gcs_bucket":
         return (
-            f"{head}: location {attrs.get('location')} is a single region",
+            f"{head}: location {member.value('location')} is a single region",
             'Use a dual-region or multi-region location ("NAM4", "EUR4", "US", "EU"), or '
             "custom_placement_config with two regions",
         )
-    if kind == "google_sql_database_instance":
+    if kind == "cloud_sql_instance":
         return (
             f"{head}: it has no replica in another region and keeps no backups in another "
             f"location{within}",
-            "Add a cross-region read replica (a google_sql_database_instance in another region with "
-            "master_instance_name = this instance's name), usable for failover",
+            f"Add a cross-region read replica (a {member.resource.type} in another region with "
+            f"{member.argument('replica_source')} = this instance's name), usable for failover",
         )
+    return None
+
+
+def _member(resource: Resource) -> Member | None:
+    for family in (TABLES, BUCKETS, DATABASES, FILE_SYSTEMS):
+        member = family.member(resource)
+        if member is not None:
+            return member
     return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.arguments import DEFAULT, first_block, setting
+from resilint.arguments import DEFAULT, first_block
+from resilint.families.base import Member
+from resilint.families.compute import COMPUTE_GROUPS
+from resilint.model import Project, Unit, Unknown
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_int
@@ -81,12 +83,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://cloud.google.com/compute/docs/instance-groups/regional-migs
     - https://learn.microsoft.com/en-us/azure/aks/availability-zones
     """
-    for resource in unit.resources:
-        if resource.count_unknown:
+    for group in COMPUTE_GROUPS.members(unit):
+        if group.resource.count_unknown:
             continue
-        check_one = _CHECKS.get(resource.type)
-        if check_one is not None:
-            yield from check_one(unit, resource)
+        yield from _CHECKS[group.kind](unit, group)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class _Placement:
     zones_only: bool  # the argument lists zones, not subnets
 
 
-def _verdict(resource: Resource, what: str, placement: _Placement, fix: str) -> Iterator[Violation]:
+def _verdict(group: Member, what: str, placement: _Placement, fix: str) -> Iterator[Violation]:
     found = placement.span
     if not found.one_zone:
         return
@@ -119,9 +119,9 @@ def _verdict(resource: Resource, what: str, placement: _Placement, fix: str) -> 
     else:
         where = f"subnets of one availability zone, {zones[0].value} ({placement.argument} = {found.describe()})"
     yield Violation(
-        f"{resource.address} {what} {where}: when that zone fails, all of its capacity goes and it cannot "
+        f"{group.address} {what} {where}: when that zone fails, all of its capacity goes and it cannot "
         "replace it in another zone",
-        at=resource,
+        at=group.resource,
         fix=fix,
     )
 
@@ -135,63 +135,48 @@ def _may_be_zero(size: Any) -> bool:
 # AWS ------------------------------------------------------------------------------------------
 
 
-def _autoscaling_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    terraform = group.type == "aws_autoscaling_group"
-    if _may_be_zero(group.attributes.get("max_size" if terraform else "MaxSize")):
+def _autoscaling_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    if _may_be_zero(group.value("max_size")):
         return  # scaled to zero: nothing runs anywhere
-    subnets_name, subnets = setting(group, "vpc_zone_identifier" if terraform else "VPCZoneIdentifier")
+    subnets_name, subnets = group.setting("subnets")
     if subnets is not DEFAULT:
         placement = _subnets(unit, subnets_name, subnets)
     else:
-        zones_name, zones = setting(group, "availability_zones" if terraform else "AvailabilityZones")
-        ids = group.attributes.get("AvailabilityZoneIds")
+        zones_name, zones = group.setting("zones")
+        ids = group.value("zone_ids") if group.has("zone_ids") else None
         if zones is not DEFAULT:
             placement = _zones(zones_name, zones)
-        elif not terraform and ids is not None:
-            placement = _zones("AvailabilityZoneIds", ids, ids=True)
+        elif ids is not None:
+            placement = _zones(group.argument("zone_ids"), ids, ids=True)
         else:
             return
     if placement is None:
         return
-    if terraform:
-        fix = "List subnets in two or more availability zones in vpc_zone_identifier"
-    else:
-        fix = "List subnets in two or more availability zones in VPCZoneIdentifier"
+    fix = f"List subnets in two or more availability zones in {group.argument('subnets')}"
     yield from _verdict(group, "can launch instances in", placement, fix)
 
 
-def _ecs_service(unit: Unit, service: Resource) -> Iterator[Violation]:
-    if service.type == "aws_ecs_service":
-        if _may_be_zero(service.attributes.get("desired_count")):
-            return
-        network = first_block(service.attributes.get("network_configuration"))
-        name, fix = (
-            "network_configuration.subnets",
-            "List subnets in two or more availability zones in network_configuration.subnets",
-        )
-        subnets = network.get("subnets") if network else None
-    else:
-        if _may_be_zero(service.attributes.get("DesiredCount")):
-            return
-        network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
-        name = "NetworkConfiguration.AwsvpcConfiguration.Subnets"
-        fix = "List subnets in two or more availability zones in NetworkConfiguration.AwsvpcConfiguration.Subnets"
-        subnets = network.get("Subnets") if network else None
+def _ecs_service(unit: Unit, service: Member) -> Iterator[Violation]:
+    if _may_be_zero(service.value("max_size")):
+        return
+    network = first_block(service.value("network"))
+    name = f"{service.argument('network')}.{service.argument('subnets')}"
+    fix = f"List subnets in two or more availability zones in {name}"
+    subnets = service.value("subnets", within=network) if network else None
     placement = _subnets(unit, name, subnets)
     if placement is not None:
         yield from _verdict(service, "runs its tasks in", placement, fix)
 
 
-def _eks_node_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    terraform = group.type == "aws_eks_node_group"
-    scaling_value = group.attributes.get("scaling_config" if terraform else "ScalingConfig")
+def _eks_node_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    scaling_value = group.value("scaling")
     if isinstance(scaling_value, Unknown):
         return
     scaling = first_block(scaling_value)
-    if scaling is not None and _may_be_zero(scaling.get("max_size" if terraform else "MaxSize")):
+    if scaling is not None and _may_be_zero(group.value("max_size", within=scaling)):
         return
-    name = "subnet_ids" if terraform else "Subnets"
-    placement = _subnets(unit, name, group.attributes.get(name))
+    name = group.argument("subnets")
+    placement = _subnets(unit, name, group.value("subnets"))
     if placement is not None:
         yield from _verdict(
             group, "runs its nodes in", placement, f"List subnets in two or more availability zones in {name}"
@@ -211,96 +196,93 @@ def _zones(name: str, value: Any, ids: bool = False) -> _Placement | None:
 # Google Cloud ---------------------------------------------------------------------------------
 
 
-def _zonal_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    if _may_be_zero(group.attributes.get("target_size")):
+def _zonal_instance_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    if _may_be_zero(group.value("max_size")):
         return
-    zone = group.attributes.get("zone")
-    where = f' (zone = "{zone}")' if isinstance(zone, str) else ""
+    zone = group.value("zone")
+    where = f' ({group.argument("zone")} = "{zone}")' if isinstance(zone, str) else ""
     yield Violation(
         f"{group.address} is a zonal managed instance group{where}: all its VMs run in one zone and it "
         "cannot recreate them in another",
-        at=group,
+        at=group.resource,
         fix=(
-            "Use google_compute_region_instance_group_manager, which spreads the VMs over several zones "
+            f"Use {COMPUTE_GROUPS.types_of('regional_instance_group')[0]}, which spreads the VMs over several zones "
             "of the region and recreates them in the healthy ones"
         ),
     )
 
 
-def _regional_instance_group(unit: Unit, group: Resource) -> Iterator[Violation]:
-    if _may_be_zero(group.attributes.get("target_size")):
+def _regional_instance_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    if _may_be_zero(group.value("max_size")):
         return
-    placement = _zones("distribution_policy_zones", group.attributes.get("distribution_policy_zones"))
+    name = group.argument("zones")
+    placement = _zones(name, group.value("zones"))
     if placement is not None:
         yield from _verdict(
             group,
             "places its VMs in",
             placement,
-            "List two or more zones in distribution_policy_zones, or leave it out to use every zone of the region",
+            f"List two or more zones in {name}, or leave it out to use every zone of the region",
         )
 
 
-def _gke_node_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
-    placement = _zones("node_locations", pool.attributes.get("node_locations"))
+def _gke_node_pool(unit: Unit, pool: Member) -> Iterator[Violation]:
+    name = pool.argument("zones")
+    placement = _zones(name, pool.value("zones"))
     if placement is not None:
         yield from _verdict(
             pool,
             "runs its nodes in",
             placement,
-            "List two or more zones in node_locations (or leave it out in a regional cluster)",
+            f"List two or more zones in {name} (or leave it out in a regional cluster)",
         )
 
 
 # Azure ----------------------------------------------------------------------------------------
 
 
-def _aks_cluster(unit: Unit, cluster: Resource) -> Iterator[Violation]:
-    pool = first_block(cluster.attributes.get("default_node_pool"))
+def _aks_cluster(unit: Unit, cluster: Member) -> Iterator[Violation]:
+    pool = first_block(cluster.value("default_pool"))
     if pool is None:
         return
-    name, zones = (
-        ("zones", pool["zones"]) if "zones" in pool else ("availability_zones", pool.get("availability_zones"))
-    )
-    yield from _azure_zones(cluster, f"default_node_pool.{name}", zones, "runs its default node pool in")
+    name, zones = cluster.setting("zones", within=pool)
+    if zones is DEFAULT:
+        zones = None
+    where = f"{cluster.argument('default_pool')}.{name}"
+    yield from _azure_zones(cluster, where, zones, "runs its default node pool in")
 
 
-def _aks_node_pool(unit: Unit, pool: Resource) -> Iterator[Violation]:
-    name, zones = setting(pool, "zones", "availability_zones")
+def _aks_node_pool(unit: Unit, pool: Member) -> Iterator[Violation]:
+    name, zones = pool.setting("zones")
     yield from _azure_zones(pool, name, zones, "runs its nodes in")
 
 
-def _scale_set(unit: Unit, scale_set: Resource) -> Iterator[Violation]:
-    name, zones = setting(scale_set, "zones")
+def _scale_set(unit: Unit, scale_set: Member) -> Iterator[Violation]:
+    name, zones = scale_set.setting("zones")
     yield from _azure_zones(scale_set, name, zones, "runs its instances in")
 
 
-def _azure_zones(resource: Resource, name: str, zones: Any, what: str) -> Iterator[Violation]:
+def _azure_zones(group: Member, name: str, zones: Any, what: str) -> Iterator[Violation]:
     # One zone only: no `zones` at all is a regional (non-zonal) deployment, which some regions
     # require, and is not judged here.
     if not isinstance(zones, list) or len(zones) != 1 or not isinstance(zones[0], (str, int)):
         return
     field = name.rsplit(".", 1)[-1]
     yield Violation(
-        f'{resource.address} {what} one availability zone ({name} = ["{zones[0]}"])',
-        at=resource,
+        f'{group.address} {what} one availability zone ({name} = ["{zones[0]}"])',
+        at=group.resource,
         fix=f'List two or more zones ({field} = ["1", "2", "3"]) so that the nodes spread over the region\'s zones',
     )
 
 
-_CHECKS = {
-    "aws_autoscaling_group": _autoscaling_group,
-    "AWS::AutoScaling::AutoScalingGroup": _autoscaling_group,
-    "aws_ecs_service": _ecs_service,
-    "AWS::ECS::Service": _ecs_service,
-    "aws_eks_node_group": _eks_node_group,
-    "AWS::EKS::Nodegroup": _eks_node_group,
-    "google_compute_instance_group_manager": _zonal_instance_group,
-    "google_compute_region_instance_group_manager": _regional_instance_group,
-    "google_container_node_pool": _gke_node_pool,
-    "azurerm_kubernetes_cluster": _aks_cluster,
-    "azurerm_kubernetes_cluster_node_pool": _aks_node_pool,
-    "azurerm_linux_virtual_machine_scale_set": _scale_set,
-    "azurerm_windows_virtual_machine_scale_set": _scale_set,
-    "azurerm_orchestrated_virtual_machine_scale_set": _scale_set,
-    "azurerm_virtual_machine_scale_set": _scale_set,
+_CHECKS: dict[str, Callable[[Unit, Member], Iterator[Violation]]] = {
+    "autoscaling_group": _autoscaling_group,
+    "container_service": _ecs_service,
+    "node_group": _eks_node_group,
+    "zonal_instance_group": _zonal_instance_group,
+    "regional_instance_group": _regional_instance_group,
+    "gke_node_pool": _gke_node_pool,
+    "aks_cluster": _aks_cluster,
+    "aks_node_pool": _aks_node_pool,
+    "scale_set": _scale_set,
 }

@@ -5,20 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from resilint.arguments import DEFAULT, blocks
+from resilint.families.base import Member
+from resilint.families.load_balancing import CROSS_ZONE_ATTRIBUTE, LOAD_BALANCERS, TARGET_GROUPS
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import DEFAULT, blocks, setting
-from resilint.relations.load_balancing import (
-    CLASSIC_TYPES,
-    ELBV2_TYPES,
-    forwarded_target_groups,
-    load_balancer_span,
-    target_zones,
-)
+from resilint.relations.load_balancing import forwarded_target_groups, load_balancer_span, target_zones
 from resilint.relations.network import Span, shorten
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
-
-_CROSS_ZONE_KEY = "load_balancing.cross_zone.enabled"
 
 
 @rule(
@@ -89,48 +83,47 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/reliability/reliability-load-balancer
     - https://learn.microsoft.com/en-us/azure/reliability/reliability-application-gateway-v2
     """
-    for lb in unit.resources:
-        if lb.count_unknown:
+    for lb in LOAD_BALANCERS.members(unit):
+        if lb.resource.count_unknown:
             continue
-        if lb.type in ELBV2_TYPES:
+        if lb.kind == "load_balancer":
             yield from _elbv2(unit, lb)
-        elif lb.type in CLASSIC_TYPES:
+        elif lb.kind == "classic_load_balancer":
             yield from _classic(unit, lb)
-        elif lb.type == "azurerm_application_gateway":
+        elif lb.kind == "application_gateway":
             yield from _application_gateway(lb)
-        elif lb.type == "azurerm_lb":
+        elif lb.kind == "azure_load_balancer":
             yield from _azure_lb(lb)
 
 
-def _elbv2(unit: Unit, lb: Resource) -> Iterator[Violation]:
-    terraform = lb.type != "AWS::ElasticLoadBalancingV2::LoadBalancer"
-    name, kind = setting(lb, "load_balancer_type" if terraform else "Type")
+def _elbv2(unit: Unit, lb: Member) -> Iterator[Violation]:
+    name, kind = lb.setting("type")
     if kind is DEFAULT:
         kind = "application"  # the default of both the provider and CloudFormation
     if not isinstance(kind, str) or kind.strip().lower() not in ("network", "gateway"):
         return  # an Application Load Balancer needs two zones to exist at all; unknown type
     kind = kind.strip().lower()
-    placed = load_balancer_span(unit, lb)
+    placed = load_balancer_span(unit, lb.resource)
     if placed is None:
         return
     argument_name, found = placed
     what = f"a {kind} load balancer"
     if found.one_zone:
-        yield _single_zone(lb, what, argument_name, found, terraform)
+        yield _single_zone(lb, what, argument_name, found)
     elif kind == "network" and found.zone_count() >= 2:
-        yield from _cross_zone_off_targets_in_one_zone(unit, lb, found, terraform)
+        yield from _cross_zone_off_targets_in_one_zone(unit, lb, found)
 
 
-def _classic(unit: Unit, lb: Resource) -> Iterator[Violation]:
-    placed = load_balancer_span(unit, lb)
+def _classic(unit: Unit, lb: Member) -> Iterator[Violation]:
+    placed = load_balancer_span(unit, lb.resource)
     if placed is None:
         return
     argument_name, found = placed
     if found.one_zone:
-        yield _single_zone(lb, "a Classic Load Balancer", argument_name, found, lb.type == "aws_elb")
+        yield _single_zone(lb, "a Classic Load Balancer", argument_name, found)
 
 
-def _single_zone(lb: Resource, what: str, argument_name: str, found: Span, terraform: bool) -> Violation:
+def _single_zone(lb: Member, what: str, argument_name: str, found: Span) -> Violation:
     zones = found.zones
     if argument_name.lower() == "availabilityzones" or argument_name == "availability_zones":
         where = (
@@ -145,22 +138,17 @@ def _single_zone(lb: Resource, what: str, argument_name: str, found: Span, terra
             where = f"one subnet ({found.describe()})" + (f", in {zones[0].value}" if zones else "")
     else:
         where = f"subnets of one availability zone, {zones[0].value} ({found.describe()})"
-    if "availability" in argument_name.lower():
-        arguments = argument_name
-    elif lb.type in CLASSIC_TYPES:
-        arguments = "subnets" if terraform else "Subnets"
-    else:
-        arguments = "subnets or subnet_mapping" if terraform else "Subnets or SubnetMappings"
+    arguments = argument_name if "availability" in argument_name.lower() else lb.word("subnet_arguments")
     return Violation(
         f"{lb.address} is {what} enabled in {where}: when that zone fails, the load balancer stops answering",
-        at=lb,
+        at=lb.resource,
         fix=f"List a subnet in each of two or more availability zones in {arguments}",
     )
 
 
-def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, terraform: bool) -> Iterator[Violation]:
-    lb_cross_zone = _lb_cross_zone(lb, terraform)
-    groups = forwarded_target_groups(unit, lb)
+def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Member, placed: Span) -> Iterator[Violation]:
+    lb_cross_zone = _lb_cross_zone(lb)
+    groups = forwarded_target_groups(unit, lb.resource)
     if not groups:
         return
     target_spans: list[Span] = []
@@ -177,34 +165,35 @@ def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Resource, placed: Span, 
         return
     (zone,) = zones
     enabled = [z.value for z in placed.zones]
-    setting = (
-        "enable_cross_zone_load_balancing = true" if terraform else f'LoadBalancerAttributes {_CROSS_ZONE_KEY} = "true"'
-    )
+    setting = lb.word("cross_zone_on")
     targets = shorten(dict.fromkeys(e.label for s in target_spans for e in s.entries), 3)
     yield Violation(
         f"{lb.address} is a network load balancer enabled in {shorten(enabled, 4)} with cross-zone load "
         f"balancing off, but all its targets ({targets}) "
         f"run in {zone.value}: its nodes in the other zones have no target to send to, and losing "
         f"{zone.value} takes the service down",
-        at=lb,
+        at=lb.resource,
         fix=f"Spread the targets over the load balancer's zones, or turn on cross-zone load balancing ({setting})",
     )
 
 
-def _lb_cross_zone(lb: Resource, terraform: bool) -> bool | None:
-    if terraform:
-        name, value = setting(lb, "enable_cross_zone_load_balancing")
+def _lb_cross_zone(lb: Member) -> bool | None:
+    if lb.has("cross_zone"):
+        name, value = lb.setting("cross_zone")
         return False if value is DEFAULT else as_bool(value)  # off by default for NLBs
-    return _attribute_flag(lb.attributes.get("LoadBalancerAttributes"), default=False)
+    return _attribute_flag(lb.value("attributes"), default=False)
 
 
 def _group_cross_zone(group: Resource, inherited: bool | None) -> bool | None:
     """The cross-zone setting a target group ends up with: its own override, or the load
     balancer's."""
-    if group.type == "AWS::ElasticLoadBalancingV2::TargetGroup":
-        override = _attribute_value(group.attributes.get("TargetGroupAttributes"))
+    member = TARGET_GROUPS.member(group)
+    if member is None:
+        return None
+    if member.has("attributes"):
+        override = _attribute_value(member.value("attributes"))
     else:
-        name, override = setting(group, "load_balancing_cross_zone_enabled")
+        name, override = member.setting("cross_zone")
     if override is DEFAULT or override == "use_load_balancer_configuration":
         return inherited
     return as_bool(override)
@@ -227,7 +216,7 @@ def _attribute_value(attributes: Any) -> Any:
         key = item.get("Key")
         if not isinstance(key, str):
             return None  # a key decided at deploy time may be this one
-        if key == _CROSS_ZONE_KEY:
+        if key == CROSS_ZONE_ATTRIBUTE:
             return item.get("Value")
     return DEFAULT
 
@@ -235,28 +224,29 @@ def _attribute_value(attributes: Any) -> Any:
 # Azure ----------------------------------------------------------------------------------------
 
 
-def _application_gateway(gateway: Resource) -> Iterator[Violation]:
-    zones = gateway.attributes.get("zones")
+def _application_gateway(gateway: Member) -> Iterator[Violation]:
+    zones = gateway.value("zones")
     if isinstance(zones, list) and len(zones) == 1 and isinstance(zones[0], (str, int)):
         yield Violation(
             f'{gateway.address} is an application gateway in one availability zone (zones = ["{zones[0]}"]): '
             "when that zone fails, the gateway stops answering",
-            at=gateway,
+            at=gateway.resource,
             fix='List two or more zones (zones = ["1", "2", "3"]) for a zone-redundant gateway',
         )
 
 
-def _azure_lb(lb: Resource) -> Iterator[Violation]:
-    for index, frontend in enumerate(blocks(lb.attributes.get("frontend_ip_configuration")) or []):
+def _azure_lb(lb: Member) -> Iterator[Violation]:
+    frontends = lb.argument("frontends")
+    for index, frontend in enumerate(blocks(lb.value("frontends")) or []):
         zone = _single_frontend_zone(frontend)
         if zone is None:
             continue
         name = frontend.get("name")
-        label = f'frontend "{name}"' if isinstance(name, str) else f"frontend_ip_configuration[{index}]"
+        label = f'frontend "{name}"' if isinstance(name, str) else f"{frontends}[{index}]"
         yield Violation(
             f"{lb.address} has a zonal {label} in availability zone {zone}: when that zone fails, the "
             "frontend stops answering",
-            at=lb,
+            at=lb.resource,
             fix='List two or more zones for the frontend (zones = ["1", "2", "3"]) to make it zone-redundant',
         )
 

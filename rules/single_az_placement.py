@@ -5,39 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.model import Project, Resource, Unit
+from resilint.families.base import Family, Member
+from resilint.families.compute import CONTAINER_CLUSTERS
+from resilint.families.databases import CACHES
+from resilint.families.network import FIREWALLS, NETWORK_INTERFACES, PUBLIC_IPS, SUBNET_GROUPS
+from resilint.families.storage import FILE_SYSTEMS
+from resilint.model import Project, Unit
 from resilint.relations.placement import describe, gcp_zone_region, subnet_zones
 from resilint.rule import Severity, Violation, rule
 
-# Subnet groups: which service each places, by type. Every one lists its subnets in
-# `subnet_ids` (Terraform) / `SubnetIds` (CloudFormation).
-_SUBNET_GROUPS = {
-    "aws_db_subnet_group": "RDS",
-    "aws_elasticache_subnet_group": "ElastiCache",
-    "aws_memorydb_subnet_group": "MemoryDB",
-    "aws_redshift_subnet_group": "Redshift",
-    "aws_docdb_subnet_group": "DocumentDB",
-    "aws_neptune_subnet_group": "Neptune",
-    "aws_dax_subnet_group": "DAX",
-    "aws_dms_replication_subnet_group": "DMS",
-    "AWS::RDS::DBSubnetGroup": "RDS",
-    "AWS::ElastiCache::SubnetGroup": "ElastiCache",
-    "AWS::MemoryDB::SubnetGroup": "MemoryDB",
-    "AWS::Redshift::ClusterSubnetGroup": "Redshift",
-    "AWS::DocDB::DBSubnetGroup": "DocumentDB",
-    "AWS::Neptune::DBSubnetGroup": "Neptune",
-    "AWS::DAX::SubnetGroup": "DAX",
-    "AWS::DMS::ReplicationSubnetGroup": "DMS",
-}
-
-# Azure resources whose `zones` list may hold several zones (zone-redundant) or one (zonal).
-# Scale sets and AKS node pools are compute groups (RES304); load balancers and application
-# gateways are RES305's.
-_AZURE_ZONED = {
-    "azurerm_redis_cache": "Redis cache",
-    "azurerm_firewall": "firewall",
-    "azurerm_public_ip": "public IP address",
-}
+# Resources whose `zones` list may hold several zones (zone-redundant) or one (zonal), with what
+# a message calls them. Scale sets and AKS node pools are compute groups (RES304); load
+# balancers and application gateways are RES305's.
+_ZONED: tuple[tuple[Family, str, str], ...] = (
+    (CACHES, "redis_cache", "Redis cache"),
+    (FIREWALLS, "firewall", "firewall"),
+    (PUBLIC_IPS, "public_ip", "public IP address"),
+)
 
 
 @rule(
@@ -104,26 +88,28 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     for resource in unit.resources:
         if resource.count_unknown:
             continue
-        kind = resource.type
-        if kind in ("aws_efs_file_system", "AWS::EFS::FileSystem"):
-            yield from _one_zone_efs(resource)
-        elif kind in _SUBNET_GROUPS:
-            yield from _subnet_group(unit, resource)
-        elif kind == "google_container_cluster":
-            yield from _zonal_gke(resource)
-        elif kind in _AZURE_ZONED:
-            yield from _azure_zones(unit, resource)
+        if (member := FILE_SYSTEMS.member(resource)) is not None and member.kind == "efs":
+            yield from _one_zone_efs(member)
+        elif (member := SUBNET_GROUPS.member(resource)) is not None:
+            yield from _subnet_group(unit, member)
+        elif (member := CONTAINER_CLUSTERS.member(resource)) is not None and member.kind == "gke_cluster":
+            yield from _zonal_gke(member)
+        else:
+            for family, kind, what in _ZONED:
+                member = family.member(resource)
+                if member is not None and member.kind == kind:
+                    yield from _azure_zones(unit, member, what)
 
 
-def _one_zone_efs(resource: Resource) -> Iterator[Violation]:
-    argument = "availability_zone_name" if resource.type == "aws_efs_file_system" else "AvailabilityZoneName"
-    zone = resource.attributes.get(argument)
+def _one_zone_efs(resource: Member) -> Iterator[Violation]:
+    argument = resource.argument("one_zone")
+    zone = resource.value("one_zone")
     if not isinstance(zone, str) or not zone:
         return
     yield Violation(
         f"{resource.address} is an EFS One Zone file system: {argument} = {zone} keeps its data in "
         "one availability zone, and it is unavailable (or lost) with that zone",
-        at=resource,
+        at=resource.resource,
         fix=(
             f"Remove {argument} to create a Regional file system, which stores data across "
             "availability zones (a One Zone file system cannot be converted: create a Regional one "
@@ -132,62 +118,61 @@ def _one_zone_efs(resource: Resource) -> Iterator[Violation]:
     )
 
 
-def _subnet_group(unit: Unit, resource: Resource) -> Iterator[Violation]:
-    argument = "subnet_ids" if not resource.type.startswith("AWS::") else "SubnetIds"
-    found = subnet_zones(unit, resource, argument)
+def _subnet_group(unit: Unit, group: Member) -> Iterator[Violation]:
+    argument = group.argument("subnets")
+    found = subnet_zones(unit, group.resource, argument)
     if found is None:
         return
     subnets, zones = found
     if len(zones) != 1:
         return
-    service = _SUBNET_GROUPS[resource.type]
+    service = group.service
     (zone,) = zones
     yield Violation(
-        f"{resource.address} places {service} in one availability zone: its subnets "
+        f"{group.address} places {service} in one availability zone: its subnets "
         f"({describe(s.address for s in subnets)}) are all in {zone}",
-        at=resource,
+        at=group.resource,
         fix=f"Add a subnet in a second availability zone to {argument}, so that {service} can place "
         "nodes and standbys outside the first zone",
     )
 
 
-def _zonal_gke(resource: Resource) -> Iterator[Violation]:
-    location = resource.attributes.get("location")
+def _zonal_gke(cluster: Member) -> Iterator[Violation]:
+    location = cluster.value("location")
     if not isinstance(location, str):
         return
     region = gcp_zone_region(location)
     if region is None:
         return
-    nodes = resource.attributes.get("node_locations")
+    nodes = cluster.value("zones")
     spread = ""
     if isinstance(nodes, list) and len({n for n in nodes if isinstance(n, str)} | {location}) > 1:
         spread = " (its nodes span several zones, its control plane does not)"
     yield Violation(
-        f"{resource.address} is a zonal GKE cluster: location = {location} puts its only control "
+        f"{cluster.address} is a zonal GKE cluster: location = {location} puts its only control "
         f"plane in one zone{spread}",
-        at=resource,
+        at=cluster.resource,
         fix=f'Set location = "{region}" for a regional cluster, with control-plane replicas in three zones',
     )
 
 
-def _azure_zones(unit: Unit, resource: Resource) -> Iterator[Violation]:
-    zones: Any = resource.attributes.get("zones")
+def _azure_zones(unit: Unit, resource: Member, what: str) -> Iterator[Violation]:
+    zones: Any = resource.value("zones")
     if not isinstance(zones, list) or len(zones) != 1 or not isinstance(zones[0], (str, int)):
         return
-    if resource.type == "azurerm_public_ip" and _attached_to_nic(unit, resource):
+    if resource.kind == "public_ip" and _attached_to_nic(unit, resource):
         return
-    what = _AZURE_ZONED[resource.type]
     zone = str(zones[0])
     yield Violation(
         f"{resource.address} is a zonal {what}: zones = [\"{zone}\"] pins it to availability zone {zone}",
-        at=resource,
+        at=resource.resource,
         fix='List two or more zones (zones = ["1", "2", "3"]) for the zone-redundant form',
     )
 
 
-def _attached_to_nic(unit: Unit, public_ip: Resource) -> bool:
-    for interface in unit.of_type("azurerm_network_interface"):
-        for ref in interface.references:
+def _attached_to_nic(unit: Unit, public_ip: Member) -> bool:
+    for interface in NETWORK_INTERFACES.members(unit):
+        for ref in interface.resource.references:
             if any(t.address == public_ip.address for t in unit.resolve(ref.target)):
                 return True
     return False

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.families.base import Family, Member
+from resilint.families.compute import INSTANCES
+from resilint.families.load_balancing import LOAD_BALANCERS
+from resilint.families.network import PUBLIC_IPS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import (
     Record,
@@ -16,22 +20,28 @@ from resilint.relations.dns import (
 from resilint.rule import Severity, Violation, rule
 
 _ANSWER_TYPES = ("A", "AAAA", "CNAME")
-# Endpoints that live in one region. Global entry points (CloudFront, Global Accelerator, a GCP
-# global address, an Azure global public IP) are not in this list.
-_REGIONAL_ENDPOINTS = {
-    "aws_lb": "load balancer",
-    "aws_alb": "load balancer",
-    "aws_elb": "load balancer",
-    "AWS::ElasticLoadBalancingV2::LoadBalancer": "load balancer",
-    "AWS::ElasticLoadBalancing::LoadBalancer": "load balancer",
-    "aws_eip": "Elastic IP address",
-    "AWS::EC2::EIP": "Elastic IP address",
-    "aws_instance": "EC2 instance",
-    "AWS::EC2::Instance": "EC2 instance",
-    "azurerm_public_ip": "public IP address",
-    "google_compute_address": "regional IP address",
-    "google_compute_instance": "VM instance",
-}
+# Endpoints that live in one region, by family and kind, with what a message calls them. Global
+# entry points (CloudFront, Global Accelerator, a GCP global address, an Azure global public IP)
+# are not in this list.
+_REGIONAL_ENDPOINTS: tuple[tuple[Family, str, str], ...] = (
+    (LOAD_BALANCERS, "load_balancer", "load balancer"),
+    (LOAD_BALANCERS, "classic_load_balancer", "load balancer"),
+    (PUBLIC_IPS, "elastic_ip", "Elastic IP address"),
+    (INSTANCES, "ec2_instance", "EC2 instance"),
+    (PUBLIC_IPS, "public_ip", "public IP address"),
+    (PUBLIC_IPS, "regional_address", "regional IP address"),
+    (INSTANCES, "vm_instance", "VM instance"),
+)
+
+
+def _endpoint_kind(resource: Resource) -> tuple[Member, str] | None:
+    """The endpoint as a family member, with what a message calls it; None when it is not a
+    regional endpoint."""
+    for family, kind, label in _REGIONAL_ENDPOINTS:
+        member = family.member(resource)
+        if member is not None and member.kind == kind:
+            return member, label
+    return None
 
 
 @rule(
@@ -180,16 +190,19 @@ def _simple(record: Record) -> bool:
 
 
 def _regional(resource: Resource) -> bool:
-    if resource.type not in _REGIONAL_ENDPOINTS or resource.count_unknown:
+    endpoint = _endpoint_kind(resource)
+    if endpoint is None or resource.count_unknown:
         return False
-    if resource.type == "azurerm_public_ip":
-        tier = resource.attributes.get("sku_tier")
+    member, _ = endpoint
+    if member.has("tier"):  # an Azure public IP: regional unless its tier is Global
+        tier = member.value("tier")
         return tier is None or tier == "Regional"
     return True
 
 
 def _violation(record: Record, endpoint: Resource) -> Violation:
-    kind = _REGIONAL_ENDPOINTS[endpoint.type]
+    found = _endpoint_kind(endpoint)
+    kind = found[1] if found is not None else "endpoint"
     region = f" in {endpoint.region}" if isinstance(endpoint.region, str) else ""
     return Violation(
         f"{record.fqdn} ({record.label}) answers only with one {kind}, {endpoint.address}{region}, with no "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.arguments import DEFAULT
+from resilint.families.network import NAT_GATEWAYS
 from resilint.model import Project, Resource, Unit
-from resilint.relations.arguments import DEFAULT, setting
 from resilint.relations.network import NatEgress, nat_egress, shorten
 from resilint.rule import Severity, Violation, rule
 
@@ -92,7 +93,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 def _zonal(gateway: Resource) -> bool | None:
     """True for a zonal NAT gateway (the default), False for a regional one, None if unknown."""
-    name, mode = setting(gateway, "availability_mode", "AvailabilityMode")
+    member = NAT_GATEWAYS.member(gateway)
+    if member is None:
+        return None
+    name, mode = member.setting("availability_mode")
     if mode is DEFAULT:
         return True
     if isinstance(mode, str):
@@ -117,12 +121,9 @@ def _message(egress: NatEgress) -> str:
 
 
 def _fix(gateway: Resource) -> str:
-    if gateway.type == "AWS::EC2::NatGateway":
-        return (
-            "Create one NAT gateway per availability zone and give each zone's private subnets a route "
-            "table that routes to the NAT gateway in their own zone, or set AvailabilityMode: regional"
-        )
+    member = NAT_GATEWAYS.member(gateway)
+    regional = f", or set {member.word('regional')}" if member is not None else ""
     return (
         "Create one NAT gateway per availability zone and give each zone's private subnets a route "
-        'table that routes to the NAT gateway in their own zone, or set availability_mode = "regional"'
+        f"table that routes to the NAT gateway in their own zone{regional}"
     )

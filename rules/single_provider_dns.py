@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from resilint.families.dns import DNS_ZONES
 from resilint.model import Project, Unit
 from resilint.relations.dns import DnsIndex, NameServerSet, Zone, project_index, zones
 from resilint.relations.dns_providers import display, family_of_configured, is_reserved, normalize_domain
@@ -164,14 +165,13 @@ def _describe(name_servers: NameServerSet) -> str:
 
 def _fix(zone: Zone) -> str:
     domain = zone.domain
-    if zone.resource.source == "cloudformation":
-        return (
-            f"CloudFormation manages Route 53 only: host {domain} at a second DNS provider too, "
-            "declare that provider in resilint's configuration (external DNS providers), and list "
-            "both providers' name servers at the registrar"
-        )
+    member = DNS_ZONES.member(zone.resource)
+    only_one_provider = member.says("second_provider") if member is not None else None
+    if only_one_provider is not None:
+        return only_one_provider.format(domain=domain)
+    examples = " or ".join(s.type for s in DNS_ZONES.spellings if s.service in ("ns1", "cloudflare"))
     return (
-        f"Add a zone for {domain} at a second DNS provider (for example an ns1_zone or cloudflare_zone "
+        f"Add a zone for {domain} at a second DNS provider (for example an {examples} "
         "kept in sync with the same records) and list both providers' name servers at the registrar; "
         "if the second provider is managed outside this code, declare it in resilint's configuration"
     )

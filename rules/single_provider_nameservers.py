@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.families.dns import DOMAIN_REGISTRATIONS
 from resilint.model import Project, Unit
 from resilint.relations.dns import NameServerSet, name_server_sets
 from resilint.relations.dns_providers import display, is_reserved
 from resilint.rule import Severity, Violation, rule
-
-_HOW_TO_ADD = {
-    "aws_route53domains_registered_domain": "Add name_server blocks for",
-    "aws_route53domains_domain": "Add name_server blocks for",
-    "dnsimple_domain_delegation": "Add to name_servers",
-    "google_clouddomains_registration": "Add to dns_settings.custom_dns.name_servers",
-}
 
 
 @rule(
@@ -110,7 +104,8 @@ def _violation(name_servers: NameServerSet) -> Violation:
     provider = display(family)
     domain = name_servers.domain or "its domain"
     evidence = ", ".join(name_servers.evidence)
-    how = _HOW_TO_ADD[resource.type]
+    registration = DOMAIN_REGISTRATIONS.member(resource)
+    how = registration.word("add_name_servers") if registration is not None else "Add"
     return Violation(
         f"{resource.address} delegates {domain} to {provider} name servers only ({evidence}): "
         f"if {provider} fails, {domain} stops resolving, and a delegation change made during the "

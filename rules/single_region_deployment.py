@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from resilint.families.base import Member
+from resilint.families.deployment import STACK_SETS, is_called_module, is_stack
 from resilint.model import Location, Project, Resource, System, Unit, Unknown
 from resilint.relations.footprint import Role, is_primary_serving, role, satellites
 from resilint.relations.placement import describe, is_multi_region_location, regional
@@ -148,9 +150,9 @@ class _Verdict:
 
 def _verdict(unit: Unit) -> _Verdict | None:
     """None when the unit has no workload to judge."""
-    if unit.source == "cloudformation":
+    if is_stack(unit):
         return _check_stack(unit)
-    if unit.source == "terraform" and not unit.providers:
+    if is_called_module(unit):
         return None  # a module meant to be called from a root module: judged where it is called
     return _check_terraform(unit)
 
@@ -345,20 +347,25 @@ def _check_stack(unit: Unit) -> _Verdict | None:
 def _stack_sets(unit: Unit) -> Iterator[Violation]:
     """A StackSet whose stack instances all go to one region deploys its template to one region,
     whatever the region of the stack that manages it."""
-    for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
-        if stack_set.count_unknown:
+    for stack_set in STACK_SETS.members(unit, "stack_set"):
+        if stack_set.resource.count_unknown or not stack_set.has("instance_groups"):
             continue
-        regions = _cloudformation_instance_regions(stack_set.attributes.get("StackInstancesGroup"))
+        regions = _instance_group_regions(stack_set)
         if regions is not None and len(regions) == 1:
-            yield _one_region_stack_set(stack_set, regions[0], "StackInstancesGroup Regions")
+            where = f"{stack_set.argument('instance_groups')} {stack_set.argument('regions')}"
+            yield _one_region_stack_set(stack_set.resource, regions[0], where)
     instances: dict[str, list[Any]] = {}
     owners: dict[str, Resource] = {}
-    for instance in unit.of_type("aws_cloudformation_stack_set_instance"):
-        name = instance.attributes.get("stack_set_name")
+    named_sets = [s for s in STACK_SETS.members(unit, "stack_set") if s.has("name")]
+    argument = ""
+    for member in STACK_SETS.members(unit, "stack_set_instance"):
+        instance = member.resource
+        argument = member.argument("region")
+        name = member.value("stack_set")
         targets = [r for ref in (name.refs if isinstance(name, Unknown) else ()) for r in unit.resolve(ref)]
         if isinstance(name, str):
             key = name
-            targets = [r for r in unit.of_type("aws_cloudformation_stack_set") if r.attributes.get("name") == name]
+            targets = [s.resource for s in named_sets if s.value("name") == name]
         elif len(targets) == 1:
             key = targets[0].address
         else:
@@ -366,7 +373,7 @@ def _stack_sets(unit: Unit) -> Iterator[Violation]:
         if instance.count_unknown:
             instances.setdefault(key, []).append(Unknown("instances not known"))
             continue
-        instances.setdefault(key, []).append(_terraform_instance_region(unit, instance))
+        instances.setdefault(key, []).append(_instance_region(unit, member))
         if targets:
             owners[key] = targets[0]
         else:
@@ -374,28 +381,28 @@ def _stack_sets(unit: Unit) -> Iterator[Violation]:
     for key, regions in instances.items():
         if any(not isinstance(r, str) for r in regions) or len(set(regions)) != 1:
             continue
-        yield _one_region_stack_set(owners[key], regions[0], "stack_set_instance_region")
+        yield _one_region_stack_set(owners[key], regions[0], argument)
 
 
-def _cloudformation_instance_regions(groups: Any) -> list[str] | None:
+def _instance_group_regions(stack_set: Member) -> list[str] | None:
+    groups = stack_set.value("instance_groups")
     if not isinstance(groups, list) or not groups:
         return None
     regions: set[str] = set()
     for group in groups:
-        listed = group.get("Regions") if isinstance(group, dict) else None
+        listed = stack_set.value("regions", within=group) if isinstance(group, dict) else None
         if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
             return None
         regions.update(listed)
     return sorted(regions)
 
 
-def _terraform_instance_region(unit: Unit, instance: Resource) -> Any:
-    """`stack_set_instance_region`, the deprecated `region`, else the provider's region."""
-    for key in ("stack_set_instance_region", "region"):
-        value = instance.attributes.get(key)
-        if value is not None:
-            return value
-    providers = [p for p in unit.providers if p.key == (instance.provider_config or "aws")]
+def _instance_region(unit: Unit, instance: Member) -> Any:
+    """The instance's region argument (current or deprecated spelling), else the provider's region."""
+    value = instance.value("region")
+    if value is not None:
+        return value
+    providers = [p for p in unit.providers if p.key == (instance.resource.provider_config or instance.resource.provider)]
     return providers[0].region if len(providers) == 1 else Unknown("provider of the stack set instance")
 
 

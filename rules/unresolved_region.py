@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from resilint.families.deployment import is_stack
 from resilint.model import Location, Project, Resource, Unit, Unknown
 from resilint.relations.placement import describe, region_of
 from resilint.rule import Severity, Violation, rule
@@ -69,7 +70,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
     for note in unit.notes:
         yield Violation(note.message, at=note.location, fix=_note_fix(note.message))
-    if unit.source == "cloudformation":
+    if is_stack(unit):
         return
     # One finding per cause: values computed from the same unknown (a resource group's
     # location that comes from var.location) share its reason.

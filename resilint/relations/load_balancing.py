@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from resilint.arguments import blocks, first_block
 from resilint.model import Resource, Unit, Unknown
-from resilint.relations.arguments import blocks, first_block
 from resilint.relations.network import SUBNET_TYPES, Entry, Span, Zone, referenced, span, subnet_zone, zone_span
 
 ELBV2_TYPES = ("aws_lb", "aws_alb", "AWS::ElasticLoadBalancingV2::LoadBalancer")

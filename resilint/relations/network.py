@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from resilint.arguments import blocks
 from resilint.model import Resource, Unit, Unknown, UnknownZone
-from resilint.relations.arguments import blocks
 
 SUBNET_TYPES = ("aws_subnet", "AWS::EC2::Subnet")
 NAT_GATEWAY_TYPES = ("aws_nat_gateway", "AWS::EC2::NatGateway")

@@ -1,0 +1,87 @@
+"""Resource families: the provider-neutral layer between the model and the rules.
+
+Each module holds the families of one area, each family one spelling per resource type of every
+source (Terraform and plans, CloudFormation, azurerm, google...), and the facts rules read:
+
+- `databases`: `DATABASES` (instances, clusters, flexible servers, SQL, Cloud SQL, AlloyDB),
+  `CACHES` (ElastiCache, MemoryDB, Azure Cache for Redis, Memorystore);
+- `storage`: `BUCKETS`, `FILE_SYSTEMS`, `TABLES`;
+- `network`: `SUBNETS`, `NAT_GATEWAYS`, `ROUTE_TABLES`, `ROUTES`, `ROUTE_TABLE_ASSOCIATIONS`,
+  `SUBNET_GROUPS`, `PUBLIC_IPS`, `NETWORK_INTERFACES`, `FIREWALLS`;
+- `load_balancing`: `LOAD_BALANCERS`, `LISTENERS`, `TARGET_GROUPS`, `TARGET_ATTACHMENTS`,
+  `SCALING_ATTACHMENTS`;
+- `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
+- `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`;
+- `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
+- `deployment`: `STACK_SETS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
+
+The API is in `families.base`: `Family.members(unit, *kinds)` and `Family.member(resource)` give
+`Member`s; a member's `kind` says what it is whatever the source, and `setting(role)`,
+`value(role)`, `may_be_set(role)`, `argument(role)`, `assignment(role, value)` and `word(role)`
+read and name its arguments in its own source's terms. Relations (`resilint.relations`) read the
+same tables for what spans several resources (subnet zones, NAT egress, replication, DNS).
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family
+from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS, FUNCTIONS, INSTANCES
+from resilint.families.databases import CACHES, DATABASES
+from resilint.families.deployment import STACK_SETS
+from resilint.families.dns import DNS_RECORDS, DNS_ZONES, DOMAIN_REGISTRATIONS, HEALTH_CHECKS
+from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
+from resilint.families.load_balancing import (
+    LISTENERS,
+    LOAD_BALANCERS,
+    SCALING_ATTACHMENTS,
+    TARGET_ATTACHMENTS,
+    TARGET_GROUPS,
+)
+from resilint.families.network import (
+    FIREWALLS,
+    NAT_GATEWAYS,
+    NETWORK_INTERFACES,
+    PUBLIC_IPS,
+    ROUTE_TABLE_ASSOCIATIONS,
+    ROUTE_TABLES,
+    ROUTES,
+    SUBNET_GROUPS,
+    SUBNETS,
+)
+from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
+
+# Every family, for tests and documentation: a new family is added here too.
+FAMILIES: tuple[Family, ...] = (
+    DATABASES,
+    CACHES,
+    BUCKETS,
+    FILE_SYSTEMS,
+    TABLES,
+    SUBNETS,
+    NAT_GATEWAYS,
+    ROUTE_TABLES,
+    ROUTES,
+    ROUTE_TABLE_ASSOCIATIONS,
+    SUBNET_GROUPS,
+    PUBLIC_IPS,
+    NETWORK_INTERFACES,
+    FIREWALLS,
+    LOAD_BALANCERS,
+    LISTENERS,
+    TARGET_GROUPS,
+    TARGET_ATTACHMENTS,
+    SCALING_ATTACHMENTS,
+    COMPUTE_GROUPS,
+    CONTAINER_CLUSTERS,
+    INSTANCES,
+    FUNCTIONS,
+    CDN_DISTRIBUTIONS,
+    FRONT_DOOR_ORIGINS,
+    APIS,
+    TRAFFIC_MANAGERS,
+    DNS_ZONES,
+    DNS_RECORDS,
+    HEALTH_CHECKS,
+    DOMAIN_REGISTRATIONS,
+    STACK_SETS,
+)

@@ -1,0 +1,106 @@
+"""Compute groups: what replaces lost capacity (Auto Scaling groups, ECS services, EKS node
+groups, managed instance groups, GKE node pools, AKS node pools, scale sets), and single
+machines.
+
+Kinds of `COMPUTE_GROUPS`: `autoscaling_group`, `container_service`, `node_group`,
+`zonal_instance_group`, `regional_instance_group`, `gke_node_pool`, `aks_cluster` (its
+`default_node_pool`), `aks_node_pool`, `scale_set`.
+Kinds of `INSTANCES`: `vm_instance`.
+
+Roles: `max_size` (a size of zero parks the group), `subnets`, `zones`, `zone_ids`, `network`
+(the block that holds an ECS service's subnets), `scaling` (the block that holds an EKS node
+group's `max_size`), `default_pool`.
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+COMPUTE_GROUPS = Family(
+    "compute group",
+    (
+        terraform(
+            "aws_autoscaling_group",
+            "autoscaling_group",
+            max_size="max_size",
+            subnets="vpc_zone_identifier",
+            zones="availability_zones",
+        ),
+        cloudformation(
+            "AWS::AutoScaling::AutoScalingGroup",
+            "autoscaling_group",
+            max_size="MaxSize",
+            subnets="VPCZoneIdentifier",
+            zones="AvailabilityZones",
+            zone_ids="AvailabilityZoneIds",
+        ),
+        terraform(
+            "aws_ecs_service",
+            "container_service",
+            max_size="desired_count",
+            network="network_configuration",
+            subnets="subnets",
+            load_balancers="load_balancer",
+            target_group="target_group_arn",
+        ),
+        cloudformation(
+            "AWS::ECS::Service",
+            "container_service",
+            max_size="DesiredCount",
+            network="NetworkConfiguration.AwsvpcConfiguration",
+            subnets="Subnets",
+            load_balancers="LoadBalancers",
+            target_group="TargetGroupArn",
+        ),
+        terraform("aws_eks_node_group", "node_group", scaling="scaling_config", max_size="max_size", subnets="subnet_ids"),
+        cloudformation("AWS::EKS::Nodegroup", "node_group", scaling="ScalingConfig", max_size="MaxSize", subnets="Subnets"),
+        terraform("google_compute_instance_group_manager", "zonal_instance_group", max_size="target_size", zone="zone"),
+        terraform(
+            "google_compute_region_instance_group_manager",
+            "regional_instance_group",
+            max_size="target_size",
+            zones="distribution_policy_zones",
+        ),
+        terraform("google_container_node_pool", "gke_node_pool", zones="node_locations"),
+        terraform("azurerm_kubernetes_cluster", "aks_cluster", default_pool="default_node_pool", zones=("zones", "availability_zones")),
+        terraform("azurerm_kubernetes_cluster_node_pool", "aks_node_pool", zones=("zones", "availability_zones")),
+        *(
+            terraform(t, "scale_set", zones="zones")
+            for t in (
+                "azurerm_linux_virtual_machine_scale_set",
+                "azurerm_windows_virtual_machine_scale_set",
+                "azurerm_orchestrated_virtual_machine_scale_set",
+                "azurerm_virtual_machine_scale_set",
+            )
+        ),
+    ),
+)
+
+CONTAINER_CLUSTERS = Family(
+    "Kubernetes cluster",
+    (
+        terraform("google_container_cluster", "gke_cluster", location="location", zones="node_locations"),
+        terraform("azurerm_kubernetes_cluster", "aks_cluster", default_pool="default_node_pool"),
+        terraform("aws_eks_cluster", "eks_cluster"),
+        cloudformation("AWS::EKS::Cluster", "eks_cluster"),
+    ),
+)
+
+INSTANCES = Family(
+    "virtual machine",
+    (
+        terraform("aws_instance", "ec2_instance", zone="availability_zone", subnet="subnet_id"),
+        cloudformation("AWS::EC2::Instance", "ec2_instance", zone="AvailabilityZone", subnet="SubnetId"),
+        terraform("google_compute_instance", "vm_instance", zone="zone"),
+    ),
+)
+
+FUNCTIONS = Family(
+    "function",
+    (
+        terraform("aws_lambda_function", "function"),
+        cloudformation("AWS::Lambda::Function", "function"),
+        terraform("aws_lambda_function_url", "function_url"),
+        cloudformation("AWS::Lambda::Url", "function_url"),
+    ),
+)

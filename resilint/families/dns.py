@@ -1,0 +1,116 @@
+"""DNS: zones, records, health checks, domain registrations (and Traffic Manager, in
+`families.edge`).
+
+Kinds of `DNS_ZONES`: `zone` (each spelling's `service` is the DNS provider family of
+`relations.dns_providers`: "route53", "cloudflare"...; role `name`, every spelling of the
+zone's domain argument). Kinds of `DNS_RECORDS`: `route53_record`, `route53_record_group`.
+Kinds of `HEALTH_CHECKS`: `route53_health_check`. Kinds of `DOMAIN_REGISTRATIONS`:
+`registration` (role `domain`; word `name_servers`: "blocks" for `name_server { name }`
+blocks, else the path of the list of host names; word `add_name_servers`: how a fix says to
+add one).
+
+The record relations (`relations.dns`) read Route 53 records through their own spelling of the
+routing arguments; the words here are what messages say in each source.
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+DNS_ZONES = Family(
+    "DNS zone",
+    (
+        terraform("aws_route53_zone", "zone", service="route53", name="name"),
+        cloudformation(
+            "AWS::Route53::HostedZone",
+            "zone",
+            service="route53",
+            # CloudFormation has no resource of another DNS provider: the second one is declared to resilint.
+            words={
+                "second_provider": (
+                    "CloudFormation manages Route 53 only: host {domain} at a second DNS provider too, "
+                    "declare that provider in resilint's configuration (external DNS providers), and list "
+                    "both providers' name servers at the registrar"
+                )
+            },
+            name="Name",
+        ),
+        terraform("azurerm_dns_zone", "zone", service="azure", name="name"),
+        terraform("google_dns_managed_zone", "zone", service="clouddns", name="dns_name"),
+        # Cloudflare provider v5 renamed `zone` to `name` (docs/guides/version-5-upgrade.md).
+        terraform("cloudflare_zone", "zone", service="cloudflare", name=("name", "zone")),
+        terraform("ns1_zone", "zone", service="ns1", name="zone"),
+        terraform("dnsimple_zone", "zone", service="dnsimple", name="name"),
+        terraform("akamai_dns_zone", "zone", service="akamai", name="zone"),
+        terraform("digitalocean_domain", "zone", service="digitalocean", name="name"),
+    ),
+)
+
+_TF_CHECK = "aws_route53_health_check"
+_CFN_CHECK = "AWS::Route53::HealthCheck"
+
+HEALTH_CHECKS = Family(
+    "health check",
+    (
+        terraform(_TF_CHECK, "route53_health_check", disabled="disabled"),
+        cloudformation(_CFN_CHECK, "route53_health_check", disabled="Disabled"),
+    ),
+)
+
+_TF_RECORD_WORDS = {
+    "target_health_off": "evaluate_target_health = false",
+    "evaluate_target_health": "Set evaluate_target_health = true on the alias (load balancers, API Gateway)",
+    "probe_distribution": f"health_check_id = {_TF_CHECK}.<name>.id",
+    "attach_check": f"health_check_id = {_TF_CHECK}.<name>.id (an HTTPS or TCP check of the primary endpoint)",
+    "same_set": "an aws_route53_record with the same zone_id, name and type, its own set_identifier",
+    "failover_policy": 'failover_routing_policy { type = "%s" }',
+    "remove_failover": "the failover policy",
+}
+_CFN_RECORD_WORDS = {
+    "target_health_off": "EvaluateTargetHealth is false or not set",
+    "evaluate_target_health": "Set AliasTarget.EvaluateTargetHealth: true (load balancers, API Gateway)",
+    "probe_distribution": f"HealthCheckId: !Ref <{_CFN_CHECK}>",
+    "attach_check": f"HealthCheckId: !Ref <an {_CFN_CHECK} of the primary endpoint>",
+    "same_set": "a record set with the same HostedZoneId, Name and Type, its own SetIdentifier",
+    "failover_policy": "Failover: %s",
+    "remove_failover": "Failover",
+}
+
+DNS_RECORDS = Family(
+    "DNS record",
+    (
+        terraform("aws_route53_record", "route53_record", words=_TF_RECORD_WORDS),
+        cloudformation("AWS::Route53::RecordSet", "route53_record", words=_CFN_RECORD_WORDS),
+        cloudformation("AWS::Route53::RecordSetGroup", "route53_record_group", words=_CFN_RECORD_WORDS),
+    ),
+)
+
+DOMAIN_REGISTRATIONS = Family(
+    "domain registration",
+    (
+        *(
+            terraform(
+                t,
+                "registration",
+                words={"name_servers": "blocks", "add_name_servers": "Add name_server blocks for"},
+                domain="domain_name",
+            )
+            for t in ("aws_route53domains_registered_domain", "aws_route53domains_domain")
+        ),
+        terraform(
+            "dnsimple_domain_delegation",
+            "registration",
+            words={"name_servers": "name_servers", "add_name_servers": "Add to name_servers"},
+            domain="domain",
+        ),
+        terraform(
+            "google_clouddomains_registration",
+            "registration",
+            words={
+                "name_servers": "dns_settings.custom_dns.name_servers",
+                "add_name_servers": "Add to dns_settings.custom_dns.name_servers",
+            },
+            domain="domain_name",
+        ),
+    ),
+)

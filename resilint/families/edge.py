@@ -1,0 +1,88 @@
+"""Entry points in front of regions: CDN distributions, Front Door, API gateways and Traffic
+Manager.
+
+Kinds of `CDN_DISTRIBUTIONS`: `cloudfront` (roles: `config`, the block that holds the rest in
+CloudFormation; `enabled`, `origins`, `origin_id`, `domain`, `groups`, `group_items` (the list
+inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`), `front_door_origin_group`,
+`classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
+Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager`.
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+CDN_DISTRIBUTIONS = Family(
+    "CDN distribution",
+    (
+        terraform(
+            "aws_cloudfront_distribution",
+            "cloudfront",
+            words={
+                "no_groups": "no origin_group",
+                "add_group": (
+                    "Add an origin in another region, an origin_group with both as members and a failover_criteria, "
+                    "and set default_cache_behavior.target_origin_id to the group's origin_id"
+                ),
+            },
+            enabled="enabled",
+            origins="origin",
+            origin_id="origin_id",
+            domain="domain_name",
+            groups="origin_group",
+            group_id="origin_id",
+            default="default_cache_behavior",
+            target="target_origin_id",
+        ),
+        cloudformation(
+            "AWS::CloudFront::Distribution",
+            "cloudfront",
+            words={
+                "no_groups": "no OriginGroups",
+                "add_group": (
+                    "Add an origin in another region, an OriginGroups item with both as members and FailoverCriteria, "
+                    "and set DefaultCacheBehavior.TargetOriginId to the group's Id"
+                ),
+            },
+            config="DistributionConfig",
+            enabled="Enabled",
+            origins="Origins",
+            origin_id="Id",
+            domain="DomainName",
+            groups="OriginGroups",
+            group_items="Items",
+            group_id="Id",
+            default="DefaultCacheBehavior",
+            target="TargetOriginId",
+        ),
+        terraform("azurerm_cdn_frontdoor_origin_group", "front_door_origin_group"),
+        terraform("azurerm_frontdoor", "classic_front_door", pools="backend_pool", backends="backend"),
+    ),
+)
+
+FRONT_DOOR_ORIGINS = Family(
+    "Front Door origin",
+    (
+        terraform(
+            "azurerm_cdn_frontdoor_origin",
+            "front_door_origin",
+            group="cdn_frontdoor_origin_group_id",
+            enabled=("enabled", "health_probes_enabled"),
+            host="host_name",
+        ),
+    ),
+)
+
+APIS = Family(
+    "API",
+    (
+        terraform("aws_api_gateway_rest_api", "rest_api"),
+        cloudformation("AWS::ApiGateway::RestApi", "rest_api"),
+        terraform("aws_apigatewayv2_api", "http_api"),
+        cloudformation("AWS::ApiGatewayV2::Api", "http_api"),
+    ),
+)
+
+TRAFFIC_MANAGERS = Family(
+    "Traffic Manager profile", (terraform("azurerm_traffic_manager_profile", "traffic_manager", ttl="dns_config.ttl"),)
+)

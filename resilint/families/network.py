@@ -1,0 +1,107 @@
+"""Networks: subnets, NAT gateways, route tables and routes, subnet groups of managed
+services, public IP addresses, network interfaces and firewalls.
+
+Kinds: `SUBNETS` `subnet`; `NAT_GATEWAYS` `nat_gateway`; `ROUTE_TABLES` `route_table`;
+`ROUTES` `route`; `ROUTE_TABLE_ASSOCIATIONS` `association`; `SUBNET_GROUPS` `subnet_group`
+(its `service` names what it places); `PUBLIC_IPS` `public_ip`; `NETWORK_INTERFACES`
+`network_interface`; `FIREWALLS` `firewall`.
+
+Roles: a subnet's `zone` (a zone name) and `zone_id`; a NAT gateway's `subnet` and
+`availability_mode` (zonal or regional); a route's `route_table`, `nat_gateway` (every argument
+that may hold a NAT gateway's ID) and an inline route table's `routes`; an association's
+`route_table` and `subnet`; a subnet group's `subnets`; a resource's `zones` list.
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+SUBNETS = Family(
+    "subnet",
+    (
+        terraform("aws_subnet", "subnet", zone="availability_zone", zone_id="availability_zone_id"),
+        cloudformation("AWS::EC2::Subnet", "subnet", zone="AvailabilityZone", zone_id="AvailabilityZoneId"),
+    ),
+)
+
+NAT_GATEWAYS = Family(
+    "NAT gateway",
+    (
+        terraform(
+            "aws_nat_gateway",
+            "nat_gateway",
+            words={"regional": 'availability_mode = "regional"'},
+            subnet="subnet_id",
+            availability_mode="availability_mode",
+        ),
+        cloudformation(
+            "AWS::EC2::NatGateway",
+            "nat_gateway",
+            words={"regional": "AvailabilityMode: regional"},
+            subnet="SubnetId",
+            availability_mode="AvailabilityMode",
+        ),
+    ),
+)
+
+ROUTE_TABLES = Family(
+    "route table",
+    (
+        # A NAT gateway ID also works as `gateway_id` / `GatewayId` (the API takes it there too).
+        terraform("aws_route_table", "route_table", routes="route", nat_gateway=("nat_gateway_id", "gateway_id")),
+        cloudformation("AWS::EC2::RouteTable", "route_table"),
+    ),
+)
+
+ROUTES = Family(
+    "route",
+    (
+        terraform("aws_route", "route", route_table="route_table_id", nat_gateway=("nat_gateway_id", "gateway_id")),
+        cloudformation("AWS::EC2::Route", "route", route_table="RouteTableId", nat_gateway=("NatGatewayId", "GatewayId")),
+    ),
+)
+
+ROUTE_TABLE_ASSOCIATIONS = Family(
+    "route table association",
+    (
+        terraform("aws_route_table_association", "association", route_table="route_table_id", subnet="subnet_id"),
+        cloudformation(
+            "AWS::EC2::SubnetRouteTableAssociation", "association", route_table="RouteTableId", subnet="SubnetId"
+        ),
+    ),
+)
+
+SUBNET_GROUPS = Family(
+    "subnet group",
+    tuple(
+        spelling
+        for tf_type, cfn_type, service in (
+            ("aws_db_subnet_group", "AWS::RDS::DBSubnetGroup", "RDS"),
+            ("aws_elasticache_subnet_group", "AWS::ElastiCache::SubnetGroup", "ElastiCache"),
+            ("aws_memorydb_subnet_group", "AWS::MemoryDB::SubnetGroup", "MemoryDB"),
+            ("aws_redshift_subnet_group", "AWS::Redshift::ClusterSubnetGroup", "Redshift"),
+            ("aws_docdb_subnet_group", "AWS::DocDB::DBSubnetGroup", "DocumentDB"),
+            ("aws_neptune_subnet_group", "AWS::Neptune::DBSubnetGroup", "Neptune"),
+            ("aws_dax_subnet_group", "AWS::DAX::SubnetGroup", "DAX"),
+            ("aws_dms_replication_subnet_group", "AWS::DMS::ReplicationSubnetGroup", "DMS"),
+        )
+        for spelling in (
+            terraform(tf_type, "subnet_group", service=service, subnets="subnet_ids"),
+            cloudformation(cfn_type, "subnet_group", service=service, subnets="SubnetIds"),
+        )
+    ),
+)
+
+PUBLIC_IPS = Family(
+    "public IP address",
+    (
+        terraform("aws_eip", "elastic_ip"),
+        cloudformation("AWS::EC2::EIP", "elastic_ip"),
+        terraform("azurerm_public_ip", "public_ip", zones="zones", tier="sku_tier"),
+        terraform("google_compute_address", "regional_address"),
+    ),
+)
+
+NETWORK_INTERFACES = Family("network interface", (terraform("azurerm_network_interface", "network_interface"),))
+
+FIREWALLS = Family("firewall", (terraform("azurerm_firewall", "firewall", zones="zones"),))
