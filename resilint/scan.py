@@ -100,8 +100,14 @@ def scan(
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]
     if excludes:  # a module in an excluded folder is read for its callers, never reported
-        findings = [f for f in findings if f.rule_id in ALWAYS_REPORTED or not excludes.excluded(Path(f.path))]
-        suppressed = [s for s in suppressed if not excludes.excluded(Path(s.finding.path))]
+
+        def dropped(path: str) -> bool:
+            # a file named on the command line is reported unless --force-exclude (as ruff does)
+            named = targets is not None and path in targets and not force_exclude
+            return not named and excludes.excluded(Path(path))
+
+        findings = [f for f in findings if f.rule_id in ALWAYS_REPORTED or not dropped(f.path)]
+        suppressed = [s for s in suppressed if not dropped(s.finding.path)]
     lines = SourceLines()
     findings = sort_findings(lines.fingerprinted(f) for f in findings)
     suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]

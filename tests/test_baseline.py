@@ -68,3 +68,51 @@ def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "b.json").write_text('{"not": "a baseline"}')
     assert main(["scan", "fixtures/example", "--baseline", str(tmp_path / "b.json")]) == 2
     assert "not a resilint baseline" in capsys.readouterr().err
+
+
+def test_a_baseline_matches_from_any_working_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = write(tmp_path / "repo", {"infra/db/main.tf": BEFORE, "infra/app/main.tf": BEFORE.replace('"orders"', '"app"')})
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    code, known = findings(capsys, "infra", "--write-baseline", ".resilint-baseline.json")
+    assert code == 0 and known == []
+    capsys.readouterr()
+    entries = json.loads((repo / ".resilint-baseline.json").read_text())["findings"]
+    assert {e["path"] for e in entries} == {"infra/db/main.tf", "infra/app/main.tf"}, "relative to the repository root"
+
+    monkeypatch.chdir(repo / "infra" / "db")  # another folder, paths shown differently
+    code, new = findings(capsys, ".", "--baseline", "../../.resilint-baseline.json")
+    assert (code, new) == (0, [])
+    monkeypatch.chdir(tmp_path)  # outside the repository, naming it
+    code, new = findings(capsys, "repo/infra", "--baseline", "repo/.resilint-baseline.json")
+    assert (code, new) == (0, [])
+    code, new = findings(capsys, "repo/infra/db/main.tf", "--baseline", "repo/.resilint-baseline.json")
+    assert (code, new) == (0, []), "a named file, as pre-commit passes it"
+
+    # Written from a subfolder, the baseline holds the same repository-relative paths.
+    monkeypatch.chdir(repo / "infra")
+    findings(capsys, ".", "--write-baseline", str(repo / "again.json"))
+    capsys.readouterr()
+    assert json.loads((repo / "again.json").read_text())["findings"] == entries
+
+
+def test_entries_that_match_nothing_are_counted(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = write(tmp_path / "repo", {"infra/db/main.tf": BEFORE, "infra/app/main.tf": BEFORE.replace('"orders"', '"app"')})
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    main(["scan", "infra", "--write-baseline", "baseline.json"])
+    capsys.readouterr()
+    fixed = BEFORE.replace('engine = "postgres"', 'engine = "postgres"\n  multi_az = true')
+    write(repo, {"infra/db/main.tf": fixed})
+    code = main(["scan", "infra", "--baseline", "baseline.json", "--select", "RES302"])
+    out = capsys.readouterr().out
+    assert code == 0 and "1 baseline entry matched nothing" in out
+    code = main(["scan", "infra", "--baseline", "baseline.json", "--select", "RES302", "--format", "json"])
+    assert json.loads(capsys.readouterr().out)["summary"]["baseline_unmatched"] == 1
+    # scanning another folder does not count entries for files it did not look at
+    main(["scan", "infra/app", "--baseline", "baseline.json", "--select", "RES302"])
+    assert "matched nothing" not in capsys.readouterr().out
+    # a deleted file's entries are stale too
+    (repo / "infra" / "db" / "main.tf").unlink()
+    main(["scan", "infra", "--baseline", "baseline.json", "--format", "concise", "--select", "RES3,RES1"])
+    assert "matched nothing" in capsys.readouterr().out

@@ -60,3 +60,40 @@ def test_try_repo_reports_only_the_changed_files_findings(tmp_path: Path) -> Non
     assert "module.db.aws_db_instance.this" in output
     assert "RES302" in output
     assert "untouched" not in output and "RES101" not in output, "findings of other files are not reported"
+
+
+@pytest.mark.slow
+def test_try_repo_honours_excludes_for_the_files_it_is_given(tmp_path: Path) -> None:
+    """pre-commit names files one by one: an excluded path must not block the commit (the hook
+    runs with --force-exclude), and a file outside the exclude still fails it."""
+    db = 'resource "aws_db_instance" "{name}" {{\n  engine = "postgres"\n}}\n'
+    project = write(
+        tmp_path / "project",
+        {
+            ".resilint.toml": 'exclude = ["infra/legacy/"]\n',
+            "infra/legacy/main.tf": db.format(name="legacy"),
+            "infra/app/main.tf": db.format(name="app"),
+        },
+    )
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--verbose", "--files", *files],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=280,
+        )
+
+    done = try_repo("infra/legacy/main.tf")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Passed" in output and "aws_db_instance.legacy" not in output
+    done = try_repo("infra/legacy/main.tf", "infra/app/main.tf")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "aws_db_instance.app" in output and "aws_db_instance.legacy" not in output

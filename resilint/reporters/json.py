@@ -26,6 +26,7 @@ def render(report: Report) -> str:
             "by_rule": dict(sorted(by_rule.items())),
             "suppressed": len(report.suppressed),
             "baselined": report.baselined,
+            "baseline_unmatched": report.baseline_unmatched,
         },
     }
     if report.show_suppressed:

@@ -48,4 +48,6 @@ def render(report: Report) -> str:
         extras.append(f"{report.baselined} in the baseline")
     if extras:
         lines += ["", "Not shown: " + ", ".join(extras) + "."]
+    if report.baseline_unmatched:
+        lines += ["", f"{report.baseline_unmatched} baseline entries matched nothing: the baseline is out of date."]
     return "\n".join(lines) + "\n"
