@@ -18,7 +18,8 @@ from resilint import __version__
 EXIT_USAGE = 2
 FORMATS = ("text", "concise", "json", "sarif", "github", "junit", "markdown")
 SEVERITIES = ("error", "warning", "note")  # resilint.rule.Severity, without importing pydantic
-FAIL_ON = (*SEVERITIES, "never")  # resilint.config.FAIL_ON_CHOICES
+FAIL_ON = (*SEVERITIES, "never")
+SIMULATE_FORMATS = ("text", "json", "markdown", "html")  # resilint.simulate.report.FORMATS  # resilint.config.FAIL_ON_CHOICES
 COLOR = ("auto", "always", "never")  # resilint.reporters.console.COLOR_CHOICES
 ENVIRONMENT_PREFIX = "RESILINT_"
 # RESILINT_* variables that are not `scan` options: the parse cache's folder.
@@ -117,6 +118,7 @@ def build_parser() -> Parser:
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
     _add_scan(parser, commands, common)
     _add_systems(parser, commands, common)
+    _add_simulate(parser, commands, common)
     _add_rules(parser, commands, common)
     _add_explain(parser, commands, common)
     return parser
@@ -191,6 +193,34 @@ def _add_systems(parser: Parser, commands: Any, common: argparse.ArgumentParser)
     systems.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     systems.set_defaults(handler=_systems, command="systems")
     parser.commands["systems"] = systems
+
+
+def _add_simulate(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        parents=[common],
+        help="what goes down when a region, a zone or a provider fails",
+        description="Simulate an outage over the scanned code: every system's entry points, what "
+        "serves them and their data, judged up, degraded, down or unknown, with the path that explains it.",
+    )
+    simulate.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: .)")
+    what = simulate.add_argument_group("what fails")
+    what.add_argument("--fail", action="append", metavar="TARGET", help="a region, zone, global service or provider (repeatable; see --list-targets)")
+    what.add_argument("--scenario", metavar="NAME", help="a named historical outage (see --list-targets)")
+    what.add_argument("--objectives", action="store_true", help="every failure the configuration's [[objectives]] must survive, as a matrix")
+    what.add_argument("--list-targets", action="store_true", help="list targets and scenarios, and exit")
+    shown = simulate.add_argument_group("output")
+    shown.add_argument("--format", action="append", choices=SIMULATE_FORMATS, metavar="FORMAT", help=f"{', '.join(SIMULATE_FORMATS)} (default: text); repeatable")
+    shown.add_argument("--output", "-o", action="append", default=[], metavar="[FORMAT=]FILE", help="write a format's report to FILE (html=report.html)")
+    shown.add_argument("--fail-on", choices=("down", "degraded"), default="down", help="exit 1 when a system is down (default), or degraded or down")
+    source = simulate.add_argument_group("inputs")
+    source.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
+    source.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    source.add_argument("--var-file", action=_Assignment, dest="assignments", metavar="FILE", help="Terraform variable file")
+    source.add_argument("--var", action=_Assignment, dest="assignments", metavar="NAME=VALUE", help="Terraform variable value")
+    source.add_argument("--no-cache", action="store_true", help="parse every file afresh")
+    simulate.set_defaults(handler=_simulate, command="simulate")
+    parser.commands["simulate"] = simulate
 
 
 def _add_rules(parser: Parser, commands: Any, common: argparse.ArgumentParser) -> None:
@@ -285,12 +315,12 @@ def _severities(text: str | None) -> tuple[str, ...]:
     return levels or SEVERITIES
 
 
-def _destinations(formats: list[str], outputs: list[str]) -> dict[str, Path | None]:
+def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...] = FORMATS) -> dict[str, Path | None]:
     """Format -> file (None: standard output), from --format and --output."""
     destinations: dict[str, Path | None] = {fmt: None for fmt in formats}
     for item in outputs:
         fmt, sep, file = item.partition("=")
-        if sep and fmt in FORMATS:
+        if sep and fmt in known:
             if fmt not in destinations:
                 destinations[fmt] = None  # --output sarif=FILE alone also asks for SARIF
             destinations[fmt] = Path(file)
@@ -478,6 +508,16 @@ def _systems(args: argparse.Namespace) -> int:
     project = load_project(paths, settings, options)
     _write(None, render_json(project) if args.format == "json" else render_text(project))
     return 0
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from resilint.simulate.command import SimulateUsageError, run
+
+    destinations = _destinations(args.format or ["text"], args.output, SIMULATE_FORMATS)
+    try:
+        return run(args, destinations, _write)
+    except SimulateUsageError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _rules_dirs(args: argparse.Namespace) -> tuple[Path, ...]:

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from resilint.excludes import Exclude, excludes_from
+from resilint.model import Objective
 from resilint.rule import RULE_ID, Severity
 
 if sys.version_info >= (3, 11):
@@ -62,6 +63,7 @@ class Settings(BaseModel):
     config_root: Path | None = None  # folder of the configuration file, for the globs above
     external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    objectives: tuple[Objective, ...] = ()
     config_file: Path | None = None
     # [[systems]]: (name, unit globs relative to config_root, regions)
     systems: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
@@ -157,6 +159,22 @@ class _Dns(_Strict):
     secondary: dict[str, list[str]] = {}
 
 
+class _Objective(_Strict):
+    systems: list[str] = Field(min_length=1)
+    survive: list[str] = Field(min_length=1)
+
+    @field_validator("survive")
+    @classmethod
+    def _words(cls, value: list[str]) -> list[str]:
+        from resilint.simulate.scenarios import check_word
+
+        for word in value:
+            problem = check_word(word.strip().lower())
+            if problem is not None:
+                raise ValueError(problem)
+        return [w.strip().lower() for w in value]
+
+
 class FileConfig(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
@@ -171,6 +189,7 @@ class FileConfig(_Strict):
     dns: _Dns = _Dns()
     rules: dict[str, dict[str, Any]] = {}
     systems: list[_System] = []
+    objectives: list[_Objective] = []
 
     @field_validator("select", "ignore")
     @classmethod
@@ -334,6 +353,7 @@ def resolve(
         config_root=root,
         external_dns={k.lower().rstrip("."): tuple(v) for k, v in config.dns.secondary.items()},
         rule_options=options,
+        objectives=tuple(Objective(systems=tuple(o.systems), survive=tuple(o.survive)) for o in config.objectives),
         config_file=path,
         systems=tuple((s.name, tuple(s.units), tuple(s.regions)) for s in config.systems),
     )

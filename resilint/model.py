@@ -445,6 +445,16 @@ class System(BaseModel):
         return tuple(sorted(found))
 
 
+class Objective(BaseModel):
+    """A resilience objective from configuration: the systems (globs) that must survive each
+    failure `survive` names (`any-region`, `any-zone`, `any-dns-provider`, a scenario, a target)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    systems: tuple[str, ...]
+    survive: tuple[str, ...]
+
+
 class Project(BaseModel):
     """Everything one scan sees."""
 
@@ -460,6 +470,8 @@ class Project(BaseModel):
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
     # The systems the units form (resilint.systems); empty until that step has run.
     systems: tuple[System, ...] = ()
+    # Resilience objectives from configuration ([[objectives]]), for RES501.
+    objectives: tuple[Objective, ...] = ()
 
     _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
 

@@ -79,9 +79,7 @@ def scan(
     found = discover([*context, *paths] if targets is not None else context, excludes, settings.max_file_bytes, force_exclude)
     say(f"parsing {len(found.files)} files")
     project = build_project(found.files, found.problems, options)
-    if settings.external_dns or settings.rule_options:  # facts from configuration, for rules
-        project = project.model_copy(update={"external_dns": settings.external_dns, "rule_options": settings.rule_options})
-    project = with_systems(project, settings)
+    project = with_systems(with_configuration(project, settings), settings)
     say(f"checking {len(project.units)} deployment units")
     # Named files: only the units that hold something in them can have findings there.
     touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
@@ -134,7 +132,7 @@ def load_project(paths: Sequence[Path], settings: Settings, options: ParseOption
     targets = _file_targets(paths)
     context = _context(paths) if targets is not None else list(paths)
     found = discover(context, settings.exclude, settings.max_file_bytes)
-    return with_systems(build_project(found.files, found.problems, options), settings)
+    return with_systems(with_configuration(build_project(found.files, found.problems, options), settings), settings)
 
 
 def with_systems(project: Project, settings: Settings) -> Project:
@@ -143,6 +141,16 @@ def with_systems(project: Project, settings: Settings) -> Project:
 
     configured = [ConfiguredSystem(name, units, regions) for name, units, regions in settings.systems]
     return find_systems(project, configured, settings.config_root)
+
+
+def with_configuration(project: Project, settings: Settings) -> Project:
+    """The project with the facts configuration adds for rules: DNS providers outside the code,
+    rule options, resilience objectives."""
+    if not (settings.external_dns or settings.rule_options or settings.objectives):
+        return project
+    return project.model_copy(
+        update={"external_dns": settings.external_dns, "rule_options": settings.rule_options, "objectives": settings.objectives}
+    )
 
 
 def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:

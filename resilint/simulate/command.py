@@ -1,0 +1,110 @@
+"""`resilint simulate`: read the code as `scan` does, fail what the command line names, judge
+every system, write the reports. Exit 0 when no system is down, 1 when one is (with
+`--fail-on degraded`, degraded counts too), 2 for usage errors and inputs that could not be
+parsed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from resilint.simulate.report import FORMATS, Report, render
+from resilint.simulate.scenarios import SCENARIOS
+from resilint.simulate.targets import Target, TargetError, catalogue, parse
+
+
+class SimulateUsageError(Exception):
+    pass
+
+
+def list_targets() -> str:
+    rows = catalogue()
+    width = max(len(t) for t, _ in rows)
+    lines = ["targets (--fail TARGET, repeatable):"]
+    lines.extend(f"  {t:<{width}}  {meaning}" for t, meaning in rows)
+    lines.append("")
+    lines.append("scenarios (--scenario NAME):")
+    for scenario in SCENARIOS.values():
+        lines.append(f"  {scenario.name}  {scenario.title}: {', '.join(scenario.targets)}")
+        lines.append(f"    source: {scenario.source}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: Callable[[Path | None, str], None]) -> int:
+    from resilint.cache import ParseCache
+    from resilint.config import CommandLine, ConfigError, resolve
+    from resilint.parsers import ParseOptions
+    from resilint.registry import load_rules
+    from resilint.scan import load_project
+    from resilint.simulate import objectives as objective_runs
+    from resilint.simulate.verdicts import simulate
+
+    if args.list_targets:
+        sys.stdout.write(list_targets())
+        return 0
+    chosen = sum(bool(x) for x in (args.fail, args.scenario, args.objectives))
+    if chosen != 1:
+        raise SimulateUsageError("name what fails: --fail TARGET (repeatable), --scenario NAME or --objectives (see --list-targets)")
+    targets: list[Target] = []
+    scenario = None
+    if args.scenario:
+        scenario = SCENARIOS.get(args.scenario.strip().lower())
+        if scenario is None:
+            raise SimulateUsageError(f"unknown scenario {args.scenario!r}: one of {', '.join(SCENARIOS)}")
+        targets = scenario.parsed()
+    for text in args.fail or []:
+        try:
+            target = parse(text)
+        except TargetError as exc:
+            raise SimulateUsageError(str(exc)) from None
+        if target not in targets:
+            targets.append(target)
+    paths = list(args.paths) or [Path(".")]
+    for path in paths:
+        if not os.path.lexists(path):
+            raise SimulateUsageError(f"{path}: no such file or folder")
+    try:
+        settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
+    except ConfigError as exc:
+        raise SimulateUsageError(str(exc)) from None
+    if args.objectives and not settings.objectives:
+        raise SimulateUsageError("--objectives: the configuration has no [[objectives]]")
+    assignments: list[tuple[str, str, str]] = []
+    for kind, item in args.assignments or []:
+        if kind == "file":
+            assignments.append(("file", item, ""))
+            continue
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise SimulateUsageError(f"--var {item!r}: expected NAME=VALUE")
+        assignments.append(("var", name.strip(), value))
+    options = ParseOptions(
+        var_files=settings.var_files,
+        command_line=tuple(assignments),
+        environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
+        max_file_bytes=settings.max_file_bytes,
+        cloudformation_regions=settings.regions_for,
+        cache=None if args.no_cache else ParseCache(),
+    )
+    project = load_project(paths, settings, options)
+    for problem in project.problems:
+        print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
+    if args.objectives:
+        cells = tuple(objective_runs.run(project, project.objectives))
+        report = Report(cells=cells, objectives=True)
+        failed = any(c.verdict.verdict == "down" or (args.fail_on == "degraded" and c.verdict.verdict == "degraded") for c in cells)
+    else:
+        simulation = simulate(project, targets)
+        report = Report(simulation=simulation, scenario=scenario)
+        failed = simulation.count("down") > 0 or (args.fail_on == "degraded" and simulation.count("degraded") > 0)
+    for fmt, file in destinations.items():
+        write(file, render(fmt, report))
+    if project.problems:
+        return 2
+    return 1 if failed else 0
+
+
+__all__ = ["FORMATS", "SimulateUsageError", "list_targets", "run"]

@@ -1,0 +1,293 @@
+"""How one resource, by where it runs, is touched by the failures: its own placement (cloud,
+region, zones, provider, global service), not what it depends on (`semantics` adds that).
+
+Zones come from the resource itself (`zones`), from the subnets it is attached to
+(`relations.network.span`), or from what the resource is: a regional managed service (S3,
+DynamoDB, SQS, Lambda outside a VPC...) runs across the region's zones; a database with a
+standby (`multi_az`, a regional Cloud SQL instance, a zone-redundant Azure service) survives one
+zone with its standby. Anything else has zones that are not known, and a zone failure in its
+region leaves it unknown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from resilint.model import Resource, Unit, Unknown
+from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, load_balancer_span
+from resilint.relations.network import SUBNET_TYPES, Span, Zone, referenced, span, subnet_zone, zone_span
+from resilint.relations.placement import is_multi_region_location, region_of
+from resilint.simulate.status import UP, Status
+from resilint.simulate.targets import PROVIDERS, SERVICE_BY_TEXT, Target, with_homed_control_planes
+from resilint.values import as_bool
+
+
+@dataclass
+class Failures:
+    """The targets of one simulation, compiled for lookups."""
+
+    targets: tuple[Target, ...]
+    regions: set[tuple[str, str]] = field(default_factory=set)
+    zones: list[Target] = field(default_factory=list)
+    providers: set[str] = field(default_factory=set)
+    service_types: list[tuple[str, str]] = field(default_factory=list)  # (type prefix, target text)
+    dns_families: dict[str, str] = field(default_factory=dict)  # family -> target text
+    control_planes: dict[str, Target] = field(default_factory=dict)  # "aws:route53-control-plane" -> target
+
+    @classmethod
+    def of(cls, targets: list[Target]) -> Failures:
+        every = with_homed_control_planes(targets)
+        failures = cls(tuple(targets))
+        for target in every:
+            if target.kind == "region" and target.region is not None:
+                failures.regions.add((target.cloud, target.region))
+            elif target.kind == "zone":
+                failures.zones.append(target)
+            elif target.kind == "provider":
+                failures.providers.add(target.cloud)
+                family = PROVIDERS.get(target.cloud)
+                if family is not None:
+                    failures.dns_families[family] = target.text
+            elif target.kind == "control-plane":
+                failures.control_planes[target.text] = target
+            else:
+                service = SERVICE_BY_TEXT[target.text]
+                failures.service_types.extend((prefix, target.text) for prefix in service.types)
+                if service.dns_family is not None:
+                    failures.dns_families[service.dns_family] = target.text
+        return failures
+
+    def reaches_serving(self, near: Resource | None = None) -> bool:
+        """Whether the failures can stop something that is not in the code from serving (an
+        unresolved origin, a literal address): any failure but a DNS service's or a control
+        plane's. What is known to sit in the region of `near` (a load balancer's targets) is
+        reached only by failures of that region, its zones or its provider."""
+        if near is None:
+            return bool(self.regions or self.zones or self.providers or self.service_types)
+        region = region_of(near)
+        if near.cloud in self.providers or isinstance(region, Unknown):
+            return True
+        return (near.cloud, region) in self.regions or any(z.cloud == near.cloud and z.region == region for z in self.zones)
+
+    def control_plane_down(self, text: str) -> bool:
+        return text in self.control_planes
+
+
+def own_status(unit: Unit, resource: Resource, failures: Failures) -> Status:
+    """The resource's status from its own placement alone."""
+    if resource.cloud in failures.providers:
+        return Status("down", f"provider {resource.cloud} failed")
+    for prefix, text in failures.service_types:
+        if resource.type.startswith(prefix):
+            return Status("down", f"{text} failed")
+    region = region_of(resource)
+    clouds_failing = {cloud for cloud, _ in failures.regions} | {z.cloud for z in failures.zones}
+    if resource.cloud not in clouds_failing or region is None or is_multi_region_location(resource, region):
+        return UP
+    if isinstance(region, Unknown):
+        return Status("unknown", f"its region is not known ({region.reason})")
+    if not isinstance(region, str):
+        return UP
+    if (resource.cloud, region) in failures.regions:
+        return Status("down", f"region {region} failed")
+    found = UP
+    for zone in failures.zones:
+        if zone.cloud == resource.cloud and zone.region == region:
+            status = _zone_status(unit, resource, zone)
+            if status.state != "up":
+                found = status
+    return found
+
+
+# Zones --------------------------------------------------------------------------------------
+
+# Regional managed services that run across the zones of their region by design.
+_REGIONAL = (
+    # routing constructs with no placement of their own: their targets have one
+    "aws_lb_target_group",
+    "aws_alb_target_group",
+    "AWS::ElasticLoadBalancingV2::TargetGroup",
+    "aws_s3_bucket",
+    "aws_dynamodb_table",
+    "aws_sqs_queue",
+    "aws_sns_topic",
+    "aws_kms_key",
+    "aws_secretsmanager_secret",
+    "aws_api_gateway_",
+    "aws_apigatewayv2_",
+    "aws_kinesis_",
+    "aws_ecr_repository",
+    "aws_ssm_parameter",
+    "aws_cloudwatch_event_bus",
+    "aws_sfn_state_machine",
+    "aws_lambda_function_url",
+    "aws_apprunner_service",
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::",
+    "AWS::SQS::Queue",
+    "AWS::SNS::Topic",
+    "AWS::KMS::Key",
+    "AWS::SecretsManager::Secret",
+    "AWS::ApiGateway::",
+    "AWS::ApiGatewayV2::",
+    "AWS::Kinesis::",
+    "AWS::ECR::Repository",
+    "AWS::SSM::Parameter",
+    "AWS::StepFunctions::StateMachine",
+    "google_storage_bucket",
+    "google_pubsub_",
+    "google_cloud_run",
+    "google_cloudfunctions",
+    "google_compute_region_instance_group_manager",
+    "google_secret_manager_secret",
+    "google_kms_",
+    "google_firestore_",
+    "google_spanner_",
+    "azurerm_key_vault",
+    "azurerm_servicebus_",
+    "azurerm_eventhub",
+    "azurerm_cosmosdb_account",
+)
+_ZONE_NAME_TYPES: dict[str, tuple[str, ...]] = {
+    # type -> arguments holding a list of subnets the resource spans
+    "aws_autoscaling_group": ("vpc_zone_identifier",),
+    "AWS::AutoScaling::AutoScalingGroup": ("VPCZoneIdentifier",),
+}
+
+
+@dataclass(frozen=True)
+class ZonePlacement:
+    """Where a resource runs among a region's zones: `span` (the zones of its subnets or its
+    own zone list), `redundant` (spread over the region's zones by the service, or a standby in
+    another zone: `standby` says which), or neither with `unknown` saying why."""
+
+    span: Span | None = None
+    redundant: str | None = None
+    standby: bool = False
+    unknown: str = "its availability zones are not known"
+
+
+def zone_placement(unit: Unit, resource: Resource) -> ZonePlacement:
+    return unit.derived(f"simulate.zones.{resource.address}", lambda u: _placement(u, resource))
+
+
+def _placement(unit: Unit, resource: Resource) -> ZonePlacement:
+    kind = resource.type
+    zones = resource.zones
+    if isinstance(zones, Unknown):
+        return ZonePlacement(unknown=f"its zones are not known ({zones.reason})")
+    if zones:
+        return ZonePlacement(span=Span(tuple(_zone_entry(str(z), i) for i, z in enumerate(zones))))
+    if kind in ELBV2_TYPES or kind in CLASSIC_TYPES:
+        found = load_balancer_span(unit, resource)
+        if found is not None:
+            return ZonePlacement(span=found[1])
+        return ZonePlacement(unknown="the subnets it is enabled in are not known")
+    for attribute in _ZONE_NAME_TYPES.get(kind, ()):
+        subnets = span(unit, resource.attributes.get(attribute))
+        if subnets is not None:
+            return ZonePlacement(span=subnets)
+    if kind in ("aws_autoscaling_group", "AWS::AutoScaling::AutoScalingGroup"):
+        listed = zone_span(resource.attributes.get("availability_zones", resource.attributes.get("AvailabilityZones")))
+        if listed is not None:
+            return ZonePlacement(span=listed)
+    if kind in ("aws_instance", "AWS::EC2::Instance"):
+        own = resource.attributes.get("availability_zone", resource.attributes.get("AvailabilityZone"))
+        if isinstance(own, str) and own:
+            return ZonePlacement(span=Span((_zone_entry(own, 0),)))
+        subnet = referenced(unit, resource.attributes.get("subnet_id", resource.attributes.get("SubnetId")))
+        if subnet is not None and subnet.type in SUBNET_TYPES and subnet_zone(subnet) is not None:
+            return ZonePlacement(span=span(unit, [resource.attributes.get("subnet_id", resource.attributes.get("SubnetId"))]))
+        return ZonePlacement(unknown="the zone AWS places it in is not known")
+    if kind in ("aws_ecs_service", "AWS::ECS::Service"):
+        network = resource.get("network_configuration.subnets") if kind == "aws_ecs_service" else resource.get("NetworkConfiguration.AwsvpcConfiguration.Subnets")
+        subnets = span(unit, network)
+        if subnets is not None:
+            return ZonePlacement(span=subnets)
+        return ZonePlacement(unknown="the subnets its tasks run in are not known")
+    if kind in ("aws_lambda_function", "AWS::Lambda::Function", "AWS::Serverless::Function"):
+        subnet_ids = resource.get("vpc_config.subnet_ids") if kind == "aws_lambda_function" else resource.get("VpcConfig.SubnetIds")
+        if subnet_ids is None:
+            return ZonePlacement(redundant="Lambda runs it across the region's zones")
+        subnets = span(unit, subnet_ids)
+        return ZonePlacement(span=subnets) if subnets is not None else ZonePlacement(unknown="its subnets are not known")
+    standby = _standby(resource)
+    if standby is not None:
+        return standby
+    if kind.startswith(_REGIONAL):
+        return ZonePlacement(redundant="a regional service spread over the region's zones")
+    return ZonePlacement()
+
+
+def _standby(resource: Resource) -> ZonePlacement | None:
+    """Databases and caches: a standby in another zone, a known zone, or unknown."""
+    kind = resource.type
+    flag: Any = None
+    zone: Any = None
+    if kind == "aws_db_instance":
+        flag, zone = resource.attributes.get("multi_az"), resource.attributes.get("availability_zone")
+    elif kind == "AWS::RDS::DBInstance":
+        flag, zone = resource.attributes.get("MultiAZ"), resource.attributes.get("AvailabilityZone")
+    elif kind in ("aws_rds_cluster", "AWS::RDS::DBCluster", "aws_docdb_cluster", "aws_neptune_cluster"):
+        return ZonePlacement(redundant="its storage spans three zones and an instance in another zone takes over", standby=True)
+    elif kind == "aws_elasticache_replication_group":
+        flag = resource.attributes.get("multi_az_enabled", resource.attributes.get("automatic_failover_enabled"))
+    elif kind == "google_sql_database_instance":
+        tier = resource.get("settings.availability_type")
+        if isinstance(tier, str):
+            flag = tier.upper() == "REGIONAL"
+        elif isinstance(tier, Unknown):
+            flag = tier
+        else:
+            flag = False
+    elif kind.startswith("azurerm_") and "zone_redundant" in resource.attributes:
+        flag = resource.attributes.get("zone_redundant")
+    else:
+        return None
+    if isinstance(flag, Unknown):
+        return ZonePlacement(unknown=f"whether it has a standby in another zone is not known ({flag.reason})")
+    if as_bool(flag) is True:
+        return ZonePlacement(redundant="its standby in another zone takes over", standby=True)
+    if isinstance(zone, str) and zone:
+        return ZonePlacement(span=Span((_zone_entry(zone, 0),)))
+    return ZonePlacement(unknown="it has no standby and the zone it runs in is not known")
+
+
+def _zone_entry(value: str, position: int) -> Any:
+    from resilint.relations.network import Entry
+
+    kind = "id" if "-az" in value else "name"
+    return Entry(identity=f"zone:{kind}:{value}", label=value, zone=Zone(kind, value))
+
+
+def _hits(zone: Zone | None, failed: Target) -> bool | None:
+    """Whether a zone is the failed one; None when it cannot be told."""
+    if zone is None:
+        return None
+    if failed.cloud == "azure":
+        return zone.value == failed.name
+    if zone.kind != failed.zone_kind:
+        return None  # names and IDs map differently in every account
+    return zone.value == failed.name
+
+
+def _zone_status(unit: Unit, resource: Resource, failed: Target) -> Status:
+    placement = zone_placement(unit, resource)
+    if placement.redundant is not None:
+        if placement.standby:
+            return Status("degraded", f"zone {failed.name} failed; {placement.redundant}")
+        return UP
+    if placement.span is None:
+        return Status("unknown", f"zone {failed.name} failed and {placement.unknown}")
+    entries = placement.span.distinct
+    hits = [_hits(e.zone, failed) for e in entries]
+    survivors = {e.zone for e, hit in zip(entries, hits, strict=True) if hit is False and e.zone is not None}
+    if all(hit is True for hit in hits):
+        return Status("down", f"zone {failed.name} failed")
+    if all(hit is False for hit in hits):
+        return UP
+    if survivors or placement.span.zone_count() >= 2:
+        lost = "loses" if any(hits) else "may lose"
+        return Status("degraded", f"zone {failed.name} failed; it {lost} that zone's capacity and runs on in the others")
+    return Status("unknown", f"zone {failed.name} failed and the zones of {placement.span.describe()} are not known")

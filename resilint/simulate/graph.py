@@ -1,0 +1,500 @@
+"""The dependency graph of a system: entry points → what serves them → what that depends on.
+
+- Entry points: public DNS names (records of every provider, grouped by name and type, with
+  their routing: simple, failover, or a pool such as weighted or latency), CDN distributions
+  and front doors, public load balancers and API gateways that no DNS name or CDN of the system
+  already leads to. A system with none of these is entered through its primary compute.
+- Serving: CloudFront origins (an origin group is an ordered failover), Front Door routes to
+  origin groups and their origins, load balancers to the target groups their listeners forward
+  to and the groups, services and instances registered there, API gateways to their
+  integrations' targets.
+- Data: the stores, keys, secrets and queues that serving resources reference (through launch
+  templates, task definitions, environment variables...), and the DNS providers a name's zone
+  is served by.
+
+Edges come from `Resource.references` and from the relations the rules share (`relations.dns`,
+`relations.load_balancing`, `relations.footprint`). A target that cannot be resolved becomes an
+`unresolved` node: its status is unknown, never up or down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from resilint.arguments import blocks, first_block
+from resilint.model import Project, Resource, Unit, Unknown
+from resilint.relations import dns
+from resilint.relations.dns_providers import family_of_configured
+from resilint.relations.footprint import role, satellites
+from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, TARGET_GROUP_TYPES, forwarded_target_groups
+from resilint.simulate.systems import System
+from resilint.values import as_bool
+
+Layer = Literal["entry", "serving", "data", "dns"]
+Mode = Literal["all", "failover", "pool"]
+
+
+@dataclass(eq=False)
+class Member:
+    node: Node
+    evaluated: bool | None = True  # whether the chooser (DNS, load balancer, CDN) checks its health
+    role: str = ""  # "PRIMARY", "SECONDARY", "weighted"...
+
+
+@dataclass(eq=False)
+class Need:
+    """What a node needs: every member (`all`), the first healthy member in order (`failover`),
+    or any healthy member (`pool`)."""
+
+    mode: Mode
+    members: list[Member]
+    via: str = ""  # how the choice is made, for explanations: "failover records", "origin group site"
+
+
+@dataclass(eq=False)
+class Node:
+    key: str
+    label: str
+    layer: Layer
+    kind: str  # "name", "cdn", "front-door", "load-balancer", "target-group", "compute", "store", "dns", "unresolved"...
+    unit: Unit | None = None
+    resource: Resource | None = None
+    needs: list[Need] = field(default_factory=list)
+    reason: str = ""  # unresolved nodes: why
+    dns_family: str | None = None  # records and zones: the DNS provider hosting them
+    domain: str | None = None  # dns nodes: the zone's domain
+    families: frozenset[str] = frozenset()  # dns nodes: every provider serving the domain
+    record_change_recovers: bool = False  # names: a record change would move traffic elsewhere
+    near: Resource | None = None  # unresolved nodes: a resource in the same region (a load balancer's targets)
+
+    def children(self) -> Iterator[Node]:
+        for need in self.needs:
+            for member in need.members:
+                yield member.node
+
+
+@dataclass
+class Graph:
+    system: System
+    entries: list[Node]
+    data: list[Node]  # every data node of the system, sorted by unit and address
+    nodes: dict[str, Node]
+
+    def edges(self) -> list[tuple[Node, Node]]:
+        seen: set[tuple[str, str]] = set()
+        found = []
+        for node in self.nodes.values():
+            for child in node.children():
+                if (node.key, child.key) not in seen:
+                    seen.add((node.key, child.key))
+                    found.append((node, child))
+        return found
+
+
+# Resource kinds -------------------------------------------------------------------------------
+
+_CLOUDFRONT = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
+_API = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+_FRONT_DOOR = ("azurerm_cdn_frontdoor_endpoint", "azurerm_frontdoor", "azurerm_cdn_endpoint")
+_OTHER_ENTRIES = (
+    "aws_globalaccelerator_accelerator",
+    "azurerm_application_gateway",
+    "azurerm_traffic_manager_profile",
+    "google_compute_global_forwarding_rule",
+    "aws_lambda_function_url",
+)
+_ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
+_QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
+_DEPENDENCY_DEPTH = 3
+
+
+def _public_lb(resource: Resource) -> bool:
+    if resource.type in ("aws_lb", "aws_alb", "aws_elb"):
+        return as_bool(resource.attributes.get("internal")) is not True
+    if resource.type in ("AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer"):
+        return resource.attributes.get("Scheme") != "internal"
+    if resource.type == "google_compute_forwarding_rule":
+        scheme = resource.attributes.get("load_balancing_scheme")
+        return isinstance(scheme, str) and scheme.startswith("EXTERNAL")
+    return False
+
+
+def is_entry_type(resource: Resource) -> bool:
+    kind = resource.type
+    return kind in _CLOUDFRONT or kind in _API or kind in _FRONT_DOOR or kind in _OTHER_ENTRIES or _public_lb(resource)
+
+
+def is_data(resource: Resource) -> bool:
+    return role(resource) == "data" or resource.type in _QUEUE_LIKE
+
+
+# Building -----------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, project: Project, system: System) -> None:
+        self.project = project
+        self.system = system
+        self.nodes: dict[str, Node] = {}
+        self.index = dns.project_index(project)
+        self.units = {unit.id: unit for unit in project.units}
+
+    # nodes
+
+    def resource_node(self, unit: Unit, resource: Resource) -> Node:
+        unit = self.units.get(resource.unit, unit)  # a reference may lead into another unit of the system
+        key = f"{unit.id}::{resource.address}"
+        node = self.nodes.get(key)
+        if node is not None:
+            return node
+        layer: Layer = "data" if is_data(resource) else "serving"
+        node = Node(key, resource.address, layer, _kind(resource), unit, resource)
+        self.nodes[key] = node  # before the children: references may loop
+        node.needs = list(self._needs(unit, resource))
+        return node
+
+    def unresolved(self, unit: Unit, label: str, reason: str, near: Resource | None = None) -> Node:
+        key = f"{unit.id}::?{label}"
+        node = self.nodes.get(key)
+        if node is None:
+            node = Node(key, label, "serving", "unresolved", unit, reason=reason, near=near)
+            self.nodes[key] = node
+        return node
+
+    def _needs(self, unit: Unit, resource: Resource) -> Iterator[Need]:
+        kind = resource.type
+        if kind in _CLOUDFRONT:
+            yield from self._cloudfront(unit, resource)
+        elif kind == "azurerm_cdn_frontdoor_endpoint":
+            yield from self._front_door(unit, resource)
+        elif kind in ELBV2_TYPES:
+            yield from self._load_balancer(unit, resource)
+        elif kind in CLASSIC_TYPES:
+            instances = self._refs_at(unit, resource, ("instances", "Instances"))
+            if instances:
+                yield Need("pool", [Member(self.resource_node(unit, r)) for r in instances], "load balancer health checks")
+        elif kind in TARGET_GROUP_TYPES:
+            yield from self._target_group(unit, resource)
+        elif kind == "azurerm_cdn_frontdoor_origin_group":
+            yield from self._origin_group_needs(unit, resource)
+        elif kind in _API:
+            yield from self._api(unit, resource)
+        elif kind in _OTHER_ENTRIES:
+            served = [r for r in self._refs_at(unit, resource, ("",)) if role(r) == "serving" and not is_entry_type(r)]
+            if served:
+                yield Need("all", [Member(self.resource_node(unit, r)) for r in served], "references")
+        if not is_data(resource):
+            data = [self.resource_node(unit, r) for r in self._dependencies(unit, resource)]
+            if data:
+                yield Need("all", [Member(n) for n in data], "references")
+
+    def _refs_at(self, unit: Unit, resource: Resource, prefixes: tuple[str, ...]) -> list[Resource]:
+        found: list[Resource] = []
+        for ref in resource.references:
+            if ref.path.startswith(prefixes):
+                found.extend(r for r in unit.resolve(ref.target) if r not in found and r is not resource)
+        return found
+
+    def _referrers(self, unit: Unit, resource: Resource) -> list[Resource]:
+        """Resources of the unit that reference this one."""
+        table: dict[str, list[Resource]] = unit.derived("simulate.referrers", _referrers_table)
+        return table.get(resource.address, [])
+
+    # CloudFront
+
+    def _cloudfront(self, unit: Unit, distribution: Resource) -> Iterator[Need]:
+        terraform = distribution.type == "aws_cloudfront_distribution"
+        config = distribution.attributes if terraform else distribution.attributes.get("DistributionConfig")
+        base = "" if terraform else "DistributionConfig."
+        names = ("origin", "origin_id", "domain_name", "origin_group", "default_cache_behavior", "target_origin_id") if terraform else ("Origins", "Id", "DomainName", "OriginGroups", "DefaultCacheBehavior", "TargetOriginId")
+        if not isinstance(config, dict):
+            yield Need("all", [Member(self.unresolved(unit, f"{distribution.address} origins", "its configuration is not known"))])
+            return
+        origins = blocks(config.get(names[0])) or []
+        behaviour = first_block(config.get(names[4]))
+        target = behaviour.get(names[5]) if behaviour else None
+        if not isinstance(target, str):
+            yield Need("all", [Member(self.unresolved(unit, f"{distribution.address} default origin", "its default cache behaviour's origin is not known"))])
+            return
+        groups = self._origin_groups(config.get(names[3]), terraform)
+        if target in groups:
+            members = [Member(self._origin(unit, distribution, origins, member, base, names), True, "primary" if i == 0 else "secondary") for i, member in enumerate(groups[target])]
+            yield Need("failover", members, f"origin group {target}")
+            return
+        yield Need("all", [Member(self._origin(unit, distribution, origins, target, base, names))], f"origin {target}")
+
+    def _origin_groups(self, value: Any, terraform: bool) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = {}
+        for group in blocks(value) or []:
+            if terraform:
+                group_id = group.get("origin_id")
+                members = [m.get("origin_id") for m in blocks(group.get("member")) or []]
+            else:
+                group_id = group.get("Id")
+                members = [m.get("OriginId") for m in blocks((group.get("Members") or {}).get("Items") if isinstance(group.get("Members"), dict) else None) or []]
+            if isinstance(group_id, str):
+                groups[group_id] = [m if isinstance(m, str) else "?" for m in members]
+        return groups
+
+    def _origin(self, unit: Unit, distribution: Resource, origins: list[dict[str, Any]], origin_id: str, base: str, names: tuple[str, ...]) -> Node:
+        for index, origin in enumerate(origins):
+            if origin.get(names[1]) == origin_id:
+                targets = self._refs_at(unit, distribution, (f"{base}{names[0]}[{index}].{names[2]}",))
+                if len(targets) == 1:
+                    return self.resource_node(unit, targets[0])
+                domain = origin.get(names[2])
+                shown = domain if isinstance(domain, str) else origin_id
+                return self.unresolved(unit, f"origin {shown}", "the origin is not a resource in the code")
+        return self.unresolved(unit, f"origin {origin_id}", "no origin with that id is known")
+
+    # Front Door
+
+    def _front_door(self, unit: Unit, endpoint: Resource) -> Iterator[Need]:
+        groups: list[Resource] = []
+        for referrer in self._referrers(unit, endpoint):
+            if referrer.type == "azurerm_cdn_frontdoor_route":
+                groups.extend(g for g in self._refs_at(unit, referrer, ("cdn_frontdoor_origin_group_id",)) if g not in groups)
+        if not groups:
+            yield Need("all", [Member(self.unresolved(unit, f"{endpoint.address} routes", "no route of the code leads to an origin group"))])
+            return
+        for group in groups:
+            yield Need("all", [Member(self.resource_node(unit, group))], "route")
+
+    def _origin_group_needs(self, unit: Unit, group: Resource) -> Iterator[Need]:
+        probed = group.attributes.get("health_probe")
+        evaluated: bool | None = None if isinstance(probed, Unknown) else bool(probed)
+        members = []
+        for origin in self._referrers(unit, group):
+            if origin.type != "azurerm_cdn_frontdoor_origin" or as_bool(origin.attributes.get("enabled", True)) is False:
+                continue
+            hosts = self._refs_at(unit, origin, ("host_name",))
+            node = self.resource_node(unit, hosts[0]) if len(hosts) == 1 else self.unresolved(unit, origin.address, "its host is not a resource in the code")
+            members.append(Member(node, evaluated))
+        if not members:
+            members = [Member(self.unresolved(unit, f"{group.address} origins", "no origin of the code is in the group"))]
+        yield Need("pool", members, "Front Door health probes" if evaluated else "origin group without health probes")
+
+    # Load balancers
+
+    def _load_balancer(self, unit: Unit, lb: Resource) -> Iterator[Need]:
+        groups = forwarded_target_groups(unit, lb)
+        if groups is None:
+            yield Need("all", [Member(self.unresolved(unit, f"{lb.address} targets", "its listeners' target groups are not known", lb))])
+            return
+        if groups:
+            yield Need("all", [Member(self.resource_node(unit, g)) for g in groups], "listeners")
+
+    def _target_group(self, unit: Unit, group: Resource) -> Iterator[Need]:
+        members: list[Resource] = []
+        for referrer in self._referrers(unit, group):
+            if referrer.type in ("aws_lb_target_group_attachment", "aws_alb_target_group_attachment"):
+                members.extend(t for t in self._refs_at(unit, referrer, ("target_id",)) if t not in members)
+            elif referrer.type in ("aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment"):
+                members.extend(t for t in self._refs_at(unit, referrer, ("autoscaling_group_name",)) if t not in members)
+            elif referrer.type in ("aws_autoscaling_group", "aws_ecs_service", "AWS::AutoScaling::AutoScalingGroup", "AWS::ECS::Service"):
+                if referrer not in members:
+                    members.append(referrer)
+        members.extend(t for t in self._refs_at(unit, group, ("Targets",)) if t not in members)
+        if not members:
+            yield Need("all", [Member(self.unresolved(unit, f"{group.address} targets", "no target registered in the code", group))])
+            return
+        yield Need("pool", [Member(self.resource_node(unit, m)) for m in members], "load balancer health checks")
+
+    # API gateways
+
+    def _api(self, unit: Unit, api: Resource) -> Iterator[Need]:
+        targets: list[Resource] = []
+        for referrer in self._referrers(unit, api):
+            if "integration" in referrer.type.lower() or referrer.type.startswith("aws_api_gateway_method"):
+                for ref in referrer.references:
+                    for found in unit.resolve(ref.target):
+                        if found is not api and role(found) == "serving" and found.type not in _API and found not in targets:
+                            targets.append(found)
+        if targets:
+            yield Need("all", [Member(self.resource_node(unit, t)) for t in targets], "integrations")
+
+    # Data dependencies
+
+    def _dependencies(self, unit: Unit, start: Resource) -> list[Resource]:
+        """Data a serving resource references, directly or through configuration resources
+        (launch templates, task definitions, roles' policies are not followed)."""
+        skip = satellites(unit)
+        found: list[Resource] = []
+        frontier = [start]
+        seen = {start.address}
+        for _ in range(_DEPENDENCY_DEPTH):
+            following: list[Resource] = []
+            for resource in frontier:
+                for ref in resource.references:
+                    for target in unit.resolve(ref.target):
+                        if target.address in seen or target.address in skip:
+                            continue
+                        seen.add(target.address)
+                        if is_data(target):
+                            found.append(target)
+                        elif role(target) == "other" and not is_entry_type(target):
+                            following.append(target)
+            frontier = following
+        return found
+
+    # DNS names
+
+    def names(self, unit: Unit) -> list[Node]:
+        groups: dict[tuple[str, str], list[dns.Record]] = {}
+        for record in dns.records(unit):
+            if record.zone.public is False or (record.zone.zone is not None and record.zone.zone.public is False):
+                continue
+            if record.rtype is not None and record.rtype not in _ADDRESS_TYPES:
+                continue
+            groups.setdefault((record.shown_name, record.rtype or "?"), []).append(record)
+        nodes = []
+        for (name, rtype), records in sorted(groups.items()):
+            nodes.append(self._name(unit, name, rtype, records))
+        return nodes
+
+    def _name(self, unit: Unit, name: str, rtype: str, records: list[dns.Record]) -> Node:
+        label = name if rtype in ("A", "?") else f"{name} {rtype}"
+        node = Node(f"{unit.id}::name:{name}:{rtype}", label, "entry", "name", unit, records[0].resource, dns_family=records[0].family)
+        self.nodes[node.key] = node
+        node.needs.append(Need("all", [Member(self._dns(unit, records[0]))], "DNS"))
+        failover = [r for r in records if r.failover is not None]
+        routed = [r for r in records if r.routing]
+        if any(r.routing is None for r in records) or any(isinstance(r.failover, Unknown) for r in records):
+            node.needs.append(Need("all", [Member(self.unresolved(unit, f"{name} routing", "its routing policy is not known"))]))
+        elif failover and len(failover) == len(records):
+            ordered = sorted(failover, key=lambda r: 0 if r.failover == "PRIMARY" else 1)
+            node.needs.append(Need("failover", [Member(self._answers(unit, r), _evaluated(unit, r), str(r.failover)) for r in ordered], "failover records"))
+            node.record_change_recovers = True
+        elif routed or len(records) > 1:
+            policy = ", ".join(sorted({p for r in records for p in (r.routing or ())})) or "several records"
+            node.needs.append(Need("pool", [Member(self._answers(unit, r), _evaluated(unit, r), policy) for r in records], f"{policy} routing"))
+            node.record_change_recovers = True
+        else:
+            node.needs.append(Need("all", [Member(self._answers(unit, records[0]))], "record"))
+        return node
+
+    def _answers(self, unit: Unit, record: dns.Record) -> Node:
+        targets = dns.answer_targets(unit, record)
+        if targets is None:
+            return self.unresolved(unit, f"answers of {record.label}", "they are not resources in the code")
+        if len(targets) == 1:
+            return self.resource_node(unit, targets[0])
+        node = self.unresolved(unit, f"answers of {record.label}", "")
+        node.kind = "answers"
+        node.needs = [Need("pool", [Member(self.resource_node(unit, t), False) for t in targets], "several answers")]
+        return node
+
+    def _dns(self, unit: Unit, record: dns.Record) -> Node:
+        domain = record.zone.domain
+        if domain is None and record.fqdn is not None:
+            domain = _zone_domain(record.fqdn, self.index)
+        key = f"dns:{domain or record.zone.value}:{record.family}"
+        node = self.nodes.get(key)
+        if node is not None:
+            return node
+        families = {record.family}
+        if domain is not None:
+            for zone in self.index.zones_by_domain.get(domain, []):
+                if zone.public is not False and zone.authoritative is not False:
+                    families.add(zone.family)
+            for provider in self.project.external_dns.get(domain, ()):
+                families.add(family_of_configured(provider))
+        label = f"DNS {domain}" if domain else f"DNS {dns.zone_label(record.zone)}"
+        node = Node(key, label, "dns", "dns", unit, record.zone.zone.resource if record.zone.zone else None, dns_family=record.family, domain=domain, families=frozenset(families))
+        self.nodes[key] = node
+        return node
+
+
+def _zone_domain(fqdn: str, index: dns.DnsIndex) -> str | None:
+    labels = fqdn.split(".")
+    for start in range(len(labels) - 1):
+        candidate = ".".join(labels[start:])
+        if candidate in index.zones_by_domain:
+            return candidate
+    return None
+
+
+def _evaluated(unit: Unit, record: dns.Record) -> bool | None:
+    """Whether the DNS provider checks the health of a record's answer: a health check, or an
+    alias that evaluates its target's health."""
+    if isinstance(record.health_check, Unknown):
+        return True if dns.health_checks(unit, record) else None
+    if record.health_check is not None:
+        return True
+    if isinstance(record.alias, Unknown):
+        return None
+    if isinstance(record.alias, dns.Alias):
+        return record.alias.evaluate_target_health
+    return False
+
+
+def _referrers_table(unit: Unit) -> dict[str, list[Resource]]:
+    table: dict[str, list[Resource]] = {}
+    for resource in unit.resources:
+        for ref in resource.references:
+            for target in unit.resolve(ref.target):
+                listed = table.setdefault(target.address, [])
+                if resource not in listed:
+                    listed.append(resource)
+    return table
+
+
+def _kind(resource: Resource) -> str:
+    kind = resource.type
+    if kind in _CLOUDFRONT or kind == "azurerm_cdn_endpoint":
+        return "cdn"
+    if kind in _FRONT_DOOR or kind.startswith("azurerm_cdn_frontdoor"):
+        return "front-door"
+    if kind in ELBV2_TYPES or kind in CLASSIC_TYPES or kind == "azurerm_application_gateway":
+        return "load-balancer"
+    if kind in TARGET_GROUP_TYPES:
+        return "target-group"
+    if kind in _API:
+        return "api"
+    if is_data(resource):
+        return "store"
+    return "compute"
+
+
+def build(project: Project, system: System) -> Graph:
+    builder = _Builder(project, system)
+    entries: list[Node] = []
+    for unit in system.units:
+        entries.extend(builder.names(unit))
+    reached = _reachable(entries)
+    candidates: list[Node] = []
+    for unit in system.units:
+        for resource in unit.resources:
+            if is_entry_type(resource) and f"{unit.id}::{resource.address}" not in reached:
+                candidates.append(builder.resource_node(unit, resource))
+    behind = _reachable(candidates, include_roots=False)
+    entries.extend(n for n in candidates if n.key not in behind)
+    if not entries:
+        from resilint.relations.footprint import is_primary_serving
+
+        serving = [builder.resource_node(u, r) for u in system.units for r in u.resources if is_primary_serving(r)]
+        behind = _reachable(serving, include_roots=False)
+        entries.extend(n for n in serving if n.key not in behind)
+    for node in entries:
+        node.layer = "entry"
+    for unit in system.units:
+        skip = satellites(unit)
+        for resource in unit.resources:
+            if is_data(resource) and resource.address not in skip:
+                builder.resource_node(unit, resource)
+    data = sorted((n for n in builder.nodes.values() if n.layer == "data"), key=lambda n: n.key)
+    return Graph(system, entries, data, builder.nodes)
+
+
+def _reachable(roots: list[Node], include_roots: bool = True) -> set[str]:
+    seen: set[str] = set()
+    stack = [c for r in roots for c in r.children()] + (list(roots) if include_roots else [])
+    while stack:
+        node = stack.pop()
+        if node.key in seen:
+            continue
+        seen.add(node.key)
+        stack.extend(node.children())
+    return seen

@@ -1,0 +1,102 @@
+"""Resilience objectives: configuration names systems (globs) and the failures they must
+survive; `expand` turns each word into the single failures it stands for over what each system
+uses, and `breaches` finds the (system, failure) pairs where the system goes down.
+
+Words: `any-region` (every region the system's resources run in), `any-zone` (every zone they
+are known to run in), `any-dns-provider` (every DNS provider serving a zone of its names), a
+scenario name (its targets together), or a target (`aws:us-east-1`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+
+from resilint.model import Objective, Project
+from resilint.relations.placement import is_multi_region_location, region_of
+from resilint.simulate.exposure import Failures, zone_placement
+from resilint.simulate.graph import Graph
+from resilint.simulate.scenarios import SCENARIOS, WORDS
+from resilint.simulate.targets import Target, TargetError, parse
+from resilint.simulate.verdicts import SystemVerdict, graphs, judge
+
+_DNS_TARGETS = {"route53": "aws:route53", "azure": "azure:dns", "clouddns": "gcp:cloud-dns"}
+_CLOUDS = ("aws", "azure", "gcp")
+
+
+@dataclass(frozen=True)
+class Failure:
+    label: str
+    targets: tuple[Target, ...]
+
+
+def expand(word: str, graph: Graph) -> list[Failure]:
+    if word in SCENARIOS:
+        return [Failure(word, tuple(SCENARIOS[word].parsed()))]
+    if word not in WORDS:
+        target = parse(word)
+        return [Failure(target.text, (target,))]
+    found: set[str] = set()
+    for node in graph.nodes.values():
+        resource, unit = node.resource, node.unit
+        if word == "any-dns-provider":
+            if node.kind == "dns":
+                found.update(_DNS_TARGETS.get(f, f) for f in node.families if f in _DNS_TARGETS or f in ("cloudflare", "ns1", "akamai", "dnsimple", "digitalocean", "ultradns"))
+            continue
+        if resource is None or unit is None or resource.cloud not in _CLOUDS or node.kind == "name":
+            continue
+        region = region_of(resource)
+        if not isinstance(region, str) or not region or is_multi_region_location(resource, region):
+            continue
+        if word == "any-region":
+            found.add(f"{resource.cloud}:{region}")
+            continue
+        span = zone_placement(unit, resource).span
+        for zone in span.zones if span is not None else ():
+            if resource.cloud == "azure":
+                found.add(f"azure:{region}-{zone.value}")
+            elif zone.kind in ("name", "id"):
+                found.add(f"{resource.cloud}:{zone.value}")
+    failures = []
+    for text in sorted(found):
+        try:
+            target = parse(text)
+        except TargetError:
+            continue  # a zone written in a form no target names (a position in a zone list)
+        failures.append(Failure(target.text, (target,)))
+    return failures
+
+
+def matches(objective: Objective, system: str) -> bool:
+    return any(fnmatch.fnmatchcase(system, pattern) for pattern in objective.systems)
+
+
+@dataclass(frozen=True)
+class Cell:
+    objective: int  # index in configuration order
+    word: str
+    failure: Failure
+    verdict: SystemVerdict
+
+
+def run(project: Project, objectives: tuple[Objective, ...]) -> list[Cell]:
+    """Every single failure every objective expands to, for every system it names, sorted by
+    system, then failure."""
+    cells: list[Cell] = []
+    judged: dict[tuple[str, str], SystemVerdict] = {}
+    for graph in graphs(project):
+        for index, objective in enumerate(objectives):
+            if not matches(objective, graph.system.name):
+                continue
+            for word in objective.survive:
+                for failure in expand(word, graph):
+                    key = (graph.system.name, failure.label)
+                    if key not in judged:
+                        judged[key] = judge(graph, Failures.of(list(failure.targets)))
+                    cells.append(Cell(index, word, failure, judged[key]))
+    return sorted(cells, key=lambda c: (c.verdict.system.name, c.failure.label, c.objective, c.word))
+
+
+def breaches(project: Project) -> list[Cell]:
+    """The cells where a system that must survive a failure goes down; computed once."""
+    return project.derived("simulate.breaches", lambda p: [c for c in run(p, p.objectives) if c.verdict.verdict == "down"])

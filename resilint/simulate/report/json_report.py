@@ -1,0 +1,49 @@
+"""The machine contract of `resilint simulate --format json`: sorted, no timestamps."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from resilint import __version__
+from resilint.simulate.report import Report
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
+
+
+def render(report: Report) -> str:
+    data: dict[str, Any] = {"version": "1", "tool": {"name": "resilint", "version": __version__}}
+    if report.objectives:
+        failures, systems, cells = matrix(report.cells)
+        data["objectives"] = [
+            {
+                "system": system,
+                "failure": failure,
+                "survive": cells[(failure, system)].word,
+                "verdict": cells[(failure, system)].verdict.verdict,
+                "because": cells[(failure, system)].verdict.because,
+            }
+            for system in systems
+            for failure in failures
+            if (failure, system) in cells
+        ]
+        data["summary"] = {"checks": len(cells), "not_met": sum(1 for c in cells.values() if c.verdict.verdict == "down")}
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    simulation = report.simulation
+    assert simulation is not None
+    data["failures"] = sorted(t.text for t in simulation.failures)
+    if report.scenario is not None:
+        data["scenario"] = {"name": report.scenario.name, "title": report.scenario.title, "source": report.scenario.source}
+    data["systems"] = [
+        {
+            "name": system.system.name,
+            "units": sorted(u.id for u in system.system.units),
+            "verdict": system.verdict,
+            "because": system.because,
+            "entry_points": [asdict(r) for r in entry_rows(system)],
+            "data": [{k: v for k, v in asdict(r).items() if k != "name"} for r in data_rows(system)],
+        }
+        for system in simulation.systems
+    ]
+    data["summary"] = summary(simulation)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

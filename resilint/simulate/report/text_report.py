@@ -1,0 +1,48 @@
+"""Plain text for people and terminals."""
+
+from __future__ import annotations
+
+from resilint.simulate.report import Report
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
+
+
+def render(report: Report) -> str:
+    lines: list[str] = []
+    if report.objectives:
+        failures, systems, cells = matrix(report.cells)
+        if not cells:
+            return "no objective applies to a scanned system\n"
+        lines.append("objectives: each failure a system must survive, and what it does")
+        width = max(len(f) for f in failures)
+        for name in systems:
+            lines.append("")
+            lines.append(name)
+            for failure in failures:
+                cell = cells.get((failure, name))
+                if cell is not None:
+                    lines.append(f"  {failure:<{width}}  {cell.verdict.verdict:<8}  {cell.verdict.because}")
+        down = sum(1 for c in cells.values() if c.verdict.verdict == "down")
+        lines.append("")
+        lines.append(f"{len(cells)} failure x system checks, {down} objective{'s' if down != 1 else ''} not met")
+        return "\n".join(lines) + "\n"
+    simulation = report.simulation
+    assert simulation is not None
+    heading = ", ".join(t.text for t in sorted(simulation.failures))
+    if report.scenario is not None:
+        lines.append(f"scenario {report.scenario.name}: {report.scenario.title}")
+        lines.append(f"  source: {report.scenario.source}")
+    lines.append(f"failing: {heading}")
+    for system in simulation.systems:
+        lines.append("")
+        lines.append(f"{system.system.name}: {system.verdict}")
+        for entry in entry_rows(system):
+            lines.append(f"  entry  {entry.status:<8}  {entry.because}")
+        for data in data_rows(system):
+            if data.status != "up":
+                lines.append(f"  data   {data.status:<8}  {data.because}")
+    counts = summary(simulation)
+    lines.append("")
+    lines.append(
+        f"{counts['systems']} systems: {counts['up']} up, {counts['degraded']} degraded, {counts['down']} down, {counts['unknown']} unknown"
+    )
+    return "\n".join(lines) + "\n"

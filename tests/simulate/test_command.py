@@ -1,0 +1,131 @@
+"""`resilint simulate` on the command line: the JSON contract, exit codes, usage errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint import __version__
+from resilint.cli import main
+from tests.conftest import write
+from tests.simulate.helpers import EAST
+
+SITE = EAST + """
+resource "aws_route53_zone" "public" {
+  name = "orders-shop.io"
+}
+
+resource "aws_db_instance" "orders" {
+  engine = "postgres"
+}
+
+resource "aws_instance" "web" {
+  availability_zone = "us-east-1a"
+  user_data         = aws_db_instance.orders.endpoint
+}
+
+resource "aws_route53_record" "www" {
+  zone_id = aws_route53_zone.public.zone_id
+  name    = "www"
+  type    = "A"
+  ttl     = 60
+  records = [aws_instance.web.public_ip]
+}
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"site/main.tf": SITE})
+    code, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1", "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert list(document) == ["version", "tool", "failures", "systems", "summary"]
+    assert document["version"] == "1"
+    assert document["tool"] == {"name": "resilint", "version": __version__}
+    assert document["failures"] == ["aws:us-east-1"]
+    assert document["summary"] == {"systems": 1, "up": 0, "degraded": 0, "down": 1, "unknown": 0}
+    (system,) = document["systems"]
+    unit = system["name"]
+    assert unit.endswith("/site") and system["units"] == [unit]
+    assert system["verdict"] == "down"
+    site = f"{unit}/main.tf"
+    assert system["entry_points"] == [
+        {
+            "name": "www.orders-shop.io",
+            "resource": "aws_route53_record.www",
+            "unit": unit,
+            "path": site,
+            "line": 24,
+            "status": "down",
+            "because": "www.orders-shop.io → aws_instance.web (us-east-1) → down: region us-east-1 failed",
+        }
+    ]
+    assert system["data"] == [
+        {
+            "resource": "aws_db_instance.orders",
+            "unit": unit,
+            "path": site,
+            "line": 15,
+            "status": "down",
+            "because": "aws_db_instance.orders (us-east-1) → down: region us-east-1 failed; no copy of its data survives: lost",
+        }
+    ]
+    again = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1", "--format", "json")[1]
+    assert again == out  # deterministic
+
+
+def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"site/main.tf": SITE})
+    assert run(capsys, "simulate", str(tmp_path), "--fail", "aws:eu-west-1")[0] == 0
+    assert run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1")[0] == 1
+    # another zone: the instance is up, the database's zone is not known: unknown is not down
+    code, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1b")
+    assert code == 0 and ": unknown" in out
+    assert run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1a")[0] == 1
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--fail", "aws:nowhere")
+    assert code == 2 and "unknown target 'aws:nowhere'" in err
+    code, _, err = run(capsys, "simulate", str(tmp_path))
+    assert code == 2 and "name what fails" in err
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--scenario", "nope")
+    assert code == 2 and "unknown scenario" in err
+
+
+def test_fail_on_degraded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"main.tf": EAST + 'resource "aws_db_instance" "orders" {\n  engine   = "postgres"\n  multi_az = true\n}\n'})
+    code, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1a")
+    assert code == 0 and ": degraded" in out
+    assert run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1a", "--fail-on", "degraded")[0] == 1
+
+
+def test_parse_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"main.tf": 'resource "aws_instance" "x" {\n  ami =\n}\n'})
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1")
+    assert code == 2 and "RES001" in err
+
+
+def test_list_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "simulate", "--list-targets")
+    assert code == 0
+    assert "aws:use1-az1" in out and "azure:westeurope-1" in out and "aws-us-east-1-2025-10-20" in out
+    assert "https://aws.amazon.com/message/101925/" in out
+
+
+def test_scenario_and_output_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"site/main.tf": SITE})
+    report = tmp_path / "out" / "report.json"
+    code, out, _ = run(
+        capsys, "simulate", str(tmp_path / "site"), "--scenario", "aws-us-east-1-2025-10-20", "--format", "text", "--format", "json", "--output", f"json={report}"
+    )
+    assert code == 1
+    assert "scenario aws-us-east-1-2025-10-20" in out
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert document["scenario"]["source"] == "https://aws.amazon.com/message/101925/"
+    assert "aws:route53-control-plane" in document["failures"]
