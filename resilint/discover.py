@@ -38,7 +38,7 @@ SKIPPED_DIRS = frozenset(
     }
 )
 
-TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")  # OpenTofu reads both
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 

@@ -22,7 +22,7 @@ from resilint.parsers import ParseOptions
 from resilint.scan import scan
 
 MARKER = re.compile(r"(?:#|//)\s*expect:\s*([A-Z]{2,4}\d{3}(?:\s*,\s*[A-Z]{2,4}\d{3})*)")
-MARKED_SUFFIXES = (".tf", ".tfvars", ".yaml", ".yml", ".template", ".hcl")
+MARKED_SUFFIXES = (".tf", ".tofu", ".tfvars", ".yaml", ".yml", ".template", ".hcl")
 
 
 @dataclass(frozen=True)

@@ -587,3 +587,55 @@ def test_values_from_outside_the_unit_decide_data_sources(tmp_path: Path) -> Non
     assert db.attributes["multi_az"] is False
     assert isinstance(db.attributes["vpc"], Unknown)
     assert ("data.terraform_remote_state.net", {"backend": "s3", "config": {"key": "net/prod"}}) in asked
+
+
+def test_object_keys_that_are_expressions_evaluate(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'variable "team" { default = "orders" }\n'
+                'locals { k = "cost" }\n'
+                'resource "aws_sqs_queue" "q" {\n  tags = {\n    upper("team") = var.team\n    (local.k) = 1\n'
+                '    "${var.team}-tier" = "data"\n    name = "n"\n    (var.missing) = 2\n  }\n}\n'
+                'resource "aws_sqs_queue" "r" {\n  tags = { upper("a") = 1, (var.unset) = 2 }\n}\n'
+                'variable "missing" { default = "m" }\nvariable "unset" {}\n'
+            ),
+        },
+    )
+    (unit,) = project(tmp_path).units
+    q = unit.resource("aws_sqs_queue.q")
+    assert q is not None and q.attributes["tags"] == {"TEAM": "orders", "cost": 1, "orders-tier": "data", "name": "n", "m": 2}
+    r = unit.resource("aws_sqs_queue.r")
+    assert r is not None and isinstance(r.attributes["tags"], Unknown), "an unknown key: the object is unknown"
+
+
+def test_tofu_files_take_the_place_of_tf_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": 'provider "aws" { region = "us-east-1" }\nresource "aws_sqs_queue" "old" {}\n',
+            "main.tofu": 'provider "aws" { region = "eu-west-1" }\nresource "aws_sqs_queue" "new" {}\n',
+            "db.tf.json": '{"resource": {"aws_sqs_queue": {"json_old": {}}}}',
+            "db.tofu.json": '{"resource": {"aws_sqs_queue": {"json_new": {}}}}',
+            "other.tf": 'module "m" {\n  source = "./m"\n}\n',
+            "queues_override.tofu": 'resource "aws_sqs_queue" "new" {\n  name = "overridden"\n}\n',
+            "m/main.tf": 'resource "aws_sqs_queue" "in_module_old" {}\n',
+            "m/main.tofu": 'resource "aws_sqs_queue" "in_module_new" {}\n',
+            "m/extra.tofu": 'resource "aws_sqs_queue" "extra" {}\n',
+            "m/broken.tf": 'resource "aws_sqs_queue" {\n',
+            "m/broken.tofu": "",
+        },
+    )
+    project_ = project(tmp_path)
+    assert project_.problems == ()
+    (unit,) = project_.units
+    assert {r.address: r.region for r in unit.resources} == {
+        "aws_sqs_queue.new": "eu-west-1",
+        "aws_sqs_queue.json_new": "eu-west-1",
+        "module.m.aws_sqs_queue.in_module_new": "eu-west-1",
+        "module.m.aws_sqs_queue.extra": "eu-west-1",
+    }
+    new = unit.resource("aws_sqs_queue.new")
+    assert new is not None and new.attributes["name"] == "overridden"
+    assert new.location.path.endswith("main.tofu")

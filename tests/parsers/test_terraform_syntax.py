@@ -63,3 +63,69 @@ def test_syntax_errors_have_a_line_and_plain_words(text: str, line: int, message
     assert caught.value.line == line
     assert message in caught.value.message
     assert "Token(" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text, line, column, message",
+    [
+        (
+            'variable "x" { type = string  default = "a" }\n',
+            1,
+            31,
+            "Invalid single-argument block definition: a single-line block definition must end with a closing brace "
+            "immediately after its single argument definition",
+        ),
+        (
+            'variable "x" { type = string, default = "a" }\n',
+            1,
+            29,
+            "Invalid single-argument block definition: single-line block syntax can include only one argument definition",
+        ),
+        ('variable "x" { type = string\n}\n', 1, 29, "which must also be closed on the same line"),
+        ('resource "a" "b" { lifecycle {} }\n', 1, 20, 'If you meant to define argument "lifecycle"'),
+        ('resource "a" "b" {\n  x = 1 y = 2\n}\n', 2, 8, "Missing newline after argument: an argument definition must end with a newline"),
+        ('resource "a" "b" {\n  x = 1\n  y {}}\n', 3, 7, "Missing newline after block definition"),
+        ('resource "a" "b" {\n  x = 1,\n}\n', 2, 8, "Unexpected comma after argument"),
+        ('resource "a" "b"\n{\n  x = 1\n}\n', 1, 1, 'starting on the same line as the block header'),
+    ],
+)
+def test_hcl_layout_terraform_rejects(text: str, line: int, column: int, message: str) -> None:
+    """Layouts python-hcl2's grammar accepts and Terraform rejects are errors, in Terraform's words."""
+    with pytest.raises(s.HclSyntaxError) as caught:
+        s.parse_hcl(text)
+    assert (caught.value.line, caught.value.column) == (line, column)
+    assert message in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'variable "x" { type = string }\n',
+        'a {}\nb {\n}\nc { # comment\n  d = 1\n}\n',
+        'a {\n  b = 1 # c\n  d = 2 // e\n  /* f */ g = 3\n}\n',
+        'a { b = <<EOT\nx\nEOT\n}\n',
+        'a {\n  b = <<EOT\nx\nEOT\n  c = 2\n}\n',
+        'a {\n  b = x == 1 ? 2 : 3\n  c = 1 +\n    2\n  d = 4\n}\n',
+        'x = { a = 1, b = 2 }\ny = {\n  a = 1\n  b = 2 }\n',
+        'a = 1\n/* a comment\nover lines */ b = 2\n',
+    ],
+)
+def test_hcl_layout_terraform_accepts(text: str) -> None:
+    s.parse_hcl(text)
+
+
+def test_object_keys_that_are_expressions() -> None:
+    body = s.parse_hcl(
+        'x = {\n  upper("a") = 1\n  (local.k) = 2\n  "${var.p}-y" = 3\n  name = 4\n  1 + 1 = 5\n  true = 6\n}\n'
+        'y = (\n  1\n  + 2\n)\nz = { lower("B") = 1 }\n'
+    )
+    x = body.attributes["x"].expr
+    assert isinstance(x, s.ObjectExpr)
+    keys = [k for k, _ in x.items]
+    assert isinstance(keys[0], s.Call) and keys[0].name == "upper" and keys[0].pos.line == 2
+    assert isinstance(keys[1], s.GetAttr) and keys[1].name == "k"
+    assert isinstance(keys[2], s.Template)
+    assert keys[3] == s.Literal("name", keys[3].pos), "a bare name is the name as a string"
+    assert isinstance(keys[4], s.Binary)
+    assert keys[5] == s.Literal("true", keys[5].pos)
+    assert isinstance(body.attributes["z"].expr, s.ObjectExpr) and body.attributes["z"].pos.line == 13

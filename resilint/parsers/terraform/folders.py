@@ -12,6 +12,23 @@ from resilint.parsers.terraform.source import ModuleSource, build_module, parse_
 from resilint.paths import display_path
 from resilint.sources import read_text
 
+CONFIGURATION_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+_TOFU_TWINS = {".tf": ".tofu", ".tf.json": ".tofu.json"}
+
+
+def without_tofu_twins(files: Iterable[tuple[Path, str | None]]) -> list[tuple[Path, str | None]]:
+    """The files OpenTofu reads: a `.tf` (`.tf.json`) file is left out when the folder has a
+    `.tofu` (`.tofu.json`) file of the same name, which takes its place."""
+    listed = list(files)
+    names = {path.name for path, _ in listed}
+    kept = []
+    for path, text in listed:
+        suffix = ".tf.json" if path.name.endswith(".tf.json") else ".tf" if path.name.endswith(".tf") else None
+        if suffix is not None and path.name[: -len(suffix)] + _TOFU_TWINS[suffix] in names:
+            continue
+        kept.append((path, text))
+    return kept
+
 
 class FolderCache:
     """Parsed module folders, each parsed once per scan (a module called twice is read once)."""
@@ -32,7 +49,7 @@ class FolderCache:
         files = list(files)
         self.listed[folder] = [path for path, _ in files]
         problems = self.quiet_problems.setdefault(folder, []) if quiet else self.problems
-        for path, text in sorted(files, key=lambda f: f[0].name):
+        for path, text in sorted(without_tofu_twins(files), key=lambda f: f[0].name):
             shown = display_path(path)
             if text is None:
                 read = read_text(path, shown, self.max_file_bytes)
@@ -59,7 +76,7 @@ class FolderCache:
                 files = [
                     (p, None)
                     for p in folder.iterdir()
-                    if p.is_file() and p.name.lower().endswith((".tf", ".tf.json"))
+                    if p.is_file() and p.name.lower().endswith(CONFIGURATION_SUFFIXES)
                 ]
                 self.add(folder, files, quiet)
         return self.modules[folder]

@@ -153,7 +153,7 @@ class SyntaxFailure:
 def parse_file(
     path: Path, display: str, max_bytes: int, text: str | None = None, cache: ParseCache | None = None
 ) -> s.Body | Problem:
-    """One .tf or .tf.json file as a Body, or the Problem that stops it."""
+    """One .tf, .tf.json, .tofu or .tofu.json file as a Body, or the Problem that stops it."""
     if text is None:
         read = read_text(path, display, max_bytes)
         if not isinstance(read, str):
@@ -173,17 +173,50 @@ def parse_file(
 
 def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
     try:
-        return parse_json_config(text) if is_json else s.parse_hcl(text)
+        body = parse_json_config(text) if is_json else s.parse_hcl(text)
     except (s.HclSyntaxError, JsonSyntaxError) as exc:
         return SyntaxFailure(exc.message, exc.line, exc.column)
     except Exception as error:  # a bug in the reader must cost this file only
         found = internal_error("", error)
         return SyntaxFailure(found.message, 1, None)
+    return _wrong_labels(body) or body
+
+
+# The labels Terraform requires on its top-level blocks (configs' file schema), by block type.
+LABELS = {
+    "resource": ("type", "name"),
+    "data": ("type", "name"),
+    "module": ("name",),
+    "variable": ("name",),
+    "output": ("name",),
+    "provider": ("name",),
+    "terraform": (),
+    "locals": (),
+}
+
+
+def _wrong_labels(body: s.Body) -> SyntaxFailure | None:
+    """The first top-level block with too few or too many labels, in Terraform's words (it
+    rejects the file: `resource "aws_instance" {}` has no name to be addressed by)."""
+    for block in body.blocks:
+        names = LABELS.get(block.type)
+        if names is None or len(block.labels) == len(names):
+            continue
+        if len(block.labels) < len(names):
+            count = f"{len(names)} label{'s' if len(names) > 1 else ''} ({', '.join(names)})"
+            message = f"Missing {names[len(block.labels)]} for {block.type}: all {block.type} blocks must have {count}"
+        elif names:
+            count = f"{len(names)} label{'s' if len(names) > 1 else ''} ({', '.join(names)})"
+            message = f"Extraneous label for {block.type}: only {count} {'are' if len(names) > 1 else 'is'} expected for {block.type} blocks"
+        else:
+            message = f"Extraneous label for {block.type}: no labels are expected for {block.type} blocks"
+        return SyntaxFailure(message, block.pos.line, block.pos.column)
+    return None
 
 
 def is_override_file(name: str) -> bool:
     base = name.lower()
-    for suffix in (".tf.json", ".tf"):
+    for suffix in (".tf.json", ".tofu.json", ".tf", ".tofu"):
         if base.endswith(suffix):
             stem = base[: -len(suffix)]
             return stem == "override" or stem.endswith("_override")

@@ -191,6 +191,7 @@ class HclSyntaxError(Exception):
         self.message = message
         self.line = line
         self.column = column
+        self.at_object_key = False  # met where an object key that is an expression could go
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,34 +202,49 @@ def parse_hcl(text: str) -> Body:
     """Parse HCL native syntax. Raises HclSyntaxError with a position and a plain message."""
     try:
         tree = _lark_parse(text)
-    except HclSyntaxError:
-        # python-hcl2's grammar rejects operators that start a line inside parentheses, which
-        # Terraform accepts: try again with those lines joined (line numbers are kept).
-        joined = join_parenthesized_lines(text)
-        if joined is None:
-            raise
-        try:
-            tree = _lark_parse(joined)
-        except HclSyntaxError:
-            pass
-        else:
-            return _convert(tree)
-        raise
+    except HclSyntaxError as first:
+        # python-hcl2's grammar rejects two things Terraform accepts: operators that start a
+        # line inside parentheses, and object keys that are expressions (`{ upper("a") = 1 }`).
+        # Try again with those lines joined (line numbers are kept) and, when the error is at an
+        # object key, with a grammar that reads any expression as a key.
+        tree = _second_try(text, first)
     return _convert(tree)
 
 
-def _lark_parse(text: str) -> Any:
+def _second_try(text: str, first: HclSyntaxError) -> Any:
+    joined = join_parenthesized_lines(text)
+    at_object_key = first.at_object_key
+    if joined is not None:
+        try:
+            return _lark_parse(joined)
+        except HclSyntaxError as again:
+            at_object_key = at_object_key or again.at_object_key
+    if at_object_key:
+        for candidate in (text, joined):
+            if candidate is None:
+                continue
+            try:
+                return _lark_parse(candidate, expression_keys=True)
+            except HclSyntaxError:
+                pass
+    raise first
+
+
+def _lark_parse(text: str, expression_keys: bool = False) -> Any:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
     try:
         # The grammar needs a final newline (lark-parser/lark#237).
         with paused_gc():
-            return _parser().parse(text + "\n")
+            return (_expression_key_parser() if expression_keys else _parser()).parse(text + "\n")
     except UnexpectedToken as exc:
         if exc.token.type == "$END":  # at the last line that has anything on it, as editors show
             raise HclSyntaxError(_token_message(exc), text.rstrip().count("\n") + 1) from None
-        message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _token_message(exc)
-        raise HclSyntaxError(message, exc.line, exc.column) from None
+        message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _comma_message(exc, text) or _token_message(exc)
+        error = HclSyntaxError(message, exc.line, exc.column)
+        # After an object key python-hcl2's grammar expects only `=` or `:`.
+        error.at_object_key = {"EQ", "COLON"} <= set(exc.expected)
+        raise error from None
     except UnexpectedCharacters as exc:
         message = _unclosed_heredoc(text, exc.pos_in_stream) or _characters_message(exc, text)
         raise HclSyntaxError(message, exc.line, exc.column) from None
@@ -283,6 +299,44 @@ def _parser() -> Any:
         _linear_heredocs(parser)
         _PARSER = parser
     return _PARSER
+
+
+_EXPRESSION_KEY_PARSER: Any = None
+# python-hcl2 7.3's object keys: names, numbers, strings, `a.b` and `(expression)`. HCL reads any
+# expression there (`{ upper("a") = 1 }`, `{ "${var.x}-y" = z }`); a key that is one bare name
+# is that name as a string (the converter tells it apart).
+_OBJECT_KEY_RULE = (
+    "object_elem_key : float_lit | int_lit | identifier | string | object_elem_key_dot_accessor | object_elem_key_expression"
+)
+
+
+def _expression_key_parser() -> Any:
+    """python-hcl2's grammar with any expression as an object key, built only for files that
+    need it. Building takes seconds, so Lark keeps the built parser in the user's cache folder
+    (a file of its own: hcl2's cache file is not ours to write; Lark checks the grammar's hash)."""
+    global _EXPRESSION_KEY_PARSER
+    if _EXPRESSION_KEY_PARSER is None:
+        from pathlib import Path
+
+        import hcl2.parser
+        from lark import Lark
+
+        grammar = (Path(hcl2.parser.__file__).parent / "hcl2.lark").read_text(encoding="utf-8")
+        if _OBJECT_KEY_RULE not in grammar:  # another python-hcl2: keep its own rule
+            return _parser()
+        grammar = grammar.replace(_OBJECT_KEY_RULE, "object_elem_key : expression")
+        from resilint.cache import default_folder
+
+        folder = default_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            cache: str | bool = str(folder / "hcl2-expression-keys.lark")
+        except OSError:
+            cache = False
+        parser = Lark(grammar, parser="lalr", propagate_positions=True, cache=cache)
+        _linear_heredocs(parser)
+        _EXPRESSION_KEY_PARSER = parser
+    return _EXPRESSION_KEY_PARSER
 
 
 # python-hcl2 7.3's heredoc terminals, `<<(?P<heredoc>NAME)\n?(?:.|\n)*?\n\s*(?P=heredoc)\n`,
@@ -363,6 +417,24 @@ def _token_message(exc: Any) -> str:
     return f"unexpected {found}"
 
 
+def _comma_message(exc: Any, text: str) -> str | None:
+    """A comma after an argument, where only a newline (or a block's `}`) may follow: Terraform's
+    words, for a single-line block (`{ type = string, default = "a" }`) and for a body."""
+    if exc.token.type != "COMMA" or not {"RBRACE", "NL_OR_COMMENT"} <= set(exc.expected):
+        return None
+    line = text.split("\n")[exc.line - 1] if 0 < exc.line <= text.count("\n") + 1 else ""
+    if "{" in line[: max(exc.column - 1, 0)]:
+        return (
+            "Invalid single-argument block definition: single-line block syntax can include only one argument "
+            "definition. To define multiple arguments, use the multi-line block syntax with one argument definition "
+            "per line"
+        )
+    return (
+        "Unexpected comma after argument: argument definitions must be separated by newlines, not commas. An "
+        "argument definition must end with a newline"
+    )
+
+
 def _characters_message(exc: Any, text: str) -> str:
     char = text[exc.pos_in_stream] if 0 <= exc.pos_in_stream < len(text) else ""
     if char == "\n":
@@ -430,15 +502,25 @@ class _Converter:
                 _pos(tree).line,
             )
 
-    def body(self, tree: Any) -> Body:
+    def body(self, tree: Any, single_line: bool = False) -> Body:
+        """A body's arguments and blocks. Each must end with a newline (the file's last one ends
+        at the end of the file), except the one argument of a single-line block."""
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
-        for child in tree.children:
-            data = getattr(child, "data", None)
-            if data == "attribute":
+        for child, newline_after, ends_line in _items(tree)[1]:
+            if not single_line and not (newline_after or ends_line):
+                what = "argument" if child.data == "attribute" else "block"
+                end = _end(child)
+                raise HclSyntaxError(
+                    f"Missing newline after {what}{' definition' if what == 'block' else ''}: "
+                    f"a{'n' if what == 'argument' else ''} {what} definition must end with a newline",
+                    end.line,
+                    end.column,
+                )
+            if child.data == "attribute":
                 attr = self.attribute(child)
                 attributes[attr.name] = attr
-            elif data == "block":
+            else:
                 blocks.append(self.block(child))
         return Body(attributes, tuple(blocks))
 
@@ -448,12 +530,25 @@ class _Converter:
 
     def block(self, tree: Any) -> Block:
         self._deeper(tree)
+        if any(getattr(c, "data", None) == "new_line_or_comment" and _has_newline(c) for c in tree.children):
+            pos = _pos(tree)
+            raise HclSyntaxError(
+                'Invalid block definition: a block definition must have block content delimited by "{" and "}", '
+                "starting on the same line as the block header",
+                pos.line,
+                pos.column,
+            )
         children = [c for c in tree.children if getattr(c, "data", None) != "new_line_or_comment"]
         type_ = self.identifier(children[0])
         labels = tuple(
             self.identifier(c) if c.data == "identifier" else self.label(c) for c in children[1:-1]
         )
-        block = Block(type_, labels, self.body(children[-1]), _pos(tree))
+        body_tree = children[-1]
+        newline_first, items = _items(body_tree)
+        single_line = bool(items) and not newline_first
+        if single_line:
+            _check_single_line(items)
+        block = Block(type_, labels, self.body(body_tree, single_line), _pos(tree))
         self.depth -= 1
         return block
 
@@ -555,6 +650,10 @@ class _Converter:
             return Literal(".".join(self.identifier(c) for c in inner.children if hasattr(c, "data")), pos)
         if inner.data == "object_elem_key_expression":
             return self.expr(_meaningful(inner.children)[1] if len(_meaningful(inner.children)) > 1 else inner.children[0])
+        if inner.data == "expr_term":  # the grammar with expression keys: a bare name is a string
+            only = _meaningful(inner.children)
+            if len(only) == 1 and getattr(only[0], "data", None) == "identifier":
+                return Literal(self.identifier(only[0]), pos)
         return self.expr(inner)
 
     def x_function_call(self, tree: Any) -> Expr:
@@ -900,3 +999,72 @@ def _pos(tree: Any) -> Pos:
         line = getattr(tree, "line", 1) or 1
         return Pos(line, getattr(tree, "end_line", line) or line)
     return Pos(meta.line, meta.end_line, meta.column)
+
+
+def _items(body: Any) -> tuple[bool, list[tuple[Any, bool, bool]]]:
+    """Whether a body starts with a newline, and its arguments and blocks, each with whether a
+    newline follows it (a `# comment` ends its line) and whether it ends with one it read
+    itself (an argument whose value is a heredoc)."""
+    items: list[tuple[Any, bool, bool]] = []
+    newline_first = False
+    for child in getattr(body, "children", ()):
+        data = getattr(child, "data", None)
+        if data in ("attribute", "block"):
+            items.append((child, False, "\n" in str(_last_token(child))))
+        elif data == "new_line_or_comment" and _has_newline(child):
+            if items:
+                items[-1] = (items[-1][0], True, items[-1][2])
+            else:
+                newline_first = True
+    return newline_first, items
+
+
+def _check_single_line(items: list[tuple[Any, bool, bool]]) -> None:
+    """HCL's single-line block (`variable "x" { type = string }`): one argument, then `}` on
+    the same line. Terraform's words."""
+    first, newline_after, _ = items[0]
+    start = _pos(first)
+    if first.data == "block":
+        name = str(first.children[0].children[0])
+        raise HclSyntaxError(
+            f'Argument definition required: a single-line block definition can contain only a single argument. If you '
+            f'meant to define argument "{name}", use an equals sign to assign it a value. To define a nested block, '
+            "place it on a line of its own within its parent block",
+            start.line,
+            start.column,
+        )
+    if newline_after:
+        end = _end(first)
+        raise HclSyntaxError(
+            "Invalid single-argument block definition: an argument definition on the same line as its containing block "
+            "creates a single-line block definition, which must also be closed on the same line. Place the block's "
+            "closing brace immediately after the argument definition",
+            end.line,
+            end.column,
+        )
+    if len(items) > 1:
+        after = _pos(items[1][0])
+        raise HclSyntaxError(
+            "Invalid single-argument block definition: a single-line block definition must end with a closing brace "
+            "immediately after its single argument definition",
+            after.line,
+            after.column,
+        )
+
+
+def _last_token(tree: Any) -> Any:
+    """The last token of a node (the grammar lets an expression end with the newline after it)."""
+    node = tree
+    while getattr(node, "children", None):
+        node = node.children[-1]
+    return node
+
+
+def _has_newline(tree: Any) -> bool:
+    return any("\n" in str(token) for token in tree.children)
+
+
+def _end(tree: Any) -> Pos:
+    """Where a node ends: the line and column just after its last character."""
+    meta = tree.meta
+    return Pos(meta.end_line, meta.end_line, meta.end_column)
