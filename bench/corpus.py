@@ -125,6 +125,8 @@ class RuleTally:
 @dataclass
 class Comparison:
     per_rule: dict[str, RuleTally] = field(default_factory=dict)
+    # the same findings grouped another way: "warning"/"error", and "Terraform"/"CloudFormation"
+    per_group: dict[str, RuleTally] = field(default_factory=dict)
     unlabelled: list[Finding] = field(default_factory=list)
     stale: list[Label] = field(default_factory=list)
     commit_mismatch: list[Label] = field(default_factory=list)
@@ -258,15 +260,21 @@ def compare(findings: Iterable[Finding], labels: Iterable[Label], repositories: 
     result = Comparison()
     used: set[tuple[str, str, str, str]] = set()
     for finding in findings:
-        tally = result.per_rule.setdefault(finding.rule, RuleTally())
+        tallies = [
+            result.per_rule.setdefault(finding.rule, RuleTally()),
+            result.per_group.setdefault(f"all {finding.severity}s", RuleTally()),
+            result.per_group.setdefault(f"all {source_language(finding.path)}", RuleTally()),
+        ]
         label = by_key.get(finding.key)
         if label is None:
-            tally.unlabelled += 1
+            for tally in tallies:
+                tally.unlabelled += 1
             result.unlabelled.append(finding)
             continue
         used.add(label.key)
         result.matched.append((finding, label))
-        setattr(tally, label.verdict, getattr(tally, label.verdict) + 1)
+        for tally in tallies:
+            setattr(tally, label.verdict, getattr(tally, label.verdict) + 1)
     for label in by_key.values():
         if label.key not in used and label.repository in commits:
             result.stale.append(label)
@@ -274,6 +282,11 @@ def compare(findings: Iterable[Finding], labels: Iterable[Label], repositories: 
             result.commit_mismatch.append(label)
     result.stale.sort(key=lambda label: label.row)
     return result
+
+
+def source_language(path: str) -> str:
+    """Terraform for .tf/.tofu files (and their JSON forms and plans' .tf sources), else CloudFormation."""
+    return "Terraform" if path.endswith((".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars")) else "CloudFormation"
 
 
 def percent(value: float | None) -> str:
@@ -286,6 +299,7 @@ def precision_table(comparison: Comparison) -> list[str]:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     rows = sorted(comparison.per_rule.items())
+    rows += sorted(comparison.per_group.items(), key=lambda item: (not item[0].endswith("s"), item[0]))
     rows.append(("overall", comparison.overall()))
     for rule, tally in rows:
         count = tally.judged + tally.debatable + tally.unlabelled

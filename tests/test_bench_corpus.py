@@ -127,6 +127,10 @@ def test_scanning_the_made_up_corpus_end_to_end(tmp_path: Path, capsys: pytest.C
     assert "| RES103 | 3 | 1 | 0 | 1 | 1 | 100.0 % | 50.0 % |" in out
     assert "| RES001 | 1 | 1 | 0 | 0 | 0 | 100.0 % | 100.0 % |" in out
     assert "| **overall** | 7 | 4 | 1 | 1 | 1 | 80.0 % | 66.7 % |" in out
+    assert "| all warnings | 6 | 3 | 1 | 1 | 1 | 75.0 % | 60.0 % |" in out
+    assert "| all errors | 1 | 1 | 0 | 0 | 0 | 100.0 % | 100.0 % |" in out
+    assert "| all Terraform | 4 | 3 | 0 | 1 | 0 | 100.0 % | 75.0 % |" in out
+    assert "| all CloudFormation | 3 | 1 | 1 | 0 | 1 | 50.0 % | 50.0 % |" in out
     assert "findings with no label (1):\n  example/stacks\tRES103\tqueue.yaml\tTable\tqueue.yaml:3\t" in out
     assert "labels that match no finding any more (1)" in out and "OldDatabase" in out
     assert "example/stacks\tRES101\tqueue.yaml\t-\tqueue.yaml:1\t" in out.split("false positives (1):")[1]
