@@ -342,6 +342,12 @@ class Unit(BaseModel):
     # Resolves references into other units of the unit's system (`foreign_ref`); set by the
     # systems step.
     _outside: Callable[[str], list[Resource]] | None = PrivateAttr(default=None)
+    _others: Callable[[str], Unit | None] | None = PrivateAttr(default=None)
+
+    def other_unit(self, unit_id: str) -> Unit | None:
+        """Another unit of the project (the one a `foreign_ref` names), once the systems step
+        has run; None before, or when there is no such unit."""
+        return self._others(unit_id) if self._others is not None else None
 
     def derived(self, key: str, compute: Callable[[Unit], T]) -> T:
         """A value computed from this unit once and shared by every rule (an index, a graph of

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from resilint.families.base import CLOUDFORMATION, TERRAFORM, Member
 from resilint.families.databases import DATABASES
@@ -10,7 +10,7 @@ from resilint.families.deployment import is_stack
 from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
 from resilint.model import Project, Resource, Unit
 from resilint.relations.placement import describe
-from resilint.relations.replication import Store, stores
+from resilint.relations.replication import Store, across_units, stores
 from resilint.rule import Severity, Violation, rule
 
 
@@ -69,11 +69,15 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       known, a `location` or `account_replication_type` from a variable without a value.
     - resources whose `count` / `for_each` / `Condition` is unknown (they may not exist).
 
-    Known limitations: a replica that lives in another deployment unit (a second root module
-    or stack for the standby region) is not visible from the primary's unit; suppress the
-    finding there with a reason (`# resilint:ignore=RES103 replicated by infra/dr`). A bucket
-    holding only derived data that is none of the kinds above is flagged; suppress it the same
-    way.
+    Replication across the units of a system counts (see `resilint systems`): a bucket of the
+    DR root that the primary root's replication rule names through a remote state's output is a
+    replica, not flagged, and the primary's bucket is replicated to the DR root's region; a
+    database of the primary root that a read replica in the DR root copies is replicated.
+
+    Known limitations: a replica in a unit that nothing links to the primary's (no remote state,
+    no `[[systems]]`) is not visible from the primary's unit; suppress the finding there with a
+    reason (`# resilint:ignore=RES103 replicated by infra/dr`). A bucket holding only derived
+    data that is none of the kinds above is flagged; suppress it the same way.
 
     ## Why is this bad?
     A region-wide outage makes a single-region store unavailable for as long as the outage
@@ -127,15 +131,24 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://cloud.google.com/storage/docs/locations
     - https://cloud.google.com/sql/docs/mysql/replication/cross-region-replicas
     """
+    elsewhere = across_units(unit, project)
     for store in stores(unit):
         if store.replica_of is not None or store.replicated or store.undecided or store.purpose:
             continue
+        if store.address in elsewhere.replicas or _replicated_elsewhere(store, elsewhere.replicated.get(store.address, ())):
+            continue  # a copy another unit of the system makes, or the source of one
         if store.resource.count_unknown:
             continue
         verdict = _verdict(store)
         if verdict is not None:
             message, fix = verdict
             yield Violation(message, at=store.resource, fix=fix)
+
+
+def _replicated_elsewhere(store: Store, replicas: Sequence[Store]) -> bool:
+    """A store that a store of another unit of the system replicates: replicated unless every
+    such replica is known to sit in the store's own region."""
+    return any(not (isinstance(r.region, str) and r.region == store.region) for r in replicas)
 
 
 def _where(store: Store) -> str:

@@ -630,6 +630,11 @@ def _zone_ref(
     unit: Unit, resource: Resource, path: str, value: Any, zone_types: tuple[str, ...], literal_kind: str
 ) -> ZoneRef:
     referenced = [r for r in _referenced(unit, resource, path, value) if r.type in zone_types]
+    if len(referenced) == 1 and referenced[0].unit != unit.id:
+        # Another unit's zone (a remote state's output): the same zone as that unit's records see.
+        other = unit.other_unit(referenced[0].unit)
+        zone = zone_at(other, referenced[0].address) if other is not None else None
+        return ZoneRef("resource", referenced[0].address, referenced[0].unit, zone, zone.public if zone else None)
     if len(referenced) == 1:
         zone = zone_at(unit, referenced[0].address)
         return ZoneRef("resource", referenced[0].address, unit.id, zone, zone.public if zone else None)

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from resilint.model import Resource, Unit, Unknown
+from resilint.model import FOREIGN, Project, Resource, Unit, Unknown, foreign_ref, split_foreign_ref
 from resilint.relations.placement import aws_zone_region, gcp_zone_region, is_gcp_region
 
 CopyKind = Literal["replica", "backup"]
@@ -73,6 +73,9 @@ class Store:
     undecided: str | None = None  # why cross-region replication cannot be decided
     purpose: str | None = None  # secondary data: "receives the access logs of aws_s3_bucket.app"
     multi_region: str | None = None  # the store itself spans regions: "multi-region location US"
+    # Stores of other units this one copies to (`foreign_ref`s: a replication destination that a
+    # remote state's output names).
+    foreign_copies: list[str] = field(default_factory=list)
 
     @property
     def address(self) -> str:
@@ -104,6 +107,34 @@ def replica_regions(unit: Unit) -> dict[str, tuple[str, ...]]:
         for region in store.replica_regions:
             found.setdefault(region, []).append(store.address)
     return {region: tuple(sorted(set(addresses))) for region, addresses in sorted(found.items())}
+
+
+@dataclass(frozen=True)
+class AcrossUnits:
+    """What the other units of a unit's system say about its stores."""
+
+    replicas: dict[str, str]  # this unit's stores that a store elsewhere copies to -> that store
+    replicated: dict[str, list[Store]]  # this unit's stores that stores elsewhere replicate
+
+
+def across_units(unit: Unit, project: Project) -> AcrossUnits:
+    """Replication between the units of one system: a bucket of the DR root that the primary
+    root's replication rule names (through a remote state's output) is a replica; a database
+    of the primary root that a DR root's replica reads from is replicated there."""
+    replicas: dict[str, str] = {}
+    replicated: dict[str, list[Store]] = {}
+    system = project.system_of(unit)
+    for other_id in system.units if system is not None else ():
+        other = project.unit(other_id) if other_id != unit.id else None
+        for store in stores(other) if other is not None else ():
+            for ref in store.foreign_copies:
+                found = split_foreign_ref(ref)
+                if found is not None and found[0] == unit.id:
+                    replicas.setdefault(found[1], f"{store.address} in {other_id}")
+            source = split_foreign_ref(store.replica_of) if store.replica_of else None
+            if source is not None and source[0] == unit.id:
+                replicated.setdefault(source[1], []).append(store)
+    return AcrossUnits(replicas, replicated)
 
 
 def replica_addresses(unit: Unit) -> frozenset[str]:
@@ -225,7 +256,14 @@ class _Builder:
             return None
         found: list[Resource] = []
         for ref in value.refs:
-            found.extend(r for r in self.unit.resolve(ref) if r.type in types)
+            for target in self.unit.resolve(ref):
+                if target.type not in types:
+                    continue
+                if target.unit != self.unit.id:
+                    # Another unit's resource (through a remote state): named so that it can never
+                    # be taken for a resource of this unit with the same address.
+                    target = target.model_copy(update={"address": foreign_ref(target.unit, target.address)})
+                found.append(target)
         return found or None
 
     def by_name(self, types: tuple[str, ...], name_of: Callable[[Resource], Any]) -> dict[str, list[Resource]]:
@@ -247,6 +285,8 @@ class _Builder:
 
     def link(self, source: Store, target: Resource, via: str, kind: CopyKind = "replica") -> None:
         """Record that `target` (a resource of this unit) holds a copy of `source`."""
+        if target.address.startswith(FOREIGN):
+            source.foreign_copies.append(target.address)
         same = self.same_region(source.resource, target)
         if same is True:
             source.same_region.append(target.address)

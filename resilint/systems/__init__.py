@@ -113,3 +113,4 @@ def _resolve_across(units: Sequence[Unit], by_id: dict[str, Unit]) -> None:
 
     for unit in units:
         unit._outside = outside
+        unit._others = by_id.get

@@ -14,9 +14,10 @@ from that argument's path.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,10 @@ from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.module_instance import ModuleInstance
 from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
+from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
-from resilint.parsers.terraform.unit_cache import Built, cached_unit
+from resilint.parsers.terraform.unit_cache import Built, cached_unit, unit_key
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 
@@ -41,6 +43,10 @@ class TerraformOptions(VariableOptions):
     parse_cache: ParseCache | None = None
     # Values from outside the unit (another unit's outputs, ...): see outside.py.
     outside: OutsideValues = field(default_factory=NothingOutside)
+    # A unit that reads a state depends on the roots it may read: their cache keys (for its own
+    # key) and the files they were built from (for the file index).
+    readable_states: str = ""
+    readable_inputs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -77,6 +83,9 @@ def load_units(
     if scanned is None:
         scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
     loaded = Loaded([], cache.problems, calls=calls)
+    called = {Path(target) for targets in calls.values() for target in targets}
+    readable = [m for f in sorted(folders) if f not in called and (m := cache.folder(f)) is not None and m.files]
+    options = _with_remote_states(readable, cache, options, scanned)
     for folder in sorted(roots):
         module = cache.folder(folder)
         if module is None or not module.files:
@@ -89,8 +98,40 @@ def load_units(
     return loaded
 
 
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Built:
-    variables, problems = root_variable_values(root, options)
+def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: TerraformOptions, scanned: Path) -> TerraformOptions:
+    """The options with the roots' outputs readable by state address (remote_state.py), and
+    what a unit that reads a state depends on: every root it may read."""
+    by_state: dict[str, list[ModuleSource]] = {}
+    for root in roots:
+        address = backend_of(root).address
+        if address is not None:
+            by_state.setdefault(address, []).append(root)
+    if not by_state or not isinstance(options.outside, NothingOutside):
+        return options
+
+    def outputs_of(root: ModuleSource, outside: RemoteStates) -> dict[str, Any]:
+        variables, _ = root_variable_values(root, options)
+        instance = _root_instance(root, cache, replace(options, outside=outside), scanned, variables)[1]
+        return {name: instance.names.output(name) for name in sorted(root.outputs)}
+
+    keys: list[tuple[str, str]] = []
+    inputs: set[str] = set()
+    for found in by_state.values():
+        for root in found:
+            key, read = unit_key(root, cache, options)
+            keys.append((root.display, key))
+            inputs.update(read)
+    return replace(
+        options,
+        outside=RemoteStates(by_state, outputs_of),
+        readable_states=json.dumps(sorted(keys)),
+        readable_inputs=frozenset(inputs),
+    )
+
+
+def _root_instance(
+    root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path, variables: Mapping[str, Any]
+) -> tuple[UnitContext, ModuleInstance, LocalFiles]:
     files = LocalFiles(root.dir, scanned, FUNCTIONS)
     context = UnitContext(
         id=root.display,
@@ -108,6 +149,12 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         inherited={},
         stack=(root.dir,),
     )
+    return context, instance, files
+
+
+def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Built:
+    variables, problems = root_variable_values(root, options)
+    context, instance, files = _root_instance(root, cache, options, scanned, variables)
     resources = instance.all_resources()
     providers = instance.all_providers()
     context.note_remote_modules()

@@ -17,6 +17,7 @@ from resilint.model import Location, Problem, Unit
 from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform.files import current_state
 from resilint.parsers.terraform.installed_modules import InstalledModules
+from resilint.parsers.terraform.remote_state import STATE_DATA_SOURCES
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.paths import display_path
 
@@ -91,11 +92,13 @@ def unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) 
     pending.extend((m, True) for m in (cache.folder(d, quiet=True) for d in installed.dirs().values()) if m is not None)
     files: list[tuple[str, str]] = []
     inputs: set[str] = set()
+    reads_state = False  # a unit that reads a state depends on the roots it may read
     while pending:
         module, quiet = pending.pop()
         if module.dir in seen:
             continue
         seen.add(module.dir)
+        reads_state = reads_state or any(type_ in STATE_DATA_SOURCES for type_, _ in module.data)
         files.extend((f, cache.digests.get(f, "?")) for f in module.files)
         inputs.update(str(p) for p in cache.listed.get(module.dir, ()))
         called = {**module.local_module_sources(), **module.repository_module_sources()}
@@ -133,7 +136,10 @@ def unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) 
                 (k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_") or k in ("TF_WORKSPACE", "TF_DATA_DIR")
             ),
             "max_file_bytes": options.max_file_bytes,
+            "states": options.readable_states if reads_state else "",
         },
         sort_keys=True,
     )
+    if reads_state:
+        inputs.update(options.readable_inputs)
     return key, frozenset(inputs)

@@ -1,0 +1,100 @@
+"""Other roots' outputs, read through `terraform_remote_state` and `tfe_outputs`.
+
+A root that reads a state whose address (`state.py`) is the backend of another root of the scan
+gets that root's outputs as values: `data.terraform_remote_state.dr.outputs.bucket_arn` is what
+the DR root's `bucket_arn` output evaluates to. What is unknown in it is unknown because of the
+other root's resources, so its references name them as `foreign_ref`s (`@infra/dr//aws_s3_bucket.
+replica`), which `Unit.resolve` follows into that unit once the systems step has run: a failover
+record or a replication destination resolves to the other unit's resource, with its region and
+type. A state no root of the scan has, or two roots have, stays unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from resilint.model import Unknown, UnknownList, foreign_ref
+from resilint.parsers.terraform.evaluate import MISSING, finalize
+from resilint.parsers.terraform.outside import DataSourceRead
+from resilint.parsers.terraform.source import ModuleSource
+from resilint.parsers.terraform.state import state_address
+
+STATE_DATA_SOURCES = ("terraform_remote_state", "tfe_outputs")
+
+# Builds a root's outputs (name -> value), reading other states through the given source.
+OutputsOf = Callable[[ModuleSource, "RemoteStates"], Mapping[str, Any]]
+
+
+class RemoteStates:
+    """An `OutsideValues` that knows the outputs of the scan's roots by their state address."""
+
+    def __init__(self, roots_by_state: Mapping[str, list[ModuleSource]], outputs_of: OutputsOf) -> None:
+        self._roots = roots_by_state
+        self._outputs_of = outputs_of
+        self._outputs: dict[str, Mapping[str, Any] | None] = {}
+        self._building: set[str] = set()
+
+    def data_source(self, read: DataSourceRead) -> Any:
+        if read.type not in STATE_DATA_SOURCES:
+            return MISSING
+        address = _address(read)
+        targets = self._roots.get(address, []) if address is not None else []
+        if len(targets) != 1 or targets[0].display == read.unit:
+            return MISSING
+        target = targets[0]
+        outputs = self._outputs_from(target)
+        if outputs is None:
+            return MISSING
+        values = {name: _foreign(value, target.display) for name, value in outputs.items()}
+        reason = f"{read.address} is read at apply time"
+        if read.type == "tfe_outputs":
+            return {"values": values, "nonsensitive_values": values, "id": Unknown(reason)}
+        return {"outputs": values, "backend": read.arguments().get("backend"), "id": Unknown(reason)}
+
+    def _outputs_from(self, target: ModuleSource) -> Mapping[str, Any] | None:
+        key = target.display
+        if key not in self._outputs:
+            if key in self._building:
+                return None  # roots that read each other's state: the cycle stays unknown
+            self._building.add(key)
+            try:
+                self._outputs[key] = self._outputs_of(target, self)
+            except Exception:  # the other root's own unit reports its problem; here it is unknown
+                self._outputs[key] = None
+            finally:
+                self._building.discard(key)
+        return self._outputs[key]
+
+
+def _address(read: DataSourceRead) -> str | None:
+    from pathlib import Path
+
+    arguments = read.arguments()
+    base = Path(read.unit).resolve()  # relative paths start where Terraform runs: the root's folder
+    if read.type == "tfe_outputs":
+        config = {"organization": arguments.get("organization"), "workspaces": {"name": arguments.get("workspace")}}
+        return state_address("remote", config, base)
+    kind = arguments.get("backend")
+    config = arguments.get("config", {})
+    if not isinstance(kind, str) or not isinstance(config, dict):
+        return None
+    if "workspace" in arguments:
+        config = {**config, "workspace": arguments["workspace"]}
+    return state_address(kind, config, base)
+
+
+def _foreign(value: Any, unit_id: str) -> Any:
+    """A value of another unit as the reader sees it: its unknowns come from that unit's
+    resources."""
+    value = finalize(value)
+    if isinstance(value, UnknownList):
+        return UnknownList(value.reason, tuple(_foreign(part, unit_id) for part in value.parts))
+    if isinstance(value, Unknown):
+        refs = tuple(foreign_ref(unit_id, ref) if not ref.startswith("@") else ref for ref in value.refs)
+        return Unknown(value.reason, refs)
+    if isinstance(value, dict):
+        return {k: _foreign(v, unit_id) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_foreign(v, unit_id) for v in value]
+    return value
