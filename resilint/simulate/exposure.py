@@ -14,9 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from resilint.arguments import first_block
+from resilint.families.base import Member
+from resilint.families.compute import COMPUTE_GROUPS, FUNCTIONS, INSTANCES
+from resilint.families.databases import CACHES, CLUSTER_KINDS, DATABASES
+from resilint.families.edge import APIS
+from resilint.families.load_balancing import LOAD_BALANCERS, TARGET_GROUPS
+from resilint.families.storage import BUCKETS, TABLES
 from resilint.model import Resource, Unit, Unknown
-from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, load_balancer_span
-from resilint.relations.network import SUBNET_TYPES, Span, Zone, referenced, span, subnet_zone, zone_span
+from resilint.relations.load_balancing import load_balancer_span
+from resilint.relations.network import Span, Zone, span, zone_span
 from resilint.relations.placement import is_multi_region_location, region_of
 from resilint.simulate.status import UP, Status
 from resilint.simulate.targets import PROVIDERS, SERVICE_BY_TEXT, Target, with_homed_control_planes
@@ -102,12 +109,9 @@ def own_status(unit: Unit, resource: Resource, failures: Failures) -> Status:
 
 # Zones --------------------------------------------------------------------------------------
 
-# Regional managed services that run across the zones of their region by design.
+# Regional managed services that run across the zones of their region by design, beyond the
+# families (buckets, tables, APIs, target groups) that say so.
 _REGIONAL = (
-    # routing constructs with no placement of their own: their targets have one
-    "aws_lb_target_group",
-    "aws_alb_target_group",
-    "AWS::ElasticLoadBalancingV2::TargetGroup",
     "aws_s3_bucket",
     "aws_dynamodb_table",
     "aws_sqs_queue",
@@ -149,11 +153,6 @@ _REGIONAL = (
     "azurerm_eventhub",
     "azurerm_cosmosdb_account",
 )
-_ZONE_NAME_TYPES: dict[str, tuple[str, ...]] = {
-    # type -> arguments holding a list of subnets the resource spans
-    "aws_autoscaling_group": ("vpc_zone_identifier",),
-    "AWS::AutoScaling::AutoScalingGroup": ("VPCZoneIdentifier",),
-}
 
 
 @dataclass(frozen=True)
@@ -173,81 +172,95 @@ def zone_placement(unit: Unit, resource: Resource) -> ZonePlacement:
 
 
 def _placement(unit: Unit, resource: Resource) -> ZonePlacement:
-    kind = resource.type
     zones = resource.zones
     if isinstance(zones, Unknown):
         return ZonePlacement(unknown=f"its zones are not known ({zones.reason})")
     if zones:
         return ZonePlacement(span=Span(tuple(_zone_entry(str(z), i) for i, z in enumerate(zones))))
-    if kind in ELBV2_TYPES or kind in CLASSIC_TYPES:
+    if resource in LOAD_BALANCERS:
         found = load_balancer_span(unit, resource)
         if found is not None:
             return ZonePlacement(span=found[1])
         return ZonePlacement(unknown="the subnets it is enabled in are not known")
-    for attribute in _ZONE_NAME_TYPES.get(kind, ()):
-        subnets = span(unit, resource.attributes.get(attribute))
-        if subnets is not None:
-            return ZonePlacement(span=subnets)
-    if kind in ("aws_autoscaling_group", "AWS::AutoScaling::AutoScalingGroup"):
-        listed = zone_span(resource.attributes.get("availability_zones", resource.attributes.get("AvailabilityZones")))
-        if listed is not None:
-            return ZonePlacement(span=listed)
-    if kind in ("aws_instance", "AWS::EC2::Instance"):
-        own = resource.attributes.get("availability_zone", resource.attributes.get("AvailabilityZone"))
+    group = COMPUTE_GROUPS.member(resource)
+    if group is not None:
+        return _group_placement(unit, group)
+    instance = INSTANCES.member(resource)
+    if instance is not None:
+        own = instance.value("zone")
         if isinstance(own, str) and own:
             return ZonePlacement(span=Span((_zone_entry(own, 0),)))
-        subnet = referenced(unit, resource.attributes.get("subnet_id", resource.attributes.get("SubnetId")))
-        if subnet is not None and subnet.type in SUBNET_TYPES and subnet_zone(subnet) is not None:
-            return ZonePlacement(span=span(unit, [resource.attributes.get("subnet_id", resource.attributes.get("SubnetId"))]))
-        return ZonePlacement(unknown="the zone AWS places it in is not known")
-    if kind in ("aws_ecs_service", "AWS::ECS::Service"):
-        network = resource.get("network_configuration.subnets") if kind == "aws_ecs_service" else resource.get("NetworkConfiguration.AwsvpcConfiguration.Subnets")
-        subnets = span(unit, network)
-        if subnets is not None:
-            return ZonePlacement(span=subnets)
-        return ZonePlacement(unknown="the subnets its tasks run in are not known")
-    if kind in ("aws_lambda_function", "AWS::Lambda::Function", "AWS::Serverless::Function"):
-        subnet_ids = resource.get("vpc_config.subnet_ids") if kind == "aws_lambda_function" else resource.get("VpcConfig.SubnetIds")
+        if instance.has("subnet"):
+            subnets = span(unit, [instance.value("subnet")])
+            if subnets is not None and subnets.entries[0].zone is not None:
+                return ZonePlacement(span=subnets)
+        return ZonePlacement(unknown="the zone its cloud places it in is not known")
+    function = FUNCTIONS.member(resource)
+    if function is not None and function.kind == "function":
+        subnet_ids = resource.get("vpc_config.subnet_ids") if function.source == "terraform" else resource.get("VpcConfig.SubnetIds")
         if subnet_ids is None:
-            return ZonePlacement(redundant="Lambda runs it across the region's zones")
+            return ZonePlacement(redundant="the function runs across the region's zones")
         subnets = span(unit, subnet_ids)
         return ZonePlacement(span=subnets) if subnets is not None else ZonePlacement(unknown="its subnets are not known")
     standby = _standby(resource)
     if standby is not None:
         return standby
-    if kind.startswith(_REGIONAL):
+    if resource.type.startswith(_REGIONAL) or resource in TARGET_GROUPS or resource in APIS or resource in BUCKETS or resource in TABLES:
         return ZonePlacement(redundant="a regional service spread over the region's zones")
     return ZonePlacement()
 
 
+def _group_placement(unit: Unit, group: Member) -> ZonePlacement:
+    """An Auto Scaling group, ECS service, node group, managed instance group or scale set: the
+    zones of its subnets, or of its zone list."""
+    if group.has("subnets"):
+        within = None
+        if group.has("network"):
+            network = first_block(group.value("network"))
+            within = network if network is not None else {}
+        subnets = span(unit, group.value("subnets", within))
+        if subnets is not None:
+            return ZonePlacement(span=subnets)
+    for role, ids in (("zones", False), ("zone_ids", True)):
+        if group.has(role):
+            listed = zone_span(group.value(role), ids=ids)
+            if listed is not None:
+                return ZonePlacement(span=listed)
+    if group.kind == "regional_instance_group":
+        return ZonePlacement(redundant="a regional instance group spreads over the region's zones")
+    if group.has("zone"):
+        zone = group.value("zone")
+        if isinstance(zone, str) and zone:
+            return ZonePlacement(span=Span((_zone_entry(zone, 0),)))
+    return ZonePlacement(unknown="the zones it runs in are not known")
+
+
 def _standby(resource: Resource) -> ZonePlacement | None:
     """Databases and caches: a standby in another zone, a known zone, or unknown."""
-    kind = resource.type
     flag: Any = None
     zone: Any = None
-    if kind == "aws_db_instance":
-        flag, zone = resource.attributes.get("multi_az"), resource.attributes.get("availability_zone")
-    elif kind == "AWS::RDS::DBInstance":
-        flag, zone = resource.attributes.get("MultiAZ"), resource.attributes.get("AvailabilityZone")
-    elif kind in ("aws_rds_cluster", "AWS::RDS::DBCluster", "aws_docdb_cluster", "aws_neptune_cluster"):
-        return ZonePlacement(redundant="its storage spans three zones and an instance in another zone takes over", standby=True)
-    elif kind == "aws_elasticache_replication_group":
-        flag = resource.attributes.get("multi_az_enabled", resource.attributes.get("automatic_failover_enabled"))
-    elif kind == "google_sql_database_instance":
-        tier = resource.get("settings.availability_type")
-        if isinstance(tier, str):
-            flag = tier.upper() == "REGIONAL"
-        elif isinstance(tier, Unknown):
-            flag = tier
-        else:
-            flag = False
-    elif kind.startswith("azurerm_") and "zone_redundant" in resource.attributes:
-        flag = resource.attributes.get("zone_redundant")
-    else:
+    database = DATABASES.member(resource) or CACHES.member(resource)
+    if database is None:
         return None
+    if database.kind in CLUSTER_KINDS:
+        return ZonePlacement(redundant="its storage spans three zones and an instance in another zone takes over", standby=True)
+    if database.has("multi_az"):
+        flag = database.value("multi_az")
+        if flag is None and database.has("automatic_failover"):
+            flag = database.value("automatic_failover")
+    elif database.has("availability"):
+        tier = database.value("availability")
+        flag = tier if isinstance(tier, Unknown) else (isinstance(tier, str) and tier.upper() == "REGIONAL")
+    elif database.has("zone_redundant"):
+        flag = database.value("zone_redundant")
+    elif database.has("high_availability"):
+        flag = database.value("high_availability")
+        flag = flag if isinstance(flag, Unknown) else flag is not None
+    if database.has("zone"):
+        zone = database.value("zone")
     if isinstance(flag, Unknown):
         return ZonePlacement(unknown=f"whether it has a standby in another zone is not known ({flag.reason})")
-    if as_bool(flag) is True:
+    if flag is not None and as_bool(flag) is True:
         return ZonePlacement(redundant="its standby in another zone takes over", standby=True)
     if isinstance(zone, str) and zone:
         return ZonePlacement(span=Span((_zone_entry(zone, 0),)))

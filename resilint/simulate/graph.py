@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from resilint.arguments import blocks, first_block
+from resilint.families.compute import FUNCTIONS
+from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, TRAFFIC_MANAGERS
+from resilint.families.load_balancing import LOAD_BALANCERS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations import dns
 from resilint.relations.dns_providers import family_of_configured
@@ -95,15 +98,15 @@ class Graph:
 
 # Resource kinds -------------------------------------------------------------------------------
 
-_CLOUDFRONT = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
-_API = ("aws_api_gateway_rest_api", "aws_apigatewayv2_api", "AWS::ApiGateway::RestApi", "AWS::ApiGatewayV2::Api", "AWS::Serverless::Api", "AWS::Serverless::HttpApi")
+_CLOUDFRONT = CDN_DISTRIBUTIONS.types_of("cloudfront")
+_API = (*APIS.types, "AWS::Serverless::Api", "AWS::Serverless::HttpApi")
 _FRONT_DOOR = ("azurerm_cdn_frontdoor_endpoint", "azurerm_frontdoor", "azurerm_cdn_endpoint")
 _OTHER_ENTRIES = (
     "aws_globalaccelerator_accelerator",
-    "azurerm_application_gateway",
-    "azurerm_traffic_manager_profile",
+    *LOAD_BALANCERS.types_of("application_gateway"),
+    *TRAFFIC_MANAGERS.types,
     "google_compute_global_forwarding_rule",
-    "aws_lambda_function_url",
+    *FUNCTIONS.types_of("function_url"),
 )
 _ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
 _QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
@@ -205,10 +208,11 @@ class _Builder:
     # CloudFront
 
     def _cloudfront(self, unit: Unit, distribution: Resource) -> Iterator[Need]:
-        terraform = distribution.type == "aws_cloudfront_distribution"
-        config = distribution.attributes if terraform else distribution.attributes.get("DistributionConfig")
-        base = "" if terraform else "DistributionConfig."
-        names = ("origin", "origin_id", "domain_name", "origin_group", "default_cache_behavior", "target_origin_id") if terraform else ("Origins", "Id", "DomainName", "OriginGroups", "DefaultCacheBehavior", "TargetOriginId")
+        cdn = CDN_DISTRIBUTIONS.member(distribution)
+        assert cdn is not None
+        config = cdn.value("config") if cdn.has("config") else distribution.attributes
+        base = f"{cdn.argument('config')}." if cdn.has("config") else ""
+        names = tuple(cdn.argument(role) for role in ("origins", "origin_id", "domain", "groups", "default", "target"))
         if not isinstance(config, dict):
             yield Need("all", [Member(self.unresolved(unit, f"{distribution.address} origins", "its configuration is not known"))])
             return
@@ -218,7 +222,7 @@ class _Builder:
         if not isinstance(target, str):
             yield Need("all", [Member(self.unresolved(unit, f"{distribution.address} default origin", "its default cache behaviour's origin is not known"))])
             return
-        groups = self._origin_groups(config.get(names[3]), terraform)
+        groups = self._origin_groups(config.get(names[3]), cdn.source == "terraform")
         if target in groups:
             members = [Member(self._origin(unit, distribution, origins, member, base, names), True, "primary" if i == 0 else "secondary") for i, member in enumerate(groups[target])]
             yield Need("failover", members, f"origin group {target}")
