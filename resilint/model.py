@@ -102,13 +102,18 @@ class ZoneList(Unknown):
     reads it), `kind` says whether it lists zone names ("name") or zone IDs ("id").
     """
 
-    __slots__ = ("source", "kind", "element")
+    __slots__ = ("source", "kind", "element", "min_length")
 
-    def __init__(self, reason: str, source: str, kind: str, element: str, refs: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, reason: str, source: str, kind: str, element: str, refs: tuple[str, ...] = (), min_length: int = 1
+    ) -> None:
         super().__init__(reason, refs)
         self.source = source
         self.kind = kind
         self.element = element  # how to write one element: a format with {index}
+        # How many zones the list has at least (every region of the cloud has that many):
+        # `element(list, i)` below it never wraps around.
+        self.min_length = min_length
 
     def at(self, index: int) -> UnknownZone:
         """The zone at `index` (from 0)."""

@@ -89,3 +89,67 @@ def test_terraform_data_sources_and_cloudformation_get_azs(tmp_path: Path) -> No
     assert zones["B"].label == "!Select [1, !GetAZs eu-west-1]" and zones["B"] != zones["A"]
     for plain in ("aws_subnet.y", "C"):  # a counted data source; a region from a parameter
         assert isinstance(zones[plain], Unknown) and not isinstance(zones[plain], UnknownZone), plain
+
+
+IDS = ZoneList("read at apply time", "data.aws_availability_zones.a.zone_ids", "id", "data.aws_availability_zones.a.zone_ids[{index}]")
+GOOGLE = ZoneList("read at apply time", "data.google_compute_zones.z.names", "name", "data.google_compute_zones.z.names[{index}]")
+
+
+def evaluate_with(zones: ZoneList, text: str) -> Any:
+    def roots(name: str, steps: Steps) -> Any:
+        steps.take()
+        return zones
+
+    return Evaluator(roots, FUNCTIONS).evaluate(s.parse_expression(text))
+
+
+def test_what_every_zone_name_or_id_gives_is_known() -> None:
+    """terraform-aws-modules/vpc tells names from IDs with a regular expression: true for any
+    zone name, false for any zone ID; what depends on which zone it is stays unknown."""
+    is_name = 'length(regexall("^[a-z]{2}-", var.z[1])) > 0'
+    assert evaluate_with(NAMES, is_name) is True
+    assert evaluate_with(IDS, is_name) is False
+    assert evaluate_with(GOOGLE, is_name) is not True, "us-central1-a and europe-west1-b: unknown"
+    assert evaluate_with(NAMES, f"{is_name} ? var.z[1] : null") == NAMES.at(1)
+    assert evaluate_with(IDS, f"{is_name} ? var.z[1] : null") is None
+    found = evaluate_with(NAMES, 'regexall("^([a-z]{2})-", var.z[0])')
+    assert isinstance(found, list) and len(found) == 1 and isinstance(found[0][0], Unknown), "one match, text unknown"
+    for depends in ('startswith(var.z[0], "us-")', 'regexall("lax", var.z[0])', "substr(var.z[0], -1, 1)", 'strcontains(var.z[0], "-wl1-")'):
+        value = evaluate_with(NAMES, depends)
+        assert isinstance(value, Unknown) and not isinstance(value, UnknownZone), depends
+    assert isinstance(evaluate_with(NAMES, 'var.z[0] == var.z[1] ? "same" : "two"'), Unknown), "not a function: unchanged"
+
+
+def test_element_wraps_only_past_the_zones_every_region_has(tmp_path: Path) -> None:
+    zones = _subnet_zones(
+        tmp_path,
+        {
+            "main.tf": (
+                'provider "aws" { region = "eu-west-1" }\n'
+                'provider "aws" {\n  alias  = "west1"\n  region = "us-west-1"\n}\n'
+                'data "aws_availability_zones" "a" {}\n'
+                'data "aws_availability_zones" "west1" {\n  provider = aws.west1\n}\n'
+                'data "aws_availability_zones" "fewer" {\n  exclude_names = ["eu-west-1c"]\n}\n'
+                'data "aws_availability_zones" "filtered" {\n  filter {\n    name   = "zone-name"\n    values = ["eu-west-1a"]\n  }\n}\n'
+                'resource "aws_subnet" "a" {\n  count = 4\n  availability_zone = element(data.aws_availability_zones.a.names, count.index)\n}\n'
+                'resource "aws_subnet" "west1" {\n  count = 3\n  availability_zone = element(data.aws_availability_zones.west1.names, count.index)\n}\n'
+                'resource "aws_subnet" "fewer" {\n  count = 3\n  availability_zone = element(data.aws_availability_zones.fewer.names, count.index)\n}\n'
+                'resource "aws_subnet" "filtered" {\n  count = 2\n  availability_zone = element(data.aws_availability_zones.filtered.names, count.index)\n}\n'
+            ),
+        },
+    )
+    positions = {a: z.index if isinstance(z, UnknownZone) else None for a, z in zones.items()}
+    assert positions == {
+        "aws_subnet.a[0]": 0,
+        "aws_subnet.a[1]": 1,
+        "aws_subnet.a[2]": 2,
+        "aws_subnet.a[3]": None,  # a region with three zones wraps around
+        "aws_subnet.west1[0]": 0,
+        "aws_subnet.west1[1]": 1,
+        "aws_subnet.west1[2]": None,  # us-west-1 has two zones for new accounts
+        "aws_subnet.fewer[0]": 0,
+        "aws_subnet.fewer[1]": 1,
+        "aws_subnet.fewer[2]": None,
+        "aws_subnet.filtered[0]": 0,
+        "aws_subnet.filtered[1]": None,
+    }

@@ -45,15 +45,35 @@ class DataSources:
                 return ResourceObject(address, lookup)
         if type_ in ZONE_LISTS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
             lists = ZONE_LISTS[type_]
+            found = decl
 
             def zones(attr: str) -> Any:
                 if attr not in lists:
                     return MISSING
                 source = f"{address}.{attr}"
-                return ZoneList(f"{source} is read at apply time", source, lists[attr], source + "[{index}]")
+                reason = f"{source} is read at apply time"
+                return ZoneList(reason, source, lists[attr], source + "[{index}]", min_length=self._fewest_zones(found))
 
             return ResourceObject(address, zones)
         return Unknown(f"{address} is read at apply time")
+
+    def _fewest_zones(self, decl: Decl) -> int:
+        """How many zones a zone list data source gives at least: every Google Cloud region has
+        three, every AWS region three but us-west-1 (two for new accounts); fewer for the zones
+        it excludes; one when a filter may keep any number of them."""
+        body = decl.block.body
+        if decl.block.labels[0] == "google_compute_zones":
+            return 1 if "filter" in body.attributes else 3
+        if body.blocks_of("filter") or "group_names" in body.attributes:
+            return 1
+        region = self._region(decl)
+        fewest = 3 if isinstance(region, str) and region != "us-west-1" else 2
+        for excluded in ("exclude_names", "exclude_zone_ids"):
+            attr = body.attributes.get(excluded)
+            if attr is not None:
+                value = self._instance.evaluator.evaluate(attr.expr)
+                fewest -= len(value) if isinstance(value, list) else fewest
+        return max(fewest, 1)
 
     def _read(self, type_: str, name: str, decl: Decl) -> DataSourceRead:
         instance = self._instance

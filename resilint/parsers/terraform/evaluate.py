@@ -22,6 +22,7 @@ from typing import Any
 
 from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.samples import MAX_CALLS, call_over_forms
 
 
 class EvalError(Exception):
@@ -294,7 +295,13 @@ class Evaluator:
             args.extend(last if isinstance(last, (list, tuple)) else [last])
         partial = getattr(function, "accepts_unknown", False)
         if not partial and any(has_unknown(a) for a in args):
-            return unknown_from(*args)
+            # A zone chosen by position is unknown, but of a known form: what the function
+            # gives for every form is known (`regexall("^[a-z]{2}-", zone)` finds one match).
+            decided = call_over_forms(expr.name, function, args)
+            if decided is None:
+                return unknown_from(*args)
+            self._charge(MAX_CALLS)
+            return decided
         if any(self._size(a) > MAX_VALUE_SIZE for a in args):
             raise BudgetExceeded(f"{expr.name}() of a value too large to evaluate statically")
         started = time.perf_counter()

@@ -333,8 +333,8 @@ def _parts(items: Any, fn: str) -> list[Any]:
 
 @function("element", accepts_unknown=True)
 def _element(items: Any, index: Any) -> Any:
-    if isinstance(items, ZoneList) and index == 0 and not isinstance(index, bool):
-        return items.at(0)  # any other index may wrap around a list of unknown length
+    if isinstance(items, ZoneList) and isinstance(index, int) and not isinstance(index, bool) and 0 <= index < items.min_length:
+        return items.at(index)  # past the zones every region has, it may wrap around
     if isinstance(items, Unknown) or has_unknown(index):
         return unknown_from(items, index)
     values = _list(items, "element")
