@@ -91,6 +91,32 @@ class ParseCache:
         self._store(path, value)
         return value
 
+    def load_named(self, namespace: str, name: str) -> object | None:
+        """A value stored under a name (not by content), or None when absent or unreadable."""
+        if not self.enabled:
+            return None
+        path = self._named_path(namespace, name)
+        try:
+            with open(path, "rb") as handle:
+                value: object = pickle.load(handle)
+            return value
+        except FileNotFoundError:
+            return None
+        except Exception:  # corrupt, truncated, from an incompatible build
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+
+    def store_named(self, namespace: str, name: str, value: object) -> None:
+        if self.enabled:
+            self._store(self._named_path(namespace, name), value)
+
+    def _named_path(self, namespace: str, name: str) -> Path:
+        key = self._key(namespace, name)
+        return self.folder / "named" / key
+
     def _store(self, path: Path, value: object) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

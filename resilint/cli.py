@@ -442,7 +442,7 @@ def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) ->
         findings=result.findings,
         rules=result.registry.by_id(),
         files_scanned=result.files_scanned,
-        units=len(result.project.units),
+        units=result.units_checked,
         duration=None,
         suppressed=result.suppressed,
         show_suppressed=args.show_suppressed,

@@ -86,9 +86,12 @@ def discover(
     exclude: ExcludeMatcher | Sequence[Exclude | str] = (),
     max_file_bytes: int = 20 << 20,
     force_exclude: bool = False,
+    walked: list[tuple[Path, list[str]]] | None = None,
 ) -> Discovery:
     """Files to scan under `paths`, in a stable order, each once. Excludes apply inside folders;
-    to a file named in `paths` only with `force_exclude` (pre-commit names files one by one)."""
+    to a file named in `paths` only with `force_exclude` (pre-commit names files one by one).
+    `walked`, when given, receives every folder walked with the names it held (the file index
+    watches them for files coming and going)."""
     found = Discovery()
     seen: set[Path] = set()
     matcher = exclude if isinstance(exclude, ExcludeMatcher) else ExcludeMatcher(exclude)
@@ -97,7 +100,7 @@ def discover(
         if base.is_dir():
             found.roots.append(base)
             inside = _real(base)
-            candidates: Iterable[Path] = _walk(base, matcher, found.problems)
+            candidates: Iterable[Path] = _walk(base, matcher, found.problems, walked)
         else:
             if force_exclude and matcher.excluded(base):
                 continue
@@ -140,7 +143,9 @@ def _real(path: Path) -> Path | None:
         return None
 
 
-def _walk(base: Path, matcher: ExcludeMatcher, problems: list[Problem]) -> Iterable[Path]:
+def _walk(
+    base: Path, matcher: ExcludeMatcher, problems: list[Problem], walked: list[tuple[Path, list[str]]] | None = None
+) -> Iterable[Path]:
     def on_error(error: OSError) -> None:
         problems.append(problem(display_path(error.filename or base), f"cannot read folder: {error.strerror}"))
 
@@ -148,6 +153,8 @@ def _walk(base: Path, matcher: ExcludeMatcher, problems: list[Problem]) -> Itera
     # get in, and a linked folder is scanned where it really lives.
     for folder, dirs, files in os.walk(base, onerror=on_error, followlinks=False):
         here = Path(folder)
+        if walked is not None:
+            walked.append((here, sorted([*dirs, *files])))
         dirs[:] = sorted(
             d
             for d in dirs

@@ -23,13 +23,14 @@ from pathlib import Path
 
 from resilint.baseline import Baseline, Entry, match, unmatched
 from resilint.config import ALWAYS_REPORTED, Settings
-from resilint.discover import discover
+from resilint.discover import Discovery, discover
 from resilint.engine import run
 from resilint.excludes import ExcludeMatcher
+from resilint.file_mode import IndexedScan
 from resilint.findings import Finding, sort_findings
 from resilint.fingerprint import SourceLines
 from resilint.model import Project, Unit
-from resilint.parsers import ParseOptions, build_project
+from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.registry import Registry, load_rules
 from resilint.sources import read_text
@@ -52,6 +53,7 @@ class ScanResult:
     rules_run: frozenset[str] = frozenset()
     scanned_files: frozenset[str] = frozenset()  # absolute paths
     scanned_folders: tuple[str, ...] = ()  # absolute paths of the folders given
+    units_checked: int = 0  # the units the rules checked: for named files, those holding something in them
 
     def with_findings(self, findings: list[Finding]) -> ScanResult:
         return replace(self, findings=findings)
@@ -76,13 +78,30 @@ def scan(
     if targets is not None and force_exclude:
         targets = {t for t in targets if not excludes.excluded(Path(t))}
     context = _context(paths) if targets is not None else list(paths)
-    found = discover([*context, *paths] if targets is not None else context, excludes, settings.max_file_bytes, force_exclude)
-    say(f"parsing {len(found.files)} files")
-    project = build_project(found.files, found.problems, options)
-    project = with_systems(with_configuration(project, settings), settings)
-    say(f"checking {len(project.units)} deployment units")
+
+    def finish(project: Project) -> Project:
+        return with_systems(with_configuration(project, settings), settings)
+
+    indexed = IndexedScan.start(paths, targets, context, settings, options, excludes, force_exclude)
+    answer = indexed.answer(finish, say) if indexed is not None else None
+    if answer is not None:  # the file index knows which units the named files need
+        found = Discovery(files=answer.files)
+        project = answer.project
+        excludes.used.update(answer.excludes_used)
+    else:
+        walked: list[tuple[Path, list[str]]] | None = [] if indexed is not None else None
+        found = discover(
+            [*context, *paths] if targets is not None else context, excludes, settings.max_file_bytes, force_exclude, walked
+        )
+        say(f"parsing {len(found.files)} files")
+        record = BuildRecord() if indexed is not None else None
+        project = finish(build_project(found.files, found.problems, replace(options, record=record)))
+        if indexed is not None and walked is not None and record is not None:
+            indexed.record(found, walked, project, record, excludes)
     # Named files: only the units that hold something in them can have findings there.
     touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
+    checked = len(project.units) if touching is None else sum(1 for unit in project.units if touching(unit))
+    say(f"checking {checked} deployment units")
     findings = run(project, registry.rules, settings, registry.errors, touching)
 
     suppressed: list[Suppressed] = []
@@ -123,6 +142,7 @@ def scan(
         rules_run=frozenset(r.id for r in registry.rules if settings.is_enabled(r.id)),
         scanned_files=frozenset(os.path.abspath(f.path) for f in scanned),
         scanned_folders=tuple(os.path.abspath(p) for p in paths if targets is None and Path(p).is_dir()),
+        units_checked=checked,
     )
     return with_baseline(result, baseline) if baseline is not None else result
 

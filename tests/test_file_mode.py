@@ -43,3 +43,185 @@ def test_named_files_report_what_the_repository_scan_reports_in_them(
     files = sorted(p.relative_to(tmp_path / "repo").as_posix() for p in (tmp_path / "repo").rglob("*") if p.is_file() and not {".git", ".terraform"} & set(p.parts))
     for name in files:
         assert _scan(capsys, name) == by_file.get(name, []), name
+
+
+# The file index ---------------------------------------------------------------------------------
+# With the parse cache on, a named file is answered from the file index: only the units that read
+# it (and those their rules read: their systems, the units sharing a DNS name) are built. The
+# findings must be exactly those of a whole scan, whatever changed since the index was written.
+
+
+def _indexed_scan(capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[list[tuple[str, int, str, str | None, str]], list[str]]:
+    """Findings of a cached scan of named files, and what the scan said about the index."""
+    from resilint.config import Settings
+    from resilint.parsers import ParseOptions
+    from resilint.scan import scan
+
+    said: list[str] = []
+    from resilint.cache import ParseCache
+
+    result = scan([Path(p) for p in paths], Settings(), ParseOptions(cache=ParseCache()), say=said.append)
+    capsys.readouterr()
+    found = sorted((f.path, f.line, f.rule_id, f.resource, f.message) for f in result.findings)
+    return found, [s for s in said if "index" in s]
+
+
+def _whole(capsys: pytest.CaptureFixture[str]) -> dict[str, list[tuple[str, int, str, str | None, str]]]:
+    by_file: dict[str, list[tuple[str, int, str, str | None, str]]] = defaultdict(list)
+    for finding in _scan(capsys, "."):
+        by_file[finding[0]].append(finding)
+    return by_file
+
+
+def _files(repo: Path) -> list[str]:
+    return sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*") if p.is_file() and not {".git", ".terraform"} & set(p.parts))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_file_index_reports_what_the_repository_scan_reports(
+    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / case, repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    whole = _whole(capsys)
+    files = _files(repo)
+    _indexed_scan(capsys, files[0])  # writes the index
+    for name in files:
+        found, said = _indexed_scan(capsys, name)
+        assert found == whole.get(name, []), name
+        assert any(s.startswith("file index:") for s in said), (name, said)
+
+
+MODULE_CALLER = """\
+provider "aws" {
+  region = "us-east-1"
+}
+
+module "db" {
+  source = "../../modules/db"
+}
+"""
+
+DB_MODULE = """\
+resource "aws_db_instance" "main" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+  multi_az       = %s
+}
+"""
+
+
+def _monorepo(repo: Path) -> None:
+    """Two roots calling one module, a third root on its own, a template."""
+    (repo / ".git").mkdir(parents=True)
+    for root in ("live/a", "live/b"):
+        (repo / root).mkdir(parents=True)
+        (repo / root / "main.tf").write_text(MODULE_CALLER)
+    (repo / "live/c").mkdir(parents=True)
+    (repo / "live/c/main.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n\n' + DB_MODULE % "false")
+    (repo / "modules/db").mkdir(parents=True)
+    (repo / "modules/db/main.tf").write_text(DB_MODULE % "true")
+    (repo / "stacks").mkdir()
+    (repo / "stacks/db.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n"
+        "    Properties:\n      Engine: postgres\n      DBInstanceClass: db.t3.micro\n      MultiAZ: false\n"
+    )
+
+
+def test_the_file_index_follows_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A changed module costs its callers; files that come or go, and changed module calls,
+    send the scan back to the whole repository; the findings always match a whole scan."""
+    repo = tmp_path / "repo"
+    _monorepo(repo)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+
+    def check(name: str, indexed: bool) -> None:
+        whole = _whole(capsys)
+        found, said = _indexed_scan(capsys, name)
+        assert found == whole.get(name, []), (name, said)
+        assert any(s.startswith("file index:") for s in said) == indexed, (name, said)
+
+    _indexed_scan(capsys, "live/c/main.tf")  # writes the index
+    check("modules/db/main.tf", True)
+    check("live/c/main.tf", True)
+    # The module loses Multi-AZ: both callers have a finding located in the module's file.
+    (repo / "modules/db/main.tf").write_text(DB_MODULE % "false")
+    check("modules/db/main.tf", True)
+    assert _indexed_scan(capsys, "modules/db/main.tf")[1] == ["file index: 2 of 4 units built"]
+    check("live/a/main.tf", True)
+    # A tfvars file appears beside a root: a file came, the whole repository is read again.
+    (repo / "live/c/terraform.tfvars").write_text("x = 1\n")
+    check("live/c/main.tf", False)
+    check("live/c/main.tf", True)
+    # A root stops calling the module, and calls another folder.
+    (repo / "modules/other").mkdir()
+    (repo / "modules/other/main.tf").write_text(DB_MODULE % "true")
+    check("live/a/main.tf", False)
+    (repo / "live/a/main.tf").write_text(MODULE_CALLER.replace("modules/db", "modules/other"))
+    check("live/a/main.tf", False)
+    check("modules/other/main.tf", True)
+    # A template changes.
+    (repo / "stacks/db.yaml").write_text((repo / "stacks/db.yaml").read_text().replace("MultiAZ: false", "MultiAZ: true"))
+    check("stacks/db.yaml", True)
+    # A broken file (its module call is no longer read), then fixed; then a variable changes.
+    (repo / "live/b/main.tf").write_text(MODULE_CALLER + "\nresource {\n")
+    check("live/b/main.tf", False)
+    (repo / "live/b/main.tf").write_text(MODULE_CALLER)
+    check("live/b/main.tf", False)
+    check("live/b/main.tf", True)
+    (repo / "live/c/terraform.tfvars").write_text("x = 2\n")
+    check("live/c/terraform.tfvars", True)
+    check("live/c/main.tf", True)
+
+
+def test_the_file_index_on_a_generated_monorepo(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/synth.py's monorepo: one team's files named one by one, answered from the index
+    with a fraction of the units built, report what the whole scan reports in them."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from synth import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    repo = tmp_path / "repo"
+    generate(repo, 1)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    whole = _whole(capsys)
+    names = [n for n in _files(repo) if n.startswith("team003/")]
+    assert len(names) > 10
+    _indexed_scan(capsys, names[0])
+    for name in names:
+        found, said = _indexed_scan(capsys, name)
+        assert found == whole.get(name, []), name
+        (message,) = said
+        built, total = (int(n) for n in message.removeprefix("file index: ").removesuffix(" units built").split(" of "))
+        assert built * 4 <= total, message
+    assert any(whole.get(n) for n in names), "the team's files have findings to compare"
+
+
+def test_the_file_index_follows_a_state_read_from_another_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A root that reads another root's state is one system with it: naming either builds
+    both, and a change to the root it reads is a change to the reader."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "single_region_deployment/pass_remote_state_dr_root", repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    _indexed_scan(capsys, "dr/main.tf")  # writes the index
+    for name, region in (("primary/main.tf", "us-west-2"), ("dr/main.tf", "us-east-1"), ("primary/main.tf", "us-east-1")):
+        dr = repo / "dr/main.tf"
+        dr.write_text(dr.read_text().replace('region = "us-west-2"', f'region = "{region}"'))
+        whole = _whole(capsys)
+        found, said = _indexed_scan(capsys, name)
+        assert found == whole.get(name, []), name
+        assert said == ["file index: 2 of 2 units built"], said
+    assert whole.get("dr/main.tf"), "the same region in both roots is a finding (located at the system's first unit)"

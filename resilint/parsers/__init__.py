@@ -6,6 +6,7 @@ imported only when a file needs them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,20 @@ from resilint.model import Problem, Project, Unit
 from resilint.parsers.guards import internal_error
 from resilint.sources import SourceFile, read_text
 
-__all__ = ["ParseOptions", "build_project"]
+__all__ = ["BuildRecord", "ParseOptions", "build_project"]
 
 
 def _no_regions(display: str) -> tuple[str, ...]:
     return ()
+
+
+@dataclass
+class BuildRecord:
+    """What the file index keeps of a build: per unit id the absolute paths of the files it was
+    built from; per Terraform folder the folders its module calls point at (what makes roots)."""
+
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    calls: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,6 +44,13 @@ class ParseOptions:
     cloudformation_regions: Callable[[str], tuple[str, ...]] = _no_regions
     # Parse results by content; None parses everything (--no-cache).
     cache: ParseCache | None = None
+    # File mode: only these Terraform roots are built, with file() reading under `scanned`, as
+    # the whole repository's scan builds them; None: every root of the folders given.
+    terraform_roots: tuple[Path, ...] | None = None
+    terraform_scanned: Path | None = None
+    terraform_readable: tuple[Path, ...] | None = None  # roots whose state others may read
+    # Filled when given (the file index's input).
+    record: BuildRecord | None = None
 
 
 def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
@@ -51,9 +68,9 @@ def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opti
             if file.kind == "terraform-plan":
                 from resilint.parsers.terraform.plan import parse_plan
 
-                _collect(parse_plan(file), units, found_problems)
+                _collect(parse_plan(file), units, found_problems, options.record, file)
             elif file.kind == "cloudformation":
-                _collect(_parse_template(file, options), units, found_problems)
+                _collect(_parse_template(file, options), units, found_problems, options.record, file)
         except Exception as error:  # one file's parser bug must not lose the other files
             found_problems.append(internal_error(file.display, error))
 
@@ -89,7 +106,13 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
             max_file_bytes=options.max_file_bytes,
             parse_cache=options.cache,
         ),
+        roots=options.terraform_roots,
+        scanned=options.terraform_scanned,
+        readable=options.terraform_readable,
     )
+    if options.record is not None:
+        options.record.reads.update(loaded.reads)
+        options.record.calls.update(loaded.calls)
     units.extend(loaded.units)
     problems.extend(loaded.problems)
 
@@ -116,8 +139,12 @@ def _parse_template(file: SourceFile, options: ParseOptions) -> Unit | Problem |
     return options.cache.get_or_compute(namespace, text, parse)
 
 
-def _collect(result: Unit | Problem | None, units: list[Unit], problems: list[Problem]) -> None:
+def _collect(
+    result: Unit | Problem | None, units: list[Unit], problems: list[Problem], record: BuildRecord | None, file: SourceFile
+) -> None:
     if isinstance(result, Unit):
         units.append(result)
+        if record is not None:
+            record.reads[result.id] = frozenset({os.path.abspath(file.path)})
     elif isinstance(result, Problem):
         problems.append(result)

@@ -64,10 +64,12 @@ def load_units(
     options: TerraformOptions,
     roots: Iterable[Path] | None = None,
     scanned: Path | None = None,
+    readable: Iterable[Path] | None = None,
 ) -> Loaded:
-    """Units for the scanned folders (folder -> its .tf files) and the problems met. `roots`
-    and `scanned` (the folder file() may read under) are given when only some roots of a known
-    repository are wanted (file mode); by default every folder no other folder calls is a root."""
+    """Units for the scanned folders (folder -> its .tf files) and the problems met. `roots`,
+    `scanned` (the folder file() may read under) and `readable` (the roots whose state other
+    roots may read) are given when only some roots of a known repository are wanted (file
+    mode); by default every folder no other folder calls is a root, and may be read."""
     cache = FolderCache(options.max_file_bytes, options.parse_cache)
     for folder in sorted(folders):
         cache.add(folder, [(p, None) for p in folders[folder]])
@@ -84,8 +86,8 @@ def load_units(
         scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
     loaded = Loaded([], cache.problems, calls=calls)
     called = {Path(target) for targets in calls.values() for target in targets}
-    readable = [m for f in sorted(folders) if f not in called and (m := cache.folder(f)) is not None and m.files]
-    options = _with_remote_states(readable, cache, options, scanned)
+    states = [f for f in sorted(folders) if f not in called] if readable is None else sorted(readable)
+    options = _with_remote_states([m for f in states if (m := cache.folder(f)) is not None and m.files], cache, options, scanned)
     for folder in sorted(roots):
         module = cache.folder(folder)
         if module is None or not module.files:
