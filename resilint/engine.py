@@ -13,7 +13,7 @@ from resilint.paths import display_path
 from resilint.registry import LoadError
 from resilint.rule import Rule, Violation
 
-_ENGINE_IDS = {"RES001", "RES002", "RES003"}
+_ENGINE_IDS = {"RES001", "RES002", "RES003", "RES005"}
 
 
 def run(

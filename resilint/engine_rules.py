@@ -116,4 +116,53 @@ UNUSED_SUPPRESSION = rule(
     """,
 )(_nothing)
 
-ENGINE_RULES: tuple[Rule, ...] = (PARSE_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION)
+MALFORMED_SUPPRESSION = rule(
+    id="RES005",
+    name="malformed-suppression",
+    severity=Severity.WARNING,
+    summary="A comment or Metadata entry looks like a suppression but is not one",
+    fix="Write it as resilint:ignore=RULE_ID reason, in a # or // comment, or fix the Metadata key",
+    tags=("engine",),
+    doc="""
+    ## What it does
+    Reports text that looks like a resilint suppression but is not one, and so silences nothing:
+
+    - a bare `# resilint:ignore`, which names no rule;
+    - `# resilint: ignore=RES302` (a space after the colon), `# resilint-ignore=RES302`,
+      `# resilint:ignroe=RES302`, `# Resilint:ignore=RES302`;
+    - `/* resilint:ignore=RES302 */`: only `#` and `//` line comments are read;
+    - a rule id that is not a rule (`RES999`, `RES30`);
+    - an `until=` date that is not a date (`until=next-year`; write `until=2027-03-31`);
+    - in CloudFormation, a misspelt Metadata key (`Resilint`, `resilint-ignore`, `ignroe`,
+      an entry key other than `id`, `reason` and `until`).
+
+    The finding points at the line of the comment (for Metadata, at the resource or the template)
+    and says what is wrong.
+
+    ## Why is this bad?
+    A suppression that is not read leaves the finding it was meant for in place, or, worse, looks
+    like a decision that was made while silencing nothing. Tools that ignore malformed
+    suppressions quietly let a typo stand for years.
+
+    ## Example
+    ```hcl
+    # resilint: ignore=RES302 reporting replica
+    resource "aws_db_instance" "reporting" {
+      engine = "postgres"
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    # resilint:ignore=RES302 reporting replica
+    resource "aws_db_instance" "reporting" {
+      engine = "postgres"
+    }
+    ```
+
+    ## References
+    - https://github.com/resilint/resilint#suppressing-findings
+    """,
+)(_nothing)
+
+ENGINE_RULES: tuple[Rule, ...] = (PARSE_ERROR, INTERNAL_ERROR, UNUSED_SUPPRESSION, MALFORMED_SUPPRESSION)

@@ -340,6 +340,8 @@ class Unit(BaseModel):
     # systems step links a reader to the unit whose backend has the same address.
     backend: Backend | None = None
     state_reads: tuple[StateRead, ...] = ()
+    # CloudFormation: the template's own `Metadata: {resilint: ...}` (template-level suppressions)
+    metadata: dict[str, Any] = Field(default_factory=dict)
 
     _by_address: dict[str, Resource] | None = PrivateAttr(default=None)
     _by_type: dict[str, list[Resource]] | None = PrivateAttr(default=None)

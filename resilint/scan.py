@@ -113,6 +113,8 @@ def scan(
         suppressed = outcome.suppressed
         if settings.is_enabled("RES003"):
             findings = findings + outcome.unused
+        if settings.is_enabled("RES005"):
+            findings = findings + outcome.malformed
     if targets is not None:
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]

@@ -13,6 +13,7 @@ from resilint.cli import main
 from resilint.config import Settings
 from resilint.parsers import ParseOptions
 from resilint.scan import scan
+from resilint.suppressions import from_comments
 from tests.conftest import write
 
 TF = """\
@@ -130,3 +131,81 @@ def test_outputs_count_and_list_suppressed(tmp_path: Path, capsys: pytest.Captur
     assert {r["suppressions"][0]["justification"] for r in silenced} == {"reporting replica, rebuilt nightly", ""}
     main(["scan", str(tmp_path), "--format", "json", "--no-cache", "--no-inline-suppressions"])
     assert json.loads(capsys.readouterr().out)["summary"]["suppressed"] == 0
+
+
+# Malformed suppressions (RES005) -----------------------------------------------------------------
+
+MALFORMED = Path("fixtures/malformed_suppression")
+
+
+def _scan_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    main(["scan", "--format", "json", "--no-cache", *argv])
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("case", "line", "says"),
+    [
+        ("fail_bare_ignore/main.tf", 5, "names no rule"),
+        ("fail_space_after_colon/main.tf", 5, "a colon and no spaces"),
+        ("fail_space_after_colon/main.tf", 11, "a colon and no spaces"),
+        ("fail_space_after_colon/main.tf", 16, "lower case"),
+        ("fail_block_comment/main.tf", 5, "block comment is not read"),
+        ("fail_misspelt_word/main.tf", 5, "'ignroe' is not ignore"),
+        ("fail_rule_id_malformed/main.tf", 5, "'RES30' is not a rule id"),
+        ("fail_unknown_rule_id/main.tf", 2, "names RES999, which is not a rule"),
+        ("fail_bad_until_date/main.tf", 5, "until=next-year is not a date"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 1, "a colon and no spaces"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 4, "Metadata key 'Resilint' is not read"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 11, "'ignroe' is not read (did you mean ignore?)"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 18, "'reasn' is not read (did you mean reason?)"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 26, "until 'next year' is not a date"),
+        ("fail_cfn_misspelt_metadata/template.yaml", 34, "names RES999, which is not a rule"),
+        ("fail_cfn_json_misspelt_metadata/template.json", 2, "Metadata key 'resilint-ignore' is not read"),
+        ("fail_cfn_json_misspelt_metadata/template.json", 7, "ignore entry key 'expires' is not read"),
+    ],
+)
+def test_every_malformed_form_is_res005_and_silences_nothing(capsys: pytest.CaptureFixture[str], case: str, line: int, says: str) -> None:
+    path = MALFORMED / case
+    document = _scan_json(capsys, str(path.parent))
+    malformed = [f for f in document["findings"] if f["rule_id"] == "RES005" and f["line"] == line]
+    assert len(malformed) == 1, document["findings"]
+    assert malformed[0]["severity"] == "warning" and says in malformed[0]["message"]
+    assert malformed[0]["path"] == path.as_posix()
+    assert document["summary"]["suppressed"] == 0 or "fail_cfn" not in case
+    if "unknown_rule_id" not in case:  # that case's queue has no finding to silence
+        assert any(f["rule_id"] == "RES302" for f in document["findings"]), "the finding it meant to silence stays"
+
+
+def test_res005_fails_the_run_and_can_be_deselected(capsys: pytest.CaptureFixture[str]) -> None:
+    case = str(MALFORMED / "fail_bare_ignore")
+    assert main(["scan", case, "--select", "RES005"]) == 1
+    capsys.readouterr()
+    assert main(["scan", case, "--select", "RES005", "--ignore", "malformed-suppression"]) == 0
+
+
+def test_prose_about_resilint_is_not_a_suppression() -> None:
+    text = (
+        "# resilint ignores values it cannot resolve\n"
+        "# see the resilint docs\n"
+        "// resilint: a resilience linter\n"
+        "# resilint:ignore=RES302 fine\n"
+    )
+    found = from_comments("main.tf", text)
+    assert [(s.line, s.rules, s.problem) for s in found] == [(4, ("RES302",), None)]
+
+
+@pytest.mark.parametrize("case", ["pass_cfn_every_form/template.yaml", "pass_cfn_json_every_form/template.json"])
+def test_every_form_the_readme_shows_works_in_yaml_and_json(capsys: pytest.CaptureFixture[str], case: str) -> None:
+    """The template-level form silences RES101 (a JSON template has no comments), the resource
+    forms a bare id and {id, reason, until}."""
+    path = MALFORMED / case
+    document = _scan_json(capsys, str(path), "--show-suppressed")
+    assert [f["rule_id"] for f in document["findings"]] == []
+    assert sorted((s["rule_id"], s["reason"]) for s in document["suppressed"]) == [
+        ("RES101", "the second region is planned for Q3"),
+        ("RES103", "analytics only"),
+        ("RES302", ""),
+    ]
+    unsuppressed = _scan_json(capsys, str(path), "--no-inline-suppressions")
+    assert {f["rule_id"] for f in unsuppressed["findings"]} == {"RES101", "RES103", "RES302"}

@@ -181,7 +181,16 @@ class _Template:
             files=(self.file.display,),
             resources=tuple(built),
             deploy_regions=self.deploy_regions,
+            metadata=self._resilint_metadata(),
         )
+
+    def _resilint_metadata(self) -> dict[str, Any]:
+        """The template's top-level Metadata keys that are (or look like) resilint's, for
+        template-level suppressions and for RES005 when one is misspelt."""
+        metadata = self.template.get("Metadata")
+        if not isinstance(metadata, dict):
+            return {}
+        return {str(k): _plain(v) for k, v in metadata.items() if "resil" in str(k).lower() or "reslint" in str(k).lower()}
 
     def _first_line(self) -> int:
         """The template's first key: where stack-level findings anchor (after any header
