@@ -262,3 +262,48 @@ def test_static_blocks_beside_dynamic_blocks_of_unknown_number(tmp_path: Path) -
     assert isinstance(blocks.parts[1], Unknown) and blocks.parts[1].refs == (
         "aws_route53_zone.x",
     )
+
+
+def test_known_parts_of_partly_known_maps_and_lists() -> None:
+    """What a result takes from known arguments only is known: the keys of maps merged after
+    an unknown one, elements of the known run a list starts with, one false in alltrue()."""
+    from resilint.parsers.terraform.functions import FUNCTIONS
+
+    def roots(name: str, steps: Steps) -> object:
+        if name == "var":
+            steps.take()
+            return Unknown("var.u has no value", ("aws_x.y",))
+        raise EvalError(name)
+
+    def evaluate(text: str) -> object:
+        return Evaluator(roots, FUNCTIONS).evaluate(s.parse_expression(text))
+
+    known = {
+        "merge(var.u, {multi_az = false}).multi_az": False,
+        'merge(var.u, {multi_az = false})["multi_az"]': False,
+        'lookup(merge(var.u, {multi_az = false}), "multi_az", true)': False,
+        "try(merge(var.u, {a = 1}).a, 2)": 1,
+        "merge(merge(var.u, {a = 1}), {b = 2}).a": 1,
+        "tomap(merge(var.u, {a = 1})).a": 1,
+        'concat(["a", "b"], var.u)[1]': "b",
+        'element(concat(["a"], var.u), 0)': "a",
+        "alltrue([false, var.u])": False,
+        "anytrue(concat([true], var.u))": True,
+    }
+    for text, value in known.items():
+        assert evaluate(text) == value, text
+    for text in (
+        "merge({a = 1}, var.u).a",  # the unknown map may set a
+        "merge(var.u, {a = 1}).b",
+        "merge(merge(var.u, {a = 1}), var.u).a",
+        'lookup(merge(var.u, {a = 1}), "b", 3)',
+        "keys(merge(var.u, {a = 1}))",
+        'concat(["a"], var.u)[1]',
+        'element(concat(var.u, ["a"]), 0)',
+        'element(concat(["a"], var.u), 1)',  # may wrap around
+        "alltrue([true, var.u])",
+        "anytrue([false, var.u])",
+    ):
+        value = evaluate(text)
+        assert isinstance(value, Unknown), text
+        assert type(value) is Unknown or text.startswith(("concat", "element")), f"{text}: {value!r}"

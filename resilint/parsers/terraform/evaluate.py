@@ -85,6 +85,28 @@ class ResourceObject:
         return Unknown(f"{self.address} is a resource", (self.address,))
 
 
+class PartialMap(Unknown):
+    """A map whose keys are not all known but some are, with their values:
+    `merge(var.settings, { multi_az = false })` has `multi_az = false` whatever `var.settings`
+    holds. Reading a known key gives its value; anything else about the map is unknown. Only
+    the evaluator knows it: in the model it is a plain `Unknown`."""
+
+    __slots__ = ("known",)
+
+    def __init__(self, reason: str, known: dict[str, Any], refs: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, refs)
+        self.known = known
+
+    def __repr__(self) -> str:
+        return f"PartialMap({self.reason!r}, {self.known!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PartialMap) and super().__eq__(other) and other.known == self.known
+
+    def __hash__(self) -> int:
+        return hash((PartialMap, self.reason, self.refs))
+
+
 class BlockValue(dict):  # type: ignore[type-arg]
     """A nested block of a resource (`identity`, `replica`) as another expression reads it: an
     attribute the configuration leaves out may be computed by the provider
@@ -133,7 +155,7 @@ def opaque(value: Any) -> Any:
     """An element or attribute read from `value`: a partly known list (`UnknownList`) or a zone
     list read through an index, a splat or an attribute is a plain unknown, not the list itself
     (nor is anything read from a zone chosen by position)."""
-    if isinstance(value, (UnknownList, ZoneList, UnknownZone)):
+    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap)):
         return Unknown(value.reason, value.refs)
     return value
 
@@ -146,6 +168,8 @@ def finalize(value: Any) -> Any:
     """A value fit for the model: resource objects become Unknowns, tuples become lists."""
     if isinstance(value, ResourceObject):
         return value.as_unknown()
+    if isinstance(value, PartialMap):
+        return Unknown(value.reason, value.refs)
     if isinstance(value, dict):
         return {k: finalize(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -617,6 +641,14 @@ def step_into(value: Any, step: Any) -> Any:
     """Apply one traversal step (`.name` or `[key]`) to a value."""
     if isinstance(value, ZoneList) and isinstance(step, _IndexStep) and _is_index(step.key):
         return value.at(int(step.key))
+    if isinstance(value, PartialMap):
+        key = step.key if isinstance(step, _IndexStep) else step
+        if isinstance(key, str) and key in value.known:
+            return value.known[key]
+    if isinstance(value, UnknownList) and isinstance(step, _IndexStep) and _is_index(step.key) and value.parts:
+        first = value.parts[0]
+        if isinstance(first, list) and int(step.key) < len(first):
+            return first[int(step.key)]  # an element of the known run the list starts with
     if isinstance(value, Unknown):
         return opaque(value)
     if isinstance(step, _IndexStep):

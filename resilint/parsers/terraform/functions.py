@@ -25,6 +25,7 @@ from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     BudgetExceeded,
     EvalError,
+    PartialMap,
     has_unknown,
     list_parts,
     partial_list,
@@ -335,6 +336,9 @@ def _parts(items: Any, fn: str) -> list[Any]:
 def _element(items: Any, index: Any) -> Any:
     if isinstance(items, ZoneList) and isinstance(index, int) and not isinstance(index, bool) and 0 <= index < items.min_length:
         return items.at(index)  # past the zones every region has, it may wrap around
+    if isinstance(items, UnknownList) and isinstance(items.parts[0], list) and isinstance(index, int):
+        if not isinstance(index, bool) and 0 <= index < len(items.parts[0]):
+            return items.parts[0][index]  # the list is at least that long: no wrapping around
     if isinstance(items, Unknown) or has_unknown(index):
         return unknown_from(items, index)
     values = _list(items, "element")
@@ -353,6 +357,8 @@ def _index(items: Any, value: Any) -> int:
 
 @function("lookup", accepts_unknown=True)
 def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    if isinstance(mapping, PartialMap) and isinstance(key, str) and key in mapping.known:
+        return mapping.known[key]
     if isinstance(mapping, Unknown) or has_unknown(key):
         return unknown_from(mapping, key)
     values = _map(mapping, "lookup")
@@ -366,13 +372,26 @@ def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
 
 @function("merge", accepts_unknown=True)
 def _merge(*maps: Any) -> Any:
-    if any(isinstance(m, Unknown) for m in maps):
-        return unknown_from(*maps)
+    # Later arguments win: the keys of the known maps after the last unknown one are known,
+    # whatever the unknown map holds (`merge(var.settings, { multi_az = false })`).
     result: dict[str, Any] = {}
+    unknown: list[Unknown] = []
     for m in maps:
-        if m is not None:
+        if isinstance(m, PartialMap):
+            result = dict(m.known)
+            unknown.append(m)
+        elif isinstance(m, UnknownList):
+            return unknown_from(*maps)
+        elif isinstance(m, Unknown):
+            result = {}
+            unknown.append(m)
+        elif m is not None:
             result.update(_map(m, "merge"))
-    return result
+    if not unknown:
+        return result
+    whole = unknown_from(*unknown)
+    reason = whole.reason if isinstance(unknown[0], PartialMap) else f"merge() of a map that is not known ({whole.reason})"
+    return PartialMap(reason, result, whole.refs)
 
 
 @function("coalesce", accepts_unknown=True)
@@ -612,13 +631,25 @@ def _transpose(mapping: Any) -> dict[str, Any]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-@function("alltrue")
-def _alltrue(items: Any) -> bool:
+@function("alltrue", accepts_unknown=True)
+def _alltrue(items: Any) -> Any:
+    # One known false element decides it, whatever the unknown ones are.
+    known = items.known if isinstance(items, UnknownList) else items if isinstance(items, (list, tuple)) else None
+    if known is not None and any(v is False or v == "false" for v in known):
+        return False
+    if has_unknown(items):
+        return unknown_from(items)
     return all(v is True or v == "true" for v in _list(items, "alltrue"))
 
 
-@function("anytrue")
-def _anytrue(items: Any) -> bool:
+@function("anytrue", accepts_unknown=True)
+def _anytrue(items: Any) -> Any:
+    # One known true element decides it, whatever the unknown ones are.
+    known = items.known if isinstance(items, UnknownList) else items if isinstance(items, (list, tuple)) else None
+    if known is not None and any(v is True or v == "true" for v in known):
+        return True
+    if has_unknown(items):
+        return unknown_from(items)
     return any(v is True or v == "true" for v in _list(items, "anytrue"))
 
 
@@ -697,6 +728,8 @@ def _toset(value: Any) -> Any:
 
 @function("tomap", accepts_unknown=True)
 def _tomap(value: Any) -> Any:
+    if isinstance(value, PartialMap):
+        return value
     if isinstance(value, Unknown):
         return unknown_from(value)
     return dict(_map(value, "tomap"))
