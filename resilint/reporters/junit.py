@@ -1,5 +1,13 @@
-"""JUnit XML for GitLab, Jenkins and other CI systems: one test case per finding (a failure),
-grouped in one test suite per file; a clean scan is one passing test case."""
+"""JUnit XML for GitLab, Jenkins and other CI systems: one test case per finding, grouped in one
+test suite per file; a clean scan is one passing test case.
+
+Findings are `<failure>`s; a file that could not be parsed (RES001) or a rule that crashed
+(RES002) is an `<error>`: the check could not run, which CI servers show apart from failed checks.
+The output validates against the JUnit XML schema CI servers accept (Jenkins' junit-10.xsd and
+the ones GitLab and Azure Pipelines read; tests/data/junit.xsd): test cases carry only `name`
+and `classname`, so the location is in the name and the text. No times, no timestamps: the same
+input gives the same bytes.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +17,47 @@ from collections import defaultdict
 from resilint.findings import Finding
 from resilint.reporters import Report
 
+# Findings that mean a check could not run, rather than a check that failed.
+ERRORS = ("RES001", "RES002")
+
 
 def render(report: Report) -> str:
-    root = ET.Element("testsuites", name="resilint", tests=str(max(len(report.findings), 1)), failures=str(len(report.findings)))
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_file[finding.path].append(finding)
+    errors = sum(1 for f in report.findings if f.rule_id in ERRORS)
+    root = ET.Element(
+        "testsuites",
+        name="resilint",
+        tests=str(max(len(report.findings), 1)),
+        failures=str(len(report.findings) - errors),
+        errors=str(errors),
+    )
     if not by_file:
         suite = ET.SubElement(root, "testsuite", name="resilint", tests="1", failures="0", errors="0")
         ET.SubElement(suite, "testcase", name=f"{report.files_scanned} files scanned, no findings", classname="resilint")
     for path, findings in by_file.items():
-        suite = ET.SubElement(root, "testsuite", name=path, tests=str(len(findings)), failures=str(len(findings)), errors="0")
+        suite_errors = sum(1 for f in findings if f.rule_id in ERRORS)
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=path,
+            tests=str(len(findings)),
+            failures=str(len(findings) - suite_errors),
+            errors=str(suite_errors),
+        )
         for f in findings:
-            name = f"{f.rule_id} {f.resource or f.rule_name} (line {f.line})"
-            case = ET.SubElement(suite, "testcase", name=name, classname=path.replace("/", ".").rsplit(".", 1)[0], file=path, line=str(f.line))
-            failure = ET.SubElement(case, "failure", message=f.message, type=f.severity.value)
-            failure.text = f"{f.rule_id} {f.rule_name} [{f.severity.value}]\n{f.path}:{f.line}\n{f.message}\nFix: {f.fix}\n"
+            case = ET.SubElement(suite, "testcase", name=_case_name(f), classname=_class_name(path))
+            outcome = ET.SubElement(case, "error" if f.rule_id in ERRORS else "failure", message=f.message, type=f.severity.value)
+            outcome.text = f"{f.rule_id} {f.rule_name} [{f.severity.value}]\n{f.path}:{f.line}\n{f.message}\nFix: {f.fix}\n"
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _case_name(finding: Finding) -> str:
+    return f"{finding.rule_id} {finding.resource or finding.rule_name} ({finding.path}:{finding.line})"
+
+
+def _class_name(path: str) -> str:
+    """`infra/db/main.tf` -> `infra.db.main`: how CI servers group test cases into packages."""
+    return path.replace("/", ".").rsplit(".", 1)[0] or path
