@@ -69,6 +69,13 @@ class ParseCache:
         digest.update(content.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
+    def has(self, namespace: str, content: str) -> bool:
+        """Whether an entry exists (it may still turn out unreadable)."""
+        if not self.enabled:
+            return False
+        key = self._key(namespace, content)
+        return (self.folder / key[:2] / key[2:]).exists()
+
     def get_or_compute(self, namespace: str, content: str, compute: Callable[[], T]) -> T:
         if not self.enabled:
             return compute()

@@ -22,8 +22,8 @@ FAIL_ON = (*SEVERITIES, "never")
 SIMULATE_FORMATS = ("text", "json", "markdown", "html")  # resilint.simulate.report.FORMATS  # resilint.config.FAIL_ON_CHOICES
 COLOR = ("auto", "always", "never")  # resilint.reporters.console.COLOR_CHOICES
 ENVIRONMENT_PREFIX = "RESILINT_"
-# RESILINT_* variables that are not `scan` options: the parse cache's folder.
-OTHER_VARIABLES = ("RESILINT_CACHE_DIR",)
+# RESILINT_* variables that are not `scan` options: the parse cache's folder, parse processes.
+OTHER_VARIABLES = ("RESILINT_CACHE_DIR", "RESILINT_WORKERS")
 # Options that cannot come from the environment: Terraform has TF_VAR_* for variables.
 NOT_FROM_ENVIRONMENT = ("--var", "--var-file", "--help")
 

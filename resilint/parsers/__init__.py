@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resilint.cache import ParseCache
@@ -49,6 +49,8 @@ class ParseOptions:
     terraform_roots: tuple[Path, ...] | None = None
     terraform_scanned: Path | None = None
     terraform_readable: tuple[Path, ...] | None = None  # roots whose state others may read
+    # Parse in worker processes when there is enough to parse (parallel.py).
+    parallel: bool = True
     # Filled when given (the file index's input).
     record: BuildRecord | None = None
 
@@ -56,6 +58,13 @@ class ParseOptions:
 def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
+    if options.parallel:
+        from resilint.parsers.parallel import Prefetched, prefetch
+
+        cache = prefetch(files, options.max_file_bytes, options.cloudformation_regions, options.cache)
+        # Roots are built in workers too when there was much to parse (a cold scan); warm, the
+        # cache answers faster than units travel between processes.
+        options = replace(options, cache=cache, parallel=isinstance(cache, Prefetched))
     if any(f.kind in ("terraform", "terraform-vars") for f in files):
         try:
             _load_terraform(files, options, units, found_problems)
@@ -105,6 +114,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
             tfvars=tfvars,
             max_file_bytes=options.max_file_bytes,
             parse_cache=options.cache,
+            parallel=options.parallel,
         ),
         roots=options.terraform_roots,
         scanned=options.terraform_scanned,

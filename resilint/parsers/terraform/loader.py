@@ -24,6 +24,7 @@ from typing import Any
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Problem, Unit
+from resilint.parsers.parallel import map_forked
 from resilint.parsers.terraform.files import LocalFiles
 from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.functions import FUNCTIONS
@@ -32,7 +33,7 @@ from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
 from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
-from resilint.parsers.terraform.unit_cache import Built, cached_unit, unit_key
+from resilint.parsers.terraform.unit_cache import Built, CachedUnit, cached_unit, unit_key
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 
@@ -46,6 +47,8 @@ class TerraformOptions(VariableOptions):
     # A unit that reads a state depends on the roots it may read: their cache keys (for its own
     # key) and the files they were built from (for the file index).
     readable_states: str = ""
+    # Build roots in worker processes when there are enough (parsers/parallel.py).
+    parallel: bool = False
     readable_inputs: frozenset[str] = frozenset()
 
 
@@ -88,11 +91,22 @@ def load_units(
     called = {Path(target) for targets in calls.values() for target in targets}
     states = [f for f in sorted(folders) if f not in called] if readable is None else sorted(readable)
     options = _with_remote_states([m for f in states if (m := cache.folder(f)) is not None and m.files], cache, options, scanned)
-    for folder in sorted(roots):
-        module = cache.folder(folder)
-        if module is None or not module.files:
-            continue
-        built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
+    modules = [m for f in sorted(roots) if (m := cache.folder(f)) is not None and m.files]
+    bound = options
+
+    def build(i: int) -> tuple[CachedUnit, list[Problem]]:
+        """One root's unit, and the problems of folders first parsed on the way (a local module
+        outside the scanned folders), taken out of the shared list to travel with the unit."""
+        before = len(cache.problems)
+        module = modules[i]
+        built = cached_unit(module, cache, bound, partial(_build_unit, module, cache, bound, scanned))
+        met = cache.problems[before:]
+        del cache.problems[before:]
+        return built, met
+
+    results = map_forked(len(modules), build) if options.parallel else None
+    for built, met in results if results is not None else (build(i) for i in range(len(modules))):
+        cache.problems.extend(met)
         if built.unit is not None:
             loaded.units.append(built.unit)
             loaded.reads[built.unit.id] = built.reads
