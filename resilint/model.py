@@ -261,10 +261,17 @@ class ProviderConfig(BaseModel):
     alias: str | None = None
     region: Any = None  # Region
     location: Location | None = None
+    # Other arguments rules read (`sts_region`, `endpoints.sts`), when the block sets them, as
+    # (name, value or Unknown) pairs; `setting()` reads one. Credentials are never kept.
+    settings: tuple[tuple[str, Any], ...] = ()
 
     @property
     def key(self) -> str:
         return f"{self.name}.{self.alias}" if self.alias else self.name
+
+    def setting(self, name: str) -> Any:
+        """A kept argument's value (or Unknown); None when the block does not set it."""
+        return next((value for key, value in self.settings if key == name), None)
 
 
 class Note(BaseModel):

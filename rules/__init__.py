@@ -2,6 +2,8 @@
 entry point like any third-party plugin."""
 
 from . import (
+    azure_front_door_classic,
+    azure_location_mismatch,
     cdn_without_origin_failover,
     database_without_multi_az,
     failover_ttl_too_long,
@@ -16,6 +18,7 @@ from . import (
     single_provider_dns,
     single_provider_nameservers,
     single_region_deployment,
+    sts_pinned_to_us_east_1,
     unresolved_region,
 )
 
@@ -35,4 +38,7 @@ RULES = (
     single_az_load_balancer.check,
     cdn_without_origin_failover.check,
     single_endpoint_dns.check,
+    sts_pinned_to_us_east_1.check,
+    azure_location_mismatch.check,
+    azure_front_door_classic.check,
 )

@@ -13,7 +13,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
 - `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`;
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
-- `deployment`: `STACK_SETS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
+- `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
 The API is in `families.base`: `Family.members(unit, *kinds)` and `Family.member(resource)` give
 `Member`s; a member's `kind` says what it is whatever the source, and `setting(role)`,
@@ -27,7 +27,7 @@ from __future__ import annotations
 from resilint.families.base import Family
 from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS, FUNCTIONS, INSTANCES
 from resilint.families.databases import CACHES, DATABASES
-from resilint.families.deployment import STACK_SETS
+from resilint.families.deployment import RESOURCE_GROUPS, STACK_SETS
 from resilint.families.dns import DNS_RECORDS, DNS_ZONES, DOMAIN_REGISTRATIONS, HEALTH_CHECKS
 from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
 from resilint.families.load_balancing import (
@@ -84,4 +84,5 @@ FAMILIES: tuple[Family, ...] = (
     HEALTH_CHECKS,
     DOMAIN_REGISTRATIONS,
     STACK_SETS,
+    RESOURCE_GROUPS,
 )

@@ -25,6 +25,11 @@ STACK_SETS = Family(
     ),
 )
 
+RESOURCE_GROUPS = Family("resource group", (terraform("azurerm_resource_group", "resource_group"),))
+
+# The argument by which an azurerm resource names its resource group.
+RESOURCE_GROUP_ARGUMENT = "resource_group_name"
+
 
 def is_stack(item: Unit | Resource) -> bool:
     """Whether a unit (or a resource's unit) is a CloudFormation stack: one template, deployed

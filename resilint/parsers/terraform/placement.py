@@ -40,6 +40,13 @@ REGION_ARGUMENTS = {
     "google-beta": ("region", "zone"),
 }
 
+# Provider arguments rules read beside the region (`ProviderConfig.settings`), by provider type.
+# Only these are kept: a provider block also holds credentials, which never enter the model.
+# A nested block's argument is written `block.argument`.
+PROVIDER_SETTINGS = {
+    "aws": ("sts_region", "endpoints.sts"),
+}
+
 
 def provider_type_of_source(source: str) -> str:
     """`hashicorp/aws` and `registry.terraform.io/hashicorp/aws` -> `aws`."""

@@ -30,6 +30,7 @@ from resilint.model import (
 )
 from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform.placement import (
+    PROVIDER_SETTINGS,
     REGION_ARGUMENTS,
     cloud_of,
     gcp_region_of,
@@ -132,7 +133,20 @@ class _Plan:
                         value = gcp_region_of(value) or value
                     region = value
                     break
-        return ProviderConfig(name=name, alias=alias, region=region, location=self._at_provider(key))
+        settings: dict[str, Any] = {}
+        expressions = _dict(config.get("expressions"))
+        module = str(config.get("module_address") or "")
+        for setting in PROVIDER_SETTINGS.get(provider_type, ()):
+            block_name, _, argument = setting.rpartition(".")
+            holder = expressions
+            if block_name:
+                blocks = expressions.get(block_name)
+                if not isinstance(blocks, list) or len(blocks) != 1:
+                    continue
+                holder = _dict(blocks[0])
+            if argument in holder:
+                settings[setting] = self._expression_value(_dict(holder[argument]), module, f"the {setting} of provider {key}")
+        return ProviderConfig(name=name, alias=alias, region=region, location=self._at_provider(key), settings=tuple(sorted(settings.items())))
 
     def _expression_value(self, expression: dict[str, Any], module: str, what: str, depth: int = 0) -> Any:
         """A configuration expression's value when the plan says it: a constant, or a variable

@@ -12,7 +12,7 @@ from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.addresses import key_suffix, traversal_text
 from resilint.parsers.terraform.evaluate import EvalError, Evaluator, finalize, has_unknown, to_string, unknown_from
 from resilint.parsers.terraform.instances import instance_names
-from resilint.parsers.terraform.placement import REGION_ARGUMENTS, gcp_region_of, provider_of_type
+from resilint.parsers.terraform.placement import PROVIDER_SETTINGS, REGION_ARGUMENTS, gcp_region_of, provider_of_type
 from resilint.parsers.terraform.source import Decl, literal
 
 if TYPE_CHECKING:
@@ -79,7 +79,19 @@ class ModuleProviders:
                 elif isinstance(value, Unknown):
                     region = Unknown(f"the {key} of {where} is not known: {value.reason}")
                 break
-        config = ProviderConfig(name=name, alias=alias, region=region, location=instance.location(decl))
+        settings: dict[str, Any] = {}
+        for key in PROVIDER_SETTINGS.get(instance.source.provider_type(name), ()):
+            block_name, _, argument = key.rpartition(".")
+            where_block = body
+            if block_name:
+                nested = body.blocks_of(block_name)
+                if len(nested) != 1:
+                    continue
+                where_block = nested[0].body
+            attr = where_block.attributes.get(argument)
+            if attr is not None:
+                settings[key] = finalize(instance.evaluator.evaluate(attr.expr, names))
+        config = ProviderConfig(name=name, alias=alias, region=region, location=instance.location(decl), settings=tuple(sorted(settings.items())))
         zone = body.attributes.get("zone") if keys is not None and "zone" in keys else None
         if zone is not None:
             value = finalize(instance.evaluator.evaluate(zone.expr, names))
