@@ -14,10 +14,7 @@ from resilint.rule import Severity, Violation, rule
     name="azure-front-door-classic",
     severity=Severity.WARNING,
     summary="Azure Front Door (classic) is being retired and cannot be created again",
-    fix=(
-        "Migrate to Azure Front Door Standard or Premium (azurerm_cdn_frontdoor_profile with "
-        "azurerm_cdn_frontdoor_endpoint, _origin_group, _origin and _route)"
-    ),
+    fix="Migrate to Azure Front Door Standard or Premium",
     tags=("edge", "azure"),
 )
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
@@ -65,4 +62,5 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             "created since 1 April 2025 and the service is retired on 31 March 2027, so this entry point "
             "cannot be rebuilt if it is lost",
             at=front_door.resource,
+            fix=front_door.says("migrate"),
         )

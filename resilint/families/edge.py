@@ -56,7 +56,19 @@ CDN_DISTRIBUTIONS = Family(
             target="TargetOriginId",
         ),
         terraform("azurerm_cdn_frontdoor_origin_group", "front_door_origin_group"),
-        terraform("azurerm_frontdoor", "classic_front_door", pools="backend_pool", backends="backend"),
+        terraform(
+            "azurerm_frontdoor",
+            "classic_front_door",
+            words={
+                "migrate": (
+                    "Migrate to Azure Front Door Standard or Premium: azurerm_cdn_frontdoor_profile with "
+                    "azurerm_cdn_frontdoor_endpoint, _origin_group, _origin and _route (Microsoft's tier migration "
+                    "keeps the endpoints)"
+                ),
+            },
+            pools="backend_pool",
+            backends="backend",
+        ),
     ),
 )
 
