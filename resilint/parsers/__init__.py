@@ -13,7 +13,7 @@ from pathlib import Path
 
 from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit
-from resilint.parsers.guards import internal_error
+from resilint.parsers.guards import internal_error, sparse_gc
 from resilint.sources import SourceFile, read_text
 
 __all__ = ["BuildRecord", "ParseOptions", "build_project"]
@@ -56,6 +56,11 @@ class ParseOptions:
 
 
 def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
+    with sparse_gc():
+        return _build_project(files, problems, options)
+
+
+def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
     if options.parallel:

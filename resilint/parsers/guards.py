@@ -43,6 +43,24 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def sparse_gc() -> Iterator[None]:
+    """Fewer garbage collections while a project is built: what is in memory before (imported
+    modules, the rule registry) is frozen out of every collection, and the youngest generation
+    is collected every 50,000 allocations instead of 700. Building units allocates millions of
+    objects and few cycles; with the defaults the collector ran often over a heap that only
+    grows (issue 18: 5 % of a cold scan). Unlike a paused collector, memory stays bounded: peak
+    memory on cloud-foundation-fabric is the same as with the defaults."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, before[1], before[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
+
+
 @dataclass(frozen=True)
 class AliasBomb:
     """Where a YAML document's aliases first expand it past the limit."""

@@ -246,3 +246,17 @@ def test_values_that_grow_without_bound_are_unknown(tmp_path: Path) -> None:
     code, findings = scan(str(tmp_path))
     assert time.perf_counter() - started < 20
     assert code == 1 and [f["rule_id"] for f in findings] == ["RES101", "RES103", "RES302"]
+
+
+def test_sparse_gc_restores_the_collector_as_it_was() -> None:
+    """The build's collector settings never outlive the build, also when it raises."""
+    from resilint.parsers.guards import sparse_gc
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError):
+        with sparse_gc():
+            assert gc.get_threshold()[0] == 50_000
+            assert gc.get_freeze_count() > 0
+            raise RuntimeError("a parser bug")
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
