@@ -54,8 +54,14 @@ def lint_case(
     options: ParseOptions | None = None,
     settings: Settings | None = None,
 ) -> list[Finding]:
-    """Scan one case folder and return its findings (paths as resilint reports them)."""
+    """Scan one case folder and return its findings (paths as resilint reports them). A case
+    that holds a `.resilint.toml` (resilience objectives, a DNS secondary...) is scanned with it."""
     folder = case.path if isinstance(case, Case) else case
+    if settings is None and (folder / ".resilint.toml").is_file():
+        from resilint.config import CommandLine, resolve
+        from resilint.registry import load_rules
+
+        settings = resolve(CommandLine(select=select or None), folder / ".resilint.toml", folder, load_rules)
     settings = settings or Settings(select=select)
     return scan([folder], settings, options or ParseOptions()).findings
 

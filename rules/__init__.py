@@ -10,6 +10,7 @@ from . import (
     failover_without_health_check,
     incomplete_dns_failover,
     no_cross_region_replication,
+    objective_not_met,
     single_az_compute,
     single_az_load_balancer,
     single_az_placement,
@@ -41,4 +42,5 @@ RULES = (
     sts_pinned_to_us_east_1.check,
     azure_location_mismatch.check,
     azure_front_door_classic.check,
+    objective_not_met.check,
 )

@@ -99,4 +99,6 @@ def run(project: Project, objectives: tuple[Objective, ...]) -> list[Cell]:
 
 def breaches(project: Project) -> list[Cell]:
     """The cells where a system that must survive a failure goes down; computed once."""
+    if not project.objectives:
+        return []  # no graph is built for a scan without objectives
     return project.derived("simulate.breaches", lambda p: [c for c in run(p, p.objectives) if c.verdict.verdict == "down"])
