@@ -53,14 +53,17 @@ def test_named_files_report_what_the_repository_scan_reports_in_them(
 
 def _indexed_scan(capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[list[tuple[str, int, str, str | None, str]], list[str]]:
     """Findings of a cached scan of named files, and what the scan said about the index."""
-    from resilint.config import Settings
+    from resilint.config import CommandLine, resolve
     from resilint.parsers import ParseOptions
+    from resilint.registry import load_rules
     from resilint.scan import scan
 
     said: list[str] = []
     from resilint.cache import ParseCache
 
-    result = scan([Path(p) for p in paths], Settings(), ParseOptions(cache=ParseCache()), say=said.append)
+    # The configuration the whole scan (`main`) reads too: a case may hold a .resilint.toml.
+    settings = resolve(CommandLine(), None, Path("."), load_rules)
+    result = scan([Path(p) for p in paths], settings, ParseOptions(cache=ParseCache()), say=said.append)
     capsys.readouterr()
     found = sorted((f.path, f.line, f.rule_id, f.resource, f.message) for f in result.findings)
     return found, [s for s in said if "index" in s]
