@@ -417,6 +417,7 @@ def _scan(args: argparse.Namespace) -> int:
     )
     with progress(is_interactive(sys.stderr)) as say:
         result = scan(paths, settings, options, registry, say, baseline, force_exclude=args.force_exclude)
+    _check_assignments(result, assignments, settings.max_file_bytes, options.cache)
     for warning in result.warnings:
         print(f"resilint: warning: {warning}", file=sys.stderr)
     if args.write_baseline is not None:
@@ -433,6 +434,21 @@ def _scan(args: argparse.Namespace) -> int:
         _write(target, _render(fmt, result, target is None, args))
     code = exit_code(result.findings, settings.fail_on)
     return 0 if code == 1 and args.exit_zero else code
+
+
+def _check_assignments(result: Any, assignments: list[tuple[str, str, str]], max_bytes: int, cache: Any) -> None:
+    """--var names and values checked against the root modules' declarations, as `terraform
+    plan` does. Folder scans only: a scan of named files builds only the units they need, so a
+    variable of another root would look undeclared."""
+    given = [(name, value) for kind, name, value in assignments if kind == "var"]
+    if not given or not result.scanned_folders:
+        return
+    from resilint.parsers.terraform.assignments import assignment_errors
+
+    roots = [Path(u.id) for u in result.project.units if u.source == "terraform" and Path(u.id).is_dir()]
+    errors = assignment_errors(roots, given, max_bytes, cache)
+    if errors:
+        raise UsageError("\n".join(errors))
 
 
 def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) -> str:

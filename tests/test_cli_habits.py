@@ -220,3 +220,35 @@ def test_settings_from_resilint_environment_variables(capsys: pytest.CaptureFixt
     monkeypatch.setenv("RESILINT_SELCT", "RES302")
     _, _, err = run(capsys, "scan", str(tmp_path))
     assert "RESILINT_SELCT is not a resilint setting (did you mean RESILINT_SELECT?)" in err
+
+
+VARIABLES = (
+    'variable "region" {\n  type = string\n}\n\nvariable "replicas" {\n  type = number\n  default = 1\n}\n\n'
+    'variable "multi" {\n  type = bool\n  default = false\n}\n\nvariable "zones" {\n  type = list(string)\n  default = []\n}\n\n'
+    'provider "aws" {\n  region = var.region\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "error"),
+    [
+        ("regoin=us-east-1", 'value for undeclared variable: no root module scanned declares a variable named "regoin"; did you mean region?'),
+        ("replicas=two", "var.replicas declared at"),
+        ("replicas=two", "a number is required"),
+        ("multi=yes", "a bool is required"),
+        ("zones=eu-west-1a", "a list is required"),
+        ("zones={a = 1}", "a list is required"),
+    ],
+)
+def test_var_is_checked_against_declared_variables_and_types(capsys: pytest.CaptureFixture[str], tmp_path: Path, assignment: str, error: str) -> None:
+    write(tmp_path, {"main.tf": VARIABLES})
+    code, out, err = run(capsys, "scan", str(tmp_path), "--var", assignment)
+    assert code == 2 and out == ""
+    assert error in err
+
+
+@pytest.mark.parametrize("assignment", ["region=us-east-1", "replicas=3", "replicas=2.5", "multi=true", "multi=0", 'zones=["a", "b"]'])
+def test_var_values_terraform_accepts_pass(capsys: pytest.CaptureFixture[str], tmp_path: Path, assignment: str) -> None:
+    write(tmp_path, {"main.tf": VARIABLES})
+    code, _, err = run(capsys, "scan", str(tmp_path), "--var", assignment, "--var", "region=us-east-1")
+    assert code == 0, err
