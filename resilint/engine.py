@@ -41,6 +41,9 @@ def run(
     for unit in project.units:
         if only_units is not None and not only_units(unit):
             continue
+        system = project.system_of(unit)
+        if system is not None and system.library:
+            continue  # a module library: judged where it is called, never on its defaults
         for rule in active:
             findings.extend(_check_unit(rule, unit, project, settings))
     return sort_findings(findings)

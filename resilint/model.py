@@ -313,6 +313,7 @@ class Backend(BaseModel):
     kind: str  # "s3", "gcs", "azurerm", "remote", "cloud", "local"...
     address: str | None
     location: Location
+    declared: bool = True  # False: no backend block, the local state Terraform uses then
 
 
 class StateRead(BaseModel):
@@ -349,6 +350,10 @@ class Unit(BaseModel):
     state_reads: tuple[StateRead, ...] = ()
     # CloudFormation: the template's own `Metadata: {resilint: ...}` (template-level suppressions)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # Terraform: the folder looks like a module library rather than something deployed as is: it
+    # configures no provider and no backend, has no tfvars, and sits in a `modules` folder or
+    # requires an input nothing gives it.
+    module_like: bool = False
 
     _by_address: dict[str, Resource] | None = PrivateAttr(default=None)
     _by_type: dict[str, list[Resource]] | None = PrivateAttr(default=None)
@@ -453,6 +458,10 @@ class System(BaseModel):
     unit_regions: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     links: tuple[Link, ...] = ()
     configured: bool = False  # declared by [[systems]] in configuration
+    # A module library, not a deployment: a Terraform folder that configures no provider and no
+    # backend, that nothing in the scan calls or links. No rule judges it on its variables'
+    # defaults; it is judged where it is called.
+    library: bool = False
     # Regions configuration declares for the whole system (a pipeline deploys it there).
     declared_regions: tuple[str, ...] = ()
 

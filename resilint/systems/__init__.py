@@ -81,11 +81,19 @@ def find_systems(
                 links=tuple(dict.fromkeys(own_links)),
                 configured=bool(names),
                 declared_regions=tuple(sorted({r for s in names for r in s.regions})),
+                library=not names and not own_links and all(is_library(by_id[u]) for u in members),
             )
         )
     systems.sort(key=lambda s: (s.name, s.units))
     _resolve_across(project.units, by_id)
     return project.model_copy(update={"systems": tuple(systems)})
+
+
+def is_library(unit: Unit) -> bool:
+    """A Terraform folder that configures no provider, no backend and no tfvars, and that sits
+    in a `modules` folder or requires an input nothing gives it: a module meant to be called
+    (`modules/postgresql` of a published module), not something anyone deploys as is."""
+    return unit.source == "terraform" and unit.module_like and not unit.state_reads
 
 
 def system_name(units: Sequence[str]) -> str:

@@ -12,6 +12,8 @@ def render_text(project: Project) -> str:
     for system in project.systems:
         regions = ", ".join(system.regions) or "no known region"
         how = "configured" if system.configured else ("found" if system.links else "a unit alone")
+        if system.library:
+            how = "a module library: no provider or backend, nothing calls it; not judged"
         lines.append(f"system {system.name} ({how}; {regions})")
         for unit_id in system.units:
             unit_regions = ", ".join(system.unit_regions.get(unit_id, ())) or "no known region"
@@ -33,6 +35,7 @@ def _system(system: System) -> dict[str, object]:
     return {
         "name": system.name,
         "configured": system.configured,
+        "library": system.library,
         "regions": list(system.regions),
         "units": [{"id": u, "regions": list(system.unit_regions.get(u, ()))} for u in system.units],
         "links": [

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from resilint.cache import ParseCache
-from resilint.model import Location, Problem, Unit
+from resilint.model import Backend, Location, Problem, Unit
 from resilint.parsers.parallel import map_forked
 from resilint.parsers.terraform.files import LocalFiles
 from resilint.parsers.terraform.folders import FolderCache
@@ -175,6 +175,7 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
     providers = instance.all_providers()
     context.note_remote_modules()
     reads = state_reads(root, instance.evaluator.evaluate)
+    backend = backend_of(root)
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]
@@ -187,10 +188,26 @@ def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOption
         resources=tuple(resources),
         providers=tuple(providers),
         notes=tuple(dict.fromkeys(context.notes)),
-        backend=backend_of(root),
+        backend=backend,
         state_reads=tuple(reads),
+        module_like=_module_like(root, backend, bool(providers)),
     )
     return unit, problems, sorted(files.reads.items())
+
+
+def _module_like(root: ModuleSource, backend: Backend, configures_providers: bool) -> bool:
+    """Nothing that deploys (no provider configuration, no backend, no tfvars beside it), and
+    made to be called: it sits in a `modules` folder or requires an input (a variable without a
+    default) that nothing gives it (systems.is_library)."""
+    if configures_providers or backend.declared or not root.variables:
+        return False
+    required = any("default" not in decl.block.body.attributes for decl in root.variables.values())
+    if not required and "modules" not in root.dir.parts:
+        return False
+    try:
+        return not any(root.dir.glob("*.tfvars")) and not any(root.dir.glob("*.tfvars.json"))
+    except OSError:
+        return False
 
 
 def _given(value: Any) -> Any:

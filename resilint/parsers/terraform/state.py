@@ -108,7 +108,8 @@ def backend_of(root: ModuleSource) -> Backend:
                 address = _partial(kind, config, root)
             return Backend(kind=kind, address=address, location=location)
     first = sorted(root.files)[0]
-    return Backend(kind="local", address=state_address("local", {}, root.dir), location=Location(path=first, line=1, end_line=1))
+    location = Location(path=first, line=1, end_line=1)
+    return Backend(kind="local", address=state_address("local", {}, root.dir), location=location, declared=False)
 
 
 def _partial(kind: str, config: dict[str, Any], root: ModuleSource) -> str | None:
