@@ -162,8 +162,10 @@ def test_a_named_file_is_read_in_its_repository(capsys: pytest.CaptureFixture[st
 
 def test_a_named_file_outside_a_repository_is_read_in_its_own_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """No repository and no configuration: the file's folder is its context, not everything under
-    the working directory (or the folder above it)."""
-    write(tmp_path, {"modules/db/main.tf": MODULE_DB, "envs/prod/main.tf": ROOT_CALL, "elsewhere/x.tf": GOOD})
+    the working directory (or the folder above it). The module configures a provider, so alone it
+    is a root judged on its default (a module library without one would not be judged at all)."""
+    module = 'provider "aws" {\n  region = "eu-west-1"\n}\n\n' + MODULE_DB
+    write(tmp_path, {"modules/db/main.tf": module, "envs/prod/main.tf": ROOT_CALL, "elsewhere/x.tf": GOOD})
     document = _file_scan(capsys, tmp_path / "modules" / "db" / "main.tf")
     assert [(f["rule_id"], f["resource"]) for f in document["findings"]] == [("RES302", "aws_db_instance.db")]
     assert document["summary"]["files_scanned"] == 1
