@@ -63,6 +63,8 @@ def kind_by_name(name: str) -> FileKind | None:
         return "terraform"
     if lower.endswith(TFVARS_SUFFIXES):
         return "terraform-vars"
+    if lower == "terragrunt.hcl":
+        return "terragrunt"
     return None
 
 

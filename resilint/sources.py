@@ -10,7 +10,7 @@ from typing import BinaryIO, Literal
 
 from resilint.model import Location, Problem
 
-FileKind = Literal["terraform", "terraform-vars", "terraform-plan", "cloudformation"]
+FileKind = Literal["terraform", "terraform-vars", "terraform-plan", "cloudformation", "terragrunt"]
 
 
 @dataclass(frozen=True)

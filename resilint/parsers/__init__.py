@@ -70,11 +70,11 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
         # Roots are built in workers too when there was much to parse (a cold scan); warm, the
         # cache answers faster than units travel between processes.
         options = replace(options, cache=cache, parallel=isinstance(cache, Prefetched))
-    if any(f.kind in ("terraform", "terraform-vars") for f in files):
+    if any(f.kind in ("terraform", "terraform-vars", "terragrunt") for f in files):
         try:
             _load_terraform(files, options, units, found_problems)
         except Exception as error:  # the loader contains its own; this is the last line
-            first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars"))
+            first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars", "terragrunt"))
             found_problems.append(internal_error(first, error, "Terraform configuration"))
 
     for file in files:
@@ -100,6 +100,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
 
     tfvars = TfvarsFiles(options.max_file_bytes, options.cache)
     folders: dict[Path, list[Path]] = {}
+    terragrunt = [file.path for file in files if file.kind == "terragrunt"]
     for file in files:
         if file.kind == "terraform":
             folders.setdefault(file.path.parent, []).append(file.path)
@@ -107,7 +108,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
             checked = tfvars.read(file.path)
             if isinstance(checked, Problem):
                 problems.append(checked)
-    if not folders:
+    if not folders and not terragrunt:
         return
     loaded = load_units(
         folders,
@@ -124,6 +125,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
         roots=options.terraform_roots,
         scanned=options.terraform_scanned,
         readable=options.terraform_readable,
+        terragrunt=terragrunt,
     )
     if options.record is not None:
         options.record.reads.update(loaded.reads)

@@ -108,7 +108,9 @@ def system_name(units: Sequence[str]) -> str:
             return "/".join(merged)
     if len(units) <= 3:
         return " + ".join(units)
-    return f"{units[0]} + {len(units) - 1} more units"
+    common = [column[0] for column in zip(*split, strict=False) if len(set(column)) == 1]
+    prefix = "/".join(common[: next((i for i, c in enumerate(zip(*split, strict=False)) if len(set(c)) > 1), len(common))])
+    return f"{prefix or '.'} ({len(units)} units)"
 
 
 def _resolve_across(units: Sequence[Unit], by_id: dict[str, Unit]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from collections.abc import Iterator
 
 from resilint.model import Link, Project, Unit
@@ -37,9 +38,21 @@ def remote_state_links(project: Project) -> Iterator[Link]:
     for unit in project.units:
         if unit.backend is not None and unit.backend.address is not None:
             by_state.setdefault(unit.backend.address, []).append(unit)
+    by_folder = {f"terragrunt://{Path(u.id).resolve().as_posix()}": u for u in project.units if u.source == "terraform"}
     for unit in project.units:
         for read in unit.state_reads:
             if read.address is None:
+                continue
+            if read.kind == "terragrunt":
+                dependency = by_folder.get(read.address)
+                if dependency is not None and dependency.id != unit.id:
+                    yield Link(
+                        kind="terragrunt-dependency",
+                        source=unit.id,
+                        target=dependency.id,
+                        reason=f"Terragrunt {read.name} reads the outputs of {dependency.id}",
+                        location=read.location,
+                    )
                 continue
             for target in by_state.get(read.address, ()):
                 if target.id == unit.id:

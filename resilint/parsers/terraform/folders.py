@@ -8,6 +8,7 @@ from pathlib import Path
 
 from resilint.cache import ParseCache
 from resilint.model import Problem
+from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.source import ModuleSource, build_module, parse_file
 from resilint.paths import display_path
 from resilint.sources import read_text
@@ -43,6 +44,7 @@ class FolderCache:
         self.quiet_problems: dict[Path, list[Problem]] = {}
         self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
         self.listed: dict[Path, list[Path]] = {}  # folder -> its .tf files, parsed or not
+        self.bodies: dict[Path, list[tuple[str, s.Body]]] = {}  # folder -> its parsed files
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
@@ -64,6 +66,7 @@ class FolderCache:
                 problems.append(parsed)
             else:
                 bodies.append((shown, parsed))
+        self.bodies[folder] = bodies
         module = build_module(folder, display_path(folder), bodies)
         self.modules[folder] = module
         return module

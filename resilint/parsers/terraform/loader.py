@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -33,6 +33,7 @@ from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
 from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
+from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
 from resilint.parsers.terraform.unit_cache import Built, CachedUnit, cached_unit, unit_key
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
@@ -68,11 +69,13 @@ def load_units(
     roots: Iterable[Path] | None = None,
     scanned: Path | None = None,
     readable: Iterable[Path] | None = None,
+    terragrunt: Sequence[Path] = (),
 ) -> Loaded:
     """Units for the scanned folders (folder -> its .tf files) and the problems met. `roots`,
     `scanned` (the folder file() may read under) and `readable` (the roots whose state other
     roots may read) are given when only some roots of a known repository are wanted (file
-    mode); by default every folder no other folder calls is a root, and may be read."""
+    mode); by default every folder no other folder calls is a root, and may be read.
+    `terragrunt`: the `terragrunt.hcl` files of the scan (terragrunt_units.py)."""
     cache = FolderCache(options.max_file_bytes, options.parse_cache)
     for folder in sorted(folders):
         cache.add(folder, [(p, None) for p in folders[folder]])
@@ -82,24 +85,28 @@ def load_units(
         if module is not None:
             targets = {*module.local_module_sources().values(), *module.repository_module_sources().values()}
             calls[str(folder)] = frozenset(str(t) for t in targets)
-    if roots is None:
-        called = {Path(target) for targets in calls.values() for target in targets}
-        roots = [f for f in folders if f not in called]
     if scanned is None:
         scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
+    bound: list[TerraformOptions] = [options]  # with the remote states, once they are known
+    units_of_terragrunt = _terragrunt(terragrunt, cache, lambda: bound[0], scanned)
+    terragrunt_folders = set(units_of_terragrunt.unit_folders()) if units_of_terragrunt else set()
+    terragrunt_modules = units_of_terragrunt.module_folders() if units_of_terragrunt else set()
+    if roots is None:
+        called = {Path(target) for targets in calls.values() for target in targets}
+        roots = [f for f in folders if f not in called and f not in terragrunt_modules and f not in terragrunt_folders]
     loaded = Loaded([], cache.problems, calls=calls)
     called = {Path(target) for targets in calls.values() for target in targets}
     states = [f for f in sorted(folders) if f not in called] if readable is None else sorted(readable)
     options = _with_remote_states([m for f in states if (m := cache.folder(f)) is not None and m.files], cache, options, scanned)
     modules = [m for f in sorted(roots) if (m := cache.folder(f)) is not None and m.files]
-    bound = options
+    bound[0] = options
 
     def build(i: int) -> tuple[CachedUnit, list[Problem]]:
         """One root's unit, and the problems of folders first parsed on the way (a local module
         outside the scanned folders), taken out of the shared list to travel with the unit."""
         before = len(cache.problems)
         module = modules[i]
-        built = cached_unit(module, cache, bound, partial(_build_unit, module, cache, bound, scanned))
+        built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
         met = cache.problems[before:]
         del cache.problems[before:]
         return built, met
@@ -111,7 +118,30 @@ def load_units(
             loaded.units.append(built.unit)
             loaded.reads[built.unit.id] = built.reads
         cache.problems.extend(built.problems)
+    if units_of_terragrunt is not None:
+        tg_units, tg_problems = units_of_terragrunt.units()
+        loaded.units.extend(tg_units)
+        cache.problems.extend(tg_problems)
     return loaded
+
+
+def _terragrunt(
+    configs: Sequence[Path], cache: FolderCache, current: Callable[[], TerraformOptions], scanned: Path
+) -> TerragruntUnits | None:
+    if not configs:
+        return None
+
+    def build(root: ModuleSource, inputs: Mapping[str, Any]) -> tuple[Unit | None, list[Problem]]:
+        unit, problems, _ = _build_unit(root, cache, current(), scanned, inputs)
+        return unit, problems
+
+    def outputs(root: ModuleSource, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        options = current()
+        given, _ = root_variable_values(root, options)
+        instance = _root_instance(root, cache, options, scanned, {**inputs, **given})[1]
+        return {name: instance.names.output(name) for name in sorted(root.outputs)}
+
+    return TerragruntUnits(configs, cache, build, outputs)
 
 
 def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: TerraformOptions, scanned: Path) -> TerraformOptions:
@@ -168,8 +198,12 @@ def _root_instance(
     return context, instance, files
 
 
-def _build_unit(root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path) -> Built:
-    variables, problems = root_variable_values(root, options)
+def _build_unit(
+    root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path, inputs: Mapping[str, Any] | None = None
+) -> Built:
+    """`inputs`: values Terragrunt gives the variables, under tfvars and the command line."""
+    given, problems = root_variable_values(root, options)
+    variables = {**{k: v for k, v in (inputs or {}).items() if k in root.variables}, **given}
     context, instance, files = _root_instance(root, cache, options, scanned, variables)
     resources = instance.all_resources()
     providers = instance.all_providers()

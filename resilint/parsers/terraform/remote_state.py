@@ -46,7 +46,7 @@ class RemoteStates:
         outputs = self._outputs_from(target)
         if outputs is None:
             return MISSING
-        values = {name: _foreign(value, target.display) for name, value in outputs.items()}
+        values = {name: as_foreign(value, target.display) for name, value in outputs.items()}
         reason = f"{read.address} is read at apply time"
         if read.type == "tfe_outputs":
             return {"values": values, "nonsensitive_values": values, "id": Unknown(reason)}
@@ -84,17 +84,17 @@ def _address(read: DataSourceRead) -> str | None:
     return state_address(kind, config, base)
 
 
-def _foreign(value: Any, unit_id: str) -> Any:
+def as_foreign(value: Any, unit_id: str) -> Any:
     """A value of another unit as the reader sees it: its unknowns come from that unit's
     resources."""
     value = finalize(value)
     if isinstance(value, UnknownList):
-        return UnknownList(value.reason, tuple(_foreign(part, unit_id) for part in value.parts))
+        return UnknownList(value.reason, tuple(as_foreign(part, unit_id) for part in value.parts))
     if isinstance(value, Unknown):
         refs = tuple(foreign_ref(unit_id, ref) if not ref.startswith("@") else ref for ref in value.refs)
         return Unknown(value.reason, refs)
     if isinstance(value, dict):
-        return {k: _foreign(v, unit_id) for k, v in value.items()}
+        return {k: as_foreign(v, unit_id) for k, v in value.items()}
     if isinstance(value, list):
-        return [_foreign(v, unit_id) for v in value]
+        return [as_foreign(v, unit_id) for v in value]
     return value

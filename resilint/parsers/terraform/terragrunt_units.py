@@ -1,0 +1,148 @@
+"""Terragrunt configurations to deployment units (terragrunt.py evaluates them).
+
+The unit's id is the configuration's folder; its module is the local `source` folder (or the
+Terraform files beside the configuration) with the `generate`d files added, evaluated with the
+`inputs` as variable values (as Terragrunt passes them, under any tfvars and command-line
+values). The backend is `remote_state`'s; each `dependency` is a read the systems step links to
+the unit in `config_path`, whose outputs flow into the inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from resilint.model import Note, Problem, StateRead, Unit
+from resilint.parsers.terraform.folders import FolderCache
+from resilint.parsers.terraform.remote_state import as_foreign
+from resilint.parsers.terraform.source import ModuleSource, build_module
+from resilint.parsers.terraform.terragrunt import TerragruntUnit, read_config
+from resilint.paths import display_path
+
+# (root module, input values) -> the unit built from them, with its problems
+BuildUnit = Callable[[ModuleSource, Mapping[str, Any]], tuple[Unit | None, list[Problem]]]
+# (root module, input values) -> its outputs by name
+RootOutputs = Callable[[ModuleSource, Mapping[str, Any]], Mapping[str, Any]]
+
+DEPENDENCY_KIND = "terragrunt"
+
+
+def dependency_address(folder: Path) -> str:
+    """How a dependency names the unit it reads (matched by the systems step)."""
+    return f"terragrunt://{folder.as_posix()}"
+
+
+class TerragruntUnits:
+    def __init__(self, configs: Sequence[Path], cache: FolderCache, build_unit: BuildUnit, outputs_of: RootOutputs) -> None:
+        self._paths = {path.parent.resolve(): path for path in sorted(configs)}
+        self._cache = cache
+        self._build_unit = build_unit
+        self._outputs_of = outputs_of
+        self._configs: dict[Path, TerragruntUnit] = {}
+        self._outputs: dict[Path, Mapping[str, Any] | None] = {}
+        self._building: set[Path] = set()
+
+    def config(self, folder: Path) -> TerragruntUnit | None:
+        path = self._paths.get(folder)
+        if path is None:
+            return None
+        if folder not in self._configs:
+            self._configs[folder] = read_config(path, self._dependency_outputs)
+        return self._configs[folder]
+
+    def unit_folders(self) -> list[Path]:
+        """Folders whose configuration is a unit: it names a source, or Terraform files sit beside it."""
+        found = []
+        for folder in self._paths:
+            config = self.config(folder)
+            if config is not None and (config.source is not None or folder in self._cache.listed and self._cache.listed[folder]):
+                found.append(folder)
+        return found
+
+    def module_folders(self) -> set[Path]:
+        """Local module folders the units use: not roots of their own."""
+        return {c.module_dir for f in self.unit_folders() if (c := self.config(f)) is not None and c.module_dir is not None}
+
+    def units(self) -> tuple[list[Unit], list[Problem]]:
+        units: list[Unit] = []
+        problems: list[Problem] = []
+        for folder in self.unit_folders():
+            config = self.config(folder)
+            assert config is not None
+            problems.extend(config.problems)
+            unit = self._unit(config, problems)
+            if unit is not None:
+                units.append(unit)
+        return units, list(dict.fromkeys(problems))
+
+    def _root(self, config: TerragruntUnit) -> ModuleSource | None:
+        folder = config.module_dir if config.module_dir is not None else (config.dir.resolve() if config.source is None else None)
+        if folder is None:
+            return None
+        module = self._cache.folder(folder)
+        if module is None:
+            return None
+        bodies = list(self._cache.bodies.get(folder, [])) + list(config.generated)
+        return build_module(folder, display_path(config.dir), bodies)
+
+    def _unit(self, config: TerragruntUnit, problems: list[Problem]) -> Unit | None:
+        reads = tuple(
+            StateRead(name=f"dependency.{name}", kind=DEPENDENCY_KIND, address=dependency_address(folder), location=location)
+            for name, (folder, location) in sorted(config.dependencies.items())
+        )
+        files = (config.file, *(display_path(p) for p in config.included))
+        root = self._root(config)
+        if root is None:
+            if config.module_dir is None and config.source is not None:
+                note = Note(
+                    message=f"Terragrunt source {config.source} is not fetched (resilint reads no remote code): "
+                    "its resources are not analysed",
+                    location=config.location,
+                )
+            else:
+                note = Note(message=f"Terragrunt source {config.source} is not a folder in the scan: not analysed", location=config.location)
+            return Unit(
+                id=display_path(config.dir),
+                source="terraform",
+                location=config.location,
+                files=tuple(sorted(set(files))),
+                notes=(note,),
+                backend=config.backend,
+                state_reads=reads,
+            )
+        unit, found = self._build_unit(root, config.inputs)
+        problems.extend(found)
+        if unit is None:
+            return None
+        return unit.model_copy(
+            update={
+                "files": tuple(sorted(set(unit.files) | set(files))),
+                "backend": config.backend or unit.backend,
+                "state_reads": unit.state_reads + reads,
+                "module_like": False,
+            }
+        )
+
+    def _dependency_outputs(self, folder: Path) -> Mapping[str, Any] | None:
+        if folder in self._outputs:
+            return self._outputs[folder]
+        if folder in self._building:
+            return None  # units that depend on each other: the cycle stays unknown
+        self._building.add(folder)
+        try:
+            config = self.config(folder)
+            root = self._root(config) if config is not None else None
+            if root is None:
+                result: Mapping[str, Any] | None = None
+            else:
+                assert config is not None
+                raw = self._outputs_of(root, config.inputs)
+                result = {name: as_foreign(value, display_path(folder)) for name, value in raw.items()}
+        except Exception:  # that unit reports its own problem; here its outputs are unknown
+            result = None
+        finally:
+            self._building.discard(folder)
+        self._outputs[folder] = result
+        return result
+
