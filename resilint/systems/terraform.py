@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import posixpath
 import re
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 from resilint.model import Link, Project, Unit
 

@@ -77,8 +77,9 @@ def read_config(path: Path, outputs: DependencyOutputs) -> TerragruntUnit:
     merged = _Evaluated()
     own = _evaluate(child, context, None, 0, unit, unit.file)
     for parent in own.includes:
-        merged.merge(parent.values, parent.deep)
-    merged.merge(own, deep=False)
+        merged.merge(parent.values, deep=False)
+    # The include's merge_strategy says how the child merges over what it includes.
+    merged.merge(own, deep=any(parent.deep for parent in own.includes))
     source_block = merged.terraform
     if source_block is not None:
         unit.location = source_block[1]

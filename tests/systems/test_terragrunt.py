@@ -1,0 +1,188 @@
+"""Terragrunt live trees: units, includes, inputs, generated providers, dependencies, systems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from resilint.config import Settings
+from resilint.model import Project, Unknown
+from resilint.parsers import ParseOptions
+from resilint.scan import load_project
+from tests.conftest import write
+
+ROOT_HCL = '''locals {
+  region_vars = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+  env_vars    = read_terragrunt_config(find_in_parent_folders("env.hcl"))
+  aws_region  = local.region_vars.locals.aws_region
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<EOF
+provider "aws" {
+  region = "${local.aws_region}"
+}
+EOF
+}
+
+remote_state {
+  backend = "s3"
+  config = {
+    bucket = "acme-tf-${local.env_vars.locals.env}"
+    key    = "${path_relative_to_include()}/terraform.tfstate"
+    region = local.aws_region
+  }
+}
+
+inputs = merge(local.region_vars.locals, local.env_vars.locals)
+'''
+
+VPC_MODULE = 'variable "aws_region" {}\n\nresource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n}\n\noutput "vpc_id" {\n  value = aws_vpc.this.id\n}\n'
+APP_MODULE = '''variable "vpc_id" {}
+variable "env" {}
+variable "instance_type" {
+  default = "t3.micro"
+}
+
+resource "aws_instance" "web" {
+  ami           = "ami-1"
+  instance_type = var.instance_type
+  tags = {
+    Env = var.env
+    Vpc = var.vpc_id
+  }
+}
+'''
+VPC_UNIT = 'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\nterraform {\n  source = "../../../../modules//vpc"\n}\n'
+APP_UNIT = '''include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "${get_terragrunt_dir()}/../../../../modules//app"
+}
+
+dependency "vpc" {
+  config_path = "../vpc"
+  mock_outputs = {
+    vpc_id = "vpc-mock"
+  }
+}
+
+inputs = {
+  vpc_id        = dependency.vpc.outputs.vpc_id
+  instance_type = "t3.large"
+}
+'''
+
+
+def live_tree(root: Path, regions: dict[str, list[str]]) -> None:
+    files = {"live/root.hcl": ROOT_HCL, "modules/vpc/main.tf": VPC_MODULE, "modules/app/main.tf": APP_MODULE}
+    for env, env_regions in regions.items():
+        files[f"live/{env}/env.hcl"] = f'locals {{\n  env = "{env}"\n}}\n'
+        for region in env_regions:
+            files[f"live/{env}/{region}/region.hcl"] = f'locals {{\n  aws_region = "{region}"\n}}\n'
+            files[f"live/{env}/{region}/vpc/terragrunt.hcl"] = VPC_UNIT
+            files[f"live/{env}/{region}/app/terragrunt.hcl"] = APP_UNIT
+    write(root, files)
+
+
+def project() -> Project:
+    return load_project([Path(".")], Settings(), ParseOptions())
+
+
+def test_units_inputs_generated_provider_backend_and_dependency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    live_tree(tmp_path, {"prod": ["us-east-1"]})
+    loaded = project()
+    assert loaded.problems == ()
+    assert [u.id for u in loaded.units] == ["live/prod/us-east-1/app", "live/prod/us-east-1/vpc"]
+    app = loaded.unit("live/prod/us-east-1/app")
+    assert app is not None and app.backend is not None
+    assert app.backend.address == "s3://acme-tf-prod/prod/us-east-1/app/terraform.tfstate"
+    assert (app.backend.location.path, app.backend.location.line) == ("live/root.hcl", 17)
+    # the generated provider, at its line inside the heredoc
+    (provider,) = app.providers
+    assert provider.region == "us-east-1" and provider.location is not None
+    assert (provider.location.path, provider.location.line) == ("live/root.hcl", 11)
+    (web,) = app.resources
+    assert web.region == "us-east-1"
+    # inputs: the child's instance_type, env from the root's merged inputs, vpc_id from the dependency
+    assert web.attributes["instance_type"] == "t3.large" and web.attributes["tags"]["Env"] == "prod"
+    assert isinstance(web.attributes["tags"]["Vpc"], Unknown)
+    (vpc,) = app.resolve(web.attributes["tags"]["Vpc"].refs[0])
+    assert (vpc.unit, vpc.type) == ("live/prod/us-east-1/vpc", "aws_vpc")
+    assert "live/root.hcl" in app.files and "live/prod/us-east-1/app/terragrunt.hcl" in app.files
+
+
+def test_mock_outputs_are_never_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    live_tree(tmp_path, {"prod": ["us-east-1"]})
+    (tmp_path / "live/prod/us-east-1/vpc/terragrunt.hcl").unlink()  # the dependency is not in the scan
+    app = project().unit("live/prod/us-east-1/app")
+    assert app is not None
+    (web,) = app.resources
+    vpc_id = web.attributes["tags"]["Vpc"]
+    assert isinstance(vpc_id, Unknown) and "mock_outputs are not real values" in vpc_id.reason
+
+
+def test_systems_of_a_live_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    live_tree(tmp_path, {"prod": ["us-east-1", "us-west-2"], "dev": ["us-east-1"]})
+    assert main(["systems", ".", "--format", "json", "--no-cache"]) == 0
+    systems = json.loads(capsys.readouterr().out)["systems"]
+    assert [(s["name"], [u["id"] for u in s["units"]], s["regions"]) for s in systems] == [
+        ("live/dev/us-east-1/*", ["live/dev/us-east-1/app", "live/dev/us-east-1/vpc"], ["us-east-1"]),
+        (
+            "live/prod (4 units)",
+            ["live/prod/us-east-1/app", "live/prod/us-east-1/vpc", "live/prod/us-west-2/app", "live/prod/us-west-2/vpc"],
+            ["us-east-1", "us-west-2"],
+        ),
+    ]
+    kinds = sorted((link["kind"], link["source"], link["target"]) for link in systems[1]["links"])
+    assert kinds == [
+        ("region-sibling", "live/prod/us-west-2/app", "live/prod/us-east-1/app"),
+        ("region-sibling", "live/prod/us-west-2/vpc", "live/prod/us-east-1/vpc"),
+        ("terragrunt-dependency", "live/prod/us-east-1/app", "live/prod/us-east-1/vpc"),
+        ("terragrunt-dependency", "live/prod/us-west-2/app", "live/prod/us-west-2/vpc"),
+    ]
+    # dev runs in one region (flagged once, at the generated provider); prod in two
+    main(["scan", ".", "--format", "json", "--no-cache", "--select", "RES101"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["path"], finding["line"], finding["unit"]) == ("live/root.hcl", 11, "live/dev/us-east-1/app")
+    assert finding["message"].startswith("system live/dev/us-east-1/* serves only from us-east-1")
+
+
+def test_a_remote_source_is_noted_not_fetched(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "live/app/terragrunt.hcl": 'terraform {\n  source = "git::git@github.com:acme/modules.git//app?ref=v1.0.0"\n}\n\ninputs = {\n  name = "x"\n}\n',
+    })
+    (unit,) = project().units
+    assert unit.id == "live/app" and unit.resources == ()
+    (note,) = unit.notes
+    assert "git::git@github.com:acme/modules.git//app?ref=v1.0.0 is not fetched" in note.message
+    assert (note.location.path, note.location.line) == ("live/app/terragrunt.hcl", 1)
+
+
+def test_deep_merge_and_a_broken_include(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "live/common.hcl": 'inputs = {\n  tags = {\n    team = "core"\n  }\n  env = "prod"\n}\n',
+        "live/app/terragrunt.hcl": 'include "common" {\n  path = find_in_parent_folders("common.hcl")\n  merge_strategy = "deep"\n}\n\n'
+        'include "broken" {\n  path = "../broken.hcl"\n}\n\n'
+        'terraform {\n  source = "../../modules/app"\n}\n\ninputs = {\n  tags = {\n    app = "web"\n  }\n}\n',
+        "live/broken.hcl": "inputs = {\n",
+        "modules/app/main.tf": 'variable "tags" {}\nvariable "env" {}\n\nprovider "aws" {\n  region = "eu-west-1"\n}\n\n'
+        'resource "aws_instance" "web" {\n  ami  = "ami-1"\n  tags = merge(var.tags, { Env = var.env })\n}\n',
+    })
+    loaded = project()
+    (unit,) = loaded.units
+    (web,) = unit.resources
+    assert web.attributes["tags"] == {"team": "core", "app": "web", "Env": "prod"}
+    assert [p.location.path for p in loaded.problems] == ["live/broken.hcl"]
