@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from resilint.config import Settings
 from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
-from resilint.findings import Finding, sort_findings
+from resilint.findings import Finding, ModuleCall, sort_findings
 from resilint.model import Location, Project, Resource, Unit
 from resilint.paths import display_path
 from resilint.registry import LoadError
@@ -87,6 +87,9 @@ def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: 
         resource_type=resource.type if resource is not None else None,
         unit=unit.id,
         fix=violation.fix or rule.fix,
+        module_calls=tuple(
+            ModuleCall(path=path, line=line, end_line=end) for path, line, end in (resource.meta.get("module_calls", ()) if resource else ())
+        ),
     )
 
 

@@ -11,6 +11,16 @@ from resilint.rule import Severity
 PARSE_ERROR = "RES001"
 
 
+class ModuleCall(BaseModel):
+    """Where a module call that leads to a finding is written, in the root that makes it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int
+    end_line: int
+
+
 class Finding(BaseModel):
     """One claim about the scanned code, located and with a fix."""
 
@@ -31,6 +41,21 @@ class Finding(BaseModel):
     fix: str = ""
     # Stable identity for baselines and SARIF; see resilint.fingerprint. Never holds a line number.
     fingerprint: str = ""
+    system: str | None = None  # the system the unit belongs to (resilint systems)
+    # A finding inside a module that several roots call is reported once: the calling roots
+    # (unit ids) and the module calls that lead to it, in each of them (outermost first).
+    callers: tuple[str, ...] = ()
+    module_calls: tuple[ModuleCall, ...] = ()
+
+    @property
+    def context(self) -> str:
+        """Which roots or system a finding belongs to, when its file does not say it: a module
+        several roots call, or a unit of a system of several units. Empty otherwise."""
+        if len(self.callers) > 1:
+            return f"in a module called from {', '.join(self.callers)}"
+        if self.system is not None and self.unit is not None and self.system != self.unit:
+            return f"system {self.system}, unit {self.unit}"
+        return ""
 
     @property
     def sort_key(self) -> tuple[str, int, str, str, str]:
@@ -53,3 +78,23 @@ def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
         if fail_on is not None and finding.severity.rank >= fail_on.rank:
             worst = 1
     return worst
+
+
+def merge_callers(findings: Iterable[Finding]) -> list[Finding]:
+    """Findings inside a module that several roots call, once per location: the same rule at the
+    same place with the same message (the resource's address aside) from several units is one
+    finding naming every calling root."""
+    groups: dict[tuple[str, str, int, int, str], list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        if not finding.module_calls or finding.unit is None:
+            kept.append(finding)
+            continue
+        message = finding.message.replace(finding.resource, "\0") if finding.resource else finding.message
+        groups.setdefault((finding.rule_id, finding.path, finding.line, finding.end_line, message), []).append(finding)
+    for group in groups.values():
+        callers = tuple(sorted({f.unit for f in group if f.unit is not None}))
+        first = min(group, key=lambda f: (f.unit or "", f.resource or ""))
+        calls = tuple(dict.fromkeys(call for f in sorted(group, key=lambda f: f.unit or "") for call in f.module_calls))
+        kept.append(first.model_copy(update={"callers": callers, "module_calls": calls}))
+    return sort_findings(kept)

@@ -27,7 +27,7 @@ from resilint.discover import Discovery, discover
 from resilint.engine import run
 from resilint.excludes import ExcludeMatcher
 from resilint.file_mode import IndexedScan
-from resilint.findings import Finding, sort_findings
+from resilint.findings import Finding, merge_callers, sort_findings
 from resilint.fingerprint import SourceLines
 from resilint.model import Project, Unit
 from resilint.parsers import BuildRecord, ParseOptions, build_project
@@ -115,6 +115,7 @@ def scan(
             findings = findings + outcome.unused
         if settings.is_enabled("RES005"):
             findings = findings + outcome.malformed
+    findings = with_systems_named(findings, project)
     if targets is not None:
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]
@@ -147,6 +148,17 @@ def scan(
         units_checked=checked,
     )
     return with_baseline(result, baseline) if baseline is not None else result
+
+
+def with_systems_named(findings: list[Finding], project: Project) -> list[Finding]:
+    """Each finding with its unit's system, and a finding inside a module that several roots
+    call reported once, naming the callers (after suppressions: one on a module call covers
+    only what is found through that call)."""
+    named = []
+    for finding in findings:
+        system = project.system_of(finding.unit) if finding.unit is not None else None
+        named.append(finding.model_copy(update={"system": system.name}) if system is not None else finding)
+    return merge_callers(named)
 
 
 def load_project(paths: Sequence[Path], settings: Settings, options: ParseOptions) -> Project:

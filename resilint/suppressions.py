@@ -68,8 +68,14 @@ class Suppression:
     def covers(self, finding: Finding) -> bool:
         if self.problem is not None:  # a malformed suppression silences nothing
             return False
-        if finding.rule_id not in self.rules or finding.path != self.path:
+        if finding.rule_id not in self.rules:
             return False
+        if finding.path != self.path:
+            # A suppression on a module call covers what the module finds through that call.
+            return self.resource is None and not self.whole_unit and any(
+                call.path == self.path and (call.line == self.target_line or call.line <= self.line <= call.end_line)
+                for call in finding.module_calls
+            )
         if self.whole_unit:
             return finding.unit == self.unit
         if self.resource is not None:
@@ -238,7 +244,8 @@ def apply(
     for finding in findings:
         match = None
         lapsed = None
-        for i, suppression in by_path.get(finding.path, ()):
+        paths = dict.fromkeys([finding.path, *(call.path for call in finding.module_calls)])
+        for i, suppression in (entry for path in paths for entry in by_path.get(path, ())):
             if not suppression.covers(finding):
                 continue
             used.add(i)

@@ -24,6 +24,6 @@ def render(report: Report) -> str:
             properties.append(f"col={f.column}")
         title = f"{f.rule_id} {f.rule_name}" + (f" ({f.resource})" if f.resource else "")
         properties.append(f"title={_escape_property(title)}")
-        message = f.message + (f"\nFix: {f.fix}" if f.fix else "")
+        message = f.message + (f" ({f.context})" if f.context else "") + (f"\nFix: {f.fix}" if f.fix else "")
         lines.append(f"::{_COMMAND[f.severity.value]} {','.join(properties)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

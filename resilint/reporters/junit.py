@@ -49,7 +49,8 @@ def render(report: Report) -> str:
         for f in findings:
             case = ET.SubElement(suite, "testcase", name=_case_name(f), classname=_class_name(path))
             outcome = ET.SubElement(case, "error" if f.rule_id in ERRORS else "failure", message=f.message, type=f.severity.value)
-            outcome.text = f"{f.rule_id} {f.rule_name} [{f.severity.value}]\n{f.path}:{f.line}\n{f.message}\nFix: {f.fix}\n"
+            context = f"{f.context}\n" if f.context else ""
+            outcome.text = f"{f.rule_id} {f.rule_name} [{f.severity.value}]\n{f.path}:{f.line}\n{context}{f.message}\nFix: {f.fix}\n"
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

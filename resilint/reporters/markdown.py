@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from resilint import __version__
+from resilint.findings import Finding
 from resilint.reporters import Report
 
 _ICON = {"error": "🔴 error", "warning": "🟠 warning", "note": "🔵 note"}
@@ -37,7 +38,7 @@ def render(report: Report) -> str:
         for f in findings[:MAX_ROWS]:
             lines.append(
                 f"| {_ICON[f.severity.value]} | {f.rule_id} | `{_cell(f.path)}:{f.line}` | "
-                f"{'`' + _cell(f.resource) + '`' if f.resource else ''} | {_cell(f.message)} | {_cell(f.fix)} |"
+                f"{'`' + _cell(f.resource) + '`' if f.resource else ''} | {_cell(_message(f))} | {_cell(f.fix)} |"
             )
         if len(findings) > MAX_ROWS:
             lines.append(f"\n…and {len(findings) - MAX_ROWS} more; see the SARIF or JSON report.")
@@ -51,3 +52,7 @@ def render(report: Report) -> str:
     if report.baseline_unmatched:
         lines += ["", f"{report.baseline_unmatched} baseline entries matched nothing: the baseline is out of date."]
     return "\n".join(lines) + "\n"
+
+
+def _message(finding: Finding) -> str:
+    return finding.message + (f" ({finding.context})" if finding.context else "")

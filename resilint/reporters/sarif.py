@@ -117,6 +117,23 @@ def _result(finding: Finding, rule_index: int, suppressed: Any) -> dict[str, Any
             "fix": finding.fix,
         },
     }
+    if finding.system is not None:
+        result["properties"]["system"] = finding.system
+    if finding.callers:
+        result["properties"]["callers"] = list(finding.callers)
+    if finding.module_calls:
+        # The module calls that lead here, in each calling root.
+        result["relatedLocations"] = [
+            {
+                "id": index,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": artifact_uri(call.path)},
+                    "region": {"startLine": call.line, "endLine": max(call.end_line, call.line)},
+                },
+                "message": {"text": "module call"},
+            }
+            for index, call in enumerate(finding.module_calls, start=1)
+        ]
     if suppressed is not None:
         result["suppressions"] = [{"kind": "inSource", "status": "accepted", "justification": suppressed.reason or ""}]
     return result

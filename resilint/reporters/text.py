@@ -80,6 +80,9 @@ def _print_finding(console: Console, finding: Finding, colour: bool) -> None:
         head.append(" ")
         head.append(finding.resource, style="magenta")
     console.print(head)
+    where = finding.context
+    if where:
+        console.print(Text(" " * INDENT + where, style="dim" if colour else ""))
     fix = Text("fix: ", style="green")
     fix.append(finding.fix)
     for line in (Text(finding.message), fix) if finding.fix else (Text(finding.message),):

@@ -73,3 +73,27 @@ def test_an_example_calling_a_submodule_by_registry_address_judges_the_local_cod
     # judged once, in the example that calls it (ZONAL by default), never as a library of its own
     assert ("RES302", "terraform-google-sql-db/examples/postgresql-public") in found
     assert all(unit == "terraform-google-sql-db/examples/postgresql-public" for _, unit in found)
+
+
+def test_a_checkout_under_another_name_resolves_submodules_by_its_git_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    example = (
+        'provider "google" {\n  region = "us-central1"\n}\n\n'
+        'module "pg" {\n  source     = "terraform-google-modules/sql-db/google//modules/postgresql"\n'
+        '  project_id = "p"\n}\n\n'
+        'module "vpc" {\n  source = "terraform-google-modules/network/google"\n}\n'
+    )
+    write(tmp_path, {
+        "src/.git/HEAD": "ref: refs/heads/main\n",
+        "src/modules/postgresql/main.tf": POSTGRES,
+        "src/main.tf": 'resource "google_compute_network" "x" {\n  name = "x"\n}\n',
+        "src/examples/postgresql-public/main.tf": example,
+    })
+    found = scan(capsys, Path("."))
+    assert ("RES302", "src/examples/postgresql-public") in found
+    # the top of the checkout is never taken for another repository's module
+    main(["systems", ".", "--format", "json", "--no-cache"])
+    ids = [u["id"] for s in json.loads(capsys.readouterr().out)["systems"] for u in s["units"]]
+    assert "src" in ids

@@ -199,3 +199,35 @@ def test_the_parse_cache_sees_a_change_in_the_root_that_is_read(
     # The DR bucket moves to the primary's region: the primary's data is no longer copied elsewhere.
     write(tmp_path, {"dr/main.tf": files["dr/main.tf"].replace("us-west-2", "us-east-1")})
     assert cached_scan() == ["aws_s3_bucket.data"]
+
+
+def test_failover_records_pair_across_units_through_a_zone_read_from_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    def record(name: str, kind: str, zone: str, health: str = "") -> str:
+        return (
+            f'resource "aws_route53_record" "{name}" {{\n  zone_id = {zone}\n  name = "app.example.com"\n  type = "A"\n'
+            f'  set_identifier = "{name}"\n{health}  failover_routing_policy {{\n    type = "{kind}"\n  }}\n'
+            '  alias {\n    name = aws_lb.web.dns_name\n    zone_id = aws_lb.web.zone_id\n    evaluate_target_health = true\n  }\n}\n\n'
+        )
+
+    zones = 'resource "aws_route53_zone" "main" {\n  name = "example.com"\n}\n\nresource "aws_route53_zone" "other" {\n  name = "example.org"\n}\n\n'
+    outputs = 'output "zone_id" {\n  value = aws_route53_zone.main.zone_id\n}\n\noutput "other_zone_id" {\n  value = aws_route53_zone.other.zone_id\n}\n'
+    health = '  health_check_id = aws_route53_health_check.web.id\n'
+    check = 'resource "aws_route53_health_check" "web" {\n  fqdn = aws_lb.web.dns_name\n  type = "HTTPS"\n}\n\n'
+    write(tmp_path, {
+        "dns/main.tf": backend("dns.tfstate") + provider("us-east-1") + zones + LB + check
+        + record("primary", "PRIMARY", "aws_route53_zone.main.zone_id", health) + outputs,
+        "dr/main.tf": provider("us-west-2") + reads("dns", "dns.tfstate") + LB
+        + record("secondary", "SECONDARY", "data.terraform_remote_state.dns.outputs.zone_id"),
+    })
+    assert findings(capsys, Path("."), "RES301") == []
+    # the same record in the other zone has no PRIMARY there, and the primary no SECONDARY
+    text = (tmp_path / "dr/main.tf").read_text().replace("outputs.zone_id", "outputs.other_zone_id")
+    (tmp_path / "dr/main.tf").write_text(text)
+    assert sorted(findings(capsys, Path("."), "RES301")) == [
+        ("RES301", "dns", "aws_route53_record.primary"),
+        ("RES301", "dr", "aws_route53_record.secondary"),
+    ]

@@ -231,12 +231,14 @@ def _build_unit(
 
 def _module_like(root: ModuleSource, backend: Backend, configures_providers: bool) -> bool:
     """Nothing that deploys (no provider configuration, no backend, no tfvars beside it), and
-    made to be called: it sits in a `modules` folder or requires an input (a variable without a
-    default) that nothing gives it (systems.is_library)."""
+    made to be called: it sits in a `modules` folder, or it requires an input (a variable without
+    a default) and declares its resources itself. A folder that calls modules with no provider
+    of its own is a composition (a module repository's example), judged as a root
+    (systems.is_library)."""
     if configures_providers or backend.declared or not root.variables:
         return False
     required = any("default" not in decl.block.body.attributes for decl in root.variables.values())
-    if not required and "modules" not in root.dir.parts:
+    if "modules" not in root.dir.parts and not (required and not root.modules):
         return False
     try:
         return not any(root.dir.glob("*.tfvars")) and not any(root.dir.glob("*.tfvars.json"))

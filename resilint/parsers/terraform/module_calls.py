@@ -153,6 +153,7 @@ class ModuleCalls:
             inherited=instance.providers.passed(body, names),
             stack=instance.stack + (module.dir,),
             call_path=instance.call_path + (call,),
+            call_sites=instance.call_sites + (decl.location(),),
             anchor=anchor,
             multiplicity=unknown if unknown is not None else instance.multiplicity,
         )

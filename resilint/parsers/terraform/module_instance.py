@@ -43,6 +43,7 @@ class ModuleInstance:
         inherited: Mapping[str, ProviderConfig | Unknown],
         stack: tuple[Path, ...],
         call_path: tuple[str, ...] = (),
+        call_sites: tuple[Location, ...] = (),
         anchor: Location | None = None,
         multiplicity: Unknown | None = None,
     ) -> None:
@@ -51,6 +52,9 @@ class ModuleInstance:
         self.prefix = prefix
         self.stack = stack
         self.call_path = call_path
+        # Where each module call on the way here is written (outermost first): a suppression on
+        # a module call covers the findings inside it.
+        self.call_sites = call_sites
         self.anchor = anchor
         self.multiplicity = multiplicity
         self.memo = Memo(unit.tracer)

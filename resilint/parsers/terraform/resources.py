@@ -53,6 +53,8 @@ class ModuleResources:
         location = instance.location(decl)
         lines = {} if instance.anchor is not None else _attribute_lines(body, decl.overridden)
         meta = _meta(body)
+        if instance.call_sites:
+            meta["module_calls"] = [(site.path, site.line, site.end_line) for site in instance.call_sites]
         depends = self._depends_on(body)
         built = []
         for key in keys:

@@ -85,6 +85,14 @@ class ModuleSource:
                         if target.is_dir() and (target == ancestor or ancestor in target.parents):
                             self._repository_sources[name] = target
                         break
+                    if (ancestor / ".git").exists():
+                        # A checkout under another name (CI clones into `repo/`, `src/`): a
+                        # submodule (`//modules/postgresql`) of it that exists with Terraform
+                        # files is the repository's own code; the repository's top is never guessed.
+                        target = (ancestor / folder).resolve()
+                        if folder != "." and ancestor in target.parents and _has_terraform(target):
+                            self._repository_sources[name] = target
+                        break
         return self._repository_sources
 
     def local_module_sources(self) -> dict[str, Path]:
@@ -100,6 +108,13 @@ class ModuleSource:
 _REGISTRY_SOURCE = re.compile(
     r"^(?:[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?/)?[A-Za-z0-9][\w-]*/([A-Za-z0-9][\w-]*)/([A-Za-z0-9]+)(?://(.*))?$"
 )
+
+
+def _has_terraform(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and any(p.name.endswith((".tf", ".tf.json")) for p in folder.iterdir())
+    except OSError:
+        return False
 
 
 def _repository_and_folder(source: str) -> tuple[str, str] | None:

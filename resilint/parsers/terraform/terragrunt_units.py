@@ -93,21 +93,25 @@ class TerragruntUnits:
         )
         files = (config.file, *(display_path(p) for p in config.included))
         root = self._root(config)
+        note = None
         if root is None:
             if config.module_dir is None and config.source is not None:
-                note = Note(
-                    message=f"Terragrunt source {config.source} is not fetched (resilint reads no remote code): "
-                    "its resources are not analysed",
-                    location=config.location,
+                message = (
+                    f"Terragrunt source {config.source} is not fetched (resilint reads no remote code): "
+                    "its resources are not analysed"
                 )
             else:
-                note = Note(message=f"Terragrunt source {config.source} is not a folder in the scan: not analysed", location=config.location)
+                message = f"Terragrunt source {config.source} is not a folder in the scan: not analysed"
+            note = Note(message=message, location=config.location)
+            if config.generated:  # the provider it generates still says where it deploys
+                root = build_module(config.dir.resolve(), display_path(config.dir), list(config.generated))
+        if root is None:
             return Unit(
                 id=display_path(config.dir),
                 source="terraform",
                 location=config.location,
                 files=tuple(sorted(set(files))),
-                notes=(note,),
+                notes=(note,) if note is not None else (),
                 backend=config.backend,
                 state_reads=reads,
             )
@@ -121,6 +125,7 @@ class TerragruntUnits:
                 "backend": config.backend or unit.backend,
                 "state_reads": unit.state_reads + reads,
                 "module_like": False,
+                "notes": unit.notes + ((note,) if note is not None else ()),
             }
         )
 
