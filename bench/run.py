@@ -5,6 +5,7 @@ noisy, so every figure is a ratio or a median measured in one run, with runs alt
     python bench/run.py checkov DIR [--rounds 5] [--checkov checkov]
     python bench/run.py scale [--scales 1 4 16] [--rounds 3]
     python bench/run.py precommit [--rounds 10]
+    python bench/run.py simulate [--scale 2] [--rounds 3]
     python bench/run.py all DIR
 
 Peak memory is the maximum resident set size of the measured process (getrusage of a child).
@@ -178,6 +179,53 @@ def cmd_precommit(rounds: int) -> dict[str, object]:
     }
 
 
+def cmd_simulate(scale: int, rounds: int) -> dict[str, object]:
+    """`resilint simulate --objectives` with `survive = ["any-region"]` over every system of the
+    generated monorepo (every single-region failure of every system) against a scan of it;
+    both cold (--no-cache) and warm, alternated. The goal is at most 2x the scan."""
+    sys.path.insert(0, str(HERE))
+    from synth import generate
+
+    base = Path(tempfile.mkdtemp(prefix="resilint-bench-simulate-"))
+    folder = base / "repo"
+    info = generate(folder, scale)
+    # Outside the scanned folder, named only by simulate: the scan runs without objectives.
+    config = base / "objectives.toml"
+    config.write_text('[[objectives]]\nsystems = ["*"]\nsurvive = ["any-region"]\n', encoding="utf-8")
+    env = environment(base / "cache")
+    units = json.loads(subprocess.run([*resilint_command(), "systems", str(folder), "--format", "json"], capture_output=True, text=True, env=env, check=True).stdout)
+    checks = json.loads(
+        subprocess.run(
+            [*resilint_command(), "simulate", str(folder), "--objectives", "--config", str(config), "--format", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+        ).stdout
+    )["summary"]["checks"]
+    commands = {
+        "scan_cold": [*resilint_command(), "scan", str(folder), "--format", "json", "--no-cache"],
+        "simulate_cold": [*resilint_command(), "simulate", str(folder), "--objectives", "--config", str(config), "--format", "json", "--no-cache"],
+        "scan_warm": [*resilint_command(), "scan", str(folder), "--format", "json"],
+        "simulate_warm": [*resilint_command(), "simulate", str(folder), "--objectives", "--config", str(config), "--format", "json"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            times[name].append(measure(command, env)[0])
+    shutil.rmtree(base, ignore_errors=True)
+    median = {name: statistics.median(values) for name, values in times.items()}
+    return {
+        "scale": scale,
+        "files": info["files"],
+        "units": sum(len(s["units"]) for s in units["systems"]) if isinstance(units, dict) and "systems" in units else None,
+        "region_failure_checks": checks,
+        "rounds": rounds,
+        "median_seconds": {name: round(value, 3) for name, value in median.items()},
+        "simulate_over_scan_cold": round(median["simulate_cold"] / median["scan_cold"], 2),
+        "simulate_over_scan_warm": round(median["simulate_warm"] / median["scan_warm"], 2),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +238,9 @@ def main() -> None:
     scale.add_argument("--rounds", type=int, default=3)
     precommit = commands.add_parser("precommit")
     precommit.add_argument("--rounds", type=int, default=10)
+    simulate = commands.add_parser("simulate")
+    simulate.add_argument("--scale", type=int, default=2, help="synth.py scale (2: about 200 units)")
+    simulate.add_argument("--rounds", type=int, default=3)
     everything = commands.add_parser("all")
     everything.add_argument("folder", type=Path)
     everything.add_argument("--checkov", default="checkov")
@@ -202,6 +253,8 @@ def main() -> None:
         result["scale"] = cmd_scale(getattr(args, "scales", [1, 4, 16]), getattr(args, "rounds", 3))
     if args.command in ("precommit", "all"):
         result["precommit"] = cmd_precommit(getattr(args, "rounds", 10))
+    if args.command == "simulate":
+        result["simulate"] = cmd_simulate(args.scale, args.rounds)
     print(json.dumps(result, indent=2))
 
 

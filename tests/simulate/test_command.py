@@ -129,3 +129,12 @@ def test_scenario_and_output_files(tmp_path: Path, capsys: pytest.CaptureFixture
     document = json.loads(report.read_text(encoding="utf-8"))
     assert document["scenario"]["source"] == "https://aws.amazon.com/message/101925/"
     assert "aws:route53-control-plane" in document["failures"]
+
+
+def test_readme_example_is_what_the_command_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    readme = Path("README.md").read_text(encoding="utf-8")
+    command = "$ resilint simulate fixtures/example --scenario aws-us-east-1-2025-10-20\n"
+    shown = readme[readme.index(command) + len(command) :].split("```", 1)[0]
+    code, out, _ = run(capsys, "simulate", "fixtures/example", "--scenario", "aws-us-east-1-2025-10-20")
+    assert out == shown
+    assert code == 1
