@@ -25,6 +25,15 @@ _AZURE_REGIONS = frozenset(
 )
 
 
+# Folder names that say which side of a failover pair a root is: `environments/primary` and
+# `environments/dr` running the same modules are one system (the standby of the other).
+_FAILOVER_ROLES = frozenset({"primary", "secondary", "dr", "standby", "failover", "active", "passive", "main", "backup"})
+
+
+def is_failover_role(segment: str) -> bool:
+    return segment.lower() in _FAILOVER_ROLES
+
+
 def is_region_name(segment: str) -> bool:
     """Whether a folder name is a region's name (AWS, Google Cloud or Azure)."""
     name = segment.lower()
@@ -68,20 +77,21 @@ def remote_state_links(project: Project) -> Iterator[Link]:
 
 
 def region_sibling_links(project: Project) -> Iterator[Link]:
-    """Terraform roots whose folders differ only by one segment that names a region, and that run
-    the same code (call the same module, or declare the same resources): one system deployed to
-    several regions. Folders that differ in any other segment (`dev` and `prod`) are different
-    deployments, never linked."""
-    groups: dict[tuple[int, tuple[str, ...]], list[Unit]] = {}
+    """Terraform roots whose folders differ only by one segment that names a region (or a side of
+    a failover pair: `primary` and `dr`), and that run the same code (call the same module, or
+    declare the same resources): one system deployed to several regions. Folders that differ in
+    any other segment (`dev` and `prod`) are different deployments, never linked."""
+    groups: dict[tuple[int, str, tuple[str, ...]], list[Unit]] = {}
     for unit in project.units:
         if unit.source != "terraform":
             continue
         parts = unit.id.split("/")
         for index, part in enumerate(parts):
-            if is_region_name(part):
-                key = (index, tuple(parts[:index] + ["*"] + parts[index + 1 :]))
+            kind = "region" if is_region_name(part) else "role" if is_failover_role(part) else None
+            if kind is not None:
+                key = (index, kind, tuple(parts[:index] + ["*"] + parts[index + 1 :]))
                 groups.setdefault(key, []).append(unit)
-    for (index, _), members in sorted(groups.items()):
+    for (index, kind, _), members in sorted(groups.items()):
         members = sorted(members, key=lambda u: u.id)
         for i, unit in enumerate(members):
             for other in members[:i]:
@@ -89,12 +99,11 @@ def region_sibling_links(project: Project) -> Iterator[Link]:
                 if shared is None:
                     continue
                 a, b = other.id.split("/")[index], unit.id.split("/")[index]
-                yield Link(
-                    kind="region-sibling",
-                    source=unit.id,
-                    target=other.id,
-                    reason=f"the same root deployed to another region: the folders differ only in the region ({a} and {b}) and {shared}",
-                )
+                if kind == "region":
+                    reason = f"the same root deployed to another region: the folders differ only in the region ({a} and {b}) and {shared}"
+                else:
+                    reason = f"the two sides of a failover pair: the folders differ only in the role ({a} and {b}) and {shared}"
+                yield Link(kind="region-sibling", source=unit.id, target=other.id, reason=reason)
                 break  # one link to the first sibling joins the group
 
 

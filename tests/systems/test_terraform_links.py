@@ -63,7 +63,7 @@ def test_remote_state_links_the_reader_to_the_unit_with_that_backend(
     })
     found = systems(capsys, Path("."))
     assert units(found) == [["dr", "primary"], ["other"]]
-    (link,) = found[0]["links"]
+    (link,) = [link for link in found[0]["links"] if link["kind"] == "remote-state"]
     assert (link["kind"], link["source"], link["target"], link["path"], link["line"]) == ("remote-state", "primary", "dr", "primary/main.tf", 17)
     assert "s3://acme-state/app/dr.tfstate" in link["reason"] and "outputs web_ip" in link["reason"]
     assert found[0]["regions"] == ["us-east-1", "us-west-2"]
@@ -217,6 +217,8 @@ def test_systems_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         "system dr + primary (found; us-east-1, us-west-2)\n"
         "  unit dr (us-west-2)\n"
         "  unit primary (us-east-1)\n"
+        "  link region-sibling primary -> dr: the two sides of a failover pair: the folders differ only in the role "
+        "(dr and primary) and they declare the same resources\n"
         "  link remote-state primary -> dr: data.terraform_remote_state.dr reads the state of dr "
         "(s3://acme-state/app/dr.tfstate, outputs web_ip) (primary/main.tf:17)\n"
         "\n"
@@ -228,3 +230,19 @@ def test_bad_systems_configuration_names_the_key(tmp_path: Path, capsys: pytest.
     write(tmp_path, {".resilint.toml": '[[systems]]\nname = "x"\nunits = []\n', "main.tf": app("us-east-1")})
     assert main(["systems", str(tmp_path), "--no-cache"]) == 2
     assert "systems.0.units" in capsys.readouterr().err
+
+
+def test_primary_and_dr_folders_running_the_same_modules_are_one_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "modules/app/main.tf": MODULE,
+        "environments/primary/main.tf": region_root("us-east-1").replace("../../../modules", "../../modules"),
+        "environments/dr/main.tf": region_root("us-west-2").replace("../../../modules", "../../modules"),
+        "environments/dev/main.tf": region_root("us-east-1").replace("../../../modules", "../../modules"),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["environments/dr", "environments/primary"], ["environments/dev"]]
+    assert "failover pair" in found[0]["links"][0]["reason"]
+    assert [f["unit"] for f in findings(capsys, Path("."))] == ["environments/dev"]
