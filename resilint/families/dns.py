@@ -3,7 +3,8 @@
 
 Kinds of `DNS_ZONES`: `zone` (each spelling's `service` is the DNS provider family of
 `relations.dns_providers`: "route53", "cloudflare"...; role `name`, every spelling of the
-zone's domain argument). Kinds of `DNS_RECORDS`: `route53_record`, `route53_record_group`.
+zone's domain argument; Route 53 zones: `accelerated_recovery`, inside the block of role
+`features` where the source has one, and the word `enable_recovery`). Kinds of `DNS_RECORDS`: `route53_record`, `route53_record_group`.
 Kinds of `HEALTH_CHECKS`: `route53_health_check`. Kinds of `DOMAIN_REGISTRATIONS`:
 `registration` (role `domain`; word `name_servers`: "blocks" for `name_server { name }`
 blocks, else the path of the list of host names; word `add_name_servers`: how a fix says to
@@ -20,7 +21,14 @@ from resilint.families.base import Family, cloudformation, terraform
 DNS_ZONES = Family(
     "DNS zone",
     (
-        terraform("aws_route53_zone", "zone", service="route53", name="name"),
+        terraform(
+            "aws_route53_zone",
+            "zone",
+            service="route53",
+            words={"enable_recovery": "enable_accelerated_recovery = true"},
+            name="name",
+            accelerated_recovery="enable_accelerated_recovery",
+        ),
         cloudformation(
             "AWS::Route53::HostedZone",
             "zone",
@@ -31,9 +39,13 @@ DNS_ZONES = Family(
                     "CloudFormation manages Route 53 only: host {domain} at a second DNS provider too, "
                     "declare that provider in resilint's configuration (external DNS providers), and list "
                     "both providers' name servers at the registrar"
-                )
+                ),
+                "enable_recovery": "HostedZoneFeatures: {EnableAcceleratedRecovery: true}",
             },
             name="Name",
+            # read inside the `features` block
+            features="HostedZoneFeatures",
+            accelerated_recovery="EnableAcceleratedRecovery",
         ),
         terraform("azurerm_dns_zone", "zone", service="azure", name="name"),
         terraform("google_dns_managed_zone", "zone", service="clouddns", name="dns_name"),

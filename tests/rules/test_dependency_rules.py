@@ -59,3 +59,16 @@ def test_front_door_classic_names_the_retirement() -> None:
     assert (finding.resource, finding.line) == ("azurerm_frontdoor.web", 5)
     assert "retired on 31 March 2027" in finding.message
     assert "azurerm_cdn_frontdoor_profile" in (finding.fix or "")
+
+
+def test_route53_zone_without_accelerated_recovery_is_a_note_or_a_warning() -> None:
+    folder = FIXTURES / "route53_without_accelerated_recovery"
+    (plain,) = _findings(folder / "fail_public_zone", "RES207")
+    assert (plain.resource, plain.line, plain.severity.value) == ("aws_route53_zone.public", 5, "note")
+    assert plain.fix == "Set enable_accelerated_recovery = true (before an incident: it cannot be enabled during one)"
+    (steering,) = _findings(folder / "fail_failover_zone_warning", "RES207")
+    assert steering.severity.value == "warning"
+    assert steering.message.endswith("so its failover records cannot be re-pointed or failed over by hand then")
+    cfn = _findings(folder / "fail_cfn_zone", "RES207")
+    assert [(f.resource, f.line) for f in cfn] == [("PublicZone", 3), ("FeaturesOff", 7)]
+    assert cfn[0].fix is not None and "HostedZoneFeatures: {EnableAcceleratedRecovery: true}" in cfn[0].fix
