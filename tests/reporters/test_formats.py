@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "github")
     lines = out.splitlines()
-    assert code == 1 and len(lines) == 9
+    assert code == 1 and len(lines) == 10
     assert all(line.startswith(("::warning file=fixtures/example/", "::error file=fixtures/example/")) for line in lines)
     assert sum(line.startswith("::error") for line in lines) == 2
     db = next(line for line in lines if "modules/db/main.tf" in line and "RES302" in line)
@@ -31,9 +31,9 @@ def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
 def test_junit_xml(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--format", "junit")
     root = ET.fromstring(out.split("\n", 1)[1])
-    assert root.tag == "testsuites" and root.get("failures") == "9"
+    assert root.tag == "testsuites" and root.get("failures") == "10"
     cases = root.findall("./testsuite/testcase")
-    assert len(cases) == 9 and all(case.find("failure") is not None for case in cases)
+    assert len(cases) == 10 and all(case.find("failure") is not None for case in cases)
 
 
 def test_junit_clean_scan_is_one_passing_case(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_junit_clean_scan_is_one_passing_case(capsys: pytest.CaptureFixture[str]
 def test_markdown_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--format", "markdown")
     assert out.startswith("## resilint ")
-    assert "**9 findings** (2 errors, 7 warnings, 0 notes)" in out
+    assert "**10 findings** (2 errors, 8 warnings, 0 notes)" in out
     assert "| RES302 | [database-without-multi-az](" in out
     assert "`fixtures/example/terraform/modules/db/main.tf:14`" in out
 
