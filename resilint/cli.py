@@ -337,7 +337,6 @@ def _scan(args: argparse.Namespace) -> int:
     from resilint.baseline import BaselineError, read, write
     from resilint.cache import ParseCache
     from resilint.config import (
-        ALWAYS_REPORTED,
         CommandLine,
         ConfigError,
         config_document,
@@ -349,6 +348,7 @@ def _scan(args: argparse.Namespace) -> int:
     from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
+    from resilint.rule_ids import ALWAYS_REPORTED
     from resilint.scan import scan, with_baseline
     from resilint.toml_text import dumps
 

@@ -22,15 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from resilint.excludes import Exclude, excludes_from
 from resilint.model import Objective
 from resilint.rule import RULE_ID, Severity
+from resilint.rule_ids import ALWAYS_REPORTED
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-# Findings of these rules are shown even when --select names other rules: a file that could not
-# be read, or a rule that crashed, means the selected rules did not see everything.
-ALWAYS_REPORTED = ("RES001", "RES002")
 
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 CONFIG_NAMES = (".resilint.toml", "pyproject.toml")

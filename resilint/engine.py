@@ -12,8 +12,7 @@ from resilint.model import Location, Project, Resource, Unit
 from resilint.paths import display_path
 from resilint.registry import LoadError
 from resilint.rule import Rule, Violation
-
-_ENGINE_IDS = {"RES001", "RES002", "RES003", "RES005"}
+from resilint.rule_ids import ENGINE_RULE_IDS
 
 
 def run(
@@ -37,7 +36,7 @@ def run(
             message = f"rule plugin {error.source}: {error.message}"
             findings.append(_finding(INTERNAL_ERROR, settings, message, location))
 
-    active = [r for r in rules if settings.is_enabled(r.id) and r.id not in _ENGINE_IDS]
+    active = [r for r in rules if settings.is_enabled(r.id) and r.id not in ENGINE_RULE_IDS]
     for unit in project.units:
         if only_units is not None and not only_units(unit):
             continue

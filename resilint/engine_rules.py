@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from resilint.model import Project, Unit
 from resilint.rule import Rule, Severity, Violation, rule
+from resilint.rule_ids import INTERNAL_ERROR_ID, MALFORMED_SUPPRESSION_ID, PARSE_ERROR_ID, UNUSED_SUPPRESSION_ID
 
 
 def _nothing(unit: Unit, project: Project) -> Iterator[Violation]:
@@ -14,7 +15,7 @@ def _nothing(unit: Unit, project: Project) -> Iterator[Violation]:
 
 
 PARSE_ERROR = rule(
-    id="RES001",
+    id=PARSE_ERROR_ID,
     name="parse-error",
     severity=Severity.ERROR,
     summary="A file could not be read or parsed",
@@ -52,7 +53,7 @@ PARSE_ERROR = rule(
 )(_nothing)
 
 INTERNAL_ERROR = rule(
-    id="RES002",
+    id=INTERNAL_ERROR_ID,
     name="internal-error",
     severity=Severity.ERROR,
     summary="A rule or plugin failed while checking",
@@ -81,7 +82,7 @@ INTERNAL_ERROR = rule(
 )(_nothing)
 
 UNUSED_SUPPRESSION = rule(
-    id="RES003",
+    id=UNUSED_SUPPRESSION_ID,
     name="unused-suppression",
     severity=Severity.NOTE,
     summary="An inline suppression matched no finding",
@@ -117,7 +118,7 @@ UNUSED_SUPPRESSION = rule(
 )(_nothing)
 
 MALFORMED_SUPPRESSION = rule(
-    id="RES005",
+    id=MALFORMED_SUPPRESSION_ID,
     name="malformed-suppression",
     severity=Severity.WARNING,
     summary="A comment or Metadata entry looks like a suppression but is not one",

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict
 
 from resilint.rule import Severity
-
-PARSE_ERROR = "RES001"
+from resilint.rule_ids import PARSE_ERROR_ID
 
 
 class ModuleCall(BaseModel):
@@ -73,7 +72,7 @@ def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
     never), else 0."""
     worst = 0
     for finding in findings:
-        if finding.rule_id == PARSE_ERROR:
+        if finding.rule_id == PARSE_ERROR_ID:
             return 2
         if fail_on is not None and finding.severity.rank >= fail_on.rank:
             worst = 1

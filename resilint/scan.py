@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resilint.baseline import Baseline, Entry, match, unmatched
-from resilint.config import ALWAYS_REPORTED, Settings
+from resilint.config import Settings
 from resilint.discover import Discovery, discover
 from resilint.engine import run
 from resilint.excludes import ExcludeMatcher
@@ -33,6 +33,7 @@ from resilint.model import Project, Unit
 from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.registry import Registry, load_rules
+from resilint.rule_ids import ALWAYS_REPORTED, MALFORMED_SUPPRESSION_ID, UNUSED_SUPPRESSION_ID
 from resilint.sources import read_text
 from resilint.suppressions import Suppressed, Suppression, apply, from_comments, from_metadata
 
@@ -111,9 +112,9 @@ def scan(
         outcome = apply(findings, suppressions, today or dt.date.today(), ran, {r.id for r in registry.rules})
         findings = outcome.findings
         suppressed = outcome.suppressed
-        if settings.is_enabled("RES003"):
+        if settings.is_enabled(UNUSED_SUPPRESSION_ID):
             findings = findings + outcome.unused
-        if settings.is_enabled("RES005"):
+        if settings.is_enabled(MALFORMED_SUPPRESSION_ID):
             findings = findings + outcome.malformed
     findings = with_systems_named(findings, project)
     if targets is not None:
