@@ -65,7 +65,7 @@ class UnknownList(Unknown):
     def __init__(self, reason: str, parts: tuple[Any, ...]) -> None:
         refs: list[str] = []
         for part in parts:
-            for unknown in _unknowns_in(part):
+            for unknown in unknowns_in(part):
                 if not unknown.refs:
                     refs = []
                     break
@@ -155,15 +155,18 @@ class UnknownZone(Unknown):
         return hash((UnknownZone, self.source, self.kind, self.index))
 
 
-def _unknowns_in(value: object) -> Iterator[Unknown]:
+def unknowns_in(value: object) -> Iterator[Unknown]:
+    """Every `Unknown` in a value, depth first in order: the value itself, or those inside its
+    dicts, lists and tuples (an `Unknown` is not entered: an `UnknownList` is one unknown). The
+    one walker of model values: parsers, relations and rules use it."""
     if isinstance(value, Unknown):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _unknowns_in(item)
+            yield from unknowns_in(item)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from _unknowns_in(item)
+            yield from unknowns_in(item)
 
 
 def is_unknown(value: object) -> bool:
@@ -172,13 +175,7 @@ def is_unknown(value: object) -> bool:
 
 def contains_unknown(value: object) -> bool:
     """True when `value` is, or holds anywhere inside it, an `Unknown`."""
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(contains_unknown(v) for v in value)
-    return False
+    return next(unknowns_in(value), None) is not None
 
 
 # A region is a known name ("eu-west-1", "westeurope", "us-central1"), None for a resource that has

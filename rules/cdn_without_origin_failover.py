@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.arguments import blocks, first_block
+from resilint.arguments import as_bool, blocks, first_block
 from resilint.families.base import Family, Member
 from resilint.families.compute import FUNCTIONS, INSTANCES
 from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
@@ -16,7 +16,6 @@ from resilint.families.storage import BUCKETS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.network import referenced
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_bool
 
 # Origins that live in one region, by host name.
 _REGIONAL_HOST = re.compile(

@@ -6,13 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from resilint.arguments import DEFAULT, blocks, first_block, is_set
+from resilint.arguments import DEFAULT, as_bool, as_int, blocks, first_block, is_set
 from resilint.families.base import Member
 from resilint.families.databases import CACHES, DATABASES, may_be_replica
 from resilint.model import Project, Resource, Unit
 from resilint.relations.databases import cluster_members, reader_scaling
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_bool, as_int
 
 
 @rule(

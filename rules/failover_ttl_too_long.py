@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from resilint.arguments import as_int
 from resilint.families.edge import TRAFFIC_MANAGERS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import Record, health_checks, records
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_int
 
 DEFAULT_TTL_WARNING = 120
 DEFAULT_TTL_NOTE = 60

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.arguments import absence_is_known, as_bool
 from resilint.families.base import Member
 from resilint.families.dns import DNS_RECORDS, HEALTH_CHECKS
 from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.dns import Alias, Record, absence_is_known, health_checks, records
+from resilint.relations.dns import Alias, Record, health_checks, records
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_bool
 
 
 @rule(

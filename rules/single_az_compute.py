@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.arguments import DEFAULT, first_block
+from resilint.arguments import DEFAULT, as_int, first_block
 from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS
 from resilint.model import Project, Unit, Unknown
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_int
 
 
 @rule(

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.arguments import DEFAULT, blocks
+from resilint.arguments import DEFAULT, as_bool, blocks
 from resilint.families.base import Member
 from resilint.families.load_balancing import CROSS_ZONE_ATTRIBUTE, LOAD_BALANCERS, TARGET_GROUPS
 from resilint.model import Project, Resource, Unit
 from resilint.relations.load_balancing import forwarded_target_groups, load_balancer_span, target_zones
 from resilint.relations.network import Span, shorten
 from resilint.rule import Severity, Violation, rule
-from resilint.values import as_bool
 
 
 @rule(

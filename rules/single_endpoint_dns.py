@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.arguments import absence_is_known
 from resilint.families.base import Family, Member
 from resilint.families.compute import INSTANCES
 from resilint.families.load_balancing import LOAD_BALANCERS
@@ -11,7 +12,6 @@ from resilint.families.network import PUBLIC_IPS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import (
     Record,
-    absence_is_known,
     answer_targets,
     may_be_same_zone,
     project_index,

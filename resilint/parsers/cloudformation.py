@@ -9,10 +9,21 @@ value (parameter defaults, mappings, conditions on those); anything decided at d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from resilint.model import Location, Problem, Reference, Resource, Unit, Unknown, UnknownZone, ZoneList
+from resilint.model import (
+    Location,
+    Problem,
+    Reference,
+    Resource,
+    Unit,
+    Unknown,
+    UnknownZone,
+    ZoneList,
+    contains_unknown,
+    unknowns_in,
+)
 from resilint.parsers.guards import paused_gc, yaml_alias_bomb
 from resilint.sources import SourceFile, problem
 
@@ -294,7 +305,7 @@ class _Template:
             return self._zone_list(value)
         if fn == "Fn::Select" and (zone := _zone_at(value)) is not None:
             return zone
-        if _contains_unknown(value):
+        if contains_unknown(value):
             return Unknown(f"{fn} of a value known only at deploy time", _refs_of(value))
         return self._pure(fn, value)
 
@@ -434,7 +445,7 @@ class _Template:
             return True if True in results else (False if all(r is False for r in results) else None)
         if fn == "Fn::Equals" and len(items) == 2:
             left, right = (self._resolve(i, [], "Conditions", depth + 1) for i in items)
-            if _contains_unknown(left) or _contains_unknown(right):
+            if contains_unknown(left) or contains_unknown(right):
                 return None
             return str(left) == str(right)
         return None
@@ -468,33 +479,12 @@ def _as_list(value: Any) -> list[Any]:
     return [] if value is None else [value]
 
 
-def _contains_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(_contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_unknown(v) for v in value)
-    return False
-
-
 def _refs_of(*values: Any) -> tuple[str, ...]:
     found: list[str] = []
     for value in values:
-        for u in _iter_unknowns(value):
+        for u in unknowns_in(value):
             found.extend(r for r in u.refs if r not in found)
     return tuple(found)
-
-
-def _iter_unknowns(value: Any) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _iter_unknowns(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _iter_unknowns(v)
 
 
 def _unique(refs: list[Reference]) -> list[Reference]:

@@ -26,14 +26,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from resilint.model import Project, Resource, Unit, Unknown, UnknownList
+from resilint.arguments import absence_is_known, as_bool, block_or_unknown, is_empty, is_set
+from resilint.model import Project, Resource, Unit, Unknown, UnknownList, unknowns_in
 from resilint.relations.dns_providers import (
     REGISTRAR_TYPES,
     ZONE_TYPES,
     family_of_hostname,
     normalize_domain,
 )
-from resilint.values import as_bool
 
 HEALTH_CHECK_TYPES = ("aws_route53_health_check", "AWS::Route53::HealthCheck")
 CLOUDFRONT_TYPES = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
@@ -146,9 +146,9 @@ def _refine_zone(zone: Zone) -> None:
     resource = zone.resource
     kind = resource.type
     if kind == "aws_route53_zone":
-        zone.public = _absent_or_empty(resource.attributes.get("vpc"))
+        zone.public = is_empty(resource.attributes.get("vpc"))
     elif kind == "AWS::Route53::HostedZone":
-        zone.public = _absent_or_empty(resource.attributes.get("VPCs"))
+        zone.public = is_empty(resource.attributes.get("VPCs"))
     elif kind == "google_dns_managed_zone":
         visibility = resource.attributes.get("visibility")
         zone.public = None if isinstance(visibility, Unknown) else str(visibility or "public").lower() == "public"
@@ -166,7 +166,7 @@ def _refine_zone(zone: Zone) -> None:
         # `primary`/`additional_primaries`: NS1 is a secondary of another server; `secondaries`:
         # other servers transfer the zone from NS1.
         for argument in ("primary", "additional_primaries", "secondaries"):
-            present = _present(resource.attributes.get(argument))
+            present = is_set(resource.attributes.get(argument))
             if present is None and zone.external_partner is False:
                 zone.external_partner = None
             elif present:
@@ -181,37 +181,7 @@ def _refine_zone(zone: Zone) -> None:
             zone.external_partner = True  # masters elsewhere, or transfers out to other servers
 
 
-def _first_block(value: Any) -> dict[str, Any] | Unknown | None:
-    """The first instance of a nested block: blocks are lists of objects, but `.tf.json` files
-    (which have no schema to tell blocks from maps) may give a single object."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, list) and value:
-        first = value[0]
-        return first if isinstance(first, (dict, Unknown)) else None
-    return None
 
-
-def _absent_or_empty(value: Any) -> bool | None:
-    """True when a block/list is absent or empty, False when it has entries, None if unknown."""
-    if isinstance(value, Unknown):
-        return None
-    if value is None:
-        return True
-    if isinstance(value, (list, dict)):
-        return len(value) == 0
-    return False
-
-
-def _present(value: Any) -> bool | None:
-    """True when an argument is set to something non-empty, None when unknown."""
-    if isinstance(value, Unknown):
-        return None
-    if value is None or value == "" or value == [] or value == {}:
-        return False
-    return True
 
 
 # Zone identity of a record --------------------------------------------------------------
@@ -339,12 +309,6 @@ class Record:
         return self.name if isinstance(self.name, str) else "(name not known)"
 
 
-def absence_is_known(resource: Resource) -> bool:
-    """Whether an argument missing from a resource is really unset. In `terraform show -json`
-    plans, values computed at apply are left out of `planned_values` just like unset ones
-    ("unknown values are omitted"), so absence proves nothing there."""
-    return resource.source != "terraform-plan"
-
 
 def records(unit: Unit) -> tuple[Record, ...]:
     return unit.derived("relations.dns.records", _build_records)
@@ -374,13 +338,13 @@ def _terraform_route53(unit: Unit, resource: Resource) -> Record:
     attributes = resource.attributes
     zone = _zone_ref(unit, resource, "zone_id", attributes.get("zone_id"), ("aws_route53_zone",), "id")
     failover: Any = None
-    block = _first_block(attributes.get("failover_routing_policy"))
+    block = block_or_unknown(attributes.get("failover_routing_policy"))
     if isinstance(block, Unknown):
         failover = block
     elif block is not None:
         failover = _failover_type(block.get("type"))
     alias: Alias | Unknown | None = None
-    block = _first_block(attributes.get("alias"))
+    block = block_or_unknown(attributes.get("alias"))
     if isinstance(block, Unknown):
         alias = block
     elif block is not None:
@@ -462,7 +426,7 @@ def _route53_record(
     policies: set[str] = set()
     unknown = False
     for argument, policy in spelling.policies.items():
-        present = _present(values.get(argument))
+        present = is_set(values.get(argument))
         if present is None:
             unknown = True
         elif present:
@@ -526,7 +490,7 @@ def _google(unit: Unit, resource: Resource) -> Record:
     zone = _zone_ref(
         unit, resource, "managed_zone", attributes.get("managed_zone"), ("google_dns_managed_zone",), "label"
     )
-    present = _present(attributes.get("routing_policy"))
+    present = is_set(attributes.get("routing_policy"))
     return Record(
         resource=resource,
         family="clouddns",
@@ -570,7 +534,7 @@ def _ns1(unit: Unit, resource: Resource) -> Record:
         answers = [b.get("answer") if isinstance(b, dict) else b for b in blocks]
     else:
         answers = blocks
-    present = _present(attributes.get("filters"))
+    present = is_set(attributes.get("filters"))
     return Record(
         resource=resource,
         family="ns1",
@@ -648,7 +612,7 @@ def _referenced(unit: Unit, resource: Resource, path: str, value: Any) -> list[R
     """Resources a value at `path` comes from: the unknowns' origins first (they carry instance
     keys), then the references recorded at that path."""
     found: list[Resource] = []
-    for unknown in _unknowns(value):
+    for unknown in unknowns_in(value):
         for target in unknown.refs:
             found.extend(r for r in unit.resolve(target) if r not in found)
     if found:
@@ -661,17 +625,6 @@ def _referenced(unit: Unit, resource: Resource, path: str, value: Any) -> list[R
 
 def _targets(unit: Unit, resource: Resource, path: str, value: Any) -> tuple[Resource, ...]:
     return tuple(_referenced(unit, resource, path, value))
-
-
-def _unknowns(value: Any) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _unknowns(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _unknowns(item)
 
 
 # Record sets: which records answer for the same name ----------------------------------------

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from resilint.arguments import block_instances, is_set_or_computed, nested
 from resilint.model import FOREIGN, Project, Resource, Unit, Unknown, foreign_ref, split_foreign_ref
 from resilint.relations.placement import aws_zone_region, gcp_zone_region, is_gcp_region
 
@@ -194,46 +195,7 @@ def _build(unit: Unit) -> tuple[Store, ...]:
     return tuple(sorted(builder.stores.values(), key=lambda s: order.get(s.address, 0)))
 
 
-def _blocks(value: Any) -> list[Any] | Unknown:
-    """Instances of a nested block: a list of objects (a `.tf.json` file may give one object);
-    an Unknown when the blocks themselves are not known (a dynamic block over a variable)."""
-    if isinstance(value, Unknown):
-        return value
-    if value is None:
-        return []
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list):
-        return list(value)
-    return []
 
-
-def _field(block: Any, *path: str) -> Any:
-    """A value inside nested blocks: `_field(rule, "destination", "bucket")`."""
-    value = block
-    for part in path:
-        if isinstance(value, Unknown):
-            return value
-        if isinstance(value, list):
-            if len(value) != 1:
-                return None if not value else Unknown(f"{len(value)} {part} blocks")
-            value = value[0]
-        if isinstance(value, Unknown):
-            return value
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
-        return value[0]
-    return value
-
-
-def _set(value: Any) -> bool | None:
-    """True when an argument is set to something, False when unset or empty, None if unknown.
-    A value computed from another resource (`aws_rds_global_cluster.g.id`) is set."""
-    if isinstance(value, Unknown):
-        return True if value.refs else None
-    return not (value is None or value == "" or value == [] or value == {})
 
 
 class _Builder:
@@ -314,12 +276,12 @@ class _Builder:
     def dynamodb(self) -> None:
         tables = {r.address: self.add(r, "DynamoDB table") for r in self.unit.of_type("aws_dynamodb_table")}
         for store in tables.values():
-            replicas = _blocks(store.resource.attributes.get("replica"))
+            replicas = block_instances(store.resource.attributes.get("replica"))
             if isinstance(replicas, Unknown):
                 store.undecided = "its replica blocks are not known"
                 continue
             for index, replica in enumerate(replicas):
-                self.copy_to_region(store, _field(replica, "region_name"), f"replica[{index}]")
+                self.copy_to_region(store, nested(replica, "region_name"), f"replica[{index}]")
         names = self.by_name(("aws_dynamodb_table",), lambda r: r.attributes.get("name"))
         unattributed: list[str] = []
         for replica in self.unit.of_type("aws_dynamodb_table_replica"):
@@ -378,12 +340,12 @@ class _Builder:
                     store.copies = [c for c in store.copies if c.region != store.region]
 
     def legacy_regions(self, global_table: Resource) -> set[str] | None:
-        replicas = _blocks(global_table.attributes.get("replica"))
+        replicas = block_instances(global_table.attributes.get("replica"))
         if isinstance(replicas, Unknown):
             return None
         regions = set()
         for replica in replicas:
-            region = _field(replica, "region_name")
+            region = nested(replica, "region_name")
             if not isinstance(region, str):
                 return None
             regions.add(region)
@@ -424,18 +386,18 @@ class _Builder:
             return None
 
         def rules(source: Store, rule_blocks: Any, via: Resource, rule_key: str) -> None:
-            blocks = _blocks(rule_blocks)
+            blocks = block_instances(rule_blocks)
             if isinstance(blocks, Unknown):
                 source.undecided = source.undecided or f"the replication rules of {via.address} are not known"
                 return
             for index, rule in enumerate(blocks):
-                destination = _field(rule, "destination", "bucket") if not self.cloudformation else _field(rule, "Destination", "Bucket")
+                destination = nested(rule, "destination", "bucket") if not self.cloudformation else nested(rule, "Destination", "Bucket")
                 found = bucket_targets(destination)
                 for target in found if isinstance(found, list) else []:
                     # A destination holds a copy even while the rule is paused: not primary data.
                     if target.address in buckets and target.address != source.address:
                         buckets[target.address].replica_of = source.address
-                status = _field(rule, "status" if not self.cloudformation else "Status")
+                status = nested(rule, "status" if not self.cloudformation else "Status")
                 if isinstance(status, Unknown):
                     source.undecided = source.undecided or f"the status of {via.address} {rule_key}[{index}] is not known"
                     continue
@@ -456,13 +418,13 @@ class _Builder:
         for store in list(buckets.values()):
             bucket = store.resource
             if bucket.type == "aws_s3_bucket":
-                configuration = _blocks(bucket.attributes.get("replication_configuration"))
+                configuration = block_instances(bucket.attributes.get("replication_configuration"))
                 if isinstance(configuration, Unknown):
                     store.undecided = "its replication_configuration is not known"
                     unattributed.append(bucket.address)
                     continue
                 for block in configuration:
-                    rules(store, _field(block, "rules") if isinstance(block, dict) else block, bucket, "replication_configuration.rules")
+                    rules(store, nested(block, "rules") if isinstance(block, dict) else block, bucket, "replication_configuration.rules")
             else:
                 declared = bucket.attributes.get("ReplicationConfiguration")
                 if isinstance(declared, Unknown):
@@ -483,8 +445,8 @@ class _Builder:
                 entries = access_point.attributes.get("Regions")
                 values = [e.get("Bucket") if isinstance(e, dict) else e for e in entries] if isinstance(entries, list) else entries
             else:
-                regions = _blocks(_field(access_point.attributes.get("details"), "region"))
-                values = regions if isinstance(regions, Unknown) else [_field(r, "bucket") for r in regions]
+                regions = block_instances(nested(access_point.attributes.get("details"), "region"))
+                values = regions if isinstance(regions, Unknown) else [nested(r, "bucket") for r in regions]
             if not isinstance(values, list):
                 unattributed.append(access_point.address)
                 continue
@@ -518,10 +480,10 @@ class _Builder:
         for resource in self.unit.resources:
             kind, attrs, address = resource.type, resource.attributes, resource.address
             if kind == "aws_s3_bucket":
-                mark(_field(attrs.get("logging"), "target_bucket"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("logging"), "target_bucket"), f"receives the access logs of {address}")
                 if attrs.get("acl") == "log-delivery-write":
                     buckets[address].purpose = buckets[address].purpose or "has the log-delivery-write ACL"
-                if _set(_blocks(attrs.get("website"))) is True:
+                if is_set_or_computed(block_instances(attrs.get("website"))) is True:
                     buckets[address].purpose = buckets[address].purpose or "hosts a static website"
                 if _grants_log_delivery(attrs.get("grant")):
                     buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
@@ -532,10 +494,10 @@ class _Builder:
             elif kind == "aws_s3_bucket_website_configuration":
                 mark(attrs.get("bucket"), f"hosts a static website ({address})")
             elif kind in ("aws_lb", "aws_alb", "aws_elb"):
-                mark(_field(attrs.get("access_logs"), "bucket"), f"receives the access logs of {address}")
-                mark(_field(attrs.get("connection_logs"), "bucket"), f"receives the connection logs of {address}")
+                mark(nested(attrs.get("access_logs"), "bucket"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("connection_logs"), "bucket"), f"receives the connection logs of {address}")
             elif kind == "aws_cloudfront_distribution":
-                mark(_field(attrs.get("logging_config"), "bucket"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("logging_config"), "bucket"), f"receives the access logs of {address}")
             elif kind == "aws_cloudtrail":
                 mark(attrs.get("s3_bucket_name"), f"receives the CloudTrail logs of {address}")
             elif kind == "aws_config_delivery_channel":
@@ -543,31 +505,31 @@ class _Builder:
             elif kind == "aws_flow_log":
                 mark(attrs.get("log_destination"), f"receives the flow logs of {address}")
             elif kind == "aws_cloudwatch_log_delivery_destination":
-                target = _field(attrs.get("delivery_destination_configuration"), "destination_resource_arn")
+                target = nested(attrs.get("delivery_destination_configuration"), "destination_resource_arn")
                 mark(target, f"receives the logs delivered through {address}")
             elif kind == "aws_codepipeline":
-                artifact_stores = _blocks(attrs.get("artifact_store"))
+                artifact_stores = block_instances(attrs.get("artifact_store"))
                 for entry in artifact_stores if isinstance(artifact_stores, list) else []:
-                    mark(_field(entry, "location"), f"holds the build artifacts of {address}")
+                    mark(nested(entry, "location"), f"holds the build artifacts of {address}")
             elif kind == "aws_lambda_function":
                 mark(attrs.get("s3_bucket"), f"holds the deployment package of {address}")
             elif kind == "aws_athena_workgroup":
-                mark(_field(attrs.get("configuration"), "result_configuration", "output_location"), f"holds the query results of {address}")
+                mark(nested(attrs.get("configuration"), "result_configuration", "output_location"), f"holds the query results of {address}")
             elif kind == "aws_s3_bucket_analytics_configuration":
-                export = _field(attrs.get("storage_class_analysis"), "data_export", "destination", "s3_bucket_destination")
-                mark(_field(export, "bucket_arn"), f"receives the analytics exports of {address}")
+                export = nested(attrs.get("storage_class_analysis"), "data_export", "destination", "s3_bucket_destination")
+                mark(nested(export, "bucket_arn"), f"receives the analytics exports of {address}")
             elif kind == "aws_s3_bucket_acl":
-                if _grants_log_delivery(_field(attrs.get("access_control_policy"), "grant")):
+                if _grants_log_delivery(nested(attrs.get("access_control_policy"), "grant")):
                     mark(attrs.get("bucket"), f"grants the S3 log delivery group write access ({address})")
             elif kind == "aws_s3_bucket_inventory":
-                mark(_field(attrs.get("destination"), "bucket", "bucket_arn"), f"receives the inventory reports of {address}")
+                mark(nested(attrs.get("destination"), "bucket", "bucket_arn"), f"receives the inventory reports of {address}")
             elif kind == "aws_s3_bucket_policy":
                 self.policy_purpose(attrs.get("policy"), attrs.get("bucket"), mark)
             elif kind == "AWS::S3::Bucket":
-                mark(_field(attrs.get("LoggingConfiguration"), "DestinationBucketName"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("LoggingConfiguration"), "DestinationBucketName"), f"receives the access logs of {address}")
                 if attrs.get("AccessControl") == "LogDeliveryWrite":
                     buckets[address].purpose = buckets[address].purpose or "has the LogDeliveryWrite ACL"
-                if _set(attrs.get("WebsiteConfiguration")) is True:
+                if is_set_or_computed(attrs.get("WebsiteConfiguration")) is True:
                     buckets[address].purpose = buckets[address].purpose or "hosts a static website"
             elif kind == "AWS::S3::BucketPolicy":
                 self.policy_purpose(attrs.get("PolicyDocument"), attrs.get("Bucket"), mark)
@@ -577,9 +539,9 @@ class _Builder:
                     if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
                         mark(attribute.get("Value"), f"receives the access logs of {address}")
             elif kind == "AWS::ElasticLoadBalancing::LoadBalancer":
-                mark(_field(attrs.get("AccessLoggingPolicy"), "S3BucketName"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("AccessLoggingPolicy"), "S3BucketName"), f"receives the access logs of {address}")
             elif kind == "AWS::CloudFront::Distribution":
-                mark(_field(attrs.get("DistributionConfig"), "Logging", "Bucket"), f"receives the access logs of {address}")
+                mark(nested(attrs.get("DistributionConfig"), "Logging", "Bucket"), f"receives the access logs of {address}")
             elif kind == "AWS::CloudTrail::Trail":
                 mark(attrs.get("S3BucketName"), f"receives the CloudTrail logs of {address}")
             elif kind == "AWS::Config::DeliveryChannel":
@@ -589,12 +551,12 @@ class _Builder:
             elif kind == "AWS::Logs::DeliveryDestination":
                 mark(attrs.get("DestinationResourceArn"), f"receives the logs delivered through {address}")
             elif kind == "AWS::CodePipeline::Pipeline":
-                mark(_field(attrs.get("ArtifactStore"), "Location"), f"holds the build artifacts of {address}")
+                mark(nested(attrs.get("ArtifactStore"), "Location"), f"holds the build artifacts of {address}")
                 stores_ = attrs.get("ArtifactStores")
                 for entry in stores_ if isinstance(stores_, list) else []:
-                    mark(_field(entry, "ArtifactStore", "Location"), f"holds the build artifacts of {address}")
+                    mark(nested(entry, "ArtifactStore", "Location"), f"holds the build artifacts of {address}")
             elif kind == "AWS::Lambda::Function":
-                mark(_field(attrs.get("Code"), "S3Bucket"), f"holds the deployment package of {address}")
+                mark(nested(attrs.get("Code"), "S3Bucket"), f"holds the deployment package of {address}")
             elif kind == "AWS::Serverless::Function":
                 # SAM: CodeUri is "s3://bucket/key" or {Bucket, Key, Version}.
                 code = attrs.get("CodeUri")
@@ -623,7 +585,7 @@ class _Builder:
         cluster_types = ("aws_rds_cluster", "AWS::RDS::DBCluster")
         instances: dict[str, Store] = {}
         for instance in self.unit.of_type(*instance_types):
-            if instance.type == "AWS::RDS::DBInstance" and _set(instance.attributes.get("DBClusterIdentifier")) is not False:
+            if instance.type == "AWS::RDS::DBInstance" and is_set_or_computed(instance.attributes.get("DBClusterIdentifier")) is not False:
                 continue  # an Aurora (or Multi-AZ cluster) member: the cluster is the store
             instances[instance.address] = self.add(instance, "RDS DB instance")
         identifiers = self.by_name(("aws_db_instance",), lambda r: r.attributes.get("identifier"))
@@ -632,7 +594,7 @@ class _Builder:
             attrs = store.resource.attributes
             source_key = "replicate_source_db" if store.resource.type == "aws_db_instance" else "SourceDBInstanceIdentifier"
             source_value = attrs.get(source_key)
-            if _set(source_value) is not False:
+            if is_set_or_computed(source_value) is not False:
                 found = self.targets(source_value, instance_types)
                 if found is None and isinstance(source_value, str):
                     parsed = _arn_part(source_value, "rds")
@@ -646,7 +608,7 @@ class _Builder:
                     unattributed.append(store.address)
             if store.resource.type == "AWS::RDS::DBInstance":
                 backup_region = attrs.get("AutomaticBackupReplicationRegion")
-                if _set(backup_region) is not False:
+                if is_set_or_computed(backup_region) is not False:
                     self.copy_to_region(store, backup_region, "AutomaticBackupReplicationRegion", kind="backup")
         for replication in self.unit.of_type("aws_db_instance_automated_backups_replication"):
             arn = replication.attributes.get("source_db_instance_arn")
@@ -673,7 +635,7 @@ class _Builder:
             terraform = store.resource.type == "aws_rds_cluster"
             global_id = attrs.get("global_cluster_identifier" if terraform else "GlobalClusterIdentifier")
             source = attrs.get("replication_source_identifier" if terraform else "ReplicationSourceIdentifier")
-            if _set(source) is not False:
+            if is_set_or_computed(source) is not False:
                 found = self.targets(source, cluster_types)
                 if found is None and isinstance(source, str):
                     parsed = _arn_part(source, "rds")
@@ -684,7 +646,7 @@ class _Builder:
                         self.link(clusters[primary.address], store.resource, store.address)
                 if not found:
                     unattributed.append(store.address)
-            state = _set(global_id)
+            state = is_set_or_computed(global_id)
             if state is None:
                 store.undecided = store.undecided or "its global_cluster_identifier is not known"
             elif state:
@@ -723,7 +685,7 @@ class _Builder:
                 unattributed.append(replication.address)
                 continue
             destination = replication.attributes.get("destination")
-            target_fs = self.targets(_field(destination, "file_system_id"), ("aws_efs_file_system",))
+            target_fs = self.targets(nested(destination, "file_system_id"), ("aws_efs_file_system",))
             for system in found:
                 store = systems[system.address]
                 if target_fs:
@@ -731,13 +693,13 @@ class _Builder:
                         systems[target.address].replica_of = system.address
                         self.link(store, target, replication.address)
                     continue
-                region = _field(destination, "region")
+                region = nested(destination, "region")
                 if not isinstance(region, str) or not region:
-                    zone = _field(destination, "availability_zone_name")
+                    zone = nested(destination, "availability_zone_name")
                     region = _zone_region(zone) if isinstance(zone, str) else region
                 if isinstance(region, str) and region:
                     self.copy_to_region(store, region, replication.address)
-                elif _set(region) is False and isinstance(replication.region, str):
+                elif is_set_or_computed(region) is False and isinstance(replication.region, str):
                     # No destination region: the replica is created where the configuration is.
                     self.copy_to_region(store, replication.region, replication.address)
                 else:
@@ -755,9 +717,9 @@ class _Builder:
                 store.undecided = "its replication destinations are not known"
                 continue
             for index, destination in enumerate(destinations if isinstance(destinations, list) else []):
-                region = _field(destination, "Region")
+                region = nested(destination, "Region")
                 if not isinstance(region, str):
-                    zone = _field(destination, "AvailabilityZoneName")
+                    zone = nested(destination, "AvailabilityZoneName")
                     region = _zone_region(zone) if isinstance(zone, str) else region
                 if isinstance(region, str):
                     self.copy_to_region(store, region, f"ReplicationConfiguration.Destinations[{index}]")
@@ -794,13 +756,13 @@ class _Builder:
         self.azure_purposes(accounts)
         for account in self.unit.of_type("azurerm_cosmosdb_account"):
             store = self.add(account, "Cosmos DB account")
-            locations = _blocks(account.attributes.get("geo_location"))
+            locations = block_instances(account.attributes.get("geo_location"))
             if isinstance(locations, Unknown):
                 store.undecided = "its geo_location blocks are not known"
                 continue
             names: set[str] = set()
             for location in locations:
-                name = _field(location, "location")
+                name = nested(location, "location")
                 if not isinstance(name, str):
                     store.undecided = "a geo_location is not known"
                     break
@@ -834,10 +796,10 @@ class _Builder:
                 for account in accounts_named(resource.attributes.get(key)):
                     store = accounts[account.address]
                     store.purpose = store.purpose or text.format(resource.address)
-            diagnostics = _blocks(resource.attributes.get("boot_diagnostics"))
+            diagnostics = block_instances(resource.attributes.get("boot_diagnostics"))
             if isinstance(diagnostics, list):
                 for block in diagnostics:
-                    uri = _field(block, "storage_account_uri")
+                    uri = nested(block, "storage_account_uri")
                     for account in self.targets(uri, ("azurerm_storage_account",)) or []:
                         store = accounts[account.address]
                         store.purpose = store.purpose or f"receives the boot diagnostics of {resource.address}"
@@ -849,7 +811,7 @@ class _Builder:
         for bucket in self.unit.of_type("google_storage_bucket"):
             store = buckets[bucket.address] = self.add(bucket, "Cloud Storage bucket")
             location = bucket.attributes.get("location")
-            data_locations = _field(bucket.attributes.get("custom_placement_config"), "data_locations")
+            data_locations = nested(bucket.attributes.get("custom_placement_config"), "data_locations")
             if isinstance(location, Unknown) or location is None:
                 store.undecided = "its location is not known"
             elif isinstance(data_locations, Unknown):
@@ -871,8 +833,8 @@ class _Builder:
         for resource in self.unit.resources:
             attrs = resource.attributes
             if resource.type == "google_storage_bucket":
-                mark(_field(attrs.get("logging"), "log_bucket"), f"receives the access logs of {resource.address}")
-                if _set(_blocks(attrs.get("website"))) is True:
+                mark(nested(attrs.get("logging"), "log_bucket"), f"receives the access logs of {resource.address}")
+                if is_set_or_computed(block_instances(attrs.get("website"))) is True:
                     buckets[resource.address].purpose = buckets[resource.address].purpose or "hosts a static website"
             elif resource.type.startswith("google_logging_") and resource.type.endswith("_sink"):
                 mark(attrs.get("destination"), f"receives the logs of {resource.address}")
@@ -882,7 +844,7 @@ class _Builder:
         instances: dict[str, Store] = {}
         for instance in self.unit.of_type("google_sql_database_instance"):
             store = instances[instance.address] = self.add(instance, "Cloud SQL instance")
-            backup_location = _field(instance.attributes.get("settings"), "backup_configuration", "location")
+            backup_location = nested(instance.attributes.get("settings"), "backup_configuration", "location")
             if isinstance(backup_location, str) and backup_location:
                 own = store.region if isinstance(store.region, str) else None
                 if not is_gcp_region(backup_location) or (own is not None and backup_location.lower() != own):
@@ -891,7 +853,7 @@ class _Builder:
         unattributed: list[str] = []
         for store in instances.values():
             master = store.resource.attributes.get("master_instance_name")
-            if _set(master) is False:
+            if is_set_or_computed(master) is False:
                 continue
             found = self.targets(master, ("google_sql_database_instance",))
             if found is None and isinstance(master, str):
@@ -924,13 +886,13 @@ _LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 
 def _grants_log_delivery(grants: Any) -> bool:
     """Whether ACL grants give the S3 log delivery group access (server access logging)."""
-    blocks = _blocks(grants)
+    blocks = block_instances(grants)
     if isinstance(blocks, Unknown):
         return False
     for grant in blocks:
-        uri = _field(grant, "uri")
+        uri = nested(grant, "uri")
         if not isinstance(uri, str):
-            uri = _field(grant, "grantee", "uri")
+            uri = nested(grant, "grantee", "uri")
         if isinstance(uri, str) and uri.rstrip("/") == _LOG_DELIVERY_GROUP:
             return True
     return False
