@@ -11,7 +11,8 @@ from resilint.families.databases import CACHES
 from resilint.families.network import FIREWALLS, NETWORK_INTERFACES, PUBLIC_IPS, SUBNET_GROUPS
 from resilint.families.storage import FILE_SYSTEMS
 from resilint.model import Project, Unit
-from resilint.relations.placement import describe, gcp_zone_region, subnet_zones
+from resilint.placement import gcp_zone_region
+from resilint.relations.placement import describe, subnet_zones
 from resilint.rule import Severity, Violation, rule
 
 # Resources whose `zones` list may hold several zones (zone-redundant) or one (zonal), with what

@@ -25,26 +25,11 @@ from resilint.model import (
     unknowns_in,
 )
 from resilint.parsers.guards import paused_gc, yaml_alias_bomb
+from resilint.placement import cloudformation_is_global
 from resilint.sources import SourceFile, problem
 
 MAX_DEPTH = 64
 _RESOURCE_TYPE_PREFIXES = ("AWS::", "Custom::", "Alexa::")
-# Types with no region of their own: global services, and template plumbing that deploys nothing.
-_GLOBAL_TYPE_PREFIXES = (
-    "AWS::IAM::",
-    "AWS::Route53::",
-    "AWS::Route53RecoveryControl::",
-    "AWS::Route53RecoveryReadiness::",
-    "AWS::CloudFront::",
-    "AWS::GlobalAccelerator::",
-    "AWS::Organizations::",
-    "AWS::Budgets::",
-    "AWS::CE::",
-    "AWS::Shield::",
-    "AWS::CDK::Metadata",
-    "AWS::CloudFormation::WaitConditionHandle",
-    "AWS::CloudFormation::Interface",
-)
 _NO_VALUE = object()  # AWS::NoValue: the property is removed
 
 
@@ -230,9 +215,7 @@ class _Template:
             if isinstance(dependency, str) and dependency in self.resources:
                 refs.append(Reference(target=dependency, attribute=None, path="DependsOn"))
         resource_type = str(body["Type"])
-        is_global = resource_type.startswith(_GLOBAL_TYPE_PREFIXES) or (
-            resource_type == "AWS::WAFv2::WebACL" and attributes.get("Scope") == "CLOUDFRONT"
-        )
+        is_global = cloudformation_is_global(resource_type, attributes)
         return Resource(
             source="cloudformation",
             type=resource_type,

@@ -45,7 +45,7 @@ from typing import Any, Literal
 
 from resilint.arguments import block_instances, is_set_or_computed, nested
 from resilint.model import FOREIGN, Project, Resource, Unit, Unknown, foreign_ref, split_foreign_ref
-from resilint.relations.placement import aws_zone_region, gcp_zone_region, is_gcp_region
+from resilint.placement import aws_zone_region, gcp_zone_region, is_gcp_region
 
 CopyKind = Literal["replica", "backup"]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import resilint.placement as zone_helpers
 from resilint.discover import discover
 from resilint.model import Project, Unit
 from resilint.parsers import ParseOptions, build_project
@@ -416,12 +417,12 @@ resource "aws_wafv2_ip_set" "regional" {
 
 
 def test_region_helpers() -> None:
-    assert placement.aws_zone_region("us-east-1a") == "us-east-1"
-    assert placement.aws_zone_region("us-gov-west-1b") == "us-gov-west-1"
-    assert placement.aws_zone_region("us-east-1-bos-1a") == "us-east-1"
-    assert placement.aws_zone_region("use1-az1") is None
-    assert placement.gcp_zone_region("europe-west4-b") == "europe-west4"
-    assert placement.gcp_zone_region("europe-west4") is None
+    assert zone_helpers.aws_zone_region("us-east-1a") == "us-east-1"
+    assert zone_helpers.aws_zone_region("us-gov-west-1b") == "us-gov-west-1"
+    assert zone_helpers.aws_zone_region("us-east-1-bos-1a") == "us-east-1"
+    assert zone_helpers.aws_zone_region("use1-az1") is None
+    assert zone_helpers.gcp_zone_region("europe-west4-b") == "europe-west4"
+    assert zone_helpers.gcp_zone_region("europe-west4") is None
     assert placement.describe(["a", "b", "c", "d", "e"]) == "a, b, c and 2 more"
 
 

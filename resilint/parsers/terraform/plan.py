@@ -29,7 +29,7 @@ from resilint.model import (
     Unknown,
 )
 from resilint.parsers.json_text import JsonTextError, load_json
-from resilint.parsers.terraform.placement import (
+from resilint.placement import (
     PROVIDER_SETTINGS,
     REGION_ARGUMENTS,
     cloud_of,

@@ -11,11 +11,11 @@ from resilint.parsers.terraform.addresses import key_suffix, traversal_text
 from resilint.parsers.terraform.blocks import META_ARGUMENTS, without_meta
 from resilint.parsers.terraform.evaluate import MISSING, BlockValue, ResourceObject, finalize, has_unknown
 from resilint.parsers.terraform.instances import Instances, instance_names
-from resilint.parsers.terraform.placement import cloud_of, provider_of_type, resource_region, resource_zones
 from resilint.parsers.terraform.providers import provider_is_per_instance
 from resilint.parsers.terraform.references import merge_references
 from resilint.parsers.terraform.source import Decl
 from resilint.parsers.terraform.unit_context import MAX_UNIT_RESOURCES
+from resilint.placement import cloud_of, provider_of_type, resource_region, resource_zones
 
 if TYPE_CHECKING:
     from resilint.parsers.terraform.module_instance import ModuleInstance

@@ -12,8 +12,8 @@ from resilint.parsers.guards import internal_error
 from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
-from resilint.parsers.terraform.placement import provider_type_of_source
 from resilint.parsers.terraform.types import TypeSpec, parse_type
+from resilint.placement import provider_type_of_source
 from resilint.sources import problem, read_text
 
 

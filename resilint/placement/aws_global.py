@@ -1,4 +1,4 @@
-"""AWS Terraform resource types that have no region (global services).
+"""AWS resource types that have no region (global services), in Terraform and CloudFormation.
 
 Taken from the AWS provider v6 source: every resource registered with
 `Region: inttypes.ResourceRegionDisabled()` (see ../shared/aws-global-resource-types.txt).
@@ -191,4 +191,23 @@ AWS_GLOBAL_RESOURCE_TYPES = frozenset(
         "aws_waf_web_acl",
         "aws_waf_xss_match_set",
     }
+)
+
+
+# CloudFormation types with no region of their own: global services, and template plumbing that
+# deploys nothing.
+CLOUDFORMATION_GLOBAL_TYPE_PREFIXES = (
+    "AWS::IAM::",
+    "AWS::Route53::",
+    "AWS::Route53RecoveryControl::",
+    "AWS::Route53RecoveryReadiness::",
+    "AWS::CloudFront::",
+    "AWS::GlobalAccelerator::",
+    "AWS::Organizations::",
+    "AWS::Budgets::",
+    "AWS::CE::",
+    "AWS::Shield::",
+    "AWS::CDK::Metadata",
+    "AWS::CloudFormation::WaitConditionHandle",
+    "AWS::CloudFormation::Interface",
 )

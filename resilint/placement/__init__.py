@@ -1,4 +1,16 @@
-"""Where a Terraform resource runs: cloud, region and zones from its provider and arguments."""
+"""Where a resource runs, for every source: its cloud, its region (a name, None for a global
+resource, or unknown) and the zones it is pinned to. The one home of these facts: the Terraform
+loader, the plan reader and the CloudFormation parser place resources with it, and the relations
+(`relations.placement`) read regions through it.
+
+- cloud and provider: `cloud_of`, `provider_of_type`, `provider_type_of_source`,
+  `REGION_ARGUMENTS` (the provider arguments that set a region);
+- global-ness: `is_aws_global` (Terraform types, from the AWS provider), `cloudformation_is_global`,
+  `is_gcp_global` (Google types that are global, `gcp.py`), a Google location that defaults to
+  `global` (`gcp.LOCATION_DEFAULTS_TO_GLOBAL`), Azure's `global` location;
+- regions and zones: `resource_region`, `resource_zones`, `gcp_region_of`, `gcp_zone_region`,
+  `is_gcp_region`, `is_multi_region_value`, `aws_zone_region`, `normalize_azure_location`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +18,10 @@ import re
 from typing import Any
 
 from resilint.model import Unknown
-from resilint.parsers.terraform.aws_global import AWS_GLOBAL_RESOURCE_TYPES
+from resilint.placement.aws_global import AWS_GLOBAL_RESOURCE_TYPES, CLOUDFORMATION_GLOBAL_TYPE_PREFIXES
+from resilint.placement.gcp import GLOBAL_PREFIXES as _GCP_GLOBAL_PREFIXES
+from resilint.placement.gcp import GLOBAL_TYPES as _GCP_GLOBAL_TYPES
+from resilint.placement.gcp import LOCATION_DEFAULTS_TO_GLOBAL, ZONE_FROM_PROVIDER
 
 CLOUD_OF_PROVIDER = {
     "aws": "aws",
@@ -100,8 +115,18 @@ def resource_region(
                 # A multi-region or dual-region (`US`, `EU`, `NAM4`) or `global` is no single
                 # region: like a global resource, it does not concentrate the unit in one.
                 return gcp_region_of(value.lower())
+        if resource_type in LOCATION_DEFAULTS_TO_GLOBAL:
+            return None  # `location` left out is "global", not the provider's region
         return provider_region
     return None
+
+
+def cloudformation_is_global(resource_type: str, properties: dict[str, Any]) -> bool:
+    """A CloudFormation type with no region of its own: a global service, or template plumbing
+    that deploys nothing (a web ACL for CloudFront is global too)."""
+    return resource_type.startswith(CLOUDFORMATION_GLOBAL_TYPE_PREFIXES) or (
+        resource_type == "AWS::WAFv2::WebACL" and properties.get("Scope") == "CLOUDFRONT"
+    )
 
 
 def is_aws_global(resource_type: str) -> bool:
@@ -112,96 +137,12 @@ def is_aws_global(resource_type: str) -> bool:
     return resource_type in AWS_GLOBAL_RESOURCE_TYPES
 
 
-# Google Cloud resources that have no region: global services (IAM, DNS, global load balancing,
-# Pub/Sub, monitoring), and child resources that live wherever their parent is (a SQL database in
-# its instance, an object in its bucket). Regional resources carry region/zone/location or take
-# the provider's region.
-_GCP_GLOBAL_PREFIXES = (
-    "google_project",
-    "google_folder",
-    "google_organization",
-    "google_billing",
-    "google_service_account",
-    "google_dns_",
-    "google_compute_global_",
-    "google_compute_firewall",
-    "google_compute_network_firewall_policy",
-    "google_compute_security_policy",
-    "google_compute_shared_vpc_",
-    "google_compute_project_",
-    "google_compute_network_peering",
-    "google_compute_backend_bucket",
-    "google_service_networking_",
-    "google_monitoring_",
-    "google_logging_",
-    "google_pubsub_",
-    "google_secret_manager_secret",
-    "google_iap_",
-    "google_access_context_manager_",
-    "google_identity_platform_",
-    "google_tags_",
-    "google_org_policy_",
-    "google_essential_contacts_",
-    "google_os_login_",
-    "google_apikeys_",
-    "google_resource_manager_",
-    "google_storage_bucket_object",
-    "google_storage_bucket_acl",
-    "google_storage_default_object_",
-    "google_storage_object_",
-    "google_storage_notification",
-    "google_storage_hmac_key",
-    "google_kms_crypto_key",
-)
-_GCP_GLOBAL_TYPES = frozenset(
-    {
-        "google_compute_network",
-        "google_compute_route",
-        "google_compute_backend_service",
-        "google_compute_url_map",
-        "google_compute_target_http_proxy",
-        "google_compute_target_https_proxy",
-        "google_compute_target_ssl_proxy",
-        "google_compute_target_tcp_proxy",
-        "google_compute_target_grpc_proxy",
-        "google_compute_health_check",
-        "google_compute_http_health_check",
-        "google_compute_https_health_check",
-        "google_compute_ssl_certificate",
-        "google_compute_managed_ssl_certificate",
-        "google_compute_ssl_policy",
-        "google_compute_image",
-        "google_compute_instance_template",
-        "google_compute_snapshot",
-        "google_endpoints_service",
-        "google_sql_database",
-        "google_sql_user",
-        "google_sql_ssl_cert",
-    }
-)
-
-
 def is_gcp_global(resource_type: str) -> bool:
     return (
         resource_type in _GCP_GLOBAL_TYPES
         or resource_type.startswith(_GCP_GLOBAL_PREFIXES)
         or "_iam_" in resource_type  # access bindings on a resource, not a placement
     )
-
-
-# Google Cloud resources whose `zone` defaults to the provider's zone when left out.
-GCP_ZONE_FROM_PROVIDER = frozenset(
-    {
-        "google_compute_instance",
-        "google_compute_instance_from_template",
-        "google_compute_disk",
-        "google_compute_instance_group",
-        "google_compute_instance_group_manager",
-        "google_compute_network_endpoint_group",
-        "google_compute_node_group",
-        "google_compute_reservation",
-    }
-)
 
 
 def resource_zones(cloud: str, attributes: dict[str, Any], resource_type: str = "", provider_zone: Any = None) -> Any:
@@ -225,6 +166,36 @@ def resource_zones(cloud: str, attributes: dict[str, Any], resource_type: str = 
                     return item
                 if isinstance(item, (str, int)):
                     zones.append(str(item))
-    if not zones and resource_type in GCP_ZONE_FROM_PROVIDER and provider_zone is not None:
+    if not zones and resource_type in ZONE_FROM_PROVIDER and provider_zone is not None:
         return provider_zone if isinstance(provider_zone, Unknown) else (provider_zone,)
     return tuple(sorted(set(zones)))
+
+
+def gcp_zone_region(value: str) -> str | None:
+    """`us-central1` for the zone `us-central1-a`; None when `value` is not a GCP zone."""
+    match = _GCP_ZONE.match(value.strip().lower())
+    return match.group(1) if match else None
+
+
+def is_gcp_region(value: str) -> bool:
+    return bool(_GCP_REGION.match(value.strip().lower()))
+
+
+# Region values that name no region at all ("global" locations of Azure and Google resources).
+NOT_A_REGION = frozenset({"global"})
+
+
+def is_multi_region_value(value: str) -> bool:
+    """A Google Cloud location that spans regions: multi-regions (`US`, `EU`, `ASIA`) and
+    dual-regions (`NAM4`, `EUR4`, custom dual-regions)."""
+    text = value.strip().lower()
+    return bool(text) and text not in NOT_A_REGION and not _GCP_REGION.match(text) and not _GCP_ZONE.match(text)
+
+
+def aws_zone_region(zone: str) -> str | None:
+    """`us-east-1` for the availability zone `us-east-1a` (and Local Zones such as
+    `us-east-1-bos-1a`, whose parent region comes first); None for zone IDs (`use1-az1`)."""
+    match = re.match(r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$", zone) or re.match(
+        r"^([a-z]{2}(?:-gov)?-[a-z]+-\d+)-[a-z0-9-]+$", zone
+    )
+    return match.group(1) if match else None
