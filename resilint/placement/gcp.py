@@ -86,7 +86,6 @@ LOCATION_DEFAULTS_TO_GLOBAL = frozenset(
         "google_gke_hub_feature",
         "google_certificate_manager_certificate",
         "google_certificate_manager_dns_authorization",
-        "google_certificate_manager_trust_config",
         "google_network_services_mesh",
         "google_network_services_http_route",
         "google_network_services_grpc_route",
