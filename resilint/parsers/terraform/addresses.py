@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.address_parts import without_keys
+
+__all__ = ["key_suffix", "traversal_text", "without_keys"]
 
 
 def key_suffix(key: Any) -> str:
@@ -12,24 +15,6 @@ def key_suffix(key: Any) -> str:
     if key is None:
         return ""
     return f"[{key}]" if isinstance(key, int) else f'["{key}"]'
-
-
-def without_keys(address: str) -> str:
-    """`module.app["a"].module.vpc` -> `module.app.module.vpc`: the call in the configuration."""
-    out, depth, quote = [], 0, False
-    for ch in address:
-        if quote:
-            quote = ch != '"'
-            continue
-        if ch == '"' and depth:
-            quote = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif not depth:
-            out.append(ch)
-    return "".join(out)
 
 
 def traversal_text(expr: s.Expr) -> str | None:

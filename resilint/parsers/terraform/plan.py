@@ -29,6 +29,7 @@ from resilint.model import (
     Unknown,
 )
 from resilint.parsers.json_text import JsonTextError, load_json
+from resilint.parsers.terraform.address_parts import split_address, strip_key, without_keys
 from resilint.placement import (
     PROVIDER_SETTINGS,
     REGION_ARGUMENTS,
@@ -226,7 +227,7 @@ class _Plan:
 
     def _resource(self, address: str, module: str, item: dict[str, Any], change: dict[str, Any] | None) -> Resource:
         type_, name = str(item["type"]), str(item.get("name", ""))
-        config_module = _without_keys(module)
+        config_module = without_keys(module)
         config = self._resource_config(config_module, type_, name)
         references = self._references(_dict(config.get("expressions")), module)
         values = _dict(item.get("values"))
@@ -262,7 +263,7 @@ class _Plan:
         prefix = f"{module}." if module else ""
         found: dict[tuple[str, str | None, str], Reference] = {}
         for path, reference in _expression_references(expressions):
-            for target, attribute in self._targets(reference, _without_keys(module), prefix, 0):
+            for target, attribute in self._targets(reference, without_keys(module), prefix, 0):
                 found.setdefault((target, attribute, path), Reference(target=target, attribute=attribute, path=path))
         # "aws_s3_bucket.b.arn" comes with "aws_s3_bucket.b": keep the bare one only alone.
         kept = [r for r in found.values() if r.attribute is not None or not any(
@@ -274,10 +275,10 @@ class _Plan:
         if reference.startswith(_NOT_RESOURCES) or depth > MAX_FOLLOW:
             return
         if reference.startswith("module."):
-            parts = _split(reference)
+            parts = split_address(reference)
             if len(parts) < 3:
                 return
-            call, output = _strip_key(parts[1]), parts[2]
+            call, output = strip_key(parts[1]), parts[2]
             child_config = f"{config_module}.module.{call}" if config_module else f"module.{call}"
             module_call = self._module_call(config_module, call)
             if module_call.get("count_expression") or module_call.get("for_each_expression"):
@@ -289,7 +290,7 @@ class _Plan:
                 if isinstance(inner, str):
                     yield from self._targets(inner, child_config, child_prefix, depth + 1)
             return
-        parts = _split(reference)
+        parts = split_address(reference)
         if len(parts) >= 2:
             yield f"{prefix}{parts[0]}.{parts[1]}", parts[2] if len(parts) > 2 else None
 
@@ -354,43 +355,12 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _split(address: str) -> list[str]:
-    """`module.a["x.y"].aws_s3_bucket.b[0]` -> ["module", 'a["x.y"]', "aws_s3_bucket", "b[0]"]."""
-    parts, current, depth, quote = [], "", 0, False
-    for ch in address:
-        if quote:
-            current += ch
-            quote = ch != '"'
-            continue
-        if ch == '"' and depth:
-            quote = True
-        elif ch == "[":
-            depth += 1
-        elif ch == "]":
-            depth -= 1
-        elif ch == "." and not depth:
-            parts.append(current)
-            current = ""
-            continue
-        current += ch
-    parts.append(current)
-    return parts
-
-
-def _strip_key(part: str) -> str:
-    return part.split("[", 1)[0]
-
-
-def _without_keys(module: str) -> str:
-    return ".".join(_strip_key(p) for p in _split(module)) if module else ""
-
-
 def _calls(module: str) -> list[str]:
-    parts = _split(module) if module else []
-    return [_strip_key(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i] == "module"]
+    parts = split_address(module) if module else []
+    return [strip_key(parts[i + 1]) for i in range(0, len(parts) - 1, 2) if parts[i] == "module"]
 
 
 def _parent_call(module: str) -> tuple[str, str]:
     """`module.a.module.b` -> (`module.a`, `b`)."""
-    parts = _split(module)
-    return ".".join(parts[:-2]), _strip_key(parts[-1])
+    parts = split_address(module)
+    return ".".join(parts[:-2]), strip_key(parts[-1])
