@@ -16,9 +16,10 @@ from collections import defaultdict
 
 from resilint.findings import Finding
 from resilint.reporters import Report
+from resilint.rule_ids import INTERNAL_ERROR_ID, PARSE_ERROR_ID
 
 # Findings that mean a check could not run, rather than a check that failed.
-ERRORS = ("RES001", "RES002")
+ERRORS = (PARSE_ERROR_ID, INTERNAL_ERROR_ID)
 
 
 def render(report: Report) -> str:
