@@ -43,7 +43,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from resilint.arguments import block_instances, is_set_or_computed, nested
+from resilint.arguments import as_bool, block_instances, is_set_or_computed, nested
+from resilint.families.storage import is_lock_table
 from resilint.model import FOREIGN, Project, Resource, Unit, Unknown, foreign_ref, split_foreign_ref
 from resilint.placement import aws_zone_region, gcp_zone_region, is_gcp_region
 
@@ -276,6 +277,8 @@ class _Builder:
     def dynamodb(self) -> None:
         tables = {r.address: self.add(r, "DynamoDB table") for r in self.unit.of_type("aws_dynamodb_table")}
         for store in tables.values():
+            if is_lock_table(store.resource):
+                store.purpose = _LOCK_TABLE
             replicas = block_instances(store.resource.attributes.get("replica"))
             if isinstance(replicas, Unknown):
                 store.undecided = "its replica blocks are not known"
@@ -322,7 +325,9 @@ class _Builder:
                     store.copies.append(Copy(region=region, via=joined.address))
         self.undecide_unlinked(tables.values(), unattributed, "DynamoDB replicas")
         for table in self.unit.of_type("AWS::DynamoDB::Table"):
-            self.add(table, "DynamoDB table")
+            store = self.add(table, "DynamoDB table")
+            if is_lock_table(table):
+                store.purpose = _LOCK_TABLE
         for table in self.unit.of_type("AWS::DynamoDB::GlobalTable"):
             store = self.add(table, "DynamoDB global table")
             specifications = table.attributes.get("Replicas")
@@ -409,8 +414,10 @@ class _Builder:
                     source.copies.append(Copy(region=None, via=f"{label} (bucket {s3_bucket_name(str(destination))})"))
                     continue
                 if not found:
+                    # The source is known and the destination refers to no bucket of this unit
+                    # (a variable, a literal ARN of no bucket here): only the source's copy is
+                    # undecided, the unit's other buckets are not its destination.
                     source.undecided = source.undecided or f"the destination of {label} is not known"
-                    unattributed.append(via.address)
                     continue
                 for target in found:
                     self.link(source, target, label)
@@ -796,6 +803,10 @@ class _Builder:
                 for account in accounts_named(resource.attributes.get(key)):
                     store = accounts[account.address]
                     store.purpose = store.purpose or text.format(resource.address)
+            elif resource.type == "azapi_resource" and _is_azapi_flow_log(resource.attributes.get("type")):
+                for account in self.targets(_azapi_storage_id(resource.attributes.get("body")), ("azurerm_storage_account",)) or []:
+                    store = accounts[account.address]
+                    store.purpose = store.purpose or f"receives the flow logs of {resource.address}"
             diagnostics = block_instances(resource.attributes.get("boot_diagnostics"))
             if isinstance(diagnostics, list):
                 for block in diagnostics:
@@ -844,7 +855,17 @@ class _Builder:
         instances: dict[str, Store] = {}
         for instance in self.unit.of_type("google_sql_database_instance"):
             store = instances[instance.address] = self.add(instance, "Cloud SQL instance")
-            backup_location = nested(instance.attributes.get("settings"), "backup_configuration", "location")
+            backups = nested(instance.attributes.get("settings"), "backup_configuration")
+            backup_location = nested(backups, "location")
+            enabled = nested(backups, "enabled")
+            if isinstance(backups, Unknown) or isinstance(backup_location, Unknown):
+                store.undecided = store.undecided or "its backup_configuration is not known"
+            elif not backup_location and as_bool(enabled) is True:
+                # Without a location, Cloud SQL keeps backups in the multi-region nearest to the
+                # instance: a copy outside its region.
+                store.copies.append(Copy(region=None, via="backup_configuration (backups in the nearest multi-region)", kind="backup"))
+            elif not backup_location and isinstance(enabled, Unknown):
+                store.undecided = store.undecided or "whether its backups are enabled is not known"
             if isinstance(backup_location, str) and backup_location:
                 own = store.region if isinstance(store.region, str) else None
                 if not is_gcp_region(backup_location) or (own is not None and backup_location.lower() != own):
@@ -881,6 +902,21 @@ _LOG_DELIVERY_SERVICES = frozenset(
 
 
 _REPLICA_BY_POLICY = "\0replica"  # a marker, turned into Store.replica_of
+_LOCK_TABLE = "holds Terraform state locks (its hash key is LockID): nothing to replicate"
+
+
+def _is_azapi_flow_log(value: Any) -> bool:
+    """`Microsoft.Network/networkWatchers/flowLogs@2023-09-01`: an azapi flow log."""
+    return isinstance(value, str) and value.split("@", 1)[0].strip().lower() == "microsoft.network/networkwatchers/flowlogs"
+
+
+def _azapi_storage_id(body: Any) -> Any:
+    """The storage account a flow log written through azapi sends to: `body.properties.storageId`
+    (an object in azapi 2, a `jsonencode` string in azapi 1: then the whole body, whose only
+    storage account reference is that one)."""
+    if isinstance(body, dict):
+        return nested(body, "properties", "storageId")
+    return body if isinstance(body, Unknown) else None
 _LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
 
 
