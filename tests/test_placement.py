@@ -45,3 +45,12 @@ def test_cloudformation_global_types() -> None:
     assert cloudformation_is_global("AWS::WAFv2::WebACL", {"Scope": "CLOUDFRONT"})
     assert not cloudformation_is_global("AWS::WAFv2::WebACL", {"Scope": "REGIONAL"})
     assert not cloudformation_is_global("AWS::RDS::DBInstance", {})
+
+
+@pytest.mark.parametrize("type_", ["azurerm_cdn_profile", "azurerm_cdn_endpoint", "azurerm_cdn_frontdoor_profile", "azurerm_frontdoor", "azurerm_traffic_manager_profile"])
+def test_azure_global_services_have_no_region_whatever_their_location(type_: str) -> None:
+    assert resource_region("azure", type_, {"location": "westeurope"}, None) is None
+
+
+def test_azure_regional_resources_keep_their_location() -> None:
+    assert resource_region("azure", "azurerm_storage_account", {"location": "West Europe"}, None) == "westeurope"

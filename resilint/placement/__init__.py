@@ -100,6 +100,8 @@ def resource_region(
                 return own
         return provider_region
     if cloud == "azure":
+        if is_azure_global(resource_type):
+            return None
         location = attributes.get("location")
         if isinstance(location, str):
             return normalize_azure_location(location)
@@ -127,6 +129,15 @@ def cloudformation_is_global(resource_type: str, properties: dict[str, Any]) -> 
     return resource_type.startswith(CLOUDFORMATION_GLOBAL_TYPE_PREFIXES) or (
         resource_type == "AWS::WAFv2::WebACL" and properties.get("Scope") == "CLOUDFRONT"
     )
+
+
+# Azure services that are global although they carry a `location` (which is metadata there): CDN
+# and Front Door profiles, endpoints and origins, and Traffic Manager.
+AZURE_GLOBAL_PREFIXES = ("azurerm_cdn_", "azurerm_frontdoor", "azurerm_traffic_manager_")
+
+
+def is_azure_global(resource_type: str) -> bool:
+    return resource_type.startswith(AZURE_GLOBAL_PREFIXES)
 
 
 def is_aws_global(resource_type: str) -> bool:

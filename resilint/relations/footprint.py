@@ -272,6 +272,9 @@ _SUPPORT = (
     "AWS::SSM::Document",
     "AWS::SSM::Association",
     "AWS::ServiceCatalog::",
+    # Custom resources compute values while the stack deploys (a lookup, a generated name): they
+    # run and store nothing once it is up; the function behind one is judged on its own.
+    "Custom::",
     "azurerm_resource_group",
     "azurerm_virtual_network",
     "azurerm_subnet",
@@ -289,6 +292,11 @@ _SUPPORT = (
     "azurerm_firewall",
     "azurerm_bastion_host",
     "azurerm_policy_",
+    "azurerm_express_route_",
+    "azurerm_private_dns_",
+    "azurerm_ip_group",
+    "azurerm_virtual_network_gateway",
+    "azurerm_local_network_gateway",
     "google_compute_network",
     "google_compute_subnetwork",
     "google_compute_firewall",

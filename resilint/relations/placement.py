@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from resilint.model import Resource, Unit, Unknown
-from resilint.placement import NOT_A_REGION, is_gcp_global, is_multi_region_value
+from resilint.placement import NOT_A_REGION, is_azure_global, is_gcp_global, is_multi_region_value
 from resilint.relations.network import SUBNET_TYPES, shorten, span
 
 
@@ -18,7 +18,9 @@ def region_of(resource: Resource) -> Any:
     """The resource's region for the region rules: the model's, except for Google Cloud
     resources that are global whatever the provider's region (a model read from an older parse
     cache may still give them one)."""
-    if resource.cloud == "gcp" and is_gcp_global(resource.type):
+    if (resource.cloud == "gcp" and is_gcp_global(resource.type)) or (
+        resource.cloud == "azure" and is_azure_global(resource.type)
+    ):
         return None
     return resource.region
 

@@ -494,6 +494,8 @@ class _Builder:
                     buckets[address].purpose = buckets[address].purpose or "hosts a static website"
                 if _grants_log_delivery(attrs.get("grant")):
                     buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
+                if _grants_cloudfront_log_delivery(attrs.get("grant")):
+                    buckets[address].purpose = buckets[address].purpose or _CLOUDFRONT_LOGS
             elif kind == "aws_s3_bucket_logging":
                 mark(attrs.get("target_bucket"), f"receives the access logs of a bucket ({address})")
             elif kind == "aws_s3_bucket_acl" and attrs.get("acl") == "log-delivery-write":
@@ -528,6 +530,8 @@ class _Builder:
             elif kind == "aws_s3_bucket_acl":
                 if _grants_log_delivery(nested(attrs.get("access_control_policy"), "grant")):
                     mark(attrs.get("bucket"), f"grants the S3 log delivery group write access ({address})")
+                if _grants_cloudfront_log_delivery(nested(attrs.get("access_control_policy"), "grant")):
+                    mark(attrs.get("bucket"), f"{_CLOUDFRONT_LOGS} ({address})")
             elif kind == "aws_s3_bucket_inventory":
                 mark(nested(attrs.get("destination"), "bucket", "bucket_arn"), f"receives the inventory reports of {address}")
             elif kind == "aws_s3_bucket_policy":
@@ -788,7 +792,10 @@ class _Builder:
             "azurerm_linux_function_app": ("storage_account_name", "holds the runtime files of {}"),
             "azurerm_windows_function_app": ("storage_account_name", "holds the runtime files of {}"),
             "azurerm_function_app": ("storage_account_name", "holds the runtime files of {}"),
+            # `"${azurerm_storage_account.x.primary_blob_endpoint}${azurerm_storage_container.y.name}"`
+            "azurerm_function_app_flex_consumption": ("storage_container_endpoint", "holds the runtime files of {}"),
         }
+        function_apps = ("azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_function_app")
         names = self.by_name(("azurerm_storage_account",), lambda r: r.attributes.get("name"))
 
         def accounts_named(value: Any) -> list[Resource]:
@@ -803,6 +810,20 @@ class _Builder:
                 for account in accounts_named(resource.attributes.get(key)):
                     store = accounts[account.address]
                     store.purpose = store.purpose or text.format(resource.address)
+            if resource.type in function_apps:
+                # The account's connection string kept in a Key Vault secret that the app reads.
+                for secret in self.targets(resource.attributes.get("storage_key_vault_secret_id"), ("azurerm_key_vault_secret",)) or []:
+                    for account in self.targets(secret.attributes.get("value"), ("azurerm_storage_account",)) or []:
+                        store = accounts[account.address]
+                        store.purpose = store.purpose or f"holds the runtime files of {resource.address}"
+            # FP-9: a static website is content deployed from source, like an S3 website bucket.
+            if resource.type == "azurerm_storage_account" and is_set_or_computed(block_instances(resource.attributes.get("static_website"))) is True:
+                store = accounts[resource.address]
+                store.purpose = store.purpose or "hosts a static website"
+            elif resource.type == "azurerm_storage_account_static_website":
+                for account in self.targets(resource.attributes.get("storage_account_id"), ("azurerm_storage_account",)) or []:
+                    store = accounts[account.address]
+                    store.purpose = store.purpose or f"hosts a static website ({resource.address})"
             elif resource.type == "azapi_resource" and _is_azapi_flow_log(resource.attributes.get("type")):
                 for account in self.targets(_azapi_storage_id(resource.attributes.get("body")), ("azurerm_storage_account",)) or []:
                     store = accounts[account.address]
@@ -930,6 +951,33 @@ def _grants_log_delivery(grants: Any) -> bool:
         if not isinstance(uri, str):
             uri = nested(grant, "grantee", "uri")
         if isinstance(uri, str) and uri.rstrip("/") == _LOG_DELIVERY_GROUP:
+            return True
+    return False
+
+
+# The canonical user of the `awslogsdelivery` account that writes CloudFront standard logs: a
+# bucket that grants it access is a CloudFront log bucket (the loader gives
+# `data.aws_cloudfront_log_delivery_canonical_user_id` this value when the region is known).
+_CLOUDFRONT_LOG_DELIVERY_IDS = frozenset(
+    {
+        "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0",
+        "a52cb28745c0c06e84ec548334e44bfa7fc2a85c54af20cd59e4969344b7af56",  # the China partition
+    }
+)
+_CLOUDFRONT_LOGS = "grants CloudFront's log delivery account access: it receives CloudFront logs"
+
+
+def _grants_cloudfront_log_delivery(grants: Any) -> bool:
+    """Whether ACL grants give CloudFront's log delivery account access (`grant { id }` of the
+    provider v3 bucket, `access_control_policy.grant.grantee.id` of `aws_s3_bucket_acl`)."""
+    found = block_instances(grants)
+    if isinstance(found, Unknown):
+        return False
+    for grant in found:
+        grantee = nested(grant, "id")
+        if grantee is None:
+            grantee = nested(grant, "grantee", "id")
+        if isinstance(grantee, str) and grantee.strip().lower() in _CLOUDFRONT_LOG_DELIVERY_IDS:
             return True
     return False
 

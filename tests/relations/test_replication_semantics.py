@@ -62,3 +62,26 @@ def test_a_flow_log_written_through_azapi_exempts_its_storage_account() -> None:
     for address in ("azurerm_storage_account.flow_logs", "azurerm_storage_account.flow_logs_v1"):
         purpose = _store(unit, address).purpose
         assert purpose is not None and "flow logs of azapi_resource." in purpose, address
+
+
+def test_buckets_that_grant_cloudfront_log_delivery_receive_cloudfront_logs() -> None:
+    unit = _unit("pass_cloudfront_log_bucket_by_grant")
+    for address in ("aws_s3_bucket.cdn_logs", "aws_s3_bucket.legacy_cdn_logs"):
+        purpose = _store(unit, address).purpose
+        assert purpose is not None and "CloudFront" in purpose, address
+    acl = unit.resource("aws_s3_bucket_acl.cdn_logs")
+    assert acl is not None
+    grantee = acl.attributes["access_control_policy"][0]["grant"][1]["grantee"][0]["id"]
+    assert grantee == "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
+
+
+def test_function_runtime_storage_through_an_endpoint_or_a_key_vault_secret() -> None:
+    unit = _unit("pass_azure_function_storage_indirect")
+    assert "azurerm_function_app_flex_consumption.orders" in str(_store(unit, "azurerm_storage_account.flex").purpose)
+    assert "azurerm_windows_function_app.billing" in str(_store(unit, "azurerm_storage_account.runtime").purpose)
+
+
+def test_azure_static_websites_are_secondary_data() -> None:
+    unit = _unit("pass_azure_static_website")
+    assert _store(unit, "azurerm_storage_account.site").purpose == "hosts a static website"
+    assert "azurerm_storage_account_static_website.docs" in str(_store(unit, "azurerm_storage_account.docs").purpose)

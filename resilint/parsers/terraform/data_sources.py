@@ -15,6 +15,13 @@ from resilint.parsers.terraform.source import Decl
 if TYPE_CHECKING:
     from resilint.parsers.terraform.module_instance import ModuleInstance
 
+# The canonical user of the account that writes CloudFront standard logs (`awslogsdelivery`):
+# one in the China partition, one everywhere else (the provider's own table).
+CLOUDFRONT_LOG_DELIVERY_CANONICAL_IDS = {
+    "aws-cn": "a52cb28745c0c06e84ec548334e44bfa7fc2a85c54af20cd59e4969344b7af56",
+    "aws": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0",
+}
+
 # Data sources that list a region's zones, and the attributes that list them (names or IDs).
 # Their elements by position are zones that can be told apart (relations.network).
 ZONE_LISTS = {
@@ -43,6 +50,12 @@ class DataSources:
                     return region if attr in ("name", "region", "id") else MISSING
 
                 return ResourceObject(address, lookup)
+        if type_ == "aws_cloudfront_log_delivery_canonical_user_id" and decl is not None:
+            region = self._region(decl)
+            if isinstance(region, str):
+                partition = "aws-cn" if region.startswith("cn-") else "aws"
+                canonical = CLOUDFRONT_LOG_DELIVERY_CANONICAL_IDS[partition]
+                return ResourceObject(address, lambda attr: canonical if attr == "id" else MISSING)
         if type_ in ZONE_LISTS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
             lists = ZONE_LISTS[type_]
             found = decl
