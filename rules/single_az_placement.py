@@ -8,10 +8,11 @@ from typing import Any
 from resilint.families.base import Family, Member
 from resilint.families.compute import CONTAINER_CLUSTERS
 from resilint.families.databases import CACHES
-from resilint.families.network import FIREWALLS, NETWORK_INTERFACES, PUBLIC_IPS, SUBNET_GROUPS
+from resilint.families.network import FIREWALLS, NAT_ASSOCIATIONS, NETWORK_INTERFACES, PUBLIC_IPS, SUBNET_GROUPS
 from resilint.families.storage import FILE_SYSTEMS
 from resilint.model import Project, Unit
 from resilint.placement import gcp_zone_region
+from resilint.relations.network import referenced
 from resilint.relations.placement import describe, subnet_zones
 from resilint.rule import Severity, Violation, rule
 
@@ -161,7 +162,7 @@ def _azure_zones(unit: Unit, resource: Member, what: str) -> Iterator[Violation]
     zones: Any = resource.value("zones")
     if not isinstance(zones, list) or len(zones) != 1 or not isinstance(zones[0], (str, int)):
         return
-    if resource.kind == "public_ip" and _attached_to_nic(unit, resource):
+    if resource.kind == "public_ip" and (_attached_to_nic(unit, resource) or _of_nat_gateway(unit, resource)):
         return
     zone = str(zones[0])
     yield Violation(
@@ -169,6 +170,16 @@ def _azure_zones(unit: Unit, resource: Member, what: str) -> Iterator[Violation]
         at=resource.resource,
         fix='List two or more zones (zones = ["1", "2", "3"]) for the zone-redundant form',
     )
+
+
+def _of_nat_gateway(unit: Unit, public_ip: Member) -> bool:
+    """A NAT gateway's public IP is in the gateway's zone by design: the gateway's zonality is what
+    to judge (RES303), not its address's."""
+    for association in NAT_ASSOCIATIONS.members(unit, "public_ip_association"):
+        target = referenced(unit, association.value("public_ip"))
+        if target is not None and target.address == public_ip.address:
+            return True
+    return False
 
 
 def _attached_to_nic(unit: Unit, public_ip: Member) -> bool:

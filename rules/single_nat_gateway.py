@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilint.arguments import DEFAULT
-from resilint.families.network import NAT_GATEWAYS
+from resilint.families.network import NAT_GATEWAYS, nat_is_zonal
 from resilint.model import Project, Resource, Unit
 from resilint.relations.network import NatEgress, nat_egress, shorten
 from resilint.rule import Severity, Violation, rule
@@ -37,6 +36,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     implicitly are not followed. A zone picked by its position in the region's zone list (`!Select [0, !GetAZs '']`,
     `data.aws_availability_zones.available.names[0]`) is compared by position: the same position of
     the same list is the same zone, two positions are two zones, whichever zones they turn out to be.
+
+    Azure: an `azurerm_nat_gateway` pinned to one zone (`zones = ["1"]`) serves the subnets
+    associated with it (`azurerm_subnet_nat_gateway_association`). An Azure subnet spans every
+    zone, so what counts is where the workloads in those subnets run: scale sets
+    (`network_interface.ip_configuration.subnet_id` and `zones`), AKS node pools
+    (`vnet_subnet_id` and `zones`) and virtual machines (through their network interfaces, and
+    `zone`). It is flagged when they run in two or more zones. A NAT gateway without `zones`
+    (Azure picks its zone) and workloads whose zones the code does not fix are not judged.
 
     ## Why is this bad?
     A zonal NAT gateway lives in one availability zone. When that zone fails, every subnet
@@ -81,6 +88,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/nat_gateway
     - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-natgateway.html
+    - https://learn.microsoft.com/en-us/azure/nat-gateway/nat-availability-zones
     """
     for egress in nat_egress(unit):
         gateway = egress.gateway
@@ -92,19 +100,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 
 def _zonal(gateway: Resource) -> bool | None:
-    """True for a zonal NAT gateway (the default), False for a regional one, None if unknown."""
     member = NAT_GATEWAYS.member(gateway)
-    if member is None:
-        return None
-    name, mode = member.setting("availability_mode")
-    if mode is DEFAULT:
-        return True
-    if isinstance(mode, str):
-        return mode.strip().lower() == "zonal"
-    return None
+    return nat_is_zonal(member) if member is not None else None
 
 
 def _message(egress: NatEgress) -> str:
+    if egress.by_workload:
+        return _workload_message(egress)
     zones = egress.subnets.zones
     names = [z.value for z in zones]
     tables = shorten(egress.route_tables, 2)
@@ -120,8 +122,25 @@ def _message(egress: NatEgress) -> str:
     return message
 
 
+def _workload_message(egress: NatEgress) -> str:
+    names = [z.value for z in egress.subnets.zones]
+    workloads = shorten(dict.fromkeys(e.label for e in egress.subnets.entries), 3)
+    subnets = shorten(egress.route_tables, 2)
+    message = (
+        f"{egress.gateway.address} is a zonal NAT gateway that carries the outbound traffic of {subnets}, whose "
+        f"workloads run in {len(names)} availability zones ({shorten(names, 4)}: {workloads})"
+    )
+    if egress.zone is not None:
+        others = [n for n in names if n != egress.zone.value]
+        message += f": when zone {egress.zone.value} fails, the workloads in zones {shorten(others, 3)} lose their egress too"
+    return message
+
+
 def _fix(gateway: Resource) -> str:
     member = NAT_GATEWAYS.member(gateway)
+    own = member.says("fix") if member is not None else None
+    if own is not None:
+        return own
     regional = f", or set {member.word('regional')}" if member is not None else ""
     return (
         "Create one NAT gateway per availability zone and give each zone's private subnets a route "

@@ -5,7 +5,7 @@ machines.
 Kinds of `COMPUTE_GROUPS`: `autoscaling_group`, `container_service`, `node_group`,
 `zonal_instance_group`, `regional_instance_group`, `gke_node_pool`, `aks_cluster` (its
 `default_node_pool`), `aks_node_pool`, `scale_set`.
-Kinds of `INSTANCES`: `vm_instance`.
+Kinds of `INSTANCES`: `ec2_instance`, `vm_instance` (Google), `azure_vm`.
 
 Roles: `max_size` (a size of zero parks the group), `subnets`, `zones`, `zone_ids`, `network`
 (the block that holds an ECS service's subnets), `scaling` (the block that holds an EKS node
@@ -62,16 +62,36 @@ COMPUTE_GROUPS = Family(
             zones="distribution_policy_zones",
         ),
         terraform("google_container_node_pool", "gke_node_pool", zones="node_locations"),
-        terraform("azurerm_kubernetes_cluster", "aks_cluster", default_pool="default_node_pool", zones=("zones", "availability_zones")),
-        terraform("azurerm_kubernetes_cluster_node_pool", "aks_node_pool", zones=("zones", "availability_zones")),
+        terraform(
+            "azurerm_kubernetes_cluster",
+            "aks_cluster",
+            default_pool="default_node_pool",
+            zones=("zones", "availability_zones"),
+            subnet="vnet_subnet_id",
+        ),
+        terraform("azurerm_kubernetes_cluster_node_pool", "aks_node_pool", zones=("zones", "availability_zones"), subnet="vnet_subnet_id"),
         *(
-            terraform(t, "scale_set", zones="zones")
+            terraform(
+                t,
+                "scale_set",
+                zones="zones",
+                network_interfaces="network_interface",
+                ip_configurations="ip_configuration",
+                subnet="subnet_id",
+            )
             for t in (
                 "azurerm_linux_virtual_machine_scale_set",
                 "azurerm_windows_virtual_machine_scale_set",
                 "azurerm_orchestrated_virtual_machine_scale_set",
-                "azurerm_virtual_machine_scale_set",
             )
+        ),
+        terraform(
+            "azurerm_virtual_machine_scale_set",
+            "scale_set",
+            zones="zones",
+            network_interfaces="network_profile",
+            ip_configurations="ip_configuration",
+            subnet="subnet_id",
         ),
     ),
 )
@@ -92,6 +112,11 @@ INSTANCES = Family(
         terraform("aws_instance", "ec2_instance", zone="availability_zone", subnet="subnet_id"),
         cloudformation("AWS::EC2::Instance", "ec2_instance", zone="AvailabilityZone", subnet="SubnetId"),
         terraform("google_compute_instance", "vm_instance", zone="zone"),
+        *(
+            terraform(t, "azure_vm", zone="zone", network_interfaces="network_interface_ids")
+            for t in ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine")
+        ),
+        terraform("azurerm_virtual_machine", "azure_vm", zone="zones", network_interfaces="network_interface_ids"),
     ),
 )
 

@@ -1,7 +1,8 @@
 """Networks: subnets, NAT gateways, route tables and routes, subnet groups of managed
 services, public IP addresses, network interfaces and firewalls.
 
-Kinds: `SUBNETS` `subnet`; `NAT_GATEWAYS` `nat_gateway`; `ROUTE_TABLES` `route_table`;
+Kinds: `SUBNETS` `subnet` (zonal: AWS), `azure_subnet` (regional); `NAT_GATEWAYS` `nat_gateway`
+(AWS), `azure_nat_gateway`; `NAT_ASSOCIATIONS` `subnet_association`, `public_ip_association`; `ROUTE_TABLES` `route_table`;
 `ROUTES` `route`; `ROUTE_TABLE_ASSOCIATIONS` `association`; `SUBNET_GROUPS` `subnet_group`
 (its `service` names what it places); `PUBLIC_IPS` `public_ip`; `NETWORK_INTERFACES`
 `network_interface`; `FIREWALLS` `firewall`.
@@ -10,17 +11,24 @@ Roles: a subnet's `zone` (a zone name) and `zone_id`; a NAT gateway's `subnet` a
 `availability_mode` (zonal or regional); a route's `route_table`, `nat_gateway` (every argument
 that may hold a NAT gateway's ID) and an inline route table's `routes`; an association's
 `route_table` and `subnet`; a subnet group's `subnets`; a resource's `zones` list.
+
+Facts: `nat_is_zonal(member)`: a NAT gateway that lives in one zone (AWS: the default
+`availability_mode`; Azure: `zones` lists one zone), False for a regional or zone-redundant one,
+None when not known.
 """
 
 from __future__ import annotations
 
-from resilint.families.base import Family, cloudformation, terraform
+from resilint.arguments import DEFAULT
+from resilint.families.base import Family, Member, cloudformation, terraform
 
 SUBNETS = Family(
     "subnet",
     (
         terraform("aws_subnet", "subnet", zone="availability_zone", zone_id="availability_zone_id"),
         cloudformation("AWS::EC2::Subnet", "subnet", zone="AvailabilityZone", zone_id="AvailabilityZoneId"),
+        # An Azure subnet spans every zone of its region: it has no zone of its own.
+        terraform("azurerm_subnet", "azure_subnet"),
     ),
 )
 
@@ -40,6 +48,31 @@ NAT_GATEWAYS = Family(
             words={"regional": "AvailabilityMode: regional"},
             subnet="SubnetId",
             availability_mode="AvailabilityMode",
+        ),
+        terraform(
+            "azurerm_nat_gateway",
+            "azure_nat_gateway",
+            words={
+                "fix": (
+                    'Give each availability zone its own NAT gateway (zones = ["<zone>"]) and its own subnet for '
+                    "that zone's workloads (an Azure subnet spans every zone), so that losing a zone takes only "
+                    "its own egress"
+                )
+            },
+            zones="zones",
+        ),
+    ),
+)
+
+NAT_ASSOCIATIONS = Family(
+    "NAT gateway association",
+    (
+        terraform("azurerm_subnet_nat_gateway_association", "subnet_association", subnet="subnet_id", nat_gateway="nat_gateway_id"),
+        terraform(
+            "azurerm_nat_gateway_public_ip_association",
+            "public_ip_association",
+            nat_gateway="nat_gateway_id",
+            public_ip="public_ip_address_id",
         ),
     ),
 )
@@ -102,6 +135,22 @@ PUBLIC_IPS = Family(
     ),
 )
 
-NETWORK_INTERFACES = Family("network interface", (terraform("azurerm_network_interface", "network_interface"),))
+NETWORK_INTERFACES = Family(
+    "network interface",
+    (terraform("azurerm_network_interface", "network_interface", ip_configurations="ip_configuration", subnet="subnet_id"),),
+)
 
 FIREWALLS = Family("firewall", (terraform("azurerm_firewall", "firewall", zones="zones"),))
+
+
+def nat_is_zonal(gateway: Member) -> bool | None:
+    """True for a NAT gateway that lives in one zone, False for a regional one, None if unknown."""
+    if gateway.has("availability_mode"):
+        name, mode = gateway.setting("availability_mode")
+        if mode is DEFAULT:
+            return True  # zonal is the default
+        return mode.strip().lower() == "zonal" if isinstance(mode, str) else None
+    zones = gateway.value("zones")
+    if isinstance(zones, list) and zones and all(isinstance(z, (str, int)) for z in zones):
+        return len(zones) == 1
+    return None  # no zones: Azure picks one, which the code does not say; or not known

@@ -25,12 +25,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.arguments import blocks
+from resilint.arguments import blocks, first_block
+from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
+from resilint.families.network import NAT_ASSOCIATIONS, NAT_GATEWAYS, NETWORK_INTERFACES, ROUTE_TABLES, SUBNETS
 from resilint.model import Resource, Unit, Unknown, UnknownZone
 
-SUBNET_TYPES = ("aws_subnet", "AWS::EC2::Subnet")
-NAT_GATEWAY_TYPES = ("aws_nat_gateway", "AWS::EC2::NatGateway")
-ROUTE_TABLE_TYPES = ("aws_route_table", "AWS::EC2::RouteTable")
+SUBNET_TYPES = SUBNETS.types_of("subnet")  # subnets that live in one zone (AWS)
+NAT_GATEWAY_TYPES = NAT_GATEWAYS.types_of("nat_gateway")
+ROUTE_TABLE_TYPES = ROUTE_TABLES.types
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,10 @@ class NatEgress:
     gateway: Resource
     zone: Zone | None  # the zone of the gateway's own subnet
     subnets: Span  # the subnets routed through it (empty when none is known)
-    route_tables: tuple[str, ...]
+    route_tables: tuple[str, ...]  # how it is reached: route tables (AWS), or subnets (Azure)
+    # Azure: `subnets` holds the workloads of the gateway's subnets, an entry per zone each runs in
+    # (an Azure subnet spans every zone, its workloads are what is zonal).
+    by_workload: bool = False
 
 
 def nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
@@ -206,8 +211,6 @@ def nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
 
 def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
     gateways = list(unit.of_type(*NAT_GATEWAY_TYPES))
-    if not gateways:
-        return ()
     tables_of_gateway: dict[str, list[str]] = {}
     for table, gateway in _nat_routes(unit):
         found = tables_of_gateway.setdefault(gateway.address, [])
@@ -224,6 +227,7 @@ def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
         target = referenced(unit, own_subnet)
         zone = subnet_zone(target) if target is not None and target.type in SUBNET_TYPES else None
         result.append(NatEgress(gateway=gateway, zone=zone, subnets=Span(tuple(entries)), route_tables=tuple(tables)))
+    result.extend(_azure_nat_egress(unit))
     return tuple(result)
 
 
@@ -273,3 +277,73 @@ def _associations(unit: Unit) -> Iterator[tuple[Resource, Entry]]:
 def _one_of(unit: Unit, value: Any, types: tuple[str, ...]) -> Resource | None:
     target = referenced(unit, value)
     return target if target is not None and target.type in types else None
+
+
+# Azure NAT gateways ---------------------------------------------------------------------------
+# Azure subnets span every zone of their region: what a zonal NAT gateway puts at risk is the
+# egress of the workloads in its subnets, in whichever zones they run.
+
+
+def _azure_nat_egress(unit: Unit) -> Iterator[NatEgress]:
+    gateways = list(NAT_GATEWAYS.members(unit, "azure_nat_gateway"))
+    if not gateways:
+        return
+    subnets_of_gateway: dict[str, list[str]] = {}
+    for association in NAT_ASSOCIATIONS.members(unit, "subnet_association"):
+        target = referenced(unit, association.value("nat_gateway"))
+        subnet = referenced(unit, association.value("subnet"))
+        if target is None or subnet is None or association.resource.count_unknown:
+            continue
+        found = subnets_of_gateway.setdefault(target.address, [])
+        if subnet.address not in found:
+            found.append(subnet.address)
+    workloads = _azure_workloads(unit)
+    for gateway in gateways:
+        subnets = subnets_of_gateway.get(gateway.address, [])
+        entries = [entry for subnet in subnets for entry in workloads.get(subnet, [])]
+        zones = gateway.value("zones")
+        zone = Zone("name", str(zones[0])) if isinstance(zones, list) and len(zones) == 1 and isinstance(zones[0], (str, int)) else None
+        yield NatEgress(gateway.resource, zone, Span(tuple(entries)), route_tables=tuple(subnets), by_workload=True)
+
+
+def _azure_workloads(unit: Unit) -> dict[str, list[Entry]]:
+    """For each subnet address, an entry per zone a workload placed in it runs in (scale sets,
+    AKS node pools, virtual machines through their network interfaces). A workload whose zones
+    the code does not fix adds nothing: it proves no spread."""
+    found: dict[str, list[Entry]] = {}
+
+    def add(subnet_value: Any, workload: Resource, zones: Any) -> None:
+        subnet = referenced(unit, subnet_value)
+        if subnet is None or workload.count_unknown:
+            return
+        listed = zones if isinstance(zones, list) else [zones] if isinstance(zones, (str, int)) else []
+        for zone in listed:
+            if isinstance(zone, (str, int)) and str(zone).strip():
+                value = str(zone).strip()
+                found.setdefault(subnet.address, []).append(
+                    Entry(identity=f"{workload.address}@{value}", label=workload.address, zone=Zone("name", value), resource=workload)
+                )
+
+    for group in COMPUTE_GROUPS.members(unit, "scale_set", "aks_node_pool", "aks_cluster"):
+        if group.kind == "aks_cluster":
+            pool = first_block(group.value("default_pool"))
+            if pool is not None:
+                add(group.value("subnet", within=pool), group.resource, group.value("zones", within=pool))
+            continue
+        if group.kind == "aks_node_pool":
+            add(group.value("subnet"), group.resource, group.value("zones"))
+            continue
+        for nic in blocks(group.value("network_interfaces")) or []:
+            for configuration in blocks(group.value("ip_configurations", within=nic)) or []:
+                add(group.value("subnet", within=configuration), group.resource, group.value("zones"))
+    interfaces = {i.address: i for i in NETWORK_INTERFACES.members(unit)}
+    for machine in INSTANCES.members(unit, "azure_vm"):
+        ids = machine.value("network_interfaces")
+        for value in ids if isinstance(ids, list) else []:
+            interface = referenced(unit, value)
+            member = interfaces.get(interface.address) if interface is not None else None
+            if member is None:
+                continue
+            for configuration in blocks(member.value("ip_configurations")) or []:
+                add(member.value("subnet", within=configuration), machine.resource, machine.value("zone"))
+    return found
