@@ -12,9 +12,8 @@ from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.addresses import key_suffix, traversal_text
 from resilint.parsers.terraform.evaluate import EvalError, Evaluator, finalize, has_unknown, to_string, unknown_from
 from resilint.parsers.terraform.instances import instance_names
-from resilint.placement import PROVIDER_SETTINGS, REGION_ARGUMENTS, gcp_region_of, provider_of_type
 from resilint.parsers.terraform.source import Decl, literal
-from resilint.placement import REGION_ARGUMENTS, gcp_region_of, provider_of_type
+from resilint.placement import PROVIDER_SETTINGS, REGION_ARGUMENTS, gcp_region_of, provider_of_type
 
 if TYPE_CHECKING:
     from resilint.parsers.terraform.module_instance import ModuleInstance
