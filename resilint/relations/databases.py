@@ -14,18 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from resilint.families.databases import cluster_spellings
 from resilint.model import Resource, Unit
 from resilint.relations.network import referenced
 
-# cluster type -> (instance type, the argument of both that holds the cluster identifier)
-CLUSTER_INSTANCES = {
-    "aws_rds_cluster": ("aws_rds_cluster_instance", "cluster_identifier"),
-    "aws_docdb_cluster": ("aws_docdb_cluster_instance", "cluster_identifier"),
-    "aws_neptune_cluster": ("aws_neptune_cluster_instance", "cluster_identifier"),
-    "AWS::RDS::DBCluster": ("AWS::RDS::DBInstance", "DBClusterIdentifier"),
-    "AWS::DocDB::DBCluster": ("AWS::DocDB::DBInstance", "DBClusterIdentifier"),
-    "AWS::Neptune::DBCluster": ("AWS::Neptune::DBInstance", "DBClusterIdentifier"),
-}
+# cluster type -> (instance type, the argument of both that holds the cluster identifier), from
+# the relational database family.
+CLUSTER_INSTANCES = {cluster: (instance, key) for cluster, instance, key in cluster_spellings()}
 
 
 @dataclass(frozen=True)

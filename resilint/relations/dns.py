@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resilint.arguments import absence_is_known, as_bool, block_or_unknown, is_empty, is_set
+from resilint.families.dns import HEALTH_CHECKS
+from resilint.families.edge import CDN_DISTRIBUTIONS
 from resilint.model import Project, Resource, Unit, Unknown, UnknownList, unknowns_in
 from resilint.relations.dns_providers import (
     REGISTRAR_TYPES,
@@ -35,8 +37,8 @@ from resilint.relations.dns_providers import (
     normalize_domain,
 )
 
-HEALTH_CHECK_TYPES = ("aws_route53_health_check", "AWS::Route53::HealthCheck")
-CLOUDFRONT_TYPES = ("aws_cloudfront_distribution", "AWS::CloudFront::Distribution")
+HEALTH_CHECK_TYPES = HEALTH_CHECKS.types
+CLOUDFRONT_TYPES = CDN_DISTRIBUTIONS.types_of("cloudfront")
 CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # the fixed hosted zone of every CloudFront alias
 
 

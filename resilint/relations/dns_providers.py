@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from resilint.families.dns import DNS_ZONES, DOMAIN_REGISTRATIONS
+
 # Provider family -> how messages name it.
 DISPLAY = {
     "route53": "Route 53",
@@ -25,25 +27,14 @@ DISPLAY = {
 
 # Zone resource type -> (provider family, argument(s) holding the domain, newest first).
 ZONE_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "aws_route53_zone": ("route53", ("name",)),
-    "AWS::Route53::HostedZone": ("route53", ("Name",)),
-    "azurerm_dns_zone": ("azure", ("name",)),
-    "google_dns_managed_zone": ("clouddns", ("dns_name",)),
-    # Cloudflare provider v5 renamed `zone` to `name` (docs/guides/version-5-upgrade.md).
-    "cloudflare_zone": ("cloudflare", ("name", "zone")),
-    "ns1_zone": ("ns1", ("zone",)),
-    "dnsimple_zone": ("dnsimple", ("name",)),
-    "akamai_dns_zone": ("akamai", ("zone",)),
-    "digitalocean_domain": ("digitalocean", ("name",)),
+    spelling.type: (spelling.service, spelling.arguments["name"]) for spelling in DNS_ZONES.spellings
 }
 
 # Registrar resources: type -> (argument holding the domain, how the name servers are written).
 # "blocks": `name_server { name = ... }` blocks; a dotted path: a list of host names.
 REGISTRAR_TYPES: dict[str, tuple[str, str]] = {
-    "aws_route53domains_registered_domain": ("domain_name", "blocks"),
-    "aws_route53domains_domain": ("domain_name", "blocks"),
-    "dnsimple_domain_delegation": ("domain", "name_servers"),
-    "google_clouddomains_registration": ("domain_name", "dns_settings.custom_dns.name_servers"),
+    spelling.type: (spelling.arguments["domain"][0], spelling.words["name_servers"])
+    for spelling in DOMAIN_REGISTRATIONS.spellings
 }
 
 # Names that are never public production zones: RFC 2606 / RFC 6761 special-use names (test,

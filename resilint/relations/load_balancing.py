@@ -18,16 +18,25 @@ from collections.abc import Iterator
 from typing import Any
 
 from resilint.arguments import blocks, first_block
+from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
+from resilint.families.load_balancing import (
+    LISTENERS,
+    LOAD_BALANCERS,
+    SCALING_ATTACHMENTS,
+    TARGET_ATTACHMENTS,
+    TARGET_GROUPS,
+)
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations.network import SUBNET_TYPES, Entry, Span, Zone, referenced, span, subnet_zone, zone_span
 
-ELBV2_TYPES = ("aws_lb", "aws_alb", "AWS::ElasticLoadBalancingV2::LoadBalancer")
-CLASSIC_TYPES = ("aws_elb", "AWS::ElasticLoadBalancing::LoadBalancer")
-LISTENER_TYPES = ("aws_lb_listener", "aws_alb_listener", "AWS::ElasticLoadBalancingV2::Listener")
-TARGET_GROUP_TYPES = ("aws_lb_target_group", "aws_alb_target_group", "AWS::ElasticLoadBalancingV2::TargetGroup")
-_INSTANCE_TYPES = ("aws_instance", "AWS::EC2::Instance")
-_GROUP_TYPES = ("aws_autoscaling_group", "AWS::AutoScaling::AutoScalingGroup")
-_SERVICE_TYPES = ("aws_ecs_service", "AWS::ECS::Service")
+# Types come from the families (one spelling table per family).
+ELBV2_TYPES = LOAD_BALANCERS.types_of("load_balancer")
+CLASSIC_TYPES = LOAD_BALANCERS.types_of("classic_load_balancer")
+LISTENER_TYPES = LISTENERS.types
+TARGET_GROUP_TYPES = TARGET_GROUPS.types
+_INSTANCE_TYPES = INSTANCES.types_of("ec2_instance")
+_GROUP_TYPES = COMPUTE_GROUPS.types_of("autoscaling_group")
+_SERVICE_TYPES = COMPUTE_GROUPS.types_of("container_service")
 
 
 def load_balancer_span(unit: Unit, lb: Resource) -> tuple[str, Span] | None:
@@ -124,7 +133,7 @@ def target_zones(unit: Unit, group: Resource) -> Span | None:
     target's zone is not known, when something registers targets we cannot follow (a target
     group ARN that is not known may be this group's), or when the code registers none."""
     entries: list[Entry] = []
-    for attachment in unit.of_type("aws_lb_target_group_attachment", "aws_alb_target_group_attachment"):
+    for attachment in unit.of_type(*TARGET_ATTACHMENTS.types):
         points = _points_at(unit, attachment.attributes.get("target_group_arn"), group)
         if points is None:
             return None
@@ -189,7 +198,7 @@ def _member_groups(unit: Unit, group: Resource) -> Iterator[tuple[Resource, Span
             points = from_sources if points is False else (True if from_sources else None)
         if points is not False:
             yield scaling, (_group_span(unit, scaling) if points and not scaling.count_unknown else None)
-    for attachment in unit.of_type("aws_autoscaling_attachment", "aws_autoscaling_traffic_source_attachment"):
+    for attachment in unit.of_type(*SCALING_ATTACHMENTS.types):
         source = first_block(attachment.attributes.get("traffic_source"))
         arn = (
             _source_identifier(source)
