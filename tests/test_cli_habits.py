@@ -252,3 +252,16 @@ def test_var_values_terraform_accepts_pass(capsys: pytest.CaptureFixture[str], t
     write(tmp_path, {"main.tf": VARIABLES})
     code, _, err = run(capsys, "scan", str(tmp_path), "--var", assignment, "--var", "region=us-east-1")
     assert code == 0, err
+
+
+def test_sarif_links_a_plugin_rule_to_its_own_page_or_to_none(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    plugin = (Path(__file__).parent / "data" / "plugin_rule.py").read_text()
+    without = plugin.replace('    help_uri="https://acme.example/rules/ACME101",\n', "").replace("ACME101", "ACME102")
+    write(tmp_path, {"rules/acme.py": plugin, "rules/other.py": without, "infra/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n'})
+    main(["scan", str(tmp_path / "infra"), "--rules-dir", str(tmp_path / "rules"), "--format", "sarif", "--select", "ACME"])
+    rules = {r["id"]: r for r in json.loads(capsys.readouterr().out)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["ACME101"]["helpUri"] == "https://acme.example/rules/ACME101"
+    assert "helpUri" not in rules["ACME102"], "never resilint's pages for someone else's rule"
+    main(["scan", "fixtures/example", "--format", "sarif", "--select", "RES302"])
+    (builtin,) = json.loads(capsys.readouterr().out)["runs"][0]["tool"]["driver"]["rules"]
+    assert builtin["helpUri"].endswith("/docs/rules/RES302.md")
