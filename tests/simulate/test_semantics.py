@@ -350,3 +350,74 @@ def test_provider_failure(tmp_path: Path) -> None:
     files = {"main.tf": EAST + SUBNETS + ZONE + _lb("web") + _record("www", "aws_lb.web")}
     assert entry(simulated(tmp_path, files, "aws"), "www.orders-shop.io").state == "down"
     assert entry(simulated(tmp_path, files, "cloudflare"), "www.orders-shop.io").state == "up"
+
+
+FRONT_DOOR = """
+resource "azurerm_linux_web_app" "west" {
+  name     = "orders-west"
+  location = "westeurope"
+}
+
+resource "azurerm_linux_web_app" "north" {
+  name     = "orders-north"
+  location = "northeurope"
+}
+
+resource "azurerm_cdn_frontdoor_profile" "edge" {
+  name     = "edge"
+  sku_name = "Standard_AzureFrontDoor"
+}
+
+resource "azurerm_cdn_frontdoor_endpoint" "orders" {
+  name                     = "orders"
+  cdn_frontdoor_profile_id = azurerm_cdn_frontdoor_profile.edge.id
+}
+
+resource "azurerm_cdn_frontdoor_origin_group" "orders" {
+  name                     = "orders"
+  cdn_frontdoor_profile_id = azurerm_cdn_frontdoor_profile.edge.id
+%s
+  load_balancing {}
+}
+
+resource "azurerm_cdn_frontdoor_origin" "west" {
+  name                          = "west"
+  cdn_frontdoor_origin_group_id = azurerm_cdn_frontdoor_origin_group.orders.id
+  host_name                     = azurerm_linux_web_app.west.default_hostname
+}
+
+resource "azurerm_cdn_frontdoor_origin" "north" {
+  name                          = "north"
+  cdn_frontdoor_origin_group_id = azurerm_cdn_frontdoor_origin_group.orders.id
+  host_name                     = azurerm_linux_web_app.north.default_hostname
+}
+
+resource "azurerm_cdn_frontdoor_route" "orders" {
+  name                          = "orders"
+  cdn_frontdoor_endpoint_id     = azurerm_cdn_frontdoor_endpoint.orders.id
+  cdn_frontdoor_origin_group_id = azurerm_cdn_frontdoor_origin_group.orders.id
+  cdn_frontdoor_origin_ids      = [azurerm_cdn_frontdoor_origin.west.id, azurerm_cdn_frontdoor_origin.north.id]
+}
+"""
+PROBE = """
+  health_probe {
+    protocol            = "Https"
+    interval_in_seconds = 30
+  }
+"""
+
+
+def test_front_door_moves_traffic_only_with_health_probes(tmp_path: Path) -> None:
+    probed = simulated(tmp_path / "p", {"main.tf": FRONT_DOOR % PROBE}, "azure:westeurope")
+    status = entry(probed, "azurerm_cdn_frontdoor_endpoint.orders")
+    assert status.state == "degraded"
+    assert "traffic moves away from azurerm_linux_web_app.west" in status.because
+    blind = simulated(tmp_path / "b", {"main.tf": FRONT_DOOR % ""}, "azure:westeurope")
+    assert entry(blind, "azurerm_cdn_frontdoor_endpoint.orders").state == "down"
+
+
+def test_azure_front_door_scenario(tmp_path: Path) -> None:
+    simulation = simulated(tmp_path, {"main.tf": FRONT_DOOR % PROBE}, "azure:front-door", "azure:cdn")
+    status = entry(simulation, "azurerm_cdn_frontdoor_endpoint.orders")
+    assert status.state == "down"
+    assert status.because == "azurerm_cdn_frontdoor_endpoint.orders → down: azure:front-door failed"
