@@ -67,14 +67,14 @@ def alternate(commands: dict[str, Command], rounds: int, env: dict[str, str]) ->
     }
 
 
-def cmd_peers(corpora: list[Path], rounds: int, peers_bin: Path | None) -> dict[str, object]:
+def cmd_peers(corpora: list[Path], rounds: int, peers_bin: Path | None, skip: tuple[str, ...] = ()) -> dict[str, object]:
     cache = Path(tempfile.mkdtemp(prefix="resilint-bench-cache-"))
     # No tool reaches the network: Trivy would try the Terraform registry for every module
     # call (and wait for timeouts); a proxy that refuses makes every such attempt fail at once.
     env = {**environment(cache), "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
     trivy = trivy_binary(peers_bin)
-    checkov = peer("checkov", peers_bin)
-    cfn_lint = peer("cfn-lint", peers_bin)
+    checkov = peer("checkov", peers_bin) if "checkov" not in skip else None
+    cfn_lint = peer("cfn-lint", peers_bin) if "cfn-lint" not in skip else None
     rows = []
     for corpus in corpora:
         terraform = any(corpus.rglob("*.tf"))
@@ -155,13 +155,14 @@ def main() -> None:
     peers.add_argument("corpora", type=Path, nargs="+")
     peers.add_argument("--rounds", type=int, default=3)
     peers.add_argument("--peers-bin", type=Path)
+    peers.add_argument("--skip", action="append", default=[], choices=["checkov", "cfn-lint"], help="leave a peer out (Checkov takes minutes on a large corpus)")
     monorepo = commands.add_parser("monorepo")
     monorepo.add_argument("--scale", type=int, default=50)
     monorepo.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     result: dict[str, object] = {"machine": machine() + " (shared with other jobs: compare ratios, not seconds)"}
     if args.command == "peers":
-        result["peers"] = cmd_peers(args.corpora, args.rounds, args.peers_bin)
+        result["peers"] = cmd_peers(args.corpora, args.rounds, args.peers_bin, tuple(args.skip))
     else:
         result["monorepo"] = cmd_monorepo(args.scale, args.rounds)
     print(json.dumps(result, indent=2))
