@@ -312,8 +312,9 @@ _OBJECT_KEY_RULE = (
 
 def _expression_key_parser() -> Any:
     """python-hcl2's grammar with any expression as an object key, built only for files that
-    need it. Building takes seconds, so Lark keeps the built parser in the user's cache folder
-    (a file of its own: hcl2's cache file is not ours to write; Lark checks the grammar's hash)."""
+    need it (a function call as a key), once per process. Building takes about a second; it is
+    not kept on disk, so `--no-cache` writes nothing and no pickled parser is ever loaded from a
+    shared folder."""
     global _EXPRESSION_KEY_PARSER
     if _EXPRESSION_KEY_PARSER is None:
         from pathlib import Path
@@ -325,15 +326,7 @@ def _expression_key_parser() -> Any:
         if _OBJECT_KEY_RULE not in grammar:  # another python-hcl2: keep its own rule
             return _parser()
         grammar = grammar.replace(_OBJECT_KEY_RULE, "object_elem_key : expression")
-        from resilint.cache import default_folder
-
-        folder = default_folder()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            cache: str | bool = str(folder / "hcl2-expression-keys.lark")
-        except OSError:
-            cache = False
-        parser = Lark(grammar, parser="lalr", propagate_positions=True, cache=cache)
+        parser = Lark(grammar, parser="lalr", propagate_positions=True)
         _linear_heredocs(parser)
         _EXPRESSION_KEY_PARSER = parser
     return _EXPRESSION_KEY_PARSER
