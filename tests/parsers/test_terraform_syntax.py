@@ -129,3 +129,11 @@ def test_object_keys_that_are_expressions() -> None:
     assert isinstance(keys[4], s.Binary)
     assert keys[5] == s.Literal("true", keys[5].pos)
     assert isinstance(body.attributes["z"].expr, s.ObjectExpr) and body.attributes["z"].pos.line == 13
+
+
+def test_heredoc_closing_line_may_end_with_spaces_as_terraform_trims_it() -> None:
+    # HCL compares the trimmed closing line with the marker (found on real code: a RES001 there).
+    text = 'locals {\n  a = <<EOT\nhello\nEOT   \n  b = <<-X\n    hi\n    X\t\r\n}\n'
+    plain = 'locals {\n  a = <<EOT\nhello\nEOT\n  b = <<-X\n    hi\n    X\n}\n'
+    trailing, expected = s.parse_hcl(text).blocks[0].body.attributes, s.parse_hcl(plain).blocks[0].body.attributes
+    assert [trailing[k].expr.value for k in "ab"] == [expected[k].expr.value for k in "ab"]  # type: ignore[union-attr]

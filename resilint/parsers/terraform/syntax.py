@@ -350,7 +350,9 @@ def _linear_heredocs(parser: Any) -> None:
         if match is None or not isinstance(terminal.pattern, PatternRE):
             continue
         opener, group = match.groups()
-        linear = f"{opener}(?=(?P<{group}>[a-zA-Z][a-zA-Z0-9._-]*))(?P={group})\n?[\\s\\S]*?\n[ \t]*(?P={group})\n"
+        # Terraform trims the whole closing line (HCL's scanner compares bytes.TrimSpace(line) with
+        # the marker): spaces, tabs or a carriage return may follow the marker.
+        linear = f"{opener}(?=(?P<{group}>[a-zA-Z][a-zA-Z0-9._-]*))(?P={group})\n?[\\s\\S]*?\n[ \t]*(?P={group})[ \t\r]*\n"
         terminal.pattern = PatternRE(linear, terminal.pattern.flags)
 
 
@@ -476,7 +478,7 @@ def _heredoc_parts(token: str) -> tuple[bool, str] | None:
     body = body[1:] if body.startswith("\n") else body
     body = body[:-1] if body.endswith("\n") else body
     last = body.rfind("\n")
-    if body[last + 1 :].strip(" \t") != name:
+    if body[last + 1 :].strip(" \t\r") != name:
         return None
     return bool(opener.group(1)), body[:last] if last >= 0 else ""
 
