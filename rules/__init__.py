@@ -9,6 +9,7 @@ from . import (
     failover_ttl_too_long,
     failover_without_health_check,
     incomplete_dns_failover,
+    managed_service_single_az,
     no_cross_region_replication,
     objective_not_met,
     route53_without_accelerated_recovery,
@@ -44,5 +45,6 @@ RULES = (
     sts_pinned_to_us_east_1.check,
     azure_location_mismatch.check,
     azure_front_door_classic.check,
+    managed_service_single_az.check,
     objective_not_met.check,
 )

@@ -12,6 +12,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
   `SCALING_ATTACHMENTS`;
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
 - `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`;
+- `managed_services`: `MANAGED_SERVICES` (search domains, message brokers, warehouses);
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
@@ -37,6 +38,7 @@ from resilint.families.load_balancing import (
     TARGET_ATTACHMENTS,
     TARGET_GROUPS,
 )
+from resilint.families.managed_services import MANAGED_SERVICES
 from resilint.families.network import (
     FIREWALLS,
     NAT_GATEWAYS,
@@ -85,4 +87,5 @@ FAMILIES: tuple[Family, ...] = (
     DOMAIN_REGISTRATIONS,
     STACK_SETS,
     RESOURCE_GROUPS,
+    MANAGED_SERVICES,
 )
