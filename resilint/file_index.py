@@ -159,7 +159,9 @@ def entry(unit: Unit, reads: frozenset[str], system: tuple[str, ...]) -> Indexed
     from resilint.scan import unit_paths
 
     names, wildcard = dns_names(unit)
-    origin = os.path.abspath(unit.id) if unit.source == "terraform" else next(iter(sorted(reads)), os.path.abspath(unit.id))
+    # A template's unit may read other templates too (nested stacks, the StackSet that deploys
+    # it): its origin is its own file, the unit's id.
+    origin = os.path.abspath(unit.id)
     return IndexedUnit(
         id=unit.id,
         source=unit.source,
@@ -398,6 +400,8 @@ def _build(
             terraform_folders.update(os.path.dirname(r) for r in unit.reads)
         else:
             add(unit.origin)
+            for read in unit.reads:  # nested stacks' templates, the StackSet's template
+                add(read)
     # A root that reads states is built with every root whose state it may read, as in a
     # whole scan (their outputs are its values).
     readable: list[Path] = []

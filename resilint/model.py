@@ -225,6 +225,10 @@ class Resource(BaseModel):
     # Source-specific extras rules rarely need: Terraform depends_on / lifecycle,
     # CloudFormation Condition / DependsOn / Metadata.
     meta: dict[str, Any] = Field(default_factory=dict)
+    # Where a top-level attribute's value comes from when the code alone does not fix it: a
+    # variable's or parameter's default, a value given from outside, a condition ("parameter
+    # DBMultiAZ's default"). "Condition" (CloudFormation) says why the resource exists at all.
+    provenance: dict[str, str] = Field(default_factory=dict)
     location: Location
     count_unknown: bool = False  # count / for_each could not be resolved: one or more instances
 
@@ -340,6 +344,9 @@ class Unit(BaseModel):
     # CloudFormation: the regions the stack is deployed to, when configuration or StackSet
     # instances declare them; empty when unknown.
     deploy_regions: tuple[str, ...] = ()
+    # CloudFormation: what deploys the template, when it is not deployed on its own: "StackSet
+    # Fleet (org.yaml)". Its regions and parameter values are the unit's.
+    deployed_by: str | None = None
     notes: tuple[Note, ...] = ()
     # Terraform: where the root keeps its state, and the states of other roots it reads; the
     # systems step links a reader to the unit whose backend has the same address.

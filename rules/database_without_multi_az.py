@@ -12,6 +12,7 @@ from resilint.families.databases import CACHES, DATABASES, may_be_replica
 from resilint.model import Project, Resource, Unit
 from resilint.relations.databases import cluster_members, reader_scaling
 from resilint.rule import Severity, Violation, rule
+from resilint.values import provenance
 
 
 @rule(
@@ -122,9 +123,12 @@ def _off(name: str, value: Any, default: str) -> str | None:
 def _db_instance(unit: Unit, instance: Member) -> Iterator[Violation]:
     if may_be_replica(instance):
         return  # a read replica or a cluster member (or maybe one)
-    why = _off(*instance.setting("multi_az"), "false")
+    name, value = instance.setting("multi_az")
+    why = _off(name, value, "false")
     if why is None:
         return
+    if (source := provenance(instance.resource, name)) is not None:
+        why += f": {source}"  # the value rests on a default, a value given from outside or a condition
     engine = instance.value("engine")
     multi_az = instance.assignment("multi_az", "true")
     if isinstance(engine, str) and engine.strip().lower() in ("sqlserver-ex", "sqlserver-web"):

@@ -9,7 +9,7 @@ from typing import Any
 from resilint.families.base import Member
 from resilint.families.deployment import STACK_SETS, is_called_module, is_stack
 from resilint.model import Location, Project, Resource, System, Unit, Unknown
-from resilint.relations.footprint import Role, is_primary_serving, role, satellites
+from resilint.relations.footprint import Role, is_primary_serving, plumbing_functions, role, satellites
 from resilint.relations.placement import describe, is_multi_region_location, regional
 from resilint.relations.replication import replica_regions, stores
 from resilint.rule import Severity, Violation, rule
@@ -63,8 +63,16 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - A Terraform folder that configures no provider is a module meant to be called from a
       root module; it is judged where it is called.
     - A CloudFormation template is one stack in one region unless configuration declares two
-      or more regions for it (`[cloudformation] regions` or `[[cloudformation.stacks]]`).
-    - A StackSet whose stack instances all go to one region is flagged on the StackSet:
+      or more regions for it (`[cloudformation] regions` or `[[cloudformation.stacks]]`), a
+      StackSet of the scan deploys it (by a local `TemplateURL`) to two or more regions, or
+      its deployment configuration names its region (`samconfig.toml`, a CDK
+      `cdk.out/manifest.json`). Nested stacks with a local `TemplateURL` are judged with their
+      parent, as one stack. A stack is judged only by its serving footprint: a stack without
+      entry points or compute (a data stack, which RES103 judges; alert topics and alarms, KMS
+      keys, layers, replica-only stacks) gets no finding, and functions that only back custom
+      resources, macros or Config rules, and Lambda@Edge functions, are not a footprint.
+    - A StackSet whose stack instances all go to one region is flagged on the StackSet (unless
+      the scan reads its template, which is then judged in that region):
       `AWS::CloudFormation::StackSet` `StackInstancesGroup[*].Regions`, or the
       `aws_cloudformation_stack_set_instance` resources of an `aws_cloudformation_stack_set`
       (`stack_set_instance_region`, the deprecated `region`, else the provider's region).
@@ -127,7 +135,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/reliability/regions-multi-region-nonpaired
     - https://cloud.google.com/architecture/disaster-recovery
     """
-    yield from _stack_sets(unit)
+    yield from _stack_sets(unit, project)
     system = project.system_of(unit)
     if system is None or len(system.units) == 1:
         verdict = _verdict(unit)
@@ -242,8 +250,9 @@ def _check_terraform(unit: Unit) -> _Verdict | None:
 
 
 def _roles(unit: Unit, footprint: Sequence[Resource]) -> dict[str, Role]:
-    """Each resource's role; log sinks and other buckets of secondary data are plumbing."""
-    secondary = {s.address for s in stores(unit) if s.purpose is not None}
+    """Each resource's role; log sinks and other buckets of secondary data, and functions that
+    only back custom resources or macros, are plumbing."""
+    secondary = {s.address for s in stores(unit) if s.purpose is not None} | plumbing_functions(unit)
     return {r.address: "support" if r.address in secondary else role(r) for r in footprint}
 
 
@@ -315,17 +324,19 @@ def _anchor(unit: Unit, region: str, resources: Sequence[Resource]) -> Location:
 def _check_stack(unit: Unit) -> _Verdict | None:
     if len(unit.deploy_regions) >= 2:
         return _open()
-    footprint = [r for r in unit.resources if regional(r) and not r.count_unknown]
+    pinned = satellites(unit)
+    footprint = [r for r in unit.resources if regional(r) and not r.count_unknown and r.address not in pinned]
     if not footprint:
         return None  # only global resources (or resources that may not exist): nothing to spread
     roles = _roles(unit, footprint)
-    if all(kind == "support" for kind in roles.values()):
-        return None
     serving = [r for r in footprint if roles[r.address] == "serving"]
+    if not serving:
+        return None  # no entry point or compute: data (judged by RES103), alerting, keys, plumbing
     live_copies = [c for s in stores(unit) if s.replica_of is None for c in s.copies if c.kind == "replica"]
-    if not serving and live_copies:
-        return _open(serving=False)  # a pure data stack whose data is replicated to other regions
-    if unit.deploy_regions:
+    if unit.deployed_by and unit.deploy_regions:
+        where = f"is deployed by {unit.deployed_by} to one region ({unit.deploy_regions[0]})"
+        region = unit.deploy_regions[0]
+    elif unit.deploy_regions:
         where = f"is deployed to one region ({unit.deploy_regions[0]})"
         region = unit.deploy_regions[0]
     else:
@@ -344,11 +355,15 @@ def _check_stack(unit: Unit) -> _Verdict | None:
 # StackSets -------------------------------------------------------------------------------------
 
 
-def _stack_sets(unit: Unit) -> Iterator[Violation]:
+def _stack_sets(unit: Unit, project: Project) -> Iterator[Violation]:
     """A StackSet whose stack instances all go to one region deploys its template to one region,
-    whatever the region of the stack that manages it."""
+    whatever the region of the stack that manages it. When the scan reads its template, that
+    template is judged in the StackSet's regions instead."""
+    deployed = {u.id for u in project.units if u.deployed_by}
     for stack_set in STACK_SETS.members(unit, "stack_set"):
         if stack_set.resource.count_unknown or not stack_set.has("instance_groups"):
+            continue
+        if stack_set.resource.meta.get("TemplateFile") in deployed:
             continue
         regions = _instance_group_regions(stack_set)
         if regions is not None and len(regions) == 1:

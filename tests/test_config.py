@@ -12,7 +12,7 @@ from resilint.config import tomllib
 from tests.conftest import write
 
 DB = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
-STACK = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+STACK = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::Lambda::Function\n'
 
 
 def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict, str]:

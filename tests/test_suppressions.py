@@ -58,6 +58,8 @@ Resources:
     Type: AWS::RDS::DBInstance
     Properties:
       Engine: postgres
+  Api:
+    Type: AWS::Lambda::Function
 """
 
 

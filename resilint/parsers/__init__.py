@@ -7,14 +7,19 @@ imported only when a file needs them.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit
 from resilint.parsers.guards import internal_error, sparse_gc
 from resilint.sources import SourceFile, read_text
+
+if TYPE_CHECKING:
+    from resilint.parsers.cloudformation.deployments import Deployment
 
 __all__ = ["BuildRecord", "ParseOptions", "build_project"]
 
@@ -42,6 +47,9 @@ class ParseOptions:
     max_file_bytes: int = 20 << 20
     # The regions a CloudFormation template (by display path) is deployed to, from configuration.
     cloudformation_regions: Callable[[str], tuple[str, ...]] = _no_regions
+    # CloudFormation parameter values from the command line and parameter files, by name.
+    cloudformation_parameters: dict[str, str] = field(default_factory=dict)
+    cloudformation_parameters_origin: str = "the command line"
     # Parse results by content; None parses everything (--no-cache).
     cache: ParseCache | None = None
     # File mode: only these Terraform roots are built, with file() reading under `scanned`, as
@@ -77,6 +85,9 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
             first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars", "terragrunt"))
             found_problems.append(internal_error(first, error, "Terraform configuration"))
 
+    templates = [f for f in files if f.kind == "cloudformation"]
+    deployed = _deployments(templates)
+    cfn_units: list[Unit] = []
     for file in files:
         try:
             if file.kind == "terraform-plan":
@@ -84,9 +95,13 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
 
                 _collect(parse_plan(file), units, found_problems, options.record, file)
             elif file.kind == "cloudformation":
-                _collect(_parse_template(file, options), units, found_problems, options.record, file)
+                _collect(_parse_template(file, options, deployed.get(file.display)), cfn_units, found_problems, None, file)
         except Exception as error:  # one file's parser bug must not lose the other files
             found_problems.append(internal_error(file.display, error))
+    for unit in _stack_set_templates(cfn_units, templates, options, found_problems):
+        units.append(unit)
+        if options.record is not None:
+            options.record.reads[unit.id] = _template_reads(unit, templates, deployed.get(unit.id))
 
     unique_problems = list(dict.fromkeys(found_problems))
     unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message))
@@ -134,7 +149,22 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
     problems.extend(loaded.problems)
 
 
-def _parse_template(file: SourceFile, options: ParseOptions) -> Unit | Problem | None:
+def _deployments(templates: Sequence[SourceFile]) -> dict[str, Deployment]:
+    if not templates:
+        return {}
+    from resilint.parsers.cloudformation.deployments import find
+
+    return find(templates)
+
+
+def _parse_template(
+    file: SourceFile, options: ParseOptions, deployment: Deployment | None = None, stack_set: Deployment | None = None
+) -> Unit | Problem | None:
+    """One template's unit. Values given on the command line win over a StackSet's, which win
+    over deployment configuration's (samconfig, CDK manifest); regions from configuration win
+    over a StackSet's and deployment configuration's."""
+    from resilint.parsers.cloudformation.parameters import Given
+
     text = file.text
     if text is None:
         read = read_text(file.path, file.display, options.max_file_bytes)
@@ -142,18 +172,109 @@ def _parse_template(file: SourceFile, options: ParseOptions) -> Unit | Problem |
             return read
         text = read
     regions = options.cloudformation_regions(file.display)
-    source = SourceFile(file.path, file.display, file.kind, text)
+    parameters: dict[str, Given] = {}
+    for source in (deployment, stack_set):
+        if source is not None:
+            regions = regions or source.regions
+            parameters.update(source.parameters)
+    if stack_set is not None and not options.cloudformation_regions(file.display):
+        regions = stack_set.regions
+    for name, value in options.cloudformation_parameters.items():
+        parameters[name] = Given(value, options.cloudformation_parameters_origin)
+    source_file = SourceFile(file.path, file.display, file.kind, text)
+
+    def read_child(path: Path, display: str) -> SourceFile | Problem:
+        child = read_text(path, display, options.max_file_bytes)
+        return child if isinstance(child, Problem) else SourceFile(path, display, "cloudformation", child)
+
+    deployed_by = stack_set.origin if stack_set is not None else (deployment.origin if deployment and deployment.regions else None)
 
     def parse() -> Unit | Problem | None:
         from resilint.parsers.cloudformation import parse_template
 
-        return parse_template(source, regions)
+        unit = parse_template(source_file, regions, parameters, read_child)
+        if isinstance(unit, Unit) and deployed_by and regions:
+            unit = unit.model_copy(update={"deployed_by": deployed_by})
+        return unit
 
-    if options.cache is None:
+    # Templates that read other files (nested stacks) are not cached: the key would have to
+    # cover the files they read.
+    if options.cache is None or _NESTED.search(text):
         return parse()
-    # The unit carries its display path and regions: both are part of what is cached.
-    namespace = f"cloudformation\0{file.display}\0{','.join(regions)}"
+    # The unit carries its display path, regions and parameter values: all are part of the key.
+    given = "\0".join(f"{k}={v.value!r}@{v.origin}" for k, v in sorted(parameters.items()))
+    # Without values or deployment configuration, the key is the one parallel.py prefetches by.
+    namespace = f"cloudformation\0{file.display}\0{','.join(regions)}" + (f"\0{given}\0{deployed_by}" if given or deployed_by else "")
     return options.cache.get_or_compute(namespace, text, parse)
+
+
+_NESTED = re.compile(r"TemplateURL|AWS::Serverless::Application")
+
+
+def _stack_set_templates(
+    units: list[Unit], templates: Sequence[SourceFile], options: ParseOptions, problems: list[Problem]
+) -> list[Unit]:
+    """The units of the templates, with each template a StackSet of the scan deploys from a local
+    path parsed again in the StackSet's regions with its parameter values, and the templates
+    read as nested stacks of another template left out (they are judged in their parent)."""
+    from resilint.parsers.cloudformation.deployments import Deployment
+    from resilint.parsers.cloudformation.parameters import Given
+
+    nested = {f for u in units for f in u.files[1:]}
+    by_display = {f.display: f for f in templates}
+    stack_sets: dict[str, Deployment] = {}
+    for unit in units:
+        for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
+            child = stack_set.meta.get("TemplateFile")
+            regions = _instance_regions(stack_set.attributes.get("StackInstancesGroup"))
+            if not isinstance(child, str) or child not in by_display or regions is None or child in stack_sets:
+                continue
+            origin = f"StackSet {stack_set.address} ({unit.id})"
+            passed = stack_set.attributes.get("Parameters")
+            values = {
+                str(p["ParameterKey"]): Given(p.get("ParameterValue"), origin)
+                for p in (passed if isinstance(passed, list) else [])
+                if isinstance(p, dict) and isinstance(p.get("ParameterKey"), str)
+            }
+            stack_sets[child] = Deployment(regions=tuple(regions), parameters=values, origin=origin)
+    result: list[Unit] = []
+    for unit in units:
+        if unit.id in nested:
+            continue
+        if unit.id in stack_sets:
+            try:
+                again = _parse_template(by_display[unit.id], options, None, stack_sets[unit.id])
+            except Exception as error:  # one file's parser bug must not lose the other files
+                problems.append(internal_error(unit.id, error))
+                continue
+            if isinstance(again, Unit):
+                unit = again
+        result.append(unit)
+    return result
+
+
+def _instance_regions(groups: object) -> list[str] | None:
+    """The regions of a StackSet's `StackInstancesGroup`, when every one is known."""
+    if not isinstance(groups, list) or not groups:
+        return None
+    regions: set[str] = set()
+    for group in groups:
+        listed = group.get("Regions") if isinstance(group, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+            return None
+        regions.update(listed)
+    return sorted(regions)
+
+
+def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Deployment | None) -> frozenset[str]:
+    """The files a template's unit was built from: its own, its nested stacks', the deployment
+    configuration beside it, and the template of the StackSet that deploys it."""
+    read = {os.path.abspath(display) for display in unit.files}
+    if deployment is not None:
+        read.update(os.path.abspath(p) for p in deployment.sources)
+    if unit.deployed_by:
+        read.update(os.path.abspath(f.path) for f in templates if unit.deployed_by.endswith(f"({f.display})"))
+    return frozenset(read)
 
 
 def _collect(

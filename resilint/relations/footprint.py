@@ -322,9 +322,23 @@ _PLUMBING = re.compile(
 )
 
 
+# Settings and attachments of serving services that answer no request themselves: a layer, a
+# permission or a version of a function, API Gateway's account-wide logging role, an ECS cluster
+# before any service runs in it.
+_SERVING_PLUMBING = re.compile(
+    r"^(?:aws_lambda_(?:layer_version|permission|alias|provisioned_concurrency_config|function_event_invoke_config"
+    r"|code_signing_config|invocation)"
+    r"|AWS::Lambda::(?:LayerVersion|LayerVersionPermission|Permission|Version|Alias|EventInvokeConfig|CodeSigningConfig)"
+    r"|AWS::ApiGateway::Account|aws_api_gateway_account"
+    r"|AWS::ECS::(?:Cluster|ClusterCapacityProviderAssociations|PrimaryTaskSet)|aws_ecs_cluster(?:_capacity_providers)?)$"
+)
+
+
 def role(resource: Resource) -> Role:
     """The resource's class (see the module documentation)."""
     kind = resource.type
+    if _SERVING_PLUMBING.match(kind):
+        return "support"
     if kind.startswith(_SERVING):
         return "serving"
     if _PLUMBING.search(kind):
@@ -421,8 +435,60 @@ def _build_satellites(unit: Unit) -> frozenset[str]:
             "aws_wafv2_web_acl",
         ):
             found.add(address)
+    # CloudFormation: Lambda@Edge functions (through their versions) a distribution names.
+    for distribution in unit.of_type("AWS::CloudFront::Distribution"):
+        for ref in distribution.references:
+            if "LambdaFunctionAssociations" not in ref.path:
+                continue
+            for used in unit.resolve(ref.target):
+                found.add(used.address)
+                if used.type == "AWS::Lambda::Version":
+                    found.update(r.target for r in used.references if r.path.startswith("FunctionName"))
     for query_log in unit.of_type("aws_route53_query_log"):
         for ref in query_log.references:
             if ref.path.startswith("cloudwatch_log_group_arn"):
                 found.update(r.address for r in unit.resolve(ref.target) if r.type == "aws_cloudwatch_log_group")
     return frozenset(found)
+
+
+# Plumbing functions -----------------------------------------------------------------------------
+
+# Where a function is named by something that calls it for the template's own sake: a custom
+# resource's service token, a macro, a Config rule.
+_PLUMBING_USES = {
+    "ServiceToken": ("Custom::", "AWS::CloudFormation::CustomResource"),
+    "FunctionName": ("AWS::CloudFormation::Macro",),
+    "Source": ("AWS::Config::ConfigRule",),
+}
+# What else may name such a function without making it serve: its permissions, versions, log
+# group, IAM, alarms.
+_NEUTRAL_USERS = re.compile(
+    r"^(?:AWS::Lambda::(?:Permission|Version|Alias|EventInvokeConfig)|AWS::Logs::|AWS::IAM::|AWS::CloudWatch::"
+    r"|AWS::CloudFormation::(?:WaitCondition|WaitConditionHandle)|Custom::|AWS::CloudFormation::CustomResource$"
+    r"|AWS::CloudFormation::Macro$|AWS::Config::ConfigRule$)"
+)
+
+
+def plumbing_functions(unit: Unit) -> frozenset[str]:
+    """Functions that only back custom resources, macros or Config rules of the template: they
+    run when the stack is deployed or audited, never for a request."""
+    return unit.derived("relations.footprint.plumbing_functions", _build_plumbing_functions)
+
+
+def _build_plumbing_functions(unit: Unit) -> frozenset[str]:
+    functions = {r.address for r in unit.of_type("AWS::Lambda::Function")}
+    if not functions:
+        return frozenset()
+    backing: set[str] = set()
+    other_users: set[str] = set()
+    for resource in unit.resources:
+        for ref in resource.references:
+            if ref.target not in functions or ref.target == resource.address:
+                continue
+            head = ref.path.split(".", 1)[0].split("[", 1)[0]
+            users = _PLUMBING_USES.get(head)
+            if users is not None and resource.type.startswith(users):
+                backing.add(ref.target)
+            elif not _NEUTRAL_USERS.match(resource.type):
+                other_users.add(ref.target)
+    return frozenset(backing - other_users)

@@ -20,7 +20,7 @@ from resilint.parsers.terraform import syntax
 from tests.conftest import write
 
 DB = 'resource "aws_db_instance" "db" {\n  engine = "mysql"\n}\n'
-TEMPLATE = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+TEMPLATE = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::Lambda::Function\n'
 
 
 def scan(*args: str) -> tuple[int, list[dict]]:

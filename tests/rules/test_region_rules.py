@@ -54,7 +54,7 @@ def test_res101_names_the_region_the_provider_and_where_the_data_is(tmp_path: Pa
 
 
 def test_res101_cloudformation_deploy_regions(tmp_path: Path) -> None:
-    template = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
+    template = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}\n'
     one = ParseOptions(cloudformation_regions=lambda display: ("eu-west-1",))
     finding = _only(_scan(tmp_path, {"stack.yaml": template}, ("RES101",), one), "RES101")
     assert "is deployed to one region (eu-west-1)" in finding.message
