@@ -155,6 +155,34 @@ class UnknownZone(Unknown):
         return hash((UnknownZone, self.source, self.kind, self.index))
 
 
+class UnknownAttribute(Unknown):
+    """The value of one attribute of one resource, decided at apply (`aws_s3_bucket.site.id`,
+    `!GetAtt Bucket.Arn`). Two of them with the same `address` and `attribute` are the same value,
+    whatever it turns out to be (`same_value`); what is computed from one is a plain `Unknown`.
+    Equality is `Unknown`'s (reason and refs)."""
+
+    __slots__ = ("address", "attribute")
+
+    def __init__(self, reason: str, refs: tuple[str, ...], address: str, attribute: str | None) -> None:
+        super().__init__(reason, refs)
+        self.address = address
+        self.attribute = attribute
+
+    @property
+    def label(self) -> str:
+        return f"{self.address}.{self.attribute}" if self.attribute else self.address
+
+
+def same_value(a: object, b: object) -> bool:
+    """True when `a` and `b` are known to be equal: equal known values, or the same attribute of
+    the same resource. False when that is not known (an unknown is never equal to anything else)."""
+    if isinstance(a, UnknownAttribute) and isinstance(b, UnknownAttribute):
+        return (a.address, a.attribute) == (b.address, b.attribute)
+    if contains_unknown(a) or contains_unknown(b):
+        return False
+    return type(a) is type(b) and a == b
+
+
 def unknowns_in(value: object) -> Iterator[Unknown]:
     """Every `Unknown` in a value, depth first in order: the value itself, or those inside its
     dicts, lists and tuples (an `Unknown` is not entered: an `UnknownList` is one unknown). The

@@ -13,7 +13,7 @@ from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, 
 from resilint.families.load_balancing import LOAD_BALANCERS
 from resilint.families.network import PUBLIC_IPS
 from resilint.families.storage import BUCKETS
-from resilint.model import Project, Resource, Unit, Unknown
+from resilint.model import Project, Resource, Unit, Unknown, same_value
 from resilint.relations.network import referenced
 from resilint.rule import Severity, Violation, rule
 
@@ -162,12 +162,17 @@ def _cloudfront(unit: Unit, distribution: Member, config: dict[str, Any]) -> Ite
     if not origins or groups is None or behaviour is None:
         return
     target = get("target", behaviour)
+    # Origin and group ids are unique: an origin whose id is the very value the behaviour
+    # targets (`aws_s3_bucket.site.id` in both) is the target, whatever that value is.
+    same = [o for o in origins if same_value(get("origin_id", o), target)] if isinstance(target, Unknown) else []
     if isinstance(target, str):
         if target in groups:
             return
         chosen = [o for o in origins if get("origin_id", o) == target]
         if len(chosen) != 1:
             return
+    elif len(same) == 1:
+        chosen = same
     elif target is None or isinstance(target, Unknown):
         if groups or len(origins) != 1:
             return  # the target may be an origin group, or one of several origins
@@ -175,13 +180,13 @@ def _cloudfront(unit: Unit, distribution: Member, config: dict[str, Any]) -> Ite
     else:
         return
     origin = chosen[0]
-    if any(isinstance(get("origin_id", o), Unknown) for o in origins):
+    if not same and any(isinstance(get("origin_id", o), Unknown) for o in origins):
         return
     where = _regional_origin(unit, get("domain", origin))
     if where is None:
         return
     origin_id = get("origin_id", origin)
-    label = f'"{origin_id}"' if isinstance(origin_id, str) else "its only origin"
+    label = f'"{origin_id}"' if isinstance(origin_id, str) else origin_id.label if same else "its only origin"
     yield Violation(
         f"{distribution.address} sends its default traffic to a single origin, {label} ({where}), with "
         f"{distribution.word('no_groups')} to fail over to: an outage of that origin's region reaches every edge location",

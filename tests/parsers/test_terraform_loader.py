@@ -639,3 +639,31 @@ def test_tofu_files_take_the_place_of_tf_files(tmp_path: Path) -> None:
     new = unit.resource("aws_sqs_queue.new")
     assert new is not None and new.attributes["name"] == "overridden"
     assert new.location.path.endswith("main.tofu")
+
+
+def test_one_attribute_of_one_resource_is_one_value_through_modules(tmp_path: Path) -> None:
+    from resilint.model import same_value
+
+    write(
+        tmp_path,
+        {
+            "main.tf": (
+                'resource "aws_s3_bucket" "site" {\n  bucket = var.name\n}\n'
+                'variable "name" {}\n'
+                'module "m" {\n  source = "./m"\n  id = aws_s3_bucket.site.id\n}\n'
+                'resource "aws_sqs_queue" "q" {\n  tags = {\n    a = aws_s3_bucket.site.id\n    b = module.m.id\n'
+                '    c = "${aws_s3_bucket.site.id}-x"\n    d = aws_s3_bucket.site.bucket\n    e = aws_s3_bucket.site.bucket\n'
+                '    f = var.name\n  }\n}\n'
+            ),
+            "m/main.tf": 'variable "id" {}\noutput "id" { value = var.id }\n',
+        },
+    )
+    (unit,) = project(tmp_path).units
+    queue = unit.resource("aws_sqs_queue.q")
+    assert queue is not None
+    tags = queue.attributes["tags"]
+    assert same_value(tags["a"], tags["b"]), "a module passes the value on"
+    assert not same_value(tags["a"], tags["c"]), "a value computed from it is another value"
+    assert same_value(tags["d"], tags["e"]) and not same_value(tags["a"], tags["d"])
+    assert not same_value(tags["f"], tags["f"]), "an unknown variable is not a resource's attribute"
+    assert same_value("x", "x") and not same_value(1, True)

@@ -26,7 +26,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from resilint.model import Location, Note, Problem, Reference, Resource, Unit, Unknown, UnknownZone, ZoneList
+from resilint.model import (
+    Location,
+    Note,
+    Problem,
+    Reference,
+    Resource,
+    Unit,
+    Unknown,
+    UnknownAttribute,
+    UnknownZone,
+    ZoneList,
+)
 from resilint.parsers.cloudformation import language_extensions, sam
 from resilint.parsers.cloudformation.messages import _char_at, decode_message
 from resilint.parsers.cloudformation.parameters import Given, JoinedList, cfn_string, is_ssm_type, typed_value
@@ -417,7 +428,12 @@ class _Template:
                 if attribute and attribute.startswith("Outputs.") and (child := self._child(target)) is not None:
                     return child._output(attribute[len("Outputs.") :], refs, path, depth)
                 refs.append(Reference(target=self.prefix + target, attribute=attribute, path=path))
-                return Unknown(f"{target}.{attribute} is known only after the stack is created", (self.prefix + target,))
+                return UnknownAttribute(
+                    f"{target}.{attribute} is known only after the stack is created",
+                    (self.prefix + target,),
+                    self.prefix + target,
+                    attribute,
+                )
             return Unknown(f"Fn::GetAtt of {target}")
         if fn == "Fn::Sub":
             return self._sub(arg, refs, path, depth)
@@ -540,7 +556,9 @@ class _Template:
             return self._parameter(name, refs, path)
         if name in self.resources:
             refs.append(Reference(target=self.prefix + name, attribute=None, path=path))
-            return Unknown(f"{name} is known only after the stack is created", (self.prefix + name,))
+            return UnknownAttribute(
+                f"{name} is known only after the stack is created", (self.prefix + name,), self.prefix + name, None
+            )
         return Unknown(f"Ref to undeclared {name}")
 
     def _parameter(self, name: str, refs: list[Reference], path: str) -> Any:
@@ -714,6 +732,9 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, (ZoneList, UnknownZone)):
         return value  # built from f-strings: plain already
+    if isinstance(value, UnknownAttribute):
+        attribute = None if value.attribute is None else str(value.attribute)
+        return UnknownAttribute(str(value.reason), tuple(str(r) for r in value.refs), str(value.address), attribute)
     if isinstance(value, Unknown):
         return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
     return value

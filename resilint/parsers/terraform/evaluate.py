@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
+from resilint.model import Unknown, UnknownAttribute, UnknownList, UnknownZone, ZoneList
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.samples import MAX_CALLS, call_over_forms
 
@@ -78,7 +78,7 @@ class ResourceObject:
     def attr(self, name: str) -> Any:
         value = self._lookup(name)
         if value is _MISSING:
-            return Unknown(f"{self.address}.{name} is known only after apply", (self.address,))
+            return UnknownAttribute(f"{self.address}.{name} is known only after apply", (self.address,), self.address, name)
         return value
 
     def as_unknown(self) -> Unknown:
@@ -155,7 +155,7 @@ def opaque(value: Any) -> Any:
     """An element or attribute read from `value`: a partly known list (`UnknownList`) or a zone
     list read through an index, a splat or an attribute is a plain unknown, not the list itself
     (nor is anything read from a zone chosen by position)."""
-    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap)):
+    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap, UnknownAttribute)):
         return Unknown(value.reason, value.refs)
     return value
 

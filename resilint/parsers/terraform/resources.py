@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from resilint.model import ProviderConfig, Reference, Resource, Unknown
+from resilint.model import ProviderConfig, Reference, Resource, Unknown, UnknownAttribute
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.addresses import key_suffix, traversal_text
 from resilint.parsers.terraform.blocks import META_ARGUMENTS, without_meta
@@ -142,6 +142,8 @@ class ModuleResources:
         def lookup(attr: str) -> Any:
             value = instance.memo.get(f"{address}.{attr}", lambda: compute(attr), transparent=False)
             instance.unit.tracer.record(address, attr)
+            if type(value) is Unknown:  # whatever it is, it is this attribute's one value
+                return UnknownAttribute(value.reason, value.refs, address, attr)
             return value
 
         return ResourceObject(address, lookup)
