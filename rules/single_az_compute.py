@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from resilint.arguments import DEFAULT, as_int, first_block
 from resilint.families.base import Member
-from resilint.families.compute import COMPUTE_GROUPS
+from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS
 from resilint.model import Project, Unit, Unknown
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
@@ -36,7 +37,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - an EKS managed node group whose `subnet_ids` (`Subnets`) are in one zone;
     - a Google zonal managed instance group (`google_compute_instance_group_manager`), a
       regional one whose `distribution_policy_zones` lists one zone, and a GKE node pool whose
-      `node_locations` lists one zone;
+      `node_locations` lists one zone (without its own, its cluster's `node_locations`, with
+      the zone of a zonal cluster);
     - an AKS node pool (`default_node_pool` of `azurerm_kubernetes_cluster`,
       `azurerm_kubernetes_cluster_node_pool`) or a virtual machine scale set whose `zones`
       (formerly `availability_zones`) lists one zone.
@@ -226,15 +228,43 @@ def _regional_instance_group(unit: Unit, group: Member) -> Iterator[Violation]:
 
 
 def _gke_node_pool(unit: Unit, pool: Member) -> Iterator[Violation]:
-    name = pool.argument("zones")
+    name, zones = pool.setting("zones")
     placement = _zones(name, pool.value("zones"))
+    fix = f"List two or more zones in {name} (or leave it out in a regional cluster)"
+    cluster = _cluster_of(unit, pool) if zones is DEFAULT else None
+    if cluster is not None:
+        # Without node_locations, a pool runs where its cluster's node_locations say (a zonal
+        # cluster's own zone comes with them).
+        placement = _cluster_zones(cluster)
+        fix = f"List two or more zones in {name}, or in {cluster.address}'s {cluster.argument('zones')}"
     if placement is not None:
-        yield from _verdict(
-            pool,
-            "runs its nodes in",
-            placement,
-            f"List two or more zones in {name} (or leave it out in a regional cluster)",
-        )
+        yield from _verdict(pool, "runs its nodes in", placement, fix)
+
+
+def _cluster_of(unit: Unit, pool: Member) -> Member | None:
+    """The one GKE cluster of the unit the pool's `cluster` argument refers to."""
+    argument = pool.argument("cluster")
+    found: dict[str, Member] = {}
+    for reference in pool.resource.references:
+        if reference.path != argument:
+            continue
+        for target in unit.resolve(reference.target):
+            member = CONTAINER_CLUSTERS.member(target)
+            if member is not None and member.kind == "gke_cluster":
+                found[member.address] = member
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _cluster_zones(cluster: Member) -> _Placement | None:
+    zones, location = cluster.value("zones"), cluster.value("location")
+    if not isinstance(zones, list) or not isinstance(location, str):
+        return None
+    if _ZONE.fullmatch(location.strip()):  # a zonal cluster: its zone, and node_locations beside it
+        zones = [location.strip(), *zones]
+    return _zones(f"{cluster.address}.{cluster.argument('zones')}", zones)
+
+
+_ZONE = re.compile(r"[a-z]+(?:-[a-z]+)*\d+-[a-z]")  # europe-west1-b (a region has no zone letter)
 
 
 # Azure ----------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ COMPUTE_GROUPS = Family(
             max_size="target_size",
             zones="distribution_policy_zones",
         ),
-        terraform("google_container_node_pool", "gke_node_pool", zones="node_locations"),
+        terraform("google_container_node_pool", "gke_node_pool", zones="node_locations", cluster="cluster"),
         terraform(
             "azurerm_kubernetes_cluster",
             "aks_cluster",
