@@ -335,7 +335,7 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
 
 def _scan(args: argparse.Namespace) -> int:
     from resilint.baseline import BaselineError, read, write
-    from resilint.cache import ParseCache
+    from resilint.command_input import InputError, existing_paths, parse_options, variable_assignments
     from resilint.config import (
         CommandLine,
         ConfigError,
@@ -345,26 +345,17 @@ def _scan(args: argparse.Namespace) -> int:
         unknown_codes,
     )
     from resilint.findings import exit_code
-    from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
     from resilint.rule_ids import ALWAYS_REPORTED
     from resilint.scan import scan, with_baseline
     from resilint.toml_text import dumps
 
-    paths = list(args.paths) or [Path(".")]
-    for path in paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"{path}: no such file or folder")
-    assignments: list[tuple[str, str, str]] = []
-    for kind, item in args.assignments or []:
-        if kind == "file":
-            assignments.append(("file", item, ""))
-            continue
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"--var {item!r}: expected NAME=VALUE")
-        assignments.append(("var", name.strip(), value))
+    try:
+        paths = existing_paths(args.paths)
+        assignments = variable_assignments(args.assignments)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
     if args.max_file_size is not None and args.max_file_size <= 0:
         raise UsageError("--max-file-size must be a positive number of MiB")
     formats = args.format or ["text"]
@@ -407,14 +398,7 @@ def _scan(args: argparse.Namespace) -> int:
             baseline = read(args.baseline)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-    options = ParseOptions(
-        var_files=settings.var_files,
-        command_line=tuple(assignments),
-        environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
-        max_file_bytes=settings.max_file_bytes,
-        cloudformation_regions=settings.regions_for,
-        cache=None if args.no_cache else ParseCache(),
-    )
+    options = parse_options(settings, assignments, args.no_cache)
     with progress(is_interactive(sys.stderr)) as say:
         result = scan(paths, settings, options, registry, say, baseline, force_exclude=args.force_exclude)
     _check_assignments(result, assignments, settings.max_file_bytes, options.cache)
@@ -499,28 +483,21 @@ def _write(target: Path | None, text: str) -> None:
 
 
 def _systems(args: argparse.Namespace) -> int:
-    from resilint.cache import ParseCache
+    from resilint.command_input import InputError, existing_paths, parse_options
     from resilint.config import CommandLine, ConfigError, resolve
-    from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.scan import load_project
     from resilint.systems.report import render_json, render_text
 
-    paths = list(args.paths) or [Path(".")]
-    for path in paths:
-        if not os.path.lexists(path):
-            raise UsageError(f"{path}: no such file or folder")
+    try:
+        paths = existing_paths(args.paths)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
     try:
         settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    options = ParseOptions(
-        var_files=settings.var_files,
-        environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
-        max_file_bytes=settings.max_file_bytes,
-        cloudformation_regions=settings.regions_for,
-        cache=None if args.no_cache else ParseCache(),
-    )
+    options = parse_options(settings, (), args.no_cache)
     project = load_project(paths, settings, options)
     _write(None, render_json(project) if args.format == "json" else render_text(project))
     return 0

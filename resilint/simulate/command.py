@@ -6,7 +6,6 @@ parsed."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,9 +33,8 @@ def list_targets() -> str:
 
 
 def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: Callable[[Path | None, str], None]) -> int:
-    from resilint.cache import ParseCache
+    from resilint.command_input import InputError, existing_paths, parse_options, variable_assignments
     from resilint.config import CommandLine, ConfigError, resolve
-    from resilint.parsers import ParseOptions
     from resilint.registry import load_rules
     from resilint.scan import load_project
     from resilint.simulate import objectives as objective_runs
@@ -62,33 +60,18 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
             raise SimulateUsageError(str(exc)) from None
         if target not in targets:
             targets.append(target)
-    paths = list(args.paths) or [Path(".")]
-    for path in paths:
-        if not os.path.lexists(path):
-            raise SimulateUsageError(f"{path}: no such file or folder")
+    try:
+        paths = existing_paths(args.paths)
+        assignments = variable_assignments(args.assignments)
+    except InputError as exc:
+        raise SimulateUsageError(str(exc)) from None
     try:
         settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
     except ConfigError as exc:
         raise SimulateUsageError(str(exc)) from None
     if args.objectives and not settings.objectives:
         raise SimulateUsageError("--objectives: the configuration has no [[objectives]]")
-    assignments: list[tuple[str, str, str]] = []
-    for kind, item in args.assignments or []:
-        if kind == "file":
-            assignments.append(("file", item, ""))
-            continue
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise SimulateUsageError(f"--var {item!r}: expected NAME=VALUE")
-        assignments.append(("var", name.strip(), value))
-    options = ParseOptions(
-        var_files=settings.var_files,
-        command_line=tuple(assignments),
-        environment={k: v for k, v in os.environ.items() if k.startswith("TF_VAR_")},
-        max_file_bytes=settings.max_file_bytes,
-        cloudformation_regions=settings.regions_for,
-        cache=None if args.no_cache else ParseCache(),
-    )
+    options = parse_options(settings, assignments, args.no_cache)
     project = load_project(paths, settings, options)
     for problem in project.problems:
         print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
