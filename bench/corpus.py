@@ -1,7 +1,7 @@
 """Precision of resilint on a labelled corpus of real public repositories.
 
-    python bench/corpus.py ROOT [--manifest FILE] [--labels FILE] [--save-findings FILE]
-    python bench/corpus.py --findings FILE [--manifest FILE] [--labels FILE]
+    python bench/corpus.py ROOT [--manifest FILE/DIR] [--labels FILE/DIR] [--save-findings FILE]
+    python bench/corpus.py --findings FILE [--manifest FILE/DIR] [--labels FILE/DIR]
     python bench/corpus.py ROOT --markdown      # the tables the README quotes
 
 ROOT holds one folder per repository of the manifest, named `owner+name` (as the search tool's
@@ -39,8 +39,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_MANIFEST = HERE / "corpus" / "manifest.toml"
-DEFAULT_LABELS = HERE / "corpus" / "labels.tsv"
+# Folders of files, so that work on different rules adds its own file instead of editing one.
+DEFAULT_MANIFEST = HERE / "corpus" / "manifest"
+DEFAULT_LABELS = HERE / "corpus" / "labels"
 VERDICTS = ("true", "false", "debatable")
 LABEL_COLUMNS = ("repository", "commit", "rule", "unit", "resource", "path", "verdict", "why")
 JUDGED_SEVERITIES = ("warning", "error")
@@ -91,6 +92,7 @@ class Label:
     verdict: str
     why: str
     row: int
+    file: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -142,7 +144,24 @@ class Comparison:
         return total
 
 
+def files_of(path: Path, suffix: str) -> list[Path]:
+    """A file, or the files ending in `suffix` in a folder, in name order."""
+    if path.is_dir():
+        return sorted(child for child in path.iterdir() if child.name.endswith(suffix) and child.is_file())
+    return [path]
+
+
 def load_manifest(path: Path) -> list[Repository]:
+    """The repositories of a manifest file, or of every .toml file in a manifest folder."""
+    repositories = [repository for file in files_of(path, ".toml") for repository in load_manifest_file(file)]
+    names = [repository.name for repository in repositories]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise CorpusError(f"{path}: repositories listed twice: {', '.join(duplicates)}")
+    return repositories
+
+
+def load_manifest_file(path: Path) -> list[Repository]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
@@ -160,14 +179,22 @@ def load_manifest(path: Path) -> list[Repository]:
                 note=str(entry.get("note", "")),
             )
         )
-    names = [repository.name for repository in repositories]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise CorpusError(f"{path}: repositories listed twice: {', '.join(duplicates)}")
     return repositories
 
 
 def load_labels(path: Path) -> list[Label]:
+    """The labels of a labels file, or of every .tsv file in a labels folder."""
+    labels = [label for file in files_of(path, ".tsv") for label in load_labels_file(file)]
+    seen: dict[tuple[str, str, str, str], Label] = {}
+    for label in labels:
+        if label.key in seen:
+            first = seen[label.key]
+            raise CorpusError(f"{label.file}:{label.row}: same finding as {first.file}:{first.row}")
+        seen[label.key] = label
+    return labels
+
+
+def load_labels_file(path: Path) -> list[Label]:
     labels: list[Label] = []
     try:
         text = path.read_text(encoding="utf-8")
@@ -182,17 +209,12 @@ def load_labels(path: Path) -> list[Label]:
         if len(row) != len(LABEL_COLUMNS):
             raise CorpusError(f"{path}:{number}: {len(row)} columns, expected {len(LABEL_COLUMNS)} ({', '.join(LABEL_COLUMNS)})")
         repository, commit, rule, unit, resource, where, verdict, why = row
-        label = Label(repository, commit, rule, unit, resource, where, verdict, why, row=number)
+        label = Label(repository, commit, rule, unit, resource, where, verdict, why, row=number, file=str(path))
         if label.verdict not in VERDICTS:
             raise CorpusError(f"{path}:{number}: verdict {label.verdict!r} is not one of {', '.join(VERDICTS)}")
         if not label.why.strip():
             raise CorpusError(f"{path}:{number}: a label needs its one line of why")
         labels.append(label)
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for label in labels:
-        if label.key in seen:
-            raise CorpusError(f"{path}:{label.row}: same finding as line {seen[label.key]}")
-        seen[label.key] = label.row
     return labels
 
 

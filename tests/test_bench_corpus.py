@@ -103,14 +103,35 @@ def test_the_same_finding_labelled_twice_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "labels.tsv"
     row = "example/shop\t1111111\tRES101\tapp\t-\tapp/main.tf\ttrue\twhy\n"
     path.write_text(row + row, encoding="utf-8")
-    with pytest.raises(corpus.CorpusError, match=":2: same finding as line 1"):
+    with pytest.raises(corpus.CorpusError, match=r"labels.tsv:2: same finding as .*labels.tsv:1"):
         corpus.load_labels(path)
+
+
+def test_a_labels_folder_reads_every_tsv_file_and_refuses_a_finding_labelled_in_two(tmp_path: Path) -> None:
+    row = "example/shop\t1111111\tRES101\tapp\t-\tapp/main.tf\ttrue\twhy\n"
+    other = "example/shop\t1111111\tRES103\tapp\tdata\tapp/main.tf\tfalse\twhy\n"
+    (tmp_path / "a.tsv").write_text(row, encoding="utf-8")
+    (tmp_path / "b.tsv").write_text(other, encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not labels", encoding="utf-8")
+    assert [label.rule for label in corpus.load_labels(tmp_path)] == ["RES101", "RES103"]
+    (tmp_path / "c.tsv").write_text(row, encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match=r"c.tsv:1: same finding as .*a.tsv:1"):
+        corpus.load_labels(tmp_path)
+
+
+def test_a_manifest_folder_reads_every_toml_file_and_refuses_a_repository_listed_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text('[[repository]]\nname = "a/b"\ncommit = "1"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('[[repository]]\nname = "c/d"\ncommit = "2"\n', encoding="utf-8")
+    assert [repository.name for repository in corpus.load_manifest(tmp_path)] == ["a/b", "c/d"]
+    (tmp_path / "c.toml").write_text('[[repository]]\nname = "a/b"\ncommit = "3"\n', encoding="utf-8")
+    with pytest.raises(corpus.CorpusError, match="listed twice: a/b"):
+        corpus.load_manifest(tmp_path)
 
 
 def test_the_repository_labels_and_manifest_load() -> None:
     """The real corpus files in bench/corpus stay well-formed (they are edited by hand)."""
-    repositories = corpus.load_manifest(ROOT / "bench" / "corpus" / "manifest.toml")
-    labels = corpus.load_labels(ROOT / "bench" / "corpus" / "labels.tsv")
+    repositories = corpus.load_manifest(ROOT / "bench" / "corpus" / "manifest")
+    labels = corpus.load_labels(ROOT / "bench" / "corpus" / "labels")
     names = {repository.name for repository in repositories}
     assert len(names) >= 15
     assert {lab.repository for lab in labels} <= names
