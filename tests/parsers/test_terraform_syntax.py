@@ -137,3 +137,12 @@ def test_heredoc_closing_line_may_end_with_spaces_as_terraform_trims_it() -> Non
     plain = 'locals {\n  a = <<EOT\nhello\nEOT\n  b = <<-X\n    hi\n    X\n}\n'
     trailing, expected = s.parse_hcl(text).blocks[0].body.attributes, s.parse_hcl(plain).blocks[0].body.attributes
     assert [trailing[k].expr.value for k in "ab"] == [expected[k].expr.value for k in "ab"]  # type: ignore[union-attr]
+
+
+def test_heredoc_closing_marker_may_have_blanks_around_it() -> None:
+    """HCL compares the closing line with its blanks trimmed (`EOT  `, `  EOT\\t`, CRLF)."""
+    body = s.parse_hcl('a = <<EOT\nx\nEOT  \nb = <<-EOT\n  y\n  EOT\t\r\nc = 1\n')
+    assert body.attributes["a"].expr == s.Literal("x", body.attributes["a"].expr.pos)
+    assert body.attributes["c"].pos.line == 7
+    with pytest.raises(s.HclSyntaxError, match="never closed"):
+        s.parse_hcl("a = <<EOT\nx\nEOTX\n")

@@ -338,7 +338,8 @@ def _expression_key_parser() -> Any:
 # The replacement matches the same heredocs in linear time: the name is matched atomically (a
 # lookahead, as Python < 3.11 has no atomic groups) and only spaces and tabs may indent the
 # closing marker. It also stops `<<EOT ... EO` from passing as a heredoc named "EO", and accepts
-# one-letter names (`<<A`), as Terraform does.
+# one-letter names (`<<A`) and blanks after the closing marker (HCL compares the line with its
+# blanks trimmed), as Terraform does.
 _HEREDOC_TERMINAL = re.compile(r"\A(<<-?)\(\?P<(\w+)>\[a-zA-Z\]\[a-zA-Z0-9\._-\]\+\)")
 
 
