@@ -1,0 +1,323 @@
+"""S3 buckets: replication rules, multi-region access points, and the purposes that make a bucket secondary data."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, Literal
+
+from resilint.arguments import block_instances, is_set_or_computed, nested
+from resilint.model import Resource, Unknown
+from resilint.relations.replication.builder import StoreBuilder
+from resilint.relations.replication.names import s3_bucket_name
+from resilint.relations.replication.store import Copy, Store
+
+_LOG_DELIVERY_SERVICES = frozenset(
+    {
+        "logging.s3.amazonaws.com",
+        "delivery.logs.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "config.amazonaws.com",
+        "logdelivery.elasticloadbalancing.amazonaws.com",
+    }
+)
+
+
+_REPLICA_BY_POLICY = "\0replica"  # a marker, turned into Store.replica_of
+
+
+_LOG_DELIVERY_GROUP = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+
+
+def _grants_log_delivery(grants: Any) -> bool:
+    """Whether ACL grants give the S3 log delivery group access (server access logging)."""
+    blocks = block_instances(grants)
+    if isinstance(blocks, Unknown):
+        return False
+    for grant in blocks:
+        uri = nested(grant, "uri")
+        if not isinstance(uri, str):
+            uri = nested(grant, "grantee", "uri")
+        if isinstance(uri, str) and uri.rstrip("/") == _LOG_DELIVERY_GROUP:
+            return True
+    return False
+
+
+# The canonical user of the `awslogsdelivery` account that writes CloudFront standard logs: a
+# bucket that grants it access is a CloudFront log bucket (the loader gives
+# `data.aws_cloudfront_log_delivery_canonical_user_id` this value when the region is known).
+_CLOUDFRONT_LOG_DELIVERY_IDS = frozenset(
+    {
+        "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0",
+        "a52cb28745c0c06e84ec548334e44bfa7fc2a85c54af20cd59e4969344b7af56",  # the China partition
+    }
+)
+
+
+_CLOUDFRONT_LOGS = "grants CloudFront's log delivery account access: it receives CloudFront logs"
+
+
+def _grants_cloudfront_log_delivery(grants: Any) -> bool:
+    """Whether ACL grants give CloudFront's log delivery account access (`grant { id }` of the
+    provider v3 bucket, `access_control_policy.grant.grantee.id` of `aws_s3_bucket_acl`)."""
+    found = block_instances(grants)
+    if isinstance(found, Unknown):
+        return False
+    for grant in found:
+        grantee = nested(grant, "id")
+        if grantee is None:
+            grantee = nested(grant, "grantee", "id")
+        if isinstance(grantee, str) and grantee.strip().lower() in _CLOUDFRONT_LOG_DELIVERY_IDS:
+            return True
+    return False
+
+
+def _allows_action(policy: Any, action: str) -> bool:
+    if not isinstance(policy, dict):
+        return False
+    statements = policy.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action")
+        for value in actions if isinstance(actions, list) else [actions]:
+            if isinstance(value, str) and value.lower() == action.lower():
+                return True
+    return False
+
+
+def _service_principals(policy: Any) -> Iterator[str]:
+    if not isinstance(policy, dict):
+        return
+    statements = policy.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        service = principal.get("Service") if isinstance(principal, dict) else None
+        for value in service if isinstance(service, list) else [service]:
+            if isinstance(value, str):
+                yield value
+
+
+def build(builder: StoreBuilder) -> None:
+    buckets: dict[str, Store] = {}
+    for bucket in builder.unit.of_type("aws_s3_bucket"):
+        buckets[bucket.address] = builder.add(bucket, "S3 bucket")
+    for bucket in builder.unit.of_type("AWS::S3::Bucket"):
+        buckets[bucket.address] = builder.add(bucket, "S3 bucket")
+    names = builder.by_name(
+        ("aws_s3_bucket", "AWS::S3::Bucket"),
+        lambda r: r.attributes.get("bucket") if r.type == "aws_s3_bucket" else r.attributes.get("BucketName"),
+    )
+    unattributed: list[str] = []
+
+    def bucket_targets(value: Any) -> list[Resource] | None | Literal["outside"]:
+        found = builder.targets(value, ("aws_s3_bucket", "AWS::S3::Bucket"))
+        if found is not None:
+            return found
+        if isinstance(value, str):
+            name = s3_bucket_name(value)
+            if name is None:
+                return None
+            return names.get(name) or "outside"
+        return None
+
+    def rules(source: Store, rule_blocks: Any, via: Resource, rule_key: str) -> None:
+        blocks = block_instances(rule_blocks)
+        if isinstance(blocks, Unknown):
+            source.undecided = source.undecided or f"the replication rules of {via.address} are not known"
+            return
+        for index, rule in enumerate(blocks):
+            destination = nested(rule, "destination", "bucket") if not builder.cloudformation else nested(rule, "Destination", "Bucket")
+            found = bucket_targets(destination)
+            for target in found if isinstance(found, list) else []:
+                # A destination holds a copy even while the rule is paused: not primary data.
+                if target.address in buckets and target.address != source.address:
+                    buckets[target.address].replica_of = source.address
+            status = nested(rule, "status" if not builder.cloudformation else "Status")
+            if isinstance(status, Unknown):
+                source.undecided = source.undecided or f"the status of {via.address} {rule_key}[{index}] is not known"
+                continue
+            if isinstance(status, str) and status.lower() != "enabled":
+                continue
+            label = f"{via.address} {rule_key}[{index}]" if via is not source.resource else f"{rule_key}[{index}]"
+            if found == "outside":
+                # A bucket of another deployment: ARNs carry no region, so where is unknown.
+                source.copies.append(Copy(region=None, via=f"{label} (bucket {s3_bucket_name(str(destination))})"))
+                continue
+            if not found:
+                # The source is known and the destination refers to no bucket of this unit
+                # (a variable, a literal ARN of no bucket here): only the source's copy is
+                # undecided, the unit's other buckets are not its destination.
+                source.undecided = source.undecided or f"the destination of {label} is not known"
+                continue
+            for target in found:
+                builder.link(source, target, label)
+
+    for store in list(buckets.values()):
+        bucket = store.resource
+        if bucket.type == "aws_s3_bucket":
+            configuration = block_instances(bucket.attributes.get("replication_configuration"))
+            if isinstance(configuration, Unknown):
+                store.undecided = "its replication_configuration is not known"
+                unattributed.append(bucket.address)
+                continue
+            for block in configuration:
+                rules(store, nested(block, "rules") if isinstance(block, dict) else block, bucket, "replication_configuration.rules")
+        else:
+            declared = bucket.attributes.get("ReplicationConfiguration")
+            if isinstance(declared, Unknown):
+                store.undecided = "its ReplicationConfiguration is not known"
+                unattributed.append(bucket.address)
+            elif isinstance(declared, dict):
+                rules(store, declared.get("Rules"), bucket, "ReplicationConfiguration.Rules")
+    for replication in builder.unit.of_type("aws_s3_bucket_replication_configuration"):
+        sources = bucket_targets(replication.attributes.get("bucket"))
+        if not sources or sources == "outside":
+            if sources != "outside":
+                unattributed.append(replication.address)
+            continue
+        for source_bucket in sources:
+            rules(buckets[source_bucket.address], replication.attributes.get("rule"), replication, "rule")
+    for access_point in builder.unit.of_type("aws_s3control_multi_region_access_point", "AWS::S3::MultiRegionAccessPoint"):
+        if access_point.type.startswith("AWS::"):
+            entries = access_point.attributes.get("Regions")
+            values = [e.get("Bucket") if isinstance(e, dict) else e for e in entries] if isinstance(entries, list) else entries
+        else:
+            regions = block_instances(nested(access_point.attributes.get("details"), "region"))
+            values = regions if isinstance(regions, Unknown) else [nested(r, "bucket") for r in regions]
+        if not isinstance(values, list):
+            unattributed.append(access_point.address)
+            continue
+        members: list[Resource] = []
+        for value in values:
+            found = bucket_targets(value)
+            if isinstance(found, list):
+                members.extend(found)
+        for member in members:
+            for other in members:
+                if other is not member:
+                    builder.link(buckets[member.address], other, access_point.address)
+    s3_purposes(builder, buckets, bucket_targets)
+    for store in buckets.values():
+        if store.purpose == _REPLICA_BY_POLICY:
+            store.purpose = None
+            store.replica_of = store.replica_of or "a bucket replicated to it (its policy allows s3:ReplicateObject)"
+    builder.undecide_unlinked(buckets.values(), unattributed, "S3 replication")
+
+def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets: Callable[[Any], Any]) -> None:
+    """Buckets that hold logs, static websites or build artifacts (secondary data)."""
+
+    def mark(value: Any, purpose: str) -> None:
+        for candidate in value if isinstance(value, list) else [value]:
+            found = bucket_targets(candidate)
+            if isinstance(found, list):
+                for bucket in found:
+                    store = buckets[bucket.address]
+                    store.purpose = store.purpose or purpose
+
+    for resource in builder.unit.resources:
+        kind, attrs, address = resource.type, resource.attributes, resource.address
+        if kind == "aws_s3_bucket":
+            mark(nested(attrs.get("logging"), "target_bucket"), f"receives the access logs of {address}")
+            if attrs.get("acl") == "log-delivery-write":
+                buckets[address].purpose = buckets[address].purpose or "has the log-delivery-write ACL"
+            if is_set_or_computed(block_instances(attrs.get("website"))) is True:
+                buckets[address].purpose = buckets[address].purpose or "hosts a static website"
+            if _grants_log_delivery(attrs.get("grant")):
+                buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
+            if _grants_cloudfront_log_delivery(attrs.get("grant")):
+                buckets[address].purpose = buckets[address].purpose or _CLOUDFRONT_LOGS
+        elif kind == "aws_s3_bucket_logging":
+            mark(attrs.get("target_bucket"), f"receives the access logs of a bucket ({address})")
+        elif kind == "aws_s3_bucket_acl" and attrs.get("acl") == "log-delivery-write":
+            mark(attrs.get("bucket"), f"has the log-delivery-write ACL ({address})")
+        elif kind == "aws_s3_bucket_website_configuration":
+            mark(attrs.get("bucket"), f"hosts a static website ({address})")
+        elif kind in ("aws_lb", "aws_alb", "aws_elb"):
+            mark(nested(attrs.get("access_logs"), "bucket"), f"receives the access logs of {address}")
+            mark(nested(attrs.get("connection_logs"), "bucket"), f"receives the connection logs of {address}")
+        elif kind == "aws_cloudfront_distribution":
+            mark(nested(attrs.get("logging_config"), "bucket"), f"receives the access logs of {address}")
+        elif kind == "aws_cloudtrail":
+            mark(attrs.get("s3_bucket_name"), f"receives the CloudTrail logs of {address}")
+        elif kind == "aws_config_delivery_channel":
+            mark(attrs.get("s3_bucket_name"), f"receives the AWS Config history of {address}")
+        elif kind == "aws_flow_log":
+            mark(attrs.get("log_destination"), f"receives the flow logs of {address}")
+        elif kind == "aws_cloudwatch_log_delivery_destination":
+            target = nested(attrs.get("delivery_destination_configuration"), "destination_resource_arn")
+            mark(target, f"receives the logs delivered through {address}")
+        elif kind == "aws_codepipeline":
+            artifact_stores = block_instances(attrs.get("artifact_store"))
+            for entry in artifact_stores if isinstance(artifact_stores, list) else []:
+                mark(nested(entry, "location"), f"holds the build artifacts of {address}")
+        elif kind == "aws_lambda_function":
+            mark(attrs.get("s3_bucket"), f"holds the deployment package of {address}")
+        elif kind == "aws_athena_workgroup":
+            mark(nested(attrs.get("configuration"), "result_configuration", "output_location"), f"holds the query results of {address}")
+        elif kind == "aws_s3_bucket_analytics_configuration":
+            export = nested(attrs.get("storage_class_analysis"), "data_export", "destination", "s3_bucket_destination")
+            mark(nested(export, "bucket_arn"), f"receives the analytics exports of {address}")
+        elif kind == "aws_s3_bucket_acl":
+            if _grants_log_delivery(nested(attrs.get("access_control_policy"), "grant")):
+                mark(attrs.get("bucket"), f"grants the S3 log delivery group write access ({address})")
+            if _grants_cloudfront_log_delivery(nested(attrs.get("access_control_policy"), "grant")):
+                mark(attrs.get("bucket"), f"{_CLOUDFRONT_LOGS} ({address})")
+        elif kind == "aws_s3_bucket_inventory":
+            mark(nested(attrs.get("destination"), "bucket", "bucket_arn"), f"receives the inventory reports of {address}")
+        elif kind == "aws_s3_bucket_policy":
+            policy_purpose(builder, attrs.get("policy"), attrs.get("bucket"), mark)
+        elif kind == "AWS::S3::Bucket":
+            mark(nested(attrs.get("LoggingConfiguration"), "DestinationBucketName"), f"receives the access logs of {address}")
+            if attrs.get("AccessControl") == "LogDeliveryWrite":
+                buckets[address].purpose = buckets[address].purpose or "has the LogDeliveryWrite ACL"
+            if is_set_or_computed(attrs.get("WebsiteConfiguration")) is True:
+                buckets[address].purpose = buckets[address].purpose or "hosts a static website"
+        elif kind == "AWS::S3::BucketPolicy":
+            policy_purpose(builder, attrs.get("PolicyDocument"), attrs.get("Bucket"), mark)
+        elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
+            lb_attributes = attrs.get("LoadBalancerAttributes")
+            for attribute in lb_attributes if isinstance(lb_attributes, list) else []:
+                if isinstance(attribute, dict) and attribute.get("Key") == "access_logs.s3.bucket":
+                    mark(attribute.get("Value"), f"receives the access logs of {address}")
+        elif kind == "AWS::ElasticLoadBalancing::LoadBalancer":
+            mark(nested(attrs.get("AccessLoggingPolicy"), "S3BucketName"), f"receives the access logs of {address}")
+        elif kind == "AWS::CloudFront::Distribution":
+            mark(nested(attrs.get("DistributionConfig"), "Logging", "Bucket"), f"receives the access logs of {address}")
+        elif kind == "AWS::CloudTrail::Trail":
+            mark(attrs.get("S3BucketName"), f"receives the CloudTrail logs of {address}")
+        elif kind == "AWS::Config::DeliveryChannel":
+            mark(attrs.get("S3BucketName"), f"receives the AWS Config history of {address}")
+        elif kind == "AWS::EC2::FlowLog":
+            mark(attrs.get("LogDestination"), f"receives the flow logs of {address}")
+        elif kind == "AWS::Logs::DeliveryDestination":
+            mark(attrs.get("DestinationResourceArn"), f"receives the logs delivered through {address}")
+        elif kind == "AWS::CodePipeline::Pipeline":
+            mark(nested(attrs.get("ArtifactStore"), "Location"), f"holds the build artifacts of {address}")
+            stores_ = attrs.get("ArtifactStores")
+            for entry in stores_ if isinstance(stores_, list) else []:
+                mark(nested(entry, "ArtifactStore", "Location"), f"holds the build artifacts of {address}")
+        elif kind == "AWS::Lambda::Function":
+            mark(nested(attrs.get("Code"), "S3Bucket"), f"holds the deployment package of {address}")
+        elif kind == "AWS::Serverless::Function":
+            # SAM: CodeUri is "s3://bucket/key" or {Bucket, Key, Version}.
+            code = attrs.get("CodeUri")
+            mark(code.get("Bucket") if isinstance(code, dict) else code, f"holds the deployment package of {address}")
+
+def policy_purpose(builder: StoreBuilder, policy: Any, bucket: Any, mark: Callable[[Any, str], None]) -> None:
+    """A bucket policy that lets a log-delivery service write makes the bucket a log sink;
+    one that lets another account's replication role write (`s3:ReplicateObject`) makes it
+    the destination of a replication configured elsewhere."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return
+    services = set(_service_principals(policy))
+    delivering = sorted(services & _LOG_DELIVERY_SERVICES)
+    if delivering:
+        mark(bucket, f"receives logs from {delivering[0]} (bucket policy)")
+    if _allows_action(policy, "s3:ReplicateObject"):
+        mark(bucket, _REPLICA_BY_POLICY)
