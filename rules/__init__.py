@@ -12,6 +12,7 @@ from . import (
     managed_service_single_az,
     no_cross_region_replication,
     objective_not_met,
+    resolver_endpoint_one_az,
     route53_without_accelerated_recovery,
     single_az_compute,
     single_az_load_balancer,
@@ -46,5 +47,6 @@ RULES = (
     azure_location_mismatch.check,
     azure_front_door_classic.check,
     managed_service_single_az.check,
+    resolver_endpoint_one_az.check,
     objective_not_met.check,
 )

@@ -13,6 +13,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
 - `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`;
 - `managed_services`: `MANAGED_SERVICES` (search domains, message brokers, warehouses);
+- `hybrid`: `HYBRID_LINKS` (VPN, Direct Connect, ExpressRoute, Interconnect), `RESOLVER_ENDPOINTS`;
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
@@ -31,6 +32,7 @@ from resilint.families.databases import CACHES, DATABASES
 from resilint.families.deployment import RESOURCE_GROUPS, STACK_SETS
 from resilint.families.dns import DNS_RECORDS, DNS_ZONES, DOMAIN_REGISTRATIONS, HEALTH_CHECKS
 from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
+from resilint.families.hybrid import HYBRID_LINKS, RESOLVER_ENDPOINTS
 from resilint.families.load_balancing import (
     LISTENERS,
     LOAD_BALANCERS,
@@ -88,4 +90,6 @@ FAMILIES: tuple[Family, ...] = (
     STACK_SETS,
     RESOURCE_GROUPS,
     MANAGED_SERVICES,
+    HYBRID_LINKS,
+    RESOLVER_ENDPOINTS,
 )

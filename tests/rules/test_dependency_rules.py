@@ -72,28 +72,3 @@ def test_route53_zone_without_accelerated_recovery_is_a_note_or_a_warning() -> N
     cfn = _findings(folder / "fail_cfn_zone", "RES207")
     assert [(f.resource, f.line) for f in cfn] == [("PublicZone", 3), ("FeaturesOff", 7)]
     assert cfn[0].fix is not None and "HostedZoneFeatures: {EnableAcceleratedRecovery: true}" in cfn[0].fix
-
-
-def test_managed_services_in_one_zone_are_named_terraform() -> None:
-    findings = _findings(FIXTURES / "managed_service_single_az" / "fail_single_az_services", "RES316")
-    assert [(f.resource, f.line, f.severity.value) for f in findings] == [
-        ("aws_opensearch_domain.search", 5, "warning"),
-        ("aws_elasticsearch_domain.logs", 15, "warning"),
-        ("aws_mq_broker.orders", 19, "warning"),
-        ("aws_redshift_cluster.warehouse", 26, "note"),
-    ]
-    assert "(cluster_config.zone_awareness_enabled is not set; the default is false)" in findings[0].message
-    assert "(deployment_mode is not set; the default is SINGLE_INSTANCE)" in findings[2].message
-    assert "CLUSTER_MULTI_AZ" in (findings[2].fix or "")
-
-
-def test_managed_services_in_one_zone_are_named_cloudformation() -> None:
-    findings = _findings(FIXTURES / "managed_service_single_az" / "fail_cloudformation", "RES316")
-    assert [(f.resource, f.line) for f in findings] == [("Search", 3), ("Orders", 11), ("Warehouse", 22)]
-    assert "(ClusterConfig.ZoneAwarenessEnabled = false)" in findings[0].message
-    assert "(DeploymentMode: SINGLE_INSTANCE)" in findings[1].message
-
-
-def test_multi_az_managed_services_and_unknown_modes_are_quiet() -> None:
-    for case in ("pass_multi_az_services", "pass_unknown_values"):
-        assert _findings(FIXTURES / "managed_service_single_az" / case, "RES316") == []
