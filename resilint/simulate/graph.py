@@ -19,6 +19,7 @@ Edges come from `Resource.references` and from the relations the rules share (`r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -105,9 +106,11 @@ _OTHER_ENTRIES = (
     "aws_globalaccelerator_accelerator",
     *LOAD_BALANCERS.types_of("application_gateway"),
     *TRAFFIC_MANAGERS.types,
-    "google_compute_global_forwarding_rule",
     *FUNCTIONS.types_of("function_url"),
 )
+# The parts of an API's own configuration (resources, methods, models, stages, permissions): an
+# integration leads through them to what serves, they serve nothing themselves.
+_API_PARTS = ("aws_api_gateway_", "aws_apigatewayv2_", "AWS::ApiGateway::", "AWS::ApiGatewayV2::", "aws_lambda_permission", "AWS::Lambda::Permission", *_API)
 _ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
 _QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
 _DEPENDENCY_DEPTH = 3
@@ -121,6 +124,10 @@ def _public_lb(resource: Resource) -> bool:
     if resource.type == "google_compute_forwarding_rule":
         scheme = resource.attributes.get("load_balancing_scheme")
         return isinstance(scheme, str) and scheme.startswith("EXTERNAL")
+    if resource.type == "google_compute_global_forwarding_rule":
+        # EXTERNAL by default; "" is a Private Service Connect endpoint, INTERNAL_* is private
+        scheme = resource.attributes.get("load_balancing_scheme", "EXTERNAL")
+        return not isinstance(scheme, str) or scheme.startswith("EXTERNAL")
     return False
 
 
@@ -129,7 +136,24 @@ def is_entry_type(resource: Resource) -> bool:
     return kind in _CLOUDFRONT or kind in _API or kind in _FRONT_DOOR or kind in _OTHER_ENTRIES or _public_lb(resource)
 
 
+# Parts and settings of a store (its policies, aliases, objects, items, versions, mount targets,
+# role assignments): they live and fail with the store, and listing them as stores of their own
+# would bury the stores in a report.
+_STORE_PARTS = re.compile(
+    r"(_policy|_policies|_alias|_item|_object|_version|_rotation|_association|_subscription|_rules|_public_access_block"
+    r"|_mount_target|_attachment|_backups_replication|_blob|_proxy_target|_default_target_group|_proxy_endpoint"
+    r"|_role_assignment|_role_definition|_stored_procedure|_trigger|_sql_function|_user_defined_function|_access_point"
+    r"|_access_point_policy|_notification|_ownership_controls|_acl|_cors_configuration|_website_configuration"
+    r"|_lifecycle_configuration|_logging|_versioning|_server_side_encryption_configuration|_replication_configuration"
+    r"|_intelligent_tiering_configuration|_metric|_inventory|_analytics_configuration|_request_payment_configuration)$"
+    r"|_iam_|::(Alias|BucketPolicy|\w*Policy|MountTarget|AccessPoint|SecretTargetAttachment|DBProxyTargetGroup|Object|"
+    r"ResourcePolicy|RotationSchedule)$"
+)
+
+
 def is_data(resource: Resource) -> bool:
+    if _STORE_PARTS.search(resource.type):
+        return False
     return role(resource) == "data" or resource.type in _QUEUE_LIKE
 
 
@@ -153,7 +177,10 @@ class _Builder:
         if node is not None:
             return node
         layer: Layer = "data" if is_data(resource) else "serving"
-        node = Node(key, resource.address, layer, _kind(resource), unit, resource)
+        # In a system of several units the same address may be in two of them (a primary root
+        # and its DR copy): the label says which.
+        label = f"{resource.address} in {unit.id}" if len(self.system.units) > 1 else resource.address
+        node = Node(key, label, layer, _kind(resource), unit, resource)
         self.nodes[key] = node  # before the children: references may loop
         node.needs = list(self._needs(unit, resource))
         return node
@@ -314,7 +341,7 @@ class _Builder:
             if "integration" in referrer.type.lower() or referrer.type.startswith("aws_api_gateway_method"):
                 for ref in referrer.references:
                     for found in unit.resolve(ref.target):
-                        if found is not api and role(found) == "serving" and found.type not in _API and found not in targets:
+                        if found is not api and role(found) == "serving" and not found.type.startswith(_API_PARTS) and found not in targets:
                             targets.append(found)
         if targets:
             yield Need("all", [Member(self.resource_node(unit, t)) for t in targets], "integrations")
@@ -352,7 +379,9 @@ class _Builder:
                 continue
             if record.rtype is not None and record.rtype not in _ADDRESS_TYPES:
                 continue
-            groups.setdefault((record.shown_name, record.rtype or "?"), []).append(record)
+            # Records whose names are not known are never grouped together: each is its own name.
+            name = record.shown_name if record.fqdn is not None or isinstance(record.name, str) else f"{record.label} (name not known)"
+            groups.setdefault((name, record.rtype or "?"), []).append(record)
         nodes = []
         for (name, rtype), records in sorted(groups.items()):
             nodes.append(self._name(unit, name, rtype, records))
@@ -405,7 +434,7 @@ class _Builder:
                     families.add(zone.family)
             for provider in self.project.external_dns.get(domain, ()):
                 families.add(family_of_configured(provider))
-        label = f"DNS {domain}" if domain else f"DNS {dns.zone_label(record.zone)}"
+        label = f"DNS {domain}" if domain else "DNS (zone not known)" if record.zone.kind == "unknown" else f"DNS {dns.zone_label(record.zone)}"
         node = Node(key, label, "dns", "dns", unit, record.zone.zone.resource if record.zone.zone else None, dns_family=record.family, domain=domain, families=frozenset(families))
         self.nodes[key] = node
         return node

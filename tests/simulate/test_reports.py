@@ -11,20 +11,89 @@ from pathlib import Path
 import pytest
 
 from resilint.simulate.report import Report, render
-from tests.simulate.helpers import simulated
+from resilint.simulate.report.layout import label_lines
+from tests.simulate.helpers import EAST, simulated
 from tests.simulate.png import pixels
 from tests.simulate.test_objectives import FAILOVER, SINGLE
 
 RED, GREEN = (0xC6, 0x28, 0x28), (0x2E, 0x7D, 0x32)
 
 
+# Long addresses (a function inside nested modules, tables with long names) and a store no entry
+# point reaches: the labels a small fixed box used to cut.
+LONG = EAST + """
+module "orders_service_with_a_long_name" {
+  source = "./modules/service"
+}
+
+resource "aws_lambda_function_url" "public" {
+  function_name      = module.orders_service_with_a_long_name.function_name
+  authorization_type = "NONE"
+}
+
+resource "aws_dynamodb_table" "an_archive_table_that_nothing_in_this_system_reads_at_all" {
+  name     = "archive"
+  hash_key = "id"
+}
+"""
+SERVICE = """
+module "handler_of_the_orders_service" {
+  source = "../handler"
+}
+
+output "function_name" {
+  value = module.handler_of_the_orders_service.function_name
+}
+"""
+HANDLER = """
+resource "aws_dynamodb_table" "orders_placed_by_customers_of_the_shop_since_2019" {
+  name     = "orders"
+  hash_key = "id"
+}
+
+resource "aws_lambda_function" "handles_every_order_placed_through_the_public_url" {
+  function_name = "orders"
+  role          = "arn:aws:iam::111111111111:role/orders"
+  environment {
+    variables = {
+      TABLE = aws_dynamodb_table.orders_placed_by_customers_of_the_shop_since_2019.name
+    }
+  }
+}
+
+output "function_name" {
+  value = aws_lambda_function.handles_every_order_placed_through_the_public_url.function_name
+}
+"""
+
+
 def _report(tmp_path: Path) -> Report:
-    return Report(simulation=simulated(tmp_path, {"single/main.tf": SINGLE, "failover/main.tf": FAILOVER}, "aws:us-east-1"))
+    files = {
+        "single/main.tf": SINGLE,
+        "failover/main.tf": FAILOVER,
+        "long/main.tf": LONG,
+        "long/modules/service/main.tf": SERVICE,
+        "long/modules/handler/main.tf": HANDLER,
+    }
+    return Report(simulation=simulated(tmp_path, files, "aws:us-east-1"))
+
+
+def test_long_labels_break_at_dots_and_keep_both_ends() -> None:
+    assert label_lines("aws_lb.web (us-east-1)", 40) == ["aws_lb.web (us-east-1)"]
+    assert label_lines("module.orders.aws_dynamodb_table.orders_placed_by_customers (us-east-1)", 40) == [
+        "module.orders.aws_dynamodb_table.",
+        "orders_placed_by_customers (us-east-1)",
+    ]
+    # beyond three lines the middle is left out: the module path starts, the resource ends it
+    lines = label_lines("module.a_long_module_name.module.another_long_module.module.third_one.aws_lambda_function.handler_of_orders", 30)
+    assert lines == ["module.a_long_module_name.…", "aws_lambda_function.", "handler_of_orders"]
+    assert all(len(line) <= 30 for line in label_lines("x" * 100, 30))
 
 
 def test_markdown_draws_a_flowchart_per_system(tmp_path: Path) -> None:
     text = render("markdown", _report(tmp_path))
-    assert text.count("```mermaid\nflowchart LR") == 2
+    assert text.count("```mermaid\nflowchart LR") == 3
+    assert 'subgraph loose["data no entry point reaches"]' in text
     assert re.search(r'n\d+\["aws_lb.web \(us-east-1\)"\]:::down', text)
     assert re.search(r'n\d+\["aws_lb.standby \(us-west-2\)"\]:::up', text)
     assert "classDef down fill:#c62828" in text and "classDef up fill:#2e7d32" in text and "classDef unknown fill:#9e9e9e" in text
@@ -43,7 +112,7 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     assert "<script" not in page
     assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', page)
     assert "@import" not in page and "url(http" not in page
-    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="graph"') == 2
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="graph"') == 3
     assert 'data-state="down"' in page and 'fill="#c62828"' in page
 
 
@@ -51,14 +120,31 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.slow
-# CI installs Chromium (.ci/run), so there its absence is a failure, never a skip.
-@pytest.mark.skipif(_chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (.ci/run installs it)")
-def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
-    page = tmp_path / "report.html"
-    page.write_text(render("html", _report(tmp_path / "code")), encoding="utf-8")
-    screenshot = tmp_path / "report.png"  # kept as the test's artefact
-    browser = [
+# Run in the page after it is drawn: every node's text must lie inside its box, and every box
+# inside its picture. Only the test's copy of the report gets this script; the report has none.
+MEASURE = """<script>
+window.addEventListener("load", () => {
+  const bad = [];
+  let count = 0;
+  for (const svg of document.querySelectorAll("svg.graph")) {
+    const frame = svg.getBoundingClientRect();
+    for (const node of svg.querySelectorAll("g.node")) {
+      count += 1;
+      const box = node.querySelector("rect").getBoundingClientRect();
+      const text = node.querySelector("text").getBoundingClientRect();
+      const label = node.querySelector("title").textContent;
+      if (text.left < box.left || text.right > box.right || text.top < box.top || text.bottom > box.bottom) bad.push("text outside its box: " + label);
+      if (box.left < frame.left || box.right > frame.right || box.bottom > frame.bottom) bad.push("box outside the picture: " + label);
+    }
+  }
+  document.body.setAttribute("data-nodes", String(count));
+  document.body.setAttribute("data-overflow", JSON.stringify(bad));
+});
+</script>"""
+
+
+def _browser(tmp_path: Path) -> list[str]:
+    return [
         str(_chromium()),
         "--headless",
         "--no-sandbox",
@@ -71,11 +157,32 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
         "--hide-scrollbars",
         "--window-size=1400,1400",
     ]
+
+
+@pytest.mark.slow
+# CI installs Chromium (.ci/run), so there its absence is a failure, never a skip.
+@pytest.mark.skipif(_chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (.ci/run installs it)")
+def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    html = render("html", _report(tmp_path / "code"))
+    page.write_text(html, encoding="utf-8")
+    screenshot = tmp_path / "report.png"  # kept as the test's artefact
+    browser = _browser(tmp_path)
     subprocess.run([*browser, f"--screenshot={screenshot}", page.as_uri()], check=True, capture_output=True, timeout=120)
     dom = subprocess.run([*browser, "--dump-dom", page.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout
-    assert dom.count("<svg") == 2 and 'id="verdicts"' in dom  # the page rendered, graph and table
+    assert dom.count("<svg") == 3 and 'id="verdicts"' in dom  # the page rendered, graphs and table
     width, height, counts = pixels(screenshot)
     assert (width, height) == (1400, 1400)
     # the failed load balancer is drawn red, the standby that takes over green
     assert counts[RED] > 2000, counts.most_common(8)
     assert counts[GREEN] > 2000, counts.most_common(8)
+    # Every label fits its box, as the browser lays it out with the fonts it has.
+    measured = tmp_path / "measured.html"
+    measured.write_text(html.replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [*browser, "--virtual-time-budget=5000", "--dump-dom", measured.as_uri()], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    found = re.search(r'data-nodes="(\d+)" data-overflow="([^"]*)"', dom)
+    assert found is not None, dom[:2000]
+    assert int(found.group(1)) >= 12
+    assert found.group(2) == "[]", found.group(2)

@@ -1,8 +1,12 @@
 """The picture of one system's graph: which nodes, which edges, in which column and row.
 
 Columns follow the flow, entry points first: a node's column is its shortest distance from an
-entry point, and data no entry point reaches sits in the last column. Rows keep the order of the
-keys, so the same graph is always drawn the same way.
+entry point. Data no entry point reaches is not part of the flow: it is drawn apart (`loose`),
+so a system with many stores does not stretch one column down the page. Rows keep the order of
+the keys, so the same graph is always drawn the same way.
+
+`label_lines` breaks a long label (a resource address inside nested modules) into lines at its
+dots, so a box can be made wide enough for its text instead of cutting it.
 """
 
 from __future__ import annotations
@@ -19,16 +23,25 @@ class Box:
     key: str
     label: str
     state: str
-    column: int
+    column: int  # -1 for loose boxes
     row: int
+    loose: bool = False  # data that no entry point reaches
 
 
 @dataclass(frozen=True)
 class Picture:
-    boxes: tuple[Box, ...]
+    boxes: tuple[Box, ...]  # the flow first, then the loose boxes
     edges: tuple[tuple[str, str], ...]
     columns: int
     rows: int
+
+    @property
+    def flow(self) -> tuple[Box, ...]:
+        return tuple(b for b in self.boxes if not b.loose)
+
+    @property
+    def loose(self) -> tuple[Box, ...]:
+        return tuple(b for b in self.boxes if b.loose)
 
 
 def picture(system: SystemVerdict) -> Picture:
@@ -46,20 +59,47 @@ def picture(system: SystemVerdict) -> Picture:
             following.extend(c for c in node.children() if c.key not in depth)
         frontier = sorted(following, key=lambda n: n.key)
         level += 1
-    last = max(depth.values(), default=-1) + 1 if any(n.key not in depth for n in system.graph.data) else max(depth.values(), default=0)
-    for node in system.graph.data:
-        if node.key not in depth:
-            depth[node.key] = max(last, 0)
-            nodes[node.key] = node
     by_column: dict[int, list[str]] = {}
     for key in sorted(nodes):
         by_column.setdefault(depth[key], []).append(key)
     boxes = []
     for column, keys in sorted(by_column.items()):
         for row, key in enumerate(keys):
-            status = system.statuses.get(key)
-            boxes.append(Box(key, shown(nodes[key]), status.state if status else "unknown", column, row))
+            boxes.append(Box(key, shown(nodes[key]), _state(system, key), column, row))
+    loose = sorted((n for n in system.graph.data if n.key not in depth), key=lambda n: n.key)
+    for row, node in enumerate(loose):
+        boxes.append(Box(node.key, shown(node), _state(system, node.key), -1, row, loose=True))
     edges = sorted({(n.key, c.key) for n in nodes.values() for c in n.children() if c.key in nodes})
-    columns = max(by_column, default=0) + 1
+    columns = max(by_column, default=-1) + 1
     rows = max((len(v) for v in by_column.values()), default=0)
     return Picture(tuple(boxes), tuple(edges), columns, rows)
+
+
+def _state(system: SystemVerdict, key: str) -> str:
+    status = system.statuses.get(key)
+    return status.state if status else "unknown"
+
+
+def label_lines(label: str, width: int, most: int = 3) -> list[str]:
+    """The label in lines of at most `width` characters, broken after a dot, a slash or a space
+    where it can be (else after `_` or `-`, else anywhere); beyond `most` lines its middle is left out (`…`), so
+    the start (the module) and the end (the resource) stay readable."""
+    lines: list[str] = []
+    rest = label
+    while rest:
+        if len(rest) <= width:
+            lines.append(rest)
+            break
+        cut = max(rest.rfind(c, 1, width) for c in "./ ")
+        if cut <= 0:
+            cut = max(rest.rfind(c, 1, width) for c in "_-")
+        cut = cut + 1 if cut > 0 else width
+        lines.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if len(lines) <= most:
+        return lines
+    tail = lines[-(most - 1) :]
+    head = lines[0]
+    if len(head) >= width:
+        head = head[: width - 1]
+    return [head + "…", *tail]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
 from resilint.simulate.verdicts import SystemVerdict
 
 CLASSES = (
@@ -24,16 +24,35 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
 
+# GitHub refuses to draw a Mermaid chart beyond about 500 edges or 50,000 characters; a chart
+# that large is unreadable long before that.
+MOST_BOXES = 120
+
+
 def flowchart(system: SystemVerdict) -> list[str]:
     drawn = picture(system)
+    flow, loose = drawn.flow, drawn.loose
+    note = ""
+    if len(flow) + len(loose) > MOST_BOXES and loose:
+        note = f"{len(loose)} data stores no entry point reaches are left out of the chart (they are in the table)."
+        loose = ()
+    if len(flow) > MOST_BOXES:
+        return [f"_The graph has {len(flow)} parts, too many to draw here: `--format html` draws it._"]
     ids = {box.key: f"n{i}" for i, box in enumerate(drawn.boxes)}
     lines = ["```mermaid", "flowchart LR"]
-    for box in drawn.boxes:
+    for box in flow:
         lines.append(f'  {ids[box.key]}["{_mermaid_text(box.label)}"]:::{box.state}')
-    for source, target in drawn.edges:
+    if loose:
+        lines.append('  subgraph loose["data no entry point reaches"]')
+        for box in loose:
+            lines.append(f'    {ids[box.key]}["{_mermaid_text(box.label)}"]:::{box.state}')
+        lines.append("  end")
+    for source, target in sorted(drawn.edges, key=lambda e: (int(ids[e[0]][1:]), int(ids[e[1]][1:]))):
         lines.append(f"  {ids[source]} --> {ids[target]}")
     lines.extend(CLASSES)
     lines.append("```")
+    if note:
+        lines.extend(["", f"_{note}_"])
     return lines
 
 
@@ -58,8 +77,7 @@ def render(report: Report) -> str:
     if report.scenario is not None:
         lines.append(f"Scenario **{report.scenario.name}** ({report.scenario.title}), source: {report.scenario.source}")
         lines.append("")
-    counts = summary(simulation)
-    lines.append(f"{counts['systems']} systems: {counts['up']} up, {counts['degraded']} degraded, {counts['down']} down, {counts['unknown']} unknown")
+    lines.append(systems_count(simulation))
     lines.append("")
     lines.append("| system | verdict | because |")
     lines.append("|---|---|---|")

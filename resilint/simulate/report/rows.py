@@ -51,6 +51,13 @@ def summary(simulation: Simulation) -> dict[str, int]:
     }
 
 
+def systems_count(simulation: Simulation) -> str:
+    """`2 systems: 0 up, 1 degraded, 1 down, 0 unknown` (`1 system: ...`)."""
+    counts = summary(simulation)
+    noun = "system" if counts["systems"] == 1 else "systems"
+    return f"{counts['systems']} {noun}: {counts['up']} up, {counts['degraded']} degraded, {counts['down']} down, {counts['unknown']} unknown"
+
+
 def matrix(cells: tuple[Cell, ...]) -> tuple[list[str], list[str], dict[tuple[str, str], Cell]]:
     """(failures, systems, (failure, system) -> cell) of an objectives run."""
     by_pair: dict[tuple[str, str], Cell] = {}

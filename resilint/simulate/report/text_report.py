@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resilint.simulate.report import Report
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
 
 
 def render(report: Report) -> str:
@@ -40,9 +40,6 @@ def render(report: Report) -> str:
         for data in data_rows(system):
             if data.status != "up":
                 lines.append(f"  data   {data.status:<8}  {data.because}")
-    counts = summary(simulation)
     lines.append("")
-    lines.append(
-        f"{counts['systems']} systems: {counts['up']} up, {counts['degraded']} degraded, {counts['down']} down, {counts['unknown']} unknown"
-    )
+    lines.append(systems_count(simulation))
     return "\n".join(lines) + "\n"
