@@ -25,7 +25,7 @@ ENVIRONMENT_PREFIX = "RESILINT_"
 # RESILINT_* variables that are not `scan` options: the parse cache's folder, parse processes.
 OTHER_VARIABLES = ("RESILINT_CACHE_DIR", "RESILINT_WORKERS")
 # Options that cannot come from the environment: Terraform has TF_VAR_* for variables.
-NOT_FROM_ENVIRONMENT = ("--var", "--var-file", "--help")
+NOT_FROM_ENVIRONMENT = ("--var", "--var-file", "--parameter", "--parameter-file", "--help")
 
 
 class UsageError(Exception):
@@ -171,6 +171,7 @@ def _add_scan(parser: Parser, commands: Any, common: argparse.ArgumentParser) ->
     inputs.add_argument("--rules-dir", action="append", default=[], type=Path, metavar="DIR", help="load rule modules from DIR")
     inputs.add_argument("--var-file", action=_Assignment, dest="assignments", metavar="FILE", help="Terraform variable file (applied in order with --var)")
     inputs.add_argument("--var", action=_Assignment, dest="assignments", metavar="NAME=VALUE", help="Terraform variable value")
+    _add_parameter_options(inputs)
     inputs.add_argument("--max-file-size", type=int, metavar="MIB", help="report files larger than this many MiB instead of reading them (default: 20)")
     inputs.add_argument("--no-cache", action="store_true", help="parse every file afresh instead of reusing the parse cache ($RESILINT_CACHE_DIR)")
     scan.set_defaults(handler=_scan, command="scan")
@@ -190,6 +191,7 @@ def _add_systems(parser: Parser, commands: Any, common: argparse.ArgumentParser)
     systems.add_argument("--format", choices=("text", "json"), default="text")
     systems.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
     systems.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    _add_parameter_options(systems)
     systems.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     systems.set_defaults(handler=_systems, command="systems")
     parser.commands["systems"] = systems
@@ -218,6 +220,7 @@ def _add_simulate(parser: Parser, commands: Any, common: argparse.ArgumentParser
     source.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
     source.add_argument("--var-file", action=_Assignment, dest="assignments", metavar="FILE", help="Terraform variable file")
     source.add_argument("--var", action=_Assignment, dest="assignments", metavar="NAME=VALUE", help="Terraform variable value")
+    _add_parameter_options(source)
     source.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     simulate.set_defaults(handler=_simulate, command="simulate")
     parser.commands["simulate"] = simulate
@@ -285,6 +288,26 @@ def _from_environment(args: argparse.Namespace, scan: Parser, environ: Mapping[s
         setattr(args, action.dest, getattr(parsed, action.dest))
 
 
+def _add_parameter_options(group: Any) -> None:
+    group.add_argument(
+        "--parameter-file",
+        action=_Parameter,
+        dest="parameters",
+        metavar="FILE",
+        help="CloudFormation parameter values: a create-stack JSON list, {\"Parameters\": {...}} or NAME=VALUE lines (applied in order with --parameter)",
+    )
+    group.add_argument("--parameter", action=_Parameter, dest="parameters", metavar="NAME=VALUE", help="CloudFormation parameter value (wins over configuration and files before it)")
+
+
+class _Parameter(argparse.Action):
+    """--parameter-file and --parameter into one list in command-line order (a later value wins)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None) -> None:
+        items = list(getattr(namespace, self.dest, None) or [])
+        items.append(("file" if option == "--parameter-file" else "parameter", values))
+        setattr(namespace, self.dest, items)
+
+
 class _Assignment(argparse.Action):
     """--var-file and --var into one list in command-line order, as Terraform applies them."""
 
@@ -335,7 +358,13 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
 
 def _scan(args: argparse.Namespace) -> int:
     from resilint.baseline import BaselineError, read, write
-    from resilint.command_input import InputError, existing_paths, parse_options, variable_assignments
+    from resilint.command_input import (
+        InputError,
+        existing_paths,
+        parameter_assignments,
+        parse_options,
+        variable_assignments,
+    )
     from resilint.config import (
         CommandLine,
         ConfigError,
@@ -354,6 +383,7 @@ def _scan(args: argparse.Namespace) -> int:
     try:
         paths = existing_paths(args.paths)
         assignments = variable_assignments(args.assignments)
+        parameters = parameter_assignments(args.parameters)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     if args.max_file_size is not None and args.max_file_size <= 0:
@@ -398,7 +428,10 @@ def _scan(args: argparse.Namespace) -> int:
             baseline = read(args.baseline)
         except BaselineError as exc:
             raise UsageError(str(exc)) from None
-    options = parse_options(settings, assignments, args.no_cache)
+    try:
+        options = parse_options(settings, assignments, args.no_cache, parameters)
+    except InputError as exc:
+        raise UsageError(str(exc)) from None
     with progress(is_interactive(sys.stderr)) as say:
         result = scan(paths, settings, options, registry, say, baseline, force_exclude=args.force_exclude)
     _check_assignments(result, assignments, settings.max_file_bytes, options.cache)
@@ -483,7 +516,7 @@ def _write(target: Path | None, text: str) -> None:
 
 
 def _systems(args: argparse.Namespace) -> int:
-    from resilint.command_input import InputError, existing_paths, parse_options
+    from resilint.command_input import InputError, existing_paths, parameter_assignments, parse_options
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
     from resilint.scan import load_project
@@ -491,13 +524,14 @@ def _systems(args: argparse.Namespace) -> int:
 
     try:
         paths = existing_paths(args.paths)
+        parameters = parameter_assignments(args.parameters)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     try:
         settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
-    except ConfigError as exc:
+        options = parse_options(settings, (), args.no_cache, parameters)
+    except (ConfigError, InputError) as exc:
         raise UsageError(str(exc)) from None
-    options = parse_options(settings, (), args.no_cache)
     project = load_project(paths, settings, options)
     _write(None, render_json(project) if args.format == "json" else render_text(project))
     return 0

@@ -9,7 +9,6 @@ the file and the key (exit 2).
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from resilint.excludes import Exclude, excludes_from
 from resilint.model import Objective
+from resilint.paths import matches_glob
 from resilint.rule import RULE_ID, Severity
 from resilint.rule_ids import ALWAYS_REPORTED
 
@@ -57,6 +57,12 @@ class Settings(BaseModel):
     cloudformation_regions: tuple[str, ...] = ()
     # (glob relative to the configuration folder, regions), first match wins
     cloudformation_stacks: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Parameter values for every template: files (in order), then values (name, value).
+    cloudformation_parameter_files: tuple[Path, ...] = ()
+    cloudformation_parameters: tuple[tuple[str, str], ...] = ()
+    # (glob, files, values) of the [[cloudformation.stacks]] entries that give values; the first
+    # entry whose glob matches a template applies, after the values for every template.
+    cloudformation_stack_parameters: tuple[tuple[str, tuple[Path, ...], tuple[tuple[str, str], ...]], ...] = ()
     config_root: Path | None = None  # folder of the configuration file, for the globs above
     external_dns: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -77,14 +83,8 @@ class Settings(BaseModel):
 
     def regions_for(self, display: str) -> tuple[str, ...]:
         """The regions a CloudFormation template (by its display path) is deployed to."""
-        relative = display
-        if self.config_root is not None:
-            try:
-                relative = Path(display).resolve().relative_to(self.config_root.resolve()).as_posix()
-            except ValueError:
-                relative = display
         for pattern, regions in self.cloudformation_stacks:
-            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(display, pattern):
+            if matches_glob(display, pattern, self.config_root):
                 return regions
         return self.cloudformation_regions
 
@@ -134,13 +134,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
+# A parameter value as TOML writes it; CloudFormation passes it as a string ("true", "3", "a,b").
+_ParameterValue = str | bool | int | float | list[str | bool | int | float]
+
+
+def _parameter_text(value: _ParameterValue) -> str:
+    from resilint.parsers.cloudformation.parameters import cfn_string
+
+    if isinstance(value, list):
+        return ",".join(str(cfn_string(v)) for v in value)
+    return str(cfn_string(value))
+
+
 class _Stack(_Strict):
     path: str
-    regions: list[str]
+    regions: list[str] | None = None  # None: the regions for every template
+    parameters: dict[str, _ParameterValue] = {}
+    parameter_files: list[str] = Field(default=[], alias="parameter-files")
 
 
 class _CloudFormation(_Strict):
     regions: list[str] = []
+    parameters: dict[str, _ParameterValue] = {}
+    parameter_files: list[str] = Field(default=[], alias="parameter-files")
     stacks: list[_Stack] = []
 
 
@@ -346,7 +362,14 @@ def resolve(
         ),
         var_files=relative(config.var_files),  # --var-file comes after these, in its own order
         cloudformation_regions=tuple(config.cloudformation.regions),
-        cloudformation_stacks=tuple((s.path, tuple(s.regions)) for s in config.cloudformation.stacks),
+        cloudformation_stacks=tuple((s.path, tuple(s.regions)) for s in config.cloudformation.stacks if s.regions is not None),
+        cloudformation_parameter_files=relative(config.cloudformation.parameter_files),
+        cloudformation_parameters=tuple((k, _parameter_text(v)) for k, v in config.cloudformation.parameters.items()),
+        cloudformation_stack_parameters=tuple(
+            (s.path, relative(s.parameter_files), tuple((k, _parameter_text(v)) for k, v in s.parameters.items()))
+            for s in config.cloudformation.stacks
+            if s.parameters or s.parameter_files
+        ),
         config_root=root,
         external_dns={k.lower().rstrip("."): tuple(v) for k, v in config.dns.secondary.items()},
         rule_options=options,
@@ -408,8 +431,21 @@ def config_document(settings: Settings) -> dict[str, Any]:
     cloudformation: dict[str, Any] = {}
     if settings.cloudformation_regions:
         cloudformation["regions"] = list(settings.cloudformation_regions)
-    if settings.cloudformation_stacks:
-        cloudformation["stacks"] = [{"path": p, "regions": list(r)} for p, r in settings.cloudformation_stacks]
+    if settings.cloudformation_parameter_files:
+        cloudformation["parameter-files"] = [shown(p) for p in settings.cloudformation_parameter_files]
+    if settings.cloudformation_parameters:
+        cloudformation["parameters"] = dict(settings.cloudformation_parameters)
+    stacks: dict[str, dict[str, Any]] = {}
+    for pattern, regions in settings.cloudformation_stacks:
+        stacks.setdefault(pattern, {"path": pattern})["regions"] = list(regions)
+    for pattern, files, values in settings.cloudformation_stack_parameters:
+        stack = stacks.setdefault(pattern, {"path": pattern})
+        if files:
+            stack["parameter-files"] = [shown(p) for p in files]
+        if values:
+            stack["parameters"] = dict(values)
+    if stacks:
+        cloudformation["stacks"] = list(stacks.values())
     if cloudformation:
         document["cloudformation"] = cloudformation
     if settings.external_dns:

@@ -93,6 +93,7 @@ def index_key(context: Sequence[Path], settings_key: str, options: ParseOptions,
         repr(options.var_files),
         repr(options.variables),
         repr(options.command_line),
+        repr(options.cloudformation_values),  # CloudFormation parameter values given from outside
         repr(sorted((k, v) for k, v in options.environment.items() if k.startswith("TF_VAR_") or k in ("TF_WORKSPACE", "TF_DATA_DIR"))),
         repr(options.max_file_bytes),
     ]

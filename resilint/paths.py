@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from pathlib import Path
 
@@ -48,3 +49,15 @@ def project_path(display: str, root: Path | None = None) -> str:
     if relative.startswith(".."):
         return display
     return relative.replace(os.sep, "/")
+
+
+def matches_glob(display: str, pattern: str, root: Path | None) -> bool:
+    """Whether a file (by display path) matches a configuration glob, written relative to the
+    configuration file's folder `root` (or as the file is displayed)."""
+    relative = display
+    if root is not None:
+        try:
+            relative = Path(display).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            relative = display
+    return fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(display, pattern)

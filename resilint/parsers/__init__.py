@@ -20,12 +20,19 @@ from resilint.sources import SourceFile, read_text
 
 if TYPE_CHECKING:
     from resilint.parsers.cloudformation.deployments import Deployment
+    from resilint.parsers.cloudformation.parameters import GivenValues
 
 __all__ = ["BuildRecord", "ParseOptions", "build_project"]
 
 
 def _no_regions(display: str) -> tuple[str, ...]:
     return ()
+
+
+def _no_values() -> GivenValues:
+    from resilint.parsers.cloudformation.parameters import GivenValues
+
+    return GivenValues()
 
 
 @dataclass
@@ -47,9 +54,8 @@ class ParseOptions:
     max_file_bytes: int = 20 << 20
     # The regions a CloudFormation template (by display path) is deployed to, from configuration.
     cloudformation_regions: Callable[[str], tuple[str, ...]] = _no_regions
-    # CloudFormation parameter values from the command line and parameter files, by name.
-    cloudformation_parameters: dict[str, str] = field(default_factory=dict)
-    cloudformation_parameters_origin: str = "the command line"
+    # CloudFormation parameter values from configuration, parameter files and the command line.
+    cloudformation_values: GivenValues = field(default_factory=lambda: _no_values())
     # Parse results by content; None parses everything (--no-cache).
     cache: ParseCache | None = None
     # File mode: only these Terraform roots are built, with file() reading under `scanned`, as
@@ -179,8 +185,7 @@ def _parse_template(
             parameters.update(source.parameters)
     if stack_set is not None and not options.cloudformation_regions(file.display):
         regions = stack_set.regions
-    for name, value in options.cloudformation_parameters.items():
-        parameters[name] = Given(value, options.cloudformation_parameters_origin)
+    parameters.update(options.cloudformation_values.for_template(file.display))
     source_file = SourceFile(file.path, file.display, file.kind, text)
 
     def read_child(path: Path, display: str) -> SourceFile | Problem:

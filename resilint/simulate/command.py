@@ -33,7 +33,13 @@ def list_targets() -> str:
 
 
 def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: Callable[[Path | None, str], None]) -> int:
-    from resilint.command_input import InputError, existing_paths, parse_options, variable_assignments
+    from resilint.command_input import (
+        InputError,
+        existing_paths,
+        parameter_assignments,
+        parse_options,
+        variable_assignments,
+    )
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
     from resilint.scan import load_project
@@ -63,6 +69,7 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     try:
         paths = existing_paths(args.paths)
         assignments = variable_assignments(args.assignments)
+        parameters = parameter_assignments(args.parameters)
     except InputError as exc:
         raise SimulateUsageError(str(exc)) from None
     try:
@@ -71,7 +78,10 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
         raise SimulateUsageError(str(exc)) from None
     if args.objectives and not settings.objectives:
         raise SimulateUsageError("--objectives: the configuration has no [[objectives]]")
-    options = parse_options(settings, assignments, args.no_cache)
+    try:
+        options = parse_options(settings, assignments, args.no_cache, parameters)
+    except InputError as exc:
+        raise SimulateUsageError(str(exc)) from None
     project = load_project(paths, settings, options)
     for problem in project.problems:
         print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)

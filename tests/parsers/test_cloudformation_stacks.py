@@ -14,7 +14,7 @@ from resilint.discover import discover
 from resilint.model import Project, Unit, Unknown, UnknownZone
 from resilint.parsers import ParseOptions, build_project
 from resilint.parsers.cloudformation import parse_template
-from resilint.parsers.cloudformation.parameters import ParameterFileError, parse_overrides, read_parameter_file
+from resilint.parsers.cloudformation.parameters import GivenValues, ParameterFileError, parse_overrides, read_parameter_file
 from resilint.sources import SourceFile
 from tests.conftest import write
 
@@ -199,10 +199,10 @@ def test_a_cdk_manifest_gives_each_stack_its_region(tmp_path: Path) -> None:
 
 
 def test_command_line_values_win_and_parameter_files_take_the_cli_forms(tmp_path: Path) -> None:
-    options = ParseOptions(cloudformation_parameters={"MultiAZ": "false"}, cloudformation_parameters_origin="--parameter")
+    options = ParseOptions(cloudformation_values=GivenValues(command_line=(("MultiAZ", "false", "the command line"),)))
     found = project(tmp_path, {"template.yaml": APP}, options)
     (db,) = found.units[0].resources
-    assert db.attributes["MultiAZ"] == "false" and db.provenance["MultiAZ"] == "parameter MultiAZ from --parameter"
+    assert db.attributes["MultiAZ"] == "false" and db.provenance["MultiAZ"] == "parameter MultiAZ from the command line"
     forms = {
         "create.json": [{"ParameterKey": "A", "ParameterValue": "1"}, {"ParameterKey": "B", "UsePreviousValue": True}],
         "deploy.json": {"Parameters": {"A": "1"}},

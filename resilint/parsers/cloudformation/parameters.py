@@ -90,14 +90,44 @@ def parse_assignment(text: str) -> tuple[str, str]:
 def read_parameter_file(path: Path) -> dict[str, str]:
     """Parameter values from a file in one of the forms the AWS CLI and cfn-lint take:
     `[{"ParameterKey": "A", "ParameterValue": "1"}]` (create-stack), `{"Parameters": {"A": "1"}}`
-    (deploy's and CodePipeline's template configuration), `{"A": "1"}`, or `["A=1", "B=2"]`."""
+    (deploy's and CodePipeline's template configuration, CDK), `{"A": "1"}`, `["A=1", "B=2"]`
+    (deploy's `--parameter-overrides file://`), or plain `A=1` lines (a `.env`-like file, as
+    `--parameter-overrides $(cat params.env)` passes it; `#` starts a comment line)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ParameterFileError(f"{path}: cannot be read ({error.strerror or error})") from error
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ParameterFileError(f"{path}: not a JSON parameter file ({error})") from error
-    return parameters_from_json(data, str(path))
+    except UnicodeDecodeError as error:
+        raise ParameterFileError(f"{path}: not a text file ({error})") from error
+    if text.lstrip().startswith(("{", "[")):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ParameterFileError(f"{path}:{error.lineno}: not a JSON parameter file ({error.msg})") from error
+        return parameters_from_json(data, str(path))
+    return parameters_from_lines(text, str(path))
+
+
+def parameters_from_lines(text: str, where: str) -> dict[str, str]:
+    """`NAME=VALUE` lines; blank lines and lines starting with `#` are skipped, a value may be
+    quoted (`A="two words"`), and `export ` before the name is allowed, as shells write it."""
+    found: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        item = line.strip()
+        if not item or item.startswith("#"):
+            continue
+        item = item.removeprefix("export ").lstrip()
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
+            raise ParameterFileError(
+                f"{where}:{number}: expected NAME=VALUE, a JSON list of ParameterKey/ParameterValue entries "
+                'or {"Parameters": {...}}'
+            )
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        found[name.strip()] = value
+    return found
 
 
 def parameters_from_json(data: Any, where: str) -> dict[str, str]:
@@ -157,3 +187,33 @@ def parse_overrides(value: Any) -> dict[str, str]:
 
 def given(values: Mapping[str, str], origin: str) -> dict[str, Given]:
     return {name: Given(value, origin) for name, value in values.items()}
+
+
+Values = tuple[tuple[str, str, str], ...]  # (name, value, origin), in the order they apply
+
+
+@dataclass(frozen=True)
+class GivenValues:
+    """Parameter values given to the scanned templates from outside them, in the order they
+    apply (a later value for the same name wins): the configuration's values for every template
+    (`everywhere`), then those of the first `[[cloudformation.stacks]]` entry whose glob matches
+    the template (`stacks`, globs relative to `root`, the configuration's folder), then the
+    command line's `--parameter-file` and `--parameter` (`command_line`). They win over what
+    deployment configuration, a StackSet or a parent stack gives, which wins over `Default`."""
+
+    everywhere: Values = ()
+    stacks: tuple[tuple[str, Values], ...] = ()
+    command_line: Values = ()
+    root: Path | None = None
+
+    def for_template(self, display: str) -> dict[str, Given]:
+        from resilint.paths import matches_glob
+
+        layers = [self.everywhere]
+        layers += [values for pattern, values in self.stacks if matches_glob(display, pattern, self.root)][:1]
+        layers.append(self.command_line)
+        return {name: Given(value, origin) for layer in layers for name, value, origin in layer}
+
+    def names(self) -> set[str]:
+        """Every parameter name given, wherever it applies."""
+        return {name for layer in (self.everywhere, *(v for _, v in self.stacks), self.command_line) for name, _, _ in layer}
