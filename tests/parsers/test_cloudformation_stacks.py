@@ -14,7 +14,12 @@ from resilint.discover import discover
 from resilint.model import Project, Unit, Unknown, UnknownZone
 from resilint.parsers import ParseOptions, build_project
 from resilint.parsers.cloudformation import parse_template
-from resilint.parsers.cloudformation.parameters import GivenValues, ParameterFileError, parse_overrides, read_parameter_file
+from resilint.parsers.cloudformation.parameters import (
+    GivenValues,
+    ParameterFileError,
+    parse_overrides,
+    read_parameter_file,
+)
 from resilint.sources import SourceFile
 from tests.conftest import write
 
