@@ -183,18 +183,24 @@ def same_value(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
 
-def unknowns_in(value: object) -> Iterator[Unknown]:
+def unknowns_in(value: object, stand_in: Callable[[object], Unknown | None] | None = None) -> Iterator[Unknown]:
     """Every `Unknown` in a value, depth first in order: the value itself, or those inside its
     dicts, lists and tuples (an `Unknown` is not entered: an `UnknownList` is one unknown). The
-    one walker of model values: parsers, relations and rules use it."""
+    one walker of model values: parsers, relations and rules use it. `stand_in` lets a parser
+    count values of its own that are not model values (the Terraform evaluator's resource
+    objects) as the unknown they stand for."""
     if isinstance(value, Unknown):
         yield value
+        return
+    found = stand_in(value) if stand_in is not None else None
+    if found is not None:
+        yield found
     elif isinstance(value, dict):
         for item in value.values():
-            yield from unknowns_in(item)
+            yield from unknowns_in(item, stand_in)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            yield from unknowns_in(item)
+            yield from unknowns_in(item, stand_in)
 
 
 def is_unknown(value: object) -> bool:

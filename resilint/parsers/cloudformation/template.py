@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,8 @@ from resilint.model import (
     UnknownAttribute,
     UnknownZone,
     ZoneList,
+    contains_unknown,
+    unknowns_in,
 )
 from resilint.parsers.cloudformation import language_extensions, sam
 from resilint.parsers.cloudformation.messages import _char_at, decode_message
@@ -455,7 +457,7 @@ class _Template:
             return Unknown(f"depends on condition {items[0]}, which is decided at deploy time", _refs_of(then, otherwise))
         if fn == "Fn::ToJsonString":
             value = self._resolve(arg, refs, path, depth)
-            if _contains_unknown(value):
+            if contains_unknown(value):
                 return Unknown("Fn::ToJsonString of a value known only at deploy time", _refs_of(value))
             import json
 
@@ -469,7 +471,7 @@ class _Template:
             return self._by_region(value)
         if fn == "Fn::Join" and (zone := self._joined_zone(value)) is not None:
             return zone
-        if _contains_unknown(value):
+        if contains_unknown(value):
             if fn == "Fn::Join" and isinstance(value, list) and len(value) == 2 and value[0] == "," and isinstance(value[1], list):
                 return JoinedList("Fn::Join of values known only at deploy time", tuple(value[1]), _refs_of(value))
             return Unknown(f"{fn} of a value known only at deploy time", _refs_of(value))
@@ -569,7 +571,7 @@ class _Template:
         kind = str(declared.get("Type", "String"))
         if name in self.given:
             given = self.given[name]
-            for unknown in _iter_unknowns(given.value):
+            for unknown in unknowns_in(given.value):
                 refs.extend(Reference(target=r, attribute=None, path=path) for r in unknown.refs)
             self._rests_on(f"parameter {name} from {given.origin}")
             if is_ssm_type(kind):
@@ -701,7 +703,7 @@ class _Template:
             return True if True in results else (False if all(r is False for r in results) else None)
         if fn == "Fn::Equals" and len(items) == 2:
             left, right = (self._resolve(i, [], "Conditions", depth + 1) for i in items)
-            if _contains_unknown(left) or _contains_unknown(right):
+            if contains_unknown(left) or contains_unknown(right):
                 return None
             return str(cfn_string(left)) == str(cfn_string(right))
         return None
@@ -746,33 +748,12 @@ def _as_list(value: Any) -> list[Any]:
     return [] if value is None else [value]
 
 
-def _contains_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, dict):
-        return any(_contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_contains_unknown(v) for v in value)
-    return False
-
-
 def _refs_of(*values: Any) -> tuple[str, ...]:
     found: list[str] = []
     for value in values:
-        for u in _iter_unknowns(value):
+        for u in unknowns_in(value):
             found.extend(r for r in u.refs if r not in found)
     return tuple(found)
-
-
-def _iter_unknowns(value: Any) -> Iterator[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _iter_unknowns(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _iter_unknowns(v)
 
 
 def _unique(refs: list[Reference]) -> list[Reference]:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from resilint.model import Unknown, UnknownAttribute, UnknownList, UnknownZone, ZoneList
+from resilint.model import Unknown, UnknownAttribute, UnknownList, UnknownZone, ZoneList, unknowns_in
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.samples import MAX_CALLS, call_over_forms
 
@@ -138,17 +138,13 @@ def unknown_from(*values: Any, reason: str | None = None) -> Unknown:
     return Unknown(text, tuple(refs))
 
 
+def _resource_as_unknown(value: object) -> Unknown | None:
+    return value.as_unknown() if isinstance(value, ResourceObject) else None
+
+
 def _unknowns(value: Any) -> Iterable[Unknown]:
-    if isinstance(value, Unknown):
-        yield value
-    elif isinstance(value, ResourceObject):
-        yield value.as_unknown()
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _unknowns(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _unknowns(v)
+    """The model's one walker, with resource objects counted as the unknown they stand for."""
+    return unknowns_in(value, _resource_as_unknown)
 
 
 def opaque(value: Any) -> Any:
