@@ -120,6 +120,29 @@ DATABASES = Family(
     ),
 )
 
+# Application Auto Scaling targets: Aurora reader auto scaling is one on the dimension
+# `rds:cluster:ReadReplicaCount`, naming its cluster in `resource_id` ("cluster:orders").
+SCALABLE_TARGETS = Family(
+    "scalable target",
+    (
+        terraform(
+            "aws_appautoscaling_target",
+            "scalable_target",
+            dimension="scalable_dimension",
+            resource_id="resource_id",
+            min_capacity="min_capacity",
+        ),
+        cloudformation(
+            "AWS::ApplicationAutoScaling::ScalableTarget",
+            "scalable_target",
+            dimension="ScalableDimension",
+            resource_id="ResourceId",
+            min_capacity="MinCapacity",
+        ),
+    ),
+)
+
+
 CACHES = Family(
     "cache",
     (

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.families.databases import cluster_spellings
+from resilint.families.databases import DATABASES, SCALABLE_TARGETS, cluster_spellings
 from resilint.model import Resource, Unit
 from resilint.relations.network import referenced
 
@@ -93,18 +93,16 @@ def reader_scaling(unit: Unit) -> ReaderScaling:
 def _build_reader_scaling(unit: Unit) -> ReaderScaling:
     minimum: dict[str, Any] = {}
     unknown = False
-    clusters = list(unit.of_type("aws_rds_cluster", "AWS::RDS::DBCluster"))
-    for target in unit.of_type("aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget"):
-        terraform = target.type == "aws_appautoscaling_target"
-        dimension = target.attributes.get("scalable_dimension" if terraform else "ScalableDimension")
+    clusters = [member.resource for member in DATABASES.members(unit, "aurora_cluster")]
+    for target in SCALABLE_TARGETS.members(unit):
+        dimension = target.value("dimension")
         if isinstance(dimension, str) and dimension != "rds:cluster:ReadReplicaCount":
             continue
-        resource_id = target.attributes.get("resource_id" if terraform else "ResourceId")
-        cluster = _scaled_cluster(unit, resource_id, clusters)
-        if cluster is None or not isinstance(dimension, str) or target.count_unknown:
+        cluster = _scaled_cluster(unit, target.value("resource_id"), clusters)
+        if cluster is None or not isinstance(dimension, str) or target.resource.count_unknown:
             unknown = True
             continue
-        minimum[cluster.address] = target.attributes.get("min_capacity" if terraform else "MinCapacity")
+        minimum[cluster.address] = target.value("min_capacity")
     return ReaderScaling(minimum, unknown)
 
 
@@ -113,7 +111,8 @@ def _scaled_cluster(unit: Unit, resource_id: Any, clusters: list[Resource]) -> R
     if isinstance(resource_id, str):
         name = resource_id.strip().removeprefix("cluster:").lower()
         for cluster in clusters:
-            identifier = cluster.attributes.get("cluster_identifier", cluster.attributes.get("DBClusterIdentifier"))
+            member = DATABASES.member(cluster)
+            identifier = member.value("identifier") if member is not None else None
             if isinstance(identifier, str) and identifier.strip().lower() == name:
                 return cluster
         return None

@@ -26,8 +26,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from resilint.arguments import blocks, first_block
+from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
-from resilint.families.network import NAT_ASSOCIATIONS, NAT_GATEWAYS, NETWORK_INTERFACES, ROUTE_TABLES, SUBNETS
+from resilint.families.network import (
+    NAT_ASSOCIATIONS,
+    NAT_GATEWAYS,
+    NETWORK_INTERFACES,
+    ROUTE_TABLE_ASSOCIATIONS,
+    ROUTE_TABLES,
+    ROUTES,
+    SUBNETS,
+)
 from resilint.model import Resource, Unit, Unknown, UnknownZone
 
 SUBNET_TYPES = SUBNETS.types_of("subnet")  # subnets that live in one zone (AWS)
@@ -210,7 +219,7 @@ def nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
 
 
 def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
-    gateways = list(unit.of_type(*NAT_GATEWAY_TYPES))
+    gateways = list(NAT_GATEWAYS.members(unit, "nat_gateway"))
     tables_of_gateway: dict[str, list[str]] = {}
     for table, gateway in _nat_routes(unit):
         found = tables_of_gateway.setdefault(gateway.address, [])
@@ -220,11 +229,11 @@ def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
     for table, entry in _associations(unit):
         subnets_of_table.setdefault(table.address, []).append(entry)
     result = []
-    for gateway in gateways:
+    for member in gateways:
+        gateway = member.resource
         tables = tables_of_gateway.get(gateway.address, [])
         entries = [e for t in tables for e in subnets_of_table.get(t, [])]
-        own_subnet = gateway.attributes.get("subnet_id", gateway.attributes.get("SubnetId"))
-        target = referenced(unit, own_subnet)
+        target = referenced(unit, member.value("subnet"))
         zone = subnet_zone(target) if target is not None and target.type in SUBNET_TYPES else None
         result.append(NatEgress(gateway=gateway, zone=zone, subnets=Span(tuple(entries)), route_tables=tuple(tables)))
     result.extend(_azure_nat_egress(unit))
@@ -233,26 +242,26 @@ def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
 
 def _nat_routes(unit: Unit) -> Iterator[tuple[Resource, Resource]]:
     """(route table, NAT gateway) for every route that sends traffic to a NAT gateway."""
-    for route in unit.of_type("aws_route", "AWS::EC2::Route"):
-        terraform = route.type == "aws_route"
-        table = _one_of(
-            unit, route.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES
-        )
-        gateway = _route_gateway(unit, route.attributes, terraform)
+    for route in ROUTES.members(unit):
+        table = _one_of(unit, route.value("route_table"), ROUTE_TABLE_TYPES)
+        gateway = _route_gateway(unit, route)
         if table is not None and gateway is not None:
             yield table, gateway
-    for table in unit.of_type("aws_route_table"):
-        for block in blocks(table.attributes.get("route")) or []:
-            gateway = _route_gateway(unit, block, True)
+    for table_member in ROUTE_TABLES.members(unit):
+        if not table_member.has("routes"):
+            continue
+        for block in blocks(table_member.value("routes")) or []:
+            gateway = _route_gateway(unit, table_member, within=block)
             if gateway is not None:
-                yield table, gateway
+                yield table_member.resource, gateway
 
 
-def _route_gateway(unit: Unit, route: dict[str, Any], terraform: bool) -> Resource | None:
-    # A NAT gateway ID also works as `gateway_id` / `GatewayId` (the API takes it there too).
-    keys = ("nat_gateway_id", "gateway_id") if terraform else ("NatGatewayId", "GatewayId")
-    for key in keys:
-        gateway = _one_of(unit, route.get(key), NAT_GATEWAY_TYPES)
+def _route_gateway(unit: Unit, route: Member, within: dict[str, Any] | None = None) -> Resource | None:
+    """The NAT gateway a route (or an inline route block `within` a route table) sends to. Every
+    spelling of the role is tried: a NAT gateway ID also works as `gateway_id` / `GatewayId`."""
+    source = route.resource.attributes if within is None else within
+    for name in route.names("nat_gateway"):
+        gateway = _one_of(unit, source.get(name), NAT_GATEWAY_TYPES)
         if gateway is not None:
             return gateway
     return None
@@ -260,12 +269,9 @@ def _route_gateway(unit: Unit, route: dict[str, Any], terraform: bool) -> Resour
 
 def _associations(unit: Unit) -> Iterator[tuple[Resource, Entry]]:
     """(route table, subnet) for every explicit association of a subnet with a route table."""
-    for association in unit.of_type("aws_route_table_association", "AWS::EC2::SubnetRouteTableAssociation"):
-        terraform = association.type == "aws_route_table_association"
-        table = _one_of(
-            unit, association.attributes.get("route_table_id" if terraform else "RouteTableId"), ROUTE_TABLE_TYPES
-        )
-        subnet_value = association.attributes.get("subnet_id" if terraform else "SubnetId")
+    for association in ROUTE_TABLE_ASSOCIATIONS.members(unit):
+        table = _one_of(unit, association.value("route_table"), ROUTE_TABLE_TYPES)
+        subnet_value = association.value("subnet")
         if table is None or subnet_value is None:
             continue
         subnet = referenced(unit, subnet_value)
