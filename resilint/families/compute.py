@@ -9,7 +9,9 @@ Kinds of `INSTANCES`: `ec2_instance`, `vm_instance` (Google), `azure_vm`.
 
 Roles: `max_size` (a size of zero parks the group), `subnets`, `zones`, `zone_ids`, `network`
 (the block that holds an ECS service's subnets), `scaling` (the block that holds an EKS node
-group's `max_size`), `default_pool`.
+group's `max_size`), `default_pool`; what registers a group with load balancers: an Auto Scaling
+group's `target_groups` and `traffic_sources` (with the `traffic_source_id` inside one), an ECS
+service's `load_balancers` (with the `target_group` inside one).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ COMPUTE_GROUPS = Family(
             max_size="max_size",
             subnets="vpc_zone_identifier",
             zones="availability_zones",
+            target_groups="target_group_arns",
+            traffic_sources="traffic_source",
+            traffic_source_id="identifier",
         ),
         cloudformation(
             "AWS::AutoScaling::AutoScalingGroup",
@@ -33,6 +38,9 @@ COMPUTE_GROUPS = Family(
             subnets="VPCZoneIdentifier",
             zones="AvailabilityZones",
             zone_ids="AvailabilityZoneIds",
+            target_groups="TargetGroupARNs",
+            traffic_sources="TrafficSources",
+            traffic_source_id="Identifier",
         ),
         terraform(
             "aws_ecs_service",

@@ -137,6 +137,7 @@ SCALING_ATTACHMENTS = Family(
             "aws_autoscaling_traffic_source_attachment",
             "traffic_source_attachment",
             traffic_source="traffic_source",
+            traffic_source_id="identifier",
             group="autoscaling_group_name",
         ),
     ),

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from resilint.arguments import blocks, first_block
+from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
 from resilint.families.load_balancing import (
     LISTENERS,
@@ -36,38 +37,32 @@ LISTENER_TYPES = LISTENERS.types
 TARGET_GROUP_TYPES = TARGET_GROUPS.types
 _INSTANCE_TYPES = INSTANCES.types_of("ec2_instance")
 _GROUP_TYPES = COMPUTE_GROUPS.types_of("autoscaling_group")
-_SERVICE_TYPES = COMPUTE_GROUPS.types_of("container_service")
 
 
 def load_balancer_span(unit: Unit, lb: Resource) -> tuple[str, Span] | None:
     """The argument that places the load balancer and the subnets or zones it lists; None
     when not known."""
-    if lb.type == "aws_elb":
-        if lb.attributes.get("subnets") is not None:
-            found = span(unit, lb.attributes.get("subnets"))
-            return ("subnets", found) if found is not None else None
-        found = zone_span(lb.attributes.get("availability_zones"))
-        return ("availability_zones", found) if found is not None else None
-    if lb.type == "AWS::ElasticLoadBalancing::LoadBalancer":
-        if lb.attributes.get("Subnets") is not None:
-            found = span(unit, lb.attributes.get("Subnets"))
-            return ("Subnets", found) if found is not None else None
-        found = zone_span(lb.attributes.get("AvailabilityZones"))
-        return ("AvailabilityZones", found) if found is not None else None
-    terraform = lb.type != "AWS::ElasticLoadBalancingV2::LoadBalancer"
-    subnets_name, mapping_name, subnet_key = (
-        ("subnets", "subnet_mapping", "subnet_id") if terraform else ("Subnets", "SubnetMappings", "SubnetId")
-    )
-    subnets = lb.attributes.get(subnets_name)
-    mappings = blocks(lb.attributes.get(mapping_name))
+    member = LOAD_BALANCERS.member(lb)
+    if member is None:
+        return None
+    if member.kind == "classic_load_balancer":
+        if member.value("subnets") is not None:
+            found = span(unit, member.value("subnets"))
+            return (member.argument("subnets"), found) if found is not None else None
+        found = zone_span(member.value("zones"))
+        return (member.argument("zones"), found) if found is not None else None
+    if not member.has("subnet_mappings"):
+        return None
+    subnets = member.value("subnets")
+    mappings = blocks(member.value("subnet_mappings"))
     if isinstance(subnets, Unknown) or mappings is None:
         return None
     values: list[Any] = list(subnets) if isinstance(subnets, list) else []
-    values.extend(m.get(subnet_key) for m in mappings)
+    values.extend(member.value("mapping_subnet", within=m) for m in mappings)
     found = span(unit, values)
     if found is None:
         return None
-    name = mapping_name if mappings and not subnets else subnets_name
+    name = member.argument("subnet_mappings") if mappings and not subnets else member.argument("subnets")
     return name, found
 
 
@@ -78,10 +73,8 @@ def forwarded_target_groups(unit: Unit, lb: Resource) -> list[Resource] | None:
     """The target groups the load balancer's listeners forward to; None when a listener's
     targets are not known, or when the unit declares no listener for it."""
     listeners = []
-    for listener in unit.of_type(*LISTENER_TYPES):
-        points = _points_at(
-            unit, listener.attributes.get("load_balancer_arn", listener.attributes.get("LoadBalancerArn")), lb
-        )
+    for listener in LISTENERS.members(unit):
+        points = _points_at(unit, listener.value("load_balancer"), lb)
         if points is None:
             return None  # a listener that may be this load balancer's forwards we cannot tell where
         if points:
@@ -90,32 +83,31 @@ def forwarded_target_groups(unit: Unit, lb: Resource) -> list[Resource] | None:
         return None
     groups: list[Resource] = []
     for listener in listeners:
-        if listener.count_unknown:
+        if listener.resource.count_unknown:
             return None
-        terraform = listener.type != "AWS::ElasticLoadBalancingV2::Listener"
-        actions = blocks(listener.attributes.get("default_action" if terraform else "DefaultActions"))
+        actions = blocks(listener.value("actions"))
         if not actions:
             return None
         for action in actions:
-            found = _action_groups(unit, action, terraform)
+            found = _action_groups(unit, listener, action)
             if found is None:
                 return None
             groups.extend(g for g in found if g not in groups)
     return groups
 
 
-def _action_groups(unit: Unit, action: dict[str, Any], terraform: bool) -> list[Resource] | None:
+def _action_groups(unit: Unit, listener: Member, action: dict[str, Any]) -> list[Resource] | None:
     values: list[Any] = []
-    direct = action.get("target_group_arn" if terraform else "TargetGroupArn")
+    direct = listener.value("target_group", within=action)
     if direct is not None:
         values.append(direct)
-    forward = first_block(action.get("forward" if terraform else "ForwardConfig"))
+    forward = first_block(listener.value("forward", within=action))
     if forward is not None:
-        tuples = blocks(forward.get("target_group" if terraform else "TargetGroups"))
+        tuples = blocks(listener.value("forward_groups", within=forward))
         if tuples is None:
             return None
-        values.extend(t.get("arn" if terraform else "TargetGroupArn") for t in tuples)
-    kind = action.get("type" if terraform else "Type")
+        values.extend(listener.value("forward_group", within=t) for t in tuples)
+    kind = listener.value("action_type", within=action)
     if not values:
         # A redirect or fixed response forwards to nothing; anything else we cannot read.
         return [] if isinstance(kind, str) and kind != "forward" else None
@@ -133,35 +125,34 @@ def target_zones(unit: Unit, group: Resource) -> Span | None:
     target's zone is not known, when something registers targets we cannot follow (a target
     group ARN that is not known may be this group's), or when the code registers none."""
     entries: list[Entry] = []
-    for attachment in unit.of_type(*TARGET_ATTACHMENTS.types):
-        points = _points_at(unit, attachment.attributes.get("target_group_arn"), group)
+    for attachment in TARGET_ATTACHMENTS.members(unit):
+        points = _points_at(unit, attachment.value("target_group"), group)
         if points is None:
             return None
         if not points:
             continue
-        if attachment.count_unknown:
+        if attachment.resource.count_unknown:
             return None
-        entry = _target_entry(
-            unit, attachment.attributes.get("target_id"), attachment.attributes.get("availability_zone")
-        )
+        entry = _target_entry(unit, attachment.value("target_id"), attachment.value("target_zone"))
         if entry is None:
             return None
         entries.append(entry)
-    if group.type == "AWS::ElasticLoadBalancingV2::TargetGroup":
-        targets = blocks(group.attributes.get("Targets"))
+    member = TARGET_GROUPS.member(group)
+    if member is not None and member.has("targets"):
+        targets = blocks(member.value("targets"))
         if targets is None:
             return None
         for target in targets:
-            entry = _target_entry(unit, target.get("Id"), target.get("AvailabilityZone"))
+            entry = _target_entry(unit, member.value("target_id", within=target), member.value("target_zone", within=target))
             if entry is None:
                 return None
             entries.append(entry)
-    for member, placement in _member_groups(unit, group):
+    for registered, placement in _member_groups(unit, group):
         if placement is None:
             return None
         # One entry per zone the group or service runs in, named after it.
         entries.extend(
-            Entry(identity=f"{member.address}@{e.identity}", label=member.address, zone=e.zone, resource=member)
+            Entry(identity=f"{registered.address}@{e.identity}", label=registered.address, zone=e.zone, resource=registered)
             for e in placement.entries
         )
     if not entries or any(e.zone is None for e in entries):
@@ -171,13 +162,14 @@ def target_zones(unit: Unit, group: Resource) -> Span | None:
 
 def _target_entry(unit: Unit, target_id: Any, zone: Any) -> Entry | None:
     target = referenced(unit, target_id)
-    if target is not None and target.type in _INSTANCE_TYPES:
-        own = target.attributes.get("availability_zone", target.attributes.get("AvailabilityZone"))
+    instance = INSTANCES.member(target) if target is not None and target.type in _INSTANCE_TYPES else None
+    if instance is not None:
+        own = instance.value("zone")
         if isinstance(own, str) and own:
-            return Entry(identity=target.address, label=target.address, zone=Zone("name", own), resource=target)
-        subnet = referenced(unit, target.attributes.get("subnet_id", target.attributes.get("SubnetId")))
+            return Entry(identity=instance.address, label=instance.address, zone=Zone("name", own), resource=instance.resource)
+        subnet = referenced(unit, instance.value("subnet"))
         if subnet is not None and subnet.type in SUBNET_TYPES and subnet_zone(subnet) is not None:
-            return Entry(identity=target.address, label=target.address, zone=subnet_zone(subnet), resource=target)
+            return Entry(identity=instance.address, label=instance.address, zone=subnet_zone(subnet), resource=instance.resource)
         return None
     if isinstance(target_id, str) and isinstance(zone, str) and zone and zone != "all":
         return Entry(identity=f"literal:{target_id}", label=target_id, zone=Zone("name", zone))
@@ -187,68 +179,59 @@ def _target_entry(unit: Unit, target_id: Any, zone: Any) -> Entry | None:
 def _member_groups(unit: Unit, group: Resource) -> Iterator[tuple[Resource, Span | None]]:
     """Auto Scaling groups and ECS services registered with the group, with their placement;
     (resource, None) when one may be registered with it but we cannot tell."""
-    for scaling in unit.of_type(*_GROUP_TYPES):
-        arns = scaling.attributes.get("target_group_arns", scaling.attributes.get("TargetGroupARNs"))
-        sources = blocks(scaling.attributes.get("traffic_source", scaling.attributes.get("TrafficSources")))
-        points = _any_points_at(unit, arns, group)
+    for scaling in COMPUTE_GROUPS.members(unit, "autoscaling_group"):
+        sources = blocks(scaling.value("traffic_sources"))
+        points = _any_points_at(unit, scaling.value("target_groups"), group)
         if sources is None:
             points = None
         elif points is not True:
-            from_sources = _any_points_at(unit, [_source_identifier(s) for s in sources], group)
+            from_sources = _any_points_at(unit, [_source_identifier(scaling, s) for s in sources], group)
             points = from_sources if points is False else (True if from_sources else None)
         if points is not False:
-            yield scaling, (_group_span(unit, scaling) if points and not scaling.count_unknown else None)
-    for attachment in unit.of_type(*SCALING_ATTACHMENTS.types):
-        source = first_block(attachment.attributes.get("traffic_source"))
-        arn = (
-            _source_identifier(source)
-            if attachment.type == "aws_autoscaling_traffic_source_attachment"
-            else attachment.attributes.get("lb_target_group_arn", attachment.attributes.get("alb_target_group_arn"))
-        )
+            yield scaling.resource, (_group_span(unit, scaling) if points and not scaling.resource.count_unknown else None)
+    for attachment in SCALING_ATTACHMENTS.members(unit):
+        if attachment.kind == "traffic_source_attachment":
+            arn = _source_identifier(attachment, first_block(attachment.value("traffic_source")))
+        else:
+            arn = attachment.value("target_group")
         points = _points_at(unit, arn, group)
         if points is False:
             continue
-        attached = referenced(unit, attachment.attributes.get("autoscaling_group_name"))
-        if points is None or attached is None or attached.type not in _GROUP_TYPES or attachment.count_unknown:
-            yield attachment, None
+        attached = referenced(unit, attachment.value("group"))
+        scaling_group = COMPUTE_GROUPS.member(attached) if attached is not None and attached.type in _GROUP_TYPES else None
+        if points is None or scaling_group is None or attachment.resource.count_unknown:
+            yield attachment.resource, None
         else:
-            yield attached, _group_span(unit, attached)
-    for service in unit.of_type(*_SERVICE_TYPES):
-        terraform = service.type == "aws_ecs_service"
-        balancers = blocks(service.attributes.get("load_balancer" if terraform else "LoadBalancers"))
+            yield scaling_group.resource, _group_span(unit, scaling_group)
+    for service in COMPUTE_GROUPS.members(unit, "container_service"):
+        balancers = blocks(service.value("load_balancers"))
         if balancers is None:
-            yield service, None
+            yield service.resource, None
             continue
-        points = _any_points_at(
-            unit, [b.get("target_group_arn" if terraform else "TargetGroupArn") for b in balancers], group
-        )
+        points = _any_points_at(unit, [service.value("target_group", within=b) for b in balancers], group)
         if points is False:
             continue
-        if points is None or service.count_unknown:
-            yield service, None
+        if points is None or service.resource.count_unknown:
+            yield service.resource, None
             continue
-        if terraform:
-            network = first_block(service.attributes.get("network_configuration"))
-            subnets = network.get("subnets") if network else None
-        else:
-            network = first_block(service.get("NetworkConfiguration.AwsvpcConfiguration"))
-            subnets = network.get("Subnets") if network else None
-        yield service, span(unit, subnets)
+        network = first_block(service.value("network"))
+        subnets = service.value("subnets", within=network) if network else None
+        yield service.resource, span(unit, subnets)
 
 
-def _source_identifier(source: dict[str, Any] | None) -> Any:
+def _source_identifier(owner: Member, source: dict[str, Any] | None) -> Any:
     """The target group ARN of an Auto Scaling traffic source (`traffic_source`,
     `TrafficSources`); `Unknown` when the block is not known."""
     if source is None:
         return Unknown("traffic source not known")
-    return source.get("identifier", source.get("Identifier"))
+    return owner.value("traffic_source_id", within=source)
 
 
-def _group_span(unit: Unit, group: Resource) -> Span | None:
-    subnets = group.attributes.get("vpc_zone_identifier", group.attributes.get("VPCZoneIdentifier"))
+def _group_span(unit: Unit, group: Member) -> Span | None:
+    subnets = group.value("subnets")
     if subnets is not None:
         return span(unit, subnets)
-    return zone_span(group.attributes.get("availability_zones", group.attributes.get("AvailabilityZones")))
+    return zone_span(group.value("zones"))
 
 
 def _points_at(unit: Unit, value: Any, resource: Resource) -> bool | None:
