@@ -13,6 +13,7 @@ from . import (
     no_cross_region_replication,
     objective_not_met,
     resolver_endpoint_one_az,
+    region_hosts_global_control_planes,
     route53_without_accelerated_recovery,
     single_az_compute,
     single_az_load_balancer,
@@ -24,6 +25,7 @@ from . import (
     single_region_deployment,
     sts_pinned_to_us_east_1,
     unresolved_region,
+    us_east_1_dependencies,
 )
 
 RULES = (
@@ -49,4 +51,6 @@ RULES = (
     managed_service_single_az.check,
     resolver_endpoint_one_az.check,
     objective_not_met.check,
+    region_hosts_global_control_planes.check,
+    us_east_1_dependencies.check,
 )

@@ -3,7 +3,9 @@ Manager.
 
 Kinds of `CDN_DISTRIBUTIONS`: `cloudfront` (roles: `config`, the block that holds the rest in
 CloudFormation; `enabled`, `origins`, `origin_id`, `domain`, `groups`, `group_items` (the list
-inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`), `front_door_origin_group`,
+inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`; what it pins to us-east-1: `certificate` (the ACM certificate's ARN),
+`iam_certificate`, `web_acl`, `edge_functions` (Lambda@Edge associations) and their
+`edge_function_arn`), `front_door_origin_group`,
 `classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
 Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager`.
 """
@@ -33,6 +35,11 @@ CDN_DISTRIBUTIONS = Family(
             group_id="origin_id",
             default="default_cache_behavior",
             target="target_origin_id",
+            certificate="viewer_certificate.acm_certificate_arn",
+            iam_certificate="viewer_certificate.iam_certificate_id",
+            web_acl="web_acl_id",
+            edge_functions="lambda_function_association",
+            edge_function_arn="lambda_arn",
         ),
         cloudformation(
             "AWS::CloudFront::Distribution",
@@ -54,6 +61,12 @@ CDN_DISTRIBUTIONS = Family(
             group_id="Id",
             default="DefaultCacheBehavior",
             target="TargetOriginId",
+            # read inside `config`
+            certificate="ViewerCertificate.AcmCertificateArn",
+            iam_certificate="ViewerCertificate.IamCertificateId",
+            web_acl="WebACLId",
+            edge_functions="LambdaFunctionAssociations",
+            edge_function_arn="LambdaFunctionARN",
         ),
         terraform("azurerm_cdn_frontdoor_origin_group", "front_door_origin_group"),
         terraform(

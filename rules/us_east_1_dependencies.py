@@ -1,0 +1,144 @@
+"""RES402 us-east-1-dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.model import Location, Project, Resource, Unit
+from resilint.relations.control_planes import Dependency, us_east_1_dependencies
+from resilint.rule import Severity, Violation, rule
+
+# What to do about each kind of dependency, by the service the inventory names.
+_FIXES = {
+    "CloudFront": (
+        "Keep recovery free of CloudFront changes: pre-provision origin failover (an origin group) and a "
+        "health-checked path that bypasses CloudFront, so no configuration change is needed during an outage"
+    ),
+    "ACM certificate for CloudFront": (
+        "Keep the certificate valid well ahead of need (ACM renews DNS-validated certificates early) and never "
+        "plan a certificate change as a recovery step"
+    ),
+    "IAM server certificate for CloudFront": (
+        "Move the certificate to ACM in us-east-1, and keep it valid well ahead of need"
+    ),
+    "WAF for CloudFront": (
+        "Put the rules a recovery needs (allow-lists for a standby origin) in place beforehand: WAF for "
+        "CloudFront is changed only through us-east-1"
+    ),
+    "Lambda@Edge": "Ship Lambda@Edge changes outside incidents; recovery must not need a function update",
+    "Route 53": (
+        "Pre-provision failover records with health checks so that failover needs no record change, and "
+        "enable accelerated recovery on public hosted zones (RES207)"
+    ),
+    "Route 53 query logging": (
+        "Accept the gap in query logs during a us-east-1 outage, or log queries in the workload's region "
+        "(Route 53 Resolver query logging)"
+    ),
+    "IAM": (
+        "Create every role and policy a standby region needs ahead of time: a recovery must not create or "
+        "change IAM"
+    ),
+    "STS": "Remove sts_region (and an endpoints { sts } override): STS is then called in the provider's own region",
+}
+
+
+@rule(
+    id="RES402",
+    name="us-east-1-dependencies",
+    severity=Severity.NOTE,
+    summary="A dependency on us-east-1 that holds whatever region the workload runs in",
+    fix="Keep the recovery path free of changes that need us-east-1: pre-provision what failover needs",
+    tags=("region", "control-plane"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Lists what a deployment unit needs from us-east-1 whatever region it runs in, one note per
+    dependency:
+
+    - every CloudFront distribution (its configuration changes go through us-east-1);
+    - the ACM certificate a distribution uses (CloudFront takes certificates only from ACM in
+      us-east-1): the certificate resource, through its validation resource, or the
+      distribution itself when it names the certificate by ARN or variable; an IAM server
+      certificate goes through IAM;
+    - WAF for CloudFront: WAFv2 resources with `scope = "CLOUDFRONT"` (`Scope: CLOUDFRONT`),
+      WAF Classic's global resources, and a distribution's `web_acl_id` that names no
+      resource of the code;
+    - Lambda@Edge functions associated with a cache behaviour (directly, or through a
+      version or alias);
+    - the log group Route 53 query logging writes to (it must be in us-east-1);
+    - Route 53 hosted zones, records and health checks (one note per unit): they are changed
+      through the control plane in us-east-1, while answers and health checks go on;
+    - IAM roles, policies, users and profiles (one note per unit);
+    - an AWS provider that calls STS in us-east-1 (`sts_region = "us-east-1"`, or the global
+      endpoint `https://sts.amazonaws.com`).
+
+    Units deployed to another partition (GovCloud, China), whose global services are homed
+    elsewhere, are not listed. It is an inventory: the notes say what a us-east-1 outage stops,
+    so that the recovery path can be planned without it. `resilint simulate --scenario
+    aws-us-east-1-2025-10-20` lists the same dependencies for each system.
+
+    ## Why is this bad?
+    On 20 October 2025 a DNS automation failure for DynamoDB in us-east-1 cascaded through the
+    services built on it there, and the control planes homed in us-east-1 (IAM, Route 53
+    changes, CloudFront configuration, ACM for CloudFront) could not be relied on to make
+    changes. A workload in eu-west-1 kept serving, but any recovery that needed a new IAM role,
+    a DNS record change or a CloudFront update waited for us-east-1. AWS's guidance is to keep
+    global control planes out of the recovery path.
+
+    ## Example
+    ```hcl
+    provider "aws" {
+      region = "eu-west-1"
+    }
+
+    provider "aws" {
+      alias  = "us_east_1"
+      region = "us-east-1"
+    }
+
+    resource "aws_acm_certificate" "site" {
+      provider          = aws.us_east_1
+      domain_name       = "www.example.com"
+      validation_method = "DNS"
+    }
+
+    resource "aws_cloudfront_distribution" "site" {
+      # ...
+      viewer_certificate {
+        acm_certificate_arn = aws_acm_certificate.site.arn
+        ssl_support_method  = "sni-only"
+      }
+    }
+    ```
+
+    Use instead: the same resources, with a recovery path that needs no change to them
+    (origin failover inside the distribution, failover records that health checks drive,
+    roles created ahead of time), and the notes read as the list of what must not change
+    during an outage.
+
+    ## References
+    - https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/global-services.html
+    - https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+    - https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html
+    - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
+    - https://aws.amazon.com/message/101925/
+    """
+    for dependency in us_east_1_dependencies(unit):
+        yield Violation(_message(dependency), at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
+
+
+def _message(dependency: Dependency) -> str:
+    used = ""
+    if dependency.needed_by is not None and dependency.needed_by not in dependency.resources:
+        used = f", used by {dependency.needed_by}"
+    head = f"{dependency.what()} ({dependency.service}{used})"
+    return f"{head} depends on us-east-1 whatever region the workload runs in: while us-east-1 is impaired, {dependency.effect}"
+
+
+def _anchor(unit: Unit, dependency: Dependency) -> Resource | Location:
+    if dependency.anchor is not None:
+        resource = unit.resource(dependency.anchor)
+        if resource is not None:
+            return resource
+    return dependency.location
