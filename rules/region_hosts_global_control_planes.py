@@ -6,10 +6,22 @@ from collections.abc import Iterator, Sequence
 
 from resilint.families.deployment import is_stack
 from resilint.model import Location, Project, Unit
-from resilint.relations.control_planes import HOME, Dependency, us_east_1_dependencies
+from resilint.relations.control_planes import (
+    ACM_CLOUDFRONT_CONTROL,
+    CLOUDFRONT_CONTROL,
+    HOME,
+    ROUTE53_CONTROL,
+    Dependency,
+    us_east_1_dependencies,
+)
 from resilint.relations.placement import describe
 from resilint.relations.serving import serving_footprint
 from resilint.rule import Severity, Violation, rule
+
+
+# Control planes on the way in: moving traffic elsewhere needs them (a record change, a
+# distribution's origin). IAM is named in the message when used, but alone it makes no finding.
+_ENTRY_PATH = frozenset({ROUTE53_CONTROL, CLOUDFRONT_CONTROL, ACM_CLOUDFRONT_CONTROL})
 
 
 @rule(
@@ -29,8 +41,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     ## What it does
     Flags a system (a unit, or the units deployed together: see `resilint systems`) that
     serves only from us-east-1 and manages resources of the global services whose control
-    planes are homed there: Route 53 zones, records and health checks, CloudFront
-    distributions and what they pin (ACM certificates, WAF, Lambda@Edge), IAM.
+    planes are homed there and that stand on the way in: Route 53 zones, records and health
+    checks, CloudFront distributions and what they pin (ACM certificates for CloudFront). IAM
+    resources are named too when the system has them, but IAM alone makes no finding: every
+    deployment has roles, and without an entry point to move there is nothing RES101 does not
+    already say.
 
     The serving footprint is the one RES101 counts (compute and entry points, without pinned
     satellites, custom-resource functions or log buckets). A system is judged once, at its
@@ -89,8 +104,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     if regions != {HOME}:
         return
     dependencies = [d for u in units for d in us_east_1_dependencies(u) if d.control_plane is not None]
-    if not dependencies:
-        return
+    if not any(d.control_plane in _ENTRY_PATH for d in dependencies):
+        return  # IAM alone: RES101 says all there is to say
     yield Violation(_message(unit, units, dependencies), at=_anchor(unit))
 
 

@@ -38,7 +38,7 @@ def test_a_sam_stack_deployed_to_us_east_1() -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["pass_us_east_2", "pass_second_region", "pass_no_control_plane_resources", "pass_cfn_region_not_known", "pass_region_folders"]
+    "case", ["pass_us_east_2", "pass_second_region", "pass_iam_only", "pass_cfn_region_not_known", "pass_region_folders"]
 )
 def test_no_finding(case: str) -> None:
     assert _findings(FIXTURES / case) == []
