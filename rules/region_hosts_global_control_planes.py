@@ -18,7 +18,6 @@ from resilint.relations.placement import describe
 from resilint.relations.serving import serving_footprint
 from resilint.rule import Severity, Violation, rule
 
-
 # Control planes on the way in: moving traffic elsewhere needs them (a record change, a
 # distribution's origin). IAM is named in the message when used, but alone it makes no finding.
 _ENTRY_PATH = frozenset({ROUTE53_CONTROL, CLOUDFRONT_CONTROL, ACM_CLOUDFRONT_CONTROL})
