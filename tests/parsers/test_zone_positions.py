@@ -153,3 +153,40 @@ def test_element_wraps_only_past_the_zones_every_region_has(tmp_path: Path) -> N
         "aws_subnet.filtered[0]": 0,
         "aws_subnet.filtered[1]": None,
     }
+
+
+def test_distinct_and_toset_over_positions_of_one_list() -> None:
+    # The same position twice is one zone; two positions are two zones: the size is known.
+    assert evaluate("distinct([var.z[1], var.z[0], element(var.z, 0), var.z[1]])") == [NAMES.at(1), NAMES.at(0)]
+    assert evaluate("length(distinct(concat(slice(var.z, 0, 3), [var.z[2]])))") == 3
+    # The AWS provider lists zone names sorted, and Terraform sorts a set of strings: same order.
+    assert evaluate("toset([var.z[2], var.z[0], var.z[2]])") == [NAMES.at(0), NAMES.at(2)]
+    ids = ZoneList("read at apply time", "data.aws_availability_zones.a.zone_ids", "id", "ids[{index}]")
+
+    def with_ids(text: str) -> Any:
+        def roots(name: str, steps: Steps) -> Any:
+            steps.take()
+            return ids
+
+        return Evaluator(roots, FUNCTIONS).evaluate(s.parse_expression(text))
+
+    # Zone IDs follow the names' order, not their own: a set of them has a size, not an order.
+    ordered = with_ids("toset([var.i[1], var.i[0], var.i[1]])")
+    assert isinstance(ordered, list) and len(ordered) == 2
+    assert all(isinstance(v, Unknown) and not isinstance(v, UnknownZone) for v in ordered)
+    assert with_ids("distinct([var.i[1], var.i[0], var.i[1]])") == [ids.at(1), ids.at(0)]
+
+
+def test_distinct_over_positions_of_different_lists_or_known_names_stays_partly_unknown() -> None:
+    other = ZoneList("read at apply time", "data.aws_availability_zones.b.names", "name", "b[{index}]")
+
+    def mixed(text: str) -> Any:
+        def roots(name: str, steps: Steps) -> Any:
+            return NAMES if steps.take() == "z" else other
+
+        return Evaluator(roots, FUNCTIONS).evaluate(s.parse_expression(text))
+
+    for text in ('distinct([var.z[0], "eu-west-1a"])', "distinct([var.z[0], var.o[0]])", "toset([var.z[0], var.o[0]])"):
+        value = mixed(text)
+        assert not isinstance(value, list) or len(value) != 2 or any(isinstance(v, Unknown) and not isinstance(v, UnknownZone) for v in value), text
+        assert isinstance(mixed(f"length({text})"), Unknown), text

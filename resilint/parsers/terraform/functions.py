@@ -20,7 +20,7 @@ from typing import Any
 
 import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
 
-from resilint.model import Unknown, UnknownList, ZoneList
+from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     BudgetExceeded,
@@ -456,7 +456,27 @@ def _distinct(items: Any) -> Any:
             if v not in out:
                 out.append(v)
         return out
+    zones = _zone_positions(items)
+    if zones is not None:
+        return list(dict.fromkeys(zones))  # the first of each position, in order
     return _partial_set("distinct()", _parts(items, "distinct"), sort=False)
+
+
+def _zone_positions(items: Any) -> list[UnknownZone] | None:
+    """The elements of `items` when all are positions of one zone list (`names[0]`,
+    `element(names, 1)`, `slice(names, 0, 3)`): two of them are the same zone exactly when their
+    positions are equal, so a set of them has a known size. None otherwise (a known zone name
+    or a position in another read of the list may equal any of them)."""
+    if not isinstance(items, list) or not items or not all(isinstance(v, UnknownZone) for v in items):
+        return None
+    if len({(v.source, v.kind) for v in items}) != 1:
+        return None
+    return list(items)
+
+
+# The AWS provider lists availability zones sorted by name (the data source sorts them), so a
+# set of zone names, which Terraform orders lexically, keeps the list's order of positions.
+_SORTED_ZONE_NAMES = re.compile(r"(^|\.)data\.aws_availability_zones\.[^.]+\.names$")
 
 
 def _partial_set(what: str, parts: list[Any], sort: bool) -> Any:
@@ -723,6 +743,13 @@ def _toset(value: Any) -> Any:
         return unknown_from(value)
     # Terraform sets of strings iterate in lexical order. Unknown elements make the size
     # unknown (one may equal another): the known ones are kept beside them.
+    zones = _zone_positions(value)
+    if zones is not None:
+        unique = sorted(set(zones), key=lambda z: z.index)
+        if _SORTED_ZONE_NAMES.search(unique[0].source):
+            return unique  # lexical order is the list's order
+        # Zone IDs (or another cloud's list) in an order not known: the size is.
+        return [Unknown(f"one of {', '.join(z.label for z in unique)}", unique[0].refs) for _ in unique]
     return _partial_set("toset()", _parts(value, "toset"), sort=True)
 
 
