@@ -53,12 +53,16 @@ class Severity(str, Enum):
 @dataclass(frozen=True)
 class Violation:
     """What a rule found. `at` is the resource (or a bare location for unit- or file-level
-    findings); `fix` overrides the rule's default one-line fix when the finding knows better."""
+    findings); `fix` overrides the rule's default one-line fix when the finding knows better.
+    `rests_on` names top-level attributes of `at` the finding depends on that its message does
+    not name: when one's value comes from a default or from outside the code, the finding says
+    so (`resilint.provenance`; the attributes the message names are found by themselves)."""
 
     message: str
     at: Resource | Location
     fix: str | None = None
     severity: Severity | None = None  # only for rules whose catalog entry has two levels
+    rests_on: tuple[str, ...] = ()
 
 
 CheckFn = Callable[[Unit, Project], Iterable[Violation]]
