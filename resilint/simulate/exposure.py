@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from resilint.arguments import first_block
+from resilint.arguments import blocks, first_block
 from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, FUNCTIONS, INSTANCES
 from resilint.families.databases import CACHES, CLUSTER_KINDS, DATABASES
 from resilint.families.edge import APIS
 from resilint.families.load_balancing import LOAD_BALANCERS, TARGET_GROUPS
+from resilint.families.network import NAT_GATEWAYS, nat_is_zonal
 from resilint.families.storage import BUCKETS, TABLES
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations.load_balancing import load_balancer_span
-from resilint.relations.network import Span, Zone, span, zone_span
+from resilint.relations.network import Span, Zone, nat_egress, span, zone_span
 from resilint.relations.placement import is_multi_region_location, region_of
 from resilint.simulate.status import UP, Status
 from resilint.simulate.targets import PROVIDERS, SERVICE_BY_TEXT, Target, with_homed_control_planes
@@ -177,6 +178,8 @@ def _placement(unit: Unit, resource: Resource) -> ZonePlacement:
         return ZonePlacement(unknown=f"its zones are not known ({zones.reason})")
     if zones:
         return ZonePlacement(span=Span(tuple(_zone_entry(str(z), i) for i, z in enumerate(zones))))
+    if resource.type == "azurerm_lb":
+        return _azure_lb_placement(unit, resource)
     if resource in LOAD_BALANCERS:
         found = load_balancer_span(unit, resource)
         if found is not None:
@@ -202,6 +205,9 @@ def _placement(unit: Unit, resource: Resource) -> ZonePlacement:
             return ZonePlacement(redundant="the function runs across the region's zones")
         subnets = span(unit, subnet_ids)
         return ZonePlacement(span=subnets) if subnets is not None else ZonePlacement(unknown="its subnets are not known")
+    nat = NAT_GATEWAYS.member(resource)
+    if nat is not None:
+        return _nat_placement(unit, nat)
     standby = _standby(resource)
     if standby is not None:
         return standby
@@ -233,6 +239,39 @@ def _group_placement(unit: Unit, group: Member) -> ZonePlacement:
         if isinstance(zone, str) and zone:
             return ZonePlacement(span=Span((_zone_entry(zone, 0),)))
     return ZonePlacement(unknown="the zones it runs in are not known")
+
+
+def _azure_lb_placement(unit: Unit, lb: Resource) -> ZonePlacement:
+    """An Azure load balancer's frontends: an internal frontend's own `zones`, a public one's
+    public IP's. Frontends in several zones are zone-redundant (the frontend survives a zone);
+    in one zone, they fail with it."""
+    zones: set[str] = set()
+    frontends = blocks(lb.attributes.get("frontend_ip_configuration")) or []
+    for index, frontend in enumerate(frontends):
+        listed = frontend.get("zones")
+        if listed is None:
+            prefix = f"frontend_ip_configuration[{index}].public_ip_address_id"
+            addresses = [r for ref in lb.references if ref.path.startswith(prefix) for r in unit.resolve(ref.target)]
+            listed = addresses[0].attributes.get("zones") if len(addresses) == 1 else None
+        if not isinstance(listed, list) or not listed or not all(isinstance(z, (str, int)) for z in listed):
+            return ZonePlacement(unknown="the zones of its frontends are not known")
+        zones.update(str(z) for z in listed)
+    if not zones:
+        return ZonePlacement(unknown="the zones of its frontends are not known")
+    if len(zones) > 1:
+        return ZonePlacement(redundant="its frontends are zone-redundant")
+    return ZonePlacement(span=Span(tuple(_zone_entry(z, i) for i, z in enumerate(sorted(zones)))))
+
+
+def _nat_placement(unit: Unit, gateway: Member) -> ZonePlacement:
+    """A NAT gateway lives in the zone of its subnet (AWS) or of its one zone (Azure, whose
+    `zones` are read above); a regional NAT gateway spans the region."""
+    if nat_is_zonal(gateway) is False:
+        return ZonePlacement(redundant="a regional NAT gateway spans the region's zones")
+    for egress in nat_egress(unit):
+        if egress.gateway is gateway.resource and egress.zone is not None:
+            return ZonePlacement(span=Span((_zone_entry(egress.zone.value, 0),)))
+    return ZonePlacement(unknown="the zone it is created in is not known")
 
 
 def _standby(resource: Resource) -> ZonePlacement | None:
@@ -292,7 +331,7 @@ def _zone_status(unit: Unit, resource: Resource, failed: Target) -> Status:
             return Status("degraded", f"zone {failed.name} failed; {placement.redundant}")
         return UP
     if placement.span is None:
-        return Status("unknown", f"zone {failed.name} failed and {placement.unknown}")
+        return Status("unknown", f"zone {failed.name} failed; {placement.unknown}")
     entries = placement.span.distinct
     hits = [_hits(e.zone, failed) for e in entries]
     survivors = {e.zone for e, hit in zip(entries, hits, strict=True) if hit is False and e.zone is not None}
@@ -303,4 +342,4 @@ def _zone_status(unit: Unit, resource: Resource, failed: Target) -> Status:
     if survivors or placement.span.zone_count() >= 2:
         lost = "loses" if any(hits) else "may lose"
         return Status("degraded", f"zone {failed.name} failed; it {lost} that zone's capacity and runs on in the others")
-    return Status("unknown", f"zone {failed.name} failed and the zones of {placement.span.describe()} are not known")
+    return Status("unknown", f"zone {failed.name} failed; the zones of {placement.span.describe()} are not known")

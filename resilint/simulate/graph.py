@@ -25,19 +25,22 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from resilint.arguments import blocks, first_block
-from resilint.families.compute import FUNCTIONS
+from resilint.families.compute import COMPUTE_GROUPS, FUNCTIONS, INSTANCES
 from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, TRAFFIC_MANAGERS
 from resilint.families.load_balancing import LOAD_BALANCERS
+from resilint.families.network import NAT_GATEWAYS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations import dns
 from resilint.relations.dns_providers import family_of_configured
 from resilint.relations.footprint import role, satellites
 from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, TARGET_GROUP_TYPES, forwarded_target_groups
+from resilint.relations.network import nat_egress
+from resilint.simulate.exposure import zone_placement
 from resilint.simulate.systems import System
 from resilint.values import as_bool
 
 Layer = Literal["entry", "serving", "data", "dns"]
-Mode = Literal["all", "failover", "pool"]
+Mode = Literal["all", "failover", "pool", "part"]
 
 
 @dataclass(eq=False)
@@ -50,11 +53,13 @@ class Member:
 @dataclass(eq=False)
 class Need:
     """What a node needs: every member (`all`), the first healthy member in order (`failover`),
-    or any healthy member (`pool`)."""
+    any healthy member (`pool`), or each member for a part of its work (`part`: the paths a CDN
+    routes to other origins, the zones a group runs in, each with its own egress): some members
+    down leave the node degraded, all of them down take it down."""
 
     mode: Mode
     members: list[Member]
-    via: str = ""  # how the choice is made, for explanations: "failover records", "origin group site"
+    via: str = ""  # how the choice is made, for explanations: "failover records", "origin group site"; for `part`, what the parts are ("subnets", "paths")
 
 
 @dataclass(eq=False)
@@ -114,6 +119,14 @@ _API_PARTS = ("aws_api_gateway_", "aws_apigatewayv2_", "AWS::ApiGateway::", "AWS
 _ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
 _QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
 _DEPENDENCY_DEPTH = 3
+_BUCKET_BACKENDS = ("google_storage_bucket", "aws_s3_bucket", "azurerm_storage_account")
+_AZURE_SCALE_SETS = (
+    "azurerm_linux_virtual_machine_scale_set",
+    "azurerm_windows_virtual_machine_scale_set",
+    "azurerm_orchestrated_virtual_machine_scale_set",
+    "azurerm_virtual_machine_scale_set",
+)
+_AZURE_MACHINES = ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine")
 
 
 def _public_lb(resource: Resource) -> bool:
@@ -124,6 +137,9 @@ def _public_lb(resource: Resource) -> bool:
     if resource.type == "google_compute_forwarding_rule":
         scheme = resource.attributes.get("load_balancing_scheme")
         return isinstance(scheme, str) and scheme.startswith("EXTERNAL")
+    if resource.type == "azurerm_lb":
+        frontends = blocks(resource.attributes.get("frontend_ip_configuration")) or []
+        return any(f.get("public_ip_address_id") is not None or f.get("public_ip_prefix_id") is not None for f in frontends)
     if resource.type == "google_compute_global_forwarding_rule":
         # EXTERNAL by default; "" is a Private Service Connect endpoint, INTERNAL_* is private
         scheme = resource.attributes.get("load_balancing_scheme", "EXTERNAL")
@@ -211,11 +227,24 @@ class _Builder:
             yield from self._origin_group_needs(unit, resource)
         elif kind in _API:
             yield from self._api(unit, resource)
+        elif kind.startswith("google_compute_"):
+            yield from self._google(unit, resource)
+        elif kind == "azurerm_lb":
+            yield from self._azure_lb(unit, resource)
+        elif kind == "azurerm_lb_backend_address_pool":
+            yield from self._azure_lb_pool(unit, resource)
+        elif kind == "azurerm_application_gateway":
+            yield from self._application_gateway(unit, resource)
+        elif kind == "azurerm_frontdoor":
+            yield from self._classic_front_door(unit, resource)
+        elif kind == "azurerm_cdn_endpoint":
+            yield from self._forward(unit, resource, ("origin",), "origin", "its origin is not a resource in the code")
         elif kind in _OTHER_ENTRIES:
             served = [r for r in self._refs_at(unit, resource, ("",)) if role(r) == "serving" and not is_entry_type(r)]
             if served:
                 yield Need("all", [Member(self.resource_node(unit, r)) for r in served], "references")
         if not is_data(resource):
+            yield from self._egress(unit, resource)
             data = [self.resource_node(unit, r) for r in self._dependencies(unit, resource)]
             if data:
                 yield Need("all", [Member(n) for n in data], "references")
@@ -250,11 +279,59 @@ class _Builder:
             yield Need("all", [Member(self.unresolved(unit, f"{distribution.address} default origin", "its default cache behaviour's origin is not known"))])
             return
         groups = self._origin_groups(config.get(names[3]), cdn.source == "terraform")
+        routed = self._ordered_behaviours(config, cdn.source == "terraform", target)
+        if not routed:
+            yield self._origin_need(unit, distribution, origins, groups, target, base, names)
+            return
+        # Ordered cache behaviours send some paths to other origins: the default behaviour is
+        # needed whole, the others each carry their paths.
+        default = self._route(unit, distribution, "default behaviour", [self._origin_need(unit, distribution, origins, groups, target, base, names)])
+        parts = [Member(default)]
+        for other, paths in routed.items():
+            shown = ", ".join(paths)
+            if other is None:
+                route = self._route(unit, distribution, shown, [Need("all", [Member(self.unresolved(unit, f"{distribution.address} {shown} origin", "the origin of these paths is not known"))])])
+            else:
+                route = self._route(unit, distribution, shown, [self._origin_need(unit, distribution, origins, groups, other, base, names)])
+            parts.append(Member(route))
+        yield Need("all", [Member(default)], "default cache behaviour")
+        yield Need("part", parts, "paths")
+
+    def _origin_need(self, unit: Unit, distribution: Resource, origins: list[dict[str, Any]], groups: dict[str, list[str]], target: str, base: str, names: tuple[str, ...]) -> Need:
         if target in groups:
             members = [Member(self._origin(unit, distribution, origins, member, base, names), True, "primary" if i == 0 else "secondary") for i, member in enumerate(groups[target])]
-            yield Need("failover", members, f"origin group {target}")
-            return
-        yield Need("all", [Member(self._origin(unit, distribution, origins, target, base, names))], f"origin {target}")
+            return Need("failover", members, f"origin group {target}")
+        return Need("all", [Member(self._origin(unit, distribution, origins, target, base, names))], f"origin {target}")
+
+    def _ordered_behaviours(self, config: dict[str, Any], terraform: bool, default: str) -> dict[str | None, list[str]]:
+        """The path patterns ordered cache behaviours send to an origin other than the default's,
+        by target origin (None: a target that is not known)."""
+        found: dict[str | None, list[str]] = {}
+        if terraform:
+            behaviours = blocks(config.get("ordered_cache_behavior")) or []
+            path_key, target_key = "path_pattern", "target_origin_id"
+        else:
+            items = config.get("CacheBehaviors")
+            behaviours = [b for b in items if isinstance(b, dict)] if isinstance(items, list) else []
+            path_key, target_key = "PathPattern", "TargetOriginId"
+        for behaviour in behaviours:
+            target = behaviour.get(target_key)
+            key = target if isinstance(target, str) else None
+            if key == default:
+                continue
+            path = behaviour.get(path_key)
+            found.setdefault(key, []).append(path if isinstance(path, str) else "(a path not known)")
+        return found
+
+    def _route(self, unit: Unit, entry: Resource, what: str, needs: list[Need]) -> Node:
+        """A part of an entry point's traffic (a CDN's paths, a front door's backend pool) that
+        goes its own way."""
+        key = f"{unit.id}::route:{entry.address}:{what}"
+        node = self.nodes.get(key)
+        if node is None:
+            node = Node(key, f"{entry.address} {what}", "serving", "route", unit, needs=needs)
+            self.nodes[key] = node
+        return node
 
     def _origin_groups(self, value: Any, terraform: bool) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = {}
@@ -305,7 +382,7 @@ class _Builder:
             members.append(Member(node, evaluated))
         if not members:
             members = [Member(self.unresolved(unit, f"{group.address} origins", "no origin of the code is in the group"))]
-        yield Need("pool", members, "Front Door health probes" if evaluated else "origin group without health probes")
+        yield Need("pool", members, "Front Door health probes")
 
     # Load balancers
 
@@ -345,6 +422,199 @@ class _Builder:
                             targets.append(found)
         if targets:
             yield Need("all", [Member(self.resource_node(unit, t)) for t in targets], "integrations")
+
+    # What forwards to one thing (a forwarding rule to its proxy, a proxy to its URL map)
+
+    def _forward(self, unit: Unit, resource: Resource, paths: tuple[str, ...], via: str, unknown: str) -> Iterator[Need]:
+        """`resource` needs what the arguments under `paths` reference; when one of them is set
+        but names no resource of the code, what it leads to is not known."""
+        targets = [t for t in self._refs_at(unit, resource, paths) if not is_data(t) or t.type.startswith(_BUCKET_BACKENDS)]
+        if targets:
+            yield Need("all", [Member(self.resource_node(unit, t)) for t in targets], via)
+        elif any(resource.attributes.get(p) not in (None, [], "") for p in paths):
+            yield Need("all", [Member(self.unresolved(unit, f"{resource.address} {via}", unknown))])
+
+    # Google Cloud load balancing: forwarding rule → proxy → URL map → backend services →
+    # instance groups and network endpoint groups, each in its region or zones
+
+    def _google(self, unit: Unit, resource: Resource) -> Iterator[Need]:
+        kind = resource.type
+        if kind in ("google_compute_global_forwarding_rule", "google_compute_forwarding_rule"):
+            yield from self._forward(unit, resource, ("target", "backend_service"), "target", "its target is not a resource in the code")
+        elif kind.startswith(("google_compute_target_", "google_compute_region_target_")) and kind.endswith("_proxy"):
+            yield from self._forward(unit, resource, ("url_map", "backend_service", "service"), "URL map", "its URL map is not a resource in the code")
+        elif kind in ("google_compute_url_map", "google_compute_region_url_map"):
+            yield from self._url_map(unit, resource)
+        elif kind in ("google_compute_backend_service", "google_compute_region_backend_service"):
+            yield from self._backend_service(unit, resource)
+        elif kind == "google_compute_backend_bucket":
+            yield from self._forward(unit, resource, ("bucket_name",), "bucket", "its bucket is not a resource in the code")
+        elif kind == "google_compute_region_network_endpoint_group":
+            yield from self._forward(unit, resource, ("cloud_run", "app_engine", "cloud_function", "serverless_deployment"), "serverless backend", "its service is not a resource in the code")
+        elif kind == "google_compute_global_network_endpoint_group":
+            yield Need("all", [Member(self.unresolved(unit, f"{resource.address} endpoints", "its endpoints are outside the code"))])
+
+    def _url_map(self, unit: Unit, url_map: Resource) -> Iterator[Need]:
+        """The default service is needed whole; services that path rules send to carry their
+        paths."""
+        default = self._refs_at(unit, url_map, ("default_service",))
+        others = [r for r in self._refs_at(unit, url_map, ("path_matcher", "host_rule")) if r not in default]
+        if not default and not others:
+            if url_map.attributes.get("default_service") is not None:
+                yield Need("all", [Member(self.unresolved(unit, f"{url_map.address} default service", "its default service is not a resource in the code"))])
+            return
+        nodes = [self.resource_node(unit, r) for r in default]
+        if nodes:
+            yield Need("all", [Member(n) for n in nodes], "default service")
+        if others:
+            yield Need("part", [Member(n) for n in nodes] + [Member(self.resource_node(unit, r)) for r in others], "paths")
+
+    def _backend_service(self, unit: Unit, service: Resource) -> Iterator[Need]:
+        """A backend service spreads traffic over its backends (instance groups and network
+        endpoint groups in their regions), moving it away from a failed one when health checks
+        (or outlier detection, for serverless backends) tell it."""
+        backends = self._refs_at(unit, service, ("backend",))
+        checks = service.attributes.get("health_checks")
+        evaluated: bool | None
+        if isinstance(checks, Unknown):
+            evaluated = None
+        else:
+            evaluated = bool(checks) or service.attributes.get("outlier_detection") is not None
+        if backends:
+            yield Need("pool", [Member(self.resource_node(unit, b), evaluated) for b in backends], "backend service health checks")
+        elif blocks(service.attributes.get("backend")):
+            yield Need("all", [Member(self.unresolved(unit, f"{service.address} backends", "its backends are not resources in the code"))])
+
+    # Azure load balancers, Application Gateways, classic Front Door
+
+    def _azure_lb(self, unit: Unit, lb: Resource) -> Iterator[Need]:
+        pools = [r for r in self._referrers(unit, lb) if r.type == "azurerm_lb_backend_address_pool"]
+        if pools:
+            yield Need("all", [Member(self.resource_node(unit, p)) for p in pools], "backend pools")
+        else:
+            yield Need("all", [Member(self.unresolved(unit, f"{lb.address} backends", "no backend pool of the code belongs to it", lb))])
+
+    def _azure_lb_pool(self, unit: Unit, pool: Resource) -> Iterator[Need]:
+        lbs = self._refs_at(unit, pool, ("loadbalancer_id",))
+        probed: bool | None = any(r.type == "azurerm_lb_probe" for lb in lbs for r in self._referrers(unit, lb)) if lbs else None
+        members: list[Node] = []
+        for referrer in self._referrers(unit, pool):
+            if referrer.type in _AZURE_SCALE_SETS:
+                members.append(self.resource_node(unit, referrer))
+            elif referrer.type == "azurerm_network_interface_backend_address_pool_association":
+                members.extend(self._machines_of(unit, referrer))
+            elif referrer.type == "azurerm_lb_backend_address_pool_address":
+                members.append(self.unresolved(unit, f"{pool.address} addresses", "backends registered by address", pool))
+        if not members:
+            members = [self.unresolved(unit, f"{pool.address} targets", "no target registered in the code", pool)]
+        yield Need("pool", [Member(m, probed) for m in _unique(members)], "load balancer health probes")
+
+    def _machines_of(self, unit: Unit, association: Resource) -> list[Node]:
+        """The virtual machines whose network interface an association puts in a pool."""
+        found: list[Node] = []
+        for interface in self._refs_at(unit, association, ("network_interface_id",)):
+            machines = [r for r in self._referrers(unit, interface) if r.type in _AZURE_MACHINES]
+            found.extend(self.resource_node(unit, m) for m in machines)
+            if not machines:
+                found.append(self.unresolved(unit, f"{interface.address} machine", "no virtual machine of the code uses the interface", interface))
+        return found
+
+    def _application_gateway(self, unit: Unit, gateway: Resource) -> Iterator[Need]:
+        """An Application Gateway probes its backends (a default probe when none is written) and
+        sends traffic to those that answer."""
+        members: list[Node] = []
+        for referrer in self._referrers(unit, gateway):
+            if referrer.type in _AZURE_SCALE_SETS:
+                members.append(self.resource_node(unit, referrer))
+            elif referrer.type == "azurerm_network_interface_application_gateway_backend_address_pool_association":
+                members.extend(self._machines_of(unit, referrer))
+        members.extend(self.resource_node(unit, r) for r in self._refs_at(unit, gateway, ("backend_address_pool",)) if not is_data(r))
+        for index, pool in enumerate(blocks(gateway.attributes.get("backend_address_pool")) or []):
+            listed = [*(pool.get("fqdns") or []), *(pool.get("ip_addresses") or [])] if isinstance(pool.get("fqdns") or [], list) and isinstance(pool.get("ip_addresses") or [], list) else []
+            if any(isinstance(v, str) for v in listed):
+                members.append(self.unresolved(unit, f"{gateway.address} backend_address_pool[{index}] addresses", "backends named by address", gateway))
+        if not members:
+            if blocks(gateway.attributes.get("backend_address_pool")):
+                members = [self.unresolved(unit, f"{gateway.address} backends", "no backend registered in the code", gateway)]
+            else:
+                return
+        yield Need("pool", [Member(m) for m in _unique(members)], "Application Gateway health probes")
+
+    def _classic_front_door(self, unit: Unit, door: Resource) -> Iterator[Need]:
+        """Each backend pool is a pool of backends Front Door probes (unless its probe is
+        disabled); with several pools, each carries the routes that use it."""
+        probes: dict[str, Any] = {}
+        for probe in blocks(door.attributes.get("backend_pool_health_probe")) or []:
+            if isinstance(probe.get("name"), str):
+                probes[probe["name"]] = probe.get("enabled", True)
+        pools: list[Node] = []
+        for index, pool in enumerate(blocks(door.attributes.get("backend_pool")) or []):
+            name = pool.get("name") if isinstance(pool.get("name"), str) else str(index)
+            probe_name = pool.get("health_probe_name")
+            enabled = probes.get(probe_name, True) if isinstance(probe_name, str) else None
+            evaluated: bool | None = None if isinstance(enabled, Unknown) or enabled is None else as_bool(enabled) is not False
+            members: list[Node] = []
+            for backend_index, backend in enumerate(blocks(pool.get("backend")) or []):
+                if as_bool(backend.get("enabled", True)) is False:
+                    continue
+                hosts = self._refs_at(unit, door, (f"backend_pool[{index}].backend[{backend_index}].address",))
+                if len(hosts) == 1:
+                    members.append(self.resource_node(unit, hosts[0]))
+                else:
+                    shown = backend.get("address") if isinstance(backend.get("address"), str) else f"backend {backend_index}"
+                    members.append(self.unresolved(unit, f"backend {shown}", "the backend is not a resource in the code"))
+            if not members:
+                members = [self.unresolved(unit, f"{door.address} pool {name} backends", "no backend of the code is in the pool")]
+            need = Need("pool", [Member(m, evaluated) for m in _unique(members)], "Front Door health probes")
+            pools.append(self._route(unit, door, f"pool {name}", [need]))
+        if len(pools) == 1:
+            yield from pools[0].needs
+        elif pools:
+            yield Need("part", [Member(p) for p in pools], "backend pools")
+
+    # NAT egress
+
+    def _egress(self, unit: Unit, resource: Resource) -> Iterator[Need]:
+        """Compute in private subnets reaches the internet (and the regional endpoints outside its
+        VPC) through the NAT gateways its subnets' route tables name: the instances of each
+        subnet need that subnet's gateway. AWS: by subnet; Azure: by the workload placed in a
+        subnet associated with a NAT gateway. Subnets whose routes are not in the code add no
+        need (nothing is guessed)."""
+        if not (resource in COMPUTE_GROUPS or resource in INSTANCES or resource in FUNCTIONS):
+            return
+        egress = nat_egress(unit)
+        if not egress:
+            return
+        azure = [e.gateway for e in egress if e.by_workload and any(entry.resource is resource for entry in e.subnets.entries)]
+        if azure:
+            yield Need("all", [Member(self.resource_node(unit, g)) for g in azure], "NAT egress")
+            return
+        placement = zone_placement(unit, resource)
+        if placement.span is None:
+            return
+        gateways: dict[str, list[Resource]] = {}
+        for found in egress:
+            if found.by_workload:
+                continue
+            for entry in found.subnets.distinct:
+                if entry.resource is not None and found.gateway not in gateways.setdefault(entry.resource.address, []):
+                    gateways[entry.resource.address].append(found.gateway)
+        subnets = [e.resource for e in placement.span.distinct if e.resource is not None]
+        if not any(s.address in gateways for s in subnets):
+            return
+        members = [Member(self._subnet_egress(unit, s, gateways.get(s.address, []))) for s in subnets]
+        yield Need("part", members, "subnets")
+
+    def _subnet_egress(self, unit: Unit, subnet: Resource, gateways: list[Resource]) -> Node:
+        key = f"{unit.id}::egress:{subnet.address}"
+        node = self.nodes.get(key)
+        if node is None:
+            label = f"{subnet.address} in {unit.id}" if len(self.system.units) > 1 else subnet.address
+            node = Node(key, f"{label} egress", "serving", "egress", unit, subnet)
+            self.nodes[key] = node
+            if gateways:
+                node.needs = [Need("all", [Member(self.resource_node(unit, g)) for g in gateways], "NAT gateway")]
+        return node
 
     # Data dependencies
 
@@ -463,6 +733,10 @@ def _evaluated(unit: Unit, record: dns.Record) -> bool | None:
     return False
 
 
+def _unique(nodes: list[Node]) -> list[Node]:
+    return list({n.key: n for n in nodes}.values())
+
+
 def _referrers_table(unit: Unit) -> dict[str, list[Resource]]:
     table: dict[str, list[Resource]] = {}
     for resource in unit.resources:
@@ -484,6 +758,8 @@ def _kind(resource: Resource) -> str:
         return "load-balancer"
     if kind in TARGET_GROUP_TYPES:
         return "target-group"
+    if kind in NAT_GATEWAYS.types:
+        return "nat"
     if kind in _API:
         return "api"
     if is_data(resource):

@@ -70,7 +70,26 @@ class Evaluator:
             return worst([self.status(m.node) for m in need.members])
         if need.mode == "failover":
             return self._failover(node, need)
+        if need.mode == "part":
+            return self._part(need)
         return self._pool(node, need)
+
+    def _part(self, need: Need) -> Status:
+        """Each member carries a part of the work (a path, a zone's share): all of them down is
+        down; some down is degraded, unless the others are unknown (then it may be down)."""
+        judged = [(m, self.status(m.node)) for m in need.members]
+        down = [(m, s) for m, s in judged if s.state == "down"]
+        if not down:
+            return worst([s for _, s in judged])
+        # explain through a member that fails because of what it needs, not by itself: that is
+        # the news (a subnet's egress through a NAT gateway in the failed zone)
+        member, status = max(down, key=lambda pair: len(pair[1].trail))
+        if len(down) == len(judged):
+            return status
+        if any(s.state == "unknown" for _, s in judged):
+            unknown = next(s for _, s in judged if s.state == "unknown")
+            return Status("unknown", f"{status.reason}, and {unknown.reason}", status.trail)
+        return Status("degraded", f"{status.reason}; the other {need.via} carry on", status.trail)
 
     def _failover(self, node: Node, need: Need) -> Status:
         primary, *rest = need.members
