@@ -53,7 +53,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       one zone;
     - API Management instances (`azurerm_api_management`) in the `Basic`, `Standard` or `BasicV2`
       tier, which have no availability-zone support, and `Premium` instances pinned to one zone
-      (`zones = ["1"]`); a Premium instance without `zones` is spread over the zones by Azure;
+      (`zones = ["1"]`); a Premium instance without `zones` is spread over the zones by Azure,
+      and the `StandardV2` and `PremiumV2` tiers (zone redundancy chosen at creation) and
+      `Consumption` are not judged;
     - Service Bus namespaces (`azurerm_servicebus_namespace`) in the `Basic` or `Standard` tier,
       as a note: availability zones are a Premium feature;
     - Event Hubs namespaces (`azurerm_eventhub_namespace`) that set `zone_redundant = false`, as a
