@@ -62,7 +62,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       deployment-package buckets, Athena query results, S3 inventory destinations; storage
       accounts that receive diagnostic settings, flow logs or boot diagnostics, or hold a
       function app's runtime files; Cloud Storage buckets that receive access logs or log
-      sinks, host a website, or hold Cloud Functions sources.
+      sinks, host a website, or hold Cloud Functions sources (1st gen `source_archive_bucket`,
+      2nd gen `build_config.source.storage_source.bucket`).
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not

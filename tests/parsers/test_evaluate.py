@@ -170,3 +170,13 @@ def test_errors_become_unknown_with_a_reason() -> None:
 def test_unknown_cannot_be_truth_tested() -> None:
     with pytest.raises(TypeError):
         bool(Unknown("x"))
+
+
+def test_decoding_a_list_fails_even_with_unknown_elements_so_try_takes_the_list() -> None:
+    # The registry modules' idiom for "a JSON string or a list": try(jsondecode(x), x).
+    grants = evaluate('try(jsondecode([{id = var.unset}, {id = "c4c1"}]), [{id = var.unset}, {id = "c4c1"}])')
+    assert isinstance(grants, list) and len(grants) == 2 and grants[1] == {"id": "c4c1"}
+    assert evaluate('try(yamldecode({a = var.unset}), "map")') == "map"
+    assert evaluate('try(jsondecode("[1, 2]"), [])') == [1, 2]
+    assert isinstance(evaluate("jsondecode(var.unset)"), Unknown), "an unknown string stays unknown"
+    assert isinstance(evaluate("try(jsondecode(var.unset), [])"), Unknown)

@@ -786,15 +786,30 @@ def _jsonencode(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-@function("jsondecode")
+def _decodable(value: Any, fn: str) -> Any:
+    """The text a decoding function reads. A list or map is refused whatever its elements are
+    (its type is known even when an element is not), so `try(jsondecode(var.grants),
+    var.grants)`, the modules' idiom for "a JSON string or a list", takes the list."""
+    if isinstance(value, (list, tuple, dict, UnknownList, PartialMap)):
+        raise EvalError(f"{fn}() needs a string, got a {type_name(value) if not isinstance(value, Unknown) else 'collection'}")
+    return value
+
+
+@function("jsondecode", accepts_unknown=True)
 def _jsondecode(value: Any) -> Any:
-    return json.loads(to_string(value))
+    text = _decodable(value, "jsondecode")
+    if has_unknown(text):
+        return unknown_from(text)
+    return json.loads(to_string(text))
 
 
-@function("yamldecode")
+@function("yamldecode", accepts_unknown=True)
 def _yamldecode(value: Any) -> Any:
     import yaml  # PyYAML comes with cfn-lint; loaded only when a configuration decodes YAML
 
+    value = _decodable(value, "yamldecode")
+    if has_unknown(value):
+        return unknown_from(value)
     documents = list(yaml.safe_load_all(to_string(value)))
     if len(documents) > 1:
         raise EvalError("yamldecode(): more than one YAML document")

@@ -41,6 +41,17 @@ class StoreBuilder:
                 found.append(target)
         return found or None
 
+    def referenced(self, resource: Resource, path: str, types: tuple[str, ...]) -> list[Resource]:
+        """The unit's resources of `types` that `resource` refers to at `path` (as
+        `Reference.path` writes it, `build_config[0].source[0]...`), whatever the value there
+        evaluated to."""
+        found: list[Resource] = []
+        for reference in resource.references:
+            if reference.path != path:
+                continue
+            found.extend(t for t in self.unit.resolve(reference.target) if t.type in types and t.unit == self.unit.id)
+        return found
+
     def by_name(self, types: tuple[str, ...], name_of: Callable[[Resource], Any]) -> dict[str, list[Resource]]:
         index: dict[str, list[Resource]] = {}
         for resource in self.unit.of_type(*types):

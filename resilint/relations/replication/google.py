@@ -46,6 +46,13 @@ def build(builder: StoreBuilder) -> None:
             mark(attrs.get("destination"), f"receives the logs of {resource.address}")
         elif resource.type == "google_cloudfunctions_function":
             mark(attrs.get("source_archive_bucket"), f"holds the source of {resource.address}")
+        elif resource.type == "google_cloudfunctions2_function":
+            purpose = f"holds the source of {resource.address}"
+            mark(nested(attrs.get("build_config"), "source", "storage_source", "bucket"), purpose)
+            # The bucket's name may be unknown (a prefix without a value) while the reference
+            # to the bucket is not: the reference says which bucket it is.
+            for bucket in builder.referenced(resource, "build_config[0].source[0].storage_source[0].bucket", ("google_storage_bucket",)):
+                buckets[bucket.address].purpose = buckets[bucket.address].purpose or purpose
 
     instances: dict[str, Store] = {}
     for instance in builder.unit.of_type("google_sql_database_instance"):
