@@ -11,9 +11,11 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `load_balancing`: `LOAD_BALANCERS`, `LISTENERS`, `TARGET_GROUPS`, `TARGET_ATTACHMENTS`,
   `SCALING_ATTACHMENTS`;
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
-- `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`;
+- `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`, `EDGE_ENDPOINTS`;
 - `managed_services`: `MANAGED_SERVICES` (search domains, message brokers, warehouses);
 - `hybrid`: `HYBRID_LINKS` (VPN, Direct Connect, ExpressRoute, Interconnect), `RESOLVER_ENDPOINTS`;
+- `control_planes`: `CERTIFICATES`, `EDGE_FIREWALLS`, `IDENTITY`, `QUERY_LOGS`, `LAMBDA_VERSIONS`
+  (what the control planes homed in us-east-1 manage);
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
@@ -28,10 +30,11 @@ from __future__ import annotations
 
 from resilint.families.base import Family
 from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS, FUNCTIONS, INSTANCES
+from resilint.families.control_planes import CERTIFICATES, EDGE_FIREWALLS, IDENTITY, LAMBDA_VERSIONS, QUERY_LOGS
 from resilint.families.databases import CACHES, DATABASES
 from resilint.families.deployment import RESOURCE_GROUPS, STACK_SETS
 from resilint.families.dns import DNS_RECORDS, DNS_ZONES, DOMAIN_REGISTRATIONS, HEALTH_CHECKS
-from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
+from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, EDGE_ENDPOINTS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
 from resilint.families.hybrid import HYBRID_LINKS, RESOLVER_ENDPOINTS
 from resilint.families.load_balancing import (
     LISTENERS,
@@ -83,6 +86,12 @@ FAMILIES: tuple[Family, ...] = (
     FRONT_DOOR_ORIGINS,
     APIS,
     TRAFFIC_MANAGERS,
+    EDGE_ENDPOINTS,
+    CERTIFICATES,
+    EDGE_FIREWALLS,
+    IDENTITY,
+    QUERY_LOGS,
+    LAMBDA_VERSIONS,
     DNS_ZONES,
     DNS_RECORDS,
     HEALTH_CHECKS,

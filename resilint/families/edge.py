@@ -8,6 +8,8 @@ inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`; what i
 `edge_function_arn`), `front_door_origin_group`,
 `classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
 Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager`.
+Kinds of `EDGE_ENDPOINTS`: `front_door_endpoint`, `front_door_custom_domain`, `azure_cdn_endpoint`
+(words: `vendor`).
 """
 
 from __future__ import annotations
@@ -110,4 +112,18 @@ APIS = Family(
 
 TRAFFIC_MANAGERS = Family(
     "Traffic Manager profile", (terraform("azurerm_traffic_manager_profile", "traffic_manager", ttl="dns_config.ttl"),)
+)
+
+_AZURE_EDGE = {"vendor": "Azure Front Door"}
+
+# Host names a public DNS name can point at that belong to an edge network: an Azure Front Door
+# endpoint or custom domain (their host names end in azurefd.net) and Azure CDN endpoints, which
+# run on the same fabric.
+EDGE_ENDPOINTS = Family(
+    "edge endpoint",
+    (
+        terraform("azurerm_cdn_frontdoor_endpoint", "front_door_endpoint", words=_AZURE_EDGE),
+        terraform("azurerm_cdn_frontdoor_custom_domain", "front_door_custom_domain", words=_AZURE_EDGE),
+        terraform("azurerm_cdn_endpoint", "azure_cdn_endpoint", words=_AZURE_EDGE),
+    ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from resilint.families.control_planes import IDENTITY
 from resilint.families.deployment import is_stack
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations.footprint import plumbing_functions, role, satellites
@@ -84,3 +85,43 @@ def _build(unit: Unit) -> Footprint:
         maybe=frozenset(maybe),
         data=frozenset(data),
     )
+
+
+# Data a serving resource uses --------------------------------------------------------------------
+
+_DEPTH = 3  # a function -> its configuration or an alias -> the table: as far as references show use
+
+
+def data_used(unit: Unit) -> dict[tuple[str, str], tuple[Resource, ...]]:
+    """The data stores the unit's serving resources reference, directly or through resources
+    that neither serve nor hold data (a task definition, a launch template, a parameter), by
+    (unit id, address) of the store: a remote state's output leads into another unit. Each
+    store maps to the serving resources that use it."""
+    return unit.derived("relations.serving.data_used", _build_data_used)
+
+
+def _build_data_used(unit: Unit) -> dict[tuple[str, str], tuple[Resource, ...]]:
+    used: dict[tuple[str, str], list[Resource]] = {}
+    for start in unit.resources:
+        if role(start) != "serving":
+            continue
+        seen = {(start.unit, start.address)}
+        frontier = [start]
+        for _ in range(_DEPTH):
+            following: list[Resource] = []
+            for resource in frontier:
+                for ref in resource.references:
+                    for target in unit.resolve(ref.target):
+                        key = (target.unit, target.address)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        kind = role(target)
+                        if kind == "data":
+                            users = used.setdefault(key, [])
+                            if start not in users:
+                                users.append(start)
+                        elif kind in ("other", "support") and target not in IDENTITY:
+                            following.append(target)
+            frontier = following
+    return {key: tuple(users) for key, users in used.items()}
