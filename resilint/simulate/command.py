@@ -27,7 +27,8 @@ def list_targets() -> str:
     lines.append("")
     lines.append("scenarios (--scenario NAME):")
     for scenario in SCENARIOS.values():
-        lines.append(f"  {scenario.name}  {scenario.title}: {', '.join(scenario.targets)}")
+        lines.append(f"  {scenario.name}  {scenario.title}")
+        lines.append(f"    fails:  {', '.join(scenario.targets)}")
         lines.append(f"    source: {scenario.source}")
     return "\n".join(lines) + "\n"
 

@@ -26,7 +26,7 @@ from resilint.model import Resource, Unit, Unknown
 from resilint.relations.load_balancing import load_balancer_span
 from resilint.relations.network import Span, Zone, nat_egress, span, zone_span
 from resilint.relations.placement import is_multi_region_location, region_of
-from resilint.simulate.status import UP, Status
+from resilint.simulate.status import UP, Status, brief
 from resilint.simulate.targets import PROVIDERS, SERVICE_BY_TEXT, Target, with_homed_control_planes
 from resilint.values import as_bool
 
@@ -94,7 +94,7 @@ def own_status(unit: Unit, resource: Resource, failures: Failures) -> Status:
     if resource.cloud not in clouds_failing or region is None or is_multi_region_location(resource, region):
         return UP
     if isinstance(region, Unknown):
-        return Status("unknown", f"its region is not known ({region.reason})")
+        return Status("unknown", brief(f"its region is not known ({region.reason})"))
     if not isinstance(region, str):
         return UP
     if (resource.cloud, region) in failures.regions:
@@ -175,7 +175,7 @@ def zone_placement(unit: Unit, resource: Resource) -> ZonePlacement:
 def _placement(unit: Unit, resource: Resource) -> ZonePlacement:
     zones = resource.zones
     if isinstance(zones, Unknown):
-        return ZonePlacement(unknown=f"its zones are not known ({zones.reason})")
+        return ZonePlacement(unknown=brief(f"its zones are not known ({zones.reason})"))
     if zones:
         return ZonePlacement(span=Span(tuple(_zone_entry(str(z), i) for i, z in enumerate(zones))))
     if resource.type == "azurerm_lb":
@@ -298,7 +298,7 @@ def _standby(resource: Resource) -> ZonePlacement | None:
     if database.has("zone"):
         zone = database.value("zone")
     if isinstance(flag, Unknown):
-        return ZonePlacement(unknown=f"whether it has a standby in another zone is not known ({flag.reason})")
+        return ZonePlacement(unknown=brief(f"whether it has a standby in another zone is not known ({flag.reason})"))
     if flag is not None and as_bool(flag) is True:
         return ZonePlacement(redundant="its standby in another zone takes over", standby=True)
     if isinstance(zone, str) and zone:

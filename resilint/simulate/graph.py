@@ -31,7 +31,7 @@ from resilint.families.load_balancing import LOAD_BALANCERS
 from resilint.families.network import NAT_GATEWAYS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations import dns
-from resilint.relations.dns_providers import family_of_configured
+from resilint.relations.dns_providers import family_of_configured, normalize_domain
 from resilint.relations.footprint import role, satellites
 from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, TARGET_GROUP_TYPES, forwarded_target_groups
 from resilint.relations.network import nat_egress
@@ -75,6 +75,8 @@ class Node:
     dns_family: str | None = None  # records and zones: the DNS provider hosting them
     domain: str | None = None  # dns nodes: the zone's domain
     families: frozenset[str] = frozenset()  # dns nodes: every provider serving the domain
+    families_complete: bool = True  # dns nodes: False when another provider may serve it too
+    delegated_by: str = ""  # dns nodes: the registrar or parent-zone NS records that delegate it
     record_change_recovers: bool = False  # names: a record change would move traffic elsewhere
     near: Resource | None = None  # unresolved nodes: a resource in the same region (a load balancer's targets)
 
@@ -697,17 +699,69 @@ class _Builder:
         node = self.nodes.get(key)
         if node is not None:
             return node
-        families = {record.family}
-        if domain is not None:
-            for zone in self.index.zones_by_domain.get(domain, []):
-                if zone.public is not False and zone.authoritative is not False:
-                    families.add(zone.family)
-            for provider in self.project.external_dns.get(domain, ()):
-                families.add(family_of_configured(provider))
+        serving = self._serving(record.family, domain)
         label = f"DNS {domain}" if domain else "DNS (zone not known)" if record.zone.kind == "unknown" else f"DNS {dns.zone_label(record.zone)}"
-        node = Node(key, label, "dns", "dns", unit, record.zone.zone.resource if record.zone.zone else None, dns_family=record.family, domain=domain, families=frozenset(families))
+        node = Node(
+            key,
+            label,
+            "dns",
+            "dns",
+            unit,
+            record.zone.zone.resource if record.zone.zone else None,
+            dns_family=record.family,
+            domain=domain,
+            families=serving.families,
+            families_complete=serving.complete,
+            delegated_by=serving.delegated_by,
+        )
         self.nodes[key] = node
         return node
+
+    def _serving(self, family: str, domain: str | None) -> _Serving:
+        """The DNS providers that answer for a domain, as RES201 reads them: when the code holds
+        the delegation (a registrar's name servers, a parent zone's NS records for the domain),
+        the providers named there, and those configuration declares; otherwise every provider
+        hosting a public zone of that name, and those configuration declares. A zone's own apex
+        NS set adds its providers. An entry that names no provider resilint knows, or a zone at
+        another provider whose name is not known, leaves the list incomplete."""
+        if domain is None:
+            return _Serving(frozenset({family}), True)
+        configured = {family_of_configured(str(p)) for p in self._configured.get(domain, ())}
+        hosted = {family}
+        complete = True
+        for zone in self.index.zones_by_domain.get(domain, []):
+            if zone.public is not False and zone.authoritative is not False:
+                hosted.add(zone.family)
+        for other in self.index.zones_without_domain:
+            if other.family != family and other.public is not False:
+                complete = False  # it may host this very domain
+        sets = self.index.name_servers_by_domain.get(domain, [])
+        delegations = [s for s in sets if s.kind in ("registrar", "delegation")]
+        families = set(configured).union(*(s.families for s in delegations)) if delegations else hosted | configured
+        for found in sets:
+            if found.kind == "apex":
+                families |= found.families
+            if not found.complete:
+                complete = False
+        by = ", ".join(sorted(s.resource.address for s in delegations))
+        return _Serving(frozenset(families or {family}), complete, by)
+
+    @property
+    def _configured(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for domain, providers in self.project.external_dns.items():
+            key = normalize_domain(domain)
+            if key is not None:
+                names = (providers,) if isinstance(providers, str) else tuple(providers)
+                found[key] = found.get(key, ()) + tuple(str(p) for p in names)
+        return found
+
+
+@dataclass(frozen=True)
+class _Serving:
+    families: frozenset[str]
+    complete: bool
+    delegated_by: str = ""
 
 
 def _zone_domain(fqdn: str, index: dns.DnsIndex) -> str | None:

@@ -159,11 +159,12 @@ class Evaluator:
             return UP
         names = ", ".join(display(f) for f in sorted(failed))
         left = sorted(node.families - set(failed))
+        delegated = f" (delegated by {node.delegated_by})" if node.delegated_by else ""
         if left:
-            return Status("degraded", f"{names} failed; {', '.join(display(f) for f in left)} still answers for the zone")
-        if node.domain is None:
+            return Status("degraded", f"{names} failed; the zone is still served by {', '.join(display(f) for f in left)}{delegated}")
+        if node.domain is None or not node.families_complete:
             return Status("unknown", f"{names} failed and whether another provider serves the zone is not known")
-        return Status("down", f"the zone goes dark: {node.domain} is served only by {names}, which failed")
+        return Status("down", f"the zone goes dark: {node.domain} is served only by {names}{delegated}, which failed")
 
     # data
 

@@ -36,6 +36,29 @@ class Status:
 UP = Status("up")
 
 
+def brief(reason: str) -> str:
+    """A reason whose causes nest in parentheses three levels deep or more, with the middle left out:
+    `its region is not known (instance key is not known (for_each of x is not known (function
+    pathexpand() is not evaluated by resilint)))` reads `its region is not known (… function
+    pathexpand() is not evaluated by resilint)`: what is not known, and the cause at the root."""
+    text = reason.replace("()", "\0")  # a function's empty parentheses are no nesting
+    depth = deepest = start = 0
+    inner = ""
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+            if depth >= deepest:
+                deepest, start = depth, index + 1
+        elif char == ")":
+            if depth == deepest:
+                inner = text[start:index]  # the last of the deepest: the root cause
+            depth -= 1
+    if deepest < 3:  # one cause inside another reads well; a chain of them does not
+        return reason
+    head = text[: text.index("(")].rstrip()
+    return f"{head} (… {inner})".replace("\0", "()")
+
+
 def worst(statuses: list[Status]) -> Status:
     """The worst status; among equals the first (callers pass them in a stable order)."""
     found = UP

@@ -189,8 +189,29 @@ def catalogue() -> list[tuple[str, str]]:
         ("gcp:<zone>", "a Google Cloud zone, e.g. gcp:us-central1-a"),
     ]
     rows.extend((key, service.description) for key, service in sorted(SERVICE_BY_TEXT.items()))
-    rows.extend((name, f"the whole provider {name}") for name in sorted(PROVIDERS))
+    for name in sorted(PROVIDERS):
+        shown = _PROVIDER_NAMES.get(name, name)
+        if name in ("aws", "azure", "gcp"):
+            rows.append((name, f"all of {shown}: every region, zone and global service"))
+        elif PROVIDERS[name] is not None:
+            rows.append((name, f"all of {shown}: every resource there, and the DNS zones it serves go dark"))
+        else:
+            rows.append((name, f"all of {shown}: every resource there"))
     return rows
+
+
+_PROVIDER_NAMES = {
+    "aws": "AWS",
+    "azure": "Azure",
+    "gcp": "Google Cloud",
+    "cloudflare": "Cloudflare",
+    "ns1": "NS1",
+    "akamai": "Akamai",
+    "dnsimple": "DNSimple",
+    "digitalocean": "DigitalOcean",
+    "ultradns": "UltraDNS",
+    "fastly": "Fastly",
+}
 
 
 def with_homed_control_planes(targets: list[Target]) -> list[Target]:

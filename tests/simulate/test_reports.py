@@ -186,3 +186,16 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert found is not None, dom[:2000]
     assert int(found.group(1)) >= 12
     assert found.group(2) == "[]", found.group(2)
+
+
+def test_a_chain_of_nested_causes_keeps_its_root() -> None:
+    from resilint.simulate.status import brief
+
+    chained = (
+        "its region is not known (instance key is not known (for_each of module.x is not known "
+        "(merge() of a map that is not known (function pathexpand() is not evaluated by resilint))))"
+    )
+    assert brief(chained) == "its region is not known (… function pathexpand() is not evaluated by resilint)"
+    # one cause inside another reads well and is kept whole
+    advice = 'its region is not known (the region of provider "aws" (main.tf:15) is not known: var.region has no value (give it a default))'
+    assert brief(advice) == advice

@@ -62,6 +62,21 @@ def picture(system: SystemVerdict) -> Picture:
     by_column: dict[int, list[str]] = {}
     for key in sorted(nodes):
         by_column.setdefault(depth[key], []).append(key)
+    # A column's boxes follow the rows of what points at them in the columns before, so edges
+    # run mostly straight across instead of crossing (ties keep the order of the keys).
+    row_of: dict[str, int] = {}
+    parents: dict[str, list[str]] = {}
+    for node in nodes.values():
+        for child in node.children():
+            if child.key in nodes and depth[child.key] == depth[node.key] + 1:
+                parents.setdefault(child.key, []).append(node.key)
+    for column in sorted(by_column):
+        keys = by_column[column]
+        if column > 0:
+            # DNS providers after what serves: the path of the traffic reads first
+            keys.sort(key=lambda k: (min((row_of[p] for p in parents.get(k, []) if p in row_of), default=len(nodes)), k.startswith("dns:"), k))
+        for row, key in enumerate(keys):
+            row_of[key] = row
     boxes = []
     for column, keys in sorted(by_column.items()):
         for row, key in enumerate(keys):

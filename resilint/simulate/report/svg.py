@@ -37,6 +37,11 @@ def draw(drawn: Picture, title: str) -> str:
     size = {key: _size(text) for key, text in lines.items()}
     where: dict[str, tuple[int, int]] = {}
     flow = drawn.flow
+    column_of = {b.key: b.column for b in flow}
+    parents: dict[str, list[str]] = {}
+    for source, target in drawn.edges:
+        if column_of.get(target) == column_of.get(source, -2) + 1:
+            parents.setdefault(target, []).append(source)
     x = MARGIN
     bottom = MARGIN
     for column in range(drawn.columns):
@@ -46,6 +51,8 @@ def draw(drawn: Picture, title: str) -> str:
         width = max(size[b.key][0] for b in boxes)
         y = MARGIN
         for box in boxes:
+            # level with the first box that points at it, when the column has room
+            y = max([y, *(where[p][1] for p in parents.get(box.key, [])[:1] if p in where)])
             where[box.key] = (x, y)
             size[box.key] = (width, size[box.key][1])  # one width per column: edges line up
             y += size[box.key][1] + GAP_Y
