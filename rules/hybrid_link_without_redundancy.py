@@ -41,7 +41,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       `active_active` (the default), and a gateway whose ExpressRoute connections
       (`azurerm_virtual_network_gateway_connection` with `type = "ExpressRoute"`) all use one
       circuit, or circuits at one `peering_location`.
-    - Google Cloud: a Classic VPN gateway (`google_compute_vpn_gateway`, one interface); an HA
+    - Google Cloud: a Classic VPN gateway (`google_compute_vpn_gateway`, one interface) that is
+      the unit's only VPN gateway (two Classic gateways were the old redundant design); an HA
       VPN gateway (`google_compute_ha_vpn_gateway`) whose tunnels (`google_compute_vpn_tunnel`)
       all use one `vpn_gateway_interface`; an external peer gateway with
       `redundancy_type = "SINGLE_IP_INTERNALLY_REDUNDANT"` (one peer device, a note); and the
@@ -103,11 +104,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     dx_gateways = _direct_connect_gateways(by_kind)
     vpn_gateways = _vpn_gateways(by_kind["vpn_connection"])
     yield from _vpn_connections(by_kind["vpn_connection"], vpn_gateways, dx_gateways)
-    yield from _direct_connect(unit, by_kind, vpn_gateways)
+    yield from _direct_connect(by_kind, vpn_gateways)
     yield from _azure_vpn_gateways(by_kind["azure_gateway"])
-    yield from _express_route(unit, by_kind)
-    yield from _classic_vpn(by_kind["classic_vpn_gateway"])
-    yield from _ha_vpn(unit, by_kind)
+    yield from _express_route(by_kind)
+    yield from _classic_vpn(by_kind["classic_vpn_gateway"], by_kind["ha_vpn_gateway"])
+    yield from _ha_vpn(by_kind)
     yield from _external_peers(by_kind["external_vpn_gateway"])
     yield from _interconnect(by_kind["interconnect_attachment"])
 
@@ -213,7 +214,7 @@ def _vpn_connections(
 
 
 def _direct_connect(
-    unit: Unit, by_kind: dict[str, list[Member]], vpn_gateways: dict[str, list[Member]] | None
+    by_kind: dict[str, list[Member]], vpn_gateways: dict[str, list[Member]] | None
 ) -> Iterator[Violation]:
     links = {m.address: m for m in (*by_kind["dx_connection"], *by_kind["dx_lag"])}
     routes: dict[str, list[tuple[Member, str]]] = defaultdict(list)
@@ -282,7 +283,7 @@ def _azure_vpn_gateways(gateways: list[Member]) -> Iterator[Violation]:
         )
 
 
-def _express_route(unit: Unit, by_kind: dict[str, list[Member]]) -> Iterator[Violation]:
+def _express_route(by_kind: dict[str, list[Member]]) -> Iterator[Violation]:
     circuits = {m.address: m for m in by_kind["express_route_circuit"]}
     by_gateway: dict[str, list[tuple[Member, str]]] = defaultdict(list)
     for connection in by_kind["azure_gateway_connection"]:
@@ -318,7 +319,9 @@ def _express_route(unit: Unit, by_kind: dict[str, list[Member]]) -> Iterator[Vio
 # Google Cloud -----------------------------------------------------------------------------------
 
 
-def _classic_vpn(gateways: list[Member]) -> Iterator[Violation]:
+def _classic_vpn(gateways: list[Member], ha_gateways: list[Member]) -> Iterator[Violation]:
+    if len(gateways) + len(ha_gateways) != 1:
+        return  # another gateway of the unit may be the second path (two Classic VPN gateways were the old redundant design)
     for gateway in gateways:
         yield Violation(
             f"{gateway.address} is a {gateway.service} gateway: one interface and one external IP address carry "
@@ -328,7 +331,7 @@ def _classic_vpn(gateways: list[Member]) -> Iterator[Violation]:
         )
 
 
-def _ha_vpn(unit: Unit, by_kind: dict[str, list[Member]]) -> Iterator[Violation]:
+def _ha_vpn(by_kind: dict[str, list[Member]]) -> Iterator[Violation]:
     interfaces: dict[str, set[int]] = defaultdict(set)
     argument = ""
     for tunnel in by_kind["vpn_tunnel"]:

@@ -73,16 +73,22 @@ def test_azure_active_standby_gateway_and_single_express_route_circuit() -> None
     )
 
 
+def test_the_only_classic_vpn_gateway_is_one_interface() -> None:
+    (finding,) = _findings(FIXTURES / "fail_gcp_classic_vpn")
+    assert (finding.resource, finding.line) == ("google_compute_vpn_gateway.classic", 11)
+    assert finding.message.startswith("google_compute_vpn_gateway.classic is a Classic VPN gateway: one interface")
+    assert finding.fix is not None and "google_compute_ha_vpn_gateway" in finding.fix
+
+
 def test_google_classic_vpn_one_interface_single_ip_peer_and_one_edge_domain() -> None:
     findings = _findings(FIXTURES / "fail_gcp_links")
     assert [(f.resource, f.line, f.severity.value) for f in findings] == [
-        ("google_compute_vpn_gateway.classic", 6, "warning"),
-        ("google_compute_ha_vpn_gateway.ha", 11, "warning"),
-        ("google_compute_external_vpn_gateway.office", 16, "note"),
-        ("google_compute_interconnect_attachment.one", 47, "warning"),
+        ("google_compute_ha_vpn_gateway.ha", 6, "warning"),
+        ("google_compute_external_vpn_gateway.office", 11, "note"),
+        ("google_compute_interconnect_attachment.one", 42, "warning"),
     ]
-    assert "every tunnel uses interface 0" in findings[1].message
-    assert findings[3].message.startswith(
+    assert "every tunnel uses interface 0" in findings[0].message
+    assert findings[2].message.startswith(
         "google_compute_interconnect_attachment.one and google_compute_interconnect_attachment.two, the Cloud "
         "Interconnect VLAN attachments in europe-west2, are all in one edge availability domain "
         '(edge_availability_domain = "AVAILABILITY_DOMAIN_1")'
@@ -97,6 +103,7 @@ def test_redundant_links_and_unknown_ones_are_quiet() -> None:
         "pass_azure_redundant",
         "pass_gcp_redundant",
         "pass_unknown_links",
+        "pass_two_classic_vpn_gateways",
     ):
         assert _findings(FIXTURES / case) == [], case
 
