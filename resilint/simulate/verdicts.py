@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resilint.model import Project
+from resilint.simulate.control_planes import Blocked, blocked_changes
 from resilint.simulate.exposure import Failures
 from resilint.simulate.graph import Graph, Node, build
 from resilint.simulate.semantics import evaluate
@@ -39,6 +40,8 @@ class SystemVerdict:
     data: tuple[Judged, ...]
     statuses: dict[str, Status]
     graph: Graph
+    # Dependencies on us-east-1 the failures block changes to (they leave the verdict as it is).
+    blocked: tuple[Blocked, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def judge(graph: Graph, failures: Failures) -> SystemVerdict:
         parts.append(status)
     verdict = worst(parts) if parts else UP
     because = verdict.because if verdict.state != "up" else "every entry point keeps serving"
-    return SystemVerdict(graph.system, verdict.state, because, entries, data, evaluator.statuses, graph)
+    blocked = blocked_changes(graph.system, failures)
+    return SystemVerdict(graph.system, verdict.state, because, entries, data, evaluator.statuses, graph, blocked)
 
 
 def simulate(project: Project, targets: list[Target], only: set[str] | None = None) -> Simulation:

@@ -42,6 +42,7 @@ def render(report: Report) -> str:
             "because": system.because,
             "entry_points": [asdict(r) for r in entry_rows(system)],
             "data": [{k: v for k, v in asdict(r).items() if k != "name"} for r in data_rows(system)],
+            "blocked_changes": [asdict(b) for b in system.blocked],
         }
         for system in simulation.systems
     ]

@@ -40,6 +40,8 @@ def render(report: Report) -> str:
         for data in data_rows(system):
             if data.status != "up":
                 lines.append(f"  data   {data.status:<8}  {data.because}")
+        for blocked in system.blocked:
+            lines.append(f"  change blocked   {blocked.service} ({blocked.what}): {blocked.effect}")
     lines.append("")
     lines.append(systems_count(simulation))
     return "\n".join(lines) + "\n"
