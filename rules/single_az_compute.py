@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from resilint.arguments import DEFAULT, as_int, first_block
+from resilint.arguments import DEFAULT, as_bool, as_int, first_block
 from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS
+from resilint.families.platforms import APP_PLATFORMS, zone_capable_plan_sku
 from resilint.model import Project, Unit, Unknown
 from resilint.relations.network import Span, span, zone_span
 from resilint.rule import Severity, Violation, rule
@@ -41,7 +42,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       the zone of a zonal cluster);
     - an AKS node pool (`default_node_pool` of `azurerm_kubernetes_cluster`,
       `azurerm_kubernetes_cluster_node_pool`) or a virtual machine scale set whose `zones`
-      (formerly `availability_zones`) lists one zone.
+      (formerly `availability_zones`) lists one zone;
+    - an App Service plan (`azurerm_service_plan`) of a tier that can balance its instances over
+      zones (Premium v2, v3 and v4, Isolated v2, Elastic Premium) without
+      `zone_balancing_enabled = true`, as a note: its instances are not spread over zones.
 
     Subnets are followed to their `aws_subnet` / `AWS::EC2::Subnet` and its zone; a list of one
     subnet is one zone whatever that zone is. A subnet list from a variable, a module output
@@ -83,11 +87,15 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-rebalancing.html
     - https://cloud.google.com/compute/docs/instance-groups/regional-migs
     - https://learn.microsoft.com/en-us/azure/aks/availability-zones
+    - https://learn.microsoft.com/en-us/azure/reliability/reliability-app-service
     """
     for group in COMPUTE_GROUPS.members(unit):
         if group.resource.count_unknown:
             continue
         yield from _CHECKS[group.kind](unit, group)
+    for plan in APP_PLATFORMS.members(unit, "app_service_plan"):
+        if not plan.resource.count_unknown:
+            yield from _app_service_plan(plan)
 
 
 @dataclass(frozen=True)
@@ -301,6 +309,31 @@ def _azure_zones(group: Member, name: str, zones: Any, what: str) -> Iterator[Vi
         f'{group.address} {what} one availability zone ({name} = ["{zones[0]}"])',
         at=group.resource,
         fix=f'List two or more zones ({field} = ["1", "2", "3"]) so that the nodes spread over the region\'s zones',
+    )
+
+
+def _app_service_plan(plan: Member) -> Iterator[Violation]:
+    # Only tiers that can be zone-redundant: on Basic or Standard the fix is another tier, and
+    # whether that is worth it is not a setting this rule can judge.
+    sku = plan.value("sku")
+    if zone_capable_plan_sku(sku) is not True:
+        return
+    name, balancing = plan.setting("zone_balancing")
+    if balancing is DEFAULT:
+        why = f"{name} is not set; the default is false"
+    elif as_bool(balancing) is False:
+        why = f"{name} = false"
+    else:
+        return
+    yield Violation(
+        f"{plan.address} ({sku}) does not spread its instances over availability zones ({why}): a zone "
+        "failure can take every instance of the apps it runs",
+        at=plan.resource,
+        fix=(
+            f"Set {plan.assignment('zone_balancing', 'true')} with {plan.argument('workers')} of at least 2 "
+            "(a multiple of the region's zones spreads them evenly)"
+        ),
+        severity=Severity.NOTE,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.arguments import DEFAULT, as_bool, blocks
+from resilint.arguments import DEFAULT, as_bool, as_int, as_str, blocks, first_block
 from resilint.families.base import Member
 from resilint.families.load_balancing import CROSS_ZONE_ATTRIBUTE, LOAD_BALANCERS, TARGET_GROUPS
-from resilint.model import Project, Resource, Unit
+from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.load_balancing import forwarded_target_groups, load_balancer_span, target_zones
 from resilint.relations.network import Span, shorten
 from resilint.rule import Severity, Violation, rule
@@ -44,8 +44,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       balancer is not judged; targets registered from outside the unit (another stack, a
       Kubernetes controller) are not seen;
     - an Azure Application Gateway or an internal load balancer frontend
-      (`frontend_ip_configuration.zones`) pinned to one zone. (A public IP with one zone is
-      RES104's.)
+      (`frontend_ip_configuration.zones`) pinned to one zone (a public IP with one zone is
+      RES104's), and an Application Gateway without `zones` that asks for one instance
+      (`sku.capacity = 1`, or `autoscale_configuration.max_capacity = 1`): a v1 gateway
+      (`Standard`, `WAF` tiers) then runs on one virtual machine, and a v2 gateway without zones
+      is not spread over zones.
 
     Application Load Balancers are not checked: the ELB API refuses to create one whose
     subnets are not in at least two zones, so such code fails at apply instead of running in
@@ -224,7 +227,7 @@ def _attribute_value(attributes: Any) -> Any:
 
 
 def _application_gateway(gateway: Member) -> Iterator[Violation]:
-    zones = gateway.value("zones")
+    _, zones = gateway.setting("zones")
     if isinstance(zones, list) and len(zones) == 1 and isinstance(zones[0], (str, int)):
         yield Violation(
             f'{gateway.address} is an application gateway in one availability zone (zones = ["{zones[0]}"]): '
@@ -232,6 +235,45 @@ def _application_gateway(gateway: Member) -> Iterator[Violation]:
             at=gateway.resource,
             fix='List two or more zones (zones = ["1", "2", "3"]) for a zone-redundant gateway',
         )
+    elif zones is DEFAULT or (isinstance(zones, list) and not zones):
+        yield from _one_instance_gateway(gateway)
+
+
+def _one_instance_gateway(gateway: Member) -> Iterator[Violation]:
+    """A gateway without zones that asks for one instance: a fixed `capacity` of 1, or
+    autoscaling with a `max_capacity` of 1."""
+    sku_value, autoscale_value = gateway.value("sku"), gateway.value("autoscale")
+    if isinstance(sku_value, Unknown) or isinstance(autoscale_value, Unknown):
+        return
+    sku = first_block(sku_value) or {}
+    sku_name = gateway.argument("sku")
+    if autoscale_value is not None:
+        autoscale = first_block(autoscale_value)
+        if autoscale is None or as_int(gateway.value("max_capacity", within=autoscale)) != 1:
+            return
+        one = f"{gateway.argument('autoscale')}.{gateway.argument('max_capacity')} = 1"
+    else:
+        if as_int(gateway.value("capacity", within=sku)) != 1:
+            return
+        one = f"{sku_name}.{gateway.argument('capacity')} = 1"
+    tier = as_str(gateway.value("sku_name", within=sku)) or as_str(gateway.value("sku_tier", within=sku))
+    if tier is not None and not tier.strip().lower().endswith("_v2") and tier.strip().lower() != "basic":
+        yield Violation(
+            f"{gateway.address} is a v1 application gateway ({tier}) with one instance ({one}): one virtual "
+            "machine in one zone carries all its traffic, and v1 gateways cannot use availability zones",
+            at=gateway.resource,
+            fix='Move to the Standard_v2 or WAF_v2 tier with zones = ["1", "2", "3"] and two or more instances',
+        )
+        return
+    yield Violation(
+        f"{gateway.address} is an application gateway with one instance ({one}) and no zones: nothing "
+        "spreads it over availability zones, and a zone failure can take it down",
+        at=gateway.resource,
+        fix=(
+            'List zones = ["1", "2", "3"] (a gateway becomes zone-redundant only when it is created) and ask '
+            "for two or more instances"
+        ),
+    )
 
 
 def _azure_lb(lb: Member) -> Iterator[Violation]:

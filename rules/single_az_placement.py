@@ -48,7 +48,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       references (`aws_subnet.a.id`, `!Ref SubnetA`) to their `availability_zone` /
       `AvailabilityZone` (or zone ID).
     - Zonal GKE clusters: a `google_container_cluster` whose `location` is a zone
-      (`us-central1-a`) has one control plane in that zone.
+      (`us-central1-a`) has one control plane in that zone. (RES318, which judges Kubernetes
+      control planes, leaves zonal GKE clusters to this rule, so one cluster is reported once.)
     - Azure resources with a single entry in `zones` where zone redundancy is offered:
       `azurerm_redis_cache`, `azurerm_firewall`, and `azurerm_public_ip` (a public IP of a
       network interface is exempt: it serves one zonal VM anyway).

@@ -16,6 +16,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `hybrid`: `HYBRID_LINKS` (VPN, Direct Connect, ExpressRoute, Interconnect), `RESOLVER_ENDPOINTS`;
 - `control_planes`: `CERTIFICATES`, `EDGE_FIREWALLS`, `IDENTITY`, `QUERY_LOGS`, `LAMBDA_VERSIONS`
   (what the control planes homed in us-east-1 manage);
+- `platforms`: `APP_PLATFORMS` (Container Apps environments, App Service plans);
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
@@ -55,6 +56,7 @@ from resilint.families.network import (
     SUBNET_GROUPS,
     SUBNETS,
 )
+from resilint.families.platforms import APP_PLATFORMS
 from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
 
 # Every family, for tests and documentation: a new family is added here too.
@@ -101,4 +103,5 @@ FAMILIES: tuple[Family, ...] = (
     MANAGED_SERVICES,
     HYBRID_LINKS,
     RESOLVER_ENDPOINTS,
+    APP_PLATFORMS,
 )

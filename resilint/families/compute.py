@@ -9,9 +9,13 @@ Kinds of `INSTANCES`: `ec2_instance`, `vm_instance` (Google), `azure_vm`.
 
 Roles: `max_size` (a size of zero parks the group), `subnets`, `zones`, `zone_ids`, `network`
 (the block that holds an ECS service's subnets), `scaling` (the block that holds an EKS node
-group's `max_size`), `default_pool`; what registers a group with load balancers: an Auto Scaling
+group's `max_size`), `default_pool`, `zone_rebalancing` (an ECS service's Availability Zone
+rebalancing); what registers a group with load balancers: an Auto Scaling
 group's `target_groups` and `traffic_sources` (with the `traffic_source_id` inside one), an ECS
 service's `load_balancers` (with the `target_group` inside one).
+Roles of `CONTAINER_CLUSTERS`: `location` and `zones` (GKE), `tier` (AKS's pricing tier),
+`zonal_shift` and `zonal_shift_enabled` (EKS's ARC zonal shift block and switch).
+Roles of `FUNCTIONS`: `vpc` (the VPC block of a function) and `subnets` (inside it).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ COMPUTE_GROUPS = Family(
             subnets="subnets",
             load_balancers="load_balancer",
             target_group="target_group_arn",
+            zone_rebalancing="availability_zone_rebalancing",
         ),
         cloudformation(
             "AWS::ECS::Service",
@@ -59,6 +64,7 @@ COMPUTE_GROUPS = Family(
             subnets="Subnets",
             load_balancers="LoadBalancers",
             target_group="TargetGroupArn",
+            zone_rebalancing="AvailabilityZoneRebalancing",
         ),
         terraform("aws_eks_node_group", "node_group", scaling="scaling_config", max_size="max_size", subnets="subnet_ids"),
         cloudformation("AWS::EKS::Nodegroup", "node_group", scaling="ScalingConfig", max_size="MaxSize", subnets="Subnets"),
@@ -108,9 +114,14 @@ CONTAINER_CLUSTERS = Family(
     "Kubernetes cluster",
     (
         terraform("google_container_cluster", "gke_cluster", location="location", zones="node_locations"),
-        terraform("azurerm_kubernetes_cluster", "aks_cluster", default_pool="default_node_pool"),
-        terraform("aws_eks_cluster", "eks_cluster"),
-        cloudformation("AWS::EKS::Cluster", "eks_cluster"),
+        terraform(
+            "azurerm_kubernetes_cluster",
+            "aks_cluster",
+            default_pool="default_node_pool",
+            tier="sku_tier",
+        ),
+        terraform("aws_eks_cluster", "eks_cluster", zonal_shift="zonal_shift_config", zonal_shift_enabled="enabled"),
+        cloudformation("AWS::EKS::Cluster", "eks_cluster", zonal_shift="ZonalShiftConfig", zonal_shift_enabled="Enabled"),
     ),
 )
 
@@ -131,8 +142,8 @@ INSTANCES = Family(
 FUNCTIONS = Family(
     "function",
     (
-        terraform("aws_lambda_function", "function"),
-        cloudformation("AWS::Lambda::Function", "function"),
+        terraform("aws_lambda_function", "function", vpc="vpc_config", subnets="subnet_ids"),
+        cloudformation("AWS::Lambda::Function", "function", vpc="VpcConfig", subnets="SubnetIds"),
         terraform("aws_lambda_function_url", "function_url"),
         cloudformation("AWS::Lambda::Url", "function_url"),
     ),

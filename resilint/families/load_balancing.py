@@ -8,8 +8,10 @@ Kinds of `LISTENERS` `listener`; of `TARGET_GROUPS` `target_group`; of `TARGET_A
 
 Roles of a load balancer: `type` (its `kind` argument: application, network, gateway),
 `subnets`, `subnet_mappings` and `mapping_subnet` (the subnet inside a mapping), `zones` (a
-Classic Load Balancer's zones; Azure's zones list), `cross_zone`, `attributes` (CloudFormation's
-attribute list), `frontends` (Azure). Words: `subnet_arguments` (the arguments a fix names),
+Classic Load Balancer's zones; Azure's zones list), `cross_zone`, `zonal_shift` (ARC zonal shift
+integration), `attributes` (CloudFormation's attribute list), `frontends` (Azure); an
+application gateway's `sku` block (`sku_name`, `sku_tier`, `capacity`) and `autoscale` block
+(`min_capacity`, `max_capacity`). Words: `subnet_arguments` (the arguments a fix names),
 `cross_zone_on` (cross-zone load balancing turned on, written out).
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 from resilint.families.base import Family, cloudformation, terraform
 
 CROSS_ZONE_ATTRIBUTE = "load_balancing.cross_zone.enabled"
+ZONAL_SHIFT_ATTRIBUTE = "zonal_shift.config.enabled"
 
 LOAD_BALANCERS = Family(
     "load balancer",
@@ -35,6 +38,7 @@ LOAD_BALANCERS = Family(
                 subnet_mappings="subnet_mapping",
                 mapping_subnet="subnet_id",
                 cross_zone="enable_cross_zone_load_balancing",
+                zonal_shift="enable_zonal_shift",
             )
             for t in ("aws_lb", "aws_alb")
         ),
@@ -65,7 +69,18 @@ LOAD_BALANCERS = Family(
             subnets="Subnets",
             zones="AvailabilityZones",
         ),
-        terraform("azurerm_application_gateway", "application_gateway", zones="zones"),
+        terraform(
+            "azurerm_application_gateway",
+            "application_gateway",
+            zones="zones",
+            sku="sku",
+            sku_name="name",
+            sku_tier="tier",
+            capacity="capacity",
+            autoscale="autoscale_configuration",
+            min_capacity="min_capacity",
+            max_capacity="max_capacity",
+        ),
         terraform("azurerm_lb", "azure_load_balancer", frontends="frontend_ip_configuration"),
     ),
 )
