@@ -239,6 +239,10 @@ class _Builder:
             yield from self._application_gateway(unit, resource)
         elif kind == "azurerm_frontdoor":
             yield from self._classic_front_door(unit, resource)
+        elif kind in ("aws_globalaccelerator_accelerator", "AWS::GlobalAccelerator::Accelerator"):
+            yield from self._accelerator(unit, resource)
+        elif kind == "azurerm_traffic_manager_profile":
+            yield from self._traffic_manager(unit, resource)
         elif kind == "azurerm_cdn_endpoint":
             yield from self._forward(unit, resource, ("origin",), "origin", "its origin is not a resource in the code")
         elif kind in _OTHER_ENTRIES:
@@ -573,6 +577,59 @@ class _Builder:
             yield from pools[0].needs
         elif pools:
             yield Need("part", [Member(p) for p in pools], "backend pools")
+
+    # AWS Global Accelerator, Azure Traffic Manager: health-checked routing over endpoints in
+    # several regions
+
+    def _accelerator(self, unit: Unit, accelerator: Resource) -> Iterator[Need]:
+        """An accelerator sends each client to the nearest endpoint group and its endpoints, and
+        away from those its health checks find down (Global Accelerator always checks health)."""
+        endpoints: list[Node] = []
+        groups = 0
+        for listener in self._referrers(unit, accelerator):
+            if listener.type not in ("aws_globalaccelerator_listener", "AWS::GlobalAccelerator::Listener"):
+                continue
+            for group in self._referrers(unit, listener):
+                if group.type not in ("aws_globalaccelerator_endpoint_group", "AWS::GlobalAccelerator::EndpointGroup"):
+                    continue
+                groups += 1
+                found = self._refs_at(unit, group, ("endpoint_configuration", "EndpointConfigurations"))
+                if found:
+                    endpoints.extend(self.resource_node(unit, r) for r in found)
+                else:
+                    endpoints.append(self.unresolved(unit, f"{group.address} endpoints", "its endpoints are not resources in the code"))
+        if not groups:
+            endpoints = [self.unresolved(unit, f"{accelerator.address} endpoints", "no endpoint group of the code belongs to it")]
+        yield Need("pool", [Member(n) for n in _unique(endpoints)], "Global Accelerator health checks")
+
+    def _traffic_manager(self, unit: Unit, profile: Resource) -> Iterator[Need]:
+        """Traffic Manager answers with the endpoints its monitor finds healthy: in priority
+        order (`Priority`), or any of them (weighted, performance, geographic...)."""
+        endpoints: list[tuple[Any, Node]] = []
+        for endpoint in self._referrers(unit, profile):
+            if not endpoint.type.startswith("azurerm_traffic_manager_") or not endpoint.type.endswith("_endpoint"):
+                continue
+            if as_bool(endpoint.attributes.get("enabled", True)) is False:
+                continue
+            targets = self._refs_at(unit, endpoint, ("target_resource_id",))
+            if len(targets) == 1:
+                node = self.resource_node(unit, targets[0])
+            else:
+                target = endpoint.attributes.get("target")
+                shown = target if isinstance(target, str) else endpoint.address
+                node = self.unresolved(unit, f"endpoint {shown}", "the endpoint is not a resource in the code")
+            endpoints.append((endpoint.attributes.get("priority"), node))
+        if not endpoints:
+            yield Need("all", [Member(self.unresolved(unit, f"{profile.address} endpoints", "no endpoint of the code belongs to it"))])
+            return
+        method = profile.attributes.get("traffic_routing_method")
+        if method == "Priority" and all(isinstance(p, int) for p, _ in endpoints):
+            ordered = [n for _, n in sorted(endpoints, key=lambda pair: pair[0])]
+            yield Need("failover", [Member(n, True, "priority") for n in ordered], "Traffic Manager priorities")
+        elif isinstance(method, str):
+            yield Need("pool", [Member(n) for _, n in endpoints], "Traffic Manager health checks")
+        else:
+            yield Need("all", [Member(self.unresolved(unit, f"{profile.address} routing", "its routing method is not known"))])
 
     # NAT egress
 
