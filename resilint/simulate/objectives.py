@@ -97,6 +97,37 @@ def run(project: Project, objectives: tuple[Objective, ...]) -> list[Cell]:
     return sorted(cells, key=lambda c: (c.verdict.system.name, c.failure.label, c.objective, c.word))
 
 
+@dataclass(frozen=True)
+class Unchecked:
+    """A word of an objective that stands for no failure of a system: `any-zone` for a system
+    whose zones are not known, `any-dns-provider` for one with no DNS name. Reported, so that
+    an objective is never met by checking nothing."""
+
+    system: str
+    word: str
+
+
+_UNCHECKED_WHY = {
+    "any-region": "no region its resources run in is known",
+    "any-zone": "no zone its resources run in is known",
+    "any-dns-provider": "it has no DNS name whose providers are known",
+}
+
+
+def why_unchecked(word: str) -> str:
+    return _UNCHECKED_WHY.get(word, "it names no failure")
+
+
+def unchecked(project: Project, objectives: tuple[Objective, ...]) -> list[Unchecked]:
+    """The (system, word) pairs of the objectives that expand to no failure, sorted."""
+    found: set[Unchecked] = set()
+    for graph in graphs(project):
+        for objective in objectives:
+            if matches(objective, graph.system.name):
+                found.update(Unchecked(graph.system.name, w) for w in objective.survive if not expand(w, graph))
+    return sorted(found, key=lambda u: (u.system, u.word))
+
+
 def breaches(project: Project) -> list[Cell]:
     """The cells where a system that must survive a failure goes down; computed once."""
     if not project.objectives:

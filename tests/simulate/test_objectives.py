@@ -96,3 +96,18 @@ def test_bad_objective_words_are_configuration_errors(tmp_path: Path) -> None:
     config = write(tmp_path, {".resilint.toml": '[[objectives]]\nsystems = ["*"]\nsurvive = ["every-region"]\n'}) / ".resilint.toml"
     with pytest.raises(ConfigError, match="objectives.0.survive.*unknown target 'every-region'"):
         load_file(config)
+
+
+def test_a_word_that_stands_for_no_failure_is_reported_as_not_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the subnets of SINGLE are literal IDs: no zone of the system is known, so any-zone checks nothing
+    write(tmp_path, {".resilint.toml": '[[objectives]]\nsystems = ["*"]\nsurvive = ["any-region", "any-zone"]\n', "single/main.tf": SINGLE})
+    assert main(["simulate", str(tmp_path), "--objectives", "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert [(r["survive"], r["because"]) for r in document["not_checked"]] == [("any-zone", "no zone its resources run in is known")]
+    main(["simulate", str(tmp_path), "--objectives"])
+    text = capsys.readouterr().out
+    assert "  any-zone: not checked, no zone its resources run in is known" in text
+    assert text.rstrip().endswith("1 failure x system checks, 1 objective not met, 1 not checked")
+    main(["simulate", str(tmp_path), "--objectives", "--format", "markdown"])
+    markdown = capsys.readouterr().out
+    assert "**Not met:**" in markdown and "**Not checked:**" in markdown and ": any-zone, no zone its resources run in is known" in markdown

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resilint.simulate.objectives import Cell
+from resilint.simulate.objectives import Cell, Unchecked
 from resilint.simulate.scenarios import Scenario
 from resilint.simulate.verdicts import Simulation
 
@@ -19,6 +19,7 @@ class Report:
     scenario: Scenario | None = None
     cells: tuple[Cell, ...] = ()  # the objectives matrix
     objectives: bool = False
+    unchecked: tuple[Unchecked, ...] = ()  # objective words that stand for no failure of a system
 
 
 def render(fmt: str, report: Report) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
 from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
@@ -47,6 +48,18 @@ def render(report: Report) -> str:
             cells_html = "".join(f"<td>{_badge(cells[(failure, s)].verdict.verdict) if (failure, s) in cells else ''}</td>" for s in systems)
             body.append(f"<tr><td>{escape(failure)}</td>{cells_html}</tr>")
         body.append("</table>")
+        broken = sorted((c for c in cells.values() if c.verdict.verdict == "down"), key=lambda c: (c.verdict.system.name, c.failure.label))
+        if broken:
+            body.append("<h2>Not met</h2><table><tr><th>system</th><th>failure</th><th>because</th></tr>")
+            body.extend(
+                f"<tr><td>{escape(c.verdict.system.name)}</td><td>{escape(c.failure.label)}</td><td class='because'>{escape(c.verdict.because)}</td></tr>"
+                for c in broken
+            )
+            body.append("</table>")
+        if report.unchecked:
+            body.append("<h2>Not checked</h2><ul>")
+            body.extend(f"<li>{escape(u.system)}: {escape(u.word)}, {escape(why_unchecked(u.word))}</li>" for u in report.unchecked)
+            body.append("</ul>")
     else:
         simulation = report.simulation
         assert simulation is not None

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from resilint import __version__
+from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
 
@@ -27,6 +28,7 @@ def render(report: Report) -> str:
             for failure in failures
             if (failure, system) in cells
         ]
+        data["not_checked"] = [{"system": u.system, "survive": u.word, "because": why_unchecked(u.word)} for u in report.unchecked]
         data["summary"] = {"checks": len(cells), "not_met": sum(1 for c in cells.values() if c.verdict.verdict == "down")}
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     simulation = report.simulation

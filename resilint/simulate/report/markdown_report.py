@@ -3,6 +3,7 @@ failed parts red, survivors green, degraded amber, unknown grey (GitHub draws Me
 
 from __future__ import annotations
 
+from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
 from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
@@ -62,13 +63,20 @@ def render(report: Report) -> str:
         failures, systems, cells = matrix(report.cells)
         lines.append("## resilint simulate: objectives")
         lines.append("")
-        if not cells:
+        if not cells and not report.unchecked:
             return "\n".join([*lines, "No objective applies to a scanned system.", ""])
         lines.append("| failure | " + " | ".join(_cell(s) for s in systems) + " |")
         lines.append("|---|" + "---|" * len(systems))
         for failure in failures:
-            values = [cells[(failure, s)].verdict.verdict if (failure, s) in cells else "" for s in systems]
+            values = [cells[(failure, s)].verdict.verdict if (failure, s) in cells else "–" for s in systems]
             lines.append(f"| {_cell(failure)} | " + " | ".join(values) + " |")
+        broken = [c for c in sorted(cells.values(), key=lambda c: (c.verdict.system.name, c.failure.label)) if c.verdict.verdict == "down"]
+        if broken:
+            lines.extend(["", "**Not met:**", ""])
+            lines.extend(f"- {_cell(c.verdict.system.name)}, {c.failure.label}: {_cell(c.verdict.because)}" for c in broken)
+        if report.unchecked:
+            lines.extend(["", "**Not checked:**", ""])
+            lines.extend(f"- {_cell(u.system)}: {u.word}, {why_unchecked(u.word)}" for u in report.unchecked)
         return "\n".join(lines) + "\n"
     simulation = report.simulation
     assert simulation is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
 
@@ -10,20 +11,23 @@ def render(report: Report) -> str:
     lines: list[str] = []
     if report.objectives:
         failures, systems, cells = matrix(report.cells)
-        if not cells:
+        if not cells and not report.unchecked:
             return "no objective applies to a scanned system\n"
         lines.append("objectives: each failure a system must survive, and what it does")
-        width = max(len(f) for f in failures)
-        for name in systems:
+        width = max((len(f) for f in failures), default=0)
+        for name in sorted({*systems, *(u.system for u in report.unchecked)}):
             lines.append("")
             lines.append(name)
             for failure in failures:
                 cell = cells.get((failure, name))
                 if cell is not None:
                     lines.append(f"  {failure:<{width}}  {cell.verdict.verdict:<8}  {cell.verdict.because}")
+            for missing in (u for u in report.unchecked if u.system == name):
+                lines.append(f"  {missing.word}: not checked, {why_unchecked(missing.word)}")
         down = sum(1 for c in cells.values() if c.verdict.verdict == "down")
         lines.append("")
-        lines.append(f"{len(cells)} failure x system checks, {down} objective{'s' if down != 1 else ''} not met")
+        unchecked = f", {len(report.unchecked)} not checked" if report.unchecked else ""
+        lines.append(f"{len(cells)} failure x system checks, {down} objective{'s' if down != 1 else ''} not met{unchecked}")
         return "\n".join(lines) + "\n"
     simulation = report.simulation
     assert simulation is not None
