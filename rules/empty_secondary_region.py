@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from resilint.families.deployment import is_called_module, is_stack
@@ -26,9 +27,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     ## What it does
     Flags a second region that the code configures but that could not take over:
 
-    - a provider configuration (`provider "aws" { alias = "dr" region = "us-west-2" }`, a
-      `google` alias) for a region where no resource of the unit runs: nothing uses the
-      alias, or only global resources do;
+    - a provider configuration whose alias names a standby (`dr`, `secondary`, `standby`,
+      `failover`, `backup`, `recovery`, `replica`, `passive`: `provider "aws" { alias = "dr"
+      region = "us-west-2" }`, a `google` alias) for a region where no resource of the unit
+      runs: nothing uses the alias, or only global resources do (an alias of another name may
+      serve lookups by data sources in that region, which resilint does not see);
     - a provider configuration for a region that serves something, but not the main kinds of
       compute and entry points the unit runs in its other region (load balancers, groups,
       container services, clusters, functions, API gateways): the primary has an
@@ -108,6 +111,8 @@ def _aliases(unit: Unit) -> Iterator[Violation]:
         if not elsewhere:
             continue  # nothing serves elsewhere either: not a secondary of anything
         if not here:
+            if not _named_standby(provider.alias):
+                continue  # it may serve data sources (lookups in that region), which the model does not hold
             yield Violation(_empty_message(provider, region, used, sorted(elsewhere)), at=provider.location or unit.location)
             continue
         missing = _missing_kinds(footprint.serving, region)
@@ -118,6 +123,14 @@ def _aliases(unit: Unit) -> Iterator[Violation]:
                 f"but none of the {_kinds(kinds)} that serve from {primary}: {region} could not take over from {primary}",
                 at=provider.location or unit.location,
             )
+
+
+# Words of an alias name that declare it a standby region.
+_STANDBY_WORDS = frozenset({"dr", "secondary", "standby", "failover", "backup", "recovery", "replica", "passive"})
+
+
+def _named_standby(alias: str) -> bool:
+    return any(word in _STANDBY_WORDS for word in re.split(r"[^a-z0-9]+", alias.lower()))
 
 
 def _empty_message(provider: ProviderConfig, region: str, used: Sequence[Resource], elsewhere: Sequence[str]) -> str:

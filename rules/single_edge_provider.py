@@ -92,6 +92,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
     """
     system = project.system_of(unit)
+    if system is not None and system.library:
+        return
     members = [project.unit(u) for u in system.units] if system is not None else [unit]
     units = [m for m in members if m is not None]
     groups: dict[tuple[str, str], list[tuple[Unit, Path]]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.families.deployment import is_called_module
 from resilint.model import Location, Project, Resource, Unit
 from resilint.relations.control_planes import Dependency, us_east_1_dependencies
 from resilint.rule import Severity, Violation, rule
@@ -74,7 +75,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       endpoint `https://sts.amazonaws.com`).
 
     Units deployed to another partition (GovCloud, China), whose global services are homed
-    elsewhere, are not listed. It is an inventory: the notes say what a us-east-1 outage stops,
+    elsewhere, are not listed, nor are Terraform folders that configure no provider (modules,
+    listed where they are called). It is an inventory: the notes say what a us-east-1 outage stops,
     so that the recovery path can be planned without it. `resilint simulate --scenario
     aws-us-east-1-2025-10-20` lists the same dependencies for each system.
 
@@ -124,6 +126,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-restrictions.html
     - https://aws.amazon.com/message/101925/
     """
+    system = project.system_of(unit)
+    if is_called_module(unit) or (system is not None and system.library):
+        return  # a module meant to be called: its dependencies are listed where it is called
     for dependency in us_east_1_dependencies(unit):
         yield Violation(_message(dependency), at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
 

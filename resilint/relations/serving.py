@@ -96,14 +96,16 @@ def data_used(unit: Unit) -> dict[tuple[str, str], tuple[Resource, ...]]:
     """The data stores the unit's serving resources reference, directly or through resources
     that neither serve nor hold data (a task definition, a launch template, a parameter), by
     (unit id, address) of the store: a remote state's output leads into another unit. Each
-    store maps to the serving resources that use it."""
+    store maps to the serving resources that use it. Pinned satellites (Lambda@Edge) and
+    functions that only back custom resources serve no region of the workload: not users."""
     return unit.derived("relations.serving.data_used", _build_data_used)
 
 
 def _build_data_used(unit: Unit) -> dict[tuple[str, str], tuple[Resource, ...]]:
     used: dict[tuple[str, str], list[Resource]] = {}
+    pinned = satellites(unit) | plumbing_functions(unit)
     for start in unit.resources:
-        if role(start) != "serving":
+        if role(start) != "serving" or start.address in pinned:
             continue
         seen = {(start.unit, start.address)}
         frontier = [start]

@@ -42,7 +42,7 @@ def test_a_region_folder_that_serves_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["pass_us_east_1_alias", "pass_alias_used_by_module", "pass_alias_other_account_same_region", "pass_registry_module"]
+    "case", ["pass_us_east_1_alias", "pass_alias_for_lookups", "pass_alias_used_by_module", "pass_alias_other_account_same_region", "pass_registry_module"]
 )
 def test_no_finding(case: str) -> None:
     assert _findings(FIXTURES / case) == []
