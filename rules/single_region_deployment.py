@@ -9,8 +9,8 @@ from typing import Any
 from resilint.families.base import Member
 from resilint.families.deployment import STACK_SETS, is_called_module, is_stack
 from resilint.model import Location, Project, Resource, System, Unit, Unknown
-from resilint.relations.footprint import Role, is_primary_serving, plumbing_functions, role, satellites
-from resilint.relations.placement import describe, is_multi_region_location, regional
+from resilint.relations.footprint import footprint, is_primary_serving
+from resilint.relations.placement import describe, is_multi_region_location
 from resilint.relations.replication import replica_regions, stores
 from resilint.rule import Severity, Violation, rule
 
@@ -52,14 +52,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       replicated, because nothing can serve from there. A region that holds anything else (a
       queue, a stream, a type resilint does not classify) may take part in serving, so the
       unit is not judged.
-    - A unit without compute (a pure data stack) counts the regions its data lives in,
-      replicas included: a DynamoDB table with a `replica` in another region, an S3 bucket
-      replicated to a bucket in another region, a cross-region RDS replica, an Aurora global
-      cluster. A Google Cloud multi-region or dual-region location (`US`, `EU`, `NAM4`) is
-      multi-region for data only.
-    - A unit made only of networking and account plumbing (VPCs, subnets, security groups,
-      log groups, alarms, CloudTrail, buckets that only receive logs) runs no workload and is
-      not judged.
+    - A unit without entry points or compute serves nothing from any region and is not
+      judged: a data unit (its stores are judged by RES103, not warned twice), queues and
+      topics, networking and account plumbing (VPCs, subnets, security groups, log groups,
+      alarms, CloudTrail, KMS keys, SSM parameters, IAM, buckets that only receive logs,
+      Terraform state buckets and lock tables). Functions that only back custom resources,
+      macros or Config rules, Lambda layers, permissions and versions, API Gateway's account
+      settings and ECS clusters without services are plumbing, not a footprint. This is one
+      classification for Terraform, plans and CloudFormation.
     - A Terraform folder that configures no provider is a module meant to be called from a
       root module; it is judged where it is called.
     - A CloudFormation template is one stack in one region unless configuration declares two
@@ -67,10 +67,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       StackSet of the scan deploys it (by a local `TemplateURL`) to two or more regions, or
       its deployment configuration names its region (`samconfig.toml`, a CDK
       `cdk.out/manifest.json`). Nested stacks with a local `TemplateURL` are judged with their
-      parent, as one stack. A stack is judged only by its serving footprint: a stack without
-      entry points or compute (a data stack, which RES103 judges; alert topics and alarms, KMS
-      keys, layers, replica-only stacks) gets no finding, and functions that only back custom
-      resources, macros or Config rules, and Lambda@Edge functions, are not a footprint.
+      parent, as one stack.
     - A StackSet whose stack instances all go to one region is flagged on the StackSet (unless
       the scan reads its template, which is then judged in that region):
       `AWS::CloudFormation::StackSet` `StackInstancesGroup[*].Regions`, or the
@@ -147,17 +144,15 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 @dataclass(frozen=True)
 class _Verdict:
-    """A unit's own judgement. `region` None: a stack whose region is not known. `violation`
-    None: not judged (it runs in several regions, or may). `serving`: it has compute or entry
-    points (or may have: what is unknown counts as serving, so it never makes a finding)."""
+    """The judgement of a unit that serves (or may). `region` None: a stack whose region is not
+    known. `violation` None: not judged (it runs in several regions, or may)."""
 
     region: str | None
     violation: Violation | None
-    serving: bool
 
 
 def _verdict(unit: Unit) -> _Verdict | None:
-    """None when the unit has no workload to judge."""
+    """None when the unit has no serving footprint (see `relations.footprint`): nothing to judge."""
     if is_stack(unit):
         return _check_stack(unit)
     if is_called_module(unit):
@@ -165,24 +160,22 @@ def _verdict(unit: Unit) -> _Verdict | None:
     return _check_terraform(unit)
 
 
-def _open(serving: bool = True) -> _Verdict:
-    return _Verdict(None, None, serving)
+def _open() -> _Verdict:
+    return _Verdict(None, None)
 
 
 def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Violation]:
-    """A system is judged once, at its first unit with a workload. When some of its units serve
-    (compute, entry points), the system serves from one region when they all serve from the same
-    one; units that only hold data do not serve, wherever their data is. A system of data only
-    is in one region when all its data is."""
+    """A system is judged once, at its first unit that serves (compute, entry points): it serves
+    from one region when all its units that serve do so from the same one. Units that only hold
+    data (or nothing that serves) do not count, wherever their data is: RES103 judges it."""
     if len(system.declared_regions) >= 2:
         return
-    verdicts: list[tuple[Unit, _Verdict]] = []
+    judged: list[tuple[Unit, _Verdict]] = []
     for unit_id in system.units:
         member = project.unit(unit_id)
-        verdict = _verdict(member) if member is not None else _open()
-        if verdict is not None and member is not None:
-            verdicts.append((member, verdict))
-    judged = [(m, v) for m, v in verdicts if v.serving] or verdicts
+        verdict = _verdict(member) if member is not None else None
+        if member is not None and verdict is not None:
+            judged.append((member, verdict))
     if not judged or judged[0][0].id != unit.id or any(v.violation is None for _, v in judged):
         return
     regions = {v.region for _, v in judged}
@@ -196,9 +189,8 @@ def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Viol
     named = {m.id for m, _ in judged}
     others = [u for u in system.units if u not in named]
     also = f" ({describe(others, 3)} serve nothing)" if others else ""
-    what = "every unit of it that serves runs there" if judged[0][1].serving else "all its data is there"
     message = (
-        f"system {system.name} serves only from {where}: {what} ({units}){also}: "
+        f"system {system.name} serves only from {where}: every unit of it that serves runs there ({units}){also}: "
         f"an outage of {region or 'that region'} takes the whole system down"
     )
     first = judged[0][1].violation
@@ -207,69 +199,36 @@ def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Viol
 
 
 def _check_terraform(unit: Unit) -> _Verdict | None:
-    pinned = satellites(unit)
-    footprint = [r for r in unit.resources if regional(r) and r.address not in pinned]
-    if not footprint:
-        return None  # nothing regional
-    if any(isinstance(r.region, Unknown) for r in footprint):
+    found = footprint(unit)
+    serving = sorted(found.serving, key=lambda r: not is_primary_serving(r))
+    if not serving:
+        # No entry point or compute: data (RES103 judges it), networking, alerting, plumbing.
+        # Compute whose count or for_each is unknown may exist, and run anywhere.
+        return _open() if found.may_serve else None
+    footprint_ = found.regional
+    if any(isinstance(r.region, Unknown) for r in (*footprint_, *found.maybe)):
         return _open()  # RES102 says what is unknown
     # Resources whose count or for_each is unknown may not exist: they never make the finding,
     # but one in another region may run there, so it keeps the unit from being judged.
-    maybe = [r for r in footprint if r.count_unknown]
-    footprint = [r for r in footprint if not r.count_unknown]
-    roles = _roles(unit, footprint)
-    if all(kind == "support" for kind in roles.values()):
-        return None  # networking and plumbing only (or nothing sure to exist): no workload to spread
-    replicas = replica_regions(unit)
-    serving = sorted(
-        (r for r in footprint if roles[r.address] == "serving"), key=lambda r: not is_primary_serving(r)
-    )
-    if any(r.region != (serving or footprint)[0].region for r in maybe):
+    if any(r.region != serving[0].region for r in found.maybe):
         return _open()
-    if serving:
-        serving_regions = {str(r.region) for r in serving}
-        if len(serving_regions) >= 2:
-            return _open()
-        (region,) = serving_regions
-        elsewhere = [r for r in footprint if r.region != region]
-        if any(roles[r.address] in ("serving", "other") for r in elsewhere):
-            return _open()  # something that may serve runs elsewhere
-        data_elsewhere = _holders(elsewhere, replicas, region)
-    else:
-        if any(is_multi_region_location(r, r.region) for r in footprint):
-            return _open(serving=False)  # data in a multi-region location: a pure data unit in several regions
-        regions = {str(r.region) for r in footprint} | set(replicas)
-        if len(regions) >= 2:
-            return _open(serving=False)
-        (region,) = {str(r.region) for r in footprint}
-        data_elsewhere = {}
+    serving_regions = {str(r.region) for r in serving}
+    if len(serving_regions) >= 2:
+        return _open()
+    (region,) = serving_regions
+    elsewhere = [r for r in footprint_ if r.region != region]
+    if any(found.roles[r.address] in ("serving", "other") for r in elsewhere):
+        return _open()  # something that may serve runs elsewhere
+    data_elsewhere = _holders(elsewhere, replica_regions(unit), region)
     if _may_run_elsewhere(unit, region):
         return _open()
-    violation = Violation(_message(unit, region, serving, footprint, data_elsewhere), at=_anchor(unit, region, serving or footprint))
-    return _Verdict(region, violation, serving=bool(serving))
+    violation = Violation(_message(unit, region, serving, data_elsewhere), at=_anchor(unit, region, serving))
+    return _Verdict(region, violation)
 
 
-def _roles(unit: Unit, footprint: Sequence[Resource]) -> dict[str, Role]:
-    """Each resource's role; log sinks and other buckets of secondary data, and functions that
-    only back custom resources or macros, are plumbing."""
-    secondary = {s.address for s in stores(unit) if s.purpose is not None} | plumbing_functions(unit)
-    return {r.address: "support" if r.address in secondary else role(r) for r in footprint}
-
-
-def _message(
-    unit: Unit,
-    region: str,
-    serving: Sequence[Resource],
-    footprint: Sequence[Resource],
-    data_elsewhere: dict[str, list[str]],
-) -> str:
-    if serving:
-        what = "compute and entry points run" if len(serving) > 1 else "compute or entry point runs"
-        text = f"{unit.id} serves only from {region}: its {what} there ({describe(r.address for r in serving)})"
-    elif len(footprint) == 1:
-        text = f"the only regional resource of {unit.id} ({footprint[0].address}) is in {region}"
-    else:
-        text = f"all {len(footprint)} regional resources of {unit.id} ({describe(r.address for r in footprint)}) are in {region}"
+def _message(unit: Unit, region: str, serving: Sequence[Resource], data_elsewhere: dict[str, list[str]]) -> str:
+    what = "compute and entry points run" if len(serving) > 1 else "compute or entry point runs"
+    text = f"{unit.id} serves only from {region}: its {what} there ({describe(r.address for r in serving)})"
     for where, holding in data_elsewhere.items():
         text += f"; {where} has nothing that can serve (only {describe(holding, 2)})"
     return text + f": an outage of {region} takes the whole deployment down"
@@ -324,12 +283,7 @@ def _anchor(unit: Unit, region: str, resources: Sequence[Resource]) -> Location:
 def _check_stack(unit: Unit) -> _Verdict | None:
     if len(unit.deploy_regions) >= 2:
         return _open()
-    pinned = satellites(unit)
-    footprint = [r for r in unit.resources if regional(r) and not r.count_unknown and r.address not in pinned]
-    if not footprint:
-        return None  # only global resources (or resources that may not exist): nothing to spread
-    roles = _roles(unit, footprint)
-    serving = [r for r in footprint if roles[r.address] == "serving"]
+    serving = footprint(unit).serving
     if not serving:
         return None  # no entry point or compute: data (judged by RES103), alerting, keys, plumbing
     live_copies = [c for s in stores(unit) if s.replica_of is None for c in s.copies if c.kind == "replica"]
@@ -349,7 +303,7 @@ def _check_stack(unit: Unit) -> _Verdict | None:
         message += f"; only its data is replicated{to}, and nothing there can serve"
     message += f": an outage of {region} takes the stack down"
     violation = Violation(message, at=unit.location, fix=_CLOUDFORMATION_FIX)
-    return _Verdict(unit.deploy_regions[0] if unit.deploy_regions else None, violation, serving=bool(serving))
+    return _Verdict(unit.deploy_regions[0] if unit.deploy_regions else None, violation)
 
 
 # StackSets -------------------------------------------------------------------------------------

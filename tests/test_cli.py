@@ -13,7 +13,7 @@ from resilint.cli import main
 from resilint.reporters.console import is_interactive
 from tests.conftest import write
 
-GOOD = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
+GOOD = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n\n' + 'resource "aws_instance" "app" {\n  ami = "ami-12345678"\n}\n'
 BAD = 'resource "aws_db_instance" "db" {\n  multi_az =\n}\n'
 
 

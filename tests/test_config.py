@@ -11,7 +11,7 @@ from resilint.cli import main
 from resilint.config import tomllib
 from tests.conftest import write
 
-DB = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n'
+DB = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n}\n\n' + 'resource "aws_instance" "app" {\n  ami = "ami-12345678"\n}\n'
 STACK = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::Lambda::Function\n'
 
 

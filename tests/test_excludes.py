@@ -14,7 +14,7 @@ from resilint.excludes import Exclude, excludes_from
 from tests.conftest import write
 
 DB = 'resource "aws_db_instance" "{name}" {{\n  engine = "postgres"\n}}\n'
-ROOT = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "db" {\n  source = "../modules/db"\n}\n'
+ROOT = 'provider "aws" {\n  region = "eu-west-1"\n}\n\nmodule "db" {\n  source = "../modules/db"\n}\n\n' + 'resource "aws_instance" "app" {\n  ami = "ami-12345678"\n}\n'
 
 
 def scan(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[tuple[str, str]], str]:

@@ -36,6 +36,10 @@ resource "aws_db_instance" "batch" {
 resource "aws_db_instance" "orders" {
   engine = "postgres"
 }
+
+resource "aws_instance" "app" {
+  ami = "ami-12345678"
+}
 """
 
 CFN = """\

@@ -14,14 +14,24 @@ Every regional resource falls in one class:
 Pinned satellites are left out altogether: resources that must live in us-east-1 whatever the
 workload's region because CloudFront uses them (ACM certificates, CLOUDFRONT-scope WAF,
 Lambda@Edge functions, the Route 53 query-log group).
+
+`footprint(unit)` is the one classification of a unit that the region rules and the systems
+read, for Terraform, plans and CloudFormation alike: a role per resource in its unit (a bucket
+that only receives logs, a function that only backs custom resources are support there), and
+the unit's serving footprint. A unit with no serving footprint (data, alerting, keys, plumbing)
+is not a deployment that can serve from a region: RES101 leaves it to RES103.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from resilint.model import Resource, Unit
+from resilint.relations.placement import regional
+from resilint.relations.replication import stores
 
 Role = Literal["serving", "data", "support", "other"]
 
@@ -492,3 +502,69 @@ def _build_plumbing_functions(unit: Unit) -> frozenset[str]:
             elif not _NEUTRAL_USERS.match(resource.type):
                 other_users.add(ref.target)
     return frozenset(backing - other_users)
+
+
+# A unit's footprint ----------------------------------------------------------------------------
+
+UnitKind = Role | Literal["none"]
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """A unit's regional resources (pinned satellites left out) by role in that unit. Resources
+    whose `count`/`for_each` (or CloudFormation condition) is unknown may not exist: they are in
+    `maybe` only, never in `regional`."""
+
+    regional: tuple[Resource, ...]  # sure to exist, in source order
+    maybe: tuple[Resource, ...]
+    roles: Mapping[str, Role]  # address -> role in the unit, for every resource of both
+
+    def having(self, wanted: Role) -> tuple[Resource, ...]:
+        return tuple(r for r in self.regional if self.roles[r.address] == wanted)
+
+    @property
+    def serving(self) -> tuple[Resource, ...]:
+        """Entry points and compute, sure to exist: the serving footprint."""
+        return self.having("serving")
+
+    @property
+    def may_serve(self) -> bool:
+        """Something that serves may exist (only resources of unknown count serve)."""
+        return any(self.roles[r.address] == "serving" for r in self.maybe)
+
+    @property
+    def kind(self) -> UnitKind:
+        """What the unit is, by the strongest role it holds: `serving` (a deployment RES101
+        judges), `data` (stores: RES103 judges them), `other` (queues, topics... without
+        compute), `support` (networking and plumbing only), `none` (nothing regional)."""
+        kinds: tuple[Role, ...] = ("serving", "data", "other", "support")
+        return next((kind for kind in kinds if self.having(kind)), "none")
+
+
+def footprint(unit: Unit) -> Footprint:
+    """The unit's footprint (see `Footprint`), computed once per unit."""
+    return unit.derived("relations.footprint.footprint", _build_footprint)
+
+
+def role_in(unit: Unit, resource: Resource) -> Role:
+    """The resource's role in its unit: stores of secondary data (a log bucket, a lock table) and
+    functions that only back custom resources, macros or Config rules are support there."""
+    return "support" if resource.address in _secondary(unit) else role(resource)
+
+
+def _secondary(unit: Unit) -> frozenset[str]:
+    return unit.derived(
+        "relations.footprint.secondary",
+        lambda u: frozenset({s.address for s in stores(u) if s.purpose is not None} | plumbing_functions(u)),
+    )
+
+
+def _build_footprint(unit: Unit) -> Footprint:
+    pinned = satellites(unit)
+    regional_resources = tuple(r for r in unit.resources if regional(r) and r.address not in pinned)
+    roles = {r.address: role_in(unit, r) for r in regional_resources}
+    return Footprint(
+        regional=tuple(r for r in regional_resources if not r.count_unknown),
+        maybe=tuple(r for r in regional_resources if r.count_unknown),
+        roles=roles,
+    )

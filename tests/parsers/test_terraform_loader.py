@@ -537,7 +537,7 @@ def test_var_file_and_var_apply_in_command_line_order(tmp_path: Path, capsys) ->
     write(
         tmp_path,
         {
-            "main.tf": 'variable "region" {}\nprovider "aws" {\n  region = var.region\n}\nresource "aws_sqs_queue" "q" {}\n',
+            "main.tf": 'variable "region" {}\nprovider "aws" {\n  region = var.region\n}\nresource "aws_instance" "app" {}\n',
             "a.tfvars": 'region = "eu-west-1"\n',
         },
     )

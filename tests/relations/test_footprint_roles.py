@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from resilint.model import Location, Resource
-from resilint.relations.footprint import role
+from resilint.discover import discover
+from resilint.model import Location, Resource, Unit
+from resilint.parsers import ParseOptions, build_project
+from resilint.relations.footprint import footprint, role
 
 
 def _resource(type_: str) -> Resource:
@@ -35,3 +39,51 @@ def test_networking_and_deploy_time_plumbing_is_support(type_: str) -> None:
 
 def test_a_workload_is_not_support() -> None:
     assert role(_resource("azurerm_linux_web_app")) != "support"
+
+
+# One classification of a unit for Terraform, plans and CloudFormation (issue 12, item 3) -----
+
+_TF_DATA = (
+    'provider "aws" {\n  region = "eu-north-1"\n}\n'
+    'resource "aws_db_instance" "orders" {\n  engine = "postgres"\n}\n'
+    'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
+)
+_PLAN_DATA = (
+    '{"format_version":"1.2","planned_values":{"root_module":{"resources":['
+    '{"address":"aws_db_instance.orders","mode":"managed","type":"aws_db_instance","name":"orders",'
+    '"provider_name":"registry.terraform.io/hashicorp/aws","values":{"engine":"postgres"}},'
+    '{"address":"aws_sqs_queue.jobs","mode":"managed","type":"aws_sqs_queue","name":"jobs",'
+    '"provider_name":"registry.terraform.io/hashicorp/aws","values":{"name":"jobs"}}]}},'
+    '"configuration":{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"eu-north-1"}}}}}}'
+)
+_CFN_DATA = (
+    'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+    "  Orders:\n    Type: AWS::RDS::DBInstance\n    Properties: {Engine: postgres}\n"
+    "  Jobs:\n    Type: AWS::SQS::Queue\n"
+)
+_SERVING: dict[str, str] = {
+    "main.tf": 'resource "aws_lambda_function" "api" {\n  function_name = "api"\n}\n',
+    "template.yaml": "  Api:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: a.b}\n",
+}
+
+
+def _unit(tmp_path: Path, name: str, text: str) -> Unit:
+    (tmp_path / name).write_text(text)
+    files = discover([tmp_path])
+    (unit,) = build_project(files.files, files.problems, ParseOptions()).units
+    return unit
+
+
+@pytest.mark.parametrize(("name", "text"), [("main.tf", _TF_DATA), ("plan.json", _PLAN_DATA), ("template.yaml", _CFN_DATA)])
+def test_a_unit_of_data_has_no_serving_footprint_in_every_source(tmp_path: Path, name: str, text: str) -> None:
+    found = footprint(_unit(tmp_path, name, text))
+    assert found.kind == "data" and found.serving == ()
+    assert {r.address.split(".")[-1].lower() for r in found.having("data")} == {"orders"}
+    assert {r.address.split(".")[-1].lower() for r in found.having("other")} == {"jobs"}
+
+
+@pytest.mark.parametrize(("name", "text"), [("main.tf", _TF_DATA), ("template.yaml", _CFN_DATA)])
+def test_compute_beside_the_data_is_the_serving_footprint(tmp_path: Path, name: str, text: str) -> None:
+    found = footprint(_unit(tmp_path, name, text + _SERVING[name]))
+    assert found.kind == "serving"
+    assert [r.address.lower().split(".")[-1] for r in found.serving] == ["api"]

@@ -124,7 +124,7 @@ def test_each_case_is_reported_clearly(hostile_scan, name: str) -> None:  # type
 def test_good_file_findings_are_kept_and_exit_is_2(hostile_scan) -> None:  # type: ignore[no-untyped-def]
     code, by_file, _ = hostile_scan
     assert code == 2
-    assert {f["rule_id"] for f in by_file["main.tf"]} == {"RES101", "RES103", "RES302"}
+    assert {f["rule_id"] for f in by_file["main.tf"]} == {"RES103", "RES302"}
     assert "self.tf" in by_file and by_file["self.tf"][0]["message"] == "symbolic link loop or dangling link"
     assert "pipe.tf" not in by_file and "outside.tf" not in by_file and "secret.tf" not in by_file
 
