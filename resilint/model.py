@@ -381,6 +381,9 @@ class Unit(BaseModel):
     # CloudFormation: what deploys the template, when it is not deployed on its own: "StackSet
     # Fleet (org.yaml)". Its regions and parameter values are the unit's.
     deployed_by: str | None = None
+    # CloudFormation: the CDK cloud assembly (its `manifest.json`, display path) that lists the
+    # stack, whatever its environment; the stacks of one app are deployed together.
+    app: str | None = None
     notes: tuple[Note, ...] = ()
     # Terraform: where the root keeps its state, and the states of other roots it reads; the
     # systems step links a reader to the unit whose backend has the same address.

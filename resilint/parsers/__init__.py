@@ -205,12 +205,19 @@ def _parse_template(
     # Templates that read other files (nested stacks) are not cached: the key would have to
     # cover the files they read.
     if options.cache is None or _NESTED.search(text):
-        return parse()
+        return _in_app(parse(), deployment)
     # The unit carries its display path, regions and parameter values: all are part of the key.
     given = "\0".join(f"{k}={v.value!r}@{v.origin}" for k, v in sorted(parameters.items()))
     # Without values or deployment configuration, the key is the one parallel.py prefetches by.
     namespace = f"cloudformation\0{file.display}\0{','.join(regions)}" + (f"\0{given}\0{deployed_by}" if given or deployed_by else "")
-    return options.cache.get_or_compute(namespace, text, parse)
+    return _in_app(options.cache.get_or_compute(namespace, text, parse), deployment)
+
+
+def _in_app(unit: Unit | Problem | None, deployment: Deployment | None) -> Unit | Problem | None:
+    """The unit with the CDK app that lists it (not part of the parse: the cache key leaves it out)."""
+    if isinstance(unit, Unit) and deployment is not None and deployment.app is not None:
+        return unit.model_copy(update={"app": deployment.app})
+    return unit
 
 
 _NESTED = re.compile(r"TemplateURL|AWS::Serverless::Application")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from resilint.model import Link, Project, Resource, System, Unit, split_foreign_ref
+from resilint.systems.cloudformation import cdk_app_links, stack_set_links
 from resilint.systems.configured import ConfiguredSystem, configured_links, matching_units
 from resilint.systems.regions import unit_regions
 from resilint.systems.terraform import region_sibling_links, remote_state_links
@@ -24,9 +25,9 @@ __all__ = ["ConfiguredSystem", "LinkFinder", "LINK_FINDERS", "find_systems"]
 
 LinkFinder = Callable[[Project], Iterable[Link]]
 
-# Every way the code links units, in the order their links are listed. Sources that find links
-# of their own (CloudFormation nested stacks, StackSets, deployment configuration) add a finder.
-LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links]
+# Every way the code links units, in the order their links are listed. A source that finds links
+# of its own adds a finder.
+LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links, stack_set_links, cdk_app_links]
 
 
 def find_systems(

@@ -35,6 +35,7 @@ class Deployment:
     parameters: dict[str, Given] = field(default_factory=dict)
     origin: str = ""  # what says so: "samconfig.toml [default, prod]", "StackSet Fleet (org.yaml)"
     sources: tuple[Path, ...] = ()  # the configuration files read
+    app: str | None = None  # the CDK cloud assembly's manifest (display path) listing the template
 
 
 def find(templates: Iterable[SourceFile]) -> dict[str, Deployment]:
@@ -58,7 +59,8 @@ def find(templates: Iterable[SourceFile]) -> dict[str, Deployment]:
             for template_name, deployment in _cdk_manifest(manifest).items():
                 target = by_name.get(template_name)
                 if target is not None:
-                    found.setdefault(target.display, deployment)
+                    app = posixpath.join(posixpath.dirname(target.display), manifest.name)
+                    found.setdefault(target.display, replace(deployment, app=app))
     return found
 
 
@@ -146,6 +148,8 @@ def _cdk_manifest(path: Path) -> dict[str, Deployment]:
             continue
         region = environment.rsplit("/", 1)[-1] if environment.startswith("aws://") else ""
         if not region or region.startswith("unknown-"):
+            # An environment-agnostic stack: deployed with the app, to a region chosen then.
+            found[posixpath.basename(template)] = Deployment(origin=f"{path.name} ({artifact.get('displayName', template)})", sources=(path,))
             continue
         parameters = _mapping(properties.get("parameters"))
         found[posixpath.basename(template)] = Deployment(

@@ -1,0 +1,121 @@
+"""Systems from CloudFormation: a StackSet and the local template it deploys, the stacks of one
+CDK app; what `resilint systems` shows of them and how RES101 judges them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from resilint.cli import main
+from tests.conftest import write
+
+STACK_SET = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Fleet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: fleet
+      PermissionModel: SELF_MANAGED
+      TemplateURL: app.yaml
+      StackInstancesGroup:
+        - DeploymentTargets: {Accounts: ["123456789012"]}
+          Regions: [eu-west-1, us-east-1]
+"""
+APP = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Api:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: app.handler}
+"""
+
+
+def systems(capsys: pytest.CaptureFixture[str], root: Path) -> list[dict]:
+    assert main(["systems", str(root), "--format", "json", "--no-cache"]) == 0
+    found: list[dict] = json.loads(capsys.readouterr().out)["systems"]
+    return found
+
+
+def res101(capsys: pytest.CaptureFixture[str], root: Path) -> list[dict]:
+    main(["scan", str(root), "--format", "json", "--no-cache", "--select", "RES101"])
+    found: list[dict] = json.loads(capsys.readouterr().out)["findings"]
+    return found
+
+
+def test_a_stack_set_links_its_stack_to_the_template_it_deploys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"org.yaml": STACK_SET, "app.yaml": APP})
+    (system,) = systems(capsys, Path("."))
+    assert [u["id"] for u in system["units"]] == ["app.yaml", "org.yaml"]
+    assert system["regions"] == ["eu-west-1", "us-east-1"]
+    (link,) = system["links"]
+    assert (link["kind"], link["source"], link["target"]) == ("stack-set", "org.yaml", "app.yaml")
+    assert link["reason"] == "StackSet Fleet deploys app.yaml to eu-west-1, us-east-1"
+    assert (link["path"], link["line"]) == ("org.yaml", 3)
+    assert main(["systems", ".", "--no-cache"]) == 0
+    assert "link stack-set org.yaml -> app.yaml: StackSet Fleet deploys app.yaml to eu-west-1, us-east-1 (org.yaml:3)" in capsys.readouterr().out
+    assert res101(capsys, Path(".")) == []
+
+
+def test_a_stack_set_to_one_region_is_one_finding_at_the_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"org.yaml": STACK_SET.replace("[eu-west-1, us-east-1]", "[eu-west-1]"), "app.yaml": APP})
+    (finding,) = res101(capsys, Path("."))
+    assert finding["path"] == "app.yaml" and finding["line"] == 1
+    assert "system " in finding["message"] and "app.yaml in eu-west-1" in finding["message"]
+    assert "org.yaml serve nothing" in finding["message"]
+
+
+def _cdk(regions: dict[str, str]) -> dict[str, str]:
+    artifacts = {
+        name: {"type": "aws:cloudformation:stack", "environment": f"aws://1/{region}", "properties": {"templateFile": f"{name}.template.json"}}
+        for name, region in regions.items()
+    }
+    artifacts["Assets"] = {"type": "cdk:asset-manifest", "properties": {"file": "Assets.json"}}
+    body = json.dumps({"Resources": {"Api": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": "python3.12", "Handler": "a.b"}}}})
+    files = {f"cdk.out/{name}.template.json": body for name in regions}
+    files["cdk.out/manifest.json"] = json.dumps({"version": "36.0.0", "artifacts": artifacts})
+    return files
+
+
+def test_the_stacks_of_one_cdk_app_are_one_system(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, _cdk({"AppEast": "us-east-1", "AppWest": "us-west-2"}))
+    (system,) = systems(capsys, Path("."))
+    assert system["regions"] == ["us-east-1", "us-west-2"]
+    (link,) = system["links"]
+    assert (link["kind"], link["source"], link["target"]) == ("deployment-config", "cdk.out/AppWest.template.json", "cdk.out/AppEast.template.json")
+    assert link["reason"] == "stacks of one CDK app: cdk.out/manifest.json lists both"
+    assert res101(capsys, Path(".")) == [], "the app serves from two regions"
+
+
+def test_a_cdk_app_in_one_region_is_one_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, _cdk({"Api": "eu-west-1", "Worker": "eu-west-1"}))
+    (finding,) = res101(capsys, Path("."))
+    assert finding["path"] == "cdk.out/Api.template.json"
+    assert "serves only from eu-west-1" in finding["message"]
+    assert "cdk.out/Api.template.json in eu-west-1; cdk.out/Worker.template.json in eu-west-1" in finding["message"]
+
+
+def test_an_environment_agnostic_stack_belongs_to_its_app_and_keeps_it_from_being_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    files = _cdk({"Api": "eu-west-1", "Any": "unknown-region"})
+    files["cdk.out/manifest.json"] = files["cdk.out/manifest.json"].replace("aws://1/unknown-region", "aws://unknown-account/unknown-region")
+    write(tmp_path, files)
+    (system,) = systems(capsys, Path("."))
+    assert {u["id"]: u["regions"] for u in system["units"]} == {"cdk.out/Any.template.json": [], "cdk.out/Api.template.json": ["eu-west-1"]}
+    assert res101(capsys, Path(".")) == [], "the region of the other stack is chosen when it is deployed"
