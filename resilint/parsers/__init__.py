@@ -220,7 +220,7 @@ def _in_app(unit: Unit | Problem | None, deployment: Deployment | None) -> Unit 
     return unit
 
 
-_NESTED = re.compile(r"TemplateURL|AWS::Serverless::Application")
+_NESTED = re.compile(r"TemplateURL|AWS::Serverless::Application|Rain::Embed")
 
 
 def _stack_set_templates(

@@ -119,3 +119,32 @@ def test_an_environment_agnostic_stack_belongs_to_its_app_and_keeps_it_from_bein
     (system,) = systems(capsys, Path("."))
     assert {u["id"]: u["regions"] for u in system["units"]} == {"cdk.out/Any.template.json": [], "cdk.out/Api.template.json": ["eu-west-1"]}
     assert res101(capsys, Path(".")) == [], "the region of the other stack is chosen when it is deployed"
+
+
+def test_a_stack_set_body_embedded_by_rain_deploys_that_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`TemplateBody: !Rain::Embed app.yaml` (`rain pkg` puts the file there), in YAML and JSON."""
+    monkeypatch.chdir(tmp_path)
+    embedded = STACK_SET.replace("TemplateURL: app.yaml", "TemplateBody: !Rain::Embed app.yaml")
+    write(tmp_path, {"org.yaml": embedded, "app.yaml": APP})
+    (system,) = systems(capsys, Path("."))
+    assert [link["kind"] for link in system["links"]] == ["stack-set"]
+    assert system["units"] == [{"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"]}, {"id": "org.yaml", "regions": []}]
+    assert res101(capsys, Path(".")) == [], "the template is deployed to two regions"
+    as_json = {
+        "Resources": {
+            "Fleet": {
+                "Type": "AWS::CloudFormation::StackSet",
+                "Properties": {
+                    "StackSetName": "fleet",
+                    "TemplateBody": {"Rain::Embed": "app.yaml"},
+                    "StackInstancesGroup": [{"DeploymentTargets": {"Accounts": ["1"]}, "Regions": ["eu-west-1"]}],
+                },
+            }
+        }
+    }
+    (tmp_path / "org.yaml").unlink()
+    write(tmp_path, {"org.json": json.dumps(as_json)})
+    (finding,) = res101(capsys, Path("."))
+    assert finding["path"] == "app.yaml" and "app.yaml in eu-west-1" in finding["message"]

@@ -130,6 +130,16 @@ def local_template_path(url: Any) -> str | None:
     return text
 
 
+def _embedded_file(body: Any) -> str | None:
+    """The file a StackSet's `TemplateBody: !Rain::Embed file.yaml` names: `rain pkg` puts that
+    template there, so it deploys like a local `TemplateURL`."""
+    if isinstance(body, dict) and len(body) == 1:
+        ((key, value),) = body.items()
+        if key in ("Rain::Embed", "Fn::Rain::Embed") and isinstance(value, str):
+            return value
+    return None
+
+
 def _line(node: Any, default: int) -> int:
     mark = getattr(node, "start_mark", None)
     return int(mark.line) + 1 if mark is not None else default
@@ -301,6 +311,8 @@ class _Template:
         resource_type = str(body["Type"])
         if resource_type in (_NESTED_STACK, _STACK_SET):
             template_file = self._template_file(attributes.get("TemplateURL"))
+            if template_file is None and resource_type == _STACK_SET and isinstance(properties, dict):
+                template_file = self._template_file(_embedded_file(properties.get("TemplateBody")))
             if template_file is not None:
                 meta["TemplateFile"] = template_file[1]
         is_global = cloudformation_is_global(resource_type, attributes)
