@@ -481,7 +481,9 @@ _NEUTRAL_USERS = re.compile(
 
 def plumbing_functions(unit: Unit) -> frozenset[str]:
     """Functions that only back custom resources, macros or Config rules of the template: they
-    run when the stack is deployed or audited, never for a request."""
+    run when the stack is deployed or audited, never for a request. So do functions that only
+    such functions use (a macro's function that names the function of the custom resource the
+    macro adds, in an environment variable)."""
     return unit.derived("relations.footprint.plumbing_functions", _build_plumbing_functions)
 
 
@@ -490,18 +492,23 @@ def _build_plumbing_functions(unit: Unit) -> frozenset[str]:
     if not functions:
         return frozenset()
     backing: set[str] = set()
-    other_users: set[str] = set()
+    users: dict[str, set[str]] = {function: set() for function in functions}
     for resource in unit.resources:
         for ref in resource.references:
             if ref.target not in functions or ref.target == resource.address:
                 continue
             head = ref.path.split(".", 1)[0].split("[", 1)[0]
-            users = _PLUMBING_USES.get(head)
-            if users is not None and resource.type.startswith(users):
+            plumbing_users = _PLUMBING_USES.get(head)
+            if plumbing_users is not None and resource.type.startswith(plumbing_users):
                 backing.add(ref.target)
             elif not _NEUTRAL_USERS.match(resource.type):
-                other_users.add(ref.target)
-    return frozenset(backing - other_users)
+                users[ref.target].add(resource.address)
+    plumbing = {function for function in backing if not users[function]}
+    while True:
+        more = {f for f in functions - plumbing if users[f] and users[f] <= plumbing}
+        if not more:
+            return frozenset(plumbing)
+        plumbing |= more
 
 
 # A unit's footprint ----------------------------------------------------------------------------
