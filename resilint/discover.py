@@ -63,7 +63,7 @@ def kind_by_name(name: str) -> FileKind | None:
         return "terraform"
     if lower.endswith(TFVARS_SUFFIXES):
         return "terraform-vars"
-    if lower == "terragrunt.hcl":
+    if lower in ("terragrunt.hcl", "terragrunt.hcl.json"):
         return "terragrunt"
     return None
 

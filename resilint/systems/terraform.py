@@ -55,13 +55,11 @@ def remote_state_links(project: Project) -> Iterator[Link]:
             if read.kind == "terragrunt":
                 dependency = by_folder.get(read.address)
                 if dependency is not None and dependency.id != unit.id:
-                    yield Link(
-                        kind="terragrunt-dependency",
-                        source=unit.id,
-                        target=dependency.id,
-                        reason=f"Terragrunt {read.name} reads the outputs of {dependency.id}",
-                        location=read.location,
-                    )
+                    if read.name == "dependencies":
+                        reason = f"Terragrunt dependencies block: deployed after {dependency.id}"
+                    else:
+                        reason = f"Terragrunt {read.name} reads the outputs of {dependency.id}"
+                    yield Link(kind="terragrunt-dependency", source=unit.id, target=dependency.id, reason=reason, location=read.location)
                 continue
             for target in by_state.get(read.address, ()):
                 if target.id == unit.id:

@@ -186,3 +186,99 @@ def test_deep_merge_and_a_broken_include(tmp_path: Path, monkeypatch: pytest.Mon
     (web,) = unit.resources
     assert web.attributes["tags"] == {"team": "core", "app": "web", "Env": "prod"}
     assert [p.location.path for p in loaded.problems] == ["live/broken.hcl"]
+
+
+APP_WITH_PROVIDER = (
+    'variable "env" {}\n\nresource "aws_instance" "web" {\n  ami  = "ami-1"\n  tags = { Env = var.env }\n}\n'
+)
+
+
+def test_no_merge_keeps_only_what_is_exposed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`merge_strategy = "no_merge"`: nothing of the included file is merged (its inputs, its
+    generated provider, its backend), but what it exposes can be read."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "live/common.hcl": 'locals {\n  env = "prod"\n}\n\ninputs = {\n  env = "dev"\n}\n\n'
+        'generate "provider" {\n  path      = "provider.tf"\n  if_exists = "overwrite"\n  contents  = "provider \\"aws\\" {\\n  region = \\"us-east-1\\"\\n}\\n"\n}\n',
+        "live/app/terragrunt.hcl": 'include "common" {\n  path           = find_in_parent_folders("common.hcl")\n  expose         = true\n  merge_strategy = "no_merge"\n}\n\n'
+        'terraform {\n  source = "../../modules/app"\n}\n\ninputs = {\n  env = include.common.locals.env\n}\n',
+        "modules/app/main.tf": APP_WITH_PROVIDER,
+    })
+    (unit,) = project().units
+    (web,) = unit.resources
+    assert web.attributes["tags"] == {"Env": "prod"}, "the exposed local, not the included inputs"
+    assert unit.providers == () and isinstance(web.region, Unknown), "the included generate block is not merged"
+
+
+@pytest.mark.parametrize(("if_exists", "region"), [("skip", "eu-west-1"), ("overwrite", "us-east-1"), ("overwrite_terragrunt", "us-east-1")])
+def test_generate_if_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, if_exists: str, region: str) -> None:
+    """A generated file the module already has: skipped, or written over the module's own."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "live/app/terragrunt.hcl": f'terraform {{\n  source = "../../modules/app"\n}}\n\ninputs = {{\n  env = "prod"\n}}\n\n'
+        f'generate "provider" {{\n  path      = "provider.tf"\n  if_exists = "{if_exists}"\n  contents  = <<EOF\nprovider "aws" {{\n  region = "us-east-1"\n}}\nEOF\n}}\n',
+        "modules/app/main.tf": APP_WITH_PROVIDER,
+        "modules/app/provider.tf": 'provider "aws" {\n  region = "eu-west-1"\n}\n',
+    })
+    (unit,) = project().units
+    (provider,) = unit.providers
+    assert provider.region == region
+    assert unit.resources[0].region == region
+
+
+def test_a_generated_file_terraform_does_not_read_is_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "live/app/terragrunt.hcl": 'terraform {\n  source = "../../modules/app"\n}\n\ninputs = {\n  env = "prod"\n}\n\n'
+        'generate "provider" {\n  path      = "extra/provider.tf"\n  if_exists = "overwrite"\n  contents  = "provider \\"aws\\" {\\n  region = \\"us-east-1\\"\\n}\\n"\n}\n'
+        'generate "disabled" {\n  path      = "disabled.tf"\n  if_exists = "overwrite"\n  disable   = true\n  contents  = "provider \\"aws\\" {\\n  region = \\"us-west-2\\"\\n}\\n"\n}\n',
+        "modules/app/main.tf": APP_WITH_PROVIDER,
+    })
+    (unit,) = project().units
+    assert unit.providers == ()
+
+
+def test_a_dependencies_block_links_the_units(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    unit = 'terraform {{\n  source = "../../modules/app"\n}}\n\ninputs = {{\n  env = "{name}"\n}}\n'
+    write(tmp_path, {
+        "live/db/terragrunt.hcl": unit.format(name="db"),
+        "live/app/terragrunt.hcl": unit.format(name="app") + '\ndependencies {\n  paths = ["../db"]\n}\n',
+        "modules/app/main.tf": APP_WITH_PROVIDER,
+    })
+    assert main(["systems", ".", "--format", "json", "--no-cache"]) == 0
+    (system,) = json.loads(capsys.readouterr().out)["systems"]
+    (link,) = system["links"]
+    assert (link["kind"], link["source"], link["target"]) == ("terragrunt-dependency", "live/app", "live/db")
+    assert link["reason"] == "Terragrunt dependencies block: deployed after live/db"
+    assert (link["path"], link["line"]) == ("live/app/terragrunt.hcl", 9)
+
+
+def test_terragrunt_hcl_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = {
+        "locals": {"region": "eu-west-1"},
+        "generate": {"provider": {"path": "provider.tf", "if_exists": "overwrite", "contents": 'provider "aws" {\n  region = "eu-west-1"\n}\n'}},
+        "inputs": {"env": "prod"},
+    }
+    child = {
+        "include": {"path": "${find_in_parent_folders()}"},
+        "terraform": {"source": "../../modules//app"},
+        "dependency": {"db": {"config_path": "../db"}},
+    }
+    db = {"include": {"root": {"path": "${find_in_parent_folders()}"}}, "terraform": {"source": "../../modules//app"}}
+    write(tmp_path, {
+        "live/terragrunt.hcl.json": json.dumps(root, indent=2),
+        "live/app/terragrunt.hcl.json": json.dumps(child, indent=2),
+        "live/db/terragrunt.hcl.json": json.dumps(db, indent=2),
+        "modules/app/main.tf": APP_WITH_PROVIDER,
+    })
+    loaded = project()
+    assert loaded.problems == ()
+    assert [u.id for u in loaded.units] == ["live/app", "live/db"]
+    for unit in loaded.units:
+        (web,) = unit.resources
+        assert web.region == "eu-west-1" and web.attributes["tags"] == {"Env": "prod"}
+    assert main(["systems", ".", "--format", "json", "--no-cache"]) == 0
+    (system,) = json.loads(capsys.readouterr().out)["systems"]
+    assert [link["kind"] for link in system["links"]] == ["terragrunt-dependency"]

@@ -46,6 +46,45 @@ def parse_json_config(text: str) -> s.Body:
     return s.Body({}, tuple(blocks))
 
 
+# The blocks of a `terragrunt.hcl.json`; its other top-level keys (`inputs`...) are attributes.
+_TERRAGRUNT_LABELS = {
+    "include": 1,
+    "locals": 0,
+    "terraform": 0,
+    "remote_state": 0,
+    "generate": 1,
+    "dependency": 1,
+    "dependencies": 0,
+}
+
+
+def parse_terragrunt_json(text: str) -> s.Body:
+    """A `terragrunt.hcl.json`: Terragrunt's configuration in JSON syntax. An `include` without a
+    label is an object with a `path` string."""
+    try:
+        data = load_json(text)
+    except JsonTextError as exc:
+        raise JsonSyntaxError(f"invalid JSON: {exc.message}", exc.line, exc.column) from None
+    if not isinstance(data, dict):
+        raise JsonSyntaxError("a terragrunt.hcl.json file must hold a JSON object", 1)
+    finder = _Lines(text)
+    blocks: list[s.Block] = []
+    attributes: dict[str, s.Attribute] = {}
+    for kind, content in data.items():
+        depth = _TERRAGRUNT_LABELS.get(kind)
+        if depth is None:
+            if kind != "//":
+                pos = finder.block(kind, ())
+                attributes[kind] = s.Attribute(kind, _expr(content, pos), pos)
+            continue
+        if kind == "include" and isinstance(content, dict) and isinstance(content.get("path"), str):
+            depth = 0
+        for labels, body in _bodies(content, depth):
+            pos = finder.block(kind, labels)
+            blocks.append(s.Block(kind, labels, _body(body, pos), pos))
+    return s.Body(attributes, tuple(blocks))
+
+
 def _bodies(content: Any, depth: int, labels: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
     if depth == 0:
         items = content if isinstance(content, list) else [content]

@@ -1,10 +1,14 @@
-"""Terragrunt configurations: each `terragrunt.hcl` whose `terraform { source }` names a module
-(or whose folder holds the Terraform files) is a deployment unit.
+"""Terragrunt configurations: each `terragrunt.hcl` (or `terragrunt.hcl.json`) whose
+`terraform { source }` names a module (or whose folder holds the Terraform files) is a deployment
+unit.
 
 What is read, as Terragrunt reads it: `include` blocks (`find_in_parent_folders()`, labelled and
 not, `expose = true` as `include.NAME`), their `locals`, `inputs`, `terraform`, `remote_state`,
-`generate` and `dependency` blocks merged into the child (the child wins; `inputs` merged key by
-key, recursively with `merge_strategy = "deep"`), `read_terragrunt_config()`, `locals`,
+`generate`, `dependency` and `dependencies` blocks merged into the child (the child wins; `inputs`
+merged key by key, recursively with `merge_strategy = "deep"`; nothing with `"no_merge"`, where
+only what is exposed is read), `generate` blocks as files written into the module folder
+(`if_exists = "skip"` keeps the module's own file, `overwrite` replaces it; `disable = true` and
+files Terraform does not read are left out), `read_terragrunt_config()`, `locals`,
 `path_relative_to_include()`, `get_terragrunt_dir()`, `get_parent_terragrunt_dir()`,
 `get_env()` (its default), and `dependency` blocks, whose `outputs` are the outputs of the unit in
 `config_path` (`mock_outputs` are never used: a value only the mock gives is unknown). A local
@@ -25,6 +29,7 @@ from resilint.model import Backend, Location, Problem, Unknown
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import EvalError, Evaluator, Steps
 from resilint.parsers.terraform.functions import FUNCTIONS
+from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_terragrunt_json
 from resilint.parsers.terraform.state import state_address
 from resilint.paths import display_path
 from resilint.sources import problem, read_text
@@ -38,6 +43,18 @@ _REMOTE_PREFIXES = ("git::", "git@", "github.com/", "bitbucket.org/", "tfr://", 
 DependencyOutputs = Callable[[Path], Mapping[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class Generated:
+    """A `generate` block's file: its name in the module folder, what Terragrunt does when the
+    module already has a file of that name (`if_exists`), and its blocks (located in the
+    configuration that generates them)."""
+
+    path: str
+    if_exists: str
+    shown: str  # display path of the configuration holding the block
+    body: s.Body
+
+
 @dataclass
 class TerragruntUnit:
     """One `terragrunt.hcl`, evaluated with everything it includes."""
@@ -48,9 +65,11 @@ class TerragruntUnit:
     source: str | None = None  # as written (after evaluation); None: the Terraform files beside it
     module_dir: Path | None = None  # the local module folder the source names
     inputs: dict[str, Any] = field(default_factory=dict)
-    generated: list[tuple[str, s.Body]] = field(default_factory=list)  # (display of the block's file, body)
+    generated: list[Generated] = field(default_factory=list)
     backend: Backend | None = None
     dependencies: dict[str, tuple[Path, Location]] = field(default_factory=dict)
+    # `dependencies { paths = [...] }`: units deployed before this one, whose outputs it does not read
+    ordered_after: list[tuple[Path, Location]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     included: list[Path] = field(default_factory=list)  # parent configurations it includes
 
@@ -93,6 +112,7 @@ def read_config(path: Path, outputs: DependencyOutputs) -> TerragruntUnit:
     unit.generated = merged.generated
     unit.backend = merged.backend
     unit.dependencies = merged.dependencies
+    unit.ordered_after = merged.ordered_after
     return unit
 
 
@@ -112,6 +132,11 @@ def _parse(path: Path) -> s.Body | Problem:
     text = read_text(path, shown, _MAX_BYTES)
     if not isinstance(text, str):
         return text
+    if path.name.endswith(".json"):
+        try:
+            return parse_terragrunt_json(text)
+        except JsonSyntaxError as error:
+            return problem(shown, error.message, error.line, error.column)
     try:
         return s.parse_hcl(text)
     except s.HclSyntaxError as error:
@@ -131,9 +156,10 @@ class _Evaluated:
     inputs: dict[str, Any] = field(default_factory=dict)
     terraform: tuple[Any, Location] | None = None
     backend: Backend | None = None
-    generated: list[tuple[str, s.Body]] = field(default_factory=list)
+    generated: list[Generated] = field(default_factory=list)
     generated_names: list[str] = field(default_factory=list)
     dependencies: dict[str, tuple[Path, Location]] = field(default_factory=dict)
+    ordered_after: list[tuple[Path, Location]] = field(default_factory=list)
     locals: dict[str, Any] = field(default_factory=dict)
     includes: list[_Included] = field(default_factory=list)
 
@@ -152,6 +178,10 @@ class _Evaluated:
                 self.generated_names.append(name)
                 self.generated.append(body)
         self.dependencies.update(other.dependencies)
+        if other.ordered_after:
+            # Terragrunt merges a `dependencies` block's paths with the included ones.
+            known = {path for path, _ in self.ordered_after}
+            self.ordered_after += [(path, where) for path, where in other.ordered_after if path not in known]
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -194,14 +224,15 @@ def _evaluate(
     def functions() -> dict[str, Callable[..., Any]]:
         found = dict(FUNCTIONS)
 
-        def find_in_parent_folders(name: Any = CONFIG_NAME, fallback: Any = None) -> Any:
+        def find_in_parent_folders(name: Any = None, fallback: Any = None) -> Any:
+            names = (CONFIG_NAME, f"{CONFIG_NAME}.json") if name is None else (str(name),)
             for folder in context.child_dir.parents:
-                candidate = folder / str(name)
-                if candidate.is_file():
-                    return candidate.as_posix()
+                for candidate in (folder / n for n in names):
+                    if candidate.is_file():
+                        return candidate.as_posix()
             if fallback is not None:
                 return fallback
-            raise EvalError(f"find_in_parent_folders: no {name} above {display_path(context.child_dir)}")
+            raise EvalError(f"find_in_parent_folders: no {names[0]} above {display_path(context.child_dir)}")
 
         def path_relative_to_include(name: Any = None) -> str:
             base = include_dir
@@ -325,11 +356,11 @@ def _evaluate(
             value = evaluator.evaluate(attr.expr)
             if isinstance(value, dict):
                 result.inputs = value
-    _blocks(result, body, evaluator, display, context.child_dir)
+    _blocks(result, body, evaluator, display, context.child_dir, here)
     return result
 
 
-def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, child_dir: Path) -> None:
+def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, child_dir: Path, here: Path) -> None:
     for block in body.blocks_of("terraform"):
         source = block.body.attributes.get("source")
         location = Location(path=shown, line=block.pos.line, end_line=block.pos.end_line)
@@ -344,9 +375,19 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
         if isinstance(kind, str):
             address = state_address(kind, config, child_dir) if isinstance(config, dict) else None
             result.backend = Backend(kind=kind, address=address, location=location)
+    for block in body.blocks_of("dependencies"):
+        paths = block.body.attributes.get("paths")
+        value = evaluator.evaluate(paths.expr) if paths is not None else None
+        location = Location(path=shown, line=block.pos.line, end_line=block.pos.end_line)
+        for entry in value if isinstance(value, list) else ():
+            if isinstance(entry, str):
+                result.ordered_after.append(((here / entry).resolve(), location))
     for block in body.blocks_of("generate"):
         contents = block.body.attributes.get("contents")
         if not block.labels or contents is None:
+            continue
+        disable = block.body.attributes.get("disable")
+        if disable is not None and evaluator.evaluate(disable.expr) is True:
             continue
         text = evaluator.evaluate(contents.expr)
         if not isinstance(text, str):
@@ -356,5 +397,16 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
             generated = s.parse_hcl("\n" * contents.pos.line + text)
         except s.HclSyntaxError:
             continue
+        path_attr = block.body.attributes.get("path")
+        if_exists_attr = block.body.attributes.get("if_exists")
+        file_name = evaluator.evaluate(path_attr.expr) if path_attr is not None else None
+        if_exists = evaluator.evaluate(if_exists_attr.expr) if if_exists_attr is not None else None
         result.generated_names.append(block.labels[0])
-        result.generated.append((shown, generated))
+        result.generated.append(
+            Generated(
+                path=file_name if isinstance(file_name, str) else "",
+                if_exists=if_exists if isinstance(if_exists, str) else "",
+                shown=shown,
+                body=generated,
+            )
+        )

@@ -9,15 +9,17 @@ the unit in `config_path`, whose outputs flow into the inputs.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from resilint.model import Note, Problem, StateRead, Unit
+from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.remote_state import as_foreign
 from resilint.parsers.terraform.source import ModuleSource, build_module
-from resilint.parsers.terraform.terragrunt import TerragruntUnit, read_config
+from resilint.parsers.terraform.terragrunt import Generated, TerragruntUnit, read_config
 from resilint.paths import display_path
 
 # (root module, input values) -> the unit built from them, with its problems
@@ -31,6 +33,25 @@ DEPENDENCY_KIND = "terragrunt"
 def dependency_address(folder: Path) -> str:
     """How a dependency names the unit it reads (matched by the systems step)."""
     return f"terragrunt://{folder.as_posix()}"
+
+
+def with_generated(files: Sequence[tuple[str, s.Body]], generated: Sequence[Generated]) -> list[tuple[str, s.Body]]:
+    """The module folder's files as Terraform sees them after Terragrunt wrote the generated ones:
+    a generated file the module already has is skipped (`if_exists = "skip"`) or replaces it
+    (`overwrite`, `overwrite_terragrunt`); files that are not Terraform files of the folder itself
+    are not read."""
+    bodies = list(files)
+    for file in generated:
+        name = posixpath.normpath(file.path) if file.path else ""
+        if name and (posixpath.dirname(name) or not name.endswith((".tf", ".tf.json"))):
+            continue  # written where Terraform does not read it
+        existing = [i for i, (shown, _) in enumerate(bodies) if name and posixpath.basename(shown) == name]
+        if existing and file.if_exists == "skip":
+            continue
+        if existing and file.if_exists in ("overwrite", "overwrite_terragrunt"):
+            bodies = [entry for i, entry in enumerate(bodies) if i not in existing]
+        bodies.append((file.shown, file.body))
+    return bodies
 
 
 class TerragruntUnits:
@@ -83,13 +104,15 @@ class TerragruntUnits:
         module = self._cache.folder(folder)
         if module is None:
             return None
-        bodies = list(self._cache.bodies.get(folder, [])) + list(config.generated)
-        return build_module(folder, display_path(config.dir), bodies)
+        return build_module(folder, display_path(config.dir), with_generated(self._cache.bodies.get(folder, []), config.generated))
 
     def _unit(self, config: TerragruntUnit, problems: list[Problem]) -> Unit | None:
         reads = tuple(
             StateRead(name=f"dependency.{name}", kind=DEPENDENCY_KIND, address=dependency_address(folder), location=location)
             for name, (folder, location) in sorted(config.dependencies.items())
+        ) + tuple(
+            StateRead(name="dependencies", kind=DEPENDENCY_KIND, address=dependency_address(folder), location=location)
+            for folder, location in config.ordered_after
         )
         files = (config.file, *(display_path(p) for p in config.included))
         root = self._root(config)
@@ -104,7 +127,7 @@ class TerragruntUnits:
                 message = f"Terragrunt source {config.source} is not a folder in the scan: not analysed"
             note = Note(message=message, location=config.location)
             if config.generated:  # the provider it generates still says where it deploys
-                root = build_module(config.dir.resolve(), display_path(config.dir), list(config.generated))
+                root = build_module(config.dir.resolve(), display_path(config.dir), with_generated([], config.generated))
         if root is None:
             return Unit(
                 id=display_path(config.dir),
