@@ -246,3 +246,36 @@ def test_primary_and_dr_folders_running_the_same_modules_are_one_system(
     assert units(found) == [["environments/dr", "environments/primary"], ["environments/dev"]]
     assert "failover pair" in found[0]["links"][0]["reason"]
     assert [f["unit"] for f in findings(capsys, Path("."))] == ["environments/dev"]
+
+
+def test_remote_state_read_in_a_called_module_links_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `terraform_remote_state` inside a local module the root calls reads a state as well as
+    one in the root: the root is linked, and the other root's outputs flow into the module."""
+    monkeypatch.chdir(tmp_path)
+    module = READS_DR.replace("output \"dr_ip\"", "output \"standby\"") + (
+        'variable "state_bucket" {}\n\nresource "aws_route53_record" "standby" {\n  zone_id = "Z1"\n  name    = "standby.example.com"\n'
+        '  type    = "A"\n  ttl     = 60\n  records = [data.terraform_remote_state.dr.outputs.web_ip]\n}\n'
+    ).replace("acme-state", "${var.state_bucket}")
+    module = module.replace('bucket = "${var.state_bucket}"', "bucket = var.state_bucket")
+    write(tmp_path, {
+        "primary/main.tf": app("us-east-1", s3_backend("app/primary.tfstate"), 'module "dns" {\n  source       = "../modules/dns"\n  state_bucket = "acme-state"\n}\n'),
+        "modules/dns/main.tf": module,
+        "dr/main.tf": app("us-west-2", s3_backend("app/dr.tfstate"), 'output "web_ip" {\n  value = aws_instance.web.public_ip\n}\n'),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["dr", "primary"]]
+    (link,) = found[0]["links"]
+    assert (link["kind"], link["source"], link["target"], link["path"]) == ("remote-state", "primary", "dr", "modules/dns/main.tf")
+    assert link["reason"].startswith("module.dns.data.terraform_remote_state.dr reads the state of dr (s3://acme-state/app/dr.tfstate")
+    assert findings(capsys, Path(".")) == [], "the system serves from two regions"
+    from resilint.config import Settings
+    from resilint.parsers import ParseOptions
+    from resilint.scan import load_project
+
+    primary = load_project([Path(".")], Settings(), ParseOptions()).unit("primary")
+    assert primary is not None
+    (record,) = primary.of_type("aws_route53_record")
+    (value,) = record.attributes["records"]
+    assert [(r.unit, r.address) for ref in value.refs for r in primary.resolve(ref)] == [("dr", "aws_instance.web")]

@@ -208,7 +208,13 @@ def _build_unit(
     resources = instance.all_resources()
     providers = instance.all_providers()
     context.note_remote_modules()
-    reads = state_reads(root, instance.evaluator.evaluate)
+    # Reads of other states anywhere in the unit: a remote state read inside a module it calls
+    # links the unit as one in the root does (named with the module's address).
+    reads = [
+        read.model_copy(update={"name": module.prefix + read.name}) if module.prefix else read
+        for module in instance.all_instances()
+        for read in state_reads(module.source, module.evaluator.evaluate)
+    ]
     backend = backend_of(root)
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:

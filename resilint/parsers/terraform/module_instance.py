@@ -128,6 +128,15 @@ class ModuleInstance:
                 resources.extend(child.all_resources())
         return resources
 
+    def all_instances(self) -> list[ModuleInstance]:
+        """This instance and every module instance below it, calls in order."""
+        found: list[ModuleInstance] = [self]
+        children = self.calls.children()
+        for call in sorted(children):
+            for _, child in children[call]:
+                found.extend(child.all_instances())
+        return found
+
     def all_providers(self) -> list[ProviderConfig]:
         found = list(self.providers.own)
         children = self.calls.children()
