@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
@@ -45,6 +46,10 @@ class Finding(BaseModel):
     # (unit ids) and the module calls that lead to it, in each of them (outermost first).
     callers: tuple[str, ...] = ()
     module_calls: tuple[ModuleCall, ...] = ()
+    # When the finding stands for several instances of the module (module calls of different
+    # names, in one root or several): each, as "unit: address". `resource` is then the address
+    # inside the module, which is true of every one of them.
+    instances: tuple[str, ...] = ()
 
     @property
     def context(self) -> str:
@@ -95,5 +100,27 @@ def merge_callers(findings: Iterable[Finding]) -> list[Finding]:
         callers = tuple(sorted({f.unit for f in group if f.unit is not None}))
         first = min(group, key=lambda f: (f.unit or "", f.resource or ""))
         calls = tuple(dict.fromkeys(call for f in sorted(group, key=lambda f: f.unit or "") for call in f.module_calls))
-        kept.append(first.model_copy(update={"callers": callers, "module_calls": calls}))
+        update: dict[str, object] = {"callers": callers, "module_calls": calls}
+        addresses = sorted({f.resource for f in group if f.resource})
+        if len(addresses) > 1 and first.resource:
+            # Several instances: name none of them alone (one may be what the others are not).
+            instances = tuple(sorted({f"{f.unit}: {f.resource}" for f in group if f.resource}))
+            local = in_module(first.resource)
+            shown = ", ".join(instances[:3]) + (f" and {len(instances) - 3} more" if len(instances) > 3 else "")
+            message = first.message.replace(first.resource, local)
+            update |= {
+                "resource": local,
+                "instances": instances,
+                "message": f"{message} (in {len(instances)} module instances: {shown})",
+            }
+        kept.append(first.model_copy(update=update))
     return sort_findings(kept)
+
+
+_MODULE_PREFIX = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
+
+
+def in_module(address: str) -> str:
+    """A resource's address inside the module that declares it: `module.logs.aws_s3_bucket.this[0]`
+    is `aws_s3_bucket.this[0]`."""
+    return _MODULE_PREFIX.sub("", address)

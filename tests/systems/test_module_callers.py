@@ -65,3 +65,33 @@ def test_a_suppression_on_a_module_call_covers_that_call_only(tmp_path: Path, ca
     assert (suppressed["unit"], suppressed["suppressed_at_line"]) == ("envs/a", 5)
     # and the suppression is used: no RES003 for it
     assert json.loads(scan(capsys, "--format", "json", "--select", "RES302,RES003"))["summary"]["by_rule"] == {"RES302": 1}
+
+
+def test_a_finding_for_several_module_instances_names_them_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Module calls of different names (one root, or several) reach one location: the finding
+    stands for every instance, names them all, and its resource is the address inside the
+    module, which is true of each (naming one instance would claim it alone)."""
+    monkeypatch.chdir(tmp_path)
+    twice = root("eu-west-1") + 'module "reporting" {\n  source = "../../modules/db"\n}\n'
+    write(tmp_path, {"modules/db/main.tf": MODULE, "envs/a/main.tf": twice, "envs/b/main.tf": root("eu-west-1")})
+    (finding,) = json.loads(scan(capsys, "--format", "json"))["findings"]
+    assert (finding["path"], finding["line"], finding["resource"]) == ("modules/db/main.tf", 5, "aws_db_instance.this")
+    assert finding["instances"] == [
+        "envs/a: module.db.aws_db_instance.this",
+        "envs/a: module.reporting.aws_db_instance.this",
+        "envs/b: module.db.aws_db_instance.this",
+    ]
+    assert finding["callers"] == ["envs/a", "envs/b"]
+    assert finding["message"].startswith("aws_db_instance.this runs in one availability zone")
+    assert finding["message"].endswith(
+        "(in 3 module instances: envs/a: module.db.aws_db_instance.this, envs/a: module.reporting.aws_db_instance.this, "
+        "envs/b: module.db.aws_db_instance.this)"
+    )
+    assert len(finding["module_calls"]) == 3
+
+
+def test_one_instance_in_several_roots_keeps_its_address(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (finding,) = json.loads(scan(capsys, "--format", "json"))["findings"]
+    assert finding["instances"] == [] and finding["resource"] == "module.db.aws_db_instance.this"
