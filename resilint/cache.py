@@ -26,7 +26,7 @@ from resilint import __version__
 T = TypeVar("T")
 
 # Bump when the shape of cached values changes without a version change (development builds).
-FORMAT = "16"  # 3: Terraform values may hold UnknownList; 4: ZoneList and UnknownZone; 5: Unit.backend, state_reads; 6: stricter HCL; 7: Unit.metadata; 8: ProviderConfig.settings; 9: Unit.module_like; 10: Google resources whose location defaults to global and Azure CDN, Front Door and Traffic Manager have no region; the CloudFront log delivery canonical user id is known; 11: provenance, deployed_by; 12: one attribute of one resource is an UnknownAttribute; 13: heredoc closing markers with blanks after them (files that were RES001 parse now); 14: distinct() and toset() keep zone positions; 15: jsondecode()/yamldecode() of a list or map fail (try() takes the next argument); 16: Unit.app (the CDK app listing a stack)
+FORMAT = "17"  # 3: Terraform values may hold UnknownList; 4: ZoneList and UnknownZone; 5: Unit.backend, state_reads; 6: stricter HCL; 7: Unit.metadata; 8: ProviderConfig.settings; 9: Unit.module_like; 10: Google resources whose location defaults to global and Azure CDN, Front Door and Traffic Manager have no region; the CloudFront log delivery canonical user id is known; 11: provenance, deployed_by; 12: one attribute of one resource is an UnknownAttribute; 13: heredoc closing markers with blanks after them (files that were RES001 parse now); 14: distinct() and toset() keep zone positions; 15: jsondecode()/yamldecode() of a list or map fail (try() takes the next argument); 16: Unit.app (the CDK app listing a stack); 17: Unit.exports and Fn::ImportValue references
 
 
 def default_folder() -> Path:

@@ -330,9 +330,26 @@ def foreign_ref(unit_id: str, address: str) -> str:
     return f"{FOREIGN}{unit_id}//{address}"
 
 
+_IMPORT = f"{FOREIGN}import:"
+# An export name made of a stack's name and known text (`${AWS::StackName}-Bucket`) is spelt
+# `*-Bucket`; CloudFormation export names never hold `*`.
+STACK_NAME_PATTERN = "*"
+
+
+def import_ref(export_name: str) -> str:
+    """How a CloudFormation `Fn::ImportValue` names the value another stack exports, so that
+    `Unit.resolve` can find the exporting stack's resources once the systems step has run."""
+    return f"{_IMPORT}{export_name}"
+
+
+def split_import_ref(ref: str) -> str | None:
+    """The export name of an `import_ref`, None for any other reference."""
+    return ref[len(_IMPORT) :] if ref.startswith(_IMPORT) else None
+
+
 def split_foreign_ref(ref: str) -> tuple[str, str] | None:
     """(unit id, address) of a `foreign_ref`, None for a reference inside the unit."""
-    if not ref.startswith(FOREIGN) or "//" not in ref:
+    if not ref.startswith(FOREIGN) or "//" not in ref or ref.startswith(_IMPORT):
         return None
     unit_id, _, address = ref[len(FOREIGN) :].partition("//")
     return unit_id, address
@@ -384,6 +401,9 @@ class Unit(BaseModel):
     # CloudFormation: the CDK cloud assembly (its `manifest.json`, display path) that lists the
     # stack, whatever its environment; the stacks of one app are deployed together.
     app: str | None = None
+    # CloudFormation: the values the stack exports (`Outputs` with a known `Export.Name`), by
+    # name: the addresses of the stack's resources each value is read from.
+    exports: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     notes: tuple[Note, ...] = ()
     # Terraform: where the root keeps its state, and the states of other roots it reads; the
     # systems step links a reader to the unit whose backend has the same address.
@@ -403,11 +423,19 @@ class Unit(BaseModel):
     # systems step.
     _outside: Callable[[str], list[Resource]] | None = PrivateAttr(default=None)
     _others: Callable[[str], Unit | None] | None = PrivateAttr(default=None)
+    # The resources of other units that import one of this unit's exports; set by the systems step.
+    _importers: Callable[[str], list[tuple[Resource, Reference]]] | None = PrivateAttr(default=None)
 
     def other_unit(self, unit_id: str) -> Unit | None:
         """Another unit of the project (the one a `foreign_ref` names), once the systems step
         has run; None before, or when there is no such unit."""
         return self._others(unit_id) if self._others is not None else None
+
+    def importers(self, export_name: str) -> list[tuple[Resource, Reference]]:
+        """The resources of other units of the project that import this unit's export
+        `export_name` (`Fn::ImportValue`), each with the reference that does, once the systems
+        step has run; empty before."""
+        return self._importers(export_name) if self._importers is not None else []
 
     def derived(self, key: str, compute: Callable[[Unit], T]) -> T:
         """A value computed from this unit once and shared by every rule (an index, a graph of
@@ -468,6 +496,7 @@ LinkKind = Literal[
     "region-sibling",  # the same root deployed once per region (folders differ by a region)
     "terragrunt-dependency",  # a Terragrunt unit's dependency block
     "nested-stack",  # AWS::CloudFormation::Stack with a local TemplateURL
+    "import-value",  # a stack's Fn::ImportValue of what another stack exports
     "stack-set",  # a StackSet deploying a local template
     "deployment-config",  # samconfig, CDK manifest
     "configured",  # [[systems]] in configuration

@@ -75,7 +75,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (`stack_set_instance_region`, the deprecated `region`, else the provider's region).
 
     A unit that belongs to a system of several units (a root and the DR root whose state it
-    reads, the same root in region folders, units declared together with `[[systems]]`: see
+    reads, the same root in region folders, a stack and the stacks whose exports it imports (in
+    its region), the stacks of one CDK app, units declared together with `[[systems]]`: see
     `resilint systems`) is judged with its system, once, at the system's first unit: the system
     serves from one region when every unit of it that serves does so from the same region (units
     that only hold data do not serve), or when configuration declares fewer than two regions
@@ -182,8 +183,8 @@ def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Viol
     if len(regions) != 1:
         return
     (region,) = regions
-    if region is None and not all(link.kind == "nested-stack" for link in system.links):
-        return  # stacks whose regions are not known may be deployed to different ones
+    if region is None and not all(link.kind in ("nested-stack", "import-value") for link in system.links):
+        return  # stacks whose regions are not known may be deployed to different ones (an import reads an export of its own region)
     where = region or "one region"
     units = "; ".join(f"{member.id} in {region or 'the same region'}" for member, _ in judged)
     named = {m.id for m, _ in judged}

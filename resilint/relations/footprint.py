@@ -493,16 +493,25 @@ def _build_plumbing_functions(unit: Unit) -> frozenset[str]:
         return frozenset()
     backing: set[str] = set()
     users: dict[str, set[str]] = {function: set() for function in functions}
+
+    def used(function: str, resource: Resource, path: str, user: str) -> None:
+        head = path.split(".", 1)[0].split("[", 1)[0]
+        plumbing_users = _PLUMBING_USES.get(head)
+        if plumbing_users is not None and resource.type.startswith(plumbing_users):
+            backing.add(function)
+        elif not _NEUTRAL_USERS.match(resource.type):
+            users[function].add(user)
+
     for resource in unit.resources:
         for ref in resource.references:
-            if ref.target not in functions or ref.target == resource.address:
-                continue
-            head = ref.path.split(".", 1)[0].split("[", 1)[0]
-            plumbing_users = _PLUMBING_USES.get(head)
-            if plumbing_users is not None and resource.type.startswith(plumbing_users):
-                backing.add(ref.target)
-            elif not _NEUTRAL_USERS.match(resource.type):
-                users[ref.target].add(resource.address)
+            if ref.target in functions and ref.target != resource.address:
+                used(ref.target, resource, ref.path, resource.address)
+    # A function the stack exports is used by the stacks that import it (a custom resource's
+    # service token in another stack: `ServiceToken: !ImportValue ...`).
+    for name, addresses in unit.exports.items():
+        for function in functions.intersection(addresses):
+            for importer, ref in unit.importers(name):
+                used(function, importer, ref.path, f"{importer.unit}//{importer.address}")
     plumbing = {function for function in backing if not users[function]}
     while True:
         more = {f for f in functions - plumbing if users[f] and users[f] <= plumbing}

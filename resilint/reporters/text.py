@@ -1,5 +1,6 @@
-"""Terminal output through rich: findings grouped by file, each led by a clickable
-`path:line:col`, then a summary.
+"""Terminal output through rich: findings grouped by system and unit (a heading for each when
+the findings span several), then by file, each led by a clickable `path:line:col`; then a
+summary.
 
 Plain (no colour, no box drawing, no wrapping) unless `style.colour` says the output is an
 interactive terminal; `resilint.reporters.console` decides that. Wrapped lines keep their indent.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich import box
@@ -49,13 +51,17 @@ def render(report: Report, style: TextStyle = TextStyle()) -> str:
         emoji=False,
         soft_wrap=not style.colour,
     )
-    by_file: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        by_file[finding.path].append(finding)
-    for findings in by_file.values():
-        for finding in findings:
-            _print_finding(console, finding, style.colour)
-        console.print()
+    groups = _groups(report.findings)
+    for heading, group in groups:
+        if heading and len(groups) > 1:
+            console.print(Text(heading, style="bold" if style.colour else ""))
+        by_file: dict[str, list[Finding]] = defaultdict(list)
+        for finding in group:
+            by_file[finding.path].append(finding)
+        for findings in by_file.values():
+            for finding in findings:
+                _print_finding(console, finding, style.colour, shown_in_heading=len(groups) > 1)
+            console.print()
     if style.quiet:
         return buffer.getvalue()
     if report.show_suppressed and report.suppressed:
@@ -69,7 +75,34 @@ def render(report: Report, style: TextStyle = TextStyle()) -> str:
     return buffer.getvalue()
 
 
-def _print_finding(console: Console, finding: Finding, colour: bool) -> None:
+def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings by the system and unit they belong to, each group with its heading: those of no
+    unit (files that could not be read) first, then by system and unit; a finding inside a
+    module several roots call is a group of its own, naming them."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(_group_key(finding), []).append(finding)
+    return [(_heading(key), groups[key]) for key in sorted(groups)]
+
+
+def _group_key(finding: Finding) -> tuple[str, str]:
+    if finding.unit is None:
+        return ("", "")
+    if len(finding.callers) > 1:
+        return (finding.system or finding.unit, "\0" + ", ".join(finding.callers))
+    return (finding.system or finding.unit, finding.unit)
+
+
+def _heading(key: tuple[str, str]) -> str:
+    system, unit = key
+    if not unit:
+        return ""
+    if unit.startswith("\0"):
+        return f"in a module called from {unit[1:]}"
+    return f"unit {unit}" if system == unit else f"unit {unit} (system {system})"
+
+
+def _print_finding(console: Console, finding: Finding, colour: bool, shown_in_heading: bool = False) -> None:
     head = Text()
     head.append(location(finding), style="bold")
     head.append(": ")
@@ -80,7 +113,7 @@ def _print_finding(console: Console, finding: Finding, colour: bool) -> None:
         head.append(" ")
         head.append(finding.resource, style="magenta")
     console.print(head)
-    where = finding.context
+    where = "" if shown_in_heading else finding.context  # the group's heading says it
     if where:
         console.print(Text(" " * INDENT + where, style="dim" if colour else ""))
     fix = Text("fix: ", style="green")

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from resilint.model import Link, Project, Resource, System, Unit, split_foreign_ref
-from resilint.systems.cloudformation import cdk_app_links, stack_set_links
+from resilint.model import Link, Project, Reference, Resource, System, Unit, split_foreign_ref, split_import_ref
+from resilint.systems.cloudformation import cdk_app_links, exporters, import_value_links, stack_set_links
 from resilint.systems.configured import ConfiguredSystem, configured_links, matching_units
 from resilint.systems.regions import unit_regions
 from resilint.systems.terraform import region_sibling_links, remote_state_links
@@ -27,7 +27,7 @@ LinkFinder = Callable[[Project], Iterable[Link]]
 
 # Every way the code links units, in the order their links are listed. A source that finds links
 # of its own adds a finder.
-LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links, stack_set_links, cdk_app_links]
+LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links, stack_set_links, cdk_app_links, import_value_links]
 
 
 def find_systems(
@@ -86,7 +86,7 @@ def find_systems(
             )
         )
     systems.sort(key=lambda s: (s.name, s.units))
-    _resolve_across(project.units, by_id)
+    _resolve_across(project, by_id)
     return project.model_copy(update={"systems": tuple(systems)})
 
 
@@ -114,14 +114,28 @@ def system_name(units: Sequence[str]) -> str:
     return f"{prefix or '.'} ({len(units)} units)"
 
 
-def _resolve_across(units: Sequence[Unit], by_id: dict[str, Unit]) -> None:
+def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
+    by_export = exporters(project)
+    imports: dict[tuple[str, str], list[tuple[Resource, Reference]]] = {}
+    for unit in project.units if by_export else ():
+        for resource in unit.resources:
+            for ref in resource.references:
+                name = split_import_ref(ref.target)
+                for exporter in by_export.get(name, ()) if name is not None else ():
+                    if exporter.id != unit.id:
+                        imports.setdefault((exporter.id, name or ""), []).append((resource, ref))
+
     def outside(ref: str) -> list[Resource]:
+        name = split_import_ref(ref)
+        if name is not None:
+            return [r for unit in by_export.get(name, ()) for address in unit.exports[name] for r in unit.resolve(address)]
         found = split_foreign_ref(ref)
         if found is None:
             return []
         target = by_id.get(found[0])
         return target.resolve(found[1]) if target is not None else []
 
-    for unit in units:
+    for unit in project.units:
         unit._outside = outside
         unit._others = by_id.get
+        unit._importers = lambda name, unit_id=unit.id: list(imports.get((unit_id, name), ()))

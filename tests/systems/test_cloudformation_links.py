@@ -148,3 +148,67 @@ def test_a_stack_set_body_embedded_by_rain_deploys_that_template(
     write(tmp_path, {"org.json": json.dumps(as_json)})
     (finding,) = res101(capsys, Path("."))
     assert finding["path"] == "app.yaml" and "app.yaml in eu-west-1" in finding["message"]
+
+
+EXPORTER = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+Outputs:
+  Bucket:
+    Value: !Ref Bucket
+    Export:
+      Name: {name}
+"""
+IMPORTER = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  DataStack:
+    Type: String
+Resources:
+  Reader:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName:
+        Fn::ImportValue: {name}
+"""
+
+
+@pytest.mark.parametrize(
+    ("exported", "imported", "shown"),
+    [
+        ("shared-bucket", "shared-bucket", "shared-bucket"),
+        ('!Sub "${AWS::StackName}-Bucket"', '!Sub "${DataStack}-Bucket"', "<stack name>-Bucket"),
+        ("!Join [':', [!Ref AWS::StackName, Bucket]]", "!Join [':', [!Ref DataStack, Bucket]]", "<stack name>:Bucket"),
+    ],
+    ids=["literal", "stack-name-sub", "stack-name-join"],
+)
+def test_an_import_links_the_stack_to_the_one_that_exports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, exported: str, imported: str, shown: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"data.yaml": EXPORTER.format(name=exported), "reader.yaml": IMPORTER.format(name=imported)})
+    (system,) = systems(capsys, Path("."))
+    (link,) = system["links"]
+    assert (link["kind"], link["source"], link["target"]) == ("import-value", "reader.yaml", "data.yaml")
+    assert link["reason"] == f"Reader imports {shown}, which data.yaml exports"
+    assert (link["path"], link["line"]) == ("reader.yaml", 6)
+
+
+def test_an_export_named_after_its_stack_is_matched_only_when_one_stack_has_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two stacks export `${AWS::StackName}-Bucket`: which one the parameter names is decided at
+    deploy time, so neither is linked (a literal name is unique in a region, and links both)."""
+    monkeypatch.chdir(tmp_path)
+    pattern = '!Sub "${AWS::StackName}-Bucket"'
+    write(tmp_path, {
+        "a.yaml": EXPORTER.format(name=pattern),
+        "b.yaml": EXPORTER.format(name=pattern),
+        "reader.yaml": IMPORTER.format(name='!Sub "${DataStack}-Bucket"'),
+    })
+    assert all(s["links"] == [] for s in systems(capsys, Path(".")))
+    write(tmp_path, {"reader.yaml": IMPORTER.format(name='!Sub "${DataStack}-Other"')})
+    (tmp_path / "b.yaml").unlink()
+    assert all(s["links"] == [] for s in systems(capsys, Path("."))), "another name: no link"

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from resilint.model import (
+    STACK_NAME_PATTERN,
     Location,
     Note,
     Problem,
@@ -38,6 +39,7 @@ from resilint.model import (
     UnknownZone,
     ZoneList,
     contains_unknown,
+    import_ref,
     unknowns_in,
 )
 from resilint.parsers.cloudformation import language_extensions, sam
@@ -189,6 +191,9 @@ class _Template:
         self._condition_sources: dict[str, tuple[str, ...]] = {}
         self._sources: list[set[str]] = []  # provenance collectors of the values being resolved
         self._children: dict[str, _Template | None] = {}
+        # While an export or import name is read: the text that stands for a stack's name (this
+        # stack's, or the one a parameter without a value names).
+        self._stack_name: str | None = None
         self.region: Any = (
             deploy_regions[0]
             if len(deploy_regions) == 1
@@ -235,7 +240,41 @@ class _Template:
             deploy_regions=self.deploy_regions,
             notes=tuple(self._all_notes()),
             metadata=self._resilint_metadata(),
+            exports=self._exports(),
         )
+
+    def _named_after_stack(self, node: Any, depth: int) -> str | None:
+        """An export or import name made of a stack's name and known text, `${AWS::StackName}-Bucket`
+        (or, imported, `${NetworkStack}-Bucket` with a parameter that has no value: the name of
+        the stack to read from, given at deploy time), as `*-Bucket`: `*` (which no export name
+        holds) stands for the stack's name. None for any other name."""
+        marker = "\0stack\0"
+        self._stack_name = marker
+        try:
+            name = self._resolve(node, [], "name", depth)
+        finally:
+            self._stack_name = None
+        if isinstance(name, str) and name.startswith(marker) and name.count(marker) == 1 and len(name) > len(marker):
+            return STACK_NAME_PATTERN + name[len(marker) :]
+        return None
+
+    def _exports(self) -> dict[str, tuple[str, ...]]:
+        """Outputs exported under a name the template decides, with the resources each value is
+        read from."""
+        found: dict[str, tuple[str, ...]] = {}
+        for name, output in self.outputs.items():
+            export = output.get("Export") if isinstance(output, dict) else None
+            if not isinstance(export, dict) or "Value" not in output:
+                continue
+            exported = self._resolve(export.get("Name"), [], "Export.Name", 0)
+            if not isinstance(exported, str):
+                exported = self._named_after_stack(export.get("Name"), 0)
+            if not isinstance(exported, str):
+                continue
+            refs: list[Reference] = []
+            self._output(str(name), refs, f"Outputs.{name}", 0)
+            found[exported] = tuple(dict.fromkeys(str(r.target) for r in refs))
+        return found
 
     def _resilint_metadata(self) -> dict[str, Any]:
         """The template's top-level Metadata keys that are (or look like) resilint's, for
@@ -467,6 +506,14 @@ class _Template:
             if then == otherwise and not isinstance(then, Unknown):
                 return then
             return Unknown(f"depends on condition {items[0]}, which is decided at deploy time", _refs_of(then, otherwise))
+        if fn == "Fn::ImportValue":
+            name = self._resolve(arg, refs, path, depth)
+            if not isinstance(name, str):
+                name = self._named_after_stack(arg, depth)
+            if isinstance(name, str):
+                refs.append(Reference(target=import_ref(name), attribute=None, path=path))
+                return Unknown(f"Fn::ImportValue {name}: the value another stack exports", (import_ref(name),))
+            return Unknown("Fn::ImportValue of a name known only at deploy time")
         if fn == "Fn::ToJsonString":
             value = self._resolve(arg, refs, path, depth)
             if contains_unknown(value):
@@ -564,6 +611,8 @@ class _Template:
             return self.region
         if name == "AWS::URLSuffix":
             return "amazonaws.com"
+        if name == "AWS::StackName" and self._stack_name is not None:
+            return self._stack_name
         if name.startswith("AWS::"):
             return Unknown(f"{name} is known only at deploy time")
         if name in self.parameters:
@@ -598,6 +647,8 @@ class _Template:
                 return Unknown(f"parameter {name}'s default lists resources of one account: its value is given at deploy time")
             self._rests_on(f"parameter {name}'s default")
             return default
+        if self._stack_name is not None and kind == "String":
+            return self._stack_name
         return Unknown(f"parameter {name} has no default: its value is given at deploy time")
 
     def _sub(self, arg: Any, refs: list[Reference], path: str, depth: int) -> Any:

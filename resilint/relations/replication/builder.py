@@ -24,6 +24,15 @@ class StoreBuilder:
         self.stores[resource.address] = store
         return store
 
+    def importing(self) -> list[Resource]:
+        """Resources of other stacks that import what this one exports (`Fn::ImportValue`): a
+        pipeline whose artifact store is this stack's bucket says what the bucket holds."""
+        found: dict[tuple[str, str], Resource] = {}
+        for name in self.unit.exports:
+            for resource, _ in self.unit.importers(name):
+                found.setdefault((resource.unit, resource.address), resource)
+        return list(found.values())
+
     def targets(self, value: Any, types: tuple[str, ...]) -> list[Resource] | None:
         """The unit's resources of `types` a value refers to (`aws_s3_bucket.b.arn`, `!Ref B`,
         `!GetAtt B.Arn`); None when the value is not such a reference."""

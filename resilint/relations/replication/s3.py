@@ -214,11 +214,13 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             found = bucket_targets(candidate)
             if isinstance(found, list):
                 for bucket in found:
-                    store = buckets[bucket.address]
-                    store.purpose = store.purpose or purpose
+                    store = buckets.get(bucket.address)  # another unit's bucket: not judged here
+                    if store is not None:
+                        store.purpose = store.purpose or purpose
 
-    for resource in builder.unit.resources:
-        kind, attrs, address = resource.type, resource.attributes, resource.address
+    for resource in (*builder.unit.resources, *builder.importing()):
+        kind, attrs = resource.type, resource.attributes
+        address = resource.address if resource.unit == builder.unit.id else f"{resource.address} in {resource.unit}"
         if kind == "aws_s3_bucket":
             mark(nested(attrs.get("logging"), "target_bucket"), f"receives the access logs of {address}")
             if attrs.get("acl") == "log-delivery-write":
