@@ -87,3 +87,33 @@ def test_compute_beside_the_data_is_the_serving_footprint(tmp_path: Path, name: 
     found = footprint(_unit(tmp_path, name, text + _SERVING[name]))
     assert found.kind == "serving"
     assert [r.address.lower().split(".")[-1] for r in found.serving] == ["api"]
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "azurerm_kubernetes_automatic_cluster",
+        "azurerm_machine_learning_compute_cluster",
+        "azurerm_dev_test_windows_virtual_machine",
+        "azurerm_stream_analytics_job",
+        "azurerm_search_service",
+        "azurerm_cognitive_account",
+        "azurerm_iothub",
+        "azurerm_synapse_workspace",
+        "aws_glue_job",
+        "AWS::Glue::Job",
+        "AWS::KinesisAnalyticsV2::Application",
+        "google_dataproc_cluster",
+        "google_dataflow_job",
+    ],
+)
+def test_compute_and_entry_points_of_managed_services_serve(type_: str) -> None:
+    """Compute and request endpoints outside the usual instance/container/function types (seen on
+    the corpus: AKS Automatic, Azure ML compute, DevTest VMs, Stream Analytics, search and AI
+    endpoints, Glue jobs): without them a unit would have no serving footprint, and no RES101."""
+    assert role(_resource(type_)) == "serving"
+
+
+@pytest.mark.parametrize("type_", ["azurerm_app_configuration", "azurerm_eventhub_namespace", "azurerm_kubernetes_fleet_manager", "aws_sqs_queue"])
+def test_stores_queues_and_management_planes_do_not_serve(type_: str) -> None:
+    assert role(_resource(type_)) != "serving"
