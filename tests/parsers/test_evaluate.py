@@ -180,3 +180,31 @@ def test_decoding_a_list_fails_even_with_unknown_elements_so_try_takes_the_list(
     assert evaluate('try(jsondecode("[1, 2]"), [])') == [1, 2]
     assert isinstance(evaluate("jsondecode(var.unset)"), Unknown), "an unknown string stays unknown"
     assert isinstance(evaluate("try(jsondecode(var.unset), [])"), Unknown)
+
+
+YAML_DOCUMENTS = [
+    "regions:\n  - eu-west-1\n  - us-east-1\n",
+    "base: &base {tier: standard, zones: [a, b]}\nprod:\n  <<: *base\n  tier: premium\n",
+    "when: 2024-01-02\nport: 0x1F\nratio: 1.5e3\non: yes\nempty:\n'1': one\n2: two\n",
+    "text: |\n  line one\n  line two\nfolded: >-\n  a\n  b\nquoted: \"tab\\there\"\n",
+    "---\n- [1, 2]\n- {a: ~}\n...\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("document", YAML_DOCUMENTS)
+def test_yamldecode_gives_what_pyyamls_pure_python_safe_loader_gives(document: str) -> None:
+    # yamldecode reads with libyaml's parser when it is there (speed, issue 18): the values
+    # must be those of PyYAML's pure-Python safe loader, which it replaced.
+    import yaml
+
+    from resilint.parsers.terraform.functions import _plain_yaml
+
+    expected = _plain_yaml(yaml.load(document, Loader=yaml.SafeLoader))
+    assert FUNCTIONS["yamldecode"](document) == expected
+
+
+def test_yamldecode_refuses_two_documents_and_bad_yaml() -> None:
+    with pytest.raises(EvalError):
+        FUNCTIONS["yamldecode"]("a: 1\n---\nb: 2\n")
+    assert evaluate('try(yamldecode("a: [1"), "bad")') == "bad"
