@@ -63,7 +63,10 @@ def lint_case(
 
         settings = resolve(CommandLine(select=select or None), folder / ".resilint.toml", folder, load_rules)
     settings = settings or Settings(select=select)
-    return scan([folder], settings, options or ParseOptions()).findings
+    if options is None:
+        # The configuration's CloudFormation regions reach the parser through its options.
+        options = ParseOptions(cloudformation_regions=settings.regions_for)
+    return scan([folder], settings, options).findings
 
 
 def found(case: Case | Path, findings: list[Finding]) -> set[tuple[str, int, str]]:

@@ -12,6 +12,7 @@ from resilint.model import Project, Resource, Unit
 from resilint.relations.placement import describe
 from resilint.relations.replication import Store, across_units, stores
 from resilint.rule import Severity, Violation, rule
+from resilint.values import as_bool
 
 
 @rule(
@@ -43,6 +44,16 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - Azure: a storage account whose `account_replication_type` is `LRS` or `ZRS` (not
       `GRS`, `RAGRS`, `GZRS`, `RAGZRS`) and that is not the source of an object replication; a
       Cosmos DB account with a single `geo_location`.
+    - Azure databases: a PostgreSQL or MySQL flexible server
+      (`azurerm_postgresql_flexible_server`, `azurerm_mysql_flexible_server`) without a read
+      replica in another region (a server with `create_mode = "Replica"` whose
+      `source_server_id` is this one); geo-redundant backups do not count here, because they
+      restore into the paired region only as a new server, hours later (RES108 judges the
+      backups). An Azure SQL database (`azurerm_mssql_database`, the older
+      `azurerm_sql_database`) that no failover group lists in its `databases`
+      (`azurerm_mssql_failover_group`, `azurerm_sql_failover_group`) and that no active
+      geo-replica (`create_mode = "Secondary"` with `creation_source_database_id`) copies. A
+      failover group whose `databases` cannot be resolved may list any database of the unit.
     - Google Cloud: a Cloud Storage bucket in a single region (not a multi-region such as `US`,
       a dual-region such as `NAM4`, or `custom_placement_config`); a Cloud SQL instance
       without a replica in another region and without backups kept in another location.
@@ -129,6 +140,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/efs/latest/ug/efs-replication.html
     - https://learn.microsoft.com/en-us/azure/storage/common/storage-redundancy
     - https://learn.microsoft.com/en-us/azure/cosmos-db/distribute-data-globally
+    - https://learn.microsoft.com/en-us/azure/azure-sql/database/failover-group-sql-db
+    - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-read-replicas
     - https://cloud.google.com/storage/docs/locations
     - https://cloud.google.com/sql/docs/mysql/replication/cross-region-replicas
     """
@@ -257,6 +270,22 @@ def _verdict(store: Store) -> tuple[str, str] | None:
             f"{head}: the account has a single geo_location",
             "Add a geo_location block for a second region (failover_priority = 1) and set "
             "automatic_failover_enabled = true",
+        )
+    if kind == "flexible_server":
+        geo = " (its geo-redundant backups restore into the paired region only as a new server)" if as_bool(member.value("geo_backup")) else ""
+        replica_mode = member.assignment("create_mode", '"Replica"')
+        return (
+            f"{head}: it has no read replica in another region{geo}{within}",
+            f"Create a read replica in another region (an {member.resource.type} with "
+            f"{replica_mode}, {member.argument('source_server')} = this "
+            "server's id and a location in another region), which can be promoted when this region fails",
+        )
+    if kind in ("sql_database", "legacy_sql_database"):
+        group = DATABASES.type_of("sql_failover_group" if kind == "sql_database" else "legacy_sql_failover_group", source)
+        return (
+            f"{head}: it is in no failover group ({group}) and no geo-replica copies it to another region{within}",
+            f"List the database in the databases of an {group} whose partner server is in another region "
+            "(read_write_endpoint_failover_policy mode = \"Automatic\"), and connect through the group's listener",
         )
     if kind == "gcs_bucket":
         return (

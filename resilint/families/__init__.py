@@ -17,6 +17,9 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `control_planes`: `CERTIFICATES`, `EDGE_FIREWALLS`, `IDENTITY`, `QUERY_LOGS`, `LAMBDA_VERSIONS`
   (what the control planes homed in us-east-1 manage);
 - `platforms`: `APP_PLATFORMS` (Container Apps environments, App Service plans);
+- `recovery`: `BACKUPS` (backup plans and vaults); `security`: `KEYS`, `SECRETS`;
+- `registries`: `REGISTRIES` (container registries); `messaging`: `MESSAGING` (Service Bus and
+  Event Hubs namespaces and their geo-DR pairings);
 - `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
@@ -45,6 +48,7 @@ from resilint.families.load_balancing import (
     TARGET_GROUPS,
 )
 from resilint.families.managed_services import MANAGED_SERVICES
+from resilint.families.messaging import MESSAGING
 from resilint.families.network import (
     FIREWALLS,
     NAT_GATEWAYS,
@@ -57,6 +61,9 @@ from resilint.families.network import (
     SUBNETS,
 )
 from resilint.families.platforms import APP_PLATFORMS
+from resilint.families.recovery import BACKUPS
+from resilint.families.registries import REGISTRIES
+from resilint.families.security import KEYS, SECRETS
 from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
 
 # Every family, for tests and documentation: a new family is added here too.
@@ -104,4 +111,9 @@ FAMILIES: tuple[Family, ...] = (
     HYBRID_LINKS,
     RESOLVER_ENDPOINTS,
     APP_PLATFORMS,
+    BACKUPS,
+    KEYS,
+    SECRETS,
+    REGISTRIES,
+    MESSAGING,
 )

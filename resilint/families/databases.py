@@ -4,8 +4,11 @@ Memorystore and Azure Cache for Redis.
 
 Kinds of `DATABASES`: `db_instance` (a standalone instance, or in CloudFormation possibly a
 cluster member), `aurora_cluster` (RDS clusters: Aurora or a Multi-AZ DB cluster),
-`docdb_cluster`, `neptune_cluster`, `cluster_instance`, `flexible_server`, `sql_database`,
-`legacy_sql_database`, `sql_elastic_pool`, `cloud_sql_instance`, `alloydb_instance`.
+`docdb_cluster`, `neptune_cluster`, `cluster_instance`, `flexible_server` (with `geo_backup`, and
+`source_server`, the server a replica or restore is made from), `sql_database` (with
+`source_database`, the primary of an active geo-replica), `legacy_sql_database`,
+`sql_elastic_pool`, `sql_failover_group` and `legacy_sql_failover_group` (`databases`, `partner`),
+`cloud_sql_instance`, `alloydb_instance`.
 Kinds of `CACHES`: `replication_group`, `cache_node`, `memorydb_cluster`, `redis_cache`
 (Azure), `memorystore_instance`.
 
@@ -85,8 +88,20 @@ DATABASES = Family(
         cloudformation("AWS::DocDB::DBInstance", "cluster_instance", cluster="DBClusterIdentifier", zone="AvailabilityZone"),
         cloudformation("AWS::Neptune::DBInstance", "cluster_instance", cluster="DBClusterIdentifier", zone="AvailabilityZone"),
         *(
-            terraform(t, "flexible_server", create_mode="create_mode", high_availability="high_availability", sku="sku_name")
-            for t in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server")
+            terraform(
+                t,
+                "flexible_server",
+                service=service,
+                create_mode="create_mode",
+                high_availability="high_availability",
+                sku="sku_name",
+                geo_backup="geo_redundant_backup_enabled",
+                source_server="source_server_id",
+            )
+            for t, service in (
+                ("azurerm_postgresql_flexible_server", "PostgreSQL flexible server"),
+                ("azurerm_mysql_flexible_server", "MySQL flexible server"),
+            )
         ),
         terraform(
             "azurerm_mssql_database",
@@ -95,6 +110,8 @@ DATABASES = Family(
             create_mode="create_mode",
             tier="sku_name",
             zone_redundant="zone_redundant",
+            source_database="creation_source_database_id",
+            server="server_id",
         ),
         terraform(
             "azurerm_sql_database",
@@ -105,6 +122,20 @@ DATABASES = Family(
             zone_redundant="zone_redundant",
         ),
         terraform("azurerm_mssql_elasticpool", "sql_elastic_pool", sku="sku", zone_redundant="zone_redundant"),
+        terraform(
+            "azurerm_mssql_failover_group",
+            "sql_failover_group",
+            words={"group_type": "azurerm_mssql_failover_group"},
+            databases="databases",
+            partner="partner_server",
+        ),
+        terraform(
+            "azurerm_sql_failover_group",
+            "legacy_sql_failover_group",
+            words={"group_type": "azurerm_sql_failover_group"},
+            databases="databases",
+            partner="partner_servers",
+        ),
         terraform(
             "google_sql_database_instance",
             "cloud_sql_instance",

@@ -23,6 +23,9 @@ RES101 counts the regions the unit's data is replicated to. One `Store` per stat
 - Azure: `azurerm_storage_account.account_replication_type` (GRS, RA-GRS, GZRS, RA-GZRS copy to
   the paired region), `azurerm_storage_object_replication`; `azurerm_cosmosdb_account`
   `geo_location` blocks.
+- Azure databases: flexible servers (`create_mode = "Replica"` with `source_server_id`), SQL
+  databases in a failover group (`databases`) or copied by an active geo-replica
+  (`create_mode = "Secondary"` with `creation_source_database_id`).
 - Google Cloud: `google_storage_bucket.location` (multi- and dual-regions hold copies in
   several regions); `google_sql_database_instance` replicas (`master_instance_name`) and a
   backup `location` in another region.
@@ -40,7 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resilint.model import Project, Unit, split_foreign_ref
-from resilint.relations.replication import azure, dynamodb, efs, google, rds, s3
+from resilint.relations.replication import azure, azure_databases, dynamodb, efs, google, rds, s3
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import gcs_bucket_name, s3_bucket_name
 from resilint.relations.replication.store import Copy, CopyKind, Store
@@ -115,7 +118,7 @@ def replica_addresses(unit: Unit) -> frozenset[str]:
 
 def _build(unit: Unit) -> tuple[Store, ...]:
     builder = StoreBuilder(unit)
-    for service in (dynamodb, s3, rds, efs, azure, google):
+    for service in (dynamodb, s3, rds, efs, azure, azure_databases, google):
         service.build(builder)
     order = {r.address: i for i, r in enumerate(unit.resources)}
     return tuple(sorted(builder.stores.values(), key=lambda s: order.get(s.address, 0)))

@@ -1,0 +1,53 @@
+"""Backups: AWS Backup plans and vaults, Azure Recovery Services and Data Protection vaults.
+
+Kinds of `BACKUPS`: `backup_plan` (roles: `rules`, the rule blocks; `copy_actions`, a rule's copy
+blocks; `destination`, a copy block's destination vault ARN; `plan`, CloudFormation's wrapping
+object), `backup_vault`, `recovery_vault` (`storage_mode`, default `GeoRedundant`),
+`data_protection_vault` (`redundancy`, required).
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+BACKUPS = Family(
+    "backup",
+    (
+        terraform(
+            "aws_backup_plan",
+            "backup_plan",
+            service="AWS Backup",
+            words={"copy_fix": 'Add a copy_action { destination_vault_arn = <a vault in another region> } to each rule'},
+            rules="rule",
+            copy_actions="copy_action",
+            destination="destination_vault_arn",
+        ),
+        cloudformation(
+            "AWS::Backup::BackupPlan",
+            "backup_plan",
+            service="AWS Backup",
+            words={"copy_fix": "Add CopyActions with a DestinationBackupVaultArn of a vault in another region to each BackupPlanRule"},
+            plan="BackupPlan",
+            rules="BackupPlanRule",
+            copy_actions="CopyActions",
+            destination="DestinationBackupVaultArn",
+        ),
+        terraform("aws_backup_vault", "backup_vault"),
+        cloudformation("AWS::Backup::BackupVault", "backup_vault"),
+        terraform(
+            "azurerm_recovery_services_vault",
+            "recovery_vault",
+            service="Recovery Services",
+            words={"default": "GeoRedundant"},
+            storage_mode="storage_mode_type",
+            cross_region_restore="cross_region_restore_enabled",
+        ),
+        terraform(
+            "azurerm_data_protection_backup_vault",
+            "data_protection_vault",
+            service="Data Protection backup",
+            redundancy="redundancy",
+            cross_region_restore="cross_region_restore_enabled",
+        ),
+    ),
+)

@@ -1,0 +1,54 @@
+"""Keys and secrets: KMS keys and their replicas, Secrets Manager secrets.
+
+Kinds of `KEYS`: `kms_key` (role `multi_region`, default false), `kms_replica_key` (role
+`primary`, the primary key's ARN). Kinds of `SECRETS`: `secret` (role `replicas`: the replica
+blocks, `replicas.region` / `Region` their region).
+"""
+
+from __future__ import annotations
+
+from resilint.families.base import Family, cloudformation, terraform
+
+KEYS = Family(
+    "key",
+    (
+        terraform("aws_kms_key", "kms_key", service="KMS", multi_region="multi_region"),
+        terraform("aws_kms_external_key", "kms_key", service="KMS", multi_region="multi_region"),
+        cloudformation("AWS::KMS::Key", "kms_key", service="KMS", multi_region="MultiRegion"),
+        terraform(
+            "aws_kms_replica_key",
+            "kms_replica_key",
+            words={"replica_type": "aws_kms_replica_key"},
+            primary="primary_key_arn",
+        ),
+        terraform("aws_kms_replica_external_key", "kms_replica_key", primary="primary_key_arn"),
+        cloudformation(
+            "AWS::KMS::ReplicaKey",
+            "kms_replica_key",
+            words={"replica_type": "AWS::KMS::ReplicaKey"},
+            primary="PrimaryKeyArn",
+        ),
+    ),
+)
+
+SECRETS = Family(
+    "secret",
+    (
+        terraform(
+            "aws_secretsmanager_secret",
+            "secret",
+            service="Secrets Manager",
+            words={"fix": 'Add a replica {{ region = "{region}" }} block (with a kms_key_id of that region when the secret uses a customer managed key)'},
+            replicas="replica",
+            region="region",
+        ),
+        cloudformation(
+            "AWS::SecretsManager::Secret",
+            "secret",
+            service="Secrets Manager",
+            words={"fix": "Add ReplicaRegions: [{{Region: {region}}}] (with a KmsKeyId of that region when the secret uses a customer managed key)"},
+            replicas="ReplicaRegions",
+            region="Region",
+        ),
+    ),
+)

@@ -1,0 +1,168 @@
+"""RES108 backups-not-copied-cross-region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.arguments import DEFAULT
+from resilint.families.base import Member
+from resilint.families.databases import DATABASES
+from resilint.families.deployment import is_stack
+from resilint.families.recovery import BACKUPS
+from resilint.model import Project, Unit
+from resilint.relations.placement import describe
+from resilint.relations.protection import plan_copies
+from resilint.relations.replication import store_of
+from resilint.rule import Severity, Violation, rule
+from resilint.values import as_bool, as_str
+
+_LOCAL_MODES = ("LocallyRedundant", "ZoneRedundant")
+
+
+@rule(
+    id="RES108",
+    name="backups-not-copied-cross-region",
+    severity=Severity.WARNING,
+    summary="Backups kept only in the region of the data they protect",
+    fix="Copy backups to another region (a cross-region copy action, a geo-redundant vault or backup storage)",
+    tags=("region", "data", "backup"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags backups that stay in the region of the data they protect:
+
+    - AWS Backup plans (`aws_backup_plan`, `AWS::Backup::BackupPlan`) none of whose rules has a
+      copy action (`rule.copy_action.destination_vault_arn`,
+      `BackupPlanRule[*].CopyActions[*].DestinationBackupVaultArn`) to a vault in another region.
+      The destination's region is the region field of its ARN, or the region of the
+      `aws_backup_vault` it refers to; a vault of the same CloudFormation template is in the
+      stack's region.
+    - Azure Recovery Services vaults (`azurerm_recovery_services_vault`) whose
+      `storage_mode_type` is `LocallyRedundant` or `ZoneRedundant` (the default,
+      `GeoRedundant`, copies to the paired region), and Data Protection backup vaults
+      (`azurerm_data_protection_backup_vault`) whose `redundancy` is one of those.
+    - Azure PostgreSQL and MySQL flexible servers (`azurerm_postgresql_flexible_server`,
+      `azurerm_mysql_flexible_server`) whose `geo_redundant_backup_enabled` is false or not set
+      (the default is false), unless a read replica in another region copies the server (it
+      is then not the only copy; RES103 judges replicas). Replicas themselves keep no backups
+      of their own and are not judged.
+
+    A destination, rule list, storage mode or switch whose value resilint cannot resolve
+    never fires; neither does a plan whose region is not known while its copies go somewhere
+    named.
+
+    ## Why is this bad?
+    Backups are the last line of defence when the data itself is gone or corrupt. Kept in the
+    same region, they are unavailable during a regional outage (exactly when a restore in
+    another region is needed) and share the region's fate in a disaster or a regional
+    service failure. A copy in a second region (ideally in a second account too) lets you
+    restore there.
+
+    ## Example
+    ```hcl
+    resource "aws_backup_plan" "daily" {
+      name = "daily"
+
+      rule {
+        rule_name         = "daily"
+        target_vault_name = aws_backup_vault.main.name
+        schedule          = "cron(0 5 * * ? *)"
+      }
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_backup_plan" "daily" {
+      name = "daily"
+
+      rule {
+        rule_name         = "daily"
+        target_vault_name = aws_backup_vault.main.name
+        schedule          = "cron(0 5 * * ? *)"
+
+        copy_action {
+          destination_vault_arn = aws_backup_vault.dr.arn # a vault in another region
+        }
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html
+    - https://learn.microsoft.com/en-us/azure/backup/backup-create-recovery-services-vault#set-storage-redundancy
+    - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-backup-restore
+    """
+    for member in BACKUPS.members(unit, "backup_plan"):
+        yield from _plan(unit, member)
+    for member in BACKUPS.members(unit, "recovery_vault", "data_protection_vault"):
+        yield from _vault(member)
+    for member in DATABASES.members(unit, "flexible_server"):
+        yield from _flexible_server(unit, member)
+
+
+def _where(member: Member) -> str:
+    region = member.resource.region
+    if isinstance(region, str):
+        return region
+    return "the stack's region" if is_stack(member.resource) else "its region"
+
+
+def _plan(unit: Unit, plan: Member) -> Iterator[Violation]:
+    if plan.resource.count_unknown:
+        return
+    copies = plan_copies(unit, plan)
+    if copies.undecided is not None or copies.other_regions:
+        return
+    if copies.copies == 0:
+        why = f"no rule has a copy action ({plan.argument('copy_actions')})"
+    else:
+        why = f"its copy actions send them to the same region ({describe(copies.same_region, 2)})"
+    yield Violation(
+        f"{plan.address} keeps every {plan.service} recovery point in {_where(plan)}: {why}; a regional outage "
+        "leaves nothing to restore from elsewhere",
+        at=plan.resource,
+        fix=plan.word("copy_fix"),
+    )
+
+
+def _vault(vault: Member) -> Iterator[Violation]:
+    if vault.resource.count_unknown:
+        return
+    role = "storage_mode" if vault.has("storage_mode") else "redundancy"
+    name, value = vault.setting(role)
+    mode = as_str(value) if value is not DEFAULT else None
+    if mode is None or mode not in _LOCAL_MODES:
+        return  # geo-redundant, the default (Recovery Services), or not known
+    yield Violation(
+        f"{vault.address} keeps its backups in {_where(vault)} only ({name} = {mode}): a regional outage or "
+        "disaster takes the backups with the data",
+        at=vault.resource,
+        fix=f'Set {name} = "GeoRedundant" (with cross_region_restore_enabled = true) so that backups are copied to the paired region; '
+        "the redundancy of a vault that already holds backups cannot be changed, so this means a new vault",
+    )
+
+
+def _flexible_server(unit: Unit, server: Member) -> Iterator[Violation]:
+    if server.resource.count_unknown:
+        return
+    store = store_of(unit, server.address)
+    if store is None or store.replica_of is not None or store.replica_regions or store.undecided:
+        return  # a replica, a server with a replica in another region, or not known
+    mode = server.value("create_mode")
+    if mode is not None and not isinstance(mode, str):
+        return  # may be a replica
+    name, value = server.setting("geo_backup")
+    if value is DEFAULT:
+        why = f"{name} is not set; the default is false"
+    elif as_bool(value) is False:
+        why = f"{name} = false"
+    else:
+        return
+    yield Violation(
+        f"{server.address} keeps its backups in {_where(server)} only ({why}): when the region fails, the "
+        f"{server.service} cannot be restored elsewhere",
+        at=server.resource,
+        fix=f"Set {name} = true (it can only be set when the server is created), or add a read replica in another region",
+    )

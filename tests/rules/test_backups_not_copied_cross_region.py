@@ -1,0 +1,65 @@
+"""RES108 backups-not-copied-cross-region: AWS Backup plans, Azure vaults, flexible servers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.datarules_helpers import findings, where
+
+FOLDER = "backups_not_copied_cross_region"
+
+
+def test_plan_without_copy_actions() -> None:
+    (finding,) = findings(FOLDER, "fail_backup_plan_without_copy", "RES108")
+    assert (finding.resource, finding.line, finding.severity.value) == ("aws_backup_plan.daily", 9, "warning")
+    assert finding.message == (
+        "aws_backup_plan.daily keeps every AWS Backup recovery point in us-east-1: no rule has a copy action "
+        "(copy_action); a regional outage leaves nothing to restore from elsewhere"
+    )
+    assert finding.fix is not None and "copy_action { destination_vault_arn" in finding.fix
+
+
+def test_copies_to_the_same_region_name_their_vaults() -> None:
+    (finding,) = findings(FOLDER, "fail_backup_plan_copy_same_region", "RES108")
+    assert (finding.resource, finding.line) == ("aws_backup_plan.daily", 14)
+    assert (
+        "its copy actions send them to the same region (aws_backup_vault.second, "
+        "arn:aws:backup:us-east-1:111122223333:backup-vault:central)"
+    ) in finding.message
+
+
+def test_cloudformation_plans() -> None:
+    found = findings(FOLDER, "fail_cfn_backup_plan", "RES108")
+    assert where(found) == [("Plan", "template.yaml", 7), ("CopiesInTheStack", "template.yaml", 16)]
+    assert "in the stack's region: no rule has a copy action (CopyActions)" in found[0].message
+    assert found[0].fix is not None and "DestinationBackupVaultArn" in found[0].fix
+
+
+def test_azure_vaults_and_servers() -> None:
+    vaults = findings(FOLDER, "fail_azure_vaults", "RES108")
+    assert where(vaults) == [
+        ("azurerm_recovery_services_vault.vms", "main.tf", 5),
+        ("azurerm_data_protection_backup_vault.disks", "main.tf", 13),
+    ]
+    assert "(storage_mode_type = LocallyRedundant)" in vaults[0].message
+    assert "(redundancy = ZoneRedundant)" in vaults[1].message
+    servers = findings(FOLDER, "fail_azure_flexible_server_backups", "RES108")
+    assert where(servers) == [
+        ("azurerm_postgresql_flexible_server.orders", "main.tf", 5),
+        ("azurerm_mysql_flexible_server.catalog", "main.tf", 13),
+    ]
+    assert "(geo_redundant_backup_enabled is not set; the default is false)" in servers[0].message
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "pass_backup_plan_cross_region_copy",
+        "pass_backup_plan_unknown_destination",
+        "pass_cfn_backup_plan_cross_region",
+        "pass_azure_vaults",
+        "pass_azure_flexible_server_backups",
+    ],
+)
+def test_cross_region_copies_defaults_and_unknowns_are_quiet(case: str) -> None:
+    assert findings(FOLDER, case, "RES108") == []

@@ -1,0 +1,27 @@
+"""RES112 messaging-without-geo-dr: Service Bus and Event Hubs namespaces without a pairing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.datarules_helpers import findings, where
+
+
+def test_unpaired_namespaces_are_notes() -> None:
+    found = findings("messaging_without_geo_dr", "fail_namespaces_without_pairing", "RES112")
+    assert where(found) == [
+        ("azurerm_servicebus_namespace.orders", "main.tf", 5),
+        ("azurerm_eventhub_namespace.telemetry", "main.tf", 12),
+    ]
+    assert {f.severity.value for f in found} == {"note"}
+    assert found[0].message == (
+        "azurerm_servicebus_namespace.orders (Service Bus namespace in westeurope) has no geo-disaster-recovery "
+        "pairing: when westeurope fails, producers and consumers have no namespace to fail over to (geo-disaster "
+        "recovery needs the Premium tier; this one is Standard)"
+    )
+    assert found[1].fix is not None and "azurerm_eventhub_namespace_disaster_recovery_config" in found[1].fix
+
+
+@pytest.mark.parametrize("case", ["pass_paired_namespaces", "pass_pairing_unknown"])
+def test_pairings_and_unknown_pairings_are_quiet(case: str) -> None:
+    assert findings("messaging_without_geo_dr", case, "RES112") == []

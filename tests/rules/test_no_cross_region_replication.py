@@ -1,0 +1,48 @@
+"""RES103 on Azure databases: flexible servers without a replica in another region, SQL
+databases outside any failover group (the rest of RES103 is in test_region_rules.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.datarules_helpers import findings, where
+
+FOLDER = "no_cross_region_replication"
+
+
+def test_flexible_servers_without_a_replica_elsewhere_are_named() -> None:
+    found = findings(FOLDER, "fail_azure_flexible_server_without_replica", "RES103")
+    assert where(found) == [
+        ("azurerm_postgresql_flexible_server.orders", "main.tf", 6),
+        ("azurerm_mysql_flexible_server.catalog", "main.tf", 15),
+        ("azurerm_postgresql_flexible_server.restored", "main.tf", 32),
+    ]
+    assert found[0].message == (
+        "azurerm_postgresql_flexible_server.orders keeps its data in westeurope only: it has no read replica in "
+        "another region (its geo-redundant backups restore into the paired region only as a new server)"
+    )
+    assert "(its copy in the same region, azurerm_mysql_flexible_server.catalog_reader, would go down with it)" in found[1].message
+    assert found[0].fix is not None and 'create_mode = "Replica", source_server_id = this server\'s id' in found[0].fix
+
+
+def test_sql_database_outside_the_failover_group_names_its_server_region() -> None:
+    (finding,) = findings(FOLDER, "fail_azure_sql_database_outside_failover_group", "RES103")
+    assert (finding.resource, finding.line) == ("azurerm_mssql_database.reports", 29)
+    assert finding.message == (
+        "azurerm_mssql_database.reports keeps its data in westeurope only: it is in no failover group "
+        "(azurerm_mssql_failover_group) and no geo-replica copies it to another region"
+    )
+    assert finding.fix is not None and finding.fix.startswith("List the database in the databases of an azurerm_mssql_failover_group")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "pass_azure_flexible_server_replica",
+        "pass_azure_sql_failover_group",
+        "pass_azure_sql_failover_group_unknown_databases",
+        "pass_azure_sql_geo_replica",
+    ],
+)
+def test_replicas_groups_and_unknown_groups_are_quiet(case: str) -> None:
+    assert findings(FOLDER, case, "RES103") == []

@@ -1,0 +1,40 @@
+"""RES110 secrets-not-replicated: the workload's other regions come from its system."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rules.datarules_helpers import findings, where
+
+FOLDER = "secrets_not_replicated"
+
+
+def test_secret_without_replica_where_the_workload_also_runs() -> None:
+    found = findings(FOLDER, "fail_alias_compute", "RES110")
+    assert where(found) == [
+        ("aws_secretsmanager_secret.db", "main.tf", 10),
+        ("aws_secretsmanager_secret.api", "main.tf", 15),
+    ]
+    assert found[0].message == (
+        "aws_secretsmanager_secret.db lives in us-east-1 with no replica in us-west-2 (aws_lambda_function.west), "
+        "where the workload also runs: while us-east-1 is down, compute there cannot read it"
+    )
+    assert found[0].fix is not None and found[0].fix.startswith('Add a replica { region = "us-west-2" } block')
+
+
+def test_other_roots_of_the_system_count() -> None:
+    (remote,) = findings(FOLDER, "fail_remote_state_dr_root", "RES110")
+    assert (remote.resource, remote.path.endswith("primary/main.tf"), remote.line) == ("aws_secretsmanager_secret.db", True, 13)
+    assert "fail_remote_state_dr_root/dr: aws_ecs_service.orders)" in remote.message
+    (cfn,) = findings(FOLDER, "fail_cfn_system", "RES110")
+    assert (cfn.resource, cfn.line) == ("DbSecret", 3)
+    assert "fail_cfn_system/standby.yaml: Function)" in cfn.message
+    assert cfn.fix is not None and cfn.fix.startswith("Add ReplicaRegions: [{Region: us-west-2}]")
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["pass_replicated", "pass_single_region", "pass_region_folders", "pass_replicas_unknown", "pass_cfn_stack_set"],
+)
+def test_replicas_own_copies_one_region_and_unknowns_are_quiet(case: str) -> None:
+    assert findings(FOLDER, case, "RES110") == []
