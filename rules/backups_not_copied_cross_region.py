@@ -17,6 +17,8 @@ from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_str
 
 _LOCAL_MODES = ("LocallyRedundant", "ZoneRedundant")
+# Backup storage of an Azure SQL database that stays in its region (provider 3.x+, and 2.x's names).
+_LOCAL_BACKUP_STORAGE = ("local", "zone", "lrs", "zrs")
 
 
 @rule(
@@ -42,6 +44,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       `storage_mode_type` is `LocallyRedundant` or `ZoneRedundant` (the default,
       `GeoRedundant`, copies to the paired region), and Data Protection backup vaults
       (`azurerm_data_protection_backup_vault`) whose `redundancy` is one of those.
+    - Azure SQL databases (`azurerm_mssql_database`) whose backup storage
+      (`storage_account_type`) is `Local` or `Zone` (the default, `Geo`, and `GeoZone` copy to
+      the paired region), unless a failover group or a geo-replica copies the database.
     - Azure PostgreSQL and MySQL flexible servers (`azurerm_postgresql_flexible_server`,
       `azurerm_mysql_flexible_server`) whose `geo_redundant_backup_enabled` is false or not set
       (the default is false), unless a read replica in another region copies the server (it
@@ -93,6 +98,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html
     - https://learn.microsoft.com/en-us/azure/backup/backup-create-recovery-services-vault#set-storage-redundancy
     - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-backup-restore
+    - https://learn.microsoft.com/en-us/azure/azure-sql/database/automated-backups-overview
     """
     for member in BACKUPS.members(unit, "backup_plan"):
         yield from _plan(unit, member)
@@ -100,6 +106,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         yield from _vault(member)
     for member in DATABASES.members(unit, "flexible_server"):
         yield from _flexible_server(unit, member)
+    for member in DATABASES.members(unit, "sql_database"):
+        yield from _sql_database(unit, member)
 
 
 def _where(member: Member) -> str:
@@ -165,4 +173,22 @@ def _flexible_server(unit: Unit, server: Member) -> Iterator[Violation]:
         f"{server.service} cannot be restored elsewhere",
         at=server.resource,
         fix=f"Set {name} = true (it can only be set when the server is created), or add a read replica in another region",
+    )
+
+
+def _sql_database(unit: Unit, database: Member) -> Iterator[Violation]:
+    if database.resource.count_unknown:
+        return
+    store = store_of(unit, database.address)
+    if store is None or store.replica_of is not None or store.copies or store.undecided:
+        return  # a secondary, a database in a failover group or geo-replicated, or not known
+    name, value = database.setting("backup_storage")
+    storage = as_str(value) if value is not DEFAULT else None
+    if storage is None or storage.lower() not in _LOCAL_BACKUP_STORAGE:
+        return  # Geo (the default), GeoZone, or not known
+    yield Violation(
+        f"{database.address} keeps its backups in {store.region if isinstance(store.region, str) else 'its region'} only "
+        f"({name} = {storage}): when the region fails, the database cannot be geo-restored elsewhere",
+        at=database.resource,
+        fix=f'Set {name} = "GeoZone" (or "Geo"), the default, so that backups are copied to the paired region',
     )

@@ -63,7 +63,9 @@ def _indexed_scan(capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[list
 
     # The configuration the whole scan (`main`) reads too: a case may hold a .resilint.toml.
     settings = resolve(CommandLine(), None, Path("."), load_rules)
-    result = scan([Path(p) for p in paths], settings, ParseOptions(cache=ParseCache()), say=said.append)
+    # Its CloudFormation regions reach the parser through the options, as on the command line.
+    options = ParseOptions(cache=ParseCache(), cloudformation_regions=settings.regions_for)
+    result = scan([Path(p) for p in paths], settings, options, say=said.append)
     capsys.readouterr()
     found = sorted((f.path, f.line, f.rule_id, f.resource, f.message) for f in result.findings)
     return found, [s for s in said if "index" in s]

@@ -6,7 +6,7 @@ Kinds of `DATABASES`: `db_instance` (a standalone instance, or in CloudFormation
 cluster member), `aurora_cluster` (RDS clusters: Aurora or a Multi-AZ DB cluster),
 `docdb_cluster`, `neptune_cluster`, `cluster_instance`, `flexible_server` (with `geo_backup`, and
 `source_server`, the server a replica or restore is made from), `sql_database` (with
-`source_database`, the primary of an active geo-replica), `legacy_sql_database`,
+`source_database`, the primary of an active geo-replica, and `backup_storage`), `legacy_sql_database`,
 `sql_elastic_pool`, `sql_failover_group` and `legacy_sql_failover_group` (`databases`, `partner`),
 `cloud_sql_instance`, `alloydb_instance`.
 Kinds of `CACHES`: `replication_group`, `cache_node`, `memorydb_cluster`, `redis_cache`
@@ -112,6 +112,7 @@ DATABASES = Family(
             zone_redundant="zone_redundant",
             source_database="creation_source_database_id",
             server="server_id",
+            backup_storage="storage_account_type",
         ),
         terraform(
             "azurerm_sql_database",

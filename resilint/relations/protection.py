@@ -391,3 +391,15 @@ def describe_regions(regions: Iterable[OtherRegion], limit: int = 2) -> str:
         shown = ", ".join(other.serving[:limit]) + (f" and {len(other.serving) - limit} more" if len(other.serving) > limit else "")
         parts.append(f"{other.region} ({shown})")
     return "; ".join(parts)
+
+
+# What a key encrypts: the unit's data and compute that refer to it (its aliases, grants, policies
+# and replicas are the key's own plumbing).
+_KEY_PLUMBING = re.compile(r"^(?:aws_kms_|AWS::KMS::)")
+
+
+def encrypted_by(unit: Unit, key: Resource) -> tuple[Resource, ...]:
+    """The unit's data stores and compute that refer to a key."""
+    return tuple(
+        r for r in users(unit, key.address) if not _KEY_PLUMBING.match(r.type) and role(r) in ("data", "serving")
+    )

@@ -63,3 +63,13 @@ def test_azure_vaults_and_servers() -> None:
 )
 def test_cross_region_copies_defaults_and_unknowns_are_quiet(case: str) -> None:
     assert findings(FOLDER, case, "RES108") == []
+
+
+def test_sql_database_with_backups_in_its_region_only() -> None:
+    (finding,) = findings(FOLDER, "fail_azure_sql_local_backups", "RES108")
+    assert (finding.resource, finding.line) == ("azurerm_mssql_database.orders", 14)
+    assert finding.message == (
+        "azurerm_mssql_database.orders keeps its backups in westeurope only (storage_account_type = Zone): when the "
+        "region fails, the database cannot be geo-restored elsewhere"
+    )
+    assert findings(FOLDER, "pass_azure_sql_geo_backups", "RES108") == []
