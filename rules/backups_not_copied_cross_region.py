@@ -57,11 +57,16 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     never fires; neither does a plan whose region is not known while its copies go somewhere
     named.
 
+    Known limitations: Azure regions without a paired region offer no geo-redundant vault or
+    backup storage; there the fix is a copy in another region by other means, or a
+    suppression with the reason.
+
     ## Why is this bad?
     Backups are the last line of defence when the data itself is gone or corrupt. Kept in the
     same region, they are unavailable during a regional outage (exactly when a restore in
     another region is needed) and share the region's fate in a disaster or a regional
-    service failure. A copy in a second region (ideally in a second account too) lets you
+    service failure (the us-east-1 outage of 20 October 2025 lasted about 15 hours). A copy in a
+    second region (ideally in a second account too) lets you
     restore there.
 
     ## Example

@@ -11,7 +11,7 @@ from resilint.relations.protection import OtherRegion, describe_regions, other_r
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_str
 
-_KINDS = ("ecr_repository", "container_registry")
+_KINDS = ("ecr_repository", "container_registry", "artifact_repository")
 
 
 @rule(
@@ -34,7 +34,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (`destination.region` / `Destinations[*].Region`; a rule's `repository_filter` prefixes
       must match the repository's name);
     - an Azure Container Registry (`azurerm_container_registry`) without a `georeplications`
-      block in those regions (geo-replication needs the Premium SKU).
+      block in those regions (geo-replication needs the Premium SKU);
+    - a Google Artifact Registry Docker repository (`google_artifact_registry_repository`,
+      `format = "DOCKER"`, a standard repository) in a single region (a multi-region location
+      such as `us` or `europe` is never flagged).
 
     **The workload's other regions** are the regions where the registry's system (see
     `resilint systems`: the unit, the units it reads through remote state, the units
@@ -52,7 +55,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     Containers pull their image when they start: every new task, scaled-out pod and replaced
     node in the other regions pulls from the registry's region. While that region is down, the
     other regions cannot start or replace a single container, which is exactly when they must
-    take over the load. A replicated registry serves the images from each region.
+    take over the load (on 20 October 2025, launching new capacity in us-east-1 stayed impaired
+    for hours; a standby region pulling its images from there would have been stuck with it).
+    A replicated registry serves the images from each region.
 
     ## Example
     ```hcl
@@ -81,9 +86,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     ## References
     - https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html
     - https://learn.microsoft.com/en-us/azure/container-registry/container-registry-geo-replication
+    - https://cloud.google.com/artifact-registry/docs/repositories/repo-locations
     """
     for registry in REGISTRIES.members(unit, *_KINDS):
-        if registry.resource.count_unknown:
+        if registry.resource.count_unknown or not _holds_images(registry):
             continue
         replicated = repository_replica_regions(unit, project, registry)
         if replicated is None:
@@ -91,6 +97,17 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         missing = [o for o in other_regions(unit, project, registry.resource, REGISTRIES, _KINDS) if o.region not in replicated]
         if missing:
             yield _violation(registry, missing)
+
+
+def _holds_images(registry: Member) -> bool:
+    """An Artifact Registry repository counts when it is known to be a standard Docker
+    repository (remote and virtual repositories front other registries)."""
+    if registry.kind != "artifact_repository":
+        return True
+    image_format = as_str(registry.value("format"))
+    mode = registry.value("mode")
+    standard = mode is None or as_str(mode) == "STANDARD_REPOSITORY"
+    return image_format is not None and image_format.upper() == "DOCKER" and standard
 
 
 def _violation(registry: Member, missing: list[OtherRegion]) -> Violation:
@@ -106,6 +123,13 @@ def _violation(registry: Member, missing: list[OtherRegion]) -> Violation:
             at=registry.resource,
             fix=f"Add a replication rule ({registry.word('replication_type')}) with a destination in {regions} "
             "and no repository filter, or one that matches this repository",
+        )
+    if registry.kind == "artifact_repository":
+        return Violation(
+            head,
+            at=registry.resource,
+            fix='Use a multi-region location for the repository ("us", "europe", "asia"), or a repository in each of '
+            f"{regions} that the pipeline pushes to",
         )
     sku = as_str(registry.value("sku"))
     upgrade = "" if sku is not None and sku.lower() == "premium" else 'Set sku = "Premium" (geo-replication needs it) and add '

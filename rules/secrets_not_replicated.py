@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from resilint.families.base import Member
 from resilint.families.security import SECRETS
 from resilint.model import Project, Unit
-from resilint.relations.protection import describe_regions, other_regions, secret_replica_regions
+from resilint.relations.protection import (
+    OtherRegion,
+    describe_regions,
+    other_regions,
+    secret_locations,
+    secret_replica_regions,
+)
 from resilint.rule import Severity, Violation, rule
 
 
@@ -21,15 +28,23 @@ from resilint.rule import Severity, Violation, rule
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
     ## What it does
-    Flags a Secrets Manager secret (`aws_secretsmanager_secret`,
-    `AWS::SecretsManager::Secret`) that lives in one region while the workload also serves from
-    other regions, and that is not replicated there (`replica { region }`,
-    `ReplicaRegions[*].Region`).
+    Flags a secret that lives in one region while the workload also serves from other regions,
+    and that is not replicated there:
+
+    - a Secrets Manager secret (`aws_secretsmanager_secret`, `AWS::SecretsManager::Secret`)
+      without a replica in those regions (`replica { region }`, `ReplicaRegions[*].Region`);
+    - a Google Secret Manager secret (`google_secret_manager_secret`) whose user-managed
+      replication (`replication.user_managed.replicas[*].location`) leaves those regions out
+      (automatic replication is never flagged), and a regional secret
+      (`google_secret_manager_regional_secret`), which lives in its `location` only.
+
+    Azure Key Vault copies its contents to the paired region by itself and is not judged.
 
     **The workload's other regions** are the regions where the secret's system (see
     `resilint systems`: the unit, the units it reads through remote state, the units
     configuration declares with it) runs compute or entry points, other than the secret's
-    own region, and where the system has no secret of its own. A root deployed once per region
+    own region (for a Google secret with user-managed replication, other than the locations of
+    its replicas), and where the system has no secret of its own. A root deployed once per region
     (region folders, a StackSet, the same module called per region) creates a secret in every
     region, so those regions use their own copy and do not count. When the secret's region or
     the workload's regions are not known, or a replica block is not known, nothing is flagged.
@@ -43,7 +58,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     Compute in the other regions reads the secret (a database password, an API key) at start
     or on every request. When the secret's region fails, that compute cannot start or rotate
     credentials even though its own region is healthy: the standby region depends on the
-    primary. A replica secret in each region is kept in sync by Secrets Manager and can be
+    primary. This is the hidden dependency the us-east-1 outage of 20 October 2025 exposed: a
+    standby region is only as independent as the last thing it reads from the primary region.
+    A replica secret in each region is kept in sync by Secrets Manager and can be
     read locally, and promoted to a standalone secret if needed.
 
     ## Example
@@ -67,22 +84,39 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     ## References
     - https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+    - https://cloud.google.com/secret-manager/docs/choosing-replication
     """
-    for secret in SECRETS.members(unit, "secret"):
+    for secret in SECRETS.members(unit, "secret", "regional_secret"):
         if secret.resource.count_unknown:
             continue
-        replicated = secret_replica_regions(secret)
+        replicated = secret_replica_regions(secret) if secret.has("replicas") else set()
         if replicated is None:
             continue
-        missing = [o for o in other_regions(unit, project, secret.resource, SECRETS, ("secret",)) if o.region not in replicated]
-        if not missing:
+        missing = [o for o in other_regions(unit, project, secret.resource, SECRETS, _KINDS) if o.region not in replicated]
+        if missing:
+            yield _violation(secret, str(secret.resource.region), missing)
+    for secret in SECRETS.members(unit, "gcp_secret"):
+        if secret.resource.count_unknown:
             continue
-        names = ", ".join(o.region for o in missing)
-        region = secret.resource.region
-        yield Violation(
-            f"{secret.address} lives in {region} with no replica in {describe_regions(missing)}, where the workload "
-            f"also runs: while {region} is down, compute there cannot read it",
-            at=secret.resource,
-            fix=secret.word("fix").format(region=missing[0].region)
-            + (f"; one for each of {names}" if len(missing) > 1 else ""),
-        )
+        locations = secret_locations(secret)
+        if locations is None:
+            continue  # automatic replication, or not known
+        missing = list(other_regions(unit, project, secret.resource, SECRETS, _KINDS, own_regions=locations))
+        if missing:
+            yield _violation(secret, ", ".join(sorted(locations)), missing)
+
+
+_KINDS = ("secret", "regional_secret", "gcp_secret")
+
+
+def _violation(secret: Member, where: str, missing: list[OtherRegion]) -> Violation:
+    names = ", ".join(o.region for o in missing)
+    fix = secret.says("fix")
+    return Violation(
+        f"{secret.address} lives in {where} with no replica in {describe_regions(missing)}, where the workload "
+        f"also runs: while {where} is down, compute there cannot read it",
+        at=secret.resource,
+        fix=(fix.format(region=missing[0].region) + (f"; one for each of {names}" if len(missing) > 1 else ""))
+        if fix is not None
+        else f"Create a regional secret in {names} too (a regional secret has no replicas)",
+    )

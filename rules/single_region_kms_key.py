@@ -45,7 +45,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     A single-Region key can only be used in its region. Ciphertext the workload copies
     elsewhere (client-side encrypted records in a replicated table or bucket, a snapshot or
     backup copied by hand, data keys the application caches) cannot be decrypted in another
-    region while the key's region is down: the standby region depends on the primary's KMS.
+    region while the key's region is down: the standby region depends on the primary's KMS, as standby regions depended on us-east-1
+    during the outage of 20 October 2025.
     A multi-Region key has replicas with the same key material in other regions, so data
     encrypted in one region is decrypted locally in another.
 

@@ -5,7 +5,8 @@ Kinds of `REGISTRIES`: `ecr_repository` (role `name`), `ecr_replication` (roles 
 `rules`, `destinations`, `region`, `filters`, `filter`, `filter_type`; CloudFormation nests the
 rules in a `ReplicationConfiguration` object, Terraform in a `replication_configuration` block),
 `container_registry` (Azure: `sku`, `georeplications` blocks with a `location`, and the old
-`georeplication_locations` list).
+`georeplication_locations` list), `artifact_repository` (Google Artifact Registry: `format`,
+`mode`; a regional `location`, or a multi-region one such as `us`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,13 @@ REGISTRIES = Family(
             sku="sku",
             georeplications="georeplications",
             legacy_locations="georeplication_locations",
+        ),
+        terraform(
+            "google_artifact_registry_repository",
+            "artifact_repository",
+            service="Artifact Registry",
+            format="format",
+            mode="mode",
         ),
     ),
 )

@@ -2,7 +2,9 @@
 
 Kinds of `KEYS`: `kms_key` (role `multi_region`, default false), `kms_replica_key` (role
 `primary`, the primary key's ARN). Kinds of `SECRETS`: `secret` (role `replicas`: the replica
-blocks, `replicas.region` / `Region` their region).
+blocks, `replicas.region` / `Region` their region), `gcp_secret` (Google Secret Manager: roles
+`replication`, its `auto` / `automatic` and `user_managed` settings, `replicas` and their `location`),
+`regional_secret` (Google's regional secrets, in their `location`).
 """
 
 from __future__ import annotations
@@ -50,5 +52,17 @@ SECRETS = Family(
             replicas="ReplicaRegions",
             region="Region",
         ),
+        terraform(
+            "google_secret_manager_secret",
+            "gcp_secret",
+            service="Secret Manager",
+            words={"fix": 'Use replication {{ auto {{}} }}, or add a replicas {{ location = "{region}" }} block to replication.user_managed'},
+            replication="replication",
+            auto=("auto", "automatic"),
+            user_managed="user_managed",
+            replicas="replicas",
+            location="location",
+        ),
+        terraform("google_secret_manager_regional_secret", "regional_secret", service="Secret Manager"),
     ),
 )

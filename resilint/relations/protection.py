@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from resilint.arguments import block_instances, blocks, nested
+from resilint.arguments import as_bool, block_instances, blocks, first_block, is_set_or_computed, nested
 from resilint.families.base import Family, Member
 from resilint.families.messaging import MESSAGING
 from resilint.families.recovery import BACKUPS
@@ -77,12 +77,24 @@ def system_units(unit: Unit, project: Project) -> list[Unit]:
     return units
 
 
-def other_regions(unit: Unit, project: Project, resource: Resource, family: Family, kinds: Iterable[str]) -> tuple[OtherRegion, ...]:
+def other_regions(
+    unit: Unit,
+    project: Project,
+    resource: Resource,
+    family: Family,
+    kinds: Iterable[str],
+    own_regions: Iterable[str] | None = None,
+) -> tuple[OtherRegion, ...]:
     """The workload's other regions for `resource` (module documentation): () when its own
-    region is not known, or when the workload serves from no other region that lacks a copy."""
+    region is not known, or when the workload serves from no other region that lacks a copy.
+    `own_regions` are the regions a resource without a region of its own keeps its data in
+    (the replica locations of a Google secret)."""
+    mine = set(own_regions) if own_regions is not None else set()
     own = region_of(resource)
-    if not isinstance(own, str) or not regional(resource):
+    if own_regions is None and (not isinstance(own, str) or not regional(resource)):
         return ()
+    if isinstance(own, str):
+        mine.add(own)
     wanted = family.types_of(*kinds)
     serving: dict[str, list[str]] = {}
     copies: set[str] = set()
@@ -99,7 +111,7 @@ def other_regions(unit: Unit, project: Project, resource: Resource, family: Fami
     return tuple(
         OtherRegion(region, tuple(addresses))
         for region, addresses in sorted(serving.items())
-        if region != own and region not in copies
+        if region not in mine and region not in copies
     )
 
 
@@ -252,6 +264,30 @@ def secret_replica_regions(secret: Member) -> set[str] | None:
     return found
 
 
+def secret_locations(secret: Member) -> set[str] | None:
+    """Where a Google secret keeps its data: the locations of its user-managed replicas; None
+    when automatic replication (Google's choice of locations) is on or anything is unknown."""
+    replication = first_block(secret.value("replication"))
+    if replication is None:
+        return None
+    automatic = secret.value("auto", within=replication)
+    if is_set_or_computed(automatic) is not False and as_bool(automatic) is not False:
+        return None  # automatic replication (an `auto {}` block, or `automatic = true`), or maybe
+    managed = first_block(secret.value("user_managed", within=replication))
+    if managed is None:
+        return None
+    replicas = block_instances(secret.value("replicas", within=managed))
+    if isinstance(replicas, Unknown) or not replicas:
+        return None
+    found: set[str] = set()
+    for replica in replicas:
+        location = secret.value("location", within=replica) if isinstance(replica, dict) else None
+        if not isinstance(location, str) or not location:
+            return None
+        found.add(location.lower())
+    return found
+
+
 # Container registries -----------------------------------------------------------------------------
 
 
@@ -262,6 +298,8 @@ def repository_replica_regions(unit: Unit, project: Project, repository: Member)
     not known."""
     if repository.kind == "container_registry":
         return _azure_replicas(repository)
+    if repository.kind == "artifact_repository":
+        return set()  # a regional repository has no replicas; a multi-region location has no region
     own = region_of(repository.resource)
     name = repository.value("name")
     found: set[str] = set()

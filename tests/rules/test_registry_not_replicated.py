@@ -48,3 +48,11 @@ def test_cloudformation_stacks_of_one_system() -> None:
 )
 def test_replicated_per_region_and_unknown_registries_are_quiet(case: str) -> None:
     assert findings(FOLDER, case, "RES111") == []
+
+
+def test_google_docker_repository_in_one_region() -> None:
+    (finding,) = findings(FOLDER, "fail_gcp_regional_repository", "RES111")
+    assert (finding.resource, finding.line) == ("google_artifact_registry_repository.apps", 6)
+    assert "us-east1 (google_container_cluster.east)" in finding.message
+    assert finding.fix is not None and finding.fix.startswith('Use a multi-region location for the repository ("us"')
+    assert findings(FOLDER, "pass_gcp_multi_region_repository", "RES111") == []

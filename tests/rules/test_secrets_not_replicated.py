@@ -38,3 +38,17 @@ def test_other_roots_of_the_system_count() -> None:
 )
 def test_replicas_own_copies_one_region_and_unknowns_are_quiet(case: str) -> None:
     assert findings(FOLDER, case, "RES110") == []
+
+
+def test_google_secrets_replicated_to_one_location_and_regional_secrets() -> None:
+    found = findings(FOLDER, "fail_gcp_user_managed_one_location", "RES110")
+    assert where(found) == [
+        ("google_secret_manager_secret.db", "main.tf", 6),
+        ("google_secret_manager_regional_secret.api", "main.tf", 18),
+    ]
+    assert found[0].message.startswith(
+        "google_secret_manager_secret.db lives in us-central1 with no replica in us-east1 (google_cloud_run_v2_service.east)"
+    )
+    assert found[0].fix == 'Use replication { auto {} }, or add a replicas { location = "us-east1" } block to replication.user_managed'
+    assert found[1].fix == "Create a regional secret in us-east1 too (a regional secret has no replicas)"
+    assert findings(FOLDER, "pass_gcp_automatic_and_covering", "RES110") == []
