@@ -9,9 +9,10 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `network`: `SUBNETS`, `NAT_GATEWAYS`, `ROUTE_TABLES`, `ROUTES`, `ROUTE_TABLE_ASSOCIATIONS`,
   `SUBNET_GROUPS`, `PUBLIC_IPS`, `NETWORK_INTERFACES`, `FIREWALLS`;
 - `load_balancing`: `LOAD_BALANCERS`, `LISTENERS`, `TARGET_GROUPS`, `TARGET_ATTACHMENTS`,
-  `SCALING_ATTACHMENTS`;
+  `SCALING_ATTACHMENTS`, `BACKEND_SERVICES`;
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
-- `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`, `EDGE_ENDPOINTS`;
+- `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`, `EDGE_ENDPOINTS`,
+  `TRAFFIC_MANAGER_ENDPOINTS`, `ACCELERATORS`;
 - `managed_services`: `MANAGED_SERVICES` (search domains, message brokers, warehouses);
 - `hybrid`: `HYBRID_LINKS` (VPN, Direct Connect, ExpressRoute, Interconnect), `RESOLVER_ENDPOINTS`;
 - `control_planes`: `CERTIFICATES`, `EDGE_FIREWALLS`, `IDENTITY`, `QUERY_LOGS`, `LAMBDA_VERSIONS`
@@ -20,7 +21,8 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `recovery`: `BACKUPS` (backup plans and vaults); `security`: `KEYS`, `SECRETS`;
 - `registries`: `REGISTRIES` (container registries); `messaging`: `MESSAGING` (Service Bus and
   Event Hubs namespaces and their geo-DR pairings);
-- `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`;
+- `dns`: `DNS_ZONES`, `DNS_RECORDS`, `HEALTH_CHECKS`, `DOMAIN_REGISTRATIONS`, `RECOVERY_CONTROLS`,
+  `DNS_STEERING`;
 - `deployment`: `STACK_SETS`, `RESOURCE_GROUPS`, and what kind of unit a unit is (`is_stack`, `is_called_module`).
 
 The API is in `families.base`: `Family.members(unit, *kinds)` and `Family.member(resource)` give
@@ -37,10 +39,26 @@ from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS, FUNCTI
 from resilint.families.control_planes import CERTIFICATES, EDGE_FIREWALLS, IDENTITY, LAMBDA_VERSIONS, QUERY_LOGS
 from resilint.families.databases import CACHES, DATABASES
 from resilint.families.deployment import RESOURCE_GROUPS, STACK_SETS
-from resilint.families.dns import DNS_RECORDS, DNS_ZONES, DOMAIN_REGISTRATIONS, HEALTH_CHECKS
-from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, EDGE_ENDPOINTS, FRONT_DOOR_ORIGINS, TRAFFIC_MANAGERS
+from resilint.families.dns import (
+    DNS_RECORDS,
+    DNS_STEERING,
+    DNS_ZONES,
+    DOMAIN_REGISTRATIONS,
+    HEALTH_CHECKS,
+    RECOVERY_CONTROLS,
+)
+from resilint.families.edge import (
+    ACCELERATORS,
+    APIS,
+    CDN_DISTRIBUTIONS,
+    EDGE_ENDPOINTS,
+    FRONT_DOOR_ORIGINS,
+    TRAFFIC_MANAGER_ENDPOINTS,
+    TRAFFIC_MANAGERS,
+)
 from resilint.families.hybrid import HYBRID_LINKS, RESOLVER_ENDPOINTS
 from resilint.families.load_balancing import (
+    BACKEND_SERVICES,
     LISTENERS,
     LOAD_BALANCERS,
     SCALING_ATTACHMENTS,
@@ -101,10 +119,15 @@ FAMILIES: tuple[Family, ...] = (
     IDENTITY,
     QUERY_LOGS,
     LAMBDA_VERSIONS,
+    TRAFFIC_MANAGER_ENDPOINTS,
+    ACCELERATORS,
+    BACKEND_SERVICES,
     DNS_ZONES,
     DNS_RECORDS,
     HEALTH_CHECKS,
     DOMAIN_REGISTRATIONS,
+    RECOVERY_CONTROLS,
+    DNS_STEERING,
     STACK_SETS,
     RESOURCE_GROUPS,
     MANAGED_SERVICES,

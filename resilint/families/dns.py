@@ -5,8 +5,13 @@ Kinds of `DNS_ZONES`: `zone` (each spelling's `service` is the DNS provider fami
 `relations.dns_providers`: "route53", "cloudflare"...; role `name`, every spelling of the
 zone's domain argument; Route 53 zones: `accelerated_recovery`, inside the block of role
 `features` where the source has one, and the word `enable_recovery`). Kinds of `DNS_RECORDS`: `route53_record`, `route53_record_group`.
-Kinds of `HEALTH_CHECKS`: `route53_health_check`. Kinds of `DOMAIN_REGISTRATIONS`:
-`registration` (role `domain`; word `name_servers`: "blocks" for `name_server { name }`
+Kinds of `HEALTH_CHECKS`: `route53_health_check` (roles `disabled`, `type`, `alarm_region`,
+`insufficient_data`, `routing_control`, read with `health_check_setting`; word
+`unhealthy_without_data`). Kinds of `RECOVERY_CONTROLS`: `routing_control` (Route 53 ARC),
+`region_switch_plan` (ARC Region switch). Kinds of `DNS_STEERING`: `cloudflare_load_balancer`
+(roles `name`, `zone`). Kinds of `DOMAIN_REGISTRATIONS`:
+`registration` (its `service` is the registrar's DNS provider family; role `domain`; word
+`registrar`; word `name_servers`: "blocks" for `name_server { name }`
 blocks, else the path of the list of host names; word `add_name_servers`: how a fix says to
 add one).
 
@@ -16,7 +21,11 @@ routing arguments; the words here are what messages say in each source.
 
 from __future__ import annotations
 
-from resilint.families.base import Family, cloudformation, terraform
+from typing import Any
+
+from resilint.arguments import DEFAULT
+from resilint.families.base import Family, Member, cloudformation, terraform
+from resilint.model import Unknown
 
 DNS_ZONES = Family(
     "DNS zone",
@@ -64,10 +73,69 @@ _CFN_CHECK = "AWS::Route53::HealthCheck"
 HEALTH_CHECKS = Family(
     "health check",
     (
-        terraform(_TF_CHECK, "route53_health_check", disabled="disabled"),
-        cloudformation(_CFN_CHECK, "route53_health_check", disabled="Disabled"),
+        terraform(
+            _TF_CHECK,
+            "route53_health_check",
+            words={"unhealthy_without_data": 'insufficient_data_health_status = "Unhealthy"'},
+            disabled="disabled",
+            type="type",
+            alarm_region="cloudwatch_alarm_region",
+            insufficient_data="insufficient_data_health_status",
+            routing_control="routing_control_arn",
+        ),
+        cloudformation(
+            _CFN_CHECK,
+            "route53_health_check",
+            words={"unhealthy_without_data": "HealthCheckConfig.InsufficientDataHealthStatus: Unhealthy"},
+            disabled="Disabled",
+            # read inside the `config` block; the alarm's region inside `alarm` there
+            config="HealthCheckConfig",
+            type="Type",
+            alarm="AlarmIdentifier",
+            alarm_region="Region",
+            insufficient_data="InsufficientDataHealthStatus",
+            routing_control="RoutingControlArn",
+        ),
     ),
 )
+
+RECOVERY_CONTROLS = Family(
+    "data-plane failover control",
+    (
+        terraform("aws_route53recoverycontrolconfig_routing_control", "routing_control"),
+        cloudformation("AWS::Route53RecoveryControl::RoutingControl", "routing_control"),
+        terraform("aws_arcregionswitch_plan", "region_switch_plan"),
+        cloudformation("AWS::ARCRegionSwitch::Plan", "region_switch_plan"),
+    ),
+)
+
+# DNS names steered by a provider's own load balancer rather than by routing policies on records.
+DNS_STEERING = Family(
+    "DNS load balancer",
+    (terraform("cloudflare_load_balancer", "cloudflare_load_balancer", name="name", zone="zone_id"),),
+)
+
+
+def health_check_setting(member: Member, role: str) -> Any:
+    """A health check's setting by role, read where its source keeps it (CloudFormation keeps
+    everything inside `HealthCheckConfig`, the alarm's region inside `AlarmIdentifier`): the
+    value, `Unknown`, or `DEFAULT`."""
+    within: dict[str, Any] | None = None
+    if member.has("config"):
+        config = member.value("config")
+        if config is None:
+            return DEFAULT
+        if not isinstance(config, dict):
+            return Unknown("HealthCheckConfig is not known")
+        within = config
+        if role == "alarm_region":
+            alarm = member.value("alarm", within=config)
+            if alarm is None:
+                return DEFAULT
+            if not isinstance(alarm, dict):
+                return Unknown("AlarmIdentifier is not known")
+            within = alarm
+    return member.setting(role, within=within)[1]
 
 _TF_RECORD_WORDS = {
     "target_health_off": "evaluate_target_health = false",
@@ -104,7 +172,12 @@ DOMAIN_REGISTRATIONS = Family(
             terraform(
                 t,
                 "registration",
-                words={"name_servers": "blocks", "add_name_servers": "Add name_server blocks for"},
+                service="route53",
+                words={
+                    "name_servers": "blocks",
+                    "add_name_servers": "Add name_server blocks for",
+                    "registrar": "Route 53 Domains",
+                },
                 domain="domain_name",
             )
             for t in ("aws_route53domains_registered_domain", "aws_route53domains_domain")
@@ -112,13 +185,16 @@ DOMAIN_REGISTRATIONS = Family(
         terraform(
             "dnsimple_domain_delegation",
             "registration",
-            words={"name_servers": "name_servers", "add_name_servers": "Add to name_servers"},
+            service="dnsimple",
+            words={"name_servers": "name_servers", "add_name_servers": "Add to name_servers", "registrar": "DNSimple"},
             domain="domain",
         ),
         terraform(
             "google_clouddomains_registration",
             "registration",
+            service="clouddns",
             words={
+                "registrar": "Google Cloud Domains",
                 "name_servers": "dns_settings.custom_dns.name_servers",
                 "add_name_servers": "Add to dns_settings.custom_dns.name_servers",
             },

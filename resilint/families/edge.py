@@ -7,9 +7,15 @@ inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`; what i
 `iam_certificate`, `web_acl`, `edge_functions` (Lambda@Edge associations) and their
 `edge_function_arn`), `front_door_origin_group`,
 `classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
-Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager`.
+Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager` (word
+`add_region`; also on `front_door_origin_group`: how a fix adds an endpoint in a second region).
 Kinds of `EDGE_ENDPOINTS`: `front_door_endpoint`, `front_door_custom_domain`, `azure_cdn_endpoint`
 (words: `vendor`).
+Kinds of `TRAFFIC_MANAGER_ENDPOINTS`: `azure_endpoint`, `external_endpoint`, `nested_endpoint`,
+`legacy_endpoint` (roles `profile`, `enabled`, `target`, `location`; `endpoint_type` of the legacy
+one). Kinds of `ACCELERATORS` (AWS Global Accelerator): `listener` (role `accelerator`; word
+`add_region`), `endpoint_group` (roles `listener`, `region`, left out in Terraform: the provider's
+region; `endpoints`).
 """
 
 from __future__ import annotations
@@ -70,7 +76,16 @@ CDN_DISTRIBUTIONS = Family(
             edge_functions="LambdaFunctionAssociations",
             edge_function_arn="LambdaFunctionARN",
         ),
-        terraform("azurerm_cdn_frontdoor_origin_group", "front_door_origin_group"),
+        terraform(
+            "azurerm_cdn_frontdoor_origin_group",
+            "front_door_origin_group",
+            words={
+                "add_region": (
+                    "Add an azurerm_cdn_frontdoor_origin in a second region (an app or storage account deployed "
+                    "there) to the origin group, with a health_probe on the group"
+                ),
+            },
+        ),
         terraform(
             "azurerm_frontdoor",
             "classic_front_door",
@@ -111,7 +126,96 @@ APIS = Family(
 )
 
 TRAFFIC_MANAGERS = Family(
-    "Traffic Manager profile", (terraform("azurerm_traffic_manager_profile", "traffic_manager", ttl="dns_config.ttl"),)
+    "Traffic Manager profile",
+    (
+        terraform(
+            "azurerm_traffic_manager_profile",
+            "traffic_manager",
+            words={
+                "add_region": (
+                    "Add an azurerm_traffic_manager_azure_endpoint (or _external_endpoint) in a second region to "
+                    "the profile, and keep monitor_config probing both"
+                ),
+            },
+            ttl="dns_config.ttl",
+        ),
+    ),
+)
+
+TRAFFIC_MANAGER_ENDPOINTS = Family(
+    "Traffic Manager endpoint",
+    (
+        # `enabled` defaults to true in each (azurerm trafficmanager schemas).
+        terraform(
+            "azurerm_traffic_manager_azure_endpoint",
+            "azure_endpoint",
+            profile="profile_id",
+            enabled="enabled",
+            target="target_resource_id",
+        ),
+        terraform(
+            "azurerm_traffic_manager_external_endpoint",
+            "external_endpoint",
+            profile="profile_id",
+            enabled="enabled",
+            target="target",
+            location="endpoint_location",
+        ),
+        # The one endpoint resource of azurerm before 3.0: its `type` says which kind it is, and
+        # `endpoint_status` ("Enabled", "Disabled") whether Traffic Manager answers with it.
+        terraform(
+            "azurerm_traffic_manager_endpoint",
+            "legacy_endpoint",
+            profile="profile_name",
+            enabled="endpoint_status",
+            endpoint_type="type",
+            target="target_resource_id",
+            location="endpoint_location",
+        ),
+        terraform(
+            "azurerm_traffic_manager_nested_endpoint",
+            "nested_endpoint",
+            profile="profile_id",
+            enabled="enabled",
+            target="target_resource_id",
+            location="endpoint_location",
+        ),
+    ),
+)
+
+_ADD_TF_GROUP = (
+    "Add an aws_globalaccelerator_endpoint_group for the listener in a second region (endpoint_group_region), "
+    "with endpoints there; a group with traffic_dial_percentage = 0 still takes traffic when the first region fails"
+)
+_ADD_CFN_GROUP = (
+    "Add an AWS::GlobalAccelerator::EndpointGroup for the listener in a second region (EndpointGroupRegion), "
+    "with endpoints there; a group with TrafficDialPercentage: 0 still takes traffic when the first region fails"
+)
+
+# Custom routing accelerators map each user to one chosen destination (session pinning), not to
+# the nearest healthy region: they are left out.
+ACCELERATORS = Family(
+    "Global Accelerator",
+    (
+        terraform("aws_globalaccelerator_listener", "listener", words={"add_region": _ADD_TF_GROUP}, accelerator="accelerator_arn"),
+        cloudformation(
+            "AWS::GlobalAccelerator::Listener", "listener", words={"add_region": _ADD_CFN_GROUP}, accelerator="AcceleratorArn"
+        ),
+        terraform(
+            "aws_globalaccelerator_endpoint_group",
+            "endpoint_group",
+            listener="listener_arn",
+            region="endpoint_group_region",
+            endpoints="endpoint_configuration",
+        ),
+        cloudformation(
+            "AWS::GlobalAccelerator::EndpointGroup",
+            "endpoint_group",
+            listener="ListenerArn",
+            region="EndpointGroupRegion",
+            endpoints="EndpointConfigurations",
+        ),
+    ),
 )
 
 _AZURE_EDGE = {"vendor": "Azure Front Door"}

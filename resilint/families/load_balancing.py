@@ -13,6 +13,10 @@ integration), `attributes` (CloudFormation's attribute list), `frontends` (Azure
 application gateway's `sku` block (`sku_name`, `sku_tier`, `capacity`) and `autoscale` block
 (`min_capacity`, `max_capacity`). Words: `subnet_arguments` (the arguments a fix names),
 `cross_zone_on` (cross-zone load balancing turned on, written out).
+
+Kinds of `BACKEND_SERVICES`: `global_backend_service` (Google Cloud's global load balancers;
+roles `backends`, the blocks, and `group`, the instance group or network endpoint group of one;
+word `add_region`).
 """
 
 from __future__ import annotations
@@ -154,6 +158,24 @@ SCALING_ATTACHMENTS = Family(
             traffic_source="traffic_source",
             traffic_source_id="identifier",
             group="autoscaling_group_name",
+        ),
+    ),
+)
+
+BACKEND_SERVICES = Family(
+    "backend service",
+    (
+        terraform(
+            "google_compute_backend_service",
+            "global_backend_service",
+            words={
+                "add_region": (
+                    "Add a backend block whose group is a managed instance group (or network endpoint group) in a "
+                    "second region, with a health check on the backend service"
+                ),
+            },
+            backends="backend",
+            group="group",
         ),
     ),
 )

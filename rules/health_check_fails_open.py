@@ -1,0 +1,115 @@
+"""RES311 health-check-fails-open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.arguments import DEFAULT
+from resilint.families.dns import HEALTH_CHECKS, health_check_setting
+from resilint.model import Project, Resource, Unit
+from resilint.relations.dns import health_checks, project_index
+from resilint.relations.record_targets import GLOBAL, record_region
+from resilint.rule import Severity, Violation, rule
+
+# What Route 53 makes of a check whose alarm has no data: `LastKnownStatus` when left out
+# ("By default, Route 53 uses the status of the health check from the last time CloudWatch had
+# sufficient data", UpdateHealthCheck API reference), healthy for a check that never had data.
+_FAILS_OPEN = frozenset({"healthy", "lastknownstatus"})
+
+
+@rule(
+    id="RES311",
+    name="health-check-fails-open",
+    severity=Severity.WARNING,
+    summary="A health check reads an alarm in the region it is meant to see fail",
+    fix="Check the endpoint itself (HTTPS or TCP), or make missing alarm data unhealthy",
+    tags=("dns", "region", "failover"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a Route 53 health check of type `CLOUDWATCH_METRIC` (`aws_route53_health_check`,
+    `AWS::Route53::HealthCheck`) whose CloudWatch alarm lives in the same region as the endpoint
+    of a record it guards, and which counts missing alarm data as healthy: its
+    `insufficient_data_health_status` / `InsufficientDataHealthStatus` is `Healthy`,
+    `LastKnownStatus`, or left out (Route 53 then uses the last known status). The guarded
+    records are failover, latency, weighted and other steered records anywhere in the scan whose
+    `health_check_id` / `HealthCheckId` references the check; the endpoint's region is that of
+    the resource the record answers with (or that its AWS host name spells).
+
+    Not flagged: checks whose missing-data status is `Unhealthy` or not known, alarms in another
+    region than the endpoint, checks no steered record uses, and records whose endpoint region is
+    not known or spans regions.
+
+    ## Why is this bad?
+    When the region fails, its CloudWatch fails with it: the alarm stops receiving data points
+    and goes to INSUFFICIENT_DATA. A check that treats missing data as healthy (or as the last
+    status, which was healthy) then reports the dead endpoint as healthy, and Route 53 keeps
+    answering with it: the failover is blind exactly during the outage it exists for.
+
+    ## Example
+    ```hcl
+    resource "aws_route53_health_check" "api" {
+      type                    = "CLOUDWATCH_METRIC"
+      cloudwatch_alarm_name   = aws_cloudwatch_metric_alarm.api_errors.alarm_name
+      cloudwatch_alarm_region = "us-east-1" # where the api runs
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_route53_health_check" "api" {
+      type                            = "CLOUDWATCH_METRIC"
+      cloudwatch_alarm_name           = aws_cloudwatch_metric_alarm.api_errors.alarm_name
+      cloudwatch_alarm_region         = "us-east-1"
+      insufficient_data_health_status = "Unhealthy"
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html
+    - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
+    - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+    """
+    for check_member in HEALTH_CHECKS.members(unit, "route53_health_check"):
+        if check_member.resource.count_unknown:
+            continue
+        kind = health_check_setting(check_member, "type")
+        region = health_check_setting(check_member, "alarm_region")
+        if not isinstance(kind, str) or kind.strip().upper() != "CLOUDWATCH_METRIC" or not isinstance(region, str):
+            continue
+        status = health_check_setting(check_member, "insufficient_data")
+        shown = "LastKnownStatus (the default)" if status is DEFAULT else status
+        if status is DEFAULT:
+            status = "LastKnownStatus"
+        if not isinstance(status, str) or status.strip().lower() not in _FAILS_OPEN:
+            continue
+        guarded = _guarded_in(check_member.resource, project, region.strip())
+        if guarded is None:
+            continue
+        record, target = guarded
+        yield Violation(
+            f"{check_member.address} reads a CloudWatch alarm in {region.strip()}, where {record} sends clients "
+            f"({target}), and counts missing alarm data as {str(shown).strip()}: when {region.strip()} fails, the alarm "
+            "gets no data and the check keeps reporting the failed endpoint healthy",
+            at=check_member.resource,
+            fix=(
+                f"Set {check_member.word('unhealthy_without_data')}, or guard the record with an HTTPS or TCP check "
+                "of the endpoint (Route 53's checkers run outside the region)"
+            ),
+        )
+
+
+def _guarded_in(check_resource: Resource, project: Project, region: str) -> tuple[str, str] | None:
+    """The first steered record guarded by the check whose endpoint sits in `region`, with its
+    endpoint; None when there is none."""
+    for unit, record in project_index(project).records:
+        if not record.routing or record.health_check is None:
+            continue
+        if not any(r is check_resource for r in health_checks(unit, record)):
+            continue
+        target = record_region(unit, record)
+        if target is None or target.region == GLOBAL or target.region != region:
+            continue
+        return record.label, target.evidence
+    return None

@@ -1,0 +1,156 @@
+"""RES308 steering-targets-one-region."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from resilint.model import Project, Unit
+from resilint.relations.dns import Alias, DnsIndex, Record, may_be_same_set, project_index, records
+from resilint.relations.dns_providers import normalize_domain
+from resilint.relations.network import shorten
+from resilint.relations.record_targets import GLOBAL, TargetRegion, record_region
+from resilint.rule import Severity, Violation, rule
+
+# Routing whose purpose is to move clients between regions. Weighted and multivalue sets are
+# often spread inside one region on purpose (blue/green, canaries, several instances), and
+# geolocation and CIDR sets choose content or paths by where the client is: they are not judged.
+_REGIONAL_STEERING = frozenset({"failover", "latency", "geoproximity"})
+
+
+@rule(
+    id="RES308",
+    name="steering-targets-one-region",
+    severity=Severity.WARNING,
+    summary="A DNS failover or latency set whose targets all sit in one region",
+    fix="Point a member of the set (the failover SECONDARY, a latency record) at an endpoint in a second region",
+    tags=("dns", "region", "failover"),
+)
+def check(unit: Unit, project: Project) -> Iterator[Violation]:
+    """
+    ## What it does
+    Flags a Route 53 record set that steers traffic between regions (failover, latency or
+    geoproximity routing: `failover_routing_policy`, `latency_routing_policy`,
+    `geoproximity_routing_policy`; `Failover`, `Region`, `GeoProximityLocation`) when every
+    record of the set answers with an endpoint in the same region. Records of one set are those
+    with the same zone, name and type, in every unit of the scan (a primary in one root module
+    and its secondary in another are one set).
+
+    A record's region is that of the resource its alias or values reference (a load balancer, an
+    API Gateway domain, an Elastic IP, an instance), else the region an AWS host name spells
+    (`web-1.eu-west-1.elb.amazonaws.com`, `s3-website-us-east-1.amazonaws.com`), else, for a
+    latency or geoproximity record, the AWS region its policy names. The set is not judged when
+    any record's region is not known, when a record answers with something that spans regions
+    (CloudFront, Global Accelerator, another record), or when a record's routing is not known.
+    A set whose name another steered record aliases with `evaluate_target_health` is the
+    zone-level half of a region-level choice made above it (a latency record per region, each
+    aliasing a failover pair in that region), and is not judged. Weighted, multivalue,
+    geolocation and CIDR sets are not judged: they are often spread inside one region on purpose
+    (blue/green, canaries) or choose by where the client is. Azure Traffic Manager, Front Door and
+    Google Cloud global load balancers are RES310's.
+
+    ## Why is this bad?
+    Failover and latency records exist to send clients to another region when one fails. When
+    the primary and the secondary (or every latency record) sit in one region, the health checks
+    fail over from one casualty of a regional outage to another: the records look like a
+    multi-region design, and none of it survives the region.
+
+    ## Example
+    ```hcl
+    resource "aws_route53_record" "api_secondary" {
+      zone_id        = aws_route53_zone.public.zone_id
+      name           = "api"
+      type           = "A"
+      set_identifier = "secondary"
+
+      failover_routing_policy {
+        type = "SECONDARY"
+      }
+
+      alias {
+        name                   = aws_lb.api_standby.dns_name # also in us-east-1
+        zone_id                = aws_lb.api_standby.zone_id
+        evaluate_target_health = true
+      }
+    }
+    ```
+
+    Use instead:
+    ```hcl
+    resource "aws_route53_record" "api_secondary" {
+      zone_id        = aws_route53_zone.public.zone_id
+      name           = "api"
+      type           = "A"
+      set_identifier = "secondary"
+
+      failover_routing_policy {
+        type = "SECONDARY"
+      }
+
+      alias {
+        name                   = aws_lb.api_west.dns_name # in us-west-2
+        zone_id                = aws_lb.api_west.zone_id
+        evaluate_target_health = true
+      }
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html
+    - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+    - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_planning_for_recovery_disaster_recovery.html
+    """
+    index = project_index(project)
+    for record in records(unit):
+        if record.routing is None or not (record.routing & _REGIONAL_STEERING) or record.resource.count_unknown:
+            continue
+        members = [
+            (member_unit, other)
+            for member_unit, other in index.records_for_name(record)
+            if other.family == record.family and may_be_same_set(record, other) and other.routing != frozenset()
+        ]
+        if not members or members[0][1] is not record:
+            continue  # judged once per set, on its first record
+        verdict = _one_region(members, record.routing)
+        if verdict is None or _checked_from_above(index, record):
+            continue
+        region, regions = verdict
+        policy = " and ".join(sorted(record.routing & _REGIONAL_STEERING))
+        labels = shorten([r.label for _, r in members])
+        targets = shorten(sorted({t.evidence for t in regions}))
+        yield Violation(
+            f"{record.shown_name} ({record.rtype}) is a {policy} set of {len(members)} records ({labels}) whose "
+            f"targets all sit in {region} ({targets}): when {region} fails, every answer of the set fails with it",
+            at=record.resource,
+        )
+
+
+def _one_region(members: list[tuple[Unit, Record]], routing: frozenset[str]) -> tuple[str, list[TargetRegion]] | None:
+    """The one region every member answers from, with each member's evidence; None otherwise."""
+    if len(members) < 2:
+        return None
+    found: list[TargetRegion] = []
+    for member_unit, member in members:
+        if member.routing != routing or member.resource.count_unknown or member.rtype is None:
+            return None
+        target = record_region(member_unit, member)
+        if target is None or target.region == GLOBAL:
+            return None
+        found.append(target)
+    regions = {t.region for t in found}
+    if len(regions) != 1:
+        return None
+    (region,) = regions
+    return region, found
+
+
+def _checked_from_above(index: DnsIndex, record: Record) -> bool:
+    """Whether a steered record elsewhere aliases this set's name and evaluates its health: the
+    set is then the zone-level half of a region-level choice made above it (latency records per
+    region, each aliasing a failover pair of that region), and a region that fails is left there."""
+    for _, other in index.records:
+        alias = other.alias
+        if not isinstance(alias, Alias) or not other.routing or alias.evaluate_target_health is not True:
+            continue
+        if normalize_domain(alias.name) == record.fqdn:
+            return True
+    return False
