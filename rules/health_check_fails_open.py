@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from resilint.arguments import DEFAULT
 from resilint.families.dns import HEALTH_CHECKS, health_check_setting
-from resilint.model import Project, Resource, Unit
+from resilint.model import Project, Resource, Unit, unknowns_in
 from resilint.relations.dns import health_checks, project_index
 from resilint.relations.record_targets import GLOBAL, record_region
 from resilint.rule import Severity, Violation, rule
@@ -34,7 +34,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     `insufficient_data_health_status` / `InsufficientDataHealthStatus` is `Healthy`,
     `LastKnownStatus`, or left out (Route 53 then uses the last known status). The guarded
     records are failover, latency, weighted and other steered records anywhere in the scan whose
-    `health_check_id` / `HealthCheckId` references the check; the endpoint's region is that of
+    `health_check_id` / `HealthCheckId` references the check, or a `CALCULATED` check that lists
+    it among its `child_healthchecks` / `ChildHealthChecks`; the endpoint's region is that of
     the resource the record answers with (or that its AWS host name spells).
 
     Not flagged: checks whose missing-data status is `Unhealthy` or not known, alarms in another
@@ -101,15 +102,37 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
 
 def _guarded_in(check_resource: Resource, project: Project, region: str) -> tuple[str, str] | None:
-    """The first steered record guarded by the check whose endpoint sits in `region`, with its
-    endpoint; None when there is none."""
+    """The first steered record guarded by the check (directly, or as a child of a CALCULATED
+    check) whose endpoint sits in `region`, with its endpoint; None when there is none."""
     for unit, record in project_index(project).records:
         if not record.routing or record.health_check is None:
             continue
-        if not any(r is check_resource for r in health_checks(unit, record)):
+        if not any(_depends_on(unit, found, check_resource) for found in health_checks(unit, record)):
             continue
         target = record_region(unit, record)
         if target is None or target.region == GLOBAL or target.region != region:
             continue
         return record.label, target.evidence
     return None
+
+
+def _depends_on(unit: Unit, found: Resource, check_resource: Resource) -> bool:
+    """Whether a record's health check is `check_resource` or a CALCULATED check over it."""
+    if found is check_resource:
+        return True
+    member = HEALTH_CHECKS.member(found)
+    if member is None:
+        return False
+    kind = health_check_setting(member, "type")
+    if not isinstance(kind, str) or kind.strip().upper() != "CALCULATED":
+        return False
+    return any(child is check_resource for child in referenced_all(unit, health_check_setting(member, "children")))
+
+
+def referenced_all(unit: Unit, value: object) -> list[Resource]:
+    """Every resource a value (a list of ids) is computed from."""
+    found: list[Resource] = []
+    for unknown in unknowns_in(value):
+        for target in unknown.refs:
+            found.extend(r for r in unit.resolve(target) if not any(r is f for f in found))
+    return found

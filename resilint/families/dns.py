@@ -6,7 +6,8 @@ Kinds of `DNS_ZONES`: `zone` (each spelling's `service` is the DNS provider fami
 zone's domain argument; Route 53 zones: `accelerated_recovery`, inside the block of role
 `features` where the source has one, and the word `enable_recovery`). Kinds of `DNS_RECORDS`: `route53_record`, `route53_record_group`.
 Kinds of `HEALTH_CHECKS`: `route53_health_check` (roles `disabled`, `type`, `alarm_region`,
-`insufficient_data`, `routing_control`, read with `health_check_setting`; word
+`insufficient_data`, `routing_control`, `children` (of a CALCULATED check), read with
+`health_check_setting`; word
 `unhealthy_without_data`). Kinds of `RECOVERY_CONTROLS`: `routing_control` (Route 53 ARC),
 `region_switch_plan` (ARC Region switch). Kinds of `DNS_STEERING`: `cloudflare_load_balancer`
 (roles `name`, `zone`). Kinds of `DOMAIN_REGISTRATIONS`:
@@ -82,6 +83,7 @@ HEALTH_CHECKS = Family(
             alarm_region="cloudwatch_alarm_region",
             insufficient_data="insufficient_data_health_status",
             routing_control="routing_control_arn",
+            children="child_healthchecks",
         ),
         cloudformation(
             _CFN_CHECK,
@@ -95,6 +97,7 @@ HEALTH_CHECKS = Family(
             alarm_region="Region",
             insufficient_data="InsufficientDataHealthStatus",
             routing_control="RoutingControlArn",
+            children="ChildHealthChecks",
         ),
     ),
 )

@@ -38,3 +38,12 @@ def test_cloudformation_reads_inside_health_check_config() -> None:
 def test_every_pass_case_is_silent() -> None:
     for case in sorted(FIXTURES.glob("pass_*")):
         assert _findings(case) == [], case.name
+
+
+def test_children_of_a_calculated_check_guard_its_records() -> None:
+    findings = _findings(FIXTURES / "fail_child_of_calculated_check")
+    assert [(f.resource, f.line) for f in findings] == [
+        ("aws_route53_health_check.errors", 10),
+        ("aws_route53_health_check.latency", 17),
+    ]
+    assert "counts missing alarm data as Healthy" in findings[0].message
