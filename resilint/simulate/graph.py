@@ -121,6 +121,8 @@ _API_PARTS = ("aws_api_gateway_", "aws_apigatewayv2_", "AWS::ApiGateway::", "AWS
 _ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
 _QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
 _DEPENDENCY_DEPTH = 3
+_API_DOMAINS = ("aws_api_gateway_domain_name", "aws_apigatewayv2_domain_name", "AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName")
+_API_MAPPINGS = ("aws_api_gateway_base_path_mapping", "aws_apigatewayv2_api_mapping", "AWS::ApiGateway::BasePathMapping", "AWS::ApiGatewayV2::ApiMapping")
 _BUCKET_BACKENDS = ("google_storage_bucket", "aws_s3_bucket", "azurerm_storage_account")
 _AZURE_SCALE_SETS = (
     "azurerm_linux_virtual_machine_scale_set",
@@ -227,6 +229,8 @@ class _Builder:
             yield from self._target_group(unit, resource)
         elif kind == "azurerm_cdn_frontdoor_origin_group":
             yield from self._origin_group_needs(unit, resource)
+        elif kind in _API_DOMAINS:
+            yield from self._api_domain(unit, resource)
         elif kind in _API:
             yield from self._api(unit, resource)
         elif kind.startswith("google_compute_"):
@@ -366,15 +370,39 @@ class _Builder:
     # Front Door
 
     def _front_door(self, unit: Unit, endpoint: Resource) -> Iterator[Need]:
-        groups: list[Resource] = []
+        """The origin groups of the routes that match every path (`/*`) are needed whole;
+        routes for narrower patterns carry their paths, as CloudFront's ordered behaviours do."""
+        whole: list[Resource] = []
+        narrow: list[Resource] = []
         for referrer in self._referrers(unit, endpoint):
-            if referrer.type == "azurerm_cdn_frontdoor_route":
-                groups.extend(g for g in self._refs_at(unit, referrer, ("cdn_frontdoor_origin_group_id",)) if g not in groups)
-        if not groups:
+            if referrer.type != "azurerm_cdn_frontdoor_route" or as_bool(referrer.attributes.get("enabled", True)) is False:
+                continue
+            patterns = referrer.attributes.get("patterns_to_match")
+            into = whole if not isinstance(patterns, list) or "/*" in patterns else narrow
+            into.extend(g for g in self._refs_at(unit, referrer, ("cdn_frontdoor_origin_group_id",)) if g not in into)
+        narrow = [g for g in narrow if g not in whole]
+        if not whole and not narrow:
             yield Need("all", [Member(self.unresolved(unit, f"{endpoint.address} routes", "no route of the code leads to an origin group"))])
             return
-        for group in groups:
+        for group in whole:
             yield Need("all", [Member(self.resource_node(unit, group))], "route")
+        if narrow:
+            yield Need("part", [Member(self.resource_node(unit, g)) for g in whole + narrow], "routes")
+
+    # API custom domains: a DNS name often leads to a regional custom domain, which serves the
+    # APIs its mappings name
+
+    def _api_domain(self, unit: Unit, domain: Resource) -> Iterator[Need]:
+        apis: list[Resource] = []
+        for mapping in self._referrers(unit, domain):
+            if mapping.type in _API_MAPPINGS:
+                apis.extend(a for a in self._refs_at(unit, mapping, ("api_id", "rest_api_id", "ApiId", "RestApiId")) if a not in apis)
+        if not apis:
+            yield Need("all", [Member(self.unresolved(unit, f"{domain.address} mappings", "no API mapping of the code names an API"))])
+        elif len(apis) == 1:
+            yield Need("all", [Member(self.resource_node(unit, apis[0]))], "API mapping")
+        else:
+            yield Need("part", [Member(self.resource_node(unit, a)) for a in apis], "API mappings")
 
     def _origin_group_needs(self, unit: Unit, group: Resource) -> Iterator[Need]:
         probed = group.attributes.get("health_probe")

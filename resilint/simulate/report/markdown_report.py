@@ -87,6 +87,9 @@ def render(report: Report) -> str:
         lines.append("")
     lines.append(systems_count(simulation))
     lines.append("")
+    if any(entry_rows(s) or data_rows(s) for s in simulation.systems):
+        lines.append("In the charts: red is down, amber degraded, green up, grey unknown.")
+        lines.append("")
     lines.append("| system | verdict | because |")
     lines.append("|---|---|---|")
     for system in simulation.systems:
