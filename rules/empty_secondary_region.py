@@ -40,7 +40,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       systems`), a unit that serves nothing, or not the main kinds the other regions serve
       with.
 
-    A region that holds only data (a replica) is RES101's finding, which names it. Not judged:
+    A region that holds only data (a replica) is RES101's finding, which names it. A StackSet
+    deploys the same template to each of its regions, so none of them is empty by this rule
+    (resources that depend on conditions on `AWS::Region` are not evaluated per region). Not judged:
     aliases for us-east-1 (they serve CloudFront's certificates, WAF and global lookups),
     aliases for a region the unit also reaches otherwise, units that call a module resilint
     could not read (it may use the alias), and regions, counts or resources that are not known.

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from resilint.families.deployment import is_called_module
 from resilint.model import Location, Project, Resource, Unit
-from resilint.relations.control_planes import Dependency, us_east_1_dependencies
+from resilint.relations.control_planes import HOME, Dependency, us_east_1_dependencies
 from resilint.rule import Severity, Violation, rule
 
 # What to do about each kind of dependency, by the service the inventory names.
@@ -76,7 +76,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     Units deployed to another partition (GovCloud, China), whose global services are homed
     elsewhere, are not listed, nor are Terraform folders that configure no provider (modules,
-    listed where they are called). It is an inventory: the notes say what a us-east-1 outage stops,
+    listed where they are called), nor units that run only in us-east-1: their dependency on
+    us-east-1 is not hidden, and RES107 judges a workload whose sole region it is. A unit whose
+    regions are not known (a template without deployment configuration) is listed. It is an inventory: the notes say what a us-east-1 outage stops,
     so that the recovery path can be planned without it. `resilint simulate --scenario
     aws-us-east-1-2025-10-20` lists the same dependencies for each system.
 
@@ -129,6 +131,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     system = project.system_of(unit)
     if is_called_module(unit) or (system is not None and system.library):
         return  # a module meant to be called: its dependencies are listed where it is called
+    if system is not None and system.unit_regions.get(unit.id) == (HOME,):
+        return  # it runs in us-east-1 anyway: nothing hidden (RES107 judges a sole us-east-1)
     for dependency in us_east_1_dependencies(unit):
         yield Violation(_message(dependency), at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
 

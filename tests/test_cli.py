@@ -30,7 +30,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     assert document["version"] == "1"
     assert document["tool"] == {"name": "resilint", "version": __version__}
     assert document["summary"]["files_scanned"] == 5
-    assert document["summary"]["findings"] == len(document["findings"]) == 12
+    assert document["summary"]["findings"] == len(document["findings"]) == 11
     required = {"rule_id", "severity", "message", "path", "line", "end_line", "resource", "unit"}
     for finding in document["findings"]:
         assert required <= set(finding)
@@ -95,7 +95,7 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     target = tmp_path / "out" / "report.json"
     code, out, _ = run(capsys, "scan", "fixtures/example", "--format", "json", "--output", str(target))
     assert code == 1 and out == ""
-    assert json.loads(target.read_text())["summary"]["findings"] == 12
+    assert json.loads(target.read_text())["summary"]["findings"] == 11
 
 
 def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +106,7 @@ def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[
     assert "fixtures/example/terraform/modules/db/main.tf" in out
     assert "RES302" in out and "module.orders_db.aws_db_instance.this" in out
     assert "fix: set multi_az = true" in out
-    assert "5 files scanned, 2 deployment units, 12 findings (2 errors, 9 warnings, 1 note)" in out
+    assert "5 files scanned, 2 deployment units, 11 findings (2 errors, 9 warnings, 0 notes)" in out
 
 
 def test_interactive_only_for_a_person_at_a_terminal() -> None:

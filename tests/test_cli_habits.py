@@ -49,11 +49,11 @@ def test_concise_is_one_sorted_clickable_line_per_finding(capsys: pytest.Capture
     code, out, _ = run(capsys, "scan", "fixtures/example", "--format", "concise")
     assert code == 1
     *lines, summary = out.splitlines()
-    assert len(lines) == 12 and all(CONCISE.match(line) for line in lines), lines
+    assert len(lines) == 11 and all(CONCISE.match(line) for line in lines), lines
     assert "fixtures/example/terraform/modules/db/main.tf:14:1: RES302 [warning] module.orders_db.aws_db_instance.this runs in one" in out
     keys = [(line.split(":")[0], int(line.split(":")[1])) for line in lines]
     assert keys == sorted(keys)
-    assert summary == "12 findings (2 errors, 9 warnings, 1 note) in 5 files"
+    assert summary == "11 findings (2 errors, 9 warnings, 0 notes) in 5 files"
     code, quiet, _ = run(capsys, "scan", "fixtures/example", "--format", "concise", "--quiet")
     assert quiet.splitlines() == lines
 
@@ -61,7 +61,7 @@ def test_concise_is_one_sorted_clickable_line_per_finding(capsys: pytest.Capture
 def test_text_locations_are_path_line_col_and_quiet_drops_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "scan", "fixtures/example")
     assert "fixtures/example/terraform/modules/db/main.tf:14:1: RES302 [warning] module.orders_db.aws_db_instance.this" in out
-    assert "12 findings" in out
+    assert "11 findings" in out
     _, quiet, _ = run(capsys, "scan", "fixtures/example", "-q")
     assert "RES302" in quiet and "files scanned" not in quiet and "deployment unit" not in quiet
 

@@ -20,7 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--format", "github")
     lines = out.splitlines()
-    assert code == 1 and len(lines) == 12
+    assert code == 1 and len(lines) == 11
     assert all(
         line.startswith(("::warning file=fixtures/example/", "::error file=fixtures/example/", "::notice file=fixtures/example/"))
         for line in lines
@@ -34,9 +34,9 @@ def test_github_annotations(capsys: pytest.CaptureFixture[str]) -> None:
 def test_junit_xml(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--format", "junit")
     root = ET.fromstring(out.split("\n", 1)[1])
-    assert root.tag == "testsuites" and root.get("failures") == "12"
+    assert root.tag == "testsuites" and root.get("failures") == "11"
     cases = root.findall("./testsuite/testcase")
-    assert len(cases) == 12 and all(case.find("failure") is not None for case in cases)
+    assert len(cases) == 11 and all(case.find("failure") is not None for case in cases)
 
 
 def test_junit_clean_scan_is_one_passing_case(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_junit_clean_scan_is_one_passing_case(capsys: pytest.CaptureFixture[str]
 def test_markdown_summary(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "--format", "markdown")
     assert out.startswith("## resilint ")
-    assert "**12 findings** (2 errors, 9 warnings, 1 notes)" in out
+    assert "**11 findings** (2 errors, 9 warnings, 0 notes)" in out
     assert "| RES302 | [database-without-multi-az](" in out
     assert "`fixtures/example/terraform/modules/db/main.tf:14`" in out
 
