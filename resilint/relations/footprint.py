@@ -374,9 +374,28 @@ _SERVING_PLUMBING = re.compile(
 )
 
 
+# Azure resource types that serve, as an `azapi_resource` names them in its `type` (`...@version`).
+_AZAPI_SERVING = (
+    "microsoft.containerservice/managedclusters",
+    "microsoft.compute/virtualmachines",
+    "microsoft.compute/virtualmachinescalesets",
+    "microsoft.web/sites",
+    "microsoft.app/containerapps",
+    "microsoft.containerinstance/containergroups",
+    "microsoft.network/applicationgateways",
+    "microsoft.network/loadbalancers",
+    "microsoft.apimanagement/service",
+)
+
+
 def role(resource: Resource) -> Role:
     """The resource's class (see the module documentation)."""
     kind = resource.type
+    if kind == "azapi_resource":
+        azure_type = resource.attributes.get("type")
+        if isinstance(azure_type, str) and azure_type.split("@", 1)[0].lower().startswith(_AZAPI_SERVING):
+            return "serving"
+        return "other"
     if _SERVING_PLUMBING.match(kind):
         return "support"
     if kind.startswith(_SERVING):

@@ -117,3 +117,18 @@ def test_compute_and_entry_points_of_managed_services_serve(type_: str) -> None:
 @pytest.mark.parametrize("type_", ["azurerm_app_configuration", "azurerm_eventhub_namespace", "azurerm_kubernetes_fleet_manager", "aws_sqs_queue"])
 def test_stores_queues_and_management_planes_do_not_serve(type_: str) -> None:
     assert role(_resource(type_)) != "serving"
+
+
+@pytest.mark.parametrize(
+    ("azure_type", "expected"),
+    [
+        ("Microsoft.ContainerService/managedClusters@2026-02-01", "serving"),
+        ("Microsoft.ContainerService/ManagedClusters@2024-05-01", "serving"),
+        ("Microsoft.Web/sites@2023-12-01", "serving"),
+        ("Microsoft.ContainerRegistry/registries@2020-11-01-preview", "other"),
+        ("Microsoft.StorageActions/storageTasks@2023-01-01", "other"),
+    ],
+)
+def test_an_azapi_resource_serves_by_the_azure_type_it_names(azure_type: str, expected: str) -> None:
+    resource = _resource("azapi_resource").model_copy(update={"attributes": {"type": azure_type}})
+    assert role(resource) == expected
