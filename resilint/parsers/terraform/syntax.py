@@ -14,6 +14,7 @@ from typing import Any
 
 from resilint.parsers.guards import paused_gc
 from resilint.parsers.terraform.continuations import join_parenthesized_lines
+from resilint.parsers.terraform.positions import faster_positions
 
 # --------------------------------------------------------------------------------------------
 # Nodes
@@ -297,6 +298,7 @@ def _parser() -> Any:
             propagate_positions=True,
         )
         _linear_heredocs(parser)
+        faster_positions(parser)
         _PARSER = parser
     return _PARSER
 
@@ -328,6 +330,7 @@ def _expression_key_parser() -> Any:
         grammar = grammar.replace(_OBJECT_KEY_RULE, "object_elem_key : expression")
         parser = Lark(grammar, parser="lalr", propagate_positions=True)
         _linear_heredocs(parser)
+        faster_positions(parser)
         _EXPRESSION_KEY_PARSER = parser
     return _EXPRESSION_KEY_PARSER
 
