@@ -70,3 +70,20 @@ def test_positions_are_lark_own_on_every_terraform_file_of_the_repository() -> N
         assert _positions(ours) == _positions(theirs), path
         compared += 1
     assert compared > 100
+
+
+def test_positions_are_lark_own_with_expression_keys() -> None:
+    # The grammar with any expression as an object key, built for files that need it.
+    import hcl2.parser
+    from lark import Lark
+
+    grammar = (Path(hcl2.parser.__file__).parent / "hcl2.lark").read_text(encoding="utf-8")
+    if s._OBJECT_KEY_RULE not in grammar:
+        pytest.skip("another python-hcl2 grammar")
+    reference = Lark(grammar.replace(s._OBJECT_KEY_RULE, "object_elem_key : expression"), parser="lalr", propagate_positions=True)
+    s._linear_heredocs(reference)
+    text = 'x = {\n  upper("a") = 1\n  "${var.k}-y" = [\n    2,\n  ]\n  (local.z) = { w = 3 }\n}\n'
+    ours = s._expression_key_parser().parse(text)
+    assert ours == reference.parse(text)
+    assert _positions(ours) == _positions(reference.parse(text))
+    assert s.parse_hcl(text).attributes["x"].pos.end_line == 7
