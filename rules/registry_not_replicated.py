@@ -39,13 +39,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       `format = "DOCKER"`, a standard repository) in a single region (a multi-region location
       such as `us` or `europe` is never flagged).
 
-    **The workload's other regions** are the regions where the registry's system (see
-    `resilint systems`: the unit, the units it reads through remote state, the units
-    configuration declares with it) runs compute or entry points, other than the registry's
-    own region, and where the system has no registry of its own. A root deployed once per
-    region (region folders, a StackSet) creates a repository in every region, pushed by its
-    pipeline: those regions do not count. A replication rule, filter, destination or name
-    resilint cannot resolve, or a region it does not know, never fires.
+    **The workload's other regions** are the regions where the registry's system (see `resilint
+    systems`: the unit, the units it reads through remote state, the units configuration
+    declares with it) runs compute or entry points (not the satellites CloudFront pins to
+    us-east-1, such as Lambda@Edge functions), other than the registry's own region, and where
+    the system has no registry of its own. A root deployed once per region (region folders, a
+    StackSet) creates a repository in every region, pushed by its pipeline: those regions do not
+    count. A replication rule, filter, destination or name resilint cannot resolve, or a region
+    it does not know, never fires.
 
     Known limitations: the registry's replication configuration is one per account and region;
     when another repository of the organisation (an account baseline) holds it, declare it

@@ -40,15 +40,16 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     Azure Key Vault copies its contents to the paired region by itself and is not judged.
 
-    **The workload's other regions** are the regions where the secret's system (see
-    `resilint systems`: the unit, the units it reads through remote state, the units
-    configuration declares with it) runs compute or entry points, other than the secret's
-    own region (for a Google secret with user-managed replication, other than the locations of
-    its replicas), and where the system has no secret of its own. A root deployed once per region
-    (region folders, a StackSet, the same module called per region) creates a secret in every
-    region, so those regions use their own copy and do not count. When the secret's region or
-    the workload's regions are not known, or a replica block is not known, nothing is flagged.
-    A workload that serves from one region gets no finding.
+    **The workload's other regions** are the regions where the secret's system (see `resilint
+    systems`: the unit, the units it reads through remote state, the units configuration
+    declares with it) runs compute or entry points (not the satellites CloudFront pins to
+    us-east-1, such as Lambda@Edge functions), other than the secret's own region (for a Google
+    secret with user-managed replication, other than the locations of its replicas), and where
+    the system has no secret of its own. A root deployed once per region (region folders, a
+    StackSet, the same module called per region) creates a secret in every region, so those
+    regions use their own copy and do not count. When the secret's region or the workload's
+    regions are not known, or a replica block is not known, nothing is flagged. A workload that
+    serves from one region gets no finding.
 
     Known limitations: a region that has *some* secret of the system is taken to have its own
     copy of this one. A secret replicated by something outside the code (a separate account

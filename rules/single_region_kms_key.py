@@ -31,13 +31,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     where the key has no replica (`aws_kms_replica_key`, `AWS::KMS::ReplicaKey` whose primary
     is this key).
 
-    **The workload's other regions** are the regions where the key's system (see
-    `resilint systems`: the unit, the units it reads through remote state, the units
-    configuration declares with it) runs compute or entry points, other than the key's own
-    region, and where the system has no KMS key of its own. A root deployed once per region
-    (region folders, a StackSet) creates a key in every region, and a region whose copies are
-    encrypted with a key of that region (a DynamoDB replica's `kms_key_arn`, an S3 replication
-    rule's `replica_kms_key_id`) has a key of its own: neither counts. Keys whose region, users,
+    **The workload's other regions** are the regions where the key's system (see `resilint
+    systems`: the unit, the units it reads through remote state, the units configuration
+    declares with it) runs compute or entry points (not the satellites CloudFront pins to
+    us-east-1, such as Lambda@Edge functions), other than the key's own region, and where the
+    system has no KMS key of its own. A root deployed once per region (region folders, a
+    StackSet) creates a key in every region, and a region whose copies are encrypted with a key
+    of that region (a DynamoDB replica's `kms_key_arn`, an S3 replication rule's
+    `replica_kms_key_id`) has a key of its own: neither counts. Keys whose region, users,
     replicas or `multi_region` setting resilint cannot resolve are never flagged; AWS managed
     keys are not in the code and never flagged.
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from resilint.arguments import as_bool, block_instances, blocks, first_block, is_set_or_computed, nested
+from resilint.arguments import DEFAULT, as_bool, block_instances, blocks, first_block, is_set_or_computed, nested
 from resilint.families.base import Family, Member
 from resilint.families.messaging import MESSAGING
 from resilint.families.recovery import BACKUPS
@@ -175,7 +175,8 @@ def plan_copies(unit: Unit, plan: Member) -> PlanCopies:
             result.undecided = "the backup plan is not known"
             return result
         container = wrapped
-    rules = block_instances(plan.value("rules", within=container))
+    _, given = plan.setting("rules", within=container)
+    rules = [] if given is DEFAULT else block_instances(given)
     if isinstance(rules, Unknown):
         result.undecided = "its rules are not known"
         return result
@@ -252,7 +253,9 @@ def key_replica_regions(unit: Unit, project: Project, key: Resource) -> set[str]
 
 def secret_replica_regions(secret: Member) -> set[str] | None:
     """Regions a secret's replica blocks (`replica`, `ReplicaRegions`) name; None when unknown."""
-    replicas = block_instances(secret.value("replicas"))
+    # `setting`: a plan that leaves the blocks out says nothing about them (unknown, not none).
+    _, value = secret.setting("replicas")
+    replicas = [] if value is DEFAULT else block_instances(value)
     if isinstance(replicas, Unknown):
         return None
     found: set[str] = set()

@@ -44,6 +44,7 @@ def test_cloudformation_stacks_of_one_system() -> None:
         "pass_acr_georeplicated",
         "pass_cfn_replication_configuration",
         "pass_region_folders",
+        "pass_replication_in_account_baseline_root",
     ],
 )
 def test_replicated_per_region_and_unknown_registries_are_quiet(case: str) -> None:

@@ -34,7 +34,14 @@ def test_other_roots_of_the_system_count() -> None:
 
 @pytest.mark.parametrize(
     "case",
-    ["pass_replicated", "pass_single_region", "pass_region_folders", "pass_replicas_unknown", "pass_cfn_stack_set"],
+    [
+        "pass_replicated",
+        "pass_single_region",
+        "pass_region_folders",
+        "pass_replicas_unknown",
+        "pass_cfn_stack_set",
+        "pass_edge_satellite_in_us_east_1",
+    ],
 )
 def test_replicas_own_copies_one_region_and_unknowns_are_quiet(case: str) -> None:
     assert findings(FOLDER, case, "RES110") == []
@@ -52,3 +59,8 @@ def test_google_secrets_replicated_to_one_location_and_regional_secrets() -> Non
     assert found[0].fix == 'Use replication { auto {} }, or add a replicas { location = "us-east1" } block to replication.user_managed'
     assert found[1].fix == "Create a regional secret in us-east1 too (a regional secret has no replicas)"
     assert findings(FOLDER, "pass_gcp_automatic_and_covering", "RES110") == []
+
+
+def test_a_plan_that_leaves_the_replicas_out_says_nothing_about_them() -> None:
+    (finding,) = findings(FOLDER, "fail_plan", "RES110")
+    assert (finding.resource, finding.line) == ("aws_secretsmanager_secret.db", 1)
