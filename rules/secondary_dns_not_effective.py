@@ -35,7 +35,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     - a *shadow zone*: the domain's delegation is in the code (a registrar resource's name
       servers, or a parent zone's NS record) and names other providers only, so resolvers never
-      ask this zone;
+      ask this zone (name servers under a domain of their own, such as Route 53 white-label or
+      Cloudflare custom name servers, may be any provider's: then nothing is said);
     - a zone *out of sync*: the domain is hosted at two providers (and delegated to both, when
       the code holds the delegation), and names the other provider's zones answer for are
       missing from this one, so those names do not exist while the other provider is down.
@@ -110,6 +111,8 @@ def _shadow(zone: Zone, view: DomainView) -> Violation | None:
     """The zone's provider is not among the providers the delegation names."""
     if view.delegated is None or not view.delegated or zone.family in view.delegated:
         return None
+    if any(family.startswith("other:") for family in view.delegated):
+        return None  # white-label name servers (ns1.example.com) may be this provider's
     provider = display(zone.family)
     named = ", ".join(sorted(display(f) for f in view.delegated))
     where = ", ".join(s.resource.address for s in view.delegations)
