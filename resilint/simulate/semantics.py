@@ -87,8 +87,13 @@ class Evaluator:
         if len(down) == len(judged):
             return status
         if any(s.state == "unknown" for _, s in judged):
-            unknown = next(s for _, s in judged if s.state == "unknown")
-            return Status("unknown", f"{status.reason}, and {unknown.reason}", status.trail)
+            other, unknown = next((m, s) for m, s in judged if s.state == "unknown")
+            why = unknown.reason
+            shared = status.reason.split("; ", 1)[0] + "; "
+            if why.startswith(shared):
+                why = why[len(shared) :]  # both start with the failure itself: say it once
+            where = f"{unknown.trail[-1]}: " if unknown.trail and unknown.trail[-1] != other.node.label else ""
+            return Status("unknown", f"{status.reason}; whether {other.node.label} carries on is not known ({where}{why})", status.trail)
         return Status("degraded", f"{status.reason}; the other {need.via} carry on", status.trail)
 
     def _failover(self, node: Node, need: Need) -> Status:

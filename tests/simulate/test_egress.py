@@ -127,3 +127,21 @@ resource "azurerm_linux_virtual_machine_scale_set" "web" {
     assert status.state == "down"
     assert status.because.endswith("azurerm_nat_gateway.egress (westeurope) → down: zone 1 failed")
     assert entry(simulated(tmp_path, files, "azure:westeurope-2"), web).state == "degraded"
+
+
+def test_a_share_down_with_the_rest_unknown_is_unknown(tmp_path: Path) -> None:
+    # subnets a and b send egress through the gateway in zone a; subnet c through a gateway whose
+    # zone is not known: losing zone a takes a and b, and c may or may not go with them
+    third = (
+        'resource "aws_subnet" "c" {\n  availability_zone = "us-east-1c"\n}\n\n'
+        + _nat("elsewhere", '"subnet-0abc"')
+        + _routes("private_c", "aws_nat_gateway.elsewhere", "c")
+    )
+    files = {"main.tf": ONE_NAT.replace("[aws_subnet.a.id, aws_subnet.b.id]", "[aws_subnet.a.id, aws_subnet.b.id, aws_subnet.c.id]") + third}
+    status = entry(simulated(tmp_path, files, "aws:us-east-1a"), GROUP)
+    assert status.state == "unknown"
+    assert status.because == (
+        "aws_autoscaling_group.web (us-east-1) → aws_subnet.b egress (us-east-1) → aws_nat_gateway.a (us-east-1) → unknown: "
+        "zone us-east-1a failed; whether aws_subnet.c egress carries on is not known "
+        "(aws_nat_gateway.elsewhere (us-east-1): the zone it is created in is not known)"
+    )
