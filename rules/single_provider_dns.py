@@ -171,7 +171,7 @@ def _fix(zone: Zone) -> str:
         return only_one_provider.format(domain=domain)
     examples = " or ".join(s.type for s in DNS_ZONES.spellings if s.service in ("ns1", "cloudflare"))
     return (
-        f"Add a zone for {domain} at a second DNS provider (for example an {examples} "
+        f"Add a zone for {domain} at a second DNS provider (for example a {examples} "
         "kept in sync with the same records) and list both providers' name servers at the registrar; "
         "if the second provider is managed outside this code, declare it in resilint's configuration"
     )
