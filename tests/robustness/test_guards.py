@@ -214,11 +214,31 @@ def test_backtracking_regexes_are_stopped_and_unknown_never_false() -> None:
     assert isinstance(_evaluate(f'regex("(a|aa)+$", {hostile})'), Unknown)
     assert isinstance(_evaluate(f'replace({hostile}, "/(a|aa)+$/", "x")'), Unknown)
     assert isinstance(_evaluate(f'can(regex("(a|aa)+$", {hostile}))'), Unknown), "giving up is not 'cannot'"
-    # Ten thousand of them: the time they take is charged to the evaluator's step budget.
+    # Ten thousand of them: each one stopped is charged a fixed, large number of steps.
     started = time.perf_counter()
     result = _evaluate(f'[for i in range(10000) : regex("(a|aa)+$", "{"a" * 60}b${{i}}")]')
     assert time.perf_counter() - started < 10
     assert isinstance(result, Unknown)
+
+
+def test_the_work_a_call_is_charged_does_not_depend_on_the_clock() -> None:
+    """Same input, same findings: a function is charged the size of its arguments and result,
+    never its running time, so a busy machine cannot turn a value into "too much work"."""
+    from resilint.parsers.terraform.evaluate import EvalError, Evaluator
+    from resilint.parsers.terraform.functions import FUNCTIONS
+
+    def roots(name, steps):  # type: ignore[no-untyped-def]
+        raise EvalError(f"undeclared {name}")
+
+    def slow_upper(value: str) -> str:
+        time.sleep(0.002)  # 2 ms: charged by time, 200 calls were 1.6 million steps
+        return value.upper()
+
+    functions = {**FUNCTIONS, "upper": slow_upper}
+    expression = syntax.parse_expression('[for i in range(200) : upper("eu-west-1")]')
+    fast, slow = Evaluator(roots, FUNCTIONS), Evaluator(roots, functions)
+    assert fast.evaluate(expression) == slow.evaluate(expression) == ["EU-WEST-1"] * 200
+    assert fast._steps_left == slow._steps_left and fast._own_steps == slow._own_steps
 
 
 def test_values_that_grow_without_bound_are_unknown(tmp_path: Path) -> None:

@@ -16,7 +16,6 @@ Unknown (`opaque`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -38,9 +37,14 @@ class BudgetExceeded(Exception):
 # Expression steps one evaluator (one module instance) may take, and the largest collection a
 # `for` expression may build: far above real configurations, low enough to bound hostile ones.
 STEP_BUDGET = 2_000_000
-# A function call is charged the steps its running time is worth, so the budget bounds time
-# spent in functions too: about half a second per module instance.
-SECONDS_PER_STEP = 2.5e-7
+# A function call is charged the size of what it takes and what it returns, never its running
+# time: the same configuration must take the same steps on a slow machine as on a fast one, or
+# the same input could give different findings. A regular expression stopped at its time limit
+# (the one bound that has to be a clock: our regex engine backtracks, Terraform's RE2 does not)
+# is charged this many steps, so that a file full of them stays bounded too.
+STOPPED_REGEX_STEPS = 400_000
+# Unknown, not an error: `can(regex(...))` must not become false because we gave up.
+STOPPED_REGEX = Unknown("a regular expression that takes too long to evaluate here (Terraform's RE2 does not backtrack)")
 # Steps all the module instances of one unit may take together (a module called in loops would
 # otherwise multiply the per-instance budget).
 UNIT_STEP_BUDGET = 20_000_000
@@ -322,17 +326,18 @@ class Evaluator:
                 return unknown_from(*args)
             self._charge(MAX_CALLS)
             return decided
-        if any(self._size(a) > MAX_VALUE_SIZE for a in args):
+        sizes = [self._size(a) for a in args]
+        if any(size > MAX_VALUE_SIZE for size in sizes):
             raise BudgetExceeded(f"{expr.name}() of a value too large to evaluate statically")
-        started = time.perf_counter()
+        self._charge(sum(sizes))
         try:
             result = function(*args)
         except (EvalError, BudgetExceeded):
             raise
         except Exception as exc:  # a bad call is Terraform's error to report, not ours
             raise EvalError(f"{expr.name}(): {exc}") from None
-        finally:  # slow calls (a regex stopped at its time limit) spend the budget too
-            self._charge(int((time.perf_counter() - started) / SECONDS_PER_STEP))
+        if result is STOPPED_REGEX:
+            self._charge(STOPPED_REGEX_STEPS)
         size = self._size(result)
         if size > MAX_VALUE_SIZE:
             raise BudgetExceeded(f"{expr.name}() returns a value too large to evaluate statically")

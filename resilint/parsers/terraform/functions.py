@@ -23,6 +23,7 @@ import regex  # re's syntax, plus a time limit per match: Python's re can backtr
 from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
+    STOPPED_REGEX,
     BudgetExceeded,
     EvalError,
     PartialMap,
@@ -47,8 +48,6 @@ def _bounded(name: str, size: int) -> None:
 # Terraform's regular expressions are RE2's, which never backtrack; ours do, so a pattern such as
 # (a|aa)+$ on a long string is stopped here and its result is unknown.
 REGEX_SECONDS = 0.1
-# Unknown, not an error: `can(regex(...))` must not become false because we gave up.
-_TOO_SLOW = Unknown("a regular expression that takes too long to evaluate here (Terraform's RE2 does not backtrack)")
 
 
 def function(name: str, accepts_unknown: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -119,7 +118,7 @@ def _replace(value: Any, search: Any, replacement: Any) -> str:
         try:
             return regex.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text, timeout=REGEX_SECONDS)
         except TimeoutError:
-            return _TOO_SLOW  # type: ignore[return-value]
+            return STOPPED_REGEX  # type: ignore[return-value]
     matches = text.count(pattern) if pattern else len(text) + 1
     _bounded("replace", len(text) + matches * len(repl))
     return text.replace(pattern, repl)
@@ -187,7 +186,7 @@ def _regex(pattern: Any, value: Any) -> Any:
     try:
         match = regex.search(_go_regex(to_string(pattern)), to_string(value), timeout=REGEX_SECONDS)
     except TimeoutError:
-        return _TOO_SLOW
+        return STOPPED_REGEX
     if match is None:
         raise EvalError("regex(): no match")
     if match.groupdict():
@@ -223,7 +222,7 @@ def _regexall(pattern: Any, value: Any) -> Any:
             else:
                 found.append(match.group(0))
     except TimeoutError:
-        return _TOO_SLOW
+        return STOPPED_REGEX
     return found
 
 
