@@ -40,10 +40,12 @@ from . import (
     single_region_data,
     single_region_deployment,
     single_region_kms_key,
+    standalone_vm_on_serving_path,
     steering_targets_one_region,
     sts_pinned_to_us_east_1,
     unresolved_region,
     us_east_1_dependencies,
+    weak_zonal_failure_settings,
 )
 
 RULES = (
@@ -69,6 +71,8 @@ RULES = (
     managed_service_single_az.check,
     resolver_endpoint_one_az.check,
     hybrid_link_without_redundancy.check,
+    weak_zonal_failure_settings.check,
+    standalone_vm_on_serving_path.check,
     serverless_pinned_to_one_az.check,
     kubernetes_control_plane_zonal.check,
     backups_not_copied_cross_region.check,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.arguments import DEFAULT, as_bool, as_int, as_str, blocks, first_block
+from resilint.arguments import DEFAULT, as_int, as_str, blocks, first_block
 from resilint.families.base import Member
-from resilint.families.load_balancing import CROSS_ZONE_ATTRIBUTE, LOAD_BALANCERS, TARGET_GROUPS
-from resilint.model import Project, Resource, Unit, Unknown
-from resilint.relations.load_balancing import forwarded_target_groups, load_balancer_span, target_zones
+from resilint.families.load_balancing import LOAD_BALANCERS
+from resilint.model import Project, Unit, Unknown
+from resilint.relations.load_balancing import load_balancer_span, one_zone_targets_without_cross_zone
 from resilint.relations.network import Span, shorten
 from resilint.rule import Severity, Violation, rule
 
@@ -149,23 +149,10 @@ def _single_zone(lb: Member, what: str, argument_name: str, found: Span) -> Viol
 
 
 def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Member, placed: Span) -> Iterator[Violation]:
-    lb_cross_zone = _lb_cross_zone(lb)
-    groups = forwarded_target_groups(unit, lb.resource)
-    if not groups:
+    found = one_zone_targets_without_cross_zone(unit, lb.resource)
+    if found is None:
         return
-    target_spans: list[Span] = []
-    for group in groups:
-        cross_zone = _group_cross_zone(group, lb_cross_zone)
-        if cross_zone is not False:
-            return  # on for this group, or not known
-        span = target_zones(unit, group)
-        if span is None:
-            return
-        target_spans.append(span)
-    zones = {z for s in target_spans for z in s.zones}
-    if len(zones) != 1:
-        return
-    (zone,) = zones
+    zone, target_spans = found
     enabled = [z.value for z in placed.zones]
     setting = lb.word("cross_zone_on")
     targets = shorten(dict.fromkeys(e.label for s in target_spans for e in s.entries), 3)
@@ -177,50 +164,6 @@ def _cross_zone_off_targets_in_one_zone(unit: Unit, lb: Member, placed: Span) ->
         at=lb.resource,
         fix=f"Spread the targets over the load balancer's zones, or turn on cross-zone load balancing ({setting})",
     )
-
-
-def _lb_cross_zone(lb: Member) -> bool | None:
-    if lb.has("cross_zone"):
-        name, value = lb.setting("cross_zone")
-        return False if value is DEFAULT else as_bool(value)  # off by default for NLBs
-    return _attribute_flag(lb.value("attributes"), default=False)
-
-
-def _group_cross_zone(group: Resource, inherited: bool | None) -> bool | None:
-    """The cross-zone setting a target group ends up with: its own override, or the load
-    balancer's."""
-    member = TARGET_GROUPS.member(group)
-    if member is None:
-        return None
-    if member.has("attributes"):
-        override = _attribute_value(member.value("attributes"))
-    else:
-        name, override = member.setting("cross_zone")
-    if override is DEFAULT or override == "use_load_balancer_configuration":
-        return inherited
-    return as_bool(override)
-
-
-def _attribute_flag(attributes: Any, default: bool) -> bool | None:
-    value = _attribute_value(attributes)
-    if value is DEFAULT:
-        return default
-    return as_bool(value)
-
-
-def _attribute_value(attributes: Any) -> Any:
-    """The value of `load_balancing.cross_zone.enabled` in a CloudFormation attribute list;
-    DEFAULT when the list does not set it, None when the list is not known."""
-    found = blocks(attributes)
-    if found is None:
-        return None
-    for item in found:
-        key = item.get("Key")
-        if not isinstance(key, str):
-            return None  # a key decided at deploy time may be this one
-        if key == CROSS_ZONE_ATTRIBUTE:
-            return item.get("Value")
-    return DEFAULT
 
 
 # Azure ----------------------------------------------------------------------------------------

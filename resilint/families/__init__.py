@@ -8,6 +8,8 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
 - `storage`: `BUCKETS`, `FILE_SYSTEMS`, `TABLES`;
 - `network`: `SUBNETS`, `NAT_GATEWAYS`, `ROUTE_TABLES`, `ROUTES`, `ROUTE_TABLE_ASSOCIATIONS`,
   `SUBNET_GROUPS`, `PUBLIC_IPS`, `NETWORK_INTERFACES`, `FIREWALLS`;
+- `backends`: `LISTENER_RULES`, `POOL_MEMBERSHIPS`, `INSTANCE_POOLS` (what puts
+  single machines behind a load balancer);
 - `load_balancing`: `LOAD_BALANCERS`, `LISTENERS`, `TARGET_GROUPS`, `TARGET_ATTACHMENTS`,
   `SCALING_ATTACHMENTS`, `BACKEND_SERVICES`;
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
@@ -34,6 +36,7 @@ same tables for what spans several resources (subnet zones, NAT egress, replicat
 
 from __future__ import annotations
 
+from resilint.families.backends import INSTANCE_POOLS, LISTENER_RULES, POOL_MEMBERSHIPS
 from resilint.families.base import Family
 from resilint.families.compute import COMPUTE_GROUPS, CONTAINER_CLUSTERS, FUNCTIONS, INSTANCES
 from resilint.families.control_planes import CERTIFICATES, EDGE_FIREWALLS, IDENTITY, LAMBDA_VERSIONS, QUERY_LOGS
@@ -139,4 +142,7 @@ FAMILIES: tuple[Family, ...] = (
     SECRETS,
     REGISTRIES,
     MESSAGING,
+    LISTENER_RULES,
+    POOL_MEMBERSHIPS,
+    INSTANCE_POOLS,
 )

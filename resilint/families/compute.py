@@ -15,6 +15,7 @@ group's `target_groups` and `traffic_sources` (with the `traffic_source_id` insi
 service's `load_balancers` (with the `target_group` inside one).
 Roles of `CONTAINER_CLUSTERS`: `location` and `zones` (GKE), `tier` (AKS's pricing tier),
 `zonal_shift` and `zonal_shift_enabled` (EKS's ARC zonal shift block and switch).
+Words of `INSTANCES`: `group_fix` (how to serve from a group instead of one machine).
 Roles of `FUNCTIONS`: `vpc` (the VPC block of a function) and `subnets` (inside it).
 """
 
@@ -49,6 +50,7 @@ COMPUTE_GROUPS = Family(
         terraform(
             "aws_ecs_service",
             "container_service",
+            words={"rebalancing_disabled": '"DISABLED"', "rebalancing_enabled": '"ENABLED"'},
             max_size="desired_count",
             network="network_configuration",
             subnets="subnets",
@@ -59,6 +61,7 @@ COMPUTE_GROUPS = Family(
         cloudformation(
             "AWS::ECS::Service",
             "container_service",
+            words={"rebalancing_disabled": "DISABLED", "rebalancing_enabled": "ENABLED"},
             max_size="DesiredCount",
             network="NetworkConfiguration.AwsvpcConfiguration",
             subnets="Subnets",
@@ -120,22 +123,70 @@ CONTAINER_CLUSTERS = Family(
             default_pool="default_node_pool",
             tier="sku_tier",
         ),
-        terraform("aws_eks_cluster", "eks_cluster", zonal_shift="zonal_shift_config", zonal_shift_enabled="enabled"),
-        cloudformation("AWS::EKS::Cluster", "eks_cluster", zonal_shift="ZonalShiftConfig", zonal_shift_enabled="Enabled"),
+        terraform(
+            "aws_eks_cluster",
+            "eks_cluster",
+            words={"zonal_shift_on": "zonal_shift_config { enabled = true }"},
+            zonal_shift="zonal_shift_config",
+            zonal_shift_enabled="enabled",
+        ),
+        cloudformation(
+            "AWS::EKS::Cluster",
+            "eks_cluster",
+            words={"zonal_shift_on": "ZonalShiftConfig: {Enabled: true}"},
+            zonal_shift="ZonalShiftConfig",
+            zonal_shift_enabled="Enabled",
+        ),
     ),
+)
+
+_EC2_GROUP_FIX = (
+    "Run it in an Auto Scaling group (aws_autoscaling_group with target_group_arns) over subnets in two or more "
+    "availability zones, so that a lost instance or zone is replaced"
+)
+_AZURE_GROUP_FIX = (
+    'Run it as a virtual machine scale set over zones ["1", "2", "3"] in the backend pool, or add a second VM '
+    "in another zone"
 )
 
 INSTANCES = Family(
     "virtual machine",
     (
-        terraform("aws_instance", "ec2_instance", zone="availability_zone", subnet="subnet_id"),
-        cloudformation("AWS::EC2::Instance", "ec2_instance", zone="AvailabilityZone", subnet="SubnetId"),
-        terraform("google_compute_instance", "vm_instance", zone="zone"),
+        terraform("aws_instance", "ec2_instance", words={"group_fix": _EC2_GROUP_FIX}, zone="availability_zone", subnet="subnet_id"),
+        cloudformation(
+            "AWS::EC2::Instance",
+            "ec2_instance",
+            words={
+                "group_fix": (
+                    "Run it in an Auto Scaling group (AWS::AutoScaling::AutoScalingGroup with TargetGroupARNs) over "
+                    "subnets in two or more availability zones, so that a lost instance or zone is replaced"
+                )
+            },
+            zone="AvailabilityZone",
+            subnet="SubnetId",
+        ),
+        terraform(
+            "google_compute_instance",
+            "vm_instance",
+            words={
+                "group_fix": (
+                    "Serve from a regional managed instance group (google_compute_region_instance_group_manager) "
+                    "that spreads VMs over the region's zones and recreates them"
+                )
+            },
+            zone="zone",
+        ),
         *(
-            terraform(t, "azure_vm", zone="zone", network_interfaces="network_interface_ids")
+            terraform(t, "azure_vm", words={"group_fix": _AZURE_GROUP_FIX}, zone="zone", network_interfaces="network_interface_ids")
             for t in ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine")
         ),
-        terraform("azurerm_virtual_machine", "azure_vm", zone="zones", network_interfaces="network_interface_ids"),
+        terraform(
+            "azurerm_virtual_machine",
+            "azure_vm",
+            words={"group_fix": _AZURE_GROUP_FIX},
+            zone="zones",
+            network_interfaces="network_interface_ids",
+        ),
     ),
 )
 

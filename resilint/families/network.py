@@ -10,7 +10,9 @@ Kinds: `SUBNETS` `subnet` (zonal: AWS), `azure_subnet` (regional); `NAT_GATEWAYS
 Roles: a subnet's `zone` (a zone name) and `zone_id`; a NAT gateway's `subnet` and
 `availability_mode` (zonal or regional); a route's `route_table`, `nat_gateway` (every argument
 that may hold a NAT gateway's ID) and an inline route table's `routes`; an association's
-`route_table` and `subnet`; a subnet group's `subnets`; a resource's `zones` list.
+`route_table` and `subnet`; a subnet group's `subnets`; a resource's `zones` list; an Elastic
+IP's `instance`; a network interface's `ip_configurations` (with `subnet` and `public_ip`
+inside one).
 
 Facts: `nat_is_zonal(member)`: a NAT gateway that lives in one zone (AWS: the default
 `availability_mode`; Azure: `zones` lists one zone), False for a regional or zone-redundant one,
@@ -128,8 +130,8 @@ SUBNET_GROUPS = Family(
 PUBLIC_IPS = Family(
     "public IP address",
     (
-        terraform("aws_eip", "elastic_ip"),
-        cloudformation("AWS::EC2::EIP", "elastic_ip"),
+        terraform("aws_eip", "elastic_ip", instance="instance"),
+        cloudformation("AWS::EC2::EIP", "elastic_ip", instance="InstanceId"),
         terraform("azurerm_public_ip", "public_ip", zones="zones", tier="sku_tier"),
         terraform("google_compute_address", "regional_address"),
     ),
@@ -137,7 +139,15 @@ PUBLIC_IPS = Family(
 
 NETWORK_INTERFACES = Family(
     "network interface",
-    (terraform("azurerm_network_interface", "network_interface", ip_configurations="ip_configuration", subnet="subnet_id"),),
+    (
+        terraform(
+            "azurerm_network_interface",
+            "network_interface",
+            ip_configurations="ip_configuration",
+            subnet="subnet_id",
+            public_ip="public_ip_address_id",
+        ),
+    ),
 )
 
 FIREWALLS = Family("firewall", (terraform("azurerm_firewall", "firewall", zones="zones"),))

@@ -10,6 +10,11 @@ groups (through listeners) and the zones its targets run in.
   and ECS services (`load_balancer.target_group_arn`, `LoadBalancers[*].TargetGroupArn`).
   None for a target group whose targets are not all known: targets can also be registered
   from outside the code, so a group without targets in the code is not known to be empty.
+- `one_zone_targets_without_cross_zone(unit, lb)`: the one zone every target of a load balancer
+  runs in when cross-zone load balancing is off for every target group it forwards to (RES305,
+  and RES312 which leaves that case to it).
+- `sole_instance_target(unit, group)`: the EC2 instance that is the only target the code
+  registers with a target group (RES313); None when there are several or anything is unknown.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from resilint.families.load_balancing import (
     SCALING_ATTACHMENTS,
     TARGET_ATTACHMENTS,
     TARGET_GROUPS,
+    group_cross_zone,
+    load_balancer_cross_zone,
 )
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations.network import SUBNET_TYPES, Entry, Span, Zone, referenced, span, subnet_zone, zone_span
@@ -255,3 +262,70 @@ def _any_points_at(unit: Unit, values: Any, resource: Resource) -> bool | None:
     if True in answers:
         return True
     return None if None in answers else False
+
+
+def sole_instance_target(unit: Unit, group: Resource) -> Resource | None:
+    """The EC2 instance that is the only target the code registers with a target group; None
+    when the code registers several targets, an Auto Scaling group or ECS service (or may), or
+    anything it does not resolve (an attachment whose group or target is not known)."""
+    targets: dict[str, Resource | None] = {}
+    for attachment in TARGET_ATTACHMENTS.members(unit):
+        points = _points_at(unit, attachment.value("target_group"), group)
+        if points is None or (points and attachment.resource.count_unknown):
+            return None
+        if points and not _add_target(unit, targets, attachment.value("target_id")):
+            return None
+    member = TARGET_GROUPS.member(group)
+    if member is not None and member.has("targets"):
+        listed = blocks(member.value("targets"))
+        if listed is None:
+            return None
+        for target in listed:
+            if not _add_target(unit, targets, member.value("target_id", within=target)):
+                return None
+    if any(True for _ in _member_groups(unit, group)):
+        return None
+    if len(targets) != 1:
+        return None
+    (only,) = targets.values()
+    return only
+
+
+def _add_target(unit: Unit, targets: dict[str, Resource | None], target_id: Any) -> bool:
+    """Record one registered target (an instance of the unit, or a literal ID or address);
+    False when the target is not known."""
+    if isinstance(target_id, str) and target_id.strip():
+        targets[f"literal:{target_id.strip()}"] = None
+        return True
+    target = referenced(unit, target_id)
+    if target is None:
+        return False
+    targets[target.address] = target if target.type in _INSTANCE_TYPES else None
+    return True
+
+
+def one_zone_targets_without_cross_zone(unit: Unit, lb: Resource) -> tuple[Zone, tuple[Span, ...]] | None:
+    """When cross-zone load balancing is off for every target group the load balancer forwards
+    to and all their targets run in one zone: that zone and the groups' target spans; None
+    otherwise, or when anything is not known."""
+    member = LOAD_BALANCERS.member(lb)
+    if member is None:
+        return None
+    inherited = load_balancer_cross_zone(member)
+    groups = forwarded_target_groups(unit, lb)
+    if not groups:
+        return None
+    spans: list[Span] = []
+    for group in groups:
+        group_member = TARGET_GROUPS.member(group)
+        if group_member is None or group_cross_zone(group_member, inherited) is not False:
+            return None  # on for this group, or not known
+        found = target_zones(unit, group)
+        if found is None:
+            return None
+        spans.append(found)
+    zones = {z for s in spans for z in s.zones}
+    if len(zones) != 1:
+        return None
+    (zone,) = zones
+    return zone, tuple(spans)
