@@ -116,9 +116,16 @@ def rule_ids_for(selectors: Iterable[str], names: Mapping[str, str]) -> tuple[st
         elif item in names:
             out.append(names[item])
         else:
-            hint = did_you_mean(item.upper(), set(names.values())) or did_you_mean(item, names)
+            hint = did_you_mean(_look_alike_digits(item.upper()), set(names.values())) or did_you_mean(item, names)
             raise ConfigError(f"unknown rule {item!r}{hint} (see `resilint rules`)")
     return tuple(out)
+
+
+def _look_alike_digits(word: str) -> str:
+    """A rule id with letters typed for the digits they look like (`RES3O2` -> `RES302`): with
+    RES302 and RES312 both one letter away, the look-alike is the one meant."""
+    match = re.fullmatch(r"([A-Z]{2,4})(.+)", word)
+    return match.group(1) + match.group(2).translate(str.maketrans("OIL", "011")) if match else word
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
