@@ -612,9 +612,23 @@ def footprint(unit: Unit) -> Footprint:
 
 
 def role_in(unit: Unit, resource: Resource) -> Role:
-    """The resource's role in its unit: stores of secondary data (a log bucket, a lock table) and
-    functions that only back custom resources, macros or Config rules are support there."""
+    """The resource's role in its unit: a bucket or storage account that hosts a static website
+    answers requests itself (an entry point, and the origin a CDN fetches from), so it serves;
+    stores of other secondary data (a log bucket, a lock table) and functions that only back
+    custom resources, macros or Config rules are support there."""
+    if resource.address in _websites(unit):
+        return "serving"
     return "support" if resource.address in _secondary(unit) else role(resource)
+
+
+WEBSITE_PURPOSE = "hosts a static website"
+
+
+def _websites(unit: Unit) -> frozenset[str]:
+    return unit.derived(
+        "relations.footprint.websites",
+        lambda u: frozenset(s.address for s in stores(u) if s.purpose is not None and s.purpose.startswith(WEBSITE_PURPOSE)),
+    )
 
 
 def _secondary(unit: Unit) -> frozenset[str]:

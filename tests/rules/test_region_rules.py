@@ -53,6 +53,42 @@ def test_res101_names_the_region_the_provider_and_where_the_data_is(tmp_path: Pa
     assert finding.severity.value == "warning"
 
 
+WEBSITE = """
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "www.example-shop.com"
+}
+
+resource "aws_s3_bucket_website_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  index_document {
+    suffix = "index.html"
+  }
+}
+
+resource "aws_s3_bucket" "archive" {
+  bucket = "orders-archive"
+}
+"""
+
+
+def test_res101_counts_a_static_website_as_what_the_unit_serves(tmp_path: Path) -> None:
+    findings = _scan(tmp_path, {"main.tf": WEBSITE}, ("RES101", "RES103"))
+    finding = _only(findings, "RES101")
+    assert finding.line == 2 and "serves only from eu-west-1" in finding.message
+    assert "aws_s3_bucket.site" in finding.message and "archive" not in finding.message
+    # The website's content is rebuilt from source, so RES103 judges only the archive.
+    assert [(f.rule_id, f.resource) for f in findings if f.rule_id == "RES103"] == [("RES103", "aws_s3_bucket.archive")]
+
+
+def test_res101_is_silent_on_a_bucket_that_hosts_no_website(tmp_path: Path) -> None:
+    files = {"main.tf": WEBSITE.split('resource "aws_s3_bucket_website_configuration"')[0]}
+    assert [f.rule_id for f in _scan(tmp_path, files, ("RES101",))] == []
+
+
 def test_res101_cloudformation_deploy_regions(tmp_path: Path) -> None:
     template = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: src/}\n'
     one = ParseOptions(cloudformation_regions=lambda display: ("eu-west-1",))
