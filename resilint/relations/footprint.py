@@ -621,14 +621,8 @@ def role_in(unit: Unit, resource: Resource) -> Role:
     return "support" if resource.address in _secondary(unit) else role(resource)
 
 
-WEBSITE_PURPOSE = "hosts a static website"
-
-
 def _websites(unit: Unit) -> frozenset[str]:
-    return unit.derived(
-        "relations.footprint.websites",
-        lambda u: frozenset(s.address for s in stores(u) if s.purpose is not None and s.purpose.startswith(WEBSITE_PURPOSE)),
-    )
+    return unit.derived("relations.footprint.websites", lambda u: frozenset(s.address for s in stores(u) if s.hosts_website))
 
 
 def _secondary(unit: Unit) -> frozenset[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from resilint.arguments import block_instances, is_set_or_computed, nested
 from resilint.model import Resource, Unknown
 from resilint.relations.replication.builder import StoreBuilder
-from resilint.relations.replication.store import Copy, Store
+from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
 
 _AZURE_GEO_REDUNDANT = frozenset({"GRS", "RAGRS", "GZRS", "RAGZRS"})
 
@@ -106,11 +106,11 @@ def azure_purposes(builder: StoreBuilder, accounts: dict[str, Store]) -> None:
         # FP-9: a static website is content deployed from source, like an S3 website bucket.
         if resource.type == "azurerm_storage_account" and is_set_or_computed(block_instances(resource.attributes.get("static_website"))) is True:
             store = accounts[resource.address]
-            store.purpose = store.purpose or "hosts a static website"
+            store.purpose = store.purpose or WEBSITE_PURPOSE
         elif resource.type == "azurerm_storage_account_static_website":
             for account in builder.targets(resource.attributes.get("storage_account_id"), ("azurerm_storage_account",)) or []:
                 store = accounts[account.address]
-                store.purpose = store.purpose or f"hosts a static website ({resource.address})"
+                store.purpose = store.purpose or f"{WEBSITE_PURPOSE} ({resource.address})"
         elif resource.type == "azapi_resource" and _is_azapi_flow_log(resource.attributes.get("type")):
             for account in builder.targets(_azapi_storage_id(resource.attributes.get("body")), ("azurerm_storage_account",)) or []:
                 store = accounts[account.address]

@@ -9,7 +9,7 @@ from resilint.model import Unknown
 from resilint.placement import is_gcp_region
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import gcs_bucket_name
-from resilint.relations.replication.store import Copy, Store
+from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
 
 
 def build(builder: StoreBuilder) -> None:
@@ -41,7 +41,7 @@ def build(builder: StoreBuilder) -> None:
         if resource.type == "google_storage_bucket":
             mark(nested(attrs.get("logging"), "log_bucket"), f"receives the access logs of {resource.address}")
             if is_set_or_computed(block_instances(attrs.get("website"))) is True:
-                buckets[resource.address].purpose = buckets[resource.address].purpose or "hosts a static website"
+                buckets[resource.address].purpose = buckets[resource.address].purpose or WEBSITE_PURPOSE
         elif resource.type.startswith("google_logging_") and resource.type.endswith("_sink"):
             mark(attrs.get("destination"), f"receives the logs of {resource.address}")
         elif resource.type == "google_cloudfunctions_function":

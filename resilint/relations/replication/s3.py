@@ -10,7 +10,7 @@ from resilint.arguments import block_instances, is_set_or_computed, nested
 from resilint.model import Resource, Unknown
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import s3_bucket_name
-from resilint.relations.replication.store import Copy, Store
+from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
 
 _LOG_DELIVERY_SERVICES = frozenset(
     {
@@ -226,7 +226,7 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             if attrs.get("acl") == "log-delivery-write":
                 buckets[address].purpose = buckets[address].purpose or "has the log-delivery-write ACL"
             if is_set_or_computed(block_instances(attrs.get("website"))) is True:
-                buckets[address].purpose = buckets[address].purpose or "hosts a static website"
+                buckets[address].purpose = buckets[address].purpose or WEBSITE_PURPOSE
             if _grants_log_delivery(attrs.get("grant")):
                 buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
             if _grants_cloudfront_log_delivery(attrs.get("grant")):
@@ -236,7 +236,7 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
         elif kind == "aws_s3_bucket_acl" and attrs.get("acl") == "log-delivery-write":
             mark(attrs.get("bucket"), f"has the log-delivery-write ACL ({address})")
         elif kind == "aws_s3_bucket_website_configuration":
-            mark(attrs.get("bucket"), f"hosts a static website ({address})")
+            mark(attrs.get("bucket"), f"{WEBSITE_PURPOSE} ({address})")
         elif kind in ("aws_lb", "aws_alb", "aws_elb"):
             mark(nested(attrs.get("access_logs"), "bucket"), f"receives the access logs of {address}")
             mark(nested(attrs.get("connection_logs"), "bucket"), f"receives the connection logs of {address}")
@@ -276,7 +276,7 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             if attrs.get("AccessControl") == "LogDeliveryWrite":
                 buckets[address].purpose = buckets[address].purpose or "has the LogDeliveryWrite ACL"
             if is_set_or_computed(attrs.get("WebsiteConfiguration")) is True:
-                buckets[address].purpose = buckets[address].purpose or "hosts a static website"
+                buckets[address].purpose = buckets[address].purpose or WEBSITE_PURPOSE
         elif kind == "AWS::S3::BucketPolicy":
             policy_purpose(builder, attrs.get("PolicyDocument"), attrs.get("Bucket"), mark)
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":

@@ -9,6 +9,10 @@ from resilint.model import Resource
 
 CopyKind = Literal["replica", "backup"]
 
+# The purpose of a bucket or storage account that serves a static website: secondary data for
+# RES103 (content rebuilt from source), and what a unit serves for RES101.
+WEBSITE_PURPOSE = "hosts a static website"
+
 
 @dataclass(frozen=True)
 class Copy:
@@ -41,6 +45,10 @@ class Store:
     @property
     def address(self) -> str:
         return self.resource.address
+
+    @property
+    def hosts_website(self) -> bool:
+        return self.purpose is not None and self.purpose.startswith(WEBSITE_PURPOSE)
 
     @property
     def replicated(self) -> bool:
