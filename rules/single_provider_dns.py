@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from resilint.families.dns import DNS_ZONES
 from resilint.model import Project, Unit
 from resilint.relations.dns import DnsIndex, NameServerSet, Zone, project_index, zones
-from resilint.relations.dns_providers import display, family_of_configured, is_reserved, normalize_domain
+from resilint.relations.dns_providers import (
+    display,
+    family_of_configured,
+    is_reserved,
+    name_servers_of,
+    normalize_domain,
+)
 from resilint.rule import Severity, Violation, rule
 
 
@@ -147,7 +153,7 @@ def _judge(zone: Zone, index: DnsIndex, configured: frozenset[str]) -> _Verdict 
         named = ", ".join(_describe(s) for s in delegations)
         where = "" if family == zone.family else f"; this {display(zone.family)} zone is not in the delegation"
         return _Verdict(
-            f"{domain} is delegated to {provider} name servers only ({named}){where}: an outage of "
+            f"{domain} is delegated to {name_servers_of(family)} only ({named}){where}: an outage of "
             f"{provider} makes every name under {domain} unresolvable"
         )
     return _Verdict(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from resilint.families.dns import DOMAIN_REGISTRATIONS
 from resilint.model import Project, Unit
 from resilint.relations.dns import NameServerSet, name_server_sets
-from resilint.relations.dns_providers import display, is_reserved
+from resilint.relations.dns_providers import display, is_reserved, name_servers_of
 from resilint.rule import Severity, Violation, rule
 
 
@@ -107,7 +107,7 @@ def _violation(name_servers: NameServerSet) -> Violation:
     registration = DOMAIN_REGISTRATIONS.member(resource)
     how = registration.word("add_name_servers") if registration is not None else "Add"
     return Violation(
-        f"{resource.address} delegates {domain} to {provider} name servers only ({evidence}): "
+        f"{resource.address} delegates {domain} to {name_servers_of(family)} only ({evidence}): "
         f"if {provider} fails, {domain} stops resolving, and a delegation change made during the "
         "outage takes up to the parent zone's NS TTL to reach resolvers",
         at=resource,

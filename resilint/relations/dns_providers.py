@@ -133,6 +133,16 @@ def family_of_configured(name: str) -> str:
 
 
 def display(family: str) -> str:
+    """The provider as a noun phrase: "Route 53", or "the operator of example-dns.net" for
+    white-label name servers, whose host names do not say which provider runs them."""
     if family.startswith("other:"):
-        return f"the name servers of {family[len('other:'):]}"
+        return f"the operator of {family[len('other:'):]}"
     return DISPLAY.get(family, family)
+
+
+def name_servers_of(family: str) -> str:
+    """The provider's name servers as a noun phrase: "Route 53 name servers", "name servers under
+    example-dns.net"."""
+    if family.startswith("other:"):
+        return f"name servers under {family[len('other:'):]}"
+    return f"{display(family)} name servers"

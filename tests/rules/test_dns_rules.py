@@ -181,6 +181,18 @@ def test_res204_message_lists_the_evidence() -> None:
     assert finding.fix.startswith("Add name_server blocks for the name servers of a DNS provider other than Route 53")
 
 
+def test_res204_white_label_name_servers_are_named_by_their_domain() -> None:
+    # Host names under a domain no provider is known by: say whose they are, not "the name servers
+    # of example-dns.net name servers".
+    (finding,) = _lint("RES204", FIXTURES / "single_provider_nameservers" / "fail_white_label_hosts")
+    assert finding.message.startswith(
+        "aws_route53domains_registered_domain.shop delegates example-shop.com to name servers under "
+        "example-dns.net only (ns1.example-dns.net, ns2.example-dns.net): if the operator of "
+        "example-dns.net fails, example-shop.com stops resolving"
+    )
+    assert "other than the operator of example-dns.net" in finding.fix
+
+
 # RES301 --------------------------------------------------------------------------------------
 
 
