@@ -355,10 +355,11 @@ _SUPPORT = (
 
 
 # Settings objects of data services are plumbing too: subnet, parameter and option groups, and
-# the settings of an S3 bucket (its policy, versioning, lifecycle...), which hold no data.
+# the settings of an S3 bucket (its policy, versioning, lifecycle...), which hold no data, and
+# Cloud KMS Autokey's folder setting (no location, no key material).
 _PLUMBING = re.compile(
     r"(_subnet_group|_parameter_group|_option_group|::(?:DB)?SubnetGroup|SubnetGroup$|ParameterGroup$"
-    r"|OptionGroup$|^aws_s3_bucket_|^AWS::S3::BucketPolicy$)"
+    r"|OptionGroup$|^aws_s3_bucket_|^AWS::S3::BucketPolicy$|^google_kms_autokey_config$)"
 )
 
 

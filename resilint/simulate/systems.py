@@ -15,9 +15,12 @@ class System:
 
 
 def systems(project: Project) -> list[System]:
-    """Every system of the project, sorted by name."""
+    """Every system of the project, sorted by name; module libraries are left out: like the scan,
+    the simulation judges a library where it is called, never on its variables' defaults."""
     if not project.systems:
         return sorted((System(unit.id, (unit,)) for unit in project.units), key=lambda s: s.name)
     by_id = {unit.id: unit for unit in project.units}
-    found = [System(s.name, tuple(by_id[u] for u in s.units if u in by_id)) for s in project.systems]
+    found = [
+        System(s.name, tuple(by_id[u] for u in s.units if u in by_id)) for s in project.systems if not s.library
+    ]
     return sorted(found, key=lambda s: (s.name, [u.id for u in s.units]))

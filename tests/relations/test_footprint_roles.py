@@ -31,10 +31,15 @@ def _resource(type_: str) -> Resource:
         "azurerm_firewall_policy_rule_collection_group",
         "Custom::GetFromJson",
         "AWS::CloudFormation::CustomResource",
+        "google_kms_autokey_config",  # a folder's setting: no location, no key material
     ],
 )
 def test_networking_and_deploy_time_plumbing_is_support(type_: str) -> None:
     assert role(_resource(type_)) == "support"
+
+
+def test_a_cloud_kms_key_ring_holds_data() -> None:
+    assert role(_resource("google_kms_key_ring")) == "data"
 
 
 def test_a_workload_is_not_support() -> None:

@@ -45,6 +45,9 @@ def test_a_library_that_nothing_calls_is_not_judged(
     main(["systems", ".", "--format", "json", "--no-cache"])
     (system,) = json.loads(capsys.readouterr().out)["systems"]
     assert system["library"] is True
+    # The simulation judges it where it is called too, not as a system that goes down on its own.
+    main(["simulate", ".", "--fail", "gcp:us-central1", "--format", "json", "--no-cache"])
+    assert json.loads(capsys.readouterr().out)["systems"] == []
 
 
 def test_the_same_folder_deployed_as_a_root_is_judged(
