@@ -199,3 +199,29 @@ def test_a_chain_of_nested_causes_keeps_its_root() -> None:
     # one cause inside another reads well and is kept whole
     advice = 'its region is not known (the region of provider "aws" (main.tf:15) is not known: var.region has no value (give it a default))'
     assert brief(advice) == advice
+
+
+def test_only_long_reasons_shared_by_several_rows_become_notes() -> None:
+    from resilint.simulate.report.rows import Row, pointing, shared_reasons
+
+    unset = "its region is not known (var.region has no value (give it a default, a .tfvars file, or --var))"
+
+    def row(name: str, status: str, reason: str) -> Row:
+        return Row(name, name, "u", "main.tf", 1, status, f"{name} → {status}: {reason}", (name,), reason)
+
+    rows = [
+        row("a", "unknown", unset),
+        row("b", "unknown", unset),
+        row("c", "down", "region us-east-1 failed"),
+        row("d", "down", "region us-east-1 failed"),
+        row("e", "unknown", "its region is not known (var.other has no value (give it a default, or --var))"),
+    ]
+    notes = shared_reasons(rows)
+    assert notes == {unset: 1}
+    assert [pointing(r, notes) for r in rows] == [
+        "a → unknown [1]",
+        "b → unknown [1]",
+        "c → down: region us-east-1 failed",
+        "d → down: region us-east-1 failed",
+        rows[4].because,
+    ]

@@ -9,7 +9,12 @@ from typing import Any
 from resilint import __version__
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, summary
+from resilint.simulate.report.rows import CONTRACT_FIELDS, Row, data_rows, entry_rows, matrix, summary
+
+
+def _contract(row: Row, *, named: bool = True) -> dict[str, Any]:
+    fields = asdict(row)
+    return {k: fields[k] for k in CONTRACT_FIELDS if named or k != "name"}
 
 
 def render(report: Report) -> str:
@@ -42,8 +47,8 @@ def render(report: Report) -> str:
             "units": sorted(u.id for u in system.system.units),
             "verdict": system.verdict,
             "because": system.because,
-            "entry_points": [asdict(r) for r in entry_rows(system)],
-            "data": [{k: v for k, v in asdict(r).items() if k != "name"} for r in data_rows(system)],
+            "entry_points": [_contract(r) for r in entry_rows(system)],
+            "data": [_contract(r, named=False) for r in data_rows(system)],
             "blocked_changes": [asdict(b) for b in system.blocked],
         }
         for system in simulation.systems

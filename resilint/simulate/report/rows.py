@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from resilint.simulate.objectives import Cell
@@ -17,6 +18,12 @@ class Row:
     line: int | None
     status: str
     because: str
+    trail: tuple[str, ...] = ()  # the labels of `because` before its last step
+    reason: str = ""  # the last step's reason, without the status
+
+
+# The fields of the machine contract (`--format json`), in its order.
+CONTRACT_FIELDS = ("name", "resource", "unit", "path", "line", "status", "because")
 
 
 def row(judged: Judged) -> Row:
@@ -30,7 +37,34 @@ def row(judged: Judged) -> Row:
         line=resource.location.line if resource is not None else None,
         status=judged.status.state,
         because=judged.status.because,
+        trail=judged.status.trail,
+        reason=judged.status.reason,
     )
+
+
+# A reason shorter than this reads better where it applies ("region us-east-1 failed").
+_NOTE_WORTHY = 60
+
+
+def shared_reasons(rows: list[Row], at_least: int = 2) -> dict[str, int]:
+    """Reasons that several rows of one system end with, numbered in order of first use: a
+    report shows such a reason once, as a note the rows point to, instead of once per row (ten
+    stores whose region comes from one unset variable would repeat the same advice ten times)."""
+    counts = Counter(r.reason for r in rows if len(r.reason) >= _NOTE_WORTHY and r.status != "up")
+    numbered: dict[str, int] = {}
+    for r in rows:
+        if counts[r.reason] >= at_least and r.status != "up" and r.reason not in numbered:
+            numbered[r.reason] = len(numbered) + 1
+    return numbered
+
+
+def pointing(row: Row, notes: dict[str, int]) -> str:
+    """The row's `because` with a shared reason replaced by its note number:
+    `aws_lb.web → unknown [1]`."""
+    number = notes.get(row.reason)
+    if number is None:
+        return row.because
+    return " → ".join((*row.trail, f"{row.status} [{number}]"))
 
 
 def entry_rows(system: SystemVerdict) -> list[Row]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, pointing, shared_reasons, systems_count
 
 
 def render(report: Report) -> str:
@@ -39,11 +39,15 @@ def render(report: Report) -> str:
     for system in simulation.systems:
         lines.append("")
         lines.append(f"{system.system.name}: {system.verdict}")
-        for entry in entry_rows(system):
-            lines.append(f"  entry  {entry.status:<8}  {entry.because}")
-        for data in data_rows(system):
-            if data.status != "up":
-                lines.append(f"  data   {data.status:<8}  {data.because}")
+        entries = entry_rows(system)
+        stores = [d for d in data_rows(system) if d.status != "up"]
+        notes = shared_reasons(entries + stores)
+        for entry in entries:
+            lines.append(f"  entry  {entry.status:<8}  {pointing(entry, notes)}")
+        for data in stores:
+            lines.append(f"  data   {data.status:<8}  {pointing(data, notes)}")
+        for reason, number in notes.items():
+            lines.append(f"  [{number}] {reason}")
         for blocked in system.blocked:
             lines.append(f"  change blocked   {blocked.service} ({blocked.what}): {blocked.effect}")
     lines.append("")
