@@ -90,7 +90,8 @@ def discover(
     force_exclude: bool = False,
     walked: list[tuple[Path, list[str]]] | None = None,
 ) -> Discovery:
-    """Files to scan under `paths`, in a stable order, each once. Excludes apply inside folders;
+    """Files to scan under `paths`, in a stable order, each once (a Terraform file linked into
+    several folders once per folder: see `_identity`; links out of the scanned tree are skipped). Excludes apply inside folders;
     to a file named in `paths` only with `force_exclude` (pre-commit names files one by one).
     `walked`, when given, receives every folder walked with the names it held (the file index
     watches them for files coming and going)."""
@@ -115,20 +116,32 @@ def discover(
                 if kind_by_name(path.name) is not None:
                     found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
                 continue
-            if real in seen:
-                continue
             if inside is not None and real != inside and inside not in real.parents:
                 continue  # a link out of the scanned tree: not this repository's code
+            key = _identity(path, real)
+            if key in seen:
+                continue
             if not _is_regular(real):
                 if inside is None and kind_by_name(path.name) is not None:
                     found.problems.append(problem(display_path(path), "not a regular file"))
                 continue  # named pipes, devices and sockets are never read (a pipe would block)
-            seen.add(real)
+            seen.add(key)
             source = _classify(path, max_file_bytes, found.problems)
             if source is not None:
                 found.files.append(source)
     found.files.sort(key=lambda f: f.display)
     return found
+
+
+def _identity(path: Path, real: Path) -> Path:
+    """What makes two paths one file to scan. Terraform (and Terragrunt) read every file of a
+    folder as part of that folder's module, a link to a shared `variables.tf` included, so such a
+    file is one file per folder it is linked into: its folder's real path and its own name. A
+    template or a plan is a stack or a plan wherever it is linked: its real path."""
+    if kind_by_name(path.name) is None:
+        return real
+    folder = _real(path.parent)
+    return real if folder is None else folder / path.name
 
 
 def _is_regular(path: Path) -> bool:

@@ -108,3 +108,35 @@ def test_sniff() -> None:
     assert sniff(CFN, "x.yaml") == "cloudformation"
     assert sniff('{"format_version":"1.2","resource_changes":[]}', "p.json") == "terraform-plan"
     assert sniff("Resources:\n  X:\n    Type: Foo\n", "x.yaml") is None
+
+
+def test_a_terraform_file_linked_into_folders_is_read_in_each(tmp_path: Path) -> None:
+    """Terraform reads a linked file as part of the folder the link is in (a shared
+    variables.tf linked into every root); a template is one stack wherever it is linked."""
+    write(tmp_path, {"variables.tf": 'variable "region" {}\n', "eu/main.tf": "", "us/main.tf": "", "stack.yaml": CFN})
+    for folder in ("eu", "us"):
+        os.symlink("../variables.tf", tmp_path / folder / "variables.tf")
+        os.symlink("../stack.yaml", tmp_path / folder / "stack.yaml")
+    assert kinds(tmp_path) == {
+        "variables.tf": "terraform",
+        "eu/main.tf": "terraform",
+        "eu/variables.tf": "terraform",
+        "us/main.tf": "terraform",
+        "us/variables.tf": "terraform",
+        "stack.yaml": "cloudformation",
+    }
+
+
+def test_a_link_leaving_the_scanned_tree_is_still_skipped(tmp_path: Path) -> None:
+    write(tmp_path, {"shared/variables.tf": 'variable "region" {}\n', "repo/app/main.tf": ""})
+    os.symlink(tmp_path / "shared" / "variables.tf", tmp_path / "repo" / "app" / "variables.tf")
+    found = discover([tmp_path / "repo"])
+    assert [os.path.relpath(f.path, tmp_path / "repo") for f in found.files] == [os.path.join("app", "main.tf")]
+    assert found.problems == []
+
+
+def test_a_linked_folder_and_its_target_are_not_read_twice(tmp_path: Path) -> None:
+    write(tmp_path, {"a/main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    os.symlink(tmp_path / "a", tmp_path / "b")  # folder links are not followed
+    found = discover([tmp_path, tmp_path / "b" / "main.tf"])
+    assert [os.path.relpath(f.path, tmp_path) for f in found.files] == [os.path.join("a", "main.tf")]
