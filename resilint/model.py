@@ -10,7 +10,7 @@ carries the addresses of the resources it was computed from, so rules can still 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -173,11 +173,123 @@ class UnknownAttribute(Unknown):
         return f"{self.address}.{self.attribute}" if self.attribute else self.address
 
 
+class UnknownInput(Unknown):
+    """An input variable of a root module that has no value (no default, no tfvars, no --var):
+    whoever deploys gives it, so it is not known, but it is one value in the whole unit:
+    `var.suffix` read twice is the same value (`same_value`). `name` is how the code spells it,
+    with the module path when it is not the root's (`var.suffix`)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, reason: str, name: str) -> None:
+        super().__init__(reason, ())
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"UnknownInput({self.name!r})"
+
+
+# One unknown value with an identity, as a text key holds it: ("attribute", address, attribute)
+# or ("input", name).
+Symbol = tuple[str, ...]
+
+
+def _symbol(value: object) -> Symbol | None:
+    if isinstance(value, UnknownAttribute):
+        return ("attribute", value.address, value.attribute or "")
+    if isinstance(value, UnknownInput):
+        return ("input", value.name)
+    return None
+
+
+class UnknownText(Unknown):
+    """A string built from known text and unknown values that each have an identity (one
+    attribute of one resource, an input without a value): `"replica-${random_pet.this.id}"`.
+    The string is not known, but two of them built from the same parts in the same order are
+    the same string whatever those values turn out to be (`same_value`, `text_key`). Parts that
+    are not provably equal leave the texts unknown, never different.
+
+    `parts` alternate known strings and those unknowns, adjacent strings merged and empty ones
+    dropped; make one with `unknown_text`, which gives the unknown itself when it is the whole
+    string. `refs` are the resources its unknown parts come from."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, reason: str, parts: tuple[Any, ...], refs: tuple[str, ...] | None = None) -> None:
+        if refs is None:
+            found: list[str] = []
+            for part in parts:
+                if isinstance(part, Unknown):
+                    found.extend(r for r in part.refs if r not in found)
+            refs = tuple(found)
+        if any(not isinstance(part, str) and _symbol(part) is None for part in parts):
+            raise ValueError("a part of an UnknownText is a string or an unknown with an identity")
+        super().__init__(reason, refs)
+        self.parts = parts
+
+    @property
+    def key(self) -> tuple[str | Symbol, ...]:
+        return tuple(part if isinstance(part, str) else _symbol(part) or () for part in self.parts)
+
+    def with_refs(self, refs: tuple[str, ...]) -> UnknownText:
+        """The same text, as the resource `refs` name holds it (what reads it has an edge to them)."""
+        return UnknownText(self.reason, self.parts, refs)
+
+    def __repr__(self) -> str:
+        return f"UnknownText({self.key!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownText) and super().__eq__(other) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash((UnknownText, self.reason, self.refs))
+
+
+def unknown_text(reason: str, parts: Iterable[Any]) -> Any:
+    """The text made of `parts` (strings, `UnknownText`s and unknowns with an identity), in
+    its normal form: nested texts flattened, adjacent strings merged, empty ones dropped; a
+    known string when every part is, the unknown itself when it is the whole text. None when a
+    part is an unknown without an identity (the text is then a plain unknown)."""
+    flat: list[Any] = []
+    for part in parts:
+        pieces = part.parts if isinstance(part, UnknownText) else (part,)
+        for piece in pieces:
+            if isinstance(piece, str):
+                if not piece:
+                    continue
+                if flat and isinstance(flat[-1], str):
+                    flat[-1] += piece
+                    continue
+            elif _symbol(piece) is None:
+                return None
+            flat.append(piece)
+    if not flat:
+        return ""
+    if len(flat) == 1:
+        return flat[0]
+    if all(isinstance(piece, str) for piece in flat):
+        return "".join(flat)
+    return UnknownText(reason, tuple(flat))
+
+
+def text_key(value: object) -> tuple[str | Symbol, ...] | None:
+    """What decides whether two strings, known or not, are the same: the text of a known string,
+    the parts of an `UnknownText`, the identity of an unknown that has one; None otherwise."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, UnknownText):
+        return value.key
+    symbol = _symbol(value)
+    return (symbol,) if symbol is not None else None
+
+
 def same_value(a: object, b: object) -> bool:
-    """True when `a` and `b` are known to be equal: equal known values, or the same attribute of
-    the same resource. False when that is not known (an unknown is never equal to anything else)."""
-    if isinstance(a, UnknownAttribute) and isinstance(b, UnknownAttribute):
-        return (a.address, a.attribute) == (b.address, b.attribute)
+    """True when `a` and `b` are known to be equal: equal known values, the same attribute of
+    the same resource, the same input, or texts built from the same parts in the same order.
+    False when that is not known (an unknown is never equal to anything else)."""
+    if isinstance(a, Unknown) or isinstance(b, Unknown):
+        key = text_key(a)
+        return key is not None and key == text_key(b)
     if contains_unknown(a) or contains_unknown(b):
         return False
     return type(a) is type(b) and a == b

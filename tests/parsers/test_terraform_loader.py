@@ -665,5 +665,54 @@ def test_one_attribute_of_one_resource_is_one_value_through_modules(tmp_path: Pa
     assert same_value(tags["a"], tags["b"]), "a module passes the value on"
     assert not same_value(tags["a"], tags["c"]), "a value computed from it is another value"
     assert same_value(tags["d"], tags["e"]) and not same_value(tags["a"], tags["d"])
-    assert not same_value(tags["f"], tags["f"]), "an unknown variable is not a resource's attribute"
+    assert same_value(tags["f"], tags["f"]), "an input without a value is one value in the unit"
+    assert not same_value(tags["f"], tags["d"]), "nothing shows the attribute is the input"
     assert same_value("x", "x") and not same_value(1, True)
+
+
+def test_texts_built_from_the_same_unknown_parts_are_the_same_text(tmp_path: Path) -> None:
+    from resilint.model import UnknownText, same_value
+
+    main = """
+variable "env" {}
+resource "random_pet" "p" {}
+resource "random_pet" "other" {}
+locals {
+  name = "replica-${random_pet.p.id}"
+}
+module "m" {
+  source = "./m"
+  name   = local.name
+}
+resource "aws_sqs_queue" "q" {
+  tags = {
+    a = local.name
+    b = "replica-${random_pet.p.id}"
+    c = module.m.arn
+    d = "arn:aws:s3:::${local.name}"
+    e = format("arn:aws:s3:::%s", local.name)
+    f = "replica-${random_pet.other.id}"
+    g = "replica-${upper(random_pet.p.id)}"
+    h = "${var.env}-${random_pet.p.id}"
+    i = format("%s-%s", var.env, random_pet.p.id)
+    j = "${var.env}${random_pet.p.id}"
+    k = format("%5s-%s", var.env, random_pet.p.id)
+    l = "${var.env}-${random_pet.p.id}"
+  }
+}
+"""
+    module = 'variable "name" {}\noutput "arn" { value = "arn:aws:s3:::${var.name}" }\n'
+    write(tmp_path, {"main.tf": main, "m/main.tf": module})
+    (unit,) = project(tmp_path).units
+    queue = unit.resource("aws_sqs_queue.q")
+    assert queue is not None
+    tags = queue.attributes["tags"]
+    assert isinstance(tags["a"], UnknownText)
+    assert same_value(tags["a"], tags["b"]), "the same parts in the same order"
+    assert same_value(tags["c"], tags["d"]) and same_value(tags["d"], tags["e"]), "through a module and format()"
+    assert not same_value(tags["a"], tags["d"])
+    assert not same_value(tags["a"], tags["f"]), "another resource's id"
+    assert not same_value(tags["a"], tags["g"]) and not same_value(tags["g"], tags["g"]), "a function of it is plain unknown"
+    assert same_value(tags["h"], tags["i"]) and same_value(tags["h"], tags["l"]), "an input without a value"
+    assert not same_value(tags["h"], tags["j"]), "other known text between the parts"
+    assert not same_value(tags["h"], tags["k"]), "a padded %5s is not the value itself"

@@ -19,7 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from resilint.model import Unknown, UnknownAttribute, UnknownList, UnknownZone, ZoneList, unknowns_in
+from resilint.model import (
+    Unknown,
+    UnknownAttribute,
+    UnknownInput,
+    UnknownList,
+    UnknownText,
+    UnknownZone,
+    ZoneList,
+    unknown_text,
+    unknowns_in,
+)
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.samples import MAX_CALLS, call_over_forms
 
@@ -154,8 +164,9 @@ def _unknowns(value: Any) -> Iterable[Unknown]:
 def opaque(value: Any) -> Any:
     """An element or attribute read from `value`: a partly known list (`UnknownList`) or a zone
     list read through an index, a splat or an attribute is a plain unknown, not the list itself
-    (nor is anything read from a zone chosen by position)."""
-    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap, UnknownAttribute)):
+    (nor is anything read from a zone chosen by position, an unknown with an identity or a text
+    made of them: `var.settings.name` is not `var.settings`)."""
+    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap, UnknownAttribute, UnknownInput, UnknownText)):
         return Unknown(value.reason, value.refs)
     return value
 
@@ -263,7 +274,7 @@ class Evaluator:
         if len(expr.parts) == 1 and not isinstance(expr.parts[0], str) and not _is_directive(expr.parts[0]):
             # A template that is one interpolation ("${var.list}") is its value, unconverted.
             return self._eval(expr.parts[0], names)
-        out: list[str] = []
+        out: list[Any] = []
         pending: list[Any] = []
         length = 0
         for part in expr.parts:
@@ -273,14 +284,18 @@ class Evaluator:
             value = self._eval(part, names)
             if has_unknown(value):
                 pending.append(value)
+                out.append(value)
             else:
                 out.append(to_string(value))
                 length += len(out[-1])
                 if length > MAX_VALUE_SIZE * _CHARS_PER_UNIT:
                     raise BudgetExceeded(f"a string of more than {MAX_VALUE_SIZE * _CHARS_PER_UNIT:,} characters")
-        if pending:
-            return unknown_from(*pending)
         self._charge(length // _CHARS_PER_UNIT)
+        if pending:
+            # Unknown, but built from parts that each have an identity (a resource's attribute,
+            # an input without a value): the same parts in the same order are the same string.
+            text = unknown_text(_reason(pending[0]), out)
+            return text if text is not None else unknown_from(*pending)
         return "".join(out)
 
     def _template_if(self, expr: s.TemplateIf, names: dict[str, Any]) -> Any:
@@ -323,7 +338,9 @@ class Evaluator:
             # gives for every form is known (`regexall("^[a-z]{2}-", zone)` finds one match).
             decided = call_over_forms(expr.name, function, args)
             if decided is None:
-                return unknown_from(*args)
+                symbolic = getattr(function, "symbolic", None)
+                found = symbolic(*args) if symbolic is not None else None
+                return found if found is not None else unknown_from(*args)
             self._charge(MAX_CALLS)
             return decided
         sizes = [self._size(a) for a in args]

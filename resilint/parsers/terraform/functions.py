@@ -20,7 +20,7 @@ from typing import Any
 
 import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
 
-from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList
+from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList, unknown_text
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     STOPPED_REGEX,
@@ -50,9 +50,15 @@ def _bounded(name: str, size: int) -> None:
 REGEX_SECONDS = 0.1
 
 
-def function(name: str, accepts_unknown: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def function(
+    name: str, accepts_unknown: bool = False, symbolic: Callable[..., Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a function. `symbolic`, for one that does not accept unknowns: what it gives
+    when an argument is not known and no zone form decides it (None: a plain unknown)."""
+
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         fn.accepts_unknown = accepts_unknown  # type: ignore[attr-defined]
+        fn.symbolic = symbolic  # type: ignore[attr-defined]
         FUNCTIONS[name] = fn
         return fn
 
@@ -132,7 +138,42 @@ def _substr(value: Any, offset: Any, length: Any) -> str:
     return text[start:] if count < 0 else text[start : start + count]
 
 
-@function("format")
+_FORMAT_VERB = re.compile(r"%%|%[-+ #0-9.]*[sdfgeqvt]")
+
+
+_FORMAT_VERB = re.compile(r"%%|%[-+ #0-9.]*[sdfgeqvt]")
+
+
+def _format_text(spec: Any, *args: Any) -> Any:
+    """format() when an argument is not known: a known format whose unknown arguments are
+    written by a plain `%s`/`%v` and each have an identity (`format("arn:aws:s3:::%s",
+    var.name)`) gives the text built from them (`UnknownText`), as a template would; None
+    otherwise (the result is a plain unknown)."""
+    if has_unknown(spec):
+        return None
+    parts: list[Any] = []
+    values = list(args)
+    at = 0
+    template = to_string(spec)
+    for match in _FORMAT_VERB.finditer(template):
+        parts.append(template[at : match.start()])
+        at = match.end()
+        verb = match.group(0)
+        if verb == "%%":
+            parts.append("%")
+        elif not values:
+            return None
+        elif not has_unknown(values[0]):
+            parts.append(_format(verb, values.pop(0)))
+        elif verb in ("%s", "%v"):
+            parts.append(values.pop(0))
+        else:
+            return None
+    parts.append(template[at:])
+    return unknown_text(unknown_from(*args).reason, parts)
+
+
+@function("format", symbolic=_format_text)
 def _format(spec: Any, *args: Any) -> str:
     template = to_string(spec)
     values = list(args)
@@ -156,7 +197,7 @@ def _format(spec: Any, *args: Any) -> str:
             return json.dumps(value)
         return to_string(value)
 
-    return re.sub(r"%%|%[-+ #0-9.]*[sdfgeqvt]", substitute, template)
+    return _FORMAT_VERB.sub(substitute, template)
 
 
 @function("formatlist")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from resilint.model import Unknown
+from resilint.model import Unknown, UnknownInput
 from resilint.parsers.terraform.evaluate import MISSING, EvalError
 from resilint.parsers.terraform.source import literal
 from resilint.parsers.terraform.types import convert
@@ -36,7 +36,10 @@ class NamedValues:
                 value = MISSING  # nullable = false: null means "use the default"
             if value is MISSING:
                 if default is None:
-                    return Unknown(f"var.{name} has no value (give it a default, a .tfvars file, or --var)")
+                    # One value wherever the instance reads it, decided by whoever deploys.
+                    return UnknownInput(
+                        f"var.{name} has no value (give it a default, a .tfvars file, or --var)", f"{instance.prefix}var.{name}"
+                    )
                 value = instance.evaluator.evaluate(default.expr)
             try:
                 return convert(value, instance.source.variable_type(name))

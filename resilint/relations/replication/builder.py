@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from resilint.model import FOREIGN, Resource, Unit, Unknown, foreign_ref
+from resilint.model import FOREIGN, Resource, Unit, Unknown, foreign_ref, text_key
 from resilint.relations.replication.store import Copy, CopyKind, Store
 
 
@@ -67,6 +67,18 @@ class StoreBuilder:
             name = name_of(resource)
             if isinstance(name, str) and name:
                 index.setdefault(name, []).append(resource)
+        return index
+
+    def by_text(self, types: tuple[str, ...], name_of: Callable[[Resource], Any]) -> dict[tuple[Any, ...], list[Resource]]:
+        """The unit's resources of `types` by a name that is not known but built from parts with
+        an identity (`"replica-${random_pet.x.id}"`, `var.bucket` without a value), by `text_key`:
+        a value built from the same parts names the same resource."""
+        index: dict[tuple[Any, ...], list[Resource]] = {}
+        for resource in self.unit.of_type(*types):
+            name = name_of(resource)
+            key = text_key(name) if isinstance(name, Unknown) else None
+            if key:
+                index.setdefault(key, []).append(resource)
         return index
 
     def same_region(self, a: Resource, b: Resource) -> bool | None:

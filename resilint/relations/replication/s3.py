@@ -9,7 +9,7 @@ from typing import Any, Literal
 from resilint.arguments import block_instances, is_set_or_computed, nested
 from resilint.model import Resource, Unknown
 from resilint.relations.replication.builder import StoreBuilder
-from resilint.relations.replication.names import s3_bucket_name
+from resilint.relations.replication.names import s3_bucket_name, s3_bucket_name_key
 from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
 
 _LOG_DELIVERY_SERVICES = frozenset(
@@ -106,10 +106,11 @@ def build(builder: StoreBuilder) -> None:
         buckets[bucket.address] = builder.add(bucket, "S3 bucket")
     for bucket in builder.unit.of_type("AWS::S3::Bucket"):
         buckets[bucket.address] = builder.add(bucket, "S3 bucket")
-    names = builder.by_name(
-        ("aws_s3_bucket", "AWS::S3::Bucket"),
-        lambda r: r.attributes.get("bucket") if r.type == "aws_s3_bucket" else r.attributes.get("BucketName"),
-    )
+    def name_of(bucket: Resource) -> Any:
+        return bucket.attributes.get("bucket") if bucket.type == "aws_s3_bucket" else bucket.attributes.get("BucketName")
+
+    names = builder.by_name(("aws_s3_bucket", "AWS::S3::Bucket"), name_of)
+    named_by_parts = builder.by_text(("aws_s3_bucket", "AWS::S3::Bucket"), name_of)
     unattributed: list[str] = []
 
     def bucket_targets(value: Any) -> list[Resource] | None | Literal["outside"]:
@@ -121,6 +122,11 @@ def build(builder: StoreBuilder) -> None:
             if name is None:
                 return None
             return names.get(name) or "outside"
+        if isinstance(value, Unknown):
+            # Not known, but the bucket named from the same parts is this one; no such bucket
+            # is not "outside": the value may still turn out to name a bucket of this unit.
+            key = s3_bucket_name_key(value)
+            return named_by_parts.get(key) if key else None
         return None
 
     def rules(source: Store, rule_blocks: Any, via: Resource, rule_key: str) -> None:
