@@ -45,7 +45,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (formerly `availability_zones`) lists one zone;
     - an App Service plan (`azurerm_service_plan`) of a tier that can balance its instances over
       zones (Premium v2, v3 and v4, Isolated v2, Elastic Premium) without
-      `zone_balancing_enabled = true`, as a note: its instances are not spread over zones.
+      `zone_balancing_enabled = true`, as a note: its instances are not spread over zones; the
+      same for the deprecated `azurerm_app_service_plan` by its `sku.size` and `zone_redundant`.
 
     Subnets are followed to their `aws_subnet` / `AWS::EC2::Subnet` and its zone; a list of one
     subnet is one zone whatever that zone is. A subnet list from a variable, a module output

@@ -12,9 +12,15 @@ Roles: `max_size` (a size of zero parks the group), `subnets`, `zones`, `zone_id
 group's `max_size`), `default_pool`, `zone_rebalancing` (an ECS service's Availability Zone
 rebalancing); what registers a group with load balancers: an Auto Scaling
 group's `target_groups` and `traffic_sources` (with the `traffic_source_id` inside one), an ECS
-service's `load_balancers` (with the `target_group` inside one).
+service's `load_balancers` (with the `target_group` inside one); an ECS service's
+`desired_count`, `service_name` and `scheduling` (REPLICA or DAEMON), and the word
+`scaling_floor` (how to keep two tasks with Application Auto Scaling) and `desired_default`
+(the desired count of a service that does not set one, where it is not zero).
 Roles of `CONTAINER_CLUSTERS`: `location` and `zones` (GKE), `tier` (AKS's pricing tier),
 `zonal_shift` and `zonal_shift_enabled` (EKS's ARC zonal shift block and switch).
+Roles of `INSTANCES`: `zone`, `subnet` (AWS), `network_interfaces` (Azure: the interfaces'
+IDs), `interfaces`, `access_configs` and `nat_ip` (Google: the external address a network
+interface's access config attaches).
 Words of `INSTANCES`: `group_fix` (how to serve from a group instead of one machine).
 Roles of `FUNCTIONS`: `vpc` (the VPC block of a function) and `subnets` (inside it).
 """
@@ -50,8 +56,15 @@ COMPUTE_GROUPS = Family(
         terraform(
             "aws_ecs_service",
             "container_service",
-            words={"rebalancing_disabled": '"DISABLED"', "rebalancing_enabled": '"ENABLED"'},
+            words={
+                "rebalancing_disabled": '"DISABLED"',
+                "rebalancing_enabled": '"ENABLED"',
+                "scaling_floor": "an aws_appautoscaling_target for it with min_capacity = 2",
+            },
             max_size="desired_count",
+            desired_count="desired_count",
+            service_name="name",
+            scheduling="scheduling_strategy",
             network="network_configuration",
             subnets="subnets",
             load_balancers="load_balancer",
@@ -61,8 +74,18 @@ COMPUTE_GROUPS = Family(
         cloudformation(
             "AWS::ECS::Service",
             "container_service",
-            words={"rebalancing_disabled": "DISABLED", "rebalancing_enabled": "ENABLED"},
+            words={
+                "rebalancing_disabled": "DISABLED",
+                "rebalancing_enabled": "ENABLED",
+                "scaling_floor": "an AWS::ApplicationAutoScaling::ScalableTarget for it with MinCapacity: 2",
+                # CloudFormation starts a new service with one task when DesiredCount is left
+                # out; Terraform's default is 0 (the count is then set by a deployment).
+                "desired_default": "1",
+            },
             max_size="DesiredCount",
+            desired_count="DesiredCount",
+            service_name="ServiceName",
+            scheduling="SchedulingStrategy",
             network="NetworkConfiguration.AwsvpcConfiguration",
             subnets="Subnets",
             load_balancers="LoadBalancers",
@@ -175,6 +198,10 @@ INSTANCES = Family(
                 )
             },
             zone="zone",
+            # where a static external address attaches: network_interface.access_config.nat_ip
+            interfaces="network_interface",
+            access_configs="access_config",
+            nat_ip="nat_ip",
         ),
         *(
             terraform(t, "azure_vm", words={"group_fix": _AZURE_GROUP_FIX}, zone="zone", network_interfaces="network_interface_ids")

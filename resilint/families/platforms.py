@@ -4,7 +4,9 @@ environments and App Service plans (web apps, function apps).
 Kinds of `APP_PLATFORMS`: `container_app_environment` (roles: `zone_redundancy`, the switch that
 spreads the environment's replicas over the region's zones; `subnet`, the infrastructure subnet
 zone redundancy needs), `app_service_plan` (`zone_balancing`, the switch that spreads the
-plan's instances over zones; `sku`, the plan's SKU name; `workers`, its instance count).
+plan's instances over zones; `sku`, the plan's SKU name; `workers`, its instance count), also
+the `azurerm_app_service_plan` azurerm deprecated in 3.x (`zone_redundant`, `sku.size`,
+`sku.capacity`).
 
 Facts: `zone_capable_plan_sku(sku)`: whether an App Service plan SKU can balance its instances
 over zones (Premium v2, v3 and v4, Isolated v2, Elastic Premium), None when not known.
@@ -34,6 +36,16 @@ APP_PLATFORMS = Family(
             zone_balancing="zone_balancing_enabled",
             sku="sku_name",
             workers="worker_count",
+        ),
+        # Deprecated in azurerm 3.x, removed in 4.0, still in much code: the same plan with the
+        # SKU in a block (`sku { tier = "PremiumV3", size = "P1v3", capacity = 3 }`).
+        terraform(
+            "azurerm_app_service_plan",
+            "app_service_plan",
+            service="App Service",
+            zone_balancing="zone_redundant",
+            sku="sku.size",
+            workers="sku.capacity",
         ),
     ),
 )

@@ -11,7 +11,8 @@ instance group) to replace it.
     address or other interface in the pool; or the only answer of a public record (a public IP
     of one of its network interfaces);
   - Google: the only instance of an unmanaged instance group that a backend service uses, or of
-    a target pool; or the only answer of a public record.
+    a target pool; or the only answer of a public record (the instance's `nat_ip`, or a static
+    `google_compute_address` its access config attaches).
 
 Anything the code does not resolve (an attachment whose group is not known, a pool some scale
 set may join, a record answer of unknown origin, a machine whose count is not known) means no
@@ -31,7 +32,7 @@ from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
 from resilint.families.load_balancing import BACKEND_SERVICES, LISTENERS, TARGET_GROUPS
 from resilint.families.network import NETWORK_INTERFACES, PUBLIC_IPS
-from resilint.model import Resource, Unit, unknowns_in
+from resilint.model import Resource, Unit, Unknown, unknowns_in
 from resilint.relations.dns import answer_targets, records
 from resilint.relations.load_balancing import sole_instance_target
 from resilint.relations.network import referenced
@@ -202,4 +203,33 @@ def _machine_behind(unit: Unit, resource: Resource) -> Member | None:
                 target = referenced(unit, interface.value("public_ip", within=configuration))
                 if target is not None and target.address == resource.address:
                     return machines.get(interface.address)
+    if address.kind == "regional_address":
+        return _instance_with_nat_ip(unit, resource)
     return None
+
+
+def _instance_with_nat_ip(unit: Unit, address: Resource) -> Member | None:
+    """The one Google VM whose access config attaches a static external address
+    (`network_interface { access_config { nat_ip = google_compute_address.web.address } }`);
+    None when none does, when several may, or when some VM's address is not known."""
+    found: list[Member] = []
+    for vm in INSTANCES.members(unit, "vm_instance"):
+        interfaces = blocks(vm.value("interfaces"))
+        if interfaces is None:
+            return None  # dynamic interfaces: any VM may attach it
+        for interface in interfaces:
+            configurations = blocks(vm.value("access_configs", within=interface))
+            if configurations is None:
+                return None
+            for configuration in configurations:
+                nat_ip = vm.value("nat_ip", within=configuration)
+                if not isinstance(nat_ip, Unknown):
+                    continue  # none (an ephemeral address) or a literal one
+                target = referenced(unit, nat_ip)
+                if target is None:
+                    if not nat_ip.refs:
+                        return None  # an address from a variable: it may be this one
+                    continue
+                if target.address == address.address and vm not in found:
+                    found.append(vm)
+    return found[0] if len(found) == 1 else None

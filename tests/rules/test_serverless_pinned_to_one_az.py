@@ -51,3 +51,34 @@ def test_container_app_environments_without_zone_redundancy_are_notes() -> None:
 def test_spread_unknown_detached_and_plumbing_functions_are_not_reported() -> None:
     for case in ("pass_lambda_in_several_zones", "pass_cloudformation", "pass_container_app_zone_redundant"):
         assert _findings(FIXTURES / case) == [], case
+
+
+def test_ecs_services_behind_a_load_balancer_with_one_task_are_notes() -> None:
+    findings = _findings(FIXTURES / "fail_ecs_single_task")
+    assert [(f.resource, f.line, f.severity.value) for f in findings] == [
+        ("aws_ecs_service.web", 27, "note"),
+        ("aws_ecs_service.api", 46, "note"),
+    ]
+    assert findings[0].message == (
+        "aws_ecs_service.web serves behind a load balancer with one task (desired_count = 1): that task runs in one "
+        "availability zone, and when that zone fails the service answers nothing until ECS has started a "
+        "replacement in another zone"
+    )
+    assert "with as few as one task (aws_appautoscaling_target.api has min_capacity = 1):" in findings[1].message
+    assert findings[0].fix == (
+        "Run at least two tasks (desired_count = 2, or an aws_appautoscaling_target for it with min_capacity = 2) "
+        "over subnets in two or more availability zones, so that a task keeps serving while the lost one is replaced"
+    )
+
+
+def test_cloudformation_services_start_with_one_task_when_the_count_is_left_out() -> None:
+    findings = _findings(FIXTURES / "fail_ecs_single_task_cfn")
+    assert [(f.resource, f.line, f.severity.value) for f in findings] == [("Web", 11, "note"), ("Api", 24, "note")]
+    assert "with one task (DesiredCount is not set; the default is 1):" in findings[0].message
+    assert "with as few as one task (ApiScaling has MinCapacity = 1):" in findings[1].message
+    assert findings[1].fix is not None and "AWS::ApplicationAutoScaling::ScalableTarget for it with MinCapacity: 2" in findings[1].fix
+
+
+def test_ecs_services_kept_at_two_tasks_or_of_unknown_count_are_not_reported() -> None:
+    for case in ("pass_ecs_tasks_kept_at_two", "pass_ecs_scaled_by_unknown_target"):
+        assert _findings(FIXTURES / case) == [], case

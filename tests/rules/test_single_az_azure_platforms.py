@@ -22,6 +22,7 @@ def test_zone_capable_app_service_plans_without_zone_balancing_are_notes() -> No
     assert [(f.resource, f.line, f.severity.value) for f in findings] == [
         ("azurerm_service_plan.web", 5, "note"),
         ("azurerm_service_plan.functions", 14, "note"),
+        ("azurerm_app_service_plan.legacy", 24, "note"),
     ]
     assert findings[0].message.startswith(
         "azurerm_service_plan.web (P1v3) does not spread its instances over availability zones "
@@ -30,6 +31,13 @@ def test_zone_capable_app_service_plans_without_zone_balancing_are_notes() -> No
     assert findings[1].fix == (
         "Set zone_balancing_enabled = true with worker_count of at least 2 (a multiple of the region's zones "
         "spreads them evenly)"
+    )
+    assert findings[2].message.startswith(
+        "azurerm_app_service_plan.legacy (P1v2) does not spread its instances over availability zones "
+        "(zone_redundant is not set; the default is false)"
+    )
+    assert findings[2].fix == (
+        "Set zone_redundant = true with sku.capacity of at least 2 (a multiple of the region's zones spreads them evenly)"
     )
     assert _findings(FIXTURES / "single_az_compute" / "pass_app_service_plan_zone_balanced", "RES304") == []
 

@@ -61,6 +61,15 @@ def test_gcp_instance_group_and_target_pool() -> None:
     assert findings[1].fix is not None and "regional managed instance group" in findings[1].fix
 
 
+def test_gcp_public_record_answering_with_a_static_address_one_vm_attaches() -> None:
+    (finding,) = _findings("fail_gcp_record_to_static_address")
+    assert (finding.resource, finding.line, finding.severity.value) == ("google_compute_instance.web", 16, "warning")
+    assert finding.message == (
+        "google_compute_instance.web is the only answer of www.shop.example.com (google_dns_record_set.www): one "
+        "virtual machine in one zone serves this traffic, and nothing replaces it when it, its host or its zone fails"
+    )
+
+
 @pytest.mark.parametrize("case", ["pass_aws_groups_and_unknowns", "pass_azure_pools", "pass_gcp_groups"])
 def test_groups_pairs_and_unknowns_are_not_reported(case: str) -> None:
     assert _findings(case) == []
