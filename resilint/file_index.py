@@ -395,7 +395,12 @@ def _build(
             wanted_files[absolute] = file
     for unit_id in unit_ids:
         unit = index.units[unit_id]
-        if unit.source == "terraform":
+        configs = [read for read in unit.reads if index.files.get(read, ("", ""))[0] == "terragrunt"]
+        if configs:  # a Terragrunt unit: its configuration and those of the units it depends on
+            for read in configs:
+                add(read)
+            terraform_folders.update(os.path.dirname(r) for r in unit.reads)
+        elif unit.source == "terraform":
             roots.add(Path(unit.origin))
             terraform_folders.add(unit.origin)
             terraform_folders.update(os.path.dirname(r) for r in unit.reads)

@@ -190,7 +190,7 @@ def _check_system(unit: Unit, project: Project, system: System) -> Iterator[Viol
     units = "; ".join(f"{member.id} in {region or 'the same region'}" for member, _ in judged)
     named = {m.id for m, _ in judged}
     others = [u for u in system.units if u not in named]
-    also = f" ({describe(others, 3)} serve nothing)" if others else ""
+    also = f" ({describe(others, 3)} {'serves' if len(others) == 1 else 'serve'} nothing)" if others else ""
     message = (
         f"system {system.name} serves only from {where}: every unit of it that serves runs there ({units}){also}: "
         f"an outage of {region or 'that region'} takes the whole system down"

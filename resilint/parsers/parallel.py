@@ -34,6 +34,8 @@ MIN_FILES = 120
 CHUNK = 8
 # Below this many roots to build, one process is faster.
 MIN_ROOTS = 24
+# The kinds of file parsed ahead in workers (tfvars and plans are read where they are used).
+_PARSED = ("terraform", "terragrunt", "cloudformation")
 # Set in the parent just before forking; the workers inherit it.
 _JOB: _Job | None = None
 _WORK: Callable[[int], Any] | None = None
@@ -103,7 +105,7 @@ def prefetch(
     count = workers()
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return cache
-    todo = [f for f in files if f.kind in ("terraform", "cloudformation") and not _cached(f, cache, regions, max_file_bytes)]
+    todo = [f for f in files if f.kind in _PARSED and not _cached(f, cache, regions, max_file_bytes)]
     if len(todo) < MIN_FILES:
         return cache
     _JOB = _Job(todo, max_file_bytes, regions, cache)
@@ -134,6 +136,10 @@ def _cached(file: SourceFile, cache: ParseCache | None, regions: Callable[[str],
 def _namespace(file: SourceFile, regions: Callable[[str], tuple[str, ...]]) -> str:
     if file.kind == "cloudformation":
         return f"cloudformation\0{file.display}\0{','.join(regions(file.display))}"
+    if file.kind == "terragrunt":
+        from resilint.parsers.terraform.terragrunt import namespace
+
+        return namespace(file.path)
     return "tf-json" if file.path.name.lower().endswith(".json") else "hcl"
 
 
@@ -164,6 +170,11 @@ def _parse(file: SourceFile, text: str, namespace: str, job: _Job) -> Any:
 
         source = SourceFile(file.path, file.display, file.kind, text)
         compute: Callable[[], Any] = lambda: parse_template(source, job.regions(file.display))  # noqa: E731
+    elif file.kind == "terragrunt":
+        from resilint.parsers.terraform import terragrunt
+
+        is_terragrunt_json = namespace == "terragrunt-json"
+        compute = lambda: terragrunt.parse_text(text, is_terragrunt_json)  # noqa: E731
     else:
         from resilint.parsers.terraform.source import parse_text
 

@@ -121,6 +121,9 @@ def _result(finding: Finding, rule_index: int, suppressed: Any) -> dict[str, Any
         result["properties"]["system"] = finding.system
     if finding.callers:
         result["properties"]["callers"] = list(finding.callers)
+    if finding.instances:
+        # The module instances the finding stands for ("envs/a: module.db.aws_db_instance.this").
+        result["properties"]["instances"] = list(finding.instances)
     if finding.module_calls:
         # The module calls that lead here, in each calling root.
         result["relatedLocations"] = [

@@ -70,7 +70,7 @@ def test_a_stack_set_to_one_region_is_one_finding_at_the_template(
     (finding,) = res101(capsys, Path("."))
     assert finding["path"] == "app.yaml" and finding["line"] == 1
     assert "system " in finding["message"] and "app.yaml in eu-west-1" in finding["message"]
-    assert "org.yaml serve nothing" in finding["message"]
+    assert "org.yaml serves nothing" in finding["message"]
 
 
 def _cdk(regions: dict[str, str]) -> dict[str, str]:

@@ -10,6 +10,7 @@ import pytest
 
 from resilint.cli import main
 from tests.conftest import write
+from tests.reporters.test_sarif import VALIDATOR
 
 MODULE = 'variable "multi_az" {\n  default = false\n}\n\nresource "aws_db_instance" "this" {\n  engine   = "postgres"\n  multi_az = var.multi_az\n}\n'
 
@@ -90,8 +91,16 @@ def test_a_finding_for_several_module_instances_names_them_all(
         "envs/b: module.db.aws_db_instance.this)"
     )
     assert len(finding["module_calls"]) == 3
+    # SARIF carries them in the result's properties bag, and still validates
+    sarif = json.loads(scan(capsys, "--format", "sarif"))
+    VALIDATOR.validate(sarif)
+    (result,) = sarif["runs"][0]["results"]
+    assert result["properties"]["instances"] == finding["instances"]
+    assert len(result["relatedLocations"]) == 3
 
 
 def test_one_instance_in_several_roots_keeps_its_address(shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (finding,) = json.loads(scan(capsys, "--format", "json"))["findings"]
     assert finding["instances"] == [] and finding["resource"] == "module.db.aws_db_instance.this"
+    (result,) = json.loads(scan(capsys, "--format", "sarif"))["runs"][0]["results"]
+    assert "instances" not in result["properties"]

@@ -282,3 +282,110 @@ def test_terragrunt_hcl_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     assert main(["systems", ".", "--format", "json", "--no-cache"]) == 0
     (system,) = json.loads(capsys.readouterr().out)["systems"]
     assert [link["kind"] for link in system["links"]] == ["terragrunt-dependency"]
+
+
+LIVE_FIXTURES = ("fail_terragrunt_live_one_region", "pass_terragrunt_live_two_regions")
+
+
+def _copy_live_fixtures(target: Path) -> None:
+    import shutil
+
+    for name in LIVE_FIXTURES:
+        shutil.copytree(Path("fixtures/single_region_deployment") / name, target / name)
+
+
+def _scan_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, workers: int, *argv: str) -> str:
+    monkeypatch.setenv("RESILINT_WORKERS", str(workers))
+    main(["scan", ".", "--exit-zero", "--severity", "error,warning,note", *argv])
+    return capsys.readouterr().out
+
+
+def test_serial_parallel_and_warm_scans_of_a_live_tree_are_the_same_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terragrunt configurations are parsed in the worker processes and their units built there,
+    as Terraform roots are; a warm scan reads them from the parse cache. Nothing a user sees
+    changes."""
+    from resilint.parsers import parallel
+    from resilint.parsers.terraform import loader
+
+    _copy_live_fixtures(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "MIN_ROOTS", 1)
+    forked: list[int] = []
+    real_map_forked = parallel.map_forked
+
+    def counting(count: int, work, minimum: int = 1):  # type: ignore[no-untyped-def]
+        result = real_map_forked(count, work, minimum)
+        forked.append(-1 if result is None else count)
+        return result
+
+    monkeypatch.setattr(loader, "map_forked", counting)
+    prefetched: list[set[str]] = []
+    real_prefetch = parallel.prefetch
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cache = real_prefetch(*args, **kwargs)
+        prefetched.append({namespace for namespace, _ in cache.values} if isinstance(cache, parallel.Prefetched) else set())
+        return cache
+
+    monkeypatch.setattr(parallel, "prefetch", recording)
+    for fmt in ("json", "sarif"):
+        serial = _scan_output(capsys, monkeypatch, 1, "--format", fmt, "--no-cache")
+        assert "RES101" in serial
+        assert _scan_output(capsys, monkeypatch, 2, "--format", fmt, "--no-cache") == serial
+        # six Terragrunt units and no plain root, built in workers; their configurations parsed there
+        assert forked[-1] == 6 and "terragrunt-hcl" in prefetched[-1]
+        monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / f"cache-{fmt}"))
+        assert _scan_output(capsys, monkeypatch, 2, "--format", fmt) == serial  # cold: the workers write the cache
+        assert _scan_output(capsys, monkeypatch, 1, "--format", fmt) == serial  # warm
+        assert _scan_output(capsys, monkeypatch, 2, "--format", fmt) == serial  # warm, forked
+        monkeypatch.delenv("RESILINT_CACHE_DIR")
+
+
+def test_a_warm_scan_builds_no_terragrunt_unit_until_what_it_reads_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Terragrunt unit's cache key holds its module's files, its inputs (the outputs of the
+    units it depends on included) and its generated files: a change to any of them builds it
+    again, with the same result as a scan without the cache."""
+    from resilint.parsers.terraform import loader
+
+    _copy_live_fixtures(tmp_path)
+    monkeypatch.chdir(tmp_path / LIVE_FIXTURES[0])
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RESILINT_WORKERS", "1")
+    builds: list[str] = []
+    real_build_unit = loader._build_unit
+
+    def counting(root, *args, **kwargs):  # type: ignore[no-untyped-def]
+        builds.append(root.display)
+        return real_build_unit(root, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "_build_unit", counting)
+
+    def scan_json(*argv: str) -> str:
+        main(["scan", ".", "--format", "json", "--exit-zero", *argv])
+        return capsys.readouterr().out
+
+    cold = scan_json()
+    assert sorted(builds) == ["live/prod/us-east-1/app", "live/prod/us-east-1/network"]
+    builds.clear()
+    assert scan_json() == cold and builds == []
+    changes = {
+        # the region the generated provider names
+        "live/prod/us-east-1/region.hcl": ('"us-east-1"', '"eu-west-1"'),
+        # a dependency's output, read by the app through its inputs
+        "modules/network/main.tf": ("aws_subnet.a.id", "aws_vpc.this.id"),
+        # the generated file itself
+        "live/root.hcl": ('"${local.region}"', '"us-west-2"'),
+    }
+    for path, (old, new) in changes.items():
+        text = (tmp_path / LIVE_FIXTURES[0] / path).read_text()
+        (tmp_path / LIVE_FIXTURES[0] / path).write_text(text.replace(old, new))
+        builds.clear()
+        warm = scan_json()
+        assert "live/prod/us-east-1/app" in builds, path
+        assert warm == scan_json("--no-cache"), path
+    assert json.loads(warm)["findings"][0]["message"].startswith("system live/prod/us-east-1/* serves only from us-west-2")

@@ -93,7 +93,9 @@ def load_units(
     terragrunt_modules = units_of_terragrunt.module_folders() if units_of_terragrunt else set()
     if roots is None:
         called = {Path(target) for targets in calls.values() for target in targets}
-        roots = [f for f in folders if f not in called and f not in terragrunt_modules and f not in terragrunt_folders]
+        roots = [f for f in folders if f not in called]
+    # A Terragrunt unit's module is built with its inputs, as the unit, never as a root.
+    roots = [f for f in roots if f not in terragrunt_modules and f not in terragrunt_folders]
     loaded = Loaded([], cache.problems, calls=calls)
     called = {Path(target) for targets in calls.values() for target in targets}
     states = [f for f in sorted(folders) if f not in called] if readable is None else sorted(readable)
@@ -101,27 +103,38 @@ def load_units(
     modules = [m for f in sorted(roots) if (m := cache.folder(f)) is not None and m.files]
     bound[0] = options
 
+    tg_folders = units_of_terragrunt.unit_folders() if units_of_terragrunt is not None else []
+
     def build(i: int) -> tuple[CachedUnit, list[Problem]]:
-        """One root's unit, and the problems of folders first parsed on the way (a local module
-        outside the scanned folders), taken out of the shared list to travel with the unit."""
+        """One root's unit (the roots, then the Terragrunt units), and the problems of folders
+        first parsed on the way (a local module outside the scanned folders), taken out of the
+        shared list to travel with the unit."""
         before = len(cache.problems)
-        module = modules[i]
-        built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
+        if i < len(modules):
+            module = modules[i]
+            built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
+        else:
+            assert units_of_terragrunt is not None
+            unit, problems, reads = units_of_terragrunt.unit(tg_folders[i - len(modules)])
+            built = CachedUnit(unit, problems, reads)
         met = cache.problems[before:]
         del cache.problems[before:]
         return built, met
 
-    results = map_forked(len(modules), build) if options.parallel else None
-    for built, met in results if results is not None else (build(i) for i in range(len(modules))):
+    count = len(modules) + len(tg_folders)
+    results = map_forked(count, build) if options.parallel else None
+    for built, met in results if results is not None else (build(i) for i in range(count)):
         cache.problems.extend(met)
         if built.unit is not None:
             loaded.units.append(built.unit)
             loaded.reads[built.unit.id] = built.reads
         cache.problems.extend(built.problems)
     if units_of_terragrunt is not None:
-        tg_units, tg_problems = units_of_terragrunt.units()
-        loaded.units.extend(tg_units)
-        cache.problems.extend(tg_problems)
+        # A unit is built from what the units it depends on were built from (their outputs are
+        # its inputs).
+        for unit_id, depends_on in units_of_terragrunt.depends_on().items():
+            if unit_id in loaded.reads:
+                loaded.reads[unit_id] = loaded.reads[unit_id].union(*(loaded.reads.get(other, frozenset()) for other in depends_on))
     return loaded
 
 
@@ -131,9 +144,12 @@ def _terragrunt(
     if not configs:
         return None
 
-    def build(root: ModuleSource, inputs: Mapping[str, Any]) -> tuple[Unit | None, list[Problem]]:
-        unit, problems, _ = _build_unit(root, cache, current(), scanned, inputs)
-        return unit, problems
+    def build(root: ModuleSource, inputs: Mapping[str, Any], given: str) -> tuple[Unit | None, list[Problem], frozenset[str]]:
+        """A Terragrunt unit's module with its inputs, through the parse cache as roots are
+        (`given`: the inputs and generated files, for its key)."""
+        options = current()
+        built = cached_unit(root, cache, options, partial(_build_unit, root, cache, options, scanned, inputs), given)
+        return built.unit, built.problems, built.reads
 
     def outputs(root: ModuleSource, inputs: Mapping[str, Any]) -> dict[str, Any]:
         options = current()
@@ -141,7 +157,7 @@ def _terragrunt(
         instance = _root_instance(root, cache, options, scanned, {**inputs, **given})[1]
         return {name: instance.names.output(name) for name in sorted(root.outputs)}
 
-    return TerragruntUnits(configs, cache, build, outputs)
+    return TerragruntUnits(configs, cache, build, outputs, current().parse_cache)
 
 
 def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: TerraformOptions, scanned: Path) -> TerraformOptions:

@@ -19,17 +19,21 @@ inputs as variable values and the `generate`d files (a provider block) beside it
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resilint.cache import ParseCache
 from resilint.model import Backend, Location, Problem, Unknown
+from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import EvalError, Evaluator, Steps
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_terragrunt_json
+from resilint.parsers.terraform.source import SyntaxFailure
 from resilint.parsers.terraform.state import state_address
 from resilint.paths import display_path
 from resilint.sources import problem, read_text
@@ -53,6 +57,7 @@ class Generated:
     if_exists: str
     shown: str  # display path of the configuration holding the block
     body: s.Body
+    text: str  # what was parsed into `body` (part of the unit's cache key)
 
 
 @dataclass
@@ -72,6 +77,9 @@ class TerragruntUnit:
     ordered_after: list[tuple[Path, Location]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     included: list[Path] = field(default_factory=list)  # parent configurations it includes
+    # Every configuration file read to evaluate it (itself, includes, read_terragrunt_config())
+    # with the SHA-256 of its text: what its unit's cache key holds of the configuration.
+    read: dict[Path, str] = field(default_factory=dict)
 
     @property
     def remote(self) -> bool:
@@ -85,14 +93,15 @@ class _File:
     body: s.Body
 
 
-def read_config(path: Path, outputs: DependencyOutputs) -> TerragruntUnit:
-    """A child configuration and everything it includes, evaluated."""
-    child = _parse(path)
+def read_config(path: Path, outputs: DependencyOutputs, cache: ParseCache | None = None) -> TerragruntUnit:
+    """A child configuration and everything it includes, evaluated (each file parsed through
+    the parse cache, as Terraform files are)."""
     unit = TerragruntUnit(dir=path.parent, file=display_path(path), location=Location(path=display_path(path), line=1, end_line=1))
+    context = _Context(path.parent, outputs, unit.problems, cache, unit.read)
+    child = context.parse(path)
     if isinstance(child, Problem):
         unit.problems.append(child)
         return unit
-    context = _Context(path.parent, outputs, unit.problems)
     merged = _Evaluated()
     own = _evaluate(child, context, None, 0, unit, unit.file)
     for parent in own.includes:
@@ -127,20 +136,20 @@ def _local_source(base: Path, source: str) -> Path | None:
     return (folder / after).resolve() if sep else folder
 
 
-def _parse(path: Path) -> s.Body | Problem:
-    shown = display_path(path)
-    text = read_text(path, shown, _MAX_BYTES)
-    if not isinstance(text, str):
-        return text
-    if path.name.endswith(".json"):
-        try:
-            return parse_terragrunt_json(text)
-        except JsonSyntaxError as error:
-            return problem(shown, error.message, error.line, error.column)
+def namespace(path: Path) -> str:
+    """The parse cache's namespace of a Terragrunt configuration (parallel.py prefetches by it)."""
+    return "terragrunt-json" if path.name.lower().endswith(".json") else "terragrunt-hcl"
+
+
+def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
+    """A configuration's text as a Body, or why it does not parse (cacheable: no path in it)."""
     try:
-        return s.parse_hcl(text)
-    except s.HclSyntaxError as error:
-        return problem(shown, error.message, error.line, error.column)
+        return parse_terragrunt_json(text) if is_json else s.parse_hcl(text)
+    except (s.HclSyntaxError, JsonSyntaxError) as error:
+        return SyntaxFailure(error.message, error.line, error.column)
+    except Exception as error:  # a bug in the reader must cost this file only
+        found = internal_error("", error)
+        return SyntaxFailure(found.message, 1, None)
 
 
 @dataclass
@@ -200,10 +209,30 @@ class _Context:
     """Where the child configuration is: Terragrunt evaluates every included file as if it were
     the child (find_in_parent_folders searches from the child's folder)."""
 
-    def __init__(self, child_dir: Path, outputs: DependencyOutputs, problems: list[Problem]) -> None:
+    def __init__(
+        self, child_dir: Path, outputs: DependencyOutputs, problems: list[Problem], cache: ParseCache | None, read: dict[Path, str]
+    ) -> None:
         self.child_dir = child_dir
         self.outputs = outputs
         self.problems = problems
+        self.cache = cache
+        self.read = read
+
+    def parse(self, path: Path) -> s.Body | Problem:
+        shown = display_path(path)
+        text = read_text(path, shown, _MAX_BYTES)
+        if not isinstance(text, str):
+            return text
+        self.read[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        is_json = namespace(path) == "terragrunt-json"
+
+        def compute() -> s.Body | SyntaxFailure:
+            return parse_text(text, is_json)
+
+        parsed = self.cache.get_or_compute(namespace(path), text, compute) if self.cache is not None else compute()
+        if isinstance(parsed, SyntaxFailure):
+            return problem(shown, parsed.message, parsed.line, parsed.column)
+        return parsed
 
 
 def _evaluate(
@@ -252,7 +281,7 @@ def _evaluate(
 
         def read_terragrunt_config(path: Any, default: Any = None) -> Any:
             target = (here / str(path)).resolve()
-            parsed = _parse(target)
+            parsed = context.parse(target)
             if isinstance(parsed, Problem):
                 if default is not None:
                     return default
@@ -317,7 +346,7 @@ def _evaluate(
         if not isinstance(value, str) or depth >= _MAX_INCLUDE_DEPTH:
             continue
         target = (here / value).resolve()
-        parsed = _parse(target)
+        parsed = context.parse(target)
         if isinstance(parsed, Problem):
             context.problems.append(parsed)
             continue
@@ -393,8 +422,9 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
         if not isinstance(text, str):
             continue
         # Padded so that the generated blocks keep the lines they have in the heredoc.
+        padded = "\n" * contents.pos.line + text
         try:
-            generated = s.parse_hcl("\n" * contents.pos.line + text)
+            generated = s.parse_hcl(padded)
         except s.HclSyntaxError:
             continue
         path_attr = block.body.attributes.get("path")
@@ -408,5 +438,6 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
                 if_exists=if_exists if isinstance(if_exists, str) else "",
                 shown=shown,
                 body=generated,
+                text=padded,
             )
         )

@@ -9,21 +9,26 @@ the unit in `config_path`, whose outputs flow into the inputs.
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from resilint.cache import ParseCache
 from resilint.model import Note, Problem, StateRead, Unit
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.remote_state import as_foreign
 from resilint.parsers.terraform.source import ModuleSource, build_module
 from resilint.parsers.terraform.terragrunt import Generated, TerragruntUnit, read_config
+from resilint.parsers.terraform.unit_cache import value_key
 from resilint.paths import display_path
 
-# (root module, input values) -> the unit built from them, with its problems
-BuildUnit = Callable[[ModuleSource, Mapping[str, Any]], tuple[Unit | None, list[Problem]]]
+# (root module, input values, what else the build depends on as text for its cache key) -> the
+# unit built from them, its problems and the absolute paths of the files it was built from
+BuildUnit = Callable[[ModuleSource, Mapping[str, Any], str], tuple[Unit | None, list[Problem], frozenset[str]]]
 # (root module, input values) -> its outputs by name
 RootOutputs = Callable[[ModuleSource, Mapping[str, Any]], Mapping[str, Any]]
 
@@ -55,7 +60,9 @@ def with_generated(files: Sequence[tuple[str, s.Body]], generated: Sequence[Gene
 
 
 class TerragruntUnits:
-    def __init__(self, configs: Sequence[Path], cache: FolderCache, build_unit: BuildUnit, outputs_of: RootOutputs) -> None:
+    def __init__(
+        self, configs: Sequence[Path], cache: FolderCache, build_unit: BuildUnit, outputs_of: RootOutputs, parse_cache: ParseCache | None
+    ) -> None:
         self._paths = {path.parent.resolve(): path for path in sorted(configs)}
         self._cache = cache
         self._build_unit = build_unit
@@ -63,13 +70,14 @@ class TerragruntUnits:
         self._configs: dict[Path, TerragruntUnit] = {}
         self._outputs: dict[Path, Mapping[str, Any] | None] = {}
         self._building: set[Path] = set()
+        self._parse_cache = parse_cache
 
     def config(self, folder: Path) -> TerragruntUnit | None:
         path = self._paths.get(folder)
         if path is None:
             return None
         if folder not in self._configs:
-            self._configs[folder] = read_config(path, self._dependency_outputs)
+            self._configs[folder] = read_config(path, self._dependency_outputs, self._parse_cache)
         return self._configs[folder]
 
     def unit_folders(self) -> list[Path]:
@@ -85,17 +93,34 @@ class TerragruntUnits:
         """Local module folders the units use: not roots of their own."""
         return {c.module_dir for f in self.unit_folders() if (c := self.config(f)) is not None and c.module_dir is not None}
 
-    def units(self) -> tuple[list[Unit], list[Problem]]:
-        units: list[Unit] = []
-        problems: list[Problem] = []
-        for folder in self.unit_folders():
-            config = self.config(folder)
-            assert config is not None
-            problems.extend(config.problems)
-            unit = self._unit(config, problems)
-            if unit is not None:
-                units.append(unit)
-        return units, list(dict.fromkeys(problems))
+    def depends_on(self) -> dict[str, set[str]]:
+        """Per unit id, the ids of the units whose outputs it reads, directly or through others."""
+        direct = {
+            display_path(folder): {display_path(d) for d, _ in config.dependencies.values()}
+            for folder in self.unit_folders()
+            if (config := self.config(folder)) is not None
+        }
+        closed: dict[str, set[str]] = {}
+        for unit_id in direct:
+            seen: set[str] = set()
+            pending = list(direct[unit_id])
+            while pending:
+                other = pending.pop()
+                if other not in seen and other != unit_id:
+                    seen.add(other)
+                    pending.extend(direct.get(other, ()))
+            closed[unit_id] = seen
+        return closed
+
+    def unit(self, folder: Path) -> tuple[Unit | None, list[Problem], frozenset[str]]:
+        """The unit of a folder of `unit_folders()`, the problems met reading its configuration
+        and building it, and the absolute paths of every file it was built from. Configurations
+        are read before (by `unit_folders()`), so units can be built in any process."""
+        config = self.config(folder)
+        assert config is not None
+        problems = list(config.problems)
+        unit, reads = self._unit(config, problems)
+        return unit, list(dict.fromkeys(problems)), reads | frozenset(os.path.abspath(path) for path in config.read)
 
     def _root(self, config: TerragruntUnit) -> ModuleSource | None:
         folder = config.module_dir if config.module_dir is not None else (config.dir.resolve() if config.source is None else None)
@@ -106,7 +131,7 @@ class TerragruntUnits:
             return None
         return build_module(folder, display_path(config.dir), with_generated(self._cache.bodies.get(folder, []), config.generated))
 
-    def _unit(self, config: TerragruntUnit, problems: list[Problem]) -> Unit | None:
+    def _unit(self, config: TerragruntUnit, problems: list[Problem]) -> tuple[Unit | None, frozenset[str]]:
         reads = tuple(
             StateRead(name=f"dependency.{name}", kind=DEPENDENCY_KIND, address=dependency_address(folder), location=location)
             for name, (folder, location) in sorted(config.dependencies.items())
@@ -137,11 +162,20 @@ class TerragruntUnits:
                 notes=(note,) if note is not None else (),
                 backend=config.backend,
                 state_reads=reads,
-            )
-        unit, found = self._build_unit(root, config.inputs)
+            ), frozenset()
+        # What the build depends on besides the module's files: the inputs (dependency outputs
+        # included) and the generated files.
+        given = json.dumps(
+            {
+                "inputs": value_key(config.inputs),
+                "generated": [(g.path, g.if_exists, g.shown, g.text) for g in config.generated],
+            },
+            sort_keys=True,
+        )
+        unit, found, built_from = self._build_unit(root, config.inputs, given)
         problems.extend(found)
         if unit is None:
-            return None
+            return None, built_from
         return unit.model_copy(
             update={
                 "files": tuple(sorted(set(unit.files) | set(files))),
@@ -150,7 +184,7 @@ class TerragruntUnits:
                 "module_like": False,
                 "notes": unit.notes + ((note,) if note is not None else ()),
             }
-        )
+        ), built_from
 
     def _dependency_outputs(self, folder: Path) -> Mapping[str, Any] | None:
         if folder in self._outputs:

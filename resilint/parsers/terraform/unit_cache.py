@@ -11,9 +11,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from resilint.model import Location, Problem, Unit
+from resilint.model import Location, Problem, Unit, Unknown
 from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform.files import current_state
 from resilint.parsers.terraform.installed_modules import InstalledModules
@@ -41,11 +41,12 @@ class CachedUnit:
 
 
 def cached_unit(
-    root: ModuleSource, cache: FolderCache, options: TerraformOptions, build_unit: Callable[[], Built]
+    root: ModuleSource, cache: FolderCache, options: TerraformOptions, build_unit: Callable[[], Built], given: str = ""
 ) -> CachedUnit:
     """The root's unit, from the parse cache when nothing it depends on changed: its files and
     the modules it calls (by content), its tfvars and variable values, and the files it read
-    with file() and friends (known only after a first evaluation, so cached in two steps)."""
+    with file() and friends (known only after a first evaluation, so cached in two steps).
+    `given`: what else the build depends on, as text (a Terragrunt unit's configuration)."""
 
     def build() -> Built:
         try:
@@ -58,6 +59,8 @@ def cached_unit(
             return None, [internal_error(sorted(root.files)[0], error, "root module")], []
 
     key, inputs = unit_key(root, cache, options)
+    if given:
+        key += "\0" + given
     if options.parse_cache is None:
         unit, problems, recorded = build()
         return CachedUnit(unit, problems, inputs | _paths_of(recorded))
@@ -143,3 +146,41 @@ def unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) 
     if reads_state:
         inputs.update(options.readable_inputs)
     return key, frozenset(inputs)
+
+
+def value_key(value: Any) -> str:
+    """A value as text that two equal values (unknowns by every field, maps in any order) share
+    and unequal ones do not: part of a cache key, which pickles or repr() would not be (sets
+    order by a hash seeded per process, an unknown's repr leaves out its refs)."""
+    parts: list[str] = []
+    _write_value(value, parts)
+    return "".join(parts)
+
+
+def _write_value(value: Any, out: list[str]) -> None:
+    if isinstance(value, dict):
+        out.append("{")
+        for key in sorted(value, key=repr):
+            out.append(repr(key) + ":")
+            _write_value(value[key], out)
+            out.append(",")
+        out.append("}")
+    elif isinstance(value, (list, tuple)):
+        out.append("[" if isinstance(value, list) else "(")
+        for item in value:
+            _write_value(item, out)
+            out.append(",")
+        out.append("]")
+    elif isinstance(value, (set, frozenset)):
+        out.append("set" + repr(sorted(repr(item) for item in value)))
+    elif isinstance(value, Unknown):
+        out.append(type(value).__name__ + "(")
+        for cls in type(value).__mro__:
+            for slot in getattr(cls, "__slots__", ()):
+                out.append(slot + "=")
+                _write_value(getattr(value, slot, None), out)
+                out.append(",")
+        _write_value(getattr(value, "__dict__", {}), out)  # a subclass without slots
+        out.append(")")
+    else:
+        out.append(type(value).__name__ + ":" + repr(value))
