@@ -285,13 +285,16 @@ def load_file(path: Path) -> FileConfig:
         raise ConfigError(f"{path}: " + "; ".join(problems)) from None
 
 
-def validate_rules(config: FileConfig, path: Path, known: Mapping[str, Mapping[str, type]]) -> dict[str, dict[str, Any]]:
-    """Per-rule options, checked against what each rule declares; keys become snake_case."""
+def validate_rules(
+    config: FileConfig, path: Path, known: Mapping[str, tuple[Mapping[str, type], Mapping[str, tuple[str, ...]]]]
+) -> dict[str, dict[str, Any]]:
+    """Per-rule options, checked against what each rule declares (their types, and the values a
+    list option may hold); keys become snake_case."""
     options: dict[str, dict[str, Any]] = {}
     for rule_id, values in config.rules.items():
         if rule_id not in known:
             raise ConfigError(f"{path}: rules.{rule_id}: no such rule")
-        declared = known[rule_id]
+        declared, choices = known[rule_id]
         checked: dict[str, Any] = {}
         for key, value in values.items():
             name = key.replace("-", "_")
@@ -301,12 +304,21 @@ def validate_rules(config: FileConfig, path: Path, known: Mapping[str, Mapping[s
             expected = declared[name]
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise ConfigError(f"{path}: rules.{rule_id}.{key}: expected {expected.__name__}, got {value!r}")
+            if name in choices:
+                _check_choices(path, f"rules.{rule_id}.{key}", value, choices[name])
             checked[name] = value
         options[rule_id] = checked
     for rule_id in config.severity:
         if rule_id not in known:
             raise ConfigError(f"{path}: severity.{rule_id}: no such rule")
     return options
+
+
+def _check_choices(path: Path, key: str, value: Any, allowed: tuple[str, ...]) -> None:
+    for item in value if isinstance(value, list) else [value]:
+        if item not in allowed:
+            hint = did_you_mean(str(item), allowed)
+            raise ConfigError(f"{path}: {key}: {item!r} is not one of {', '.join(repr(a) for a in allowed)}{hint}")
 
 
 # Command line + file -> Settings ----------------------------------------------------------------
@@ -344,7 +356,7 @@ def resolve(
     rules_dirs = relative(config.rules_dirs) + command_line.rules_dirs
     options: dict[str, dict[str, Any]] = {}
     if path is not None and (config.rules or config.severity):
-        known = {r.id: r.options for r in load_rules(rules_dirs).rules}
+        known = {r.id: (r.options, r.option_choices) for r in load_rules(rules_dirs).rules}
         options = validate_rules(config, path, known)
     select = command_line.select if command_line.select is not None else tuple(config.select or ())
     ignore = command_line.ignore if command_line.ignore is not None else tuple(config.ignore or ())

@@ -81,6 +81,9 @@ class Rule:
     # Options users may set in configuration ([tool.resilint.rules.RES203] ttl-warning = 90),
     # by name (snake_case) with their type; rules read them from Project.rule_options.
     options: Mapping[str, type] = field(default_factory=dict, compare=False)
+    # For a list option, the values it may hold (RES402 `accept`: the services it lists);
+    # configuration naming another value is an error, so a typo never passes in silence.
+    option_choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     origin: str = ""  # the plugin (entry point or file) the rule came from
     sections: dict[str, str] = field(default_factory=dict, compare=False)
     documentation: str = ""  # the rule's documentation page, from its own metadata (help_uri=)
@@ -137,6 +140,7 @@ def rule(
     fix: str,
     tags: tuple[str, ...] = (),
     options: Mapping[str, type] | None = None,
+    option_choices: Mapping[str, tuple[str, ...]] | None = None,
     doc: str | None = None,
     help_uri: str = "",
 ) -> Callable[[CheckFn], Rule]:
@@ -156,6 +160,7 @@ def rule(
             doc=text,
             tags=tags,
             options=dict(options or {}),
+            option_choices=dict(option_choices or {}),
             origin=getattr(check, "__module__", ""),
             sections=doc_sections(text),
             documentation=help_uri,

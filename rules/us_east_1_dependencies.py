@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from resilint.families.deployment import is_called_module
 from resilint.model import Location, Project, Resource, Unit
 from resilint.relations.control_planes import HOME, Dependency, us_east_1_dependencies
+from resilint.relations.placement import describe
+from resilint.relations.protection import system_units
+from resilint.relations.serving import serving_footprint
 from resilint.rule import Severity, Violation, rule
 
 # What to do about each kind of dependency, by the service the inventory names.
@@ -50,6 +53,8 @@ _FIXES = {
     summary="A dependency on us-east-1 that holds whatever region the workload runs in",
     fix="Keep the recovery path free of changes that need us-east-1: pre-provision what failover needs",
     tags=("region", "control-plane"),
+    options={"accept": list},
+    option_choices={"accept": tuple(_FIXES)},
 )
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
@@ -70,7 +75,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - the log group Route 53 query logging writes to (it must be in us-east-1);
     - Route 53 hosted zones, records and health checks (one note per unit): they are changed
       through the control plane in us-east-1, while answers and health checks go on;
-    - IAM roles, policies, users and profiles (one note per unit);
+    - IAM roles, policies, users and profiles (one note per unit), when the unit's system
+      serves from two or more known regions: a failover to another region must not need a new
+      role or policy. Every AWS workload has IAM resources, and noting them on every
+      single-region unit would say nothing about its design; `resilint simulate` still lists
+      them as changes a us-east-1 outage blocks;
     - an AWS provider that calls STS in us-east-1 (`sts_region = "us-east-1"`, or the global
       endpoint `https://sts.amazonaws.com`).
 
@@ -80,7 +89,20 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     us-east-1 is not hidden, and RES107 judges a workload whose sole region it is. A unit whose
     regions are not known (a template without deployment configuration) is listed. It is an inventory: the notes say what a us-east-1 outage stops,
     so that the recovery path can be planned without it. `resilint simulate --scenario
-    aws-us-east-1-2025-10-20` lists the same dependencies for each system.
+    aws-us-east-1-2025-10-20` lists the same dependencies for each system (accepted ones too).
+
+    A dependency you have planned for can be accepted in configuration, by the service the
+    note names; its notes are then not reported:
+
+    ```toml
+    [tool.resilint.rules.RES402]
+    accept = ["IAM", "Route 53"]   # also "CloudFront", "ACM certificate for CloudFront",
+                                   # "IAM server certificate for CloudFront", "WAF for CloudFront",
+                                   # "Lambda@Edge", "Route 53 query logging", "STS"
+    ```
+
+    One dependency can be accepted where it is, with an inline suppression on the resource the
+    note is anchored at (`# resilint:ignore=RES402 recovery needs no record change`).
 
     ## Why is this bad?
     On 20 October 2025 a DNS automation failure for DynamoDB in us-east-1 cascaded through the
@@ -133,16 +155,57 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         return  # a module meant to be called: its dependencies are listed where it is called
     if system is not None and system.unit_regions.get(unit.id) == (HOME,):
         return  # it runs in us-east-1 anyway: nothing hidden (RES107 judges a sole us-east-1)
+    accepted = set(project.rule_options.get("RES402", {}).get("accept", ()))
     for dependency in us_east_1_dependencies(unit):
-        yield Violation(_message(dependency), at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
+        if dependency.service in accepted:
+            continue
+        if dependency.service == "IAM":
+            regions = _serving_regions(unit, project)
+            if len(regions) < 2:
+                continue  # every AWS workload has roles: noted where a failover to another region may need them
+            message = _iam_message(dependency, regions)
+        else:
+            message = _message(dependency)
+        yield Violation(message, at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
+
+
+def _serving_regions(unit: Unit, project: Project) -> tuple[str, ...]:
+    """Known regions the unit's system serves from (its compute and entry points); () when any
+    unit's footprint is not known."""
+    found: set[str] = set()
+    for member in system_units(unit, project):
+        footprint = serving_footprint(member)
+        if not footprint.known:
+            return ()
+        found.update(footprint.serving)
+    return tuple(sorted(found))
+
+
+def _iam_message(dependency: Dependency, regions: tuple[str, ...]) -> str:
+    count = len(dependency.resources)
+    noun = "IAM resource" if count == 1 else "IAM resources"
+    verb = "is" if count == 1 else "are"
+    return (
+        f"IAM: {count} {noun} ({describe(dependency.resources, 3)}) {verb} created and changed only through IAM's "
+        f"control plane in us-east-1, while the workload serves from {_and(regions)}: while us-east-1 is "
+        "impaired, none can be created or changed (existing roles and policies go on working), so a failover that "
+        "needs a new role or policy waits"
+    )
 
 
 def _message(dependency: Dependency) -> str:
     used = ""
     if dependency.needed_by is not None and dependency.needed_by not in dependency.resources:
-        used = f", used by {dependency.needed_by}"
-    head = f"{dependency.what()} ({dependency.service}{used})"
-    return f"{head} depends on us-east-1 whatever region the workload runs in: while us-east-1 is impaired, {dependency.effect}"
+        used = f" (used by {dependency.needed_by})"
+    verb = "depend" if len(dependency.resources) > 1 else "depends"
+    return (
+        f"{dependency.service}: {dependency.what()}{used} {verb} on us-east-1 whatever region the workload runs in: "
+        f"while us-east-1 is impaired, {dependency.effect}"
+    )
+
+
+def _and(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _anchor(unit: Unit, dependency: Dependency) -> Resource | Location:

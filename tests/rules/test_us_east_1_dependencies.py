@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resilint.config import Settings
+import pytest
+
+from resilint.config import CommandLine, ConfigError, Settings, resolve
 from resilint.discover import discover
 from resilint.findings import Finding
 from resilint.parsers import ParseOptions, build_project
+from resilint.registry import load_rules
 from resilint.relations.control_planes import us_east_1_dependencies
 from resilint.scan import scan
 from tests.conftest import write
@@ -29,7 +32,7 @@ def test_cloudfront_and_what_it_pins_are_listed_one_by_one() -> None:
         ("aws_cloudfront_distribution.site", 66),
     ]
     assert findings[0].message == (
-        "aws_acm_certificate.site (ACM certificate for CloudFront, used by aws_cloudfront_distribution.site) "
+        "ACM certificate for CloudFront: aws_acm_certificate.site (used by aws_cloudfront_distribution.site) "
         "depends on us-east-1 whatever region the workload runs in: while us-east-1 is impaired, it cannot be "
         "issued, renewed or replaced"
     )
@@ -41,13 +44,13 @@ def test_values_that_name_no_resource_are_told_on_the_distribution() -> None:
     assert [(f.resource, f.line) for f in findings] == [
         (None, 5),
         ("aws_route53_zone.main", 10),
-        ("aws_iam_role.app", 22),
-        ("aws_cloudwatch_log_group.queries", 32),
-        ("aws_cloudfront_distribution.cdn", 41),
+        ("aws_cloudwatch_log_group.queries", 33),
+        ("aws_cloudfront_distribution.cdn", 42),
     ]
-    assert findings[0].message.startswith('sts_region = "us-east-1" (STS) depends on us-east-1')
+    assert findings[0].message.startswith('STS: sts_region = "us-east-1" depends on us-east-1')
+    assert findings[1].message.startswith("Route 53: aws_route53_zone.main, aws_route53_record.www depend on us-east-1")
     assert "its 1 hosted zone and 1 record set cannot be created or changed" in findings[1].message
-    assert findings[4].message.endswith(
+    assert findings[3].message.endswith(
         "its configuration cannot be changed (it goes on serving), its ACM certificate (in us-east-1) cannot be "
         "issued, renewed or replaced and its Lambda@Edge functions (in us-east-1) cannot be updated"
     )
@@ -60,7 +63,6 @@ def test_cloudformation_lambda_at_edge_through_its_version() -> None:
         ("HeadersFunction", 13),
         ("Certificate", 25),
         ("Distribution", 30),
-        ("DeployRole", 52),
         ("WwwRecord", 56),
     ]
 
@@ -68,6 +70,39 @@ def test_cloudformation_lambda_at_edge_through_its_version() -> None:
 def test_regional_certificates_and_firewalls_are_not_listed() -> None:
     findings = _findings(FIXTURES / "fail_regional_resources_not_listed")
     assert [f.resource for f in findings] == ["aws_cloudfront_distribution.cdn"]
+
+
+def test_iam_is_noted_where_the_system_serves_from_several_regions() -> None:
+    (finding,) = _findings(FIXTURES / "fail_iam_multi_region_system")
+    assert (finding.resource, finding.line) == ("aws_iam_role.app", 11)
+    assert finding.message == (
+        "IAM: 2 IAM resources (aws_iam_role.app, aws_iam_role_policy.app) are created and changed only through "
+        "IAM's control plane in us-east-1, while the workload serves from eu-west-1 and eu-west-2: while us-east-1 "
+        "is impaired, none can be created or changed (existing roles and policies go on working), so a failover "
+        "that needs a new role or policy waits"
+    )
+    assert _findings(FIXTURES / "pass_iam_single_region") == []
+
+
+def test_a_single_region_units_iam_stays_in_the_inventory_simulate_reads() -> None:
+    found_files = discover([FIXTURES / "pass_iam_single_region"], (), 20 << 20)
+    (unit,) = build_project(found_files.files, found_files.problems, ParseOptions()).units
+    assert [(d.service, d.resources) for d in us_east_1_dependencies(unit)] == [("IAM", ("aws_iam_role.app",))]
+
+
+def test_accepted_dependencies_are_not_noted(tmp_path: Path) -> None:
+    source = (FIXTURES / "pass_accepted_in_configuration" / "main.tf").read_text()
+    write(tmp_path, {"main.tf": source})
+    assert [f.message.split(":")[0] for f in _findings(tmp_path)] == ["Route 53", "IAM"]
+    accepted = Settings(select=("RES402",), rule_options={"RES402": {"accept": ["IAM"]}})
+    findings = scan([tmp_path], accepted, ParseOptions()).findings
+    assert [f.message.split(":")[0] for f in findings if f.rule_id == "RES402"] == ["Route 53"]
+
+
+def test_an_accepted_service_that_is_no_service_is_a_configuration_error(tmp_path: Path) -> None:
+    write(tmp_path, {".resilint.toml": '[rules.RES402]\naccept = ["Route53"]\n', "main.tf": ""})
+    with pytest.raises(ConfigError, match=r"rules\.RES402\.accept: 'Route53' is not one of .*; did you mean Route 53\?"):
+        resolve(CommandLine(), tmp_path / ".resilint.toml", tmp_path, load_rules)
 
 
 def test_another_partition_has_no_us_east_1_dependencies() -> None:
