@@ -29,8 +29,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     `azurerm_eventhub_namespace_disaster_recovery_config` (`namespace_name`,
     `partner_namespace_id`).
 
+    Pairings count across the units of a system (see `resilint systems`): a DR root that
+    creates the partner namespace and the pairing, naming the primary root's namespace through
+    its remote state (or either namespace by its ARM id), pairs the namespaces of both roots.
     A pairing whose primary cannot be resolved may concern any namespace of its kind in the
-    unit: none of them is noted. Namespaces whose `count` or `for_each` is not known are
+    system: none of them is noted. Namespaces whose `count` or `for_each` is not known are
     skipped.
 
     It is a note: many queues carry work that can be retried or rebuilt, and a pairing
@@ -77,9 +80,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/service-bus-messaging/service-bus-geo-dr
     - https://learn.microsoft.com/en-us/azure/event-hubs/event-hubs-geo-dr
     """
-    pairings = paired_namespaces(unit)
+    pairings = paired_namespaces(unit, project)
     for namespace in MESSAGING.members(unit, "servicebus_namespace", "eventhub_namespace"):
-        if namespace.resource.count_unknown or namespace.address in pairings.paired or namespace.kind in pairings.undecided:
+        if namespace.resource.count_unknown or pairings.covers(namespace):
             continue
         region = namespace.resource.region
         where = region if isinstance(region, str) else "its region"

@@ -393,36 +393,82 @@ def _azure_replicas(registry: Member) -> set[str] | None:
 
 @dataclass(frozen=True)
 class Pairings:
-    paired: frozenset[str]  # addresses of namespaces in a geo-DR pairing (primary or partner)
+    """Namespaces in a geo-DR pairing anywhere in a system."""
+
+    paired: frozenset[tuple[str, str]]  # (unit id, address) of namespaces paired (primary or partner)
     undecided: frozenset[str]  # namespace kinds that a pairing the code cannot resolve may concern
 
+    def covers(self, namespace: Member) -> bool:
+        """Whether the namespace is paired, or may be (a pairing of its kind is not resolved)."""
+        resource = namespace.resource
+        return (resource.unit, resource.address) in self.paired or namespace.kind in self.undecided
 
-def paired_namespaces(unit: Unit) -> Pairings:
-    return unit.derived("relations.protection.pairings", _build_pairings)
+
+@dataclass(frozen=True)
+class _UnitPairings:
+    paired: frozenset[tuple[str, str]]  # namespaces a pairing references
+    named: frozenset[tuple[str, str]]  # (kind, name) of namespaces a pairing names by name or ARM id
+    undecided: frozenset[str]
 
 
-def _build_pairings(unit: Unit) -> Pairings:
-    paired: set[str] = set()
+_NAMESPACE_KINDS = {"servicebus_pairing": "servicebus_namespace", "eventhub_pairing": "eventhub_namespace"}
+
+
+def paired_namespaces(unit: Unit, project: Project) -> Pairings:
+    """The pairings of the unit's whole system: a DR root's pairing whose primary is the
+    primary root's namespace (through remote state), or whose partner is named by its ARM id,
+    pairs the namespaces of both units. A pairing whose primary cannot be resolved may concern
+    any namespace of its kind in the system."""
+    paired: set[tuple[str, str]] = set()
+    named: set[tuple[str, str]] = set()
     undecided: set[str] = set()
-    namespace_kinds = {"servicebus_pairing": "servicebus_namespace", "eventhub_pairing": "eventhub_namespace"}
-    for pairing in MESSAGING.members(unit, *namespace_kinds):
-        kind = namespace_kinds[pairing.kind]
+    units = system_units(unit, project)
+    for member_unit in units:
+        found = member_unit.derived("relations.protection.pairings", _build_pairings)
+        paired |= found.paired
+        named |= found.named
+        undecided |= found.undecided
+    if named:
+        for member_unit in units:
+            for namespace in MESSAGING.members(member_unit, *_NAMESPACE_KINDS.values()):
+                name = namespace.value("name")
+                if isinstance(name, str) and (namespace.kind, name.lower()) in named:
+                    paired.add((member_unit.id, namespace.address))
+    return Pairings(frozenset(paired), frozenset(undecided))
+
+
+def _build_pairings(unit: Unit) -> _UnitPairings:
+    paired: set[tuple[str, str]] = set()
+    named: set[tuple[str, str]] = set()
+    undecided: set[str] = set()
+    for pairing in MESSAGING.members(unit, *_NAMESPACE_KINDS):
+        kind = _NAMESPACE_KINDS[pairing.kind]
         types = MESSAGING.types_of(kind)
-        found: list[Resource] = []
         for role_name in ("primary", "primary_name", "partner"):
             if not pairing.has(role_name):
                 continue
             value = pairing.value(role_name)
-            named = targets(unit, value, types)
-            if named is None and role_name == "primary_name" and isinstance(value, str):
-                named = [m.resource for m in MESSAGING.members(unit, kind) if m.value("name") == value] or None
-            if named is None:
-                if role_name != "partner":
-                    undecided.add(kind)  # the pairing's primary is not known: any namespace may be it
+            found = targets(unit, value, types)
+            if found is not None:
+                paired.update((r.unit, r.address) for r in found)
                 continue
-            found.extend(named)
-        paired.update(r.address for r in found)
-    return Pairings(frozenset(paired), frozenset(undecided))
+            name = _namespace_name(value, by_id=role_name != "primary_name")
+            if name is not None:
+                named.add((kind, name))
+            elif role_name != "partner":
+                undecided.add(kind)  # the pairing's primary is not known: any namespace may be it
+    return _UnitPairings(frozenset(paired), frozenset(named), frozenset(undecided))
+
+
+def _namespace_name(value: Any, *, by_id: bool) -> str | None:
+    """The namespace name a literal names: the value itself, or the last segment of an ARM id
+    (`.../providers/Microsoft.ServiceBus/namespaces/orders-dr`)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if not by_id:
+        return value.strip().lower()
+    match = re.search(r"/namespaces/([^/]+)/?$", value.strip(), re.IGNORECASE)
+    return match.group(1).lower() if match else None
 
 
 def describe_regions(regions: Iterable[OtherRegion], limit: int = 2) -> str:

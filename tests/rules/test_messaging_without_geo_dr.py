@@ -25,3 +25,12 @@ def test_unpaired_namespaces_are_notes() -> None:
 @pytest.mark.parametrize("case", ["pass_paired_namespaces", "pass_pairing_unknown"])
 def test_pairings_and_unknown_pairings_are_quiet(case: str) -> None:
     assert findings("messaging_without_geo_dr", case, "RES112") == []
+
+
+def test_a_pairing_in_another_unit_of_the_system_counts() -> None:
+    # The DR root pairs the primary root's namespace (through remote state) and names a
+    # namespace of the primary root by its ARM id: neither root has an unpaired namespace.
+    assert findings("messaging_without_geo_dr", "pass_pairing_in_dr_root", "RES112") == []
+    found = findings("messaging_without_geo_dr", "fail_other_system_pairing", "RES112")
+    assert where(found) == [("azurerm_servicebus_namespace.orders", "main.tf", 13)]
+    assert found[0].unit.endswith("fail_other_system_pairing/primary")
