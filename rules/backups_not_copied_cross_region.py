@@ -17,6 +17,7 @@ from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_str
 
 _LOCAL_MODES = ("LocallyRedundant", "ZoneRedundant")
+_GEO_MODE = "GeoRedundant"
 # Backup storage of an Azure SQL database that stays in its region (provider 3.x+, and 2.x's names).
 _LOCAL_BACKUP_STORAGE = ("local", "zone", "lrs", "zrs")
 
@@ -43,7 +44,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - Azure Recovery Services vaults (`azurerm_recovery_services_vault`) whose
       `storage_mode_type` is `LocallyRedundant` or `ZoneRedundant` (the default,
       `GeoRedundant`, copies to the paired region), and Data Protection backup vaults
-      (`azurerm_data_protection_backup_vault`) whose `redundancy` is one of those.
+      (`azurerm_data_protection_backup_vault`) whose `redundancy` is one of those. A
+      geo-redundant vault without cross-region restore (`cross_region_restore_enabled` false
+      or not set, its default) is a note: its copies in the paired region can be restored
+      only after Microsoft declares a disaster in the primary region.
     - Azure SQL databases (`azurerm_mssql_database`) whose backup storage
       (`storage_account_type`) is `Local` or `Zone` (the default, `Geo`, and `GeoZone` copy to
       the paired region), unless a failover group or a geo-replica copies the database.
@@ -102,6 +106,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     ## References
     - https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-region-backup.html
     - https://learn.microsoft.com/en-us/azure/backup/backup-create-recovery-services-vault#set-storage-redundancy
+    - https://learn.microsoft.com/en-us/azure/backup/backup-create-recovery-services-vault#set-cross-region-restore
     - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-backup-restore
     - https://learn.microsoft.com/en-us/azure/azure-sql/database/automated-backups-overview
     """
@@ -145,15 +150,39 @@ def _vault(vault: Member) -> Iterator[Violation]:
         return
     role = "storage_mode" if vault.has("storage_mode") else "redundancy"
     name, value = vault.setting(role)
-    mode = as_str(value) if value is not DEFAULT else None
-    if mode is None or mode not in _LOCAL_MODES:
-        return  # geo-redundant, the default (Recovery Services), or not known
+    mode = as_str(value) if value is not DEFAULT else vault.says("default")
+    if mode is None:
+        return  # not known (or a required redundancy left out: the provider refuses it)
+    if mode in _LOCAL_MODES:
+        yield Violation(
+            f"{vault.address} keeps its backups in {_where(vault)} only ({name} = {mode}): a regional outage or "
+            "disaster takes the backups with the data",
+            at=vault.resource,
+            fix=f'Set {name} = "GeoRedundant" (with cross_region_restore_enabled = true) so that backups are copied to the paired region; '
+            "the redundancy of a vault that already holds backups cannot be changed, so this means a new vault",
+        )
+    elif mode == _GEO_MODE:
+        yield from _cross_region_restore(vault, name, value)
+
+
+def _cross_region_restore(vault: Member, name: str, mode: object) -> Iterator[Violation]:
+    """A geo-redundant vault whose copies in the paired region can be restored only after
+    Microsoft declares a disaster in the primary region (no cross-region restore): a note."""
+    switch, value = vault.setting("cross_region_restore")
+    if value is DEFAULT:
+        why = f"{switch} is not set (its default is false)"
+    elif as_bool(value) is False:
+        why = f"{switch} = false"
+    else:
+        return  # on, or not known
+    redundancy = f"{name} is not set: GeoRedundant by default" if mode is DEFAULT else f"{name} = GeoRedundant"
     yield Violation(
-        f"{vault.address} keeps its backups in {_where(vault)} only ({name} = {mode}): a regional outage or "
-        "disaster takes the backups with the data",
+        f"{vault.address} copies its backups to the paired region ({redundancy}), but {why}: the copies can "
+        f"be restored there only once Microsoft declares a disaster in {_where(vault)}, not when you decide to",
         at=vault.resource,
-        fix=f'Set {name} = "GeoRedundant" (with cross_region_restore_enabled = true) so that backups are copied to the paired region; '
-        "the redundancy of a vault that already holds backups cannot be changed, so this means a new vault",
+        fix=f"Set {switch} = true, so that backups can be restored in the paired region whenever you need them "
+        "(a regional outage Microsoft does not declare a disaster, a drill)",
+        severity=Severity.NOTE,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from resilint.arguments import first_block
 from resilint.families.base import CLOUDFORMATION, TERRAFORM, Member
 from resilint.families.databases import DATABASES
 from resilint.families.deployment import is_stack
@@ -54,6 +55,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (`azurerm_mssql_failover_group`, `azurerm_sql_failover_group`) and that no active
       geo-replica (`create_mode = "Secondary"` with `creation_source_database_id`) copies. A
       failover group whose `databases` cannot be resolved may list any database of the unit.
+      A failover group whose read-write endpoint fails over only by hand
+      (`read_write_endpoint_failover_policy { mode = "Manual" }`) is a note: the copy exists,
+      but writes stop until someone fails the group over.
     - Google Cloud: a Cloud Storage bucket in a single region (not a multi-region such as `US`,
       a dual-region such as `NAM4`, or `custom_placement_config`); a Cloud SQL instance
       without a replica in another region and without backups kept in another location.
@@ -157,6 +161,40 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         if verdict is not None:
             message, fix = verdict
             yield Violation(message, at=store.resource, fix=fix)
+    for group in DATABASES.members(unit, "sql_failover_group", "legacy_sql_failover_group"):
+        yield from _manual_failover(unit, group)
+
+
+def _server_region(unit: Unit, group: Member, prefixes: tuple[str, ...]) -> str | None:
+    """The region of the server a failover group names at arguments starting with `prefixes`."""
+    regions = {
+        r.region for ref in group.resource.references if ref.path.startswith(prefixes) for r in unit.resolve(ref.target)
+    }
+    return next(iter(regions)) if len(regions) == 1 and isinstance(next(iter(regions)), str) else None
+
+
+def _manual_failover(unit: Unit, group: Member) -> Iterator[Violation]:
+    """A failover group whose read-write endpoint fails over only when someone triggers it: the
+    copy exists, but nothing moves the writes to it by itself (a note)."""
+    if group.resource.count_unknown:
+        return
+    policy = first_block(group.value("policy"))
+    mode = group.value("mode", within=policy) if policy is not None else None
+    if not isinstance(mode, str) or mode.lower() != "manual":
+        return  # Automatic, or not known
+    where = _server_region(unit, group, ("server_id", "server_name")) or "the primary server's region"
+    partner = _server_region(unit, group, (group.argument("partner"),))
+    to = f" to {partner}" if partner is not None else ""
+    yield Violation(
+        f"{group.address} fails over only when someone triggers it ({group.argument('policy')} "
+        f'{{ {group.argument("mode")} = "{mode}" }}): when {where} fails, its databases accept no writes until a '
+        f"person (or automation of yours) fails the group over{to}",
+        at=group.resource,
+        fix='Automate the failover (an alert that runs a tested runbook calling the failover API), or set mode = '
+        '"Automatic" with grace_minutes (Microsoft then fails the group over after a region-wide outage of at least '
+        "an hour)",
+        severity=Severity.NOTE,
+    )
 
 
 def _replicated_elsewhere(store: Store, replicas: Sequence[Store]) -> bool:

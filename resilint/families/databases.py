@@ -7,7 +7,8 @@ cluster member), `aurora_cluster` (RDS clusters: Aurora or a Multi-AZ DB cluster
 `docdb_cluster`, `neptune_cluster`, `cluster_instance`, `flexible_server` (with `geo_backup`, and
 `source_server`, the server a replica or restore is made from), `sql_database` (with
 `source_database`, the primary of an active geo-replica, and `backup_storage`), `legacy_sql_database`,
-`sql_elastic_pool`, `sql_failover_group` and `legacy_sql_failover_group` (`databases`, `partner`),
+`sql_elastic_pool`, `sql_failover_group` and `legacy_sql_failover_group` (`databases`, `partner`,
+`policy`, the read-write endpoint's failover policy block, and its `mode`),
 `cloud_sql_instance`, `alloydb_instance`.
 Kinds of `CACHES`: `replication_group`, `cache_node`, `memorydb_cluster`, `redis_cache`
 (Azure), `memorystore_instance`.
@@ -129,6 +130,8 @@ DATABASES = Family(
             words={"group_type": "azurerm_mssql_failover_group"},
             databases="databases",
             partner="partner_server",
+            policy="read_write_endpoint_failover_policy",
+            mode="mode",
         ),
         terraform(
             "azurerm_sql_failover_group",
@@ -136,6 +139,8 @@ DATABASES = Family(
             words={"group_type": "azurerm_sql_failover_group"},
             databases="databases",
             partner="partner_servers",
+            policy="read_write_endpoint_failover_policy",
+            mode="mode",
         ),
         terraform(
             "google_sql_database_instance",

@@ -35,6 +35,23 @@ def test_cloudformation_plans() -> None:
     assert found[0].fix is not None and "DestinationBackupVaultArn" in found[0].fix
 
 
+def test_geo_redundant_vaults_without_cross_region_restore_are_notes() -> None:
+    found = findings(FOLDER, "fail_azure_vaults_without_cross_region_restore", "RES108")
+    assert where(found) == [
+        ("azurerm_recovery_services_vault.vms", "main.tf", 7),
+        ("azurerm_recovery_services_vault.files", "main.tf", 14),
+        ("azurerm_data_protection_backup_vault.disks", "main.tf", 23),
+    ]
+    assert {f.severity.value for f in found} == {"note"}
+    assert found[0].message == (
+        "azurerm_recovery_services_vault.vms copies its backups to the paired region (storage_mode_type is not set: "
+        "GeoRedundant by default), but cross_region_restore_enabled is not set (its default is false): the copies "
+        "can be restored there only once Microsoft declares a disaster in westeurope, not when you decide to"
+    )
+    assert "(redundancy = GeoRedundant), but cross_region_restore_enabled is not set" in found[2].message
+    assert found[1].fix is not None and found[1].fix.startswith("Set cross_region_restore_enabled = true")
+
+
 def test_azure_vaults_and_servers() -> None:
     vaults = findings(FOLDER, "fail_azure_vaults", "RES108")
     assert where(vaults) == [

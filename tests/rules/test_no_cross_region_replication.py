@@ -46,3 +46,16 @@ def test_sql_database_outside_the_failover_group_names_its_server_region() -> No
 )
 def test_replicas_groups_and_unknown_groups_are_quiet(case: str) -> None:
     assert findings(FOLDER, case, "RES103") == []
+
+
+def test_a_failover_group_that_fails_over_only_by_hand_is_a_note() -> None:
+    found = findings(FOLDER, "fail_azure_sql_failover_group_manual", "RES103")
+    assert where(found) == [("azurerm_mssql_failover_group.shop", "main.tf", 30)]
+    (note,) = found
+    assert note.severity.value == "note"
+    assert note.message == (
+        'azurerm_mssql_failover_group.shop fails over only when someone triggers it (read_write_endpoint_failover_policy '
+        '{ mode = "Manual" }): when westeurope fails, its databases accept no writes until a person (or automation of '
+        "yours) fails the group over to northeurope"
+    )
+    assert note.fix is not None and 'mode = "Automatic" with grace_minutes' in note.fix
