@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from resilint.arguments import DEFAULT
+from resilint.arguments import DEFAULT, first_block, nested
 from resilint.families.base import Member
 from resilint.families.databases import DATABASES
 from resilint.families.deployment import is_stack
@@ -51,6 +51,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - Azure SQL databases (`azurerm_mssql_database`) whose backup storage
       (`storage_account_type`) is `Local` or `Zone` (the default, `Geo`, and `GeoZone` copy to
       the paired region), unless a failover group or a geo-replica copies the database.
+    - Google Cloud SQL instances (`google_sql_database_instance`) whose backups are on
+      (`settings.backup_configuration.enabled = true`) and kept in the instance's own region
+      (`backup_configuration.location` set to it; left out, Cloud SQL keeps them in the
+      multi-region nearest the instance), unless a replica in another region copies the
+      instance.
     - Azure PostgreSQL and MySQL flexible servers (`azurerm_postgresql_flexible_server`,
       `azurerm_mysql_flexible_server`) whose `geo_redundant_backup_enabled` is false or not set
       (the default is false), unless a read replica in another region copies the server (it
@@ -109,6 +114,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/backup/backup-create-recovery-services-vault#set-cross-region-restore
     - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-backup-restore
     - https://learn.microsoft.com/en-us/azure/azure-sql/database/automated-backups-overview
+    - https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#backup-locations
     """
     for member in BACKUPS.members(unit, "backup_plan"):
         yield from _plan(unit, member)
@@ -118,6 +124,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         yield from _flexible_server(unit, member)
     for member in DATABASES.members(unit, "sql_database"):
         yield from _sql_database(unit, member)
+    for member in DATABASES.members(unit, "cloud_sql_instance"):
+        yield from _cloud_sql(unit, member)
 
 
 def _where(member: Member) -> str:
@@ -225,4 +233,26 @@ def _sql_database(unit: Unit, database: Member) -> Iterator[Violation]:
         f"({name} = {storage}): when the region fails, the database cannot be geo-restored elsewhere",
         at=database.resource,
         fix=f'Set {name} = "GeoZone" (or "Geo"), the default, so that backups are copied to the paired region',
+    )
+
+
+def _cloud_sql(unit: Unit, instance: Member) -> Iterator[Violation]:
+    if instance.resource.count_unknown:
+        return
+    store = store_of(unit, instance.address)
+    if store is None or store.replica_of is not None or store.replica_regions or store.undecided:
+        return  # a replica, an instance with a replica in another region, or not known
+    region = store.region
+    backups = first_block(nested(instance.value("settings"), "backup_configuration"))
+    if backups is None or as_bool(backups.get("enabled")) is not True:
+        return  # no backups at all: RES103 says so
+    location = backups.get("location")
+    if not isinstance(location, str) or not isinstance(region, str) or location.lower() != region:
+        return  # the nearest multi-region (left out), another region, or not known
+    yield Violation(
+        f"{instance.address} keeps its backups in {region} only (settings.backup_configuration.location = "
+        f'"{location}", its own region): when {region} fails, the instance cannot be restored elsewhere',
+        at=instance.resource,
+        fix="Remove backup_configuration.location (Cloud SQL then keeps backups in the multi-region nearest the "
+        'instance) or set a multi-region ("us", "eu", "asia"), or add a cross-region read replica',
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from resilint.model import Project, Unit
-from resilint.relations.edge import CLOUDFLARE, CLOUDFRONT, Path, record_paths, serves_application
+from resilint.relations.edge import CLOUD_CDN, CLOUDFLARE, CLOUDFRONT, Path, record_paths, serves_application
 from resilint.rule import Severity, Violation, rule
 
 # Host names that carry static assets, for which a CDN without a bypass is the design.
@@ -21,6 +21,11 @@ _FIXES = {
         "Put Azure Traffic Manager in front with priority routing (Front Door first, Application Gateway or "
         "another CDN second) and point the name at the Traffic Manager profile, as Microsoft advises since the "
         "29 October 2025 outage"
+    ),
+    CLOUD_CDN: (
+        "Keep a second path to the backends that does not go through Cloud CDN (a regional external load balancer "
+        "or another CDN) and a prepared switch to it in DNS (a Cloud DNS routing_policy with a health-checked "
+        "backup, or records ready to change), and let the backends accept that traffic"
     ),
     CLOUDFLARE: (
         "Keep a path that does not need Cloudflare's proxy: an origin that accepts direct TLS traffic and a "
@@ -49,6 +54,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - Azure: records pointing at an Azure Front Door endpoint or custom domain, or an Azure CDN
       endpoint (same fabric), by reference (`target_resource_id`, the endpoint's `host_name`)
       or by host name (`*.azurefd.net`, `*.azureedge.net`);
+    - Google Cloud: records answering with a global address or global forwarding rule whose
+      target proxy's URL map sends by default to a backend service or backend bucket with
+      Cloud CDN on (`google_compute_backend_service` / `google_compute_backend_bucket` with
+      `enable_cdn = true`);
     - Cloudflare records with `proxied = true`; CNAMEs to Fastly or Akamai host names.
 
     A name is not flagged when another record for it (a failover SECONDARY, a weighted
@@ -58,8 +67,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     `assets.`, `media.`, `images.`, `img.`, `files.`, `downloads.`, `content.`).
 
     Severity: a warning when the edge fronts an application of the code (a load balancer,
-    API, function or server as a CloudFront origin or Front Door origin host), a note
-    otherwise (static content from a bucket, origins the code does not show).
+    API, function or server as a CloudFront origin or Front Door origin host, a Google backend
+    service), a note otherwise (static content from a bucket, origins the code does not show).
 
     ## Why is this bad?
     On 29 October 2025 an inadvertent configuration change to Azure Front Door made its edge
@@ -90,6 +99,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://azure.status.microsoft/status/history/?trackingId=YKYN-BWZ
     - https://learn.microsoft.com/en-us/azure/frontdoor/high-availability
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+    - https://cloud.google.com/cdn/docs/overview
     """
     system = project.system_of(unit)
     if system is not None and system.library:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.arguments import DEFAULT
+from resilint.families.base import Member
 from resilint.families.security import KEYS
 from resilint.model import Project, Unit
-from resilint.relations.placement import describe
+from resilint.relations.placement import describe, is_multi_region_location, region_of, regional
 from resilint.relations.protection import describe_regions, encrypted_by, key_replica_regions, other_regions
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
@@ -42,6 +43,15 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     replicas or `multi_region` setting resilint cannot resolve are never flagged; AWS managed
     keys are not in the code and never flagged.
 
+    Google Cloud: a Cloud KMS key (`google_kms_crypto_key`) whose key ring
+    (`google_kms_key_ring`) is in one region (`location` a region, not a multi-region such as
+    `us` or `europe`, nor `global`) and that encrypts data of the workload (a Cloud SQL
+    instance, bucket, disk or cluster that refers to it), while the workload also serves from
+    regions where its system has no key ring. Cloud KMS keys have no replicas: each region
+    needs its own key ring, or the data a multi-region location and a key ring there. A key
+    ring that is not a resource of the code (an id written out or from a variable) is not
+    judged.
+
     ## Why is this bad?
     A single-Region key can only be used in its region. Ciphertext the workload copies
     elsewhere (client-side encrypted records in a replicated table or bucket, a snapshot or
@@ -74,6 +84,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     ## References
     - https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
+    - https://cloud.google.com/kms/docs/locations
     """
     for key in KEYS.members(unit, "kms_key"):
         if key.resource.count_unknown:
@@ -103,3 +114,37 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             fix=f"Create the key with {key.assignment('multi_region', 'true')} (a new key: an existing key cannot be made "
             f"multi-Region) and add an {replica} in {', '.join(o.region for o in missing)}",
         )
+    for key in KEYS.members(unit, "gcp_crypto_key"):
+        yield from _cloud_kms_key(unit, project, key)
+
+
+def _cloud_kms_key(unit: Unit, project: Project, key: Member) -> Iterator[Violation]:
+    """A Cloud KMS key whose key ring is in one region, encrypting data of a workload that also
+    serves from regions where the system has no key ring of its own."""
+    if key.resource.count_unknown:
+        return
+    rings = [r for ref in key.resource.references if ref.path.startswith(key.argument("key_ring")) for r in unit.resolve(ref.target)]
+    if len(rings) != 1 or rings[0].count_unknown:
+        return  # a key ring outside the code (its location is then not read), or not known
+    (ring,) = rings
+    region = region_of(ring)
+    if not isinstance(region, str) or not regional(ring) or is_multi_region_location(ring, region):
+        return  # global, a multi-region location (us, europe...), or not known
+    protected = encrypted_by(unit, key.resource)
+    if not protected:
+        return
+    missing = other_regions(unit, project, key.resource, KEYS, ("gcp_key_ring",), own_regions=(region,))
+    if not missing:
+        return
+    ring_member = KEYS.member(ring)
+    assert ring_member is not None
+    yield Violation(
+        f"{key.address} is a {key.service} key in {ring.address}, a key ring in {region} only "
+        f'({ring_member.argument("location")} = "{region}"), that encrypts {describe((r.address for r in protected), 2)}; '
+        f"the workload also runs in {describe_regions(missing)}, where it has no key ring of its own: while {region} "
+        "is down, nothing there can decrypt that data",
+        at=key.resource,
+        fix=f"Create a key ring and key in {', '.join(o.region for o in missing)} and encrypt the data kept there with "
+        'it, or keep data that spans regions in a multi-region location with a key ring there ("us", "europe", '
+        '"global")',
+    )

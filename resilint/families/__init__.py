@@ -14,7 +14,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
   `SCALING_ATTACHMENTS`, `BACKEND_SERVICES`;
 - `compute`: `COMPUTE_GROUPS`, `CONTAINER_CLUSTERS`, `INSTANCES`, `FUNCTIONS`;
 - `edge`: `CDN_DISTRIBUTIONS`, `FRONT_DOOR_ORIGINS`, `APIS`, `TRAFFIC_MANAGERS`, `EDGE_ENDPOINTS`,
-  `TRAFFIC_MANAGER_ENDPOINTS`, `ACCELERATORS`;
+  `TRAFFIC_MANAGER_ENDPOINTS`, `ACCELERATORS`, `GOOGLE_EDGE`;
 - `managed_services`: `MANAGED_SERVICES` (search domains, message brokers, warehouses);
 - `hybrid`: `HYBRID_LINKS` (VPN, Direct Connect, ExpressRoute, Interconnect), `RESOLVER_ENDPOINTS`;
 - `control_planes`: `CERTIFICATES`, `EDGE_FIREWALLS`, `IDENTITY`, `QUERY_LOGS`, `LAMBDA_VERSIONS`
@@ -56,6 +56,7 @@ from resilint.families.edge import (
     CDN_DISTRIBUTIONS,
     EDGE_ENDPOINTS,
     FRONT_DOOR_ORIGINS,
+    GOOGLE_EDGE,
     TRAFFIC_MANAGER_ENDPOINTS,
     TRAFFIC_MANAGERS,
 )
@@ -117,6 +118,7 @@ FAMILIES: tuple[Family, ...] = (
     APIS,
     TRAFFIC_MANAGERS,
     EDGE_ENDPOINTS,
+    GOOGLE_EDGE,
     CERTIFICATES,
     EDGE_FIREWALLS,
     IDENTITY,

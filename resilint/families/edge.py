@@ -9,6 +9,9 @@ inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`; what i
 `classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
 Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager` (word
 `add_region`; also on `front_door_origin_group`: how a fix adds an endpoint in a second region).
+Kinds of `GOOGLE_EDGE` (a public name's way to Cloud CDN): `global_address`, `forwarding_rule`
+(roles `target`, `address`), `target_proxy` (`url_map`), `url_map` (`default`), `backend_service`
+and `backend_bucket` (`cdn`, false by default).
 Kinds of `EDGE_ENDPOINTS`: `front_door_endpoint`, `front_door_custom_domain`, `azure_cdn_endpoint`
 (words: `vendor`).
 Kinds of `TRAFFIC_MANAGER_ENDPOINTS`: `azure_endpoint`, `external_endpoint`, `nested_endpoint`,
@@ -215,6 +218,23 @@ ACCELERATORS = Family(
             region="EndpointGroupRegion",
             endpoints="EndpointConfigurations",
         ),
+    ),
+)
+
+# Google Cloud's global load-balancing chain, as far as a public name follows it to Cloud CDN:
+# a global address or forwarding rule, its target proxy, the proxy's URL map, and the backend
+# service or bucket the URL map sends to by default, which serves through Cloud CDN when
+# `enable_cdn` is true (false by default).
+GOOGLE_EDGE = Family(
+    "Google Cloud load balancing",
+    (
+        terraform("google_compute_global_address", "global_address"),
+        terraform("google_compute_global_forwarding_rule", "forwarding_rule", target="target", address="ip_address"),
+        terraform("google_compute_target_http_proxy", "target_proxy", url_map="url_map"),
+        terraform("google_compute_target_https_proxy", "target_proxy", url_map="url_map"),
+        terraform("google_compute_url_map", "url_map", default="default_service"),
+        terraform("google_compute_backend_service", "backend_service", cdn="enable_cdn"),
+        terraform("google_compute_backend_bucket", "backend_bucket", cdn="enable_cdn"),
     ),
 )
 

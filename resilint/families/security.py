@@ -1,7 +1,9 @@
 """Keys and secrets: KMS keys and their replicas, Secrets Manager secrets.
 
 Kinds of `KEYS`: `kms_key` (role `multi_region`, default false), `kms_replica_key` (role
-`primary`, the primary key's ARN). Kinds of `SECRETS`: `secret` (role `replicas`: the replica
+`primary`, the primary key's ARN), `gcp_key_ring` (Cloud KMS, role `location`: a region, a
+multi-region or `global`), `gcp_crypto_key` (role `key_ring`, the ring's id, which holds its
+location). Kinds of `SECRETS`: `secret` (role `replicas`: the replica
 blocks, `replicas.region` / `Region` their region), `gcp_secret` (Google Secret Manager: roles
 `replication`, its `auto` / `automatic` and `user_managed` settings, `replicas` and their `location`),
 `regional_secret` (Google's regional secrets, in their `location`).
@@ -30,6 +32,8 @@ KEYS = Family(
             words={"replica_type": "AWS::KMS::ReplicaKey"},
             primary="PrimaryKeyArn",
         ),
+        terraform("google_kms_key_ring", "gcp_key_ring", service="Cloud KMS", location="location"),
+        terraform("google_kms_crypto_key", "gcp_crypto_key", service="Cloud KMS", key_ring="key_ring"),
     ),
 )
 

@@ -9,7 +9,9 @@ A record goes through an edge vendor when:
   distribution's domain name, an Azure Front Door endpoint or custom domain, an Azure CDN
   endpoint), or a host name of one (`*.cloudfront.net`, `*.azurefd.net`, `*.azureedge.net`,
   `*.fastly.net`, Akamai's `edgekey.net` / `edgesuite.net` / `akamaiedge.net`);
-- it is a Cloudflare record with `proxied = true`.
+- it is a Cloudflare record with `proxied = true`;
+- its answer is a Google Cloud global address or forwarding rule whose target proxy's URL map
+  sends by default to a backend service or bucket with Cloud CDN on (`enable_cdn = true`).
 
 A record whose answer is something else known (a load balancer, an address, a Traffic Manager
 profile) is a path around the edge; one whose answer is not known may be one. Names are grouped
@@ -21,14 +23,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resilint.families.edge import CDN_DISTRIBUTIONS, EDGE_ENDPOINTS, FRONT_DOOR_ORIGINS
+from resilint.arguments import DEFAULT
+from resilint.families.edge import CDN_DISTRIBUTIONS, EDGE_ENDPOINTS, FRONT_DOOR_ORIGINS, GOOGLE_EDGE
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations import dns
 from resilint.relations.dns_providers import normalize_domain
 from resilint.relations.footprint import role
+from resilint.relations.protection import users
+from resilint.values import as_bool
 
 CLOUDFRONT = "CloudFront"
 CLOUDFLARE = "Cloudflare"
+CLOUD_CDN = "Google Cloud CDN"
+_BACKENDS = ("backend_service", "backend_bucket")
 
 # Host name suffixes of edge networks, by vendor.
 _SUFFIXES = (
@@ -93,6 +100,9 @@ def _path(unit: Unit, record: dns.Record) -> Path:
         return Path(record, None, known=name is not None)
     targets = dns.answer_targets(unit, record)
     if targets is not None:
+        google = [t for t in targets if t in GOOGLE_EDGE]
+        if google:
+            return _google_path(unit, record, targets, google)
         owners = {_vendor_of(t) for t in targets}
         if len(owners) == 1:
             (vendor,) = owners
@@ -117,6 +127,79 @@ def _path(unit: Unit, record: dns.Record) -> Path:
     return Path(record, None, known=False)
 
 
+def _google_path(unit: Unit, record: dns.Record, targets: tuple[Resource, ...], google: list[Resource]) -> Path:
+    """A record answering with Google Cloud global addresses or forwarding rules: through Cloud
+    CDN when every one leads to a default backend with `enable_cdn = true`, around it when none
+    does; not known when the chain leaves the code or a setting is unknown."""
+    if len(google) != len(targets):
+        return Path(record, None, known=False)
+    backends: list[Resource] = []
+    for target in google:
+        found = _default_backends(unit, target)
+        if found is None:
+            return Path(record, None, known=False)
+        backends.extend(b for b in found if b not in backends)
+    cdn = {_cdn_enabled(b) for b in backends}
+    if cdn == {True}:
+        return Path(record, CLOUD_CDN, edges=tuple(backends), target=backends[0].address)
+    if cdn == {False}:
+        return Path(record, None)
+    return Path(record, None, known=False)
+
+
+def _default_backends(unit: Unit, start: Resource) -> list[Resource] | None:
+    """The backend services and buckets a global address or forwarding rule serves by default
+    (forwarding rule -> target proxy -> URL map -> default service); None when a link is not a
+    resource of the code."""
+    member = GOOGLE_EDGE.member(start)
+    assert member is not None
+    if member.kind == "global_address":
+        rules = [
+            r for r in users(unit, start.address) if (m := GOOGLE_EDGE.member(r)) is not None and m.kind == "forwarding_rule"
+        ]
+    elif member.kind == "forwarding_rule":
+        rules = [start]
+    else:
+        return None
+    if not rules:
+        return None
+    found: list[Resource] = []
+    for rule in rules:
+        backends = _follow(unit, rule, (("forwarding_rule", "target"), ("target_proxy", "url_map"), ("url_map", "default")))
+        if backends is None:
+            return None
+        found.extend(b for b in backends if b not in found)
+    return found
+
+
+def _follow(unit: Unit, start: Resource, steps: tuple[tuple[str, str], ...]) -> list[Resource] | None:
+    """Resources reached from `start` through each step's argument, ending at backends."""
+    current = [start]
+    for kind, argument in steps:
+        reached: list[Resource] = []
+        for resource in current:
+            member = GOOGLE_EDGE.member(resource)
+            if member is None or member.kind != kind:
+                return None
+            name = member.argument(argument)
+            targets = [t for ref in resource.references if ref.path.startswith(name) for t in unit.resolve(ref.target)]
+            if not targets:
+                return None
+            reached.extend(t for t in targets if t not in reached)
+        current = reached
+    backends = [r for r in current if (m := GOOGLE_EDGE.member(r)) is not None and m.kind in _BACKENDS]
+    return backends if len(backends) == len(current) else None
+
+
+def _cdn_enabled(backend: Resource) -> bool | None:
+    member = GOOGLE_EDGE.member(backend)
+    assert member is not None
+    _, value = member.setting("cdn")
+    if value is DEFAULT:
+        return False
+    return as_bool(value)
+
+
 def _vendor_of(resource: Resource) -> str | None:
     member = CDN_DISTRIBUTIONS.member(resource)
     if member is not None and member.kind == "cloudfront":
@@ -132,8 +215,9 @@ def _vendor_of(resource: Resource) -> str | None:
 def serves_application(unit: Unit, edges: tuple[Resource, ...]) -> bool:
     """Whether an edge resource fronts an application (a load balancer, API, function or server
     of the code), not only static content: a CloudFront origin, or an Azure Front Door origin's
-    host, that is a serving resource. False when no such origin is seen (buckets, host names
-    written out, origins that are not resources of the code)."""
+    host, that is a serving resource, or a Google backend service behind Cloud CDN. False when no
+    such origin is seen (buckets, host names written out, origins that are not resources of the
+    code)."""
     for edge in edges:
         member = CDN_DISTRIBUTIONS.member(edge)
         if member is not None and member.kind == "cloudfront":
@@ -141,6 +225,9 @@ def serves_application(unit: Unit, edges: tuple[Resource, ...]) -> bool:
             for ref in edge.references:
                 if origins in ref.path and any(role(r) == "serving" for r in unit.resolve(ref.target)):
                     return True
+        elif (google := GOOGLE_EDGE.member(edge)) is not None:
+            if google.kind == "backend_service":
+                return True  # it spreads traffic over instance groups or endpoint groups: compute
         elif edge in EDGE_ENDPOINTS:
             for origin in FRONT_DOOR_ORIGINS.members(unit):
                 host = origin.argument("host")

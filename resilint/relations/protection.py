@@ -482,7 +482,7 @@ def describe_regions(regions: Iterable[OtherRegion], limit: int = 2) -> str:
 
 # What a key encrypts: the unit's data and compute that refer to it (its aliases, grants, policies
 # and replicas are the key's own plumbing).
-_KEY_PLUMBING = re.compile(r"^(?:aws_kms_|AWS::KMS::)")
+_KEY_PLUMBING = re.compile(r"^(?:aws_kms_|AWS::KMS::|google_kms_)")
 
 
 def encrypted_by(unit: Unit, key: Resource) -> tuple[Resource, ...]:

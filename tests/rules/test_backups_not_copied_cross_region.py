@@ -68,6 +68,15 @@ def test_azure_vaults_and_servers() -> None:
     assert "(geo_redundant_backup_enabled is not set; the default is false)" in servers[0].message
 
 
+def test_cloud_sql_backups_pinned_to_the_instances_region() -> None:
+    (finding,) = findings(FOLDER, "fail_cloud_sql_backups_in_own_region", "RES108")
+    assert (finding.resource, finding.line) == ("google_sql_database_instance.orders", 7)
+    assert finding.message == (
+        'google_sql_database_instance.orders keeps its backups in europe-west1 only (settings.backup_configuration.location = '
+        '"europe-west1", its own region): when europe-west1 fails, the instance cannot be restored elsewhere'
+    )
+
+
 @pytest.mark.parametrize(
     "case",
     [
@@ -76,6 +85,7 @@ def test_azure_vaults_and_servers() -> None:
         "pass_cfn_backup_plan_cross_region",
         "pass_azure_vaults",
         "pass_azure_flexible_server_backups",
+        "pass_cloud_sql_backups_elsewhere",
     ],
 )
 def test_cross_region_copies_defaults_and_unknowns_are_quiet(case: str) -> None:

@@ -43,13 +43,33 @@ def test_each_vendor(case: str, resource: str, line: int, severity: str) -> None
     assert (finding.resource, finding.line, finding.severity.value) == (resource, line, severity)
 
 
+def test_google_cloud_cdn_through_the_load_balancing_chain() -> None:
+    findings = _findings(FIXTURES / "fail_gcp_cloud_cdn")
+    assert [(f.resource, f.line, f.severity.value) for f in findings] == [
+        ("google_dns_record_set.www", 16, "warning"),
+        ("google_dns_record_set.site", 76, "note"),
+    ]
+    assert findings[0].message.startswith(
+        "www.shop.example.com answers only through Google Cloud CDN (google_dns_record_set.www -> "
+        "google_compute_backend_service.web), with no record that reaches the origin another way"
+    )
+    assert findings[0].fix is not None and "does not go through Cloud CDN" in findings[0].fix
+
+
 def test_azure_fix_is_traffic_manager() -> None:
     (finding,) = _findings(FIXTURES / "fail_azure_front_door_cname")
     assert finding.fix is not None and finding.fix.startswith("Put Azure Traffic Manager in front")
 
 
 @pytest.mark.parametrize(
-    "case", ["pass_failover_to_load_balancer", "pass_azure_traffic_manager", "pass_static_assets_name", "pass_alias_not_known"]
+    "case",
+    [
+        "pass_failover_to_load_balancer",
+        "pass_azure_traffic_manager",
+        "pass_static_assets_name",
+        "pass_alias_not_known",
+        "pass_gcp_load_balancer_without_cdn",
+    ],
 )
 def test_no_finding(case: str) -> None:
     assert _findings(FIXTURES / case) == []
