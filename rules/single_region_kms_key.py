@@ -50,7 +50,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     regions where its system has no key ring. Cloud KMS keys have no replicas: each region
     needs its own key ring, or the data a multi-region location and a key ring there. A key
     ring that is not a resource of the code (an id written out or from a variable) is not
-    judged.
+    judged. Azure Key Vault copies its keys to the paired region by itself and is not judged.
 
     ## Why is this bad?
     A single-Region key can only be used in its region. Ciphertext the workload copies

@@ -29,6 +29,15 @@ def test_an_alias_that_holds_only_global_resources_is_named_on_its_provider_bloc
     )
 
 
+def test_an_unused_google_standby_alias() -> None:
+    (finding,) = _findings(FIXTURES / "fail_gcp_unused_dr_alias")
+    assert (finding.line, finding.resource) == (7, None)
+    assert finding.message == (
+        'provider "google.dr" configures europe-west4, but it holds nothing while the workload serves from '
+        "europe-west1: europe-west4 is a second region in name only"
+    )
+
+
 def test_a_secondary_without_the_primary_web_tier() -> None:
     (finding,) = _findings(FIXTURES / "fail_secondary_lacks_load_balancer")
     assert finding.line == 5
@@ -42,7 +51,15 @@ def test_a_region_folder_that_serves_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["pass_us_east_1_alias", "pass_alias_for_lookups", "pass_alias_used_by_module", "pass_alias_other_account_same_region", "pass_registry_module"]
+    "case",
+    [
+        "pass_us_east_1_alias",
+        "pass_alias_for_lookups",
+        "pass_alias_used_by_module",
+        "pass_alias_other_account_same_region",
+        "pass_registry_module",
+        "pass_cfn_stack_set",
+    ],
 )
 def test_no_finding(case: str) -> None:
     assert _findings(FIXTURES / case) == []
