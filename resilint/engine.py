@@ -10,7 +10,7 @@ from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
 from resilint.findings import Finding, ModuleCall, sort_findings
 from resilint.model import Location, Project, Resource, Unit
 from resilint.paths import display_path
-from resilint.provenance import with_provenance
+from resilint.provenance import quoted, with_provenance
 from resilint.registry import LoadError
 from resilint.rule import Rule, Violation
 from resilint.rule_ids import ENGINE_RULE_IDS
@@ -78,6 +78,7 @@ def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: 
         rule_name=rule.name,
         severity=severity,
         message=violation.message if resource is None else with_provenance(violation.message, resource, violation.rests_on),
+        rests_on=() if resource is None else tuple(quoted(violation.message, resource, violation.rests_on)),
         path=location.path,
         line=location.line,
         end_line=location.end_line,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from resilint.provenance import summary, without_provenance
 from resilint.rule import Severity
 from resilint.rule_ids import PARSE_ERROR_ID
 
@@ -50,6 +51,10 @@ class Finding(BaseModel):
     # names, in one root or several): each, as "unit: address". `resource` is then the address
     # inside the module, which is true of every one of them.
     instances: tuple[str, ...] = ()
+    # What the message quotes the finding rests on, as (attribute, source) pairs
+    # (resilint.provenance): the instances of a module given their values in different places
+    # are still one finding. Not part of the output: the message says it.
+    rests_on: tuple[tuple[str, str], ...] = Field(default=(), exclude=True)
 
     @property
     def context(self) -> str:
@@ -86,28 +91,32 @@ def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
 
 def merge_callers(findings: Iterable[Finding]) -> list[Finding]:
     """Findings inside a module that several roots call, once per location: the same rule at the
-    same place with the same message (the resource's address aside) from several units is one
-    finding naming every calling root."""
+    same place with the same message (the resource's address aside, and where the values it
+    rests on are given) from several units is one finding naming every calling root."""
     groups: dict[tuple[str, str, int, int, str], list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
         if not finding.module_calls or finding.unit is None:
             kept.append(finding)
             continue
-        message = finding.message.replace(finding.resource, "\0") if finding.resource else finding.message
-        groups.setdefault((finding.rule_id, finding.path, finding.line, finding.end_line, message), []).append(finding)
+        groups.setdefault((finding.rule_id, finding.path, finding.line, finding.end_line, _shared(finding)), []).append(finding)
     for group in groups.values():
         callers = tuple(sorted({f.unit for f in group if f.unit is not None}))
         first = min(group, key=lambda f: (f.unit or "", f.resource or ""))
         calls = tuple(dict.fromkeys(call for f in sorted(group, key=lambda f: f.unit or "") for call in f.module_calls))
         update: dict[str, object] = {"callers": callers, "module_calls": calls}
+        message = first.message
+        if len({_own(f) for f in group}) > 1:
+            # Each instance rests on values given in its own place: say them all.
+            message = without_provenance(first.message, (s for _, s in first.rests_on)) + summary(p for f in group for p in f.rests_on)
+            update |= {"message": message, "rests_on": tuple(sorted({p for f in group for p in f.rests_on}))}
         addresses = sorted({f.resource for f in group if f.resource})
         if len(addresses) > 1 and first.resource:
             # Several instances: name none of them alone (one may be what the others are not).
             instances = tuple(sorted({f"{f.unit}: {f.resource}" for f in group if f.resource}))
             local = in_module(first.resource)
             shown = ", ".join(instances[:3]) + (f" and {len(instances) - 3} more" if len(instances) > 3 else "")
-            message = first.message.replace(first.resource, local)
+            message = message.replace(first.resource, local)
             update |= {
                 "resource": local,
                 "instances": instances,
@@ -115,6 +124,18 @@ def merge_callers(findings: Iterable[Finding]) -> list[Finding]:
             }
         kept.append(first.model_copy(update=update))
     return sort_findings(kept)
+
+
+def _own(finding: Finding) -> str:
+    """The message with the finding's address blanked out."""
+    return finding.message.replace(finding.resource, "\0") if finding.resource else finding.message
+
+
+def _shared(finding: Finding) -> str:
+    """What the instances of one finding in a module have in common: the message without the
+    address and without where the values it rests on are given."""
+    message = without_provenance(finding.message, (source for _, source in finding.rests_on))
+    return message.replace(finding.resource, "\0") if finding.resource else message
 
 
 _MODULE_PREFIX = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")

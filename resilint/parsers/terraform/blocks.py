@@ -1,5 +1,5 @@
 """A block's arguments and nested blocks (static and `dynamic`) evaluated to a dict, with the
-resource attributes each argument reads."""
+resource attributes each argument reads and what each top-level argument's value rests on."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from resilint.model import Reference, Unknown, UnknownList
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import Evaluator, has_unknown, list_parts, partial_list, unknown_from
 from resilint.parsers.terraform.references import Tracer
+
+# Top-level argument or block name -> what its value rests on (a variable's default...).
+Provenance = dict[str, set[str]]
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
 SKIPPED_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -26,12 +29,20 @@ class BlockEvaluator:
         self._evaluator = evaluator
         self._tracer = tracer
 
-    def value(self, body: s.Body, names: Mapping[str, Any], refs: list[Reference] | None = None, path: str = "") -> dict[str, Any]:
+    def value(
+        self,
+        body: s.Body,
+        names: Mapping[str, Any],
+        refs: list[Reference] | None = None,
+        path: str = "",
+        provenance: Provenance | None = None,
+    ) -> dict[str, Any]:
         """A block's arguments and nested blocks as a dict; blocks become lists of dicts. With
-        `refs`, the resource attributes each argument reads are added to it, at its path."""
+        `refs`, the resource attributes each argument reads are added to it, at its path, and
+        with `provenance` too, what each value rests on, under its top-level name."""
         value: dict[str, Any] = {}
         for attr_name, attr in body.attributes.items():
-            value[attr_name] = self.argument(attr.expr, names, refs, path + attr_name)
+            value[attr_name] = self.argument(attr.expr, names, refs, path + attr_name, provenance)
         for block in body.blocks:
             if block.type in SKIPPED_BLOCKS:
                 continue
@@ -39,9 +50,9 @@ class BlockEvaluator:
             existing = value.get(name)
             start = len(existing) if isinstance(existing, list) else 0
             if block.type == "dynamic" and block.labels:
-                made = self._dynamic_blocks(block, names, refs, f"{path}{name}", start)
+                made = self._dynamic_blocks(block, names, refs, f"{path}{name}", start, provenance)
             else:
-                made = [self.value(block.body, names, refs, f"{path}{name}[{start}].")]
+                made = [self.value(block.body, names, refs, f"{path}{name}[{start}].", provenance)]
             if isinstance(made, Unknown) or isinstance(existing, Unknown):
                 # Blocks whose number is not known do not hide the known ones beside them.
                 runs = list_parts([] if existing is None else existing, "blocks") + list_parts(made, "blocks")
@@ -50,8 +61,11 @@ class BlockEvaluator:
                 value[name] = (existing or []) + made
         return value
 
-    def argument(self, expr: s.Expr, names: Mapping[str, Any], refs: list[Reference] | None, path: str) -> Any:
-        """An expression's value; with `refs`, what it reads is added to them at `path`."""
+    def argument(
+        self, expr: s.Expr, names: Mapping[str, Any], refs: list[Reference] | None, path: str, provenance: Provenance | None = None
+    ) -> Any:
+        """An expression's value; with `refs`, what it reads is added to them at `path` (and
+        what it rests on to `provenance`)."""
         if refs is None:
             return self._evaluator.evaluate(expr, names)
         tracer = self._tracer
@@ -59,10 +73,15 @@ class BlockEvaluator:
         try:
             return self._evaluator.evaluate(expr, names)
         finally:
-            for target, attribute in sorted(tracer.pop(), key=lambda r: (r[0], r[1] or "")):
+            reads, sources = tracer.pop_both()
+            for target, attribute in sorted(reads, key=lambda r: (r[0], r[1] or "")):
                 refs.append(Reference(target=target, attribute=attribute, path=path))
+            if sources and provenance is not None:
+                provenance.setdefault(_top_level(path), set()).update(sources)
 
-    def _dynamic_blocks(self, block: s.Block, names: Mapping[str, Any], refs: list[Reference] | None, path: str, start: int) -> Any:
+    def _dynamic_blocks(
+        self, block: s.Block, names: Mapping[str, Any], refs: list[Reference] | None, path: str, start: int, provenance: Provenance | None
+    ) -> Any:
         label = block.labels[0]
         for_each = block.body.attributes.get("for_each")
         iterator_attr = block.body.attributes.get("iterator")
@@ -72,9 +91,9 @@ class BlockEvaluator:
         content = next((b for b in block.body.blocks if b.type == "content"), None)
         if for_each is None or content is None:
             return []
-        collection = self.argument(for_each.expr, names, refs, path)
+        collection = self.argument(for_each.expr, names, refs, path, provenance)
         if isinstance(collection, UnknownList):
-            return self._partial_dynamic_blocks(label, iterator, content, collection, names, refs, path, start)
+            return self._partial_dynamic_blocks(label, iterator, content, collection, names, refs, path, start, provenance)
         if has_unknown(collection) and not isinstance(collection, (list, dict)):
             return unknown_from(collection, reason=f'dynamic "{label}" blocks depend on a value that is not known')
         if isinstance(collection, dict):
@@ -89,7 +108,7 @@ class BlockEvaluator:
         for index, (k, v) in enumerate(items, start):
             scoped = dict(names)
             scoped[iterator] = {"key": k, "value": v}
-            out.append(self.value(content.body, scoped, refs, f"{path}[{index}]."))
+            out.append(self.value(content.body, scoped, refs, f"{path}[{index}].", provenance))
         return out
 
     def _partial_dynamic_blocks(
@@ -102,6 +121,7 @@ class BlockEvaluator:
         refs: list[Reference] | None,
         path: str,
         start: int,
+        provenance: Provenance | None,
     ) -> Any:
         """Dynamic blocks over a list of unknown length: a block for each known element, and a
         run of unknown length for each unknown run (`concat(zone.name_servers, ["ns1..."])`)."""
@@ -117,8 +137,13 @@ class BlockEvaluator:
                 key = offset + index if offset is not None else Unknown("the index of an element after a list of unknown length is not known")
                 scoped = dict(names)
                 scoped[iterator] = {"key": key, "value": element}
-                runs.append([self.value(content.body, scoped, refs, f"{path}[{start + made}].")])
+                runs.append([self.value(content.body, scoped, refs, f"{path}[{start + made}].", provenance)])
                 made += 1
             if offset is not None:
                 offset += len(part)
         return partial_list(f'dynamic "{label}" blocks', runs)
+
+
+def _top_level(path: str) -> str:
+    """The top-level argument or block name of a path (`replica[0].region` -> `replica`)."""
+    return path.split(".", 1)[0].split("[", 1)[0]

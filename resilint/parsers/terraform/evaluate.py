@@ -31,6 +31,8 @@ from resilint.model import (
     unknowns_in,
 )
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.provenance import condition, condition_text
+from resilint.parsers.terraform.references import Tracer
 from resilint.parsers.terraform.samples import MAX_CALLS, call_over_forms
 
 
@@ -138,6 +140,9 @@ class BlockValue(dict):  # type: ignore[type-arg]
 
 _MISSING = object()
 MISSING = _MISSING
+# The name in scope, beside `each`, of what the instance's for_each rested on (a variable's
+# default...): `each.value` rests on it too. Not an identifier, so no expression can read it.
+EACH_SOURCES = "each\0sources"
 
 
 def unknown_from(*values: Any, reason: str | None = None) -> Unknown:
@@ -197,7 +202,8 @@ class Evaluator:
     `roots` resolves the first name of a traversal (`var`, `local`, `module`, `aws_instance`...):
     it gets the name and the traversal steps after it, and returns the value, consuming as many
     steps as it needs through `Steps`. `names` are plain values in scope (`each`, `count`, and
-    `for` variables), which shadow roots.
+    `for` variables), which shadow roots. With a `tracer`, a decided conditional and a read of
+    `each` say what the value rests on (`provenance`).
     """
 
     def __init__(
@@ -205,10 +211,12 @@ class Evaluator:
         roots: Callable[[str, Steps], Any],
         functions: Mapping[str, Callable[..., Any]],
         pool: StepPool | None = None,
+        tracer: Tracer | None = None,
     ):
         self._roots = roots
         self._functions = functions
         self._pool = pool
+        self._tracer = tracer
         self._own_steps = STEP_BUDGET  # not yet drawn into _steps_left
         self._steps_left = 0
         self._sizes: dict[int, tuple[Any, int]] = {}  # id -> (value, size); the value pins the id
@@ -260,6 +268,8 @@ class Evaluator:
         if isinstance(node, s.Name):
             if node.name in names:
                 value = names[node.name]
+                if node.name == "each" and self._tracer is not None and EACH_SOURCES in names:
+                    self._tracer.rests_on_all(names[EACH_SOURCES])
             else:
                 cursor = Steps(steps)
                 value = self._roots(node.name, cursor)
@@ -408,7 +418,12 @@ class Evaluator:
         raise EvalError("no argument of try() could be evaluated")
 
     def _conditional(self, expr: s.Conditional, names: dict[str, Any]) -> Any:
-        cond = self._eval(expr.cond, names)
+        tracer = self._tracer
+        if tracer is None:
+            cond = self._eval(expr.cond, names)
+            rests_on: frozenset[str] = frozenset()
+        else:
+            cond, rests_on = tracer.sources(lambda: self._eval(expr.cond, names))
         if has_unknown(cond):
             then = self._eval(expr.then, names)
             otherwise = self._eval(expr.otherwise, names)
@@ -417,7 +432,22 @@ class Evaluator:
             return unknown_from(cond, reason=f"depends on a condition that is not known ({_reason(cond)})")
         if not isinstance(cond, bool):
             cond = to_bool(cond)
+        if tracer is not None and not _is_empty(expr.otherwise if cond else expr.then):
+            # A guard (`var.create ? x : null`, `... ? n : 0`) chose whether there is a value,
+            # not which: what decides it is the value chosen, not the guard.
+            tracer.rests_on(self._condition_text(expr.cond, rests_on))
         return self._eval(expr.then if cond else expr.otherwise, names)
+
+    def _condition_text(self, cond: s.Expr, rests_on: frozenset[str]) -> str:
+        """What a decided conditional says it rests on; the condition is written back as text
+        once per node in a unit, however often and in however many module instances it is
+        evaluated (the tracer is the unit's)."""
+        assert self._tracer is not None
+        texts = self._tracer.texts
+        known = texts.get(id(cond))
+        if known is None:
+            known = texts[id(cond)] = (cond, condition_text(cond))
+        return condition(known[1], rests_on)
 
     def _binary(self, expr: s.Binary, names: dict[str, Any]) -> Any:
         op = expr.op
@@ -703,6 +733,19 @@ def step_into(value: Any, step: Any) -> Any:
     if value is None:
         raise EvalError(f"cannot read attribute {step!r} of a null value")
     raise EvalError(f"cannot read attribute {step!r} of a {type_name(value)}")
+
+
+def _is_empty(expr: s.Expr) -> bool:
+    """`null`, `0`, `""`, `[]` or `{}` written out: the branch of a guard that leaves a value out."""
+    if isinstance(expr, s.Literal):
+        return expr.value is None or expr.value == "" or (type(expr.value) in (int, float) and expr.value == 0)
+    if isinstance(expr, s.Template):
+        return not expr.parts
+    if isinstance(expr, s.TupleExpr):
+        return not expr.items
+    if isinstance(expr, s.ObjectExpr):
+        return not expr.items
+    return False
 
 
 def _is_index(key: Any) -> bool:

@@ -3,12 +3,12 @@ names (`count.index`, `each.key`, `each.value`) each instance sees."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from resilint.model import Unknown
 from resilint.parsers.terraform import syntax as s
-from resilint.parsers.terraform.evaluate import EvalError, Evaluator, has_unknown, to_string, unknown_from
+from resilint.parsers.terraform.evaluate import EACH_SOURCES, EvalError, Evaluator, has_unknown, to_string, unknown_from
 
 MAX_INSTANCES = 1000  # per resource or module call; more is kept as one of unknown multiplicity
 
@@ -20,6 +20,8 @@ class Instances:
     keys: list[Any] | None  # ints for count, strings for for_each
     values: dict[Any, Any]  # for_each: key -> each.value
     unknown: Unknown | None = None
+    # What count or for_each rested on (a variable's default...): so does whatever reads `each`.
+    sources: frozenset[str] = field(default=frozenset())
 
 
 def instance_names(key: Any, instances: Instances) -> dict[str, Any]:
@@ -34,6 +36,8 @@ def instance_names(key: Any, instances: Instances) -> dict[str, Any]:
         return {}
     if isinstance(key, int) and not instances.values:
         return {"count": {"index": key}}
+    if instances.sources:
+        return {"each": {"key": key, "value": instances.values.get(key)}, EACH_SOURCES: instances.sources}
     return {"each": {"key": key, "value": instances.values.get(key)}}
 
 

@@ -30,6 +30,7 @@ from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.module_instance import ModuleInstance
 from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
+from resilint.parsers.terraform.provenance import variable_given
 from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
@@ -192,7 +193,12 @@ def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: 
 
 
 def _root_instance(
-    root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path, variables: Mapping[str, Any]
+    root: ModuleSource,
+    cache: FolderCache,
+    options: TerraformOptions,
+    scanned: Path,
+    variables: Mapping[str, Any],
+    origins: Mapping[str, str] | None = None,
 ) -> tuple[UnitContext, ModuleInstance, LocalFiles]:
     files = LocalFiles(root.dir, scanned, FUNCTIONS)
     context = UnitContext(
@@ -210,6 +216,7 @@ def _root_instance(
         inputs={name: partial(_given, value) for name, value in variables.items()},
         inherited={},
         stack=(root.dir,),
+        origins=origins,
     )
     return context, instance, files
 
@@ -218,9 +225,12 @@ def _build_unit(
     root: ModuleSource, cache: FolderCache, options: TerraformOptions, scanned: Path, inputs: Mapping[str, Any] | None = None
 ) -> Built:
     """`inputs`: values Terragrunt gives the variables, under tfvars and the command line."""
-    given, problems = root_variable_values(root, options)
-    variables = {**{k: v for k, v in (inputs or {}).items() if k in root.variables}, **given}
-    context, instance, files = _root_instance(root, cache, options, scanned, variables)
+    origins: dict[str, str] = {}
+    given, problems = root_variable_values(root, options, origins)
+    terragrunt = {k: v for k, v in (inputs or {}).items() if k in root.variables}
+    variables = {**terragrunt, **given}
+    origins = {**{k: variable_given(k, "Terragrunt's inputs") for k in terragrunt}, **origins}
+    context, instance, files = _root_instance(root, cache, options, scanned, variables, origins)
     resources = instance.all_resources()
     providers = instance.all_providers()
     context.note_remote_modules()

@@ -1,4 +1,5 @@
-"""Values computed once per module instance, with the resource attributes they read."""
+"""Values computed once per module instance, with the resource attributes they read and what
+they rest on (a variable's default, a .tfvars file, a module argument...)."""
 
 from __future__ import annotations
 
@@ -12,19 +13,23 @@ from resilint.parsers.terraform.references import Read, Tracer
 class Memo:
     """`compute()` once per key. The resources it reads are remembered with it, and count for
     whatever reads the value (`transparent`), as a variable's reads count for the argument that
-    uses the variable. A value that needs itself is unknown, never a hang."""
+    uses the variable. What it rests on counts for whatever reads it, always: an argument that
+    reads another resource's argument rests on what that one does. A value that needs itself is
+    unknown, never a hang."""
 
     def __init__(self, tracer: Tracer) -> None:
         self._tracer = tracer
-        self._values: dict[str, tuple[Any, frozenset[Read]]] = {}
+        self._values: dict[str, tuple[Any, frozenset[Read], frozenset[str]]] = {}
         self._evaluating: set[str] = set()
 
     def get(self, key: str, compute: Callable[[], Any], transparent: bool = True) -> Any:
         tracer = self._tracer
         if key in self._values:
-            value, refs = self._values[key]
+            value, refs, sources = self._values[key]
             if transparent:
                 tracer.extend(refs)
+            if sources:
+                tracer.rests_on_all(sources)
             return value
         if key in self._evaluating:
             return Unknown(f"{key} refers to itself")
@@ -33,9 +38,11 @@ class Memo:
         try:
             value = compute()
         finally:
-            refs = tracer.pop()
+            refs, sources = tracer.pop_both()
             self._evaluating.discard(key)
-        self._values[key] = (value, refs)
+        self._values[key] = (value, refs, sources)
         if transparent:
             tracer.extend(refs)
+        if sources:
+            tracer.rests_on_all(sources)
         return value

@@ -13,6 +13,7 @@ from resilint.model import Location, Unknown
 from resilint.parsers.terraform.addresses import key_suffix, without_keys
 from resilint.parsers.terraform.evaluate import EvalError, ResourceObject, unknown_from
 from resilint.parsers.terraform.instances import Instances, instance_names
+from resilint.parsers.terraform.provenance import at, module_argument
 from resilint.parsers.terraform.source import Decl, ModuleSource, literal
 from resilint.parsers.terraform.unit_context import MAX_UNIT_MODULES
 from resilint.paths import display_path
@@ -140,10 +141,13 @@ class ModuleCalls:
         instance = self._instance
         body = decl.block.body
         inputs: dict[str, Callable[[], Any]] = {}
+        origins: dict[str, str] = {}
         for arg_name, attr in body.attributes.items():
             if arg_name in MODULE_META_ARGUMENTS:
                 continue
             inputs[arg_name] = partial(instance.evaluator.evaluate, attr.expr, names)
+            line = None if arg_name in decl.overridden else attr.pos.line  # else in an override file
+            origins[arg_name] = module_argument(call, arg_name, at(decl.file, line))
         prefix = f"{instance.prefix}module.{call}{key_suffix(key)}."
         return ModuleInstance(
             instance.unit,
@@ -156,6 +160,7 @@ class ModuleCalls:
             call_sites=instance.call_sites + (decl.location(),),
             anchor=anchor,
             multiplicity=unknown if unknown is not None else instance.multiplicity,
+            origins=origins,
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from resilint.parsers.terraform.unit_context import UnitContext
 class ModuleInstance:
     """`anchor` is set for modules downloaded by `terraform init`: everything in them is located
     at the module call in the user's code. `multiplicity` is set when the call's own count or
-    for_each is unknown: every resource inside may exist any number of times.
+    for_each is unknown: every resource inside may exist any number of times. `origins` says
+    where each input is given, for what values rest on (`provenance`).
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class ModuleInstance:
         call_sites: tuple[Location, ...] = (),
         anchor: Location | None = None,
         multiplicity: Unknown | None = None,
+        origins: Mapping[str, str] | None = None,
     ) -> None:
         self.unit = unit
         self.source = source
@@ -58,9 +61,9 @@ class ModuleInstance:
         self.anchor = anchor
         self.multiplicity = multiplicity
         self.memo = Memo(unit.tracer)
-        self.evaluator = Evaluator(self._root, unit.functions, unit.budget.steps)
+        self.evaluator = Evaluator(self._root, unit.functions, unit.budget.steps, unit.tracer)
         self.blocks = BlockEvaluator(self.evaluator, unit.tracer)
-        self.names = NamedValues(self, inputs)
+        self.names = NamedValues(self, inputs, origins or {})
         self.data = DataSources(self)
         self.calls = ModuleCalls(self)
         self.resources = ModuleResources(self)
@@ -72,9 +75,11 @@ class ModuleInstance:
         return self.anchor if self.anchor is not None else decl.location()
 
     def instances_of(self, body: s.Body, what: str) -> Instances:
-        """A block's count/for_each instances (what they read is no argument's reference)."""
-        result: Instances = self.unit.tracer.isolated(lambda: count_instances(self.evaluator, body, what))
-        return result
+        """A block's count/for_each instances (what they read is no argument's reference; what
+        they rest on is the resource's `count` or `for_each` provenance, and `each` rests on it)."""
+        result, sources = self.unit.tracer.isolated_with_sources(lambda: count_instances(self.evaluator, body, what))
+        instances: Instances = result
+        return replace(instances, sources=sources) if sources else instances
 
     def over_budget(self, decl: Decl, what: str) -> None:
         budget = self.unit.budget

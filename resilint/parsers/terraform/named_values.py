@@ -1,4 +1,6 @@
-"""A module instance's input variables, locals and outputs."""
+"""A module instance's input variables, locals and outputs, and what each value rests on when
+the code that reads it does not write it: a variable's default or the value given to it (a
+.tfvars file, the command line, the caller's module argument), a local's definition."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from resilint.model import Unknown, UnknownInput
 from resilint.parsers.terraform.evaluate import MISSING, EvalError
+from resilint.parsers.terraform.provenance import at, local_value, variable_default
 from resilint.parsers.terraform.source import literal
 from resilint.parsers.terraform.types import convert
 
@@ -16,11 +19,13 @@ if TYPE_CHECKING:
 
 class NamedValues:
     """`var.x`, `local.x` and the instance's outputs, each computed once. `inputs` are the
-    caller's arguments (or the root's variable values), evaluated when first read."""
+    caller's arguments (or the root's variable values), evaluated when first read; `origins`
+    says where each is given ("argument multi_az of module.db at main.tf:7")."""
 
-    def __init__(self, instance: ModuleInstance, inputs: Mapping[str, Callable[[], Any]]) -> None:
+    def __init__(self, instance: ModuleInstance, inputs: Mapping[str, Callable[[], Any]], origins: Mapping[str, str]) -> None:
         self._instance = instance
         self._inputs = inputs
+        self._origins = origins
 
     def var(self, name: str) -> Any:
         instance = self._instance
@@ -34,6 +39,7 @@ class NamedValues:
             value = self._inputs[name]() if name in self._inputs else MISSING
             if value is None and default is not None and literal(body, "nullable") is False:
                 value = MISSING  # nullable = false: null means "use the default"
+            tracer = instance.unit.tracer
             if value is MISSING:
                 if default is None:
                     # One value wherever the instance reads it, decided by whoever deploys.
@@ -41,6 +47,10 @@ class NamedValues:
                         f"var.{name} has no value (give it a default, a .tfvars file, or --var)", f"{instance.prefix}var.{name}"
                     )
                 value = instance.evaluator.evaluate(default.expr)
+                line = None if "default" in decl.overridden else default.pos.line  # else in an override file
+                tracer.rests_on(variable_default(name, at(decl.file, line)))
+            elif name in self._origins:
+                tracer.rests_on(self._origins[name])
             try:
                 return convert(value, instance.source.variable_type(name))
             except EvalError as exc:
@@ -55,7 +65,9 @@ class NamedValues:
             found = instance.source.locals.get(name)
             if found is None:
                 raise EvalError(f"local.{name} is not declared")
-            return instance.evaluator.evaluate(found[0].expr)
+            attribute, file = found
+            instance.unit.tracer.rests_on(local_value(name, at(file, attribute.pos.line)))
+            return instance.evaluator.evaluate(attribute.expr)
 
         return instance.memo.get(f"local.{name}", compute)
 

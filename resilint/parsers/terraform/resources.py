@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from resilint.model import ProviderConfig, Reference, Resource, Unknown, UnknownAttribute, UnknownText
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.addresses import key_suffix, traversal_text
-from resilint.parsers.terraform.blocks import META_ARGUMENTS, without_meta
+from resilint.parsers.terraform.blocks import META_ARGUMENTS, Provenance, without_meta
 from resilint.parsers.terraform.evaluate import MISSING, BlockValue, ResourceObject, finalize, has_unknown
 from resilint.parsers.terraform.instances import Instances, instance_names
+from resilint.parsers.terraform.provenance import joined
 from resilint.parsers.terraform.providers import provider_is_per_instance
 from resilint.parsers.terraform.references import merge_references
 from resilint.parsers.terraform.source import Decl
@@ -56,13 +57,17 @@ class ModuleResources:
         if instance.call_sites:
             meta["module_calls"] = [(site.path, site.line, site.end_line) for site in instance.call_sites]
         depends = self._depends_on(body)
+        # How many instances there are rests on what count or for_each read.
+        repeated = next((meta for meta in ("count", "for_each") if meta in body.attributes), None)
+        counted = {repeated: instances.sources} if repeated is not None and instances.sources else {}
         built = []
         for key in keys:
             names = instance_names(key, instances)
             if per_instance:
                 config = instance.providers.of(body, provider_of_type(type_), names, what)
             traced: list[Reference] = []
-            attributes = finalize(instance.blocks.value(without_meta(body), names, traced))
+            rests_on: Provenance = {meta: set(sources) for meta, sources in counted.items()}
+            attributes = finalize(instance.blocks.value(without_meta(body), names, traced, "", rests_on))
             address = f"{instance.prefix}{type_}.{name}{key_suffix(key)}"
             built.append(
                 Resource(
@@ -81,6 +86,7 @@ class ModuleResources:
                     attribute_lines=lines,
                     references=tuple(merge_references(traced + depends, attributes)),
                     meta=meta,
+                    provenance={name: joined(sources) for name, sources in sorted(rests_on.items())},
                     location=location,
                     count_unknown=instances.unknown is not None or instance.multiplicity is not None,
                 )

@@ -6,6 +6,8 @@ default < TF_VAR_name environment variables < terraform.tfvars < terraform.tfvar
 order; the options reach the parser as two lists, so files come first.
 
 Values are raw here: the module instance converts each to its declared type when it is read.
+Where each value was given ("prod.tfvars:3", "the command line") is said beside it, for what
+findings rest on (`provenance`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from resilint.model import Problem, Unknown
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import EvalError, Evaluator, Steps
 from resilint.parsers.terraform.functions import FUNCTIONS
+from resilint.parsers.terraform.provenance import at, variable_given
 from resilint.parsers.terraform.source import ModuleSource, parse_tfvars
 from resilint.parsers.terraform.types import ANY, Primitive
 from resilint.paths import display_path
@@ -76,42 +79,50 @@ def _from_string(module: ModuleSource, name: str, raw: str) -> Any:
     return _literal_evaluator().evaluate(expr)
 
 
-def root_variable_values(module: ModuleSource, options: VariableOptions) -> tuple[dict[str, Any], list[Problem]]:
+def root_variable_values(
+    module: ModuleSource, options: VariableOptions, origins: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The root's variable values; with `origins`, where each was given is written into it
+    ("variable multi_az from prod.tfvars:3")."""
     values: dict[str, Any] = {}
+    given: dict[str, str] = {} if origins is None else origins
     problems: list[Problem] = []
     evaluator = _literal_evaluator()
     declared = set(module.variables)
 
+    def from_file(path: Path) -> None:
+        parsed = options.tfvars.read(path)
+        if isinstance(parsed, Problem):
+            problems.append(parsed)
+            return
+        shown = display_path(path)
+        json = path.name.lower().endswith(".json")  # a .tfvars.json value has no line of its own
+        for name, expr in parsed.items():
+            if name in declared:
+                values[name] = evaluator.evaluate(expr)
+                given[name] = variable_given(name, at(shown, None if json else expr.pos.line))
+
+    def from_text(name: str, raw: str, origin: str) -> None:
+        values[name] = _from_string(module, name, raw)
+        given[name] = variable_given(name, origin)
+
     for key, raw in options.environment.items():
         if key.startswith("TF_VAR_") and key[7:] in declared:
-            values[key[7:]] = _from_string(module, key[7:], raw)
+            from_text(key[7:], raw, key)
 
     files = [module.dir / "terraform.tfvars", module.dir / "terraform.tfvars.json"]
     files += sorted(
         p for p in module.dir.glob("*.auto.tfvars*") if p.name.endswith((".auto.tfvars", ".auto.tfvars.json"))
     )
-    ordered = [p for p in files if p.is_file()] + [Path(p) for p in options.var_files]
-    for item in ordered:
-        parsed = options.tfvars.read(item)
-        if isinstance(parsed, Problem):
-            problems.append(parsed)
-            continue
-        for name, expr in parsed.items():
-            if name in declared:
-                values[name] = evaluator.evaluate(expr)
+    for item in [p for p in files if p.is_file()] + [Path(p) for p in options.var_files]:
+        from_file(item)
     for name, raw in options.variables:
         if name in declared:
-            values[name] = _from_string(module, name, raw)
+            from_text(name, raw, "the command line")
     for kind, first, second in options.command_line:
         if kind == "var":
             if first in declared:
-                values[first] = _from_string(module, first, second)
+                from_text(first, second, "the command line")
             continue
-        parsed = options.tfvars.read(Path(first))
-        if isinstance(parsed, Problem):
-            problems.append(parsed)
-            continue
-        for name, expr in parsed.items():
-            if name in declared:
-                values[name] = evaluator.evaluate(expr)
+        from_file(Path(first))
     return values, problems
