@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from resilint.families.network import NAT_GATEWAYS, nat_is_zonal
 from resilint.model import Project, Resource, Unit
+from resilint.provenance import HOW_MANY
 from resilint.relations.network import NatEgress, nat_egress, shorten
 from resilint.rule import Severity, Violation, rule
 
@@ -96,7 +97,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             continue
         if egress.subnets.zone_count() < 2:
             continue
-        yield Violation(_message(egress), at=gateway, fix=_fix(gateway))
+        # One gateway for several zones: how many gateways there are decides it.
+        yield Violation(_message(egress), at=gateway, fix=_fix(gateway), rests_on=HOW_MANY)
 
 
 def _zonal(gateway: Resource) -> bool | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.model import Project, Unit
+from resilint.provenance import HOW_MANY
 from resilint.relations.standalone import standalone_machines
 from resilint.rule import Severity, Violation, rule
 
@@ -93,4 +94,5 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             "nothing replaces it when it, its host or its zone fails",
             at=machine.resource,
             fix=machine.word("group_fix"),
+            rests_on=HOW_MANY,  # one machine: how many there are decides it
         )

@@ -87,6 +87,23 @@ def test_the_bundled_example_says_where_its_multi_az_comes_from(capsys: pytest.C
     )
 
 
+def test_how_many_instances_rests_on_count(capsys: pytest.CaptureFixture[str]) -> None:
+    vms = "fixtures/standalone_vm_on_serving_path/fail_count_from_variable"
+    main(["scan", vms, "--select", "RES313", "--format", "json", "--no-cache"])
+    found = {f["resource"]: f["message"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert found["aws_instance.web[0]"].endswith(f"[rests on count: variable web_instances's default at {vms}/main.tf:9]")
+    # `var.admin_enabled ? 1 : 0` says whether there is a machine, not how many: a guard.
+    assert "rests on" not in found["aws_instance.admin[0]"]
+
+    nat = "fixtures/single_nat_gateway/fail_via_module"
+    main(["scan", nat, "--select", "RES303", "--format", "json", "--no-cache"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["message"].endswith(
+        f"[rests on count: condition var.single_nat_gateway (argument single_nat_gateway of module.network at {nat}/main.tf:8); "
+        f"local.nat_count at {nat}/network/main.tf:16]"
+    )
+
+
 def _resource(provenance: dict[str, str]) -> Resource:
     return Resource(
         source="terraform",
