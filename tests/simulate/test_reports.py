@@ -225,3 +225,22 @@ def test_only_long_reasons_shared_by_several_rows_become_notes() -> None:
         "d → down: region us-east-1 failed",
         rows[4].because,
     ]
+
+
+def test_a_scenario_report_is_titled_by_the_scenario_and_lists_blocked_changes(tmp_path: Path) -> None:
+    from resilint.simulate.scenarios import SCENARIOS
+
+    scenario = SCENARIOS["aws-us-east-1-2025-10-20"]
+    zone = 'resource "aws_route53_zone" "public" {\n  name = "example-shop.com"\n}\n'
+    simulation = simulated(tmp_path, {"single/main.tf": SINGLE + zone}, *(t.text for t in scenario.parsed()))
+    report = Report(simulation=simulation, scenario=scenario)
+
+    page = render("html", report)
+    assert "<title>resilint simulate: AWS us-east-1, 19-20 October 2025</title>" in page
+    assert "<p>Failing: aws:acm-cloudfront-control-plane, aws:cloudfront-control-plane" in page
+    assert "<th>change blocked</th>" in page and "<td>Route 53</td>" in page
+
+    markdown = render("markdown", report)
+    assert markdown.startswith("## resilint simulate: AWS us-east-1, 19-20 October 2025\n")
+    assert "| change blocked | resources | effect |" in markdown
+    assert "| Route 53 | aws_route53_zone.public, aws_route53_record.www | its 1 hosted zone and 1 record set" in markdown

@@ -63,13 +63,16 @@ def render(report: Report) -> str:
     else:
         simulation = report.simulation
         assert simulation is not None
-        title = "resilint simulate: " + ", ".join(t.text for t in sorted(simulation.failures))
+        failing = ", ".join(t.text for t in sorted(simulation.failures))
+        # A scenario is known by its name; the five targets it fails read as a list, not a title.
+        title = f"resilint simulate: {report.scenario.title}" if report.scenario is not None else f"resilint simulate: {failing}"
         body.append(f"<h1>{escape(title)}</h1>")
         if report.scenario is not None:
             body.append(
-                f"<p>Scenario <b>{escape(report.scenario.name)}</b> ({escape(report.scenario.title)}): "
-                f"{escape(report.scenario.summary)} Source: {escape(report.scenario.source)}</p>"
+                f"<p>Scenario <b>{escape(report.scenario.name)}</b>: {escape(report.scenario.summary)} "
+                f"Source: {escape(report.scenario.source)}</p>"
             )
+            body.append(f"<p>Failing: {escape(failing)}</p>")
         body.append(f"<p>{escape(systems_count(simulation))}</p>")
         body.append('<p class="legend">' + "".join(f'<span>{_badge(s)}</span>' for s in COLOURS) + "</p>")
         body.append('<table id="verdicts"><tr><th>system</th><th>verdict</th><th>because</th></tr>')
@@ -86,6 +89,14 @@ def render(report: Report) -> str:
                 body.append("<table><tr><th>part</th><th>status</th><th>because</th></tr>")
                 for row in rows:
                     body.append(f"<tr><td class='part'>{_breakable(row.name)}</td><td>{_badge(row.status)}</td><td class='because'>{escape(row.because)}</td></tr>")
+                body.append("</table>")
+            if system.blocked:
+                body.append("<table><tr><th>change blocked</th><th>resources</th><th>effect</th></tr>")
+                for blocked in system.blocked:
+                    body.append(
+                        f"<tr><td>{escape(blocked.service)}</td><td class='part'>{_breakable(blocked.what)}</td>"
+                        f"<td class='because'>{escape(blocked.effect)}</td></tr>"
+                    )
                 body.append("</table>")
             body.append("</section>")
     return (

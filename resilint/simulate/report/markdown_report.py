@@ -80,10 +80,13 @@ def render(report: Report) -> str:
         return "\n".join(lines) + "\n"
     simulation = report.simulation
     assert simulation is not None
-    lines.append("## resilint simulate: " + ", ".join(t.text for t in sorted(simulation.failures)))
+    failing = ", ".join(t.text for t in sorted(simulation.failures))
+    lines.append(f"## resilint simulate: {report.scenario.title if report.scenario is not None else failing}")
     lines.append("")
     if report.scenario is not None:
-        lines.append(f"Scenario **{report.scenario.name}** ({report.scenario.title}), source: {report.scenario.source}")
+        lines.append(f"Scenario **{report.scenario.name}**, source: {report.scenario.source}")
+        lines.append("")
+        lines.append(f"Failing: {failing}")
         lines.append("")
     lines.append(systems_count(simulation))
     lines.append("")
@@ -106,4 +109,10 @@ def render(report: Report) -> str:
                 lines.append(f"| {_cell(row.name)} | {row.status} | {_cell(row.because)} |")
             lines.append("")
             lines.extend(flowchart(system))
+        if system.blocked:
+            if rows:
+                lines.append("")
+            lines.append("| change blocked | resources | effect |")
+            lines.append("|---|---|---|")
+            lines.extend(f"| {_cell(b.service)} | {_cell(b.what)} | {_cell(b.effect)} |" for b in system.blocked)
     return "\n".join(lines) + "\n"
