@@ -35,8 +35,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       that all sit in one region (`endpoint_location`, or the location of the resource an Azure
       endpoint targets);
     - an Azure Front Door origin group (`azurerm_cdn_frontdoor_origin_group`) with two or more
-      enabled origins whose hosts are resources in one region (a group with a single origin is
-      RES306's);
+      enabled origins whose hosts are resources in one region, or with no `health_probe` block
+      (without probes Front Door treats every origin as healthy; Azure lets a group go without
+      them only when it has one enabled origin). A group with a single origin is RES306's;
+    - a classic Azure Front Door (`azurerm_frontdoor`) backend pool with two or more enabled
+      backends whose `address` comes from resources in one region (a pool with one backend is
+      RES306's, the classic tier's retirement RES405's);
     - a Google Cloud global backend service (`google_compute_backend_service`) whose backends'
       instance groups or network endpoint groups all sit in one region.
 
@@ -93,14 +97,37 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/global-accelerator/latest/dg/about-endpoints-endpoint-weights.unhealthy-endpoints.html
     - https://learn.microsoft.com/en-us/azure/traffic-manager/traffic-manager-overview
     - https://learn.microsoft.com/en-us/azure/frontdoor/high-availability
+    - https://learn.microsoft.com/en-us/azure/frontdoor/health-probes
     - https://cloud.google.com/load-balancing/docs/backend-service
     """
     for front_door in front_doors(unit, project):
         if front_door.member.resource.count_unknown:
             continue
         message = _judge(front_door)
+        unprobed = _unprobed(front_door)
         if message is not None:
+            if unprobed is not None:
+                message += f"; {unprobed}"
             yield Violation(message, at=front_door.member.resource, fix=front_door.member.word("add_region"))
+        elif unprobed is not None:
+            yield Violation(
+                f"{front_door.member.address} ({front_door.what}) {unprobed}",
+                at=front_door.member.resource,
+                fix=front_door.member.word("add_probe"),
+            )
+
+
+def _unprobed(front_door: FrontDoor) -> str | None:
+    """What a group of several enabled origins without a health probe cannot do; None when it
+    has a probe, when that is not known, or when it has fewer than two known origins."""
+    endpoints = front_door.endpoints
+    if not front_door.unprobed or endpoints is None or len(endpoints) < 2:
+        return None
+    probe = front_door.member.argument("health_probe")
+    return (
+        f"has {len(endpoints)} enabled {front_door.endpoint_word}s and no {probe}: Front Door cannot tell a "
+        f"failed {front_door.endpoint_word} from a healthy one and keeps sending users to it"
+    )
 
 
 def _judge(front_door: FrontDoor) -> str | None:

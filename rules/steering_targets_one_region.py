@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from resilint.model import Project, Unit
+from resilint.relations.cloud_dns_steering import cloud_dns_steering
 from resilint.relations.dns import Alias, DnsIndex, Record, may_be_same_set, project_index, records
 from resilint.relations.dns_providers import normalize_domain
 from resilint.relations.network import shorten
@@ -47,6 +48,17 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     geolocation and CIDR sets are not judged: they are often spread inside one region on purpose
     (blue/green, canaries) or choose by where the client is. Azure Traffic Manager, Front Door and
     Google Cloud global load balancers are RES310's.
+
+    Google Cloud DNS steers inside one record set (`google_dns_record_set` `routing_policy`): a
+    `primary_backup` policy whose primary targets and `backup_geo` items all answer from one
+    region, and a `geo` policy with `health_checked_targets` (a client whose nearest item is
+    unhealthy goes to the next) whose items all answer from one region, are flagged the same
+    way. A target's region is the `region` of its internal load balancer, else that of the
+    resource its `ip_address` comes from (`google_compute_forwarding_rule.x.ip_address`); an
+    external endpoint or an `rrdatas` entry counts by the address resource it comes from. A
+    cross-region internal load balancer (`globalL7ilb`) or a global address spans regions, and a
+    literal address is not known: either keeps the policy from being judged. Weighted round
+    robin (`wrr`) policies are not judged, as weighted Route 53 sets are not.
 
     ## Why is this bad?
     Failover and latency records exist to send clients to another region when one fails. When
@@ -98,6 +110,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy.html
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
     - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_planning_for_recovery_disaster_recovery.html
+    - https://cloud.google.com/dns/docs/routing-policies-overview
     """
     index = project_index(project)
     for record in records(unit):
@@ -122,6 +135,44 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             f"targets all sit in {region} ({targets}): when {region} fails, every answer of the set fails with it",
             at=record.resource,
         )
+    yield from _cloud_dns(unit)
+
+
+_POLICY_WORDS = {
+    "primary_backup": ("primary-backup (failover) policy", "primary and backup_geo targets"),
+    "geo": ("geolocation policy with health checks", "health-checked items"),
+}
+
+
+def _cloud_dns(unit: Unit) -> Iterator[Violation]:
+    """Google Cloud DNS record sets whose routing policy fails over between targets of one region."""
+    for record in records(unit):
+        if record.resource.count_unknown:
+            continue
+        steering = cloud_dns_steering(unit, record)
+        if steering is None:
+            continue
+        regions = {t.region for t in steering.targets}
+        if len(regions) != 1 or GLOBAL in regions:
+            continue
+        (region,) = regions
+        policy, items = _POLICY_WORDS[steering.policy]
+        targets = shorten(sorted({t.label for t in steering.targets}))
+        yield Violation(
+            f"{record.shown_name} ({record.rtype}) has a Cloud DNS {policy} ({record.label}) whose {items} all sit "
+            f"in {region} ({targets}): when {region} fails, every answer of the policy fails with it",
+            at=record.resource,
+            fix=_CLOUD_DNS_FIX[steering.policy],
+        )
+
+
+_CLOUD_DNS_FIX = {
+    "primary_backup": (
+        "Point the backup_geo items at targets in a second region (health_checked_targets there), so that the "
+        "failover leaves the primary's region"
+    ),
+    "geo": "Give the geo items targets in the regions they are named for, so that health checks can fail over to another region",
+}
 
 
 def _one_region(members: list[tuple[Unit, Record]], routing: frozenset[str]) -> tuple[str, list[TargetRegion]] | None:

@@ -5,8 +5,9 @@ Kinds of `CDN_DISTRIBUTIONS`: `cloudfront` (roles: `config`, the block that hold
 CloudFormation; `enabled`, `origins`, `origin_id`, `domain`, `groups`, `group_items` (the list
 inside CloudFormation's `OriginGroups`), `group_id`, `default`, `target`; what it pins to us-east-1: `certificate` (the ACM certificate's ARN),
 `iam_certificate`, `web_acl`, `edge_functions` (Lambda@Edge associations) and their
-`edge_function_arn`), `front_door_origin_group`,
-`classic_front_door` (`pools`, `backends`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
+`edge_function_arn`), `front_door_origin_group` (`health_probe`; word `add_probe`),
+`classic_front_door` (`pools` with `pool_name` and `backends` inside one, and `backend_address`
+and `backend_enabled` inside a backend; words `migrate`, `add_region`). Kinds of `FRONT_DOOR_ORIGINS`: `front_door_origin`.
 Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager` (word
 `add_region`; also on `front_door_origin_group`: how a fix adds an endpoint in a second region).
 Kinds of `GOOGLE_EDGE` (a public name's way to Cloud CDN): `global_address`, `forwarding_rule`
@@ -87,7 +88,12 @@ CDN_DISTRIBUTIONS = Family(
                     "Add an azurerm_cdn_frontdoor_origin in a second region (an app or storage account deployed "
                     "there) to the origin group, with a health_probe on the group"
                 ),
+                "add_probe": (
+                    "Add a health_probe block to the origin group (protocol, interval_in_seconds, path of a "
+                    "health endpoint), so that Front Door stops sending requests to an origin that fails"
+                ),
             },
+            health_probe="health_probe",
         ),
         terraform(
             "azurerm_frontdoor",
@@ -98,9 +104,16 @@ CDN_DISTRIBUTIONS = Family(
                     "azurerm_cdn_frontdoor_endpoint, _origin_group, _origin and _route (Microsoft's tier migration "
                     "keeps the endpoints)"
                 ),
+                "add_region": (
+                    "Add a backend in a second region (an app deployed there) to the backend pool, with its "
+                    "health probe enabled"
+                ),
             },
             pools="backend_pool",
+            pool_name="name",
             backends="backend",
+            backend_address="address",
+            backend_enabled="enabled",
         ),
     ),
 )

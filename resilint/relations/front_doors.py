@@ -3,8 +3,9 @@
 A *front door* is a global entry point that spreads traffic over regional endpoints and moves it
 away from a failed one by itself: an AWS Global Accelerator listener (its endpoint groups, one
 region each), an Azure Traffic Manager profile (its endpoints), an Azure Front Door origin group
-(its origins) and a Google Cloud global backend service (its backends' instance groups and
-network endpoint groups).
+(its origins), a classic Azure Front Door backend pool (its backends) and a Google Cloud global
+backend service (its backends' instance groups and network endpoint groups). An origin group
+the code gives no health probe is `unprobed`.
 
 `front_doors(unit, project)` lists the unit's front doors with their endpoints, looking for
 endpoints in every unit of the unit's system (an endpoint group in a region's own root module
@@ -70,6 +71,9 @@ class FrontDoor:
     single_counts: bool = True
     # The fewest endpoints judged: an origin group with one origin is RES306's.
     fewest: int = 1
+    # An origin group the code gives no health probe: Front Door then cannot tell a failed
+    # origin from a healthy one (False when it has one, or when that is not known).
+    unprobed: bool = False
 
 
 def front_doors(unit: Unit, project: Project) -> Iterator[FrontDoor]:
@@ -81,8 +85,19 @@ def front_doors(unit: Unit, project: Project) -> Iterator[FrontDoor]:
         yield FrontDoor(profile, "Traffic Manager profile", _traffic_manager_endpoints(profile.resource, units))
     for group in CDN_DISTRIBUTIONS.members(unit, "front_door_origin_group"):
         yield FrontDoor(
-            group, "Front Door origin group", _front_door_origins(group.resource, units), "origin", single_counts=False, fewest=2
+            group,
+            "Front Door origin group",
+            _front_door_origins(group.resource, units),
+            "origin",
+            single_counts=False,
+            fewest=2,
+            unprobed=group.setting("health_probe")[1] is DEFAULT,
         )
+    for door in CDN_DISTRIBUTIONS.members(unit, "classic_front_door"):
+        for pool in blocks(door.value("pools")) or []:
+            name = door.value("pool_name", within=pool)
+            what = f'classic Front Door backend pool "{name}"' if isinstance(name, str) else "classic Front Door backend pool"
+            yield FrontDoor(door, what, _classic_backends(unit, door, pool), "backend", single_counts=False, fewest=2)
     for service in BACKEND_SERVICES.members(unit, "global_backend_service"):
         yield FrontDoor(service, "global backend service", _backends(unit, service), "backend", single_counts=False)
 
@@ -281,6 +296,30 @@ def _front_door_origins(group: Resource, units: tuple[Unit, ...]) -> tuple[Endpo
             return None  # a Traffic Manager profile in front of the origin spreads it over regions
         region = target_region(target) if target is not None else None
         endpoints.append(Endpoint(child.member.address, region))
+    return tuple(endpoints)
+
+
+def _classic_backends(unit: Unit, door: Member, pool: dict[str, Any]) -> tuple[Endpoint, ...] | None:
+    """The enabled backends of a classic Front Door backend pool, each with the region of the
+    resource its `address` comes from (`azurerm_linux_web_app.eu.default_hostname`)."""
+    found = blocks(door.value("backends", within=pool))
+    if found is None:
+        return None
+    endpoints = []
+    for backend in found:
+        enabled = door.value("backend_enabled", within=backend)
+        if enabled is not None and as_bool(enabled) is None:
+            return None
+        if enabled is not None and as_bool(enabled) is False:
+            continue
+        address = door.value("backend_address", within=backend)
+        target = one_resource(unit, address)
+        if target is not None and target in TRAFFIC_MANAGERS:
+            return None  # a Traffic Manager profile behind the backend spreads it over regions
+        if target is not None:
+            endpoints.append(Endpoint(target.address, target_region(target)))
+        else:
+            endpoints.append(Endpoint(address.strip() if isinstance(address, str) else "a backend", None))
     return tuple(endpoints)
 
 

@@ -58,6 +58,41 @@ def test_front_door_and_gcp_backends_in_one_region() -> None:
     assert "2 backends, all in europe-west1" in backend.message
 
 
+def test_front_door_origin_group_without_a_health_probe() -> None:
+    (finding,) = _findings(FIXTURES / "fail_front_door_without_health_probe")
+    assert (finding.resource, finding.line) == ("azurerm_cdn_frontdoor_origin_group.shop", 26)
+    assert finding.message == (
+        "azurerm_cdn_frontdoor_origin_group.shop (Front Door origin group) has 2 enabled origins and no health_probe: "
+        "Front Door cannot tell a failed origin from a healthy one and keeps sending users to it"
+    )
+    assert finding.fix is not None and finding.fix.startswith("Add a health_probe block to the origin group")
+
+
+def test_origins_in_one_region_without_a_probe_say_both(tmp_path: Path) -> None:
+    text = (FIXTURES / "fail_front_door_without_health_probe" / "main.tf").read_text(encoding="utf-8")
+    write(tmp_path, {"main.tf": text.replace('location            = "northeurope"', 'location            = "westeurope"')})
+    (finding,) = _findings(tmp_path)
+    assert "spreads traffic over 2 origins, all in westeurope" in finding.message
+    assert finding.message.endswith("; has 2 enabled origins and no health_probe: Front Door cannot tell a failed origin from a healthy one and keeps sending users to it")
+
+
+def test_classic_front_door_backend_pool_in_one_region() -> None:
+    (finding,) = _findings(FIXTURES / "fail_classic_backends_one_region")
+    assert (finding.resource, finding.line) == ("azurerm_frontdoor.shop", 23)
+    assert finding.message.startswith(
+        'azurerm_frontdoor.shop (classic Front Door backend pool "web") spreads traffic over 2 backends, all in '
+        "westeurope (azurerm_linux_web_app.blue, azurerm_linux_web_app.green)"
+    )
+    assert finding.fix is not None and finding.fix.startswith("Add a backend in a second region")
+
+
+def test_classic_pool_judged_once_its_second_region_moves_to_the_first(tmp_path: Path) -> None:
+    text = (FIXTURES / "pass_classic_backends_two_regions" / "main.tf").read_text(encoding="utf-8")
+    write(tmp_path, {"main.tf": text.replace('location            = "northeurope"', 'location            = "westeurope"')})
+    (finding,) = _findings(tmp_path)
+    assert 'backend pool "web"' in finding.message
+
+
 def test_every_pass_case_is_silent() -> None:
     for case in sorted(FIXTURES.glob("pass_*")):
         assert _findings(case) == [], case.name

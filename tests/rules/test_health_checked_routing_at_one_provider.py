@@ -27,6 +27,15 @@ def test_static_cloudflare_record_beside_route53_failover() -> None:
     )
 
 
+def test_static_cloudflare_record_beside_a_cloud_dns_routing_policy() -> None:
+    (finding,) = _findings(FIXTURES / "fail_cloud_dns_policy_static_at_cloudflare")
+    assert (finding.resource, finding.line, finding.severity.value) == ("cloudflare_dns_record.api", 38, "note")
+    assert finding.message.startswith(
+        "api.orders-shop.io (A) has routing_policy routing at Google Cloud DNS, but cloudflare_dns_record.api answers "
+        "it at Cloudflare with fixed records"
+    )
+
+
 def test_every_pass_case_is_silent() -> None:
     for case in sorted(FIXTURES.glob("pass_*")):
         assert _findings(case) == [], case.name

@@ -25,6 +25,15 @@ def test_route53_domains_delegating_to_its_route53_zone() -> None:
     )
 
 
+def test_cloud_domains_delegating_to_its_cloud_dns_zone() -> None:
+    (finding,) = _findings(FIXTURES / "fail_cloud_domains_and_cloud_dns")
+    assert (finding.resource, finding.line, finding.severity.value) == ("google_clouddomains_registration.shop", 12, "note")
+    assert finding.message.startswith(
+        "google_clouddomains_registration.shop registers orders-shop.io with Google Cloud Domains, and Google Cloud "
+        "DNS is also the only DNS provider serving it"
+    )
+
+
 def test_registration_that_creates_its_hosted_zone() -> None:
     (finding,) = _findings(FIXTURES / "fail_registration_creates_zone")
     assert (finding.resource, finding.line) == ("aws_route53domains_domain.shop", 2)

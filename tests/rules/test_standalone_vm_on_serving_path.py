@@ -70,6 +70,8 @@ def test_gcp_public_record_answering_with_a_static_address_one_vm_attaches() -> 
     )
 
 
-@pytest.mark.parametrize("case", ["pass_aws_groups_and_unknowns", "pass_azure_pools", "pass_gcp_groups"])
+@pytest.mark.parametrize(
+    "case", ["pass_aws_groups_and_unknowns", "pass_azure_pools", "pass_cloudformation_groups", "pass_gcp_groups"]
+)
 def test_groups_pairs_and_unknowns_are_not_reported(case: str) -> None:
     assert _findings(case) == []

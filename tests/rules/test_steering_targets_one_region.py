@@ -83,3 +83,29 @@ def test_geoproximity_records_declare_their_aws_region(tmp_path: Path) -> None:
     write(tmp_path, {"main.tf": record % ("a", "a", "192.0.2.10", "us-east-1") + "\n" + record % ("b", "b", "192.0.2.20", "us-east-1")})
     (finding,) = _findings(tmp_path)
     assert "geoproximity set of 2 records" in finding.message and "its geoproximity region us-east-1" in finding.message
+
+
+def test_cloud_dns_primary_backup_and_health_checked_geo_policies_in_one_region() -> None:
+    findings = _findings(FIXTURES / "fail_cloud_dns_primary_backup_one_region")
+    assert [(f.resource, f.line, f.severity.value) for f in findings] == [
+        ("google_dns_record_set.orders", 42, "warning"),
+        ("google_dns_record_set.api", 84, "warning"),
+    ]
+    assert findings[0].message == (
+        "orders.internal.acme.example (A) has a Cloud DNS primary-backup (failover) policy (google_dns_record_set.orders) "
+        "whose primary and backup_geo targets all sit in us-central1 (google_compute_forwarding_rule.backup, "
+        "google_compute_forwarding_rule.primary): when us-central1 fails, every answer of the policy fails with it"
+    )
+    assert findings[0].fix is not None and findings[0].fix.startswith("Point the backup_geo items at targets in a second region")
+    assert "geolocation policy with health checks" in findings[1].message
+
+
+def test_cloud_dns_targets_that_span_regions_or_are_not_known_keep_the_policy_silent(tmp_path: Path) -> None:
+    text = (FIXTURES / "pass_cloud_dns_policies" / "main.tf").read_text(encoding="utf-8")
+    # The standby load balancer moved into the primary's region: the failover stays in one region.
+    write(tmp_path, {"main.tf": text.replace('region                = "us-east1"', 'region                = "us-central1"')})
+    assert [f.resource for f in _findings(tmp_path)] == ["google_dns_record_set.orders"]
+    # A regional internal load balancer instead of the cross-region one: one region again.
+    regional = text.replace('load_balancer_type = "globalL7ilb"', 'load_balancer_type = "regionalL4ilb"\n          region             = "us-central1"')
+    write(tmp_path, {"main.tf": regional})
+    assert [f.resource for f in _findings(tmp_path)] == ["google_dns_record_set.search"]
