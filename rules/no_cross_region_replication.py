@@ -75,8 +75,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       to them, a `log-delivery-write` ACL, or a bucket policy that lets a log-delivery
       service write), static website buckets, CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results, S3 inventory destinations; storage
-      accounts that receive diagnostic settings, flow logs or boot diagnostics, or hold a
-      function app's runtime files; Cloud Storage buckets that receive access logs or log
+      accounts that receive diagnostic settings, flow logs or boot diagnostics, hold a
+      function app's runtime files, or stage Site Recovery's replication (a replicated VM's
+      cache account, `staging_storage_account_id`); Cloud Storage buckets that receive access logs or log
       sinks, host a website, or hold Cloud Functions sources (1st gen `source_archive_bucket`,
       2nd gen `build_config.source.storage_source.bucket`).
     - stores whose replication cannot be decided from the code: a replication rule whose

@@ -59,3 +59,8 @@ def test_a_failover_group_that_fails_over_only_by_hand_is_a_note() -> None:
         "yours) fails the group over to northeurope"
     )
     assert note.fix is not None and 'mode = "Automatic" with grace_minutes' in note.fix
+
+
+def test_site_recoverys_cache_account_is_the_replications_plumbing() -> None:
+    found = findings(FOLDER, "fail_azure_storage_beside_site_recovery_cache", "RES103")
+    assert where(found) == [("azurerm_storage_account.data", "main.tf", 45)]

@@ -72,7 +72,8 @@ def build(builder: StoreBuilder) -> None:
             store.copies.append(Copy(region=None, via="geo_location"))
 
 def azure_purposes(builder: StoreBuilder, accounts: dict[str, Store]) -> None:
-    """Storage accounts that receive diagnostics or flow logs, or run a function app."""
+    """Storage accounts that receive diagnostics or flow logs, run a function app, or stage
+    Site Recovery's replication (its cache account)."""
     uses = {
         "azurerm_monitor_diagnostic_setting": ("storage_account_id", "receives the diagnostic logs of {}"),
         "azurerm_network_watcher_flow_log": ("storage_account_id", "receives the flow logs of {}"),
@@ -115,6 +116,15 @@ def azure_purposes(builder: StoreBuilder, accounts: dict[str, Store]) -> None:
             for account in builder.targets(_azapi_storage_id(resource.attributes.get("body")), ("azurerm_storage_account",)) or []:
                 store = accounts[account.address]
                 store.purpose = store.purpose or f"receives the flow logs of {resource.address}"
+        if resource.type == "azurerm_site_recovery_replicated_vm":
+            # The cache account Site Recovery stages a VM's disk changes in on their way to the
+            # target region: the replication's plumbing, not data of its own.
+            for reference in resource.references:
+                if reference.path.endswith("staging_storage_account_id"):
+                    for account in builder.unit.resolve(reference.target):
+                        if account.address in accounts:
+                            staging = accounts[account.address]
+                            staging.purpose = staging.purpose or f"stages the Site Recovery replication of {resource.address}"
         diagnostics = block_instances(resource.attributes.get("boot_diagnostics"))
         if isinstance(diagnostics, list):
             for block in diagnostics:
