@@ -173,6 +173,29 @@ class UnknownAttribute(Unknown):
         return f"{self.address}.{self.attribute}" if self.attribute else self.address
 
 
+class UnknownDocument(Unknown):
+    """A string that encodes a document whose shape is known but some of whose values are not:
+    `jsonencode({ Statement = [{ Principal = { Service = "delivery.logs.amazonaws.com" },
+    Resource = "${aws_s3_bucket.logs.arn}/*" }] })`. The string is not known (the unknown values
+    are in it), but what the known values say is: code that reads policies reads `document`,
+    the value with `Unknown`s where the values are not known."""
+
+    __slots__ = ("document",)
+
+    def __init__(self, reason: str, document: Any, refs: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, refs)
+        self.document = document
+
+    def __repr__(self) -> str:
+        return f"UnknownDocument({self.document!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownDocument) and super().__eq__(other) and other.document == self.document
+
+    def __hash__(self) -> int:
+        return hash((UnknownDocument, self.reason, self.refs))
+
+
 class UnknownInput(Unknown):
     """An input variable of a root module that has no value (no default, no tfvars, no --var):
     whoever deploys gives it, so it is not known, but it is one value in the whole unit:

@@ -20,13 +20,14 @@ from typing import Any
 
 import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
 
-from resilint.model import Unknown, UnknownList, UnknownZone, ZoneList, unknown_text
+from resilint.model import Unknown, UnknownDocument, UnknownList, UnknownZone, ZoneList, unknown_text
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     STOPPED_REGEX,
     BudgetExceeded,
     EvalError,
     PartialMap,
+    finalize,
     has_unknown,
     list_parts,
     partial_list,
@@ -821,7 +822,16 @@ def _tobool(value: Any) -> Any:
     raise EvalError(f"cannot convert {value!r} to a bool")
 
 
-@function("jsonencode")
+def _jsonencode_document(value: Any) -> Any:
+    """jsonencode() of a map or list some of whose values are not known: the text is not known,
+    but the document it encodes is (`UnknownDocument`); None for a value that is itself unknown."""
+    if isinstance(value, Unknown) or not isinstance(value, (dict, list, tuple)):
+        return None
+    unknown = unknown_from(value)
+    return UnknownDocument(unknown.reason, finalize(value), unknown.refs)
+
+
+@function("jsonencode", symbolic=_jsonencode_document)
 def _jsonencode(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 

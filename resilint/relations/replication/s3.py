@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from resilint.arguments import block_instances, is_set_or_computed, nested
-from resilint.model import Resource, Unknown
+from resilint.model import Resource, Unknown, UnknownDocument
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import s3_bucket_name, s3_bucket_name_key
 from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
@@ -323,6 +323,8 @@ def policy_purpose(builder: StoreBuilder, policy: Any, bucket: Any, mark: Callab
             policy = json.loads(policy)
         except ValueError:
             return
+    elif isinstance(policy, UnknownDocument):
+        policy = policy.document  # the account id or an ARN in it is not known; who may write is
     services = set(_service_principals(policy))
     delivering = sorted(services & _LOG_DELIVERY_SERVICES)
     if delivering:
