@@ -172,7 +172,8 @@ def entry(unit: Unit, reads: frozenset[str], system: tuple[str, ...]) -> Indexed
         names=names,
         wildcard=wildcard,
         links=link_facts(unit),
-        has_state=unit.backend is not None and unit.backend.address is not None,
+        # Its state may be read by address, or by the parts a read knows (state_match.py).
+        has_state=unit.backend is not None and (unit.backend.address is not None or bool(unit.backend.parts) or unit.backend.parts_at_init),
         reads_states=bool(unit.state_reads),
         system=tuple(system),
     )

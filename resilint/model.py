@@ -501,6 +501,12 @@ class Backend(BaseModel):
     address: str | None
     location: Location
     declared: bool = True  # False: no backend block, the local state Terraform uses then
+    # The parts that identify the state that are known (("bucket", "tf-state"), ("key", ...)),
+    # for a read that knows only some of its own (`state.partial_match`).
+    parts: tuple[tuple[str, str], ...] = ()
+    # The block leaves parts out and no `*.tfbackend` file gives them: `terraform init
+    # -backend-config=key=...` on the command line (a script) does.
+    parts_at_init: bool = False
 
 
 class StateRead(BaseModel):
@@ -512,6 +518,7 @@ class StateRead(BaseModel):
     kind: str  # the backend kind it reads
     address: str | None  # the state it reads, spelt as `Backend.address`; None when not known
     location: Location
+    parts: tuple[tuple[str, str], ...] = ()  # the known parts of the state it reads (`Backend.parts`)
     outputs_used: tuple[str, ...] = ()  # output names the unit reads from it, sorted
 
 

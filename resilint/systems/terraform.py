@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from resilint.model import Link, Project, Unit
+from resilint.model import Link, Project, StateRead, Unit
+from resilint.state_match import partial_match
 
 _AWS_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 _GCP_REGION = re.compile(r"^(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-[a-z]+\d+$")
@@ -51,6 +52,7 @@ def remote_state_links(project: Project) -> Iterator[Link]:
     for unit in project.units:
         for read in unit.state_reads:
             if read.address is None:
+                yield from _partial_link(unit, read, project)
                 continue
             if read.kind == "terragrunt":
                 dependency = by_folder.get(read.address)
@@ -72,6 +74,31 @@ def remote_state_links(project: Project) -> Iterator[Link]:
                     reason=f"{read.name} reads the state of {target.id} ({read.address}{used})",
                     location=read.location,
                 )
+
+
+def _partial_link(unit: Unit, read: StateRead, project: Project) -> Iterator[Link]:
+    """A read whose address is not wholly known, linked to the one root whose backend its known
+    parts match (state.partial_match says how); several or none: no link, the read stays
+    unknown."""
+    if not read.parts:
+        return
+    found = [
+        (other, reason)
+        for other in project.units
+        if other.source == "terraform" and other.backend is not None and other.id != unit.id
+        and (reason := partial_match(read.kind, read.parts, other.backend, Path(other.id).resolve())) is not None
+    ]
+    if len(found) != 1:
+        return
+    target, how = found[0]
+    used = f"; outputs {', '.join(read.outputs_used)}" if read.outputs_used else ""
+    yield Link(
+        kind="remote-state",
+        source=unit.id,
+        target=target.id,
+        reason=f"{read.name} reads the state of {target.id}: {how}{used}",
+        location=read.location,
+    )
 
 
 def region_sibling_links(project: Project) -> Iterator[Link]:

@@ -716,3 +716,38 @@ resource "aws_sqs_queue" "q" {
     assert same_value(tags["h"], tags["i"]) and same_value(tags["h"], tags["l"]), "an input without a value"
     assert not same_value(tags["h"], tags["j"]), "other known text between the parts"
     assert not same_value(tags["h"], tags["k"]), "a padded %5s is not the value itself"
+
+
+def test_a_lookup_by_a_resources_name_reads_that_resource(tmp_path: Path) -> None:
+    """`data "aws_db_instance"` looked up by a database's `identifier` gives values that come
+    from that database (a read replica's source); a name computed from it is another name."""
+    main = """
+variable "name" {}
+resource "aws_db_instance" "primary" {
+  identifier = var.name
+}
+data "aws_db_instance" "same" {
+  db_instance_identifier = aws_db_instance.primary.identifier
+}
+data "aws_db_instance" "other" {
+  db_instance_identifier = "${aws_db_instance.primary.identifier}-replica"
+}
+data "aws_db_instance" "counted" {
+  count                  = 1
+  db_instance_identifier = aws_db_instance.primary.identifier
+}
+resource "aws_sqs_queue" "q" {
+  tags = {
+    same    = data.aws_db_instance.same.db_instance_arn
+    other   = data.aws_db_instance.other.db_instance_arn
+    counted = data.aws_db_instance.counted[0].db_instance_arn
+  }
+}
+"""
+    write(tmp_path, {"main.tf": main})
+    (unit,) = project(tmp_path).units
+    queue = unit.resource("aws_sqs_queue.q")
+    assert queue is not None
+    tags = queue.attributes["tags"]
+    assert tags["same"].refs == ("aws_db_instance.primary",)
+    assert tags["other"].refs == () and tags["counted"].refs == ()

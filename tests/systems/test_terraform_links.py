@@ -137,13 +137,88 @@ def test_no_link_on_an_address_that_is_not_known_or_not_matched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    unknown = 'variable "bucket" {}\n\ndata "terraform_remote_state" "x" {\n  backend = "s3"\n  config = {\n    bucket = var.bucket\n    key = "net.tfstate"\n  }\n}\n'
+    unknown = 'variable "bucket" {}\n\ndata "terraform_remote_state" "x" {\n  backend = "s3"\n  config = {\n    bucket = var.bucket\n    key = "other.tfstate"\n  }\n}\n'
+    no_key = 'data "terraform_remote_state" "z" {\n  backend = "s3"\n  config = {\n    bucket = var.bucket\n    key = var.bucket\n  }\n}\n'
     other_key = 'data "terraform_remote_state" "y" {\n  backend = "s3"\n  config = {\n    bucket = "acme-state"\n    key = "elsewhere.tfstate"\n  }\n}\n'
+    other_bucket = 'data "terraform_remote_state" "w" {\n  backend = "s3"\n  config = {\n    bucket = "other-state"\n    key = var.bucket\n  }\n}\n'
     write(tmp_path, {
         "network/main.tf": app("us-east-1", s3_backend("net.tfstate")),
-        "app/main.tf": app("us-west-2", extra=unknown + other_key),
+        "app/main.tf": app("us-west-2", extra=unknown + no_key + other_key + other_bucket),
     })
     assert units(systems(capsys, Path("."))) == [["app"], ["network"]]
+
+
+BUCKET_UNKNOWN = """
+variable "state_bucket" {}
+
+data "terraform_remote_state" "primary" {
+  backend = "s3"
+  config = {
+    bucket = var.state_bucket
+    key    = "%s"
+    region = "us-east-1"
+  }
+}
+
+output "primary_ip" {
+  value = data.terraform_remote_state.primary.outputs.web_ip
+}
+"""
+PARTIAL_S3 = 'terraform {\n  backend "s3" {}\n}\n'
+
+
+def test_a_read_whose_bucket_is_not_known_links_by_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bucket comes from a variable without a value; the key is the one backend's key."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "primary/main.tf": app("us-east-1", s3_backend("app/primary.tfstate")) + 'output "web_ip" {\n  value = aws_instance.web.private_ip\n}\n',
+        "dr/main.tf": app("us-west-2", extra=BUCKET_UNKNOWN % "app/primary.tfstate"),
+        "other/main.tf": app("us-east-1", s3_backend("other.tfstate")),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["dr", "primary"], ["other"]]
+    (link,) = [link for link in found[0]["links"] if link["kind"] == "remote-state"]
+    assert (link["source"], link["target"]) == ("dr", "primary")
+    assert link["reason"] == (
+        "data.terraform_remote_state.primary reads the state of primary: its bucket is not known, "
+        "but its key app/primary.tfstate is that root's backend's; outputs web_ip"
+    )
+
+
+def test_a_key_left_to_terraform_init_is_matched_by_the_folder_it_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backend "s3" {}` with bucket and key given to `terraform init -backend-config` by a
+    script (QaysAlnajjad/aws-multi-region-wordpress-dr): the reader's key names the root's folder."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "environments/primary/app/main.tf": app("us-east-1", PARTIAL_S3),
+        "environments/dr/app/main.tf": app("us-west-2", PARTIAL_S3, BUCKET_UNKNOWN % "environments/primary/app/terraform.tfstate"),
+    })
+    found = systems(capsys, Path("."))
+    assert units(found) == [["environments/dr/app", "environments/primary/app"]]
+    (link,) = [link for link in found[0]["links"] if link["kind"] == "remote-state"]
+    assert (link["source"], link["target"]) == ("environments/dr/app", "environments/primary/app")
+    assert "its key environments/primary/app/terraform.tfstate names that root's folder, whose backend leaves the key to terraform init" in link["reason"]
+
+
+def test_a_key_that_names_several_folders_links_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`app/terraform.tfstate` may be either root's state: which one is not in the code. A key
+    given by a *.tfbackend file is not left to the command line: no folder convention either."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {
+        "blue/app/main.tf": app("us-east-1", PARTIAL_S3),
+        "green/app/main.tf": app("us-east-2", PARTIAL_S3),
+        "net/main.tf": app("us-east-1", PARTIAL_S3),
+        "net/prod.tfbackend": 'region = "us-east-1"\n',
+        "reader/main.tf": app("us-west-2", extra=BUCKET_UNKNOWN % "app/terraform.tfstate"),
+        "reader2/main.tf": app("us-west-2", extra=BUCKET_UNKNOWN % "net/terraform.tfstate"),
+    })
+    assert units(systems(capsys, Path("."))) == [["blue/app"], ["green/app"], ["net"], ["reader"], ["reader2"]]
 
 
 MODULE = 'variable "name" {}\n\nresource "aws_instance" "web" {\n  ami = "ami-1"\n  tags = { Name = var.name }\n}\n'

@@ -4,9 +4,10 @@ what a source of values from outside the unit knows (`outside.py`)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
-from resilint.model import ProviderConfig, Unknown, ZoneList
+from resilint.model import ProviderConfig, Unknown, UnknownAttribute, ZoneList
 from resilint.parsers.terraform.blocks import without_meta
 from resilint.parsers.terraform.evaluate import MISSING, ResourceObject
 from resilint.parsers.terraform.outside import DataSourceRead
@@ -30,6 +31,30 @@ ZONE_LISTS = {
 }
 
 
+# Data sources that look up one resource by its name: a lookup whose name is that resource's
+# name attribute, whatever its value (`db_instance_identifier = data.terraform_remote_state.db.
+# outputs.identifier`, the primary root's `aws_db_instance.db.identifier`), reads that resource,
+# so what it gives comes from it (a read replica's `replicate_source_db =
+# data.aws_db_instance.primary.db_instance_arn` names the primary). A name computed from it
+# (`"${aws_db_instance.db.identifier}-replica"`) is another name: not followed.
+LOOKUPS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # data source type: (its name argument, the resource type, the attributes that are the name)
+    "aws_db_instance": ("db_instance_identifier", "aws_db_instance", ("identifier",)),
+    "aws_rds_cluster": ("cluster_identifier", "aws_rds_cluster", ("cluster_identifier", "id")),
+    "aws_s3_bucket": ("bucket", "aws_s3_bucket", ("bucket", "id")),
+    "aws_dynamodb_table": ("name", "aws_dynamodb_table", ("name", "id")),
+    "aws_efs_file_system": ("file_system_id", "aws_efs_file_system", ("id",)),
+}
+_ADDRESS_TYPE = re.compile(r"(?:^|[./])([a-z][a-z0-9_]*)\.[A-Za-z_][A-Za-z0-9_-]*(?:\[[^\]]*\])?$")
+
+
+def resource_type_of(address: str) -> str | None:
+    """The resource type an address (`module.db.aws_db_instance.this[0]`, or another unit's
+    `@infra/db//aws_db_instance.this`) names."""
+    match = _ADDRESS_TYPE.search(address)
+    return match.group(1) if match else None
+
+
 class DataSources:
     def __init__(self, instance: ModuleInstance) -> None:
         self._instance = instance
@@ -42,6 +67,11 @@ class DataSources:
             outside = instance.unit.outside.data_source(self._read(type_, name, decl))
             if outside is not MISSING:
                 return outside
+        if type_ in LOOKUPS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
+            looked_up = self._looked_up(decl, *LOOKUPS[type_])
+            if looked_up is not None:
+                refs = (looked_up,)
+                return ResourceObject(address, lambda attr: Unknown(f"{address}.{attr} is read at apply time", refs))
         if type_ == "aws_region" and decl is not None:
             region = self._region(decl)
             if isinstance(region, str):
@@ -69,6 +99,16 @@ class DataSources:
 
             return ResourceObject(address, zones)
         return Unknown(f"{address} is read at apply time")
+
+    def _looked_up(self, decl: Decl, argument: str, resource_type: str, names: tuple[str, ...]) -> str | None:
+        """The resource of `resource_type` whose name attribute a lookup's name is, or None."""
+        attr = decl.block.body.attributes.get(argument)
+        if attr is None:
+            return None
+        key = self._instance.evaluator.evaluate(attr.expr)
+        if not isinstance(key, UnknownAttribute) or key.attribute not in names:
+            return None
+        return key.address if resource_type_of(key.address) == resource_type else None
 
     def _fewest_zones(self, decl: Decl) -> int:
         """How many zones a zone list data source gives at least: every Google Cloud region has

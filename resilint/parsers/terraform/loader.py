@@ -165,11 +165,13 @@ def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: 
     """The options with the roots' outputs readable by state address (remote_state.py), and
     what a unit that reads a state depends on: every root it may read."""
     by_state: dict[str, list[ModuleSource]] = {}
-    for root in roots:
-        address = backend_of(root).address
-        if address is not None:
-            by_state.setdefault(address, []).append(root)
-    if not by_state or not isinstance(options.outside, NothingOutside):
+    backends = [(root, backend_of(root)) for root in roots]
+    for root, backend in backends:
+        if backend.address is not None:
+            by_state.setdefault(backend.address, []).append(root)
+    # Roots whose state a read that knows only some parts of its address may match (state_match.py).
+    partial = [(root, backend) for root, backend in backends if backend.parts or backend.parts_at_init]
+    if not (by_state or partial) or not isinstance(options.outside, NothingOutside):
         return options
 
     def outputs_of(root: ModuleSource, outside: RemoteStates) -> dict[str, Any]:
@@ -179,14 +181,15 @@ def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: 
 
     keys: list[tuple[str, str]] = []
     inputs: set[str] = set()
-    for found in by_state.values():
-        for root in found:
-            key, read = unit_key(root, cache, options)
-            keys.append((root.display, key))
-            inputs.update(read)
+    readable = {root.display: root for found in by_state.values() for root in found}
+    readable.update((root.display, root) for root, _ in partial)
+    for root in readable.values():
+        key, read = unit_key(root, cache, options)
+        keys.append((root.display, key))
+        inputs.update(read)
     return replace(
         options,
-        outside=RemoteStates(by_state, outputs_of),
+        outside=RemoteStates(by_state, outputs_of, partial),
         readable_states=json.dumps(sorted(keys)),
         readable_inputs=frozenset(inputs),
     )

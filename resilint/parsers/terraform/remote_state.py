@@ -11,14 +11,15 @@ type. A state no root of the scan has, or two roots have, stays unknown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from resilint.model import Unknown, UnknownList, foreign_ref
+from resilint.model import Backend, Unknown, UnknownAttribute, UnknownList, foreign_ref
 from resilint.parsers.terraform.evaluate import MISSING, finalize
 from resilint.parsers.terraform.outside import DataSourceRead
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import state_address
+from resilint.state_match import known_parts, partial_match
 
 STATE_DATA_SOURCES = ("terraform_remote_state", "tfe_outputs")
 
@@ -29,8 +30,14 @@ OutputsOf = Callable[[ModuleSource, "RemoteStates"], Mapping[str, Any]]
 class RemoteStates:
     """An `OutsideValues` that knows the outputs of the scan's roots by their state address."""
 
-    def __init__(self, roots_by_state: Mapping[str, list[ModuleSource]], outputs_of: OutputsOf) -> None:
+    def __init__(
+        self,
+        roots_by_state: Mapping[str, list[ModuleSource]],
+        outputs_of: OutputsOf,
+        backends: Sequence[tuple[ModuleSource, Backend]] = (),
+    ) -> None:
         self._roots = roots_by_state
+        self._backends = backends  # every root's backend, for reads known only in part
         self._outputs_of = outputs_of
         self._outputs: dict[str, Mapping[str, Any] | None] = {}
         self._building: set[str] = set()
@@ -39,7 +46,7 @@ class RemoteStates:
         if read.type not in STATE_DATA_SOURCES:
             return MISSING
         address = _address(read)
-        targets = self._roots.get(address, []) if address is not None else []
+        targets = self._roots.get(address, []) if address is not None else self._by_known_parts(read)
         if len(targets) != 1 or targets[0].display == read.unit:
             return MISSING
         target = targets[0]
@@ -51,6 +58,22 @@ class RemoteStates:
         if read.type == "tfe_outputs":
             return {"values": values, "nonsensitive_values": values, "id": Unknown(reason)}
         return {"outputs": values, "backend": read.arguments().get("backend"), "id": Unknown(reason)}
+
+    def _by_known_parts(self, read: DataSourceRead) -> list[ModuleSource]:
+        """The roots whose backend the read's known parts match (state_match.py): the reader
+        is given the outputs of the one it matches, as the systems step links the two."""
+        if read.type != "terraform_remote_state":
+            return []
+        arguments = read.arguments()
+        kind, config = arguments.get("backend"), arguments.get("config", {})
+        if not isinstance(kind, str) or not isinstance(config, dict):
+            return []
+        parts = known_parts(kind, {**config, "workspace": arguments.get("workspace", "default")})
+        if not parts:
+            return []
+        return [
+            root for root, backend in self._backends if root.display != read.unit and partial_match(kind, parts, backend, root.dir) is not None
+        ]
 
     def _outputs_from(self, target: ModuleSource) -> Mapping[str, Any] | None:
         key = target.display
@@ -92,7 +115,10 @@ def as_foreign(value: Any, unit_id: str) -> Any:
         return UnknownList(value.reason, tuple(as_foreign(part, unit_id) for part in value.parts))
     if isinstance(value, Unknown):
         refs = tuple(foreign_ref(unit_id, ref) if not ref.startswith("@") else ref for ref in value.refs)
-        return Unknown(value.reason, refs)
+        if isinstance(value, UnknownAttribute):  # still that resource's attribute, named in its unit
+            address = value.address if value.address.startswith("@") else foreign_ref(unit_id, value.address)
+            return UnknownAttribute(value.reason, refs, address, value.attribute)
+        return Unknown(value.reason, refs)  # an input or a text of the other unit is not this one's
     if isinstance(value, dict):
         return {k: as_foreign(v, unit_id) for k, v in value.items()}
     if isinstance(value, list):

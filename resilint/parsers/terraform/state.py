@@ -25,6 +25,7 @@ from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.paths import display_path
 from resilint.sources import read_text
+from resilint.state_match import known_parts
 
 _DEFAULT_HOST = "app.terraform.io"
 _MAX_TFBACKEND_BYTES = 1 << 20
@@ -104,27 +105,35 @@ def backend_of(root: ModuleSource) -> Backend:
             location = Location(path=decl.file, line=block.pos.line, end_line=block.pos.end_line)
             config = _literal_body(block.body)
             address = state_address(kind, config, root.dir)
+            at_init = False
             if address is None and kind in _IDENTITY:
-                address = _partial(kind, config, root)
-            return Backend(kind=kind, address=address, location=location)
+                filled = _partial(kind, config, root)
+                if filled is not None:
+                    config = filled
+                    address = state_address(kind, config, root.dir)
+                else:
+                    at_init = not any(_read_tfbackend(path) for path in _tfbackend_files(root.dir))
+            parts = known_parts(kind, config)
+            return Backend(kind=kind, address=address, location=location, parts=parts, parts_at_init=at_init and address is None)
     first = sorted(root.files)[0]
     location = Location(path=first, line=1, end_line=1)
     return Backend(kind="local", address=state_address("local", {}, root.dir), location=location, declared=False)
 
 
-def _partial(kind: str, config: dict[str, Any], root: ModuleSource) -> str | None:
-    """The address once a `*.tfbackend` file fills in what the block leaves out: the one such
-    file that does, else None (several files are several deployments: which one this scan is
-    about is not in the code)."""
-    found = set()
+def _partial(kind: str, config: dict[str, Any], root: ModuleSource) -> dict[str, Any] | None:
+    """The configuration once a `*.tfbackend` file fills in what the block leaves out: the one
+    such file that names a state, else None (several files are several deployments: which one
+    this scan is about is not in the code)."""
+    found: dict[str, dict[str, Any]] = {}
     for path in _tfbackend_files(root.dir):
         values = _read_tfbackend(path)
         if values is None:
             continue
-        address = state_address(kind, {**config, **values}, root.dir)
+        filled = {**config, **values}
+        address = state_address(kind, filled, root.dir)
         if address is not None:
-            found.add(address)
-    return found.pop() if len(found) == 1 else None
+            found.setdefault(address, filled)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _tfbackend_files(folder: Path) -> Iterator[Path]:
@@ -191,6 +200,7 @@ def state_reads(root: ModuleSource, evaluate: Evaluate) -> list[StateRead]:
             if isinstance(config, dict) and workspace is not None:
                 config = {**config, "workspace": evaluate(workspace.expr)}
             address = state_address(kind, config, root.dir) if kind is not None and isinstance(config, dict) else None
+            parts = known_parts(kind, config) if address is None and kind is not None and isinstance(config, dict) else ()
         elif type_ == "tfe_outputs":
             kind = "remote"
             config = {
@@ -198,6 +208,7 @@ def state_reads(root: ModuleSource, evaluate: Evaluate) -> list[StateRead]:
                 "workspaces": {"name": _evaluated_text(body, "workspace", evaluate)},
             }
             address = state_address(kind, config, root.dir)
+            parts = ()
         else:
             continue
         reads.append(
@@ -206,6 +217,7 @@ def state_reads(root: ModuleSource, evaluate: Evaluate) -> list[StateRead]:
                 kind=kind or "unknown",
                 address=address,
                 location=decl.location(),
+                parts=parts,
                 outputs_used=tuple(sorted(used.get((type_, name), ()))),
             )
         )
@@ -277,3 +289,4 @@ def _chain(expr: object) -> list[str] | None:
             return parts[::-1]
         else:
             return None
+

@@ -161,6 +161,19 @@ def build(builder: StoreBuilder) -> None:
             for target in found:
                 builder.link(source, target, label)
 
+    def copies_of_foreign(source: str, rule_blocks: Any) -> None:
+        """The unit's buckets that the enabled rules of another unit's bucket copy to: replicas
+        of it (`across_units` tells that unit its bucket is replicated)."""
+        blocks = block_instances(rule_blocks)
+        for rule in blocks if not isinstance(blocks, Unknown) else []:
+            status = nested(rule, "status")
+            if not (isinstance(status, str) and status.lower() == "enabled"):
+                continue
+            found = bucket_targets(nested(rule, "destination", "bucket"))
+            for target in found if isinstance(found, list) else []:
+                if target.address in buckets:
+                    buckets[target.address].replica_of = buckets[target.address].replica_of or source
+
     for store in list(buckets.values()):
         bucket = store.resource
         if bucket.type == "aws_s3_bucket":
@@ -185,7 +198,10 @@ def build(builder: StoreBuilder) -> None:
                 unattributed.append(replication.address)
             continue
         for source_bucket in sources:
-            rules(buckets[source_bucket.address], replication.attributes.get("rule"), replication, "rule")
+            if source_bucket.address in buckets:
+                rules(buckets[source_bucket.address], replication.attributes.get("rule"), replication, "rule")
+            else:  # another unit's bucket, named through its remote state: the copies here are its
+                copies_of_foreign(source_bucket.address, replication.attributes.get("rule"))
     for access_point in builder.unit.of_type("aws_s3control_multi_region_access_point", "AWS::S3::MultiRegionAccessPoint"):
         if access_point.type.startswith("AWS::"):
             entries = access_point.attributes.get("Regions")
@@ -203,7 +219,7 @@ def build(builder: StoreBuilder) -> None:
                 members.extend(found)
         for member in members:
             for other in members:
-                if other is not member:
+                if other is not member and member.address in buckets:
                     builder.link(buckets[member.address], other, access_point.address)
     s3_purposes(builder, buckets, bucket_targets)
     for store in buckets.values():
