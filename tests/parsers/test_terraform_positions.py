@@ -1,4 +1,6 @@
-"""Lark node positions from resilint's cheaper position wrapper are Lark's own, node by node."""
+"""The nodes resilint's parser builds in Lark's callbacks (positions.py) are Lark's own trees,
+node by node: the same rule names, the same tokens, the positions Lark's own position wrapper
+gives; and the syntax tree converted from them is the one converted from Lark's trees."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 import pytest
 
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.positions import LarkNode
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 TERRAFORM_FILES = sorted((REPOSITORY / "fixtures").rglob("*.tf")) + sorted((REPOSITORY / "tests").rglob("*.tf"))
@@ -18,11 +21,12 @@ EDGE_CASES = [
     'locals {\n  e = <<-EOT\n    ${var.x}\n  EOT\n  f = !var.y\n}\n',
     'g = a[*].b\nh = a.*.b\ni = f(x...)\nj = "%{ if x }y%{ endif }"\nk = {}\nl = []\n',
     "resource \"x\" \"y\" { z = 1 }\n# comment\n",
+    'empty "block" {}\nm = -1.5e3 + 2 * 3 == 4 && !false || x > 0 ? y.z[0] : [ ]\nn = ""\n',
 ]
 
 
 def _lark_parser() -> Any:
-    """The parser syntax.py uses, with Lark's own position wrapper."""
+    """The parser syntax.py uses, with Lark's own tree building and position wrapper."""
     import hcl2.parser
     from lark import Lark
 
@@ -33,30 +37,37 @@ def _lark_parser() -> Any:
     return parser
 
 
-def _positions(tree: Any) -> list[tuple[Any, ...]]:
-    out: list[tuple[Any, ...]] = []
-    for node in tree.iter_subtrees():
+def _shape(node: Any) -> Any:
+    """A node as plain data: rule name, position (None when Lark gives none) and children;
+    a token as its type, text and position."""
+    if isinstance(node, LarkNode) or hasattr(node, "data"):
         meta = node.meta
-        if meta.empty:
-            out.append((node.data, None))
-        else:
-            out.append((node.data, meta.line, meta.column, meta.end_line, meta.end_column))
-    return out
+        where = None if meta.empty else (meta.line, meta.column, meta.end_line, meta.end_column)
+        return (node.data, where, [_shape(child) for child in node.children])
+    return ("token", node.type, str(node), node.line, node.column, node.end_line, node.end_column)
 
 
-def test_the_parser_uses_the_cheaper_wrapper() -> None:
-    callbacks = s._parser().parser.parser.parser.callbacks
-    assert callbacks and all(getattr(c, "positions", False) for c in callbacks.values())
+def _converted(tree: Any) -> str:
+    """The syntax tree converted from a parse tree (with every position), or the error met."""
+    try:
+        return repr(s._convert(tree))
+    except s.HclSyntaxError as error:
+        return f"error {error.message} at {error.line}:{error.column}"
+
+
+def test_the_parser_builds_nodes_in_its_callbacks() -> None:
+    tree = s._parser().parse('a = 1\n')
+    assert isinstance(tree, LarkNode) and tree.data == "start"
 
 
 @pytest.mark.parametrize("text", EDGE_CASES)
-def test_positions_are_lark_own_on_edge_cases(text: str) -> None:
+def test_nodes_are_lark_own_trees_on_edge_cases(text: str) -> None:
     ours, theirs = s._parser().parse(text), _lark_parser().parse(text)
-    assert ours == theirs
-    assert _positions(ours) == _positions(theirs)
+    assert _shape(ours) == _shape(theirs)
+    assert _converted(ours) == _converted(theirs)
 
 
-def test_positions_are_lark_own_on_every_terraform_file_of_the_repository() -> None:
+def test_nodes_are_lark_own_trees_on_every_terraform_file_of_the_repository() -> None:
     assert len(TERRAFORM_FILES) > 100
     ours_parser, lark_parser = s._parser(), _lark_parser()
     compared = 0
@@ -67,12 +78,24 @@ def test_positions_are_lark_own_on_every_terraform_file_of_the_repository() -> N
         except Exception:  # syntax errors are tested elsewhere: compare what parses
             continue
         ours = ours_parser.parse(text)
-        assert _positions(ours) == _positions(theirs), path
+        assert _shape(ours) == _shape(theirs), path
+        assert _converted(ours) == _converted(theirs), path
         compared += 1
     assert compared > 100
 
 
-def test_positions_are_lark_own_with_expression_keys() -> None:
+def test_a_conversion_error_is_the_same_from_either_tree() -> None:
+    # The converter finds errors walking the tree from the top: the first in the file wins.
+    text = 'a = 1 b = 2\nresource "x" "y" {\n  c = 3 d = 4\n}\n'
+    errors = []
+    for parser in (s._parser(), _lark_parser()):
+        with pytest.raises(s.HclSyntaxError) as caught:
+            s._convert(parser.parse(text))
+        errors.append((caught.value.message, caught.value.line, caught.value.column))
+    assert errors[0] == errors[1]
+
+
+def test_nodes_are_lark_own_trees_with_expression_keys() -> None:
     # The grammar with any expression as an object key, built for files that need it.
     import hcl2.parser
     from lark import Lark
@@ -84,6 +107,6 @@ def test_positions_are_lark_own_with_expression_keys() -> None:
     s._linear_heredocs(reference)
     text = 'x = {\n  upper("a") = 1\n  "${var.k}-y" = [\n    2,\n  ]\n  (local.z) = { w = 3 }\n}\n'
     ours = s._expression_key_parser().parse(text)
-    assert ours == reference.parse(text)
-    assert _positions(ours) == _positions(reference.parse(text))
+    assert isinstance(ours, LarkNode)
+    assert _shape(ours) == _shape(reference.parse(text))
     assert s.parse_hcl(text).attributes["x"].pos.end_line == 7

@@ -14,7 +14,7 @@ from typing import Any
 
 from resilint.parsers.guards import paused_gc
 from resilint.parsers.terraform.continuations import join_parenthesized_lines
-from resilint.parsers.terraform.positions import faster_positions
+from resilint.parsers.terraform.positions import LarkNode, build_nodes_in_callbacks
 
 # --------------------------------------------------------------------------------------------
 # Nodes
@@ -298,7 +298,7 @@ def _parser() -> Any:
             propagate_positions=True,
         )
         _linear_heredocs(parser)
-        faster_positions(parser)
+        build_nodes_in_callbacks(parser)
         _PARSER = parser
     return _PARSER
 
@@ -330,7 +330,7 @@ def _expression_key_parser() -> Any:
         grammar = grammar.replace(_OBJECT_KEY_RULE, "object_elem_key : expression")
         parser = Lark(grammar, parser="lalr", propagate_positions=True)
         _linear_heredocs(parser)
-        faster_positions(parser)
+        build_nodes_in_callbacks(parser)
         _EXPRESSION_KEY_PARSER = parser
     return _EXPRESSION_KEY_PARSER
 
@@ -993,6 +993,11 @@ def _expressions(children: list[Any]) -> list[Any]:
 
 
 def _pos(tree: Any) -> Pos:
+    if tree.__class__ is LarkNode:  # the parser's own nodes (positions.py): the common case, first
+        line, end_line, column = tree.line, tree.end_line, tree.column
+        if line is None or end_line is None or column is None:  # no token under it: as Lark's
+            return Pos(1, 1)
+        return Pos(line, end_line, column)
     meta = getattr(tree, "meta", None)
     if meta is None or getattr(meta, "empty", True):
         line = getattr(tree, "line", 1) or 1
