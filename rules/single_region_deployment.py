@@ -315,7 +315,7 @@ def _stack_sets(unit: Unit, project: Project) -> Iterator[Violation]:
     """A StackSet whose stack instances all go to one region deploys its template to one region,
     whatever the region of the stack that manages it. When the scan reads its template, that
     template is judged in the StackSet's regions instead."""
-    deployed = {u.id for u in project.units if u.deployed_by}
+    deployed = project.derived("single_region_deployment.deployed", lambda p: {u.id for u in p.units if u.deployed_by})
     for stack_set in STACK_SETS.members(unit, "stack_set"):
         if stack_set.resource.count_unknown or not stack_set.has("instance_groups"):
             continue

@@ -107,8 +107,9 @@ def system_units(unit: Unit, project: Project) -> tuple[Unit, ...]:
     system = project.system_of(unit)
     if system is None:
         return (unit,)
-    by_id = {u.id: u for u in project.units}
-    others = tuple(by_id[u] for u in system.units if u != unit.id and u in by_id)
+    # project.unit() indexes the units once per project: a dict built here, per unit, made a
+    # scan of many units quadratic (issue 18).
+    others = tuple(other for u in system.units if u != unit.id and (other := project.unit(u)) is not None)
     return (unit, *others)
 
 
