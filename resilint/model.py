@@ -482,6 +482,20 @@ def split_import_ref(ref: str) -> str | None:
     return ref[len(_IMPORT) :] if ref.startswith(_IMPORT) else None
 
 
+def stack_instance_regions(groups: object) -> list[str] | None:
+    """The regions of a CloudFormation StackSet's `StackInstancesGroup`, sorted, when every one
+    is known; None otherwise."""
+    if not isinstance(groups, list) or not groups:
+        return None
+    regions: set[str] = set()
+    for group in groups:
+        listed = group.get("Regions") if isinstance(group, dict) else None
+        if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
+            return None
+        regions.update(listed)
+    return sorted(regions)
+
+
 def split_foreign_ref(ref: str) -> tuple[str, str] | None:
     """(unit id, address) of a `foreign_ref`, None for a reference inside the unit."""
     if not ref.startswith(FOREIGN) or "//" not in ref or ref.startswith(_IMPORT):
@@ -666,8 +680,8 @@ class Link(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     kind: LinkKind
-    source: str  # unit id
-    target: str  # unit id
+    source: str  # unit id (a nested stack's link: the template that nests it)
+    target: str  # unit id (a nested stack's link: its template, read into the source's unit)
     reason: str  # in words a user can check: "reads the state of infra/dr (s3://b/dr.tfstate)"
     location: Location | None = None  # where the code makes the link
 

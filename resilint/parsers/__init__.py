@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from resilint.cache import ParseCache
-from resilint.model import Problem, Project, Unit
+from resilint.model import Problem, Project, Unit, stack_instance_regions
 from resilint.parsers.guards import internal_error, sparse_gc
 from resilint.sources import SourceFile, read_text
 
@@ -238,7 +238,7 @@ def _stack_set_templates(
     for unit in units:
         for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
             child = stack_set.meta.get("TemplateFile")
-            regions = _instance_regions(stack_set.attributes.get("StackInstancesGroup"))
+            regions = stack_instance_regions(stack_set.attributes.get("StackInstancesGroup"))
             if not isinstance(child, str) or child not in by_display or regions is None or child in stack_sets:
                 continue
             origin = f"StackSet {stack_set.address} ({unit.id})"
@@ -263,19 +263,6 @@ def _stack_set_templates(
                 unit = again
         result.append(unit)
     return result
-
-
-def _instance_regions(groups: object) -> list[str] | None:
-    """The regions of a StackSet's `StackInstancesGroup`, when every one is known."""
-    if not isinstance(groups, list) or not groups:
-        return None
-    regions: set[str] = set()
-    for group in groups:
-        listed = group.get("Regions") if isinstance(group, dict) else None
-        if not isinstance(listed, list) or not all(isinstance(r, str) for r in listed):
-            return None
-        regions.update(listed)
-    return sorted(regions)
 
 
 def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Deployment | None) -> frozenset[str]:

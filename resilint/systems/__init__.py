@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from resilint.model import Link, Project, Reference, Resource, System, Unit, split_foreign_ref, split_import_ref
-from resilint.systems.cloudformation import cdk_app_links, exporters, import_value_links, stack_set_links
+from resilint.systems.cloudformation import cdk_app_links, exporters, import_value_links, nested_stack_links, stack_set_links
 from resilint.systems.configured import ConfiguredSystem, configured_links, matching_units
 from resilint.systems.regions import unit_regions
 from resilint.systems.terraform import region_sibling_links, remote_state_links
@@ -27,7 +27,14 @@ LinkFinder = Callable[[Project], Iterable[Link]]
 
 # Every way the code links units, in the order their links are listed. A source that finds links
 # of its own adds a finder.
-LINK_FINDERS: list[LinkFinder] = [remote_state_links, region_sibling_links, stack_set_links, cdk_app_links, import_value_links]
+LINK_FINDERS: list[LinkFinder] = [
+    remote_state_links,
+    region_sibling_links,
+    nested_stack_links,
+    stack_set_links,
+    cdk_app_links,
+    import_value_links,
+]
 
 
 def find_systems(
@@ -67,9 +74,11 @@ def find_systems(
     for members in groups.values():
         members.sort()
         member_set = set(members)
+        # A nested stack's link starts at the template that nests it, a file of a member.
+        member_files = member_set | {f for u in members for f in by_id[u].files if by_id[u].source == "cloudformation"}
         own_links = tuple(
             sorted(
-                (link for link in links if link.source in member_set),
+                (link for link in links if link.source in member_files),
                 key=lambda link: (link.source, link.target, link.kind, link.reason),
             )
         )

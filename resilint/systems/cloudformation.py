@@ -1,12 +1,14 @@
 """Links between CloudFormation units: a StackSet and the local template it deploys, the stacks
-of one CDK app, and a stack that imports what another exports. (Nested stacks are not links: a
-template's nested stacks are read into its own unit.)"""
+of one CDK app, and a stack that imports what another exports; and a stack's nested stacks,
+which are read into its own unit (their links join no units: they show where its resources come
+from and with which parameter values)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from resilint.model import STACK_NAME_PATTERN, Link, Project, Unit, split_import_ref
+from resilint.model import STACK_NAME_PATTERN, Link, Project, Unit, Unknown, split_import_ref, stack_instance_regions
 
 
 def exporters(project: Project) -> dict[str, list[Unit]]:
@@ -52,21 +54,74 @@ def import_value_links(project: Project) -> Iterator[Link]:
 
 def stack_set_links(project: Project) -> Iterator[Link]:
     """The stack that manages a StackSet is linked to the template the StackSet deploys by a local
-    `TemplateURL` (read in the StackSet's regions: `Unit.deployed_by`)."""
+    `TemplateURL` (read in the StackSet's regions: `Unit.deployed_by`), with the regions and the
+    parameter values the StackSet gives; when its regions are not all known, the link says so
+    (the template may be deployed anywhere)."""
     by_id = {u.id: u for u in project.units if u.source == "cloudformation"}
     for unit in by_id.values():
         for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
             child = by_id.get(str(stack_set.meta.get("TemplateFile")))
-            if child is None or child.deployed_by != f"StackSet {stack_set.address} ({unit.id})":
+            if child is None or child.id == unit.id:
                 continue
-            regions = ", ".join(child.deploy_regions)
+            regions = stack_instance_regions(stack_set.attributes.get("StackInstancesGroup"))
+            where = f"to {', '.join(regions)}" if regions else "to regions not known here (StackInstancesGroup)"
+            passed = stack_set.attributes.get("Parameters")
+            values = {
+                str(p["ParameterKey"]): p.get("ParameterValue")
+                for p in (passed if isinstance(passed, list) else [])
+                if isinstance(p, dict) and isinstance(p.get("ParameterKey"), str)
+            }
             yield Link(
                 kind="stack-set",
                 source=unit.id,
                 target=child.id,
-                reason=f"StackSet {stack_set.address} deploys {child.id} to {regions}",
+                reason=f"StackSet {stack_set.address} deploys {child.id} {where}{_with_parameters(values) if values else ''}",
                 location=stack_set.location,
             )
+
+
+def nested_stack_links(project: Project) -> Iterator[Link]:
+    """A stack and each stack it nests by a local `TemplateURL` (read into the stack's own unit,
+    with the parameter values the parent passes): shown so a user sees which template each
+    resource came from and with which values. The link's source is the template holding the
+    `AWS::CloudFormation::Stack` (a nested stack's own nested stacks are linked from it)."""
+    for unit in project.units:
+        if unit.source != "cloudformation":
+            continue
+        for stack in unit.of_type("AWS::CloudFormation::Stack"):
+            child = stack.meta.get("TemplateFile")
+            if not isinstance(child, str) or stack.location is None:
+                continue
+            url = stack.attributes.get("TemplateURL")
+            passed = stack.attributes.get("Parameters")
+            written = url if isinstance(url, str) else child
+            yield Link(
+                kind="nested-stack",
+                source=stack.location.path,
+                target=child,
+                reason=f"stack {stack.address} reads its template from TemplateURL {written}"
+                f"{_with_parameters(passed if isinstance(passed, dict) else {})}",
+                location=stack.location,
+            )
+
+
+def _with_parameters(values: dict[str, Any]) -> str:
+    """` and passes A=x, B=(known at deploy time)` for a link's reason."""
+    if not values:
+        return " and passes no parameters"
+    shown = ", ".join(f"{name}={_shown_value(value)}" for name, value in sorted(values.items()))
+    return f" and passes {shown}"
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return "(known at deploy time)"
+    if isinstance(value, list):
+        return ",".join(_shown_value(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def cdk_app_links(project: Project) -> Iterator[Link]:

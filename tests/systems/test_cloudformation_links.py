@@ -212,3 +212,113 @@ def test_an_export_named_after_its_stack_is_matched_only_when_one_stack_has_it(
     write(tmp_path, {"reader.yaml": IMPORTER.format(name='!Sub "${DataStack}-Other"')})
     (tmp_path / "b.yaml").unlink()
     assert all(s["links"] == [] for s in systems(capsys, Path("."))), "another name: no link"
+
+
+NESTING = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+Resources:
+  Data:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: ./stacks/data.yaml
+      Parameters:
+        MultiAZ: "false"
+        Env: !Ref Env
+        Subnets: !GetAtt Network.Outputs.SubnetIds
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: stacks/network.yaml
+"""
+DATA = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  MultiAZ: {Type: String}
+  Env: {Type: String}
+  Subnets: {Type: CommaDelimitedList}
+Resources:
+  Cache:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: cache.yaml
+  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      MultiAZ: !Ref MultiAZ
+"""
+NETWORK = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.0.0.0/16}
+Outputs:
+  SubnetIds:
+    Value: !Ref Vpc
+"""
+CACHE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+"""
+
+
+def test_nested_stacks_are_shown_as_links_from_the_template_that_nests_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template's nested stacks are part of its unit; `resilint systems` shows each parent ->
+    child link with the TemplateURL and the parameter values passed, in text and JSON."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"main.yaml": NESTING, "stacks/data.yaml": DATA, "stacks/network.yaml": NETWORK, "stacks/cache.yaml": CACHE})
+    (system,) = systems(capsys, Path("."))
+    assert [u["id"] for u in system["units"]] == ["main.yaml"]
+    links = [(link["kind"], link["source"], link["target"], link["reason"], link["path"], link["line"]) for link in system["links"]]
+    assert links == [
+        (
+            "nested-stack",
+            "main.yaml",
+            "stacks/data.yaml",
+            "stack Data reads its template from TemplateURL ./stacks/data.yaml and passes Env=prod, MultiAZ=false, "
+            "Subnets=(known at deploy time)",
+            "main.yaml",
+            7,
+        ),
+        ("nested-stack", "main.yaml", "stacks/network.yaml", "stack Network reads its template from TemplateURL stacks/network.yaml and passes no parameters", "main.yaml", 15),
+        # the nested stack's own nested stack, linked from the template that nests it
+        ("nested-stack", "stacks/data.yaml", "stacks/cache.yaml", "stack Data.Cache reads its template from TemplateURL cache.yaml and passes no parameters", "stacks/data.yaml", 7),
+    ]
+    assert main(["systems", ".", "--no-cache"]) == 0
+    text = capsys.readouterr().out
+    assert "system main.yaml (found; no known region)\n  unit main.yaml (no known region)\n" in text
+    assert (
+        "  link nested-stack main.yaml -> stacks/data.yaml: stack Data reads its template from TemplateURL ./stacks/data.yaml "
+        "and passes Env=prod, MultiAZ=false, Subnets=(known at deploy time) (main.yaml:7)\n"
+    ) in text
+    assert "  link nested-stack stacks/data.yaml -> stacks/cache.yaml: stack Data.Cache" in text
+    assert text.endswith("1 systems, 1 units\n")
+
+
+def test_a_stack_set_link_names_its_parameters_and_unknown_regions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with_values = STACK_SET + "      Parameters:\n        - ParameterKey: Env\n          ParameterValue: prod\n"
+    unknown_regions = STACK_SET.replace("[eu-west-1, us-east-1]", "!Ref Regions").replace(
+        "Resources:", "Parameters:\n  Regions: {Type: CommaDelimitedList}\nResources:"
+    )
+    write(tmp_path, {"org.yaml": with_values, "other/org.yaml": unknown_regions, "other/app.yaml": APP, "app.yaml": APP})
+    first, second = systems(capsys, Path("."))
+    (link,) = first["links"]
+    assert link["reason"] == "StackSet Fleet deploys app.yaml to eu-west-1, us-east-1 and passes Env=prod"
+    # regions not known: the two are still deployed together, and the template is not judged as
+    # one stack in one region
+    assert [u["id"] for u in second["units"]] == ["other/app.yaml", "other/org.yaml"]
+    (link,) = second["links"]
+    assert link["reason"] == "StackSet Fleet deploys other/app.yaml to regions not known here (StackInstancesGroup)"
+    assert [f["unit"] for f in res101(capsys, Path("."))] == []
