@@ -16,7 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from resilint.model import Link, Project, Reference, Resource, System, Unit, split_foreign_ref, split_import_ref
-from resilint.systems.cloudformation import cdk_app_links, exporters, import_value_links, nested_stack_links, stack_set_links
+from resilint.systems.cloudformation import (
+    cdk_app_links,
+    export_named,
+    exporters,
+    import_value_links,
+    nested_stack_links,
+    stack_set_links,
+)
 from resilint.systems.configured import ConfiguredSystem, configured_links, matching_units
 from resilint.systems.regions import unit_regions
 from resilint.systems.terraform import region_sibling_links, remote_state_links
@@ -130,14 +137,19 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
         for resource in unit.resources:
             for ref in resource.references:
                 name = split_import_ref(ref.target)
-                for exporter in by_export.get(name, ()) if name is not None else ():
+                export = export_named(name, by_export) if name is not None else None
+                for exporter in export[1] if export is not None else ():
                     if exporter.id != unit.id:
-                        imports.setdefault((exporter.id, name or ""), []).append((resource, ref))
+                        imports.setdefault((exporter.id, export[0] if export else ""), []).append((resource, ref))
 
     def outside(ref: str) -> list[Resource]:
         name = split_import_ref(ref)
         if name is not None:
-            return [r for unit in by_export.get(name, ()) for address in unit.exports[name] for r in unit.resolve(address)]
+            export = export_named(name, by_export)
+            if export is None:
+                return []
+            exported, units = export
+            return [r for unit in units for address in unit.exports[exported] for r in unit.resolve(address)]
         found = split_foreign_ref(ref)
         if found is None:
             return []

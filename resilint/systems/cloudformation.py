@@ -5,6 +5,7 @@ from and with which parameter values)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,33 @@ def exporters(project: Project) -> dict[str, list[Unit]]:
     return {name: units for name, units in found.items() if not name.startswith(STACK_NAME_PATTERN) or len(units) == 1}
 
 
+# What CloudFormation accepts as a stack name.
+_STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}")
+
+
+def export_named(name: str, by_export: dict[str, list[Unit]]) -> tuple[str, list[Unit]] | None:
+    """The export an `Fn::ImportValue` name reads, and the stacks of the scan that export it.
+    A name that is known whole (`network-prod-VpcId`, from a literal, a parameter's default or a
+    given value) reads an export of that name, else an export made of the exporter's own stack
+    name (`${AWS::StackName}-VpcId`) whose prefix it fills with a stack name, when exactly one
+    such export fits; None when no stack of the scan (or more than one pattern) fits."""
+    if name in by_export:
+        return name, by_export[name]
+    if name.startswith(STACK_NAME_PATTERN):
+        return None
+    fitting = [
+        pattern
+        for pattern in by_export
+        if pattern.startswith(STACK_NAME_PATTERN)
+        and len(pattern) > len(STACK_NAME_PATTERN)
+        and name.endswith(pattern[len(STACK_NAME_PATTERN) :])
+        and _STACK_NAME.fullmatch(name[: len(name) - len(pattern) + len(STACK_NAME_PATTERN)])
+    ]
+    if len(fitting) != 1:
+        return None
+    return fitting[0], by_export[fitting[0]]
+
+
 def _shown(name: str) -> str:
     return f"<stack name>{name[len(STACK_NAME_PATTERN):]}" if name.startswith(STACK_NAME_PATTERN) else name
 
@@ -39,15 +67,20 @@ def import_value_links(project: Project) -> Iterator[Link]:
         for resource in unit.resources:
             for ref in resource.references:
                 name = split_import_ref(ref.target)
-                for target in by_name.get(name, ()) if name is not None else ():
-                    if target.id == unit.id or (target.id, name or "") in seen:
+                found = export_named(name, by_name) if name is not None else None
+                if found is None:
+                    continue
+                exported, targets = found
+                for target in targets:
+                    if target.id == unit.id or (target.id, exported) in seen:
                         continue
-                    seen.add((target.id, name or ""))
+                    seen.add((target.id, exported))
+                    what = _shown(exported) if name == exported else f"{name} ({_shown(exported)})"
                     yield Link(
                         kind="import-value",
                         source=unit.id,
                         target=target.id,
-                        reason=f"{resource.address} imports {_shown(name or '')}, which {target.id} exports",
+                        reason=f"{resource.address} imports {what}, which {target.id} exports",
                         location=resource.location,
                     )
 

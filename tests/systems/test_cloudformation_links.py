@@ -322,3 +322,35 @@ def test_a_stack_set_link_names_its_parameters_and_unknown_regions(
     (link,) = second["links"]
     assert link["reason"] == "StackSet Fleet deploys other/app.yaml to regions not known here (StackInstancesGroup)"
     assert [f["unit"] for f in res101(capsys, Path("."))] == []
+
+
+def test_an_import_named_by_a_parameter_value_reads_the_one_stack_that_fits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`!Sub "${ClusterStack}-Listener"` with ClusterStack's default (or a given value) names a
+    stack: it reads the export `${AWS::StackName}-Listener` of the one stack of the scan that
+    exports names of that form; a stack exporting the whole name wins; two that fit are unknown."""
+    monkeypatch.chdir(tmp_path)
+    fixture = Path(__file__).resolve().parents[2] / "fixtures/single_region_deployment/fail_cfn_import_value_named_by_default"
+    cluster = (fixture / "cluster.yaml").read_text()
+    service = (fixture / "service.yaml").read_text()
+    write(tmp_path, {"a/cluster.yaml": cluster, "a/service.yaml": service})
+
+    def links(*argv: str) -> list[tuple[str, str, str]]:
+        assert main(["systems", ".", "--format", "json", "--no-cache", *argv]) == 0
+        found = json.loads(capsys.readouterr().out)["systems"]
+        return [(link["source"], link["target"], link["reason"]) for s in found for link in s["links"]]
+
+    assert links() == [("a/service.yaml", "a/cluster.yaml", "Rule imports shared-cluster-Listener (<stack name>-Listener), which a/cluster.yaml exports")]
+    assert links("--parameter", "ClusterStack=blue") == [
+        ("a/service.yaml", "a/cluster.yaml", "Rule imports blue-Listener (<stack name>-Listener), which a/cluster.yaml exports")
+    ]
+    # a stack exporting the whole name is the one read
+    literal = cluster.replace('!Sub "${AWS::StackName}-Listener"', "shared-cluster-Listener")
+    write(tmp_path, {"b/cluster.yaml": literal})
+    assert ("a/service.yaml", "b/cluster.yaml", "Rule imports shared-cluster-Listener, which b/cluster.yaml exports") in links()
+    assert all(target != "a/cluster.yaml" for _, target, _ in links())
+    # two stacks whose exports fit: which one is read is not known
+    (tmp_path / "b/cluster.yaml").unlink()
+    write(tmp_path, {"c/cluster.yaml": cluster})
+    assert links() == []
