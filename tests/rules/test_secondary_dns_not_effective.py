@@ -28,6 +28,13 @@ def test_shadow_zone_is_named_with_the_delegation() -> None:
     assert finding.fix is not None and finding.fix.startswith("Add NS1's name servers for orders-shop.io")
 
 
+def test_shadow_zones_at_azure_dns_and_cloud_dns() -> None:
+    findings = _findings(FIXTURES / "fail_shadow_zones_at_azure_and_google")
+    assert [(f.resource, f.line) for f in findings] == [("azurerm_dns_zone.shop", 15), ("google_dns_managed_zone.shop", 20)]
+    assert findings[0].message.startswith("azurerm_dns_zone.shop hosts orders-shop.io at Azure DNS, but the delegation")
+    assert "resolvers never ask Google Cloud DNS" in findings[1].message
+
+
 def test_zone_out_of_sync_lists_the_missing_record_sets() -> None:
     (finding,) = _findings(FIXTURES / "fail_records_out_of_sync")
     assert (finding.resource, finding.line) == ("cloudflare_zone.shop", 5)
