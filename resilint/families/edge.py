@@ -11,7 +11,7 @@ and `backend_enabled` inside a backend; words `migrate`, `add_region`). Kinds of
 Kinds of `APIS`: `rest_api`, `http_api`. Kinds of `TRAFFIC_MANAGERS`: `traffic_manager` (word
 `add_region`; also on `front_door_origin_group`: how a fix adds an endpoint in a second region).
 Kinds of `GOOGLE_EDGE` (a public name's way to Cloud CDN): `global_address`, `forwarding_rule`
-(roles `target`, `address`), `target_proxy` (`url_map`), `url_map` (`default`), `backend_service`
+(roles `target`, `address`), `target_proxy` (`url_map`), `url_map` (`default`, `redirect`), `backend_service`
 and `backend_bucket` (`cdn`, false by default).
 Kinds of `EDGE_ENDPOINTS`: `front_door_endpoint`, `front_door_custom_domain`, `azure_cdn_endpoint`
 (words: `vendor`).
@@ -245,7 +245,7 @@ GOOGLE_EDGE = Family(
         terraform("google_compute_global_forwarding_rule", "forwarding_rule", target="target", address="ip_address"),
         terraform("google_compute_target_http_proxy", "target_proxy", url_map="url_map"),
         terraform("google_compute_target_https_proxy", "target_proxy", url_map="url_map"),
-        terraform("google_compute_url_map", "url_map", default="default_service"),
+        terraform("google_compute_url_map", "url_map", default="default_service", redirect="default_url_redirect"),
         terraform("google_compute_backend_service", "backend_service", cdn="enable_cdn"),
         terraform("google_compute_backend_bucket", "backend_bucket", cdn="enable_cdn"),
     ),

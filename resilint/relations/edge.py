@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from resilint.arguments import DEFAULT
+from resilint.arguments import DEFAULT, first_block
+from resilint.families.base import Member
 from resilint.families.edge import CDN_DISTRIBUTIONS, EDGE_ENDPOINTS, FRONT_DOOR_ORIGINS, GOOGLE_EDGE
 from resilint.model import Resource, Unit, Unknown
 from resilint.relations import dns
@@ -169,7 +170,7 @@ def _default_backends(unit: Unit, start: Resource) -> list[Resource] | None:
         if backends is None:
             return None
         found.extend(b for b in backends if b not in found)
-    return found
+    return found or None
 
 
 def _follow(unit: Unit, start: Resource, steps: tuple[tuple[str, str], ...]) -> list[Resource] | None:
@@ -183,12 +184,19 @@ def _follow(unit: Unit, start: Resource, steps: tuple[tuple[str, str], ...]) -> 
                 return None
             name = member.argument(argument)
             targets = [t for ref in resource.references if ref.path.startswith(name) for t in unit.resolve(ref.target)]
+            if not targets and member.kind == "url_map" and _redirects_only(member):
+                continue  # an HTTP-to-HTTPS redirect beside the real rule: it serves no backend
             if not targets:
                 return None
             reached.extend(t for t in targets if t not in reached)
         current = reached
     backends = [r for r in current if (m := GOOGLE_EDGE.member(r)) is not None and m.kind in _BACKENDS]
     return backends if len(backends) == len(current) else None
+
+
+def _redirects_only(url_map: Member) -> bool:
+    """A URL map with no default service that redirects every request (`default_url_redirect`)."""
+    return url_map.value("default") is None and first_block(url_map.value("redirect")) is not None
 
 
 def _cdn_enabled(backend: Resource) -> bool | None:

@@ -69,6 +69,8 @@ def test_azure_fix_is_traffic_manager() -> None:
         "pass_static_assets_name",
         "pass_alias_not_known",
         "pass_gcp_load_balancer_without_cdn",
+        "pass_cfn_failover_around_cloudfront",
+        "pass_cloudflare_dns_only",
     ],
 )
 def test_no_finding(case: str) -> None:

@@ -52,7 +52,15 @@ def test_azure_and_google_cloud(case: str, resource: str, line: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["pass_global_table", "pass_each_region_own_table", "pass_one_serving_region", "pass_cfn_stack_set_each_region_own_table"]
+    "case",
+    [
+        "pass_global_table",
+        "pass_each_region_own_table",
+        "pass_one_serving_region",
+        "pass_cfn_stack_set_each_region_own_table",
+        "pass_azure_geo_redundant_storage",
+        "pass_gcp_cross_region_replica",
+    ],
 )
 def test_no_finding(case: str) -> None:
     assert _findings(FIXTURES / case) == []

@@ -52,6 +52,7 @@ def test_cloud_kms_key_in_a_regional_key_ring_of_a_two_region_workload() -> None
         "pass_multi_region_unknown",
         "pass_gcp_key_ring_per_region",
         "pass_gcp_global_and_unknown_key_rings",
+        "pass_cfn_multi_region_key",
     ],
 )
 def test_multi_region_per_region_unused_and_unknown_keys_are_quiet(case: str) -> None:

@@ -82,6 +82,7 @@ def test_iam_is_noted_where_the_system_serves_from_several_regions() -> None:
         "that needs a new role or policy waits"
     )
     assert _findings(FIXTURES / "pass_iam_single_region") == []
+    assert _findings(FIXTURES / "pass_cfn_iam_only") == []
 
 
 def test_a_single_region_units_iam_stays_in_the_inventory_simulate_reads() -> None:
