@@ -18,7 +18,7 @@ that several roots call are one finding whatever each rests on (`resilint.findin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from resilint.model import Resource
 
@@ -45,12 +45,16 @@ def with_provenance(message: str, resource: Resource, rests_on: Iterable[str] = 
 def quoted(message: str, resource: Resource, rests_on: Iterable[str] = ()) -> list[tuple[str, str]]:
     """The (attribute, source) pairs a finding at `resource` with `message` rests on: those the
     message says itself and those `with_provenance` appends, attributes in order, the
-    condition last."""
+    condition last. A nested argument the message names (`settings.availability_type`) is
+    judged by its own key where the source keeps nested keys (Terraform): what else its block
+    rests on is not what the finding rests on."""
     sources = resource.provenance
     if not sources:
         return []
     listed = set(rests_on)
-    keys = sorted(a for a in sources if a != CONDITION and (a in listed or _names(message, a)))
+    named = [a for a in sources if a != CONDITION and (a in listed or _names(message, a, sources))]
+    # The most specific name only: `settings.availability_type`, not also `settings`.
+    keys = sorted(a for a in named if not any(b.startswith(a + ".") for b in named))
     if CONDITION in sources:
         keys.append(CONDITION)
     return [(key, sources[key]) for key in keys if sources[key]]
@@ -103,13 +107,24 @@ def _each(source: str) -> list[str]:
 
 _RESTS_ON = re.compile(r" \[rests on [^\[\]]*\]")
 # A name that reads as a plain word ("region", "origin", "location") is the argument only where
-# the message writes it as code: `region = ...`, `settings.tier`, `zones[0]`, `region is not set`.
+# the message writes it as code: `region = ...`, `zones[0]`, `region is not set`.
 _PLAIN_WORD = re.compile(r"^[a-z]+$")
+_AS_CODE = re.compile(r"\s*=(?!=)|\[| is not set")
+_NESTED = re.compile(r"\.\w")
 
 
-def _names(message: str, attribute: str) -> bool:
-    if _PLAIN_WORD.match(attribute):
-        pattern = rf"(?<![\w.]){re.escape(attribute)}(?:\s*=(?!=)|[.\[]\w| is not set)"
-    else:
-        pattern = rf"(?<!\w){re.escape(attribute)}(?!\w)"
-    return re.search(pattern, message) is not None
+def _names(message: str, attribute: str, sources: Mapping[str, str]) -> bool:
+    """Whether `message` names `attribute` (a key of `sources`). Written as a dotted path
+    (`sku.capacity = 1`), a block's name names the nested argument: the block's own key counts
+    only where the source keeps no nested keys under it (CloudFormation's are top-level)."""
+    nested = any(key.startswith(attribute + ".") for key in sources)
+    plain = _PLAIN_WORD.match(attribute) is not None
+    for found in re.finditer(rf"(?<![\w.]){re.escape(attribute)}(?!\w)", message):
+        rest = message[found.end() :]
+        if _NESTED.match(rest):
+            if not nested:
+                return True
+            continue
+        if not plain or _AS_CODE.match(rest):
+            return True
+    return False

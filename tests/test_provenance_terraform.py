@@ -104,6 +104,26 @@ def test_how_many_instances_rests_on_count(capsys: pytest.CaptureFixture[str]) -
     )
 
 
+def test_a_value_read_twice_rests_on_the_same_sources(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second reader gets the value from the memo, with what it rests on."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n'
+        'variable "ha" {\n  default = false\n}\n'
+        "locals {\n  multi_az = var.ha\n}\n"
+        'resource "aws_db_instance" "a" {\n  engine   = "postgres"\n  multi_az = local.multi_az\n}\n'
+        'resource "aws_db_instance" "b" {\n  engine   = "postgres"\n  multi_az = local.multi_az\n}\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    found = {f["resource"]: f["message"] for f in json.loads(scan(capsys, "."))["findings"]}
+    why = "(multi_az = false: local.multi_az at main.tf:8; variable ha's default at main.tf:5)"
+    assert found == {
+        "aws_db_instance.a": f"aws_db_instance.a runs in one availability zone {why}",
+        "aws_db_instance.b": f"aws_db_instance.b runs in one availability zone {why}",
+    }
+
+
 def _resource(provenance: dict[str, str]) -> Resource:
     return Resource(
         source="terraform",
@@ -124,6 +144,24 @@ def test_a_plain_word_is_an_argument_only_where_written_as_code() -> None:
     assert with_provenance("aws_db_instance.a (region is not set)", db).endswith("[rests on region: variable region's default at variables.tf:2]")
     assert with_provenance("a (settings.tier = 1)", db).endswith("[rests on settings: local.s at main.tf:1]")
     assert with_provenance("a: the settings end.", db) == "a: the settings end."
+
+
+def test_a_nested_argument_rests_on_what_it_reads_not_on_its_whole_block(capsys: pytest.CaptureFixture[str]) -> None:
+    sources = {"settings": "local.tier at main.tf:2; variable availability's default at main.tf:9", "settings.tier": "local.tier at main.tf:2"}
+    sql = _resource(sources)
+    assert with_provenance("a (settings.tier = 1)", sql) == "a (settings.tier = 1) [rests on settings.tier: local.tier at main.tf:2]"
+    # Not set at all: its block's other arguments are not what the finding rests on.
+    assert with_provenance("a (settings.availability_type is not set)", sql) == "a (settings.availability_type is not set)"
+    assert with_provenance("a has one settings block (settings = [...])", sql).endswith(f"[rests on settings: {sources['settings']}]")
+    # CloudFormation keeps top-level keys only: its dotted names rest on their property.
+    bucket = _resource({"VersioningConfiguration": "parameter Versioning's default"})
+    assert with_provenance("B (VersioningConfiguration.Status = Suspended)", bucket).endswith(
+        "[rests on VersioningConfiguration: parameter Versioning's default]"
+    )
+
+    gcp = "fixtures/database_without_multi_az/fail_gcp_zonal"
+    found = {f["resource"]: f["message"] for f in json.loads(scan(capsys, gcp))["findings"]}
+    assert found["google_sql_database_instance.billing"].endswith(f"[rests on settings.availability_type: variable availability's default at {gcp}/main.tf:16]")
 
 
 def _finding(unit: str, resource: str, source: str) -> Finding:

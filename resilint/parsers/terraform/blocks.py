@@ -1,8 +1,9 @@
 """A block's arguments and nested blocks (static and `dynamic`) evaluated to a dict, with the
-resource attributes each argument reads and what each top-level argument's value rests on."""
+resource attributes each argument reads and what each argument's value rests on."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -11,7 +12,8 @@ from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.evaluate import Evaluator, has_unknown, list_parts, partial_list, unknown_from
 from resilint.parsers.terraform.references import Tracer
 
-# Top-level argument or block name -> what its value rests on (a variable's default...).
+# Argument path (`multi_az`, `settings`, `settings.availability_type`) -> what its value rests
+# on (a variable's default...).
 Provenance = dict[str, set[str]]
 
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"})
@@ -39,7 +41,7 @@ class BlockEvaluator:
     ) -> dict[str, Any]:
         """A block's arguments and nested blocks as a dict; blocks become lists of dicts. With
         `refs`, the resource attributes each argument reads are added to it, at its path, and
-        with `provenance` too, what each value rests on, under its top-level name."""
+        with `provenance` too, what each value rests on, under its path and every level above."""
         value: dict[str, Any] = {}
         for attr_name, attr in body.attributes.items():
             value[attr_name] = self.argument(attr.expr, names, refs, path + attr_name, provenance)
@@ -77,7 +79,8 @@ class BlockEvaluator:
             for target, attribute in sorted(reads, key=lambda r: (r[0], r[1] or "")):
                 refs.append(Reference(target=target, attribute=attribute, path=path))
             if sources and provenance is not None:
-                provenance.setdefault(_top_level(path), set()).update(sources)
+                for key in _keys(path):
+                    provenance.setdefault(key, set()).update(sources)
 
     def _dynamic_blocks(
         self, block: s.Block, names: Mapping[str, Any], refs: list[Reference] | None, path: str, start: int, provenance: Provenance | None
@@ -144,6 +147,12 @@ class BlockEvaluator:
         return partial_list(f'dynamic "{label}" blocks', runs)
 
 
-def _top_level(path: str) -> str:
-    """The top-level argument or block name of a path (`replica[0].region` -> `replica`)."""
-    return path.split(".", 1)[0].split("[", 1)[0]
+def _keys(path: str) -> list[str]:
+    """The provenance keys of an argument's path: the top-level name and every nested level
+    (`settings[0].backup[0].enabled` -> `settings`, `settings.backup`, `settings.backup.enabled`),
+    so that a message naming `settings.backup.enabled` finds what that value rests on."""
+    parts = _INDEX.sub("", path).split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts)) if parts[i]]
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
