@@ -118,6 +118,9 @@ def cmd_monorepo(scale: int, rounds: int) -> dict[str, object]:
     base = Path(tempfile.mkdtemp(prefix="resilint-bench-speed-"))
     env = environment(base / "cache")
     serial_env = {**env, "RESILINT_WORKERS": "1"}
+    # Every core, whatever the load average: resilint alone would take only the cores other
+    # jobs leave idle, and on a busy machine measure one process twice.
+    forked_env = {**env, "RESILINT_WORKERS": str(os.cpu_count() or 1)}
     repos = {}
     for size in (1, scale):
         repo = base / f"x{size}"
@@ -139,7 +142,7 @@ def cmd_monorepo(scale: int, rounds: int) -> dict[str, object]:
     for _ in range(rounds):
         for size in (1, scale):
             warm[size].append(measure(named(size), env, cwd=repos[size])[0])
-        for name, run_env in (("one_process", serial_env), ("every_core", env)):
+        for name, run_env in (("one_process", serial_env), ("every_core", forked_env)):
             seconds, peak = measure(cold, run_env)
             cold_runs[name].append(seconds)
             peaks[name].append(peak)
@@ -200,13 +203,23 @@ def main() -> None:
     versions.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     result: dict[str, object] = {"machine": machine() + " (shared with other jobs: compare ratios, not seconds)"}
+    result["load_average_before"] = _load_average()
     if args.command == "peers":
         result["peers"] = cmd_peers(args.corpora, args.rounds, args.peers_bin, tuple(args.skip))
     elif args.command == "versions":
         result["versions"] = cmd_versions(args.corpus, args.checkout, args.rounds)
     else:
         result["monorepo"] = cmd_monorepo(args.scale, args.rounds)
+    result["load_average_after"] = _load_average()
     print(json.dumps(result, indent=2))
+
+
+def _load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages: how busy the machine was around the run."""
+    try:
+        return [round(load, 2) for load in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
 
 
 if __name__ == "__main__":

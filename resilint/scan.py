@@ -31,6 +31,7 @@ from resilint.findings import Finding, merge_callers, sort_findings
 from resilint.fingerprint import SourceLines
 from resilint.model import Project, Unit
 from resilint.parsers import BuildRecord, ParseOptions, build_project
+from resilint.parsers.guards import sparse_gc
 from resilint.paths import display_path
 from resilint.registry import Registry, load_rules
 from resilint.rule_ids import ALWAYS_REPORTED, MALFORMED_SUPPRESSION_ID, UNUSED_SUPPRESSION_ID
@@ -69,6 +70,21 @@ def scan(
     baseline: Baseline | None = None,
     today: dt.date | None = None,
     force_exclude: bool = False,
+) -> ScanResult:
+    # The project, once built, stays out of the garbage collector's walks while rules run.
+    with sparse_gc():
+        return _scan(paths, settings, options, registry, say, baseline, today, force_exclude)
+
+
+def _scan(
+    paths: Sequence[Path],
+    settings: Settings,
+    options: ParseOptions,
+    registry: Registry | None,
+    say: Callable[[str], None],
+    baseline: Baseline | None,
+    today: dt.date | None,
+    force_exclude: bool,
 ) -> ScanResult:
     started = time.perf_counter()
     if registry is None:

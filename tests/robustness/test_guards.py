@@ -280,3 +280,17 @@ def test_sparse_gc_restores_the_collector_as_it_was() -> None:
             raise RuntimeError("a parser bug")
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_sparse_gc_nested_keeps_what_the_inner_step_built_frozen_until_the_outer_ends() -> None:
+    from resilint.parsers.guards import sparse_gc
+
+    before = gc.get_threshold()
+    with sparse_gc():
+        with sparse_gc():
+            built = [[i] for i in range(1000)]  # what a build leaves (tracked containers)
+        frozen = gc.get_freeze_count()
+        assert gc.is_tracked(built[0]) and frozen >= 1000
+        assert gc.get_threshold()[0] == 50_000  # the outer step's settings stay
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
