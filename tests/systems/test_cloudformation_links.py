@@ -354,3 +354,17 @@ def test_an_import_named_by_a_parameter_value_reads_the_one_stack_that_fits(
     (tmp_path / "b/cluster.yaml").unlink()
     write(tmp_path, {"c/cluster.yaml": cluster})
     assert links() == []
+
+
+def test_systems_show_the_region_samconfig_gives_a_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """samconfig links no units: it says where its template is deployed, which `resilint
+    systems` shows as the unit's region and RES101 names."""
+    monkeypatch.chdir(tmp_path)
+    samconfig = 'version = 0.1\n[default.deploy.parameters]\nregion = "eu-west-1"\n[prod.deploy.parameters]\nregion = "eu-west-1"\n'
+    write(tmp_path, {"svc/template.yaml": APP, "svc/samconfig.toml": samconfig})
+    (system,) = systems(capsys, Path("."))
+    assert (system["units"], system["links"]) == ([{"id": "svc/template.yaml", "regions": ["eu-west-1"]}], [])
+    (finding,) = res101(capsys, Path("."))
+    assert "is deployed by samconfig.toml [default, prod] to one region (eu-west-1)" in finding["message"]
