@@ -36,8 +36,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - a Google VM (`google_compute_instance`) that is the only instance of an unmanaged instance
       group used by a backend service, or of a target pool;
     - a machine that is the only answer of a simple A or AAAA record in a public zone: its own
-      address, an Elastic IP attached to it, the public IP of its network interface, or a
-      static Google address (`google_compute_address`) its `access_config.nat_ip` attaches.
+      address, an Elastic IP attached to it (by the address's `instance` / `InstanceId`, or by
+      an `aws_eip_association` / `AWS::EC2::EIPAssociation`), the public IP of its network
+      interface, or a static Google address (`google_compute_address`) its
+      `access_config.nat_ip` attaches.
 
     Targets registered from outside the code (another stack, a controller) are not seen: the
     rule says what the code registers. Anything it cannot resolve (an attachment whose target

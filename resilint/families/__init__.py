@@ -7,7 +7,7 @@ source (Terraform and plans, CloudFormation, azurerm, google...), and the facts 
   `CACHES` (ElastiCache, MemoryDB, Azure Cache for Redis, Memorystore);
 - `storage`: `BUCKETS`, `FILE_SYSTEMS`, `TABLES`;
 - `network`: `SUBNETS`, `NAT_GATEWAYS`, `ROUTE_TABLES`, `ROUTES`, `ROUTE_TABLE_ASSOCIATIONS`,
-  `SUBNET_GROUPS`, `PUBLIC_IPS`, `NETWORK_INTERFACES`, `FIREWALLS`;
+  `SUBNET_GROUPS`, `PUBLIC_IPS`, `EIP_ASSOCIATIONS`, `NETWORK_INTERFACES`, `FIREWALLS`;
 - `backends`: `LISTENER_RULES`, `POOL_MEMBERSHIPS`, `INSTANCE_POOLS` (what puts
   single machines behind a load balancer);
 - `load_balancing`: `LOAD_BALANCERS`, `LISTENERS`, `TARGET_GROUPS`, `TARGET_ATTACHMENTS`,
@@ -72,6 +72,7 @@ from resilint.families.load_balancing import (
 from resilint.families.managed_services import MANAGED_SERVICES
 from resilint.families.messaging import MESSAGING
 from resilint.families.network import (
+    EIP_ASSOCIATIONS,
     FIREWALLS,
     NAT_GATEWAYS,
     NETWORK_INTERFACES,
@@ -102,6 +103,7 @@ FAMILIES: tuple[Family, ...] = (
     ROUTE_TABLE_ASSOCIATIONS,
     SUBNET_GROUPS,
     PUBLIC_IPS,
+    EIP_ASSOCIATIONS,
     NETWORK_INTERFACES,
     FIREWALLS,
     LOAD_BALANCERS,

@@ -4,7 +4,8 @@ services, public IP addresses, network interfaces and firewalls.
 Kinds: `SUBNETS` `subnet` (zonal: AWS), `azure_subnet` (regional); `NAT_GATEWAYS` `nat_gateway`
 (AWS), `azure_nat_gateway`; `NAT_ASSOCIATIONS` `subnet_association`, `public_ip_association`; `ROUTE_TABLES` `route_table`;
 `ROUTES` `route`; `ROUTE_TABLE_ASSOCIATIONS` `association`; `SUBNET_GROUPS` `subnet_group`
-(its `service` names what it places); `PUBLIC_IPS` `public_ip`; `NETWORK_INTERFACES`
+(its `service` names what it places); `PUBLIC_IPS` `public_ip`; `EIP_ASSOCIATIONS`
+`eip_association` (roles `address`, the Elastic IP's allocation, and `instance`); `NETWORK_INTERFACES`
 `network_interface`; `FIREWALLS` `firewall`.
 
 Roles: a subnet's `zone` (a zone name) and `zone_id`; a NAT gateway's `subnet` and
@@ -134,6 +135,15 @@ PUBLIC_IPS = Family(
         cloudformation("AWS::EC2::EIP", "elastic_ip", instance="InstanceId"),
         terraform("azurerm_public_ip", "public_ip", zones="zones", tier="sku_tier"),
         terraform("google_compute_address", "regional_address"),
+    ),
+)
+
+# An Elastic IP attached by a resource of its own rather than by the address's `instance`.
+EIP_ASSOCIATIONS = Family(
+    "Elastic IP association",
+    (
+        terraform("aws_eip_association", "eip_association", address=("allocation_id", "public_ip"), instance="instance_id"),
+        cloudformation("AWS::EC2::EIPAssociation", "eip_association", address=("AllocationId", "EIP"), instance="InstanceId"),
     ),
 )
 

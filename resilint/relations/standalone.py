@@ -5,7 +5,8 @@ instance group) to replace it.
 - `standalone_machines(unit)`: each such machine with what it stands behind:
   - AWS: the only target the code registers with a target group that a listener or listener
     rule forwards to (`aws_lb_target_group_attachment`, `Targets`), or the only answer of a
-    simple record in a public zone (the instance's address, or an Elastic IP attached to it);
+    simple record in a public zone (the instance's address, or an Elastic IP attached to it by
+    its `instance` or by an association);
   - Azure: the only network interface in a load balancer's or application gateway's backend
     pool (`azurerm_network_interface_backend_address_pool_association`...), with no scale set,
     address or other interface in the pool; or the only answer of a public record (a public IP
@@ -31,7 +32,7 @@ from resilint.families.backends import INSTANCE_POOLS, LISTENER_RULES, POOL_MEMB
 from resilint.families.base import Member
 from resilint.families.compute import COMPUTE_GROUPS, INSTANCES
 from resilint.families.load_balancing import BACKEND_SERVICES, LISTENERS, TARGET_GROUPS
-from resilint.families.network import NETWORK_INTERFACES, PUBLIC_IPS
+from resilint.families.network import EIP_ASSOCIATIONS, NETWORK_INTERFACES, PUBLIC_IPS
 from resilint.model import Resource, Unit, Unknown, unknowns_in
 from resilint.relations.dns import answer_targets, records
 from resilint.relations.load_balancing import sole_instance_target
@@ -194,7 +195,10 @@ def _machine_behind(unit: Unit, resource: Resource) -> Member | None:
     if address is None:
         return None
     if address.has("instance"):
-        target = referenced(unit, address.value("instance"))
+        instance = address.value("instance")
+        if instance is None:
+            return _associated_instance(unit, resource)
+        target = referenced(unit, instance)
         return INSTANCES.member(target) if target is not None else None
     if address.kind == "public_ip":
         machines = _machine_of_interface(unit)
@@ -206,6 +210,30 @@ def _machine_behind(unit: Unit, resource: Resource) -> Member | None:
     if address.kind == "regional_address":
         return _instance_with_nat_ip(unit, resource)
     return None
+
+
+def _associated_instance(unit: Unit, address: Resource) -> Member | None:
+    """The one instance an Elastic IP association attaches the address to
+    (`aws_eip_association`, `AWS::EC2::EIPAssociation`); None when none does, when the one that
+    does names a network interface instead, or when an association's address is not known."""
+    found: list[Member] = []
+    for association in EIP_ASSOCIATIONS.members(unit):
+        allocation = association.value("address")
+        target = referenced(unit, allocation)
+        if target is None:
+            if isinstance(allocation, Unknown) and not allocation.refs:
+                return None  # an allocation from a variable: it may be this address
+            continue
+        if target.address != address.address:
+            continue
+        if association.resource.count_unknown:
+            return None
+        instance = referenced(unit, association.value("instance"))
+        member = INSTANCES.member(instance) if instance is not None else None
+        if member is None:
+            return None  # a network interface, or an instance the code does not hold
+        found.append(member)
+    return found[0] if len(found) == 1 else None
 
 
 def _instance_with_nat_ip(unit: Unit, address: Resource) -> Member | None:

@@ -61,6 +61,15 @@ def test_gcp_instance_group_and_target_pool() -> None:
     assert findings[1].fix is not None and "regional managed instance group" in findings[1].fix
 
 
+def test_elastic_ip_attached_by_an_association() -> None:
+    (finding,) = _findings("fail_eip_association")
+    assert (finding.resource, finding.line) == ("aws_instance.app", 9)
+    assert finding.message.startswith("aws_instance.app is the only answer of app.example.com (aws_route53_record.app)")
+    (finding,) = _findings("fail_cloudformation_eip_association")
+    assert (finding.resource, finding.line) == ("Api", 7)
+    assert finding.message.startswith("Api is the only answer of api.example.com (ApiRecord)")
+
+
 def test_gcp_public_record_answering_with_a_static_address_one_vm_attaches() -> None:
     (finding,) = _findings("fail_gcp_record_to_static_address")
     assert (finding.resource, finding.line, finding.severity.value) == ("google_compute_instance.web", 16, "warning")
