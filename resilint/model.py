@@ -571,6 +571,9 @@ class Unit(BaseModel):
     # CloudFormation: the values the stack exports (`Outputs` with a known `Export.Name`), by
     # name: the addresses of the stack's resources each value is read from.
     exports: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # CloudFormation: the names of the template's `Parameters` (what values given from outside
+    # can set), in template order.
+    parameters: tuple[str, ...] = ()
     notes: tuple[Note, ...] = ()
     # Terraform: where the root keeps its state, and the states of other roots it reads; the
     # systems step links a reader to the unit whose backend has the same address.

@@ -15,6 +15,7 @@ pattern that matches nothing, and a folder with nothing to scan, are warnings.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -158,7 +159,7 @@ def _scan(
         0,
         findings,
         files_scanned=len(scanned),
-        warnings=_warnings(paths, targets, found.files, excludes),
+        warnings=_warnings(paths, targets, found.files, excludes) + _parameter_warnings(project, options, targets),
         rules_run=frozenset(r.id for r in registry.rules if settings.is_enabled(r.id)),
         scanned_files=frozenset(os.path.abspath(f.path) for f in scanned),
         scanned_folders=tuple(os.path.abspath(p) for p in paths if targets is None and Path(p).is_dir()),
@@ -225,6 +226,28 @@ def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
         baselined=hidden,
         baseline_unmatched=unmatched(baseline, remaining, in_scope),
     )
+
+
+def _parameter_warnings(project: Project, options: ParseOptions, targets: set[str] | None) -> list[str]:
+    """CloudFormation parameter values given on the command line whose name no scanned template
+    declares: nothing reads them (a misspelt name, a template left out of the scan), which a
+    user who typed them would otherwise never learn. A warning, not an error as `aws
+    cloudformation create-stack` makes it: one value is offered to every template scanned, and
+    a parameter file may serve several. Folder scans only: named files build only some units."""
+    if targets is not None:
+        return []
+    from resilint.command_input import COMMAND_LINE
+
+    templates = [u for u in project.units if u.source == "cloudformation"]
+    declared = {name for unit in templates for name in unit.parameters}
+    warnings = []
+    for name, origin in options.cloudformation_values.undeclared(declared):
+        given = f"--parameter {name}" if origin == COMMAND_LINE else f"parameter {name} (in {origin})"
+        close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        where = "no CloudFormation template was scanned" if not templates else "no scanned template declares it"
+        warnings.append(f"{given}: {where}, so its value is not used{hint}")
+    return warnings
 
 
 def _warnings(paths: Sequence[Path], targets: set[str] | None, files: Sequence[object], excludes: ExcludeMatcher) -> list[str]:

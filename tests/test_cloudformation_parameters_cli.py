@@ -167,3 +167,33 @@ def test_systems_and_simulate_take_the_same_options(stack: Path, capsys: pytest.
     code = main(["simulate", "stacks", "--fail", "aws", "--parameter-file", "off.env", "--parameter", "Engine=mysql"])
     assert code in (0, 1), capsys.readouterr().err
     assert "off.json: cannot be read" in usage_error(capsys, "simulate", "stacks", "--fail", "aws", "--parameter-file", "off.json")
+
+
+def test_a_parameter_no_scanned_template_declares_is_a_warning(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt --parameter (or one in a parameter file) would change nothing, silently: the
+    user is told on stderr, with the name meant; the findings and the exit code stay as they are."""
+    write(stack, {"params.json": json.dumps([{"ParameterKey": "Tier", "ParameterValue": "gold"}]), "dev.env": "DBMultiAZ=false\n"})
+    code = main([
+        "scan", "stacks", "--select", "RES302", "--format", "json", "--no-cache",
+        "--parameter", "DBMultiAz=true", "--parameter-file", "params.json", "--parameter-file", "dev.env",
+        "--parameter", "DBMultiAz=false",
+    ])
+    out, err = capsys.readouterr()
+    assert code == 1 and len(json.loads(out)["findings"]) == 1
+    assert err.splitlines() == [
+        "resilint: warning: --parameter DBMultiAz: no scanned template declares it, so its value is not used; did you mean DBMultiAZ?",
+        "resilint: warning: parameter Tier (in params.json): no scanned template declares it, so its value is not used",
+    ]
+
+
+def test_declared_parameters_and_named_files_give_no_warning(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(stack, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    assert main(["scan", "stacks", "--no-cache", "--select", "RES302", "--parameter", "DBMultiAZ=true", "--format", "json"]) == 0
+    assert capsys.readouterr().err == ""
+    # Named files build only the units they need: a template elsewhere may declare it.
+    main(["scan", "main.tf", "--no-cache", "--parameter", "Other=1", "--format", "json"])
+    assert capsys.readouterr().err == ""
+    main(["scan", ".", "--no-cache", "--select", "RES302", "--parameter", "Other=1", "--format", "json", "--exclude", "stacks"])
+    assert capsys.readouterr().err.splitlines() == [
+        "resilint: warning: --parameter Other: no CloudFormation template was scanned, so its value is not used"
+    ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -213,6 +213,17 @@ class GivenValues:
         layers += [values for pattern, values in self.stacks if matches_glob(display, pattern, self.root)][:1]
         layers.append(self.command_line)
         return {name: Given(value, origin) for layer in layers for name, value, origin in layer}
+
+    def undeclared(self, declared: Collection[str]) -> list[tuple[str, str]]:
+        """(name, where it was given) for each value given on the command line (`--parameter`,
+        `--parameter-file`) whose name no template in `declared` has: nothing reads it. Each
+        name once, in the order given. Configuration's values are not checked: one
+        configuration serves scans of any part of the repository."""
+        found: dict[str, str] = {}
+        for name, _, origin in self.command_line:
+            if name not in declared:
+                found.setdefault(name, origin)
+        return list(found.items())
 
     def names(self) -> set[str]:
         """Every parameter name given, wherever it applies."""

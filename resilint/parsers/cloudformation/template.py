@@ -241,6 +241,7 @@ class _Template:
             notes=tuple(self._all_notes()),
             metadata=self._resilint_metadata(),
             exports=self._exports(),
+            parameters=tuple(str(name) for name in self.parameters),
         )
 
     def _named_after_stack(self, node: Any, depth: int) -> str | None:
