@@ -91,7 +91,8 @@ def discover(
     walked: list[tuple[Path, list[str]]] | None = None,
 ) -> Discovery:
     """Files to scan under `paths`, in a stable order, each once (a Terraform file linked into
-    several folders once per folder: see `_identity`; links out of the scanned tree are skipped). Excludes apply inside folders;
+    several folders once per folder: see `_identity`; links out of the repository, or of the
+    scanned tree outside any repository, are skipped). Excludes apply inside folders;
     to a file named in `paths` only with `force_exclude` (pre-commit names files one by one).
     `walked`, when given, receives every folder walked with the names it held (the file index
     watches them for files coming and going)."""
@@ -102,7 +103,7 @@ def discover(
         base = Path(os.path.abspath(given))
         if base.is_dir():
             found.roots.append(base)
-            inside = _real(base)
+            inside = _repository(_real(base))
             candidates: Iterable[Path] = _walk(base, matcher, found.problems, walked)
         else:
             if force_exclude and matcher.excluded(base):
@@ -117,7 +118,7 @@ def discover(
                     found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
                 continue
             if inside is not None and real != inside and inside not in real.parents:
-                continue  # a link out of the scanned tree: not this repository's code
+                continue  # a link out of the repository (or the scanned tree): not the user's code
             key = _identity(path, real)
             if key in seen:
                 continue
@@ -131,6 +132,16 @@ def discover(
                 found.files.append(source)
     found.files.sort(key=lambda f: f.display)
     return found
+
+
+def _repository(folder: Path | None) -> Path | None:
+    """Where links from a scanned folder may lead: the repository it is in (the nearest folder
+    upwards holding `.git`), whose files are the user's code wherever the scan starts (a root's
+    `variables.tf` linked to the repository's shared one, read when the scan names only that
+    root), else the folder itself."""
+    if folder is None:
+        return None
+    return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), folder)
 
 
 def _identity(path: Path, real: Path) -> Path:

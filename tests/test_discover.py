@@ -135,6 +135,16 @@ def test_a_link_leaving_the_scanned_tree_is_still_skipped(tmp_path: Path) -> Non
     assert found.problems == []
 
 
+def test_a_link_to_elsewhere_in_the_repository_is_read_when_one_folder_is_scanned(tmp_path: Path) -> None:
+    """The repository's code wherever the scan starts (`resilint scan terraform/aws/network` of
+    a repository whose roots link its shared terraform/variables.tf); out of it: skipped."""
+    write(tmp_path, {"outside.tf": "", "repo/.git/HEAD": "", "repo/terraform/variables.tf": "", "repo/terraform/aws/network/main.tf": ""})
+    network = tmp_path / "repo" / "terraform" / "aws" / "network"
+    os.symlink("../../variables.tf", network / "variables.tf")
+    os.symlink(tmp_path / "outside.tf", network / "outside.tf")
+    assert sorted(p.name for p in (f.path for f in discover([network]).files)) == ["main.tf", "variables.tf"]
+
+
 def test_a_linked_folder_and_its_target_are_not_read_twice(tmp_path: Path) -> None:
     write(tmp_path, {"a/main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
     os.symlink(tmp_path / "a", tmp_path / "b")  # folder links are not followed
