@@ -20,7 +20,7 @@ the named files are exactly those of a whole scan. Units whose files changed are
 to keep their entries true. Whatever the index cannot answer exactly falls back to the whole
 scan, which writes a new index: a file or folder that came or went, a YAML/JSON file whose kind
 changed, a Terraform folder whose module calls changed, a unit whose links to other units
-(backend, remote states read) changed.
+(backend, remote states read, names exported and imported, StackSets) changed.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from resilint import __version__
 from resilint.cache import FORMAT, ParseCache
-from resilint.model import Problem, Project, Unit
+from resilint.model import Problem, Project, Unit, split_import_ref
 from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.sources import SourceFile
@@ -204,8 +204,16 @@ def dns_names(unit: Unit) -> tuple[frozenset[str], bool]:
 
 def link_facts(unit: Unit) -> str:
     """What the systems step's link finders read of a unit besides its id (region siblings are
-    found from ids alone). A finder that reads more adds it here."""
-    return repr((unit.backend, unit.state_reads))
+    found from ids alone): its backend and the states it reads; the names a stack exports and
+    imports; the templates its StackSets deploy and the StackSet or CDK app that deploys it. A
+    finder that reads more adds it here."""
+    imports = sorted({name for r in unit.resources for ref in r.references if (name := split_import_ref(ref.target)) is not None})
+    stack_sets = sorted(
+        (r.address, str(r.meta.get("TemplateFile")), repr(r.attributes.get("StackInstancesGroup")))
+        for r in unit.resources
+        if "TemplateFile" in r.meta
+    )
+    return repr((unit.backend, unit.state_reads, sorted(unit.exports), imports, stack_sets, unit.deployed_by, unit.app))
 
 
 def _watch(index: FileIndex, reads: Iterable[str]) -> None:

@@ -230,3 +230,29 @@ def test_the_file_index_follows_a_state_read_from_another_root(
         assert found == whole.get(name, []), name
         assert said == ["file index: 2 of 2 units built"], said
     assert whole.get("dr/main.tf"), "the same region in both roots is a finding (located at the system's first unit)"
+
+
+def test_the_file_index_follows_an_import_that_comes_or_goes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stacks linked by Fn::ImportValue are one system: a stack that starts or stops importing
+    another's export changes the systems, so the index reads the whole repository again (it
+    answered from the old systems before: one finding per stack instead of the system's)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "single_region_deployment/fail_cfn_import_value_one_finding", repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    service = repo / "service.yaml"
+    imported = service.read_text()
+    literal = imported.replace('Fn::ImportValue: !Sub "${ClusterStack}-Listener"', "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x/1/2")
+    assert literal != imported
+    service.write_text(literal)
+    _indexed_scan(capsys, "cluster.yaml")  # writes the index: two systems
+    for text in (imported, literal, imported):
+        service.write_text(text)
+        whole = _whole(capsys)
+        for name in ("service.yaml", "cluster.yaml"):
+            found, said = _indexed_scan(capsys, name)
+            assert found == whole.get(name, []), (name, said)
+    assert whole.get("cluster.yaml") and not whole.get("service.yaml"), "one system: one finding, at its first stack"
