@@ -49,7 +49,7 @@ def test_sarif_has_the_module_calls_as_related_locations(shared: Path, capsys: p
     assert related == [("envs/a/main.tf", 5), ("envs/b/main.tf", 5)]
 
 
-@pytest.mark.parametrize("fmt", ["text", "github", "junit", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "concise", "github", "junit", "markdown"])
 def test_every_other_format_names_the_callers(fmt: str, shared: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = scan(capsys, "--format", fmt)
     assert out.count("in a module called from envs/a, envs/b") == 1, out
