@@ -519,7 +519,7 @@ def _systems(args: argparse.Namespace) -> int:
     from resilint.command_input import InputError, existing_paths, parameter_assignments, parse_options
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
-    from resilint.scan import load_project
+    from resilint.scan import load_project, parameter_warnings
     from resilint.systems.report import render_json, render_text
 
     try:
@@ -533,6 +533,8 @@ def _systems(args: argparse.Namespace) -> int:
     except (ConfigError, InputError) as exc:
         raise UsageError(str(exc)) from None
     project = load_project(paths, settings, options)
+    for warning in parameter_warnings(project, options):
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     _write(None, render_json(project) if args.format == "json" else render_text(project))
     return 0
 

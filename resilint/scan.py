@@ -159,7 +159,7 @@ def _scan(
         0,
         findings,
         files_scanned=len(scanned),
-        warnings=_warnings(paths, targets, found.files, excludes) + _parameter_warnings(project, options, targets),
+        warnings=_warnings(paths, targets, found.files, excludes) + parameter_warnings(project, options, targets),
         rules_run=frozenset(r.id for r in registry.rules if settings.is_enabled(r.id)),
         scanned_files=frozenset(os.path.abspath(f.path) for f in scanned),
         scanned_folders=tuple(os.path.abspath(p) for p in paths if targets is None and Path(p).is_dir()),
@@ -228,12 +228,13 @@ def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
     )
 
 
-def _parameter_warnings(project: Project, options: ParseOptions, targets: set[str] | None) -> list[str]:
+def parameter_warnings(project: Project, options: ParseOptions, targets: set[str] | None = None) -> list[str]:
     """CloudFormation parameter values given on the command line whose name no scanned template
     declares: nothing reads them (a misspelt name, a template left out of the scan), which a
     user who typed them would otherwise never learn. A warning, not an error as `aws
     cloudformation create-stack` makes it: one value is offered to every template scanned, and
-    a parameter file may serve several. Folder scans only: named files build only some units."""
+    a parameter file may serve several. `targets`: the files a scan of named files reports on,
+    which builds only some units: no warnings then. `systems` and `simulate` warn too."""
     if targets is not None:
         return []
     from resilint.command_input import COMMAND_LINE

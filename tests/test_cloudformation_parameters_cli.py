@@ -197,3 +197,11 @@ def test_declared_parameters_and_named_files_give_no_warning(stack: Path, capsys
     assert capsys.readouterr().err.splitlines() == [
         "resilint: warning: --parameter Other: no CloudFormation template was scanned, so its value is not used"
     ]
+
+
+def test_systems_and_simulate_warn_about_undeclared_parameters_too(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    warning = "resilint: warning: --parameter Tier: no scanned template declares it, so its value is not used\n"
+    assert main(["systems", "stacks", "--no-cache", "--parameter", "Tier=gold"]) == 0
+    assert capsys.readouterr().err == warning
+    main(["simulate", "stacks", "--no-cache", "--parameter", "Tier=gold", "--fail", "aws:us-east-1"])
+    assert capsys.readouterr().err == warning

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     )
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
-    from resilint.scan import load_project
+    from resilint.scan import load_project, parameter_warnings
     from resilint.simulate import objectives as objective_runs
     from resilint.simulate.verdicts import simulate
 
@@ -84,6 +84,8 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     except InputError as exc:
         raise SimulateUsageError(str(exc)) from None
     project = load_project(paths, settings, options)
+    for warning in parameter_warnings(project, options):
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     for problem in project.problems:
         print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
     if args.objectives:

@@ -698,6 +698,9 @@ resource "aws_sqs_queue" "q" {
     j = "${var.env}${random_pet.p.id}"
     k = format("%5s-%s", var.env, random_pet.p.id)
     l = "${var.env}-${random_pet.p.id}"
+    m = join("-", [var.env, random_pet.p.id])
+    n = join("", ["replica-", random_pet.p.id])
+    o = join("-", concat([var.env], [random_pet.p.id]))
   }
 }
 """
@@ -716,6 +719,7 @@ resource "aws_sqs_queue" "q" {
     assert same_value(tags["h"], tags["i"]) and same_value(tags["h"], tags["l"]), "an input without a value"
     assert not same_value(tags["h"], tags["j"]), "other known text between the parts"
     assert not same_value(tags["h"], tags["k"]), "a padded %5s is not the value itself"
+    assert same_value(tags["h"], tags["m"]) and same_value(tags["a"], tags["n"]) and same_value(tags["h"], tags["o"]), "join()"
 
 
 def test_a_lookup_by_a_resources_name_reads_that_resource(tmp_path: Path) -> None:

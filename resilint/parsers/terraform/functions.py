@@ -211,7 +211,21 @@ def _formatlist(spec: Any, *args: Any) -> list[str]:
     return [_format(spec, *[a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
 
 
-@function("join")
+def _join_text(separator: Any, *lists: Any) -> Any:
+    """join() of lists of known length some of whose elements are unknown with an identity
+    (`join("-", [var.env, random_pet.p.id])`): the text built from them (`UnknownText`), as
+    the template `"${var.env}-${random_pet.p.id}"` is; None otherwise."""
+    if has_unknown(separator) or not all(isinstance(items, (list, tuple)) for items in lists):
+        return None
+    parts: list[Any] = []
+    for item in (v for items in lists for v in items):
+        if parts:
+            parts.append(to_string(separator))
+        parts.append(item if has_unknown(item) else to_string(item))
+    return unknown_text(unknown_from(*lists).reason, parts)
+
+
+@function("join", symbolic=_join_text)
 def _join(separator: Any, *lists: Any) -> str:
     _bounded("join", len(to_string(separator)) * sum(len(_list(items, "join")) for items in lists))
     return to_string(separator).join(to_string(v) for items in lists for v in _list(items, "join"))
