@@ -128,11 +128,15 @@ def nested_stack_links(project: Project) -> Iterator[Link]:
             url = stack.attributes.get("TemplateURL")
             passed = stack.attributes.get("Parameters")
             written = url if isinstance(url, str) else child
+            metadata = stack.meta.get("Metadata")
+            sam = isinstance(metadata, dict) and metadata.get("SamType") == "AWS::Serverless::Application"
+            # SAM's application names its template by Location (SAM writes it as the TemplateURL).
+            what, where = ("application", "Location") if sam else ("stack", "TemplateURL")
             yield Link(
                 kind="nested-stack",
                 source=stack.location.path,
                 target=child,
-                reason=f"stack {stack.address} reads its template from TemplateURL {written}"
+                reason=f"{what} {stack.address} reads its template from {where} {written}"
                 f"{_with_parameters(passed if isinstance(passed, dict) else {})}",
                 location=stack.location,
             )
