@@ -239,7 +239,7 @@ def _stack_set_templates(
         for stack_set in unit.of_type("AWS::CloudFormation::StackSet"):
             child = stack_set.meta.get("TemplateFile")
             regions = stack_instance_regions(stack_set.attributes.get("StackInstancesGroup"))
-            if not isinstance(child, str) or child not in by_display or regions is None or child in stack_sets:
+            if not isinstance(child, str) or child not in by_display or regions is None:
                 continue
             origin = f"StackSet {stack_set.address} ({unit.id})"
             passed = stack_set.attributes.get("Parameters")
@@ -248,7 +248,9 @@ def _stack_set_templates(
                 for p in (passed if isinstance(passed, list) else [])
                 if isinstance(p, dict) and isinstance(p.get("ParameterKey"), str)
             }
-            stack_sets[child] = Deployment(regions=tuple(regions), parameters=values, origin=origin)
+            deployment = Deployment(regions=tuple(regions), parameters=values, origin=origin)
+            earlier = stack_sets.get(child)
+            stack_sets[child] = deployment if earlier is None else _both_stack_sets(earlier, deployment, child)
     result: list[Unit] = []
     for unit in units:
         if unit.id in nested:
@@ -263,6 +265,24 @@ def _stack_set_templates(
                 unit = again
         result.append(unit)
     return result
+
+
+def _both_stack_sets(first: Deployment, second: Deployment, child: str) -> Deployment:
+    """A template two StackSets deploy runs in the regions of both; a parameter value they do not
+    agree on is unknown (never one of them). Named after the first StackSet."""
+    from resilint.model import Unknown
+    from resilint.parsers.cloudformation.parameters import Given
+
+    parameters: dict[str, Given] = {}
+    for name in sorted({*first.parameters, *second.parameters}):
+        one, other = first.parameters.get(name), second.parameters.get(name)
+        if one is not None and other is not None and one.value == other.value:
+            parameters[name] = one
+        else:
+            reason = f"parameter {name} differs between the StackSets that deploy {child}"
+            parameters[name] = Given(Unknown(reason), first.origin)
+    regions = tuple(sorted({*first.regions, *second.regions}))
+    return replace(first, regions=regions, parameters=parameters)
 
 
 def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Deployment | None) -> frozenset[str]:

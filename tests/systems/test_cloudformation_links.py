@@ -368,3 +368,56 @@ def test_systems_show_the_region_samconfig_gives_a_template(
     assert (system["units"], system["links"]) == ([{"id": "svc/template.yaml", "regions": ["eu-west-1"]}], [])
     (finding,) = res101(capsys, Path("."))
     assert "is deployed by samconfig.toml [default, prod] to one region (eu-west-1)" in finding["message"]
+
+
+def test_a_sam_application_is_shown_as_a_nested_stack_with_its_location(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    parent = (
+        'AWSTemplateFormatVersion: "2010-09-09"\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n'
+        "    Type: AWS::Serverless::Application\n    Properties:\n      Location: ./api/template.yaml\n"
+        "      Parameters:\n        Stage: prod\n"
+    )
+    child = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Stage: {Type: String}\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n'
+    write(tmp_path, {"template.yaml": parent, "api/template.yaml": child})
+    (system,) = systems(capsys, Path("."))
+    (link,) = system["links"]
+    assert (link["kind"], link["source"], link["target"]) == ("nested-stack", "template.yaml", "api/template.yaml")
+    assert link["reason"] == "application Api reads its template from Location ./api/template.yaml and passes Stage=prod"
+
+
+def test_a_template_two_stack_sets_deploy_runs_in_the_regions_of_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judged in one StackSet's regions only, it was one stack in one region (RES101); a value
+    the StackSets do not agree on is unknown."""
+    monkeypatch.chdir(tmp_path)
+    app = (
+        'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  Tier: {Type: String, Default: small}\n  Env: {Type: String}\n'
+        "Resources:\n  Api:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.12\n"
+        "      Handler: app.handler\n      MemorySize: !Ref Tier\n      Description: !Ref Env\n"
+    )
+
+    def stack_set(region: str, tier: str) -> str:
+        return STACK_SET.replace("[eu-west-1, us-east-1]", f"[{region}]") + (
+            f"      Parameters:\n        - ParameterKey: Tier\n          ParameterValue: {tier}\n"
+            "        - ParameterKey: Env\n          ParameterValue: prod\n"
+        )
+
+    write(tmp_path, {"east.yaml": stack_set("us-east-1", "large"), "west.yaml": stack_set("eu-west-1", "small"), "app.yaml": app})
+    (system,) = systems(capsys, Path("."))
+    assert [u for u in system["units"] if u["id"] == "app.yaml"] == [{"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"]}]
+    assert sorted(link["source"] for link in system["links"]) == ["east.yaml", "west.yaml"]
+    assert res101(capsys, Path(".")) == []
+    from resilint.config import Settings
+    from resilint.model import Unknown
+    from resilint.parsers import ParseOptions
+    from resilint.scan import load_project
+
+    unit = load_project([Path(".")], Settings(), ParseOptions()).unit("app.yaml")
+    assert unit is not None
+    function = unit.resource("Api")
+    assert function is not None
+    assert function.attributes["Description"] == "prod"
+    assert isinstance(function.attributes["MemorySize"], Unknown)
