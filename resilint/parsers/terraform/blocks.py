@@ -75,12 +75,16 @@ class BlockEvaluator:
         try:
             return self._evaluator.evaluate(expr, names)
         finally:
-            reads, sources = tracer.pop_both()
-            for target, attribute in sorted(reads, key=lambda r: (r[0], r[1] or "")):
+            sources = tracer.take_sources()
+            for target, attribute in sorted(tracer.pop(), key=lambda r: (r[0], r[1] or "")):
                 refs.append(Reference(target=target, attribute=attribute, path=path))
             if sources and provenance is not None:
                 for key in _keys(path):
-                    provenance.setdefault(key, set()).update(sources)
+                    found = provenance.get(key)
+                    if found is None:
+                        provenance[key] = set(sources)
+                    else:
+                        found.update(sources)
 
     def _dynamic_blocks(
         self, block: s.Block, names: Mapping[str, Any], refs: list[Reference] | None, path: str, start: int, provenance: Provenance | None
@@ -151,6 +155,8 @@ def _keys(path: str) -> list[str]:
     """The provenance keys of an argument's path: the top-level name and every nested level
     (`settings[0].backup[0].enabled` -> `settings`, `settings.backup`, `settings.backup.enabled`),
     so that a message naming `settings.backup.enabled` finds what that value rests on."""
+    if "." not in path and "[" not in path:
+        return [path]  # a top-level argument: most of them
     parts = _INDEX.sub("", path).split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts)) if parts[i]]
 

@@ -16,6 +16,7 @@ Unknown (`opaque`).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -140,6 +141,11 @@ class BlockValue(dict):  # type: ignore[type-arg]
 
 _MISSING = object()
 MISSING = _MISSING
+# id -> (the condition, its text as findings show it): written once per syntax node. The node is
+# held weakly (a dead one's id may be reused, which the check of the reference catches), and
+# the table is emptied when it grows past its bound.
+_CONDITION_TEXTS: dict[int, tuple[weakref.ref[Any], str]] = {}
+_MAX_CONDITION_TEXTS = 100_000
 # The name in scope, beside `each`, of what the instance's for_each rested on (a variable's
 # default...): `each.value` rests on it too. Not an identifier, so no expression can read it.
 EACH_SOURCES = "each\0sources"
@@ -423,7 +429,11 @@ class Evaluator:
             cond = self._eval(expr.cond, names)
             rests_on: frozenset[str] = frozenset()
         else:
-            cond, rests_on = tracer.sources(lambda: self._eval(expr.cond, names))
+            tracer.open_sources()
+            try:
+                cond = self._eval(expr.cond, names)
+            finally:
+                rests_on = tracer.close_sources()
         if has_unknown(cond):
             then = self._eval(expr.then, names)
             otherwise = self._eval(expr.otherwise, names)
@@ -440,13 +450,12 @@ class Evaluator:
 
     def _condition_text(self, cond: s.Expr, rests_on: frozenset[str]) -> str:
         """What a decided conditional says it rests on; the condition is written back as text
-        once per node in a unit, however often and in however many module instances it is
-        evaluated (the tracer is the unit's)."""
-        assert self._tracer is not None
-        texts = self._tracer.texts
-        known = texts.get(id(cond))
-        if known is None:
-            known = texts[id(cond)] = (cond, condition_text(cond))
+        once per node, however often and in however many units it is evaluated."""
+        known = _CONDITION_TEXTS.get(id(cond))
+        if known is None or known[0]() is not cond:
+            if len(_CONDITION_TEXTS) >= _MAX_CONDITION_TEXTS:
+                _CONDITION_TEXTS.clear()
+            known = _CONDITION_TEXTS[id(cond)] = (weakref.ref(cond), condition_text(cond))
         return condition(known[1], rests_on)
 
     def _binary(self, expr: s.Binary, names: dict[str, Any]) -> Any:

@@ -38,7 +38,8 @@ class Memo:
         try:
             value = compute()
         finally:
-            refs, sources = tracer.pop_both()
+            sources = tracer.take_sources()
+            refs = tracer.pop()
             self._evaluating.discard(key)
         self._values[key] = (value, refs, sources)
         if transparent:

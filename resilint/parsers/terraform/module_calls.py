@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,13 +141,10 @@ class ModuleCalls:
         instance = self._instance
         body = decl.block.body
         inputs: dict[str, Callable[[], Any]] = {}
-        origins: dict[str, str] = {}
         for arg_name, attr in body.attributes.items():
             if arg_name in MODULE_META_ARGUMENTS:
                 continue
             inputs[arg_name] = partial(instance.evaluator.evaluate, attr.expr, names)
-            line = None if arg_name in decl.overridden else attr.pos.line  # else in an override file
-            origins[arg_name] = module_argument(call, arg_name, at(decl.file, line))
         prefix = f"{instance.prefix}module.{call}{key_suffix(key)}."
         return ModuleInstance(
             instance.unit,
@@ -160,8 +157,34 @@ class ModuleCalls:
             call_sites=instance.call_sites + (decl.location(),),
             anchor=anchor,
             multiplicity=unknown if unknown is not None else instance.multiplicity,
-            origins=origins,
+            origins=_ArgumentOrigins(call, decl, inputs),
         )
+
+
+class _ArgumentOrigins(Mapping[str, str]):
+    """Where each argument of a module call is written ("argument multi_az of module.db at
+    main.tf:7"), said only for the arguments a value ends up resting on."""
+
+    def __init__(self, call: str, decl: Decl, arguments: Mapping[str, object]) -> None:
+        self._call = call
+        self._decl = decl
+        self._arguments = arguments
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._arguments:
+            raise KeyError(name)
+        decl = self._decl
+        line = None if name in decl.overridden else decl.block.body.attributes[name].pos.line  # else in an override file
+        return module_argument(self._call, name, at(decl.file, line))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._arguments
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._arguments)
+
+    def __len__(self) -> int:
+        return len(self._arguments)
 
 
 def _outputs_object(child: ModuleInstance) -> ResourceObject:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +78,9 @@ class ModuleInstance:
         they rest on is the resource's `count` or `for_each` provenance, and `each` rests on it)."""
         result, sources = self.unit.tracer.isolated_with_sources(lambda: count_instances(self.evaluator, body, what))
         instances: Instances = result
-        return replace(instances, sources=sources) if sources else instances
+        if not sources:
+            return instances
+        return Instances(instances.keys, instances.values, instances.unknown, sources)
 
     def over_budget(self, decl: Decl, what: str) -> None:
         budget = self.unit.budget

@@ -46,8 +46,9 @@ def local_value(name: str, where: str) -> str:
 def condition(text: str, rests_on: Iterable[str]) -> str:
     """A decided conditional (`text` from `condition_text`), with what its condition rested on
     in parentheses, as CloudFormation's "condition IsProd (parameter Env's default)"."""
-    inner = joined(rests_on)
-    return f"condition {text}" + (f" ({inner})" if inner else "")
+    if not rests_on:
+        return f"condition {text}"
+    return f"condition {text} ({joined(rests_on)})"
 
 
 def condition_text(expr: s.Expr) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from resilint.model import Reference, Unknown
@@ -19,27 +20,33 @@ class Tracer:
     Beside the reads, what the values rest on when the code of the argument alone does not fix
     them (a variable's default, a .tfvars file, a module argument, a local, a decided condition):
     texts collected the same way, on their own stack so that a condition can collect what it
-    rests on apart from the value it chooses (`sources`)."""
+    rests on apart from the value it chooses (`open_sources`). Evaluation allocates little
+    here, on purpose (the garbage collector's work grows with every container made): most
+    frames rest on nothing and get no set; a frame that rests on one memoised value shares that
+    value's frozen set until it rests on something else too."""
 
     def __init__(self) -> None:
         self._frames: list[set[Read]] = []
-        self._sources: list[set[str]] = []
-        # id -> (condition node, its text), so that a condition is written back once per unit
-        # (the node kept beside its text pins the id).
-        self.texts: dict[int, tuple[Any, str]] = {}
+        self._sources: list[AbstractSet[str] | None] = []
 
     def push(self) -> None:
         self._frames.append(set())
-        self._sources.append(set())
+        self._sources.append(None)
 
     def pop(self) -> frozenset[Read]:
+        """The reads of the frame `push` opened (what it rested on is dropped, or taken first
+        with `take_sources`)."""
         self._sources.pop()
         return frozenset(self._frames.pop())
 
-    def pop_both(self) -> tuple[frozenset[Read], frozenset[str]]:
-        """The reads and the sources of the frame `push` opened."""
-        sources = self._sources.pop()
-        return frozenset(self._frames.pop()), frozenset(sources) if sources else _NOTHING
+    def take_sources(self) -> frozenset[str]:
+        """What the innermost frame rested on, taken from it (call before `pop`)."""
+        stack = self._sources
+        found = stack[-1]
+        stack[-1] = None
+        if not found:
+            return _NOTHING
+        return found if isinstance(found, frozenset) else frozenset(found)
 
     def record(self, target: str, attribute: str | None) -> None:
         if self._frames:
@@ -50,22 +57,38 @@ class Tracer:
             self._frames[-1].update(refs)
 
     def rests_on(self, source: str) -> None:
-        if self._sources:
-            self._sources[-1].add(source)
+        stack = self._sources
+        if stack:
+            top = stack[-1]
+            if top is None:
+                stack[-1] = {source}
+            elif isinstance(top, set):
+                top.add(source)
+            elif source not in top:
+                stack[-1] = set(top) | {source}
 
-    def rests_on_all(self, sources: Iterable[str]) -> None:
-        if self._sources and sources:
-            self._sources[-1].update(sources)
+    def rests_on_all(self, sources: frozenset[str]) -> None:
+        """What a memoised value rests on, for the innermost frame."""
+        stack = self._sources
+        if stack and sources:
+            top = stack[-1]
+            if top is None or top == sources:
+                stack[-1] = sources  # shared until something else is added
+            elif isinstance(top, set):
+                top.update(sources)
+            else:
+                stack[-1] = top | sources
 
-    def sources(self, compute: Callable[[], Any]) -> tuple[Any, frozenset[str]]:
-        """`compute()` and what it rests on, kept apart from the frame around it (its reads
-        still count there)."""
-        self._sources.append(set())
-        try:
-            value = compute()
-        finally:
-            found = frozenset(self._sources.pop())
-        return value, found
+    def open_sources(self) -> None:
+        """Collect what the next values rest on apart from the frame around them (their reads
+        still count there), until `close_sources`."""
+        self._sources.append(None)
+
+    def close_sources(self) -> frozenset[str]:
+        found = self._sources.pop()
+        if not found:
+            return _NOTHING
+        return found if isinstance(found, frozenset) else frozenset(found)
 
     def isolated(self, compute: Callable[[], Any]) -> Any:
         """`compute()` without its reads counting for the argument being evaluated (how many
@@ -83,7 +106,8 @@ class Tracer:
         try:
             value = compute()
         finally:
-            _, sources = self.pop_both()
+            sources = self.take_sources()
+            self.pop()
         return value, sources
 
 
