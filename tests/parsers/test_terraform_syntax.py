@@ -146,3 +146,16 @@ def test_heredoc_closing_marker_may_have_blanks_around_it() -> None:
     assert body.attributes["c"].pos.line == 7
     with pytest.raises(s.HclSyntaxError, match="never closed"):
         s.parse_hcl("a = <<EOT\nx\nEOTX\n")
+
+
+def test_a_first_try_that_fails_leaves_no_cycle_for_the_garbage_collector() -> None:
+    # A first try that fails (an operator first on its line inside parentheses: the second try
+    # joins the lines; 64 of cloud-foundation-fabric's files) once left its error tied to Lark's
+    # parser state in a cycle, which a scan kept until the collector walked it.
+    import gc
+
+    text = 'a = (\n  var.x\n  ? 1\n  : 2\n)\n'
+    s.parse_hcl(text)  # grammars built, caches filled
+    gc.collect()
+    assert s.parse_hcl(text).attributes["a"].pos.line == 1
+    assert gc.collect() == 0

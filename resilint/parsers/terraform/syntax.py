@@ -241,11 +241,10 @@ def _lark_parse(text: str, expression_keys: bool = False) -> Any:
     except UnexpectedToken as exc:
         if exc.token.type == "$END":  # at the last line that has anything on it, as editors show
             raise HclSyntaxError(_token_message(exc), text.rstrip().count("\n") + 1) from None
-        message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _comma_message(exc, text) or _token_message(exc)
-        error = HclSyntaxError(message, exc.line, exc.column)
-        # After an object key python-hcl2's grammar expects only `=` or `:`.
-        error.at_object_key = {"EQ", "COLON"} <= set(exc.expected)
-        raise error from None
+        # Made by a function, not held in a local: a local would tie the error, through its
+        # traceback, to this frame and so to Lark's parser state (the partial tree of the file),
+        # a cycle only the garbage collector frees.
+        raise _token_error(exc, text) from None
     except UnexpectedCharacters as exc:
         message = _unclosed_heredoc(text, exc.pos_in_stream) or _characters_message(exc, text)
         raise HclSyntaxError(message, exc.line, exc.column) from None
@@ -358,6 +357,14 @@ def _linear_heredocs(parser: Any) -> None:
         # the marker): spaces, tabs or a carriage return may follow the marker.
         linear = f"{opener}(?=(?P<{group}>[a-zA-Z][a-zA-Z0-9._-]*))(?P={group})\n?[\\s\\S]*?\n[ \t]*(?P={group})[ \t\r]*\n"
         terminal.pattern = PatternRE(linear, terminal.pattern.flags)
+
+
+def _token_error(exc: Any, text: str) -> HclSyntaxError:
+    message = _unclosed_heredoc(text, getattr(exc.token, "start_pos", None)) or _comma_message(exc, text) or _token_message(exc)
+    error = HclSyntaxError(message, exc.line, exc.column)
+    # After an object key python-hcl2's grammar expects only `=` or `:`.
+    error.at_object_key = {"EQ", "COLON"} <= set(exc.expected)
+    return error
 
 
 def _unclosed_heredoc(text: str, at: int | None) -> str | None:
