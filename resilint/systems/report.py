@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
-from resilint.model import Link, Project, System
+from resilint.model import Link, Project, StateRead, System
+from resilint.systems.terraform import unlinked_reads
 
 
 def render_text(project: Project) -> str:
     lines: list[str] = []
+    unlinked = unlinked_reads(project)
     for system in project.systems:
         regions = ", ".join(system.regions) or "no known region"
         how = "configured" if system.configured else ("found" if system.links else "a unit alone")
@@ -20,6 +22,8 @@ def render_text(project: Project) -> str:
             lines.append(f"  unit {unit_id} ({unit_regions})")
         for link in system.links:
             lines.append(f"  link {_arrow(link)}: {link.reason}{_where(link)}")
+        for unit_id, read, why in _unlinked(system, unlinked):
+            lines.append(f"  unlinked {unit_id}: {read.name} ({read.location.path}:{read.location.line}): {why}")
         lines.append("")
     units = sum(len(s.units) for s in project.systems)
     lines.append(f"{len(project.systems)} systems, {units} units")
@@ -27,11 +31,18 @@ def render_text(project: Project) -> str:
 
 
 def render_json(project: Project) -> str:
-    data = {"version": "1", "systems": [_system(s) for s in project.systems]}
+    unlinked = unlinked_reads(project)
+    data = {"version": "1", "systems": [_system(s, unlinked) for s in project.systems]}
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def _system(system: System) -> dict[str, object]:
+def _unlinked(system: System, unlinked: dict[str, list[tuple[StateRead, str]]]) -> list[tuple[str, StateRead, str]]:
+    """The system's state reads that link to no unit, in unit and file order."""
+    found = [(unit_id, read, why) for unit_id in system.units for read, why in unlinked.get(unit_id, ())]
+    return sorted(found, key=lambda r: (r[0], r[1].location.path, r[1].location.line, r[1].name))
+
+
+def _system(system: System, unlinked: dict[str, list[tuple[StateRead, str]]]) -> dict[str, object]:
     return {
         "name": system.name,
         "configured": system.configured,
@@ -48,6 +59,10 @@ def _system(system: System) -> dict[str, object]:
                 "line": link.location.line if link.location else None,
             }
             for link in system.links
+        ],
+        "unlinked_reads": [
+            {"unit": unit_id, "name": read.name, "path": read.location.path, "line": read.location.line, "reason": why}
+            for unit_id, read, why in _unlinked(system, unlinked)
         ],
     }
 

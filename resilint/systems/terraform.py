@@ -76,18 +76,24 @@ def remote_state_links(project: Project) -> Iterator[Link]:
                 )
 
 
-def _partial_link(unit: Unit, read: StateRead, project: Project) -> Iterator[Link]:
-    """A read whose address is not wholly known, linked to the one root whose backend its known
-    parts match (state.partial_match says how); several or none: no link, the read stays
-    unknown."""
+def _partial_candidates(unit: Unit, read: StateRead, project: Project) -> list[tuple[Unit, str]]:
+    """The roots whose backend the known parts of a read whose address is not wholly known
+    match, each with how (state.partial_match)."""
     if not read.parts:
-        return
-    found = [
+        return []
+    return [
         (other, reason)
         for other in project.units
         if other.source == "terraform" and other.backend is not None and other.id != unit.id
         and (reason := partial_match(read.kind, read.parts, other.backend, Path(other.id).resolve())) is not None
     ]
+
+
+def _partial_link(unit: Unit, read: StateRead, project: Project) -> Iterator[Link]:
+    """A read whose address is not wholly known, linked to the one root whose backend its known
+    parts match (state.partial_match says how); several or none: no link, the read stays
+    unknown."""
+    found = _partial_candidates(unit, read, project)
     if len(found) != 1:
         return
     target, how = found[0]
@@ -98,6 +104,47 @@ def _partial_link(unit: Unit, read: StateRead, project: Project) -> Iterator[Lin
         target=target.id,
         reason=f"{read.name} reads the state of {target.id}: {how}{used}",
         location=read.location,
+    )
+
+
+def unlinked_reads(project: Project) -> dict[str, list[tuple[StateRead, str]]]:
+    """By unit id: the state reads that link the unit to no other, each with why in words a user
+    can act on (`resilint systems` shows them, so that a DR root that should have joined its
+    primary can be joined by a value or by configuration)."""
+    addresses = {u.backend.address for u in project.units if u.backend is not None and u.backend.address is not None}
+    folders = {f"terragrunt://{Path(u.id).resolve().as_posix()}" for u in project.units if u.source == "terraform"}
+    found: dict[str, list[tuple[StateRead, str]]] = {}
+    for unit in project.units:
+        for read in unit.state_reads:
+            why = _why_unlinked(unit, read, project, addresses, folders)
+            if why is not None:
+                found.setdefault(unit.id, []).append((read, why))
+    return found
+
+
+_DECLARE = "give what it is built from a value (--var, a .tfvars file), or declare the system in configuration ([[systems]])"
+
+
+def _why_unlinked(unit: Unit, read: StateRead, project: Project, addresses: set[str], folders: set[str]) -> str | None:
+    if read.address is not None:
+        if read.kind == "terragrunt":
+            return None if read.address in folders else "the Terragrunt unit it depends on is not in the scan"
+        if read.address in addresses:
+            return None
+        return f"no scanned root has the backend {read.address}"
+    if not read.parts:
+        return f"the address of the state it reads is not known: {_DECLARE}"
+    candidates = _partial_candidates(unit, read, project)
+    if len(candidates) == 1:
+        return None
+    known = ", ".join(f"{name} = {value}" for name, value in read.parts)
+    if not candidates:
+        return f"its address is not wholly known and what is known ({known}) matches no scanned root's backend"
+    names = sorted(other.id for other, _ in candidates)
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (
+        f"its address is not wholly known and what is known ({known}) matches {len(names)} roots ({shown}): "
+        f"which one is not in the code; {_DECLARE}"
     )
 
 

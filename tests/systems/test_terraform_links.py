@@ -145,7 +145,23 @@ def test_no_link_on_an_address_that_is_not_known_or_not_matched(
         "network/main.tf": app("us-east-1", s3_backend("net.tfstate")),
         "app/main.tf": app("us-west-2", extra=unknown + no_key + other_key + other_bucket),
     })
-    assert units(systems(capsys, Path("."))) == [["app"], ["network"]]
+    found = systems(capsys, Path("."))
+    assert units(found) == [["app"], ["network"]]
+    # What did not link is shown with why, so that a user can join what should be joined.
+    declare = "give what it is built from a value (--var, a .tfvars file), or declare the system in configuration ([[systems]])"
+    assert [(r["name"], r["line"], r["reason"]) for r in found[0]["unlinked_reads"]] == [
+        (
+            "data.terraform_remote_state.x", 11,
+            "its address is not wholly known and what is known (key = other.tfstate) matches no scanned root's backend",
+        ),
+        ("data.terraform_remote_state.z", 18, f"the address of the state it reads is not known: {declare}"),
+        ("data.terraform_remote_state.y", 25, "no scanned root has the backend s3://acme-state/elsewhere.tfstate"),
+        (
+            "data.terraform_remote_state.w", 32,
+            "its address is not wholly known and what is known (bucket = other-state) matches no scanned root's backend",
+        ),
+    ]
+    assert found[1]["unlinked_reads"] == []
 
 
 BUCKET_UNKNOWN = """
@@ -218,7 +234,19 @@ def test_a_key_that_names_several_folders_links_none(
         "reader/main.tf": app("us-west-2", extra=BUCKET_UNKNOWN % "app/terraform.tfstate"),
         "reader2/main.tf": app("us-west-2", extra=BUCKET_UNKNOWN % "net/terraform.tfstate"),
     })
-    assert units(systems(capsys, Path("."))) == [["blue/app"], ["green/app"], ["net"], ["reader"], ["reader2"]]
+    found = systems(capsys, Path("."))
+    assert units(found) == [["blue/app"], ["green/app"], ["net"], ["reader"], ["reader2"]]
+    (reader,) = found[3]["unlinked_reads"]
+    assert reader["reason"] == (
+        "its address is not wholly known and what is known (key = app/terraform.tfstate) matches 2 roots "
+        "(blue/app, green/app): which one is not in the code; give what it is built from a value (--var, a "
+        ".tfvars file), or declare the system in configuration ([[systems]])"
+    )
+    assert main(["systems", ".", "--no-cache"]) == 0
+    assert (
+        "  unlinked reader: data.terraform_remote_state.primary (reader/main.tf:12): its address is not wholly known"
+        in capsys.readouterr().out
+    )
 
 
 MODULE = 'variable "name" {}\n\nresource "aws_instance" "web" {\n  ami = "ami-1"\n  tags = { Name = var.name }\n}\n'
