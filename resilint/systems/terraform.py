@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from resilint.model import Link, Project, StateRead, Unit
@@ -44,11 +45,7 @@ def is_region_name(segment: str) -> bool:
 def remote_state_links(project: Project) -> Iterator[Link]:
     """A unit that reads a state (`terraform_remote_state`, `tfe_outputs`) is linked to the unit
     whose backend has that address."""
-    by_state: dict[str, list[Unit]] = {}
-    for unit in project.units:
-        if unit.backend is not None and unit.backend.address is not None:
-            by_state.setdefault(unit.backend.address, []).append(unit)
-    by_folder = {f"terragrunt://{Path(u.id).resolve().as_posix()}": u for u in project.units if u.source == "terraform"}
+    by_state, by_folder = _state_index(project)
     for unit in project.units:
         for read in unit.state_reads:
             if read.address is None:
@@ -74,6 +71,17 @@ def remote_state_links(project: Project) -> Iterator[Link]:
                     reason=f"{read.name} reads the state of {target.id} ({read.address}{used})",
                     location=read.location,
                 )
+
+
+def _state_index(project: Project) -> tuple[dict[str, list[Unit]], dict[str, Unit]]:
+    """The units by the state address of their backend, and by the address a Terragrunt
+    dependency names them with."""
+    by_state: dict[str, list[Unit]] = {}
+    for unit in project.units:
+        if unit.backend is not None and unit.backend.address is not None:
+            by_state.setdefault(unit.backend.address, []).append(unit)
+    by_folder = {f"terragrunt://{Path(u.id).resolve().as_posix()}": u for u in project.units if u.source == "terraform"}
+    return by_state, by_folder
 
 
 def _partial_candidates(unit: Unit, read: StateRead, project: Project) -> list[tuple[Unit, str]]:
@@ -111,12 +119,11 @@ def unlinked_reads(project: Project) -> dict[str, list[tuple[StateRead, str]]]:
     """By unit id: the state reads that link the unit to no other, each with why in words a user
     can act on (`resilint systems` shows them, so that a DR root that should have joined its
     primary can be joined by a value or by configuration)."""
-    addresses = {u.backend.address for u in project.units if u.backend is not None and u.backend.address is not None}
-    folders = {f"terragrunt://{Path(u.id).resolve().as_posix()}" for u in project.units if u.source == "terraform"}
+    by_state, by_folder = _state_index(project)
     found: dict[str, list[tuple[StateRead, str]]] = {}
     for unit in project.units:
         for read in unit.state_reads:
-            why = _why_unlinked(unit, read, project, addresses, folders)
+            why = _why_unlinked(unit, read, project, by_state.keys(), by_folder.keys())
             if why is not None:
                 found.setdefault(unit.id, []).append((read, why))
     return found
@@ -125,7 +132,9 @@ def unlinked_reads(project: Project) -> dict[str, list[tuple[StateRead, str]]]:
 _DECLARE = "give what it is built from a value (--var, a .tfvars file), or declare the system in configuration ([[systems]])"
 
 
-def _why_unlinked(unit: Unit, read: StateRead, project: Project, addresses: set[str], folders: set[str]) -> str | None:
+def _why_unlinked(
+    unit: Unit, read: StateRead, project: Project, addresses: AbstractSet[str], folders: AbstractSet[str]
+) -> str | None:
     if read.address is not None:
         if read.kind == "terragrunt":
             return None if read.address in folders else "the Terragrunt unit it depends on is not in the scan"
