@@ -59,16 +59,18 @@ _FIXES = {
 def check(unit: Unit, project: Project) -> Iterator[Violation]:
     """
     ## What it does
-    Lists what a deployment unit needs from us-east-1 whatever region it runs in, one note per
-    dependency:
+    Lists what a deployment unit needs from us-east-1 whatever region it runs in: one note per
+    CloudFront distribution, naming the certificate, web ACL and Lambda@Edge functions it uses
+    with it, and one per other dependency:
 
     - every CloudFront distribution (its configuration changes go through us-east-1);
     - the ACM certificate a distribution uses (CloudFront takes certificates only from ACM in
       us-east-1): the certificate resource, through its validation resource, or the
       distribution itself when it names the certificate by ARN or variable; an IAM server
       certificate goes through IAM;
-    - WAF for CloudFront: WAFv2 resources with `scope = "CLOUDFRONT"` (`Scope: CLOUDFRONT`),
-      WAF Classic's global resources, and a distribution's `web_acl_id` that names no
+    - WAF for CloudFront: a distribution's web ACL and the rule groups and sets it uses, other
+      WAFv2 resources with `scope = "CLOUDFRONT"` (`Scope: CLOUDFRONT`) and WAF Classic's
+      global resources (a note of their own), and a distribution's `web_acl_id` that names no
       resource of the code;
     - Lambda@Edge functions associated with a cache behaviour (directly, or through a
       version or alias);
@@ -102,7 +104,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     ```
 
     One dependency can be accepted where it is, with an inline suppression on the resource the
-    note is anchored at (`# resilint:ignore=RES402 recovery needs no record change`).
+    note is anchored at (`# resilint:ignore=RES402 recovery needs no record change`). What an
+    accepted distribution uses keeps notes of its own (unless its service is accepted too).
 
     ## Why is this bad?
     On 20 October 2025 a DNS automation failure for DynamoDB in us-east-1 cascaded through the
@@ -156,17 +159,56 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     if system is not None and system.unit_regions.get(unit.id) == (HOME,):
         return  # it runs in us-east-1 anyway: nothing hidden (RES107 judges a sole us-east-1)
     accepted = set(project.rule_options.get("RES402", {}).get("accept", ()))
-    for dependency in us_east_1_dependencies(unit):
-        if dependency.service in accepted:
-            continue
+    dependencies = [d for d in us_east_1_dependencies(unit) if d.service not in accepted]
+    parts = _parts_by_distribution(dependencies)
+    told = {id(d) for found in parts.values() for d in found}
+    for dependency in dependencies:
+        if id(dependency) in told:
+            continue  # named in the note of the distribution that uses it
+        fix = _FIXES.get(dependency.service)
         if dependency.service == "IAM":
             regions = _serving_regions(unit, project)
             if len(regions) < 2:
                 continue  # every AWS workload has roles: noted where a failover to another region may need them
             message = _iam_message(dependency, regions)
+        elif dependency.service == "CloudFront" and parts.get(dependency.resources[0]):
+            pinned = parts[dependency.resources[0]]
+            message = _distribution_message(dependency, pinned)
+            fix = _fixes([dependency, *pinned])
         else:
             message = _message(dependency)
-        yield Violation(message, at=_anchor(unit, dependency), fix=_FIXES.get(dependency.service))
+        yield Violation(message, at=_anchor(unit, dependency), fix=fix)
+
+
+def _parts_by_distribution(dependencies: list[Dependency]) -> dict[str, list[Dependency]]:
+    """What each noted distribution pins (its certificate, web ACL, Lambda@Edge functions), to be
+    told in the distribution's one note; a resource several distributions use is told in each.
+    Pinned resources whose distributions are all accepted keep notes of their own."""
+    noted = {d.resources[0] for d in dependencies if d.service == "CloudFront"}
+    parts: dict[str, list[Dependency]] = {}
+    for dependency in dependencies:
+        if dependency.part:
+            for distribution in dependency.needed_by:
+                if distribution in noted:
+                    parts.setdefault(distribution, []).append(dependency)
+    return parts
+
+
+def _distribution_message(distribution: Dependency, pinned: list[Dependency]) -> str:
+    """The distribution's note, naming what it pins among what stops ("its web ACL X cannot be
+    changed"), so that one note says everything the distribution needs from us-east-1."""
+    effects = [*(distribution.clauses or (distribution.effect,)), *(d.part for d in pinned)]
+    return (
+        f"{distribution.service}: {distribution.what()} depends on us-east-1 whatever region the workload runs in: "
+        f"while us-east-1 is impaired, {_and(tuple(effects))}"
+    )
+
+
+def _fixes(dependencies: list[Dependency]) -> str | None:
+    texts = list(dict.fromkeys(_FIXES[d.service] for d in dependencies if d.service in _FIXES))
+    if not texts:
+        return None
+    return "; ".join([texts[0], *(text[0].lower() + text[1:] for text in texts[1:])])
 
 
 def _serving_regions(unit: Unit, project: Project) -> tuple[str, ...]:
@@ -195,8 +237,9 @@ def _iam_message(dependency: Dependency, regions: tuple[str, ...]) -> str:
 
 def _message(dependency: Dependency) -> str:
     used = ""
-    if dependency.needed_by is not None and dependency.needed_by not in dependency.resources:
-        used = f" (used by {dependency.needed_by})"
+    users = [name for name in dependency.needed_by if name not in dependency.resources]
+    if users:
+        used = f" (used by {describe(users, 3)})"
     verb = "depend" if len(dependency.resources) > 1 else "depends"
     return (
         f"{dependency.service}: {dependency.what()}{used} {verb} on us-east-1 whatever region the workload runs in: "

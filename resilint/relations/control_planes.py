@@ -62,17 +62,22 @@ class Dependency:
 
     `service` names it for people ("ACM certificate for CloudFront"); `resources` are the
     addresses it covers (the first is the anchor; empty for a provider setting); `needed_by` the
-    resource that pins it there (a distribution), if another; `control_plane` the simulation
-    target whose failure stops changes to it (None when only the region's failure does);
-    `effect` what stops while us-east-1 is impaired."""
+    resources that pin it there (the distributions that use a certificate, a web ACL or a
+    Lambda@Edge function; a query logging configuration), when they are others; `control_plane`
+    the simulation target whose failure stops changes to it (None when only the region's failure
+    does); `effect` what stops while us-east-1 is impaired; `part` the same effect said of it
+    as one part of what its distribution needs ("its web ACL aws_wafv2_web_acl.edge cannot be
+    changed"), for a note that names a distribution with everything it pins."""
 
     service: str
     resources: tuple[str, ...]
     location: Location
     control_plane: str | None
     effect: str
-    needed_by: str | None = None
+    needed_by: tuple[str, ...] = ()
     setting: str | None = None  # a provider setting ("sts_region = \"us-east-1\"") instead of a resource
+    part: str = ""
+    clauses: tuple[str, ...] = ()  # `effect` in its parts ("a", "b" for "a and b"), to continue the list
 
     @property
     def anchor(self) -> str | None:
@@ -106,9 +111,15 @@ def _build(unit: Unit) -> tuple[Dependency, ...]:
     if not in_aws_partition(unit):
         return ()
     found: list[Dependency] = []
+    distributions = [(member, _pins(unit, member)) for member in CDN_DISTRIBUTIONS.members(unit, "cloudfront")]
+    users: dict[str, list[str]] = {}  # a pinned resource -> the distributions using it (one certificate may serve several)
+    for member, pins in distributions:
+        for resource in pins.resources():
+            users.setdefault(resource.address, []).append(member.address)
+    used_by = {address: tuple(dict.fromkeys(names)) for address, names in users.items()}
     pinned: set[str] = set()
-    for distribution in CDN_DISTRIBUTIONS.members(unit, "cloudfront"):
-        found.extend(_distribution(unit, distribution, pinned))
+    for member, pins in distributions:
+        found.extend(_distribution(unit, member, pins, used_by, pinned))
     found.extend(_firewalls(unit, pinned))
     found.extend(_query_logs(unit))
     route53 = _route53(unit)
@@ -124,45 +135,90 @@ def _build(unit: Unit) -> tuple[Dependency, ...]:
 # CloudFront -----------------------------------------------------------------------------------
 
 
-def _distribution(unit: Unit, member: Member, pinned: set[str]) -> Iterator[Dependency]:
+@dataclass(frozen=True)
+class _Pinned:
+    """What one distribution pins to us-east-1 by referencing resources of the unit."""
+
+    certificates: tuple[Resource, ...]
+    web_acls: tuple[Resource, ...]
+    acl_parts: tuple[Resource, ...]  # rule groups and sets its web ACL uses
+    functions: tuple[Resource, ...]
+
+    def resources(self) -> tuple[Resource, ...]:
+        return (*self.certificates, *self.web_acls, *self.acl_parts, *self.functions)
+
+
+def _pins(unit: Unit, member: Member) -> _Pinned:
+    web_acls = [r for r in _referenced(unit, member, "web_acl") if r in EDGE_FIREWALLS]
+    return _Pinned(
+        tuple(_certificates(unit, [r for r in _referenced(unit, member, "certificate") if r in CERTIFICATES])),
+        tuple(web_acls),
+        tuple(_firewall_parts(unit, web_acls)),
+        tuple(_edge_functions(unit, member)),
+    )
+
+
+def _distribution(unit: Unit, member: Member, pins: _Pinned, users: dict[str, tuple[str, ...]], pinned: set[str]) -> Iterator[Dependency]:
     """The distribution itself (with what it pins by value: a certificate ARN, a web ACL id, a
-    Lambda@Edge ARN that name no resource of the unit), then the resources it pins."""
+    Lambda@Edge ARN that name no resource of the unit), then the resources it pins that no
+    distribution before it pinned (each once, with every distribution that uses it)."""
     distribution = member.resource
     name = distribution.address
     effects = ["its configuration cannot be changed (it goes on serving)"]
-    certificates = _certificates(unit, [r for r in _referenced(unit, member, "certificate") if r in CERTIFICATES])
-    if not certificates and _is_set(_value(member, "certificate")):
+    if not pins.certificates and _is_set(_value(member, "certificate")):
         effects.append("its ACM certificate (in us-east-1) cannot be issued, renewed or replaced")
     if _is_set(_value(member, "iam_certificate")):
         effects.append("its IAM server certificate cannot be replaced")
-    acls = [r for r in _referenced(unit, member, "web_acl") if r in EDGE_FIREWALLS]
-    if not acls and _is_set(_value(member, "web_acl")):
+    if not pins.web_acls and _is_set(_value(member, "web_acl")):
         effects.append("its web ACL (a CLOUDFRONT-scope WAF in us-east-1) cannot be changed")
     if _literal_edge_function(member):
         effects.append("its Lambda@Edge functions (in us-east-1) cannot be updated")
-    yield Dependency("CloudFront", (name,), distribution.location, CLOUDFRONT_CONTROL, _join(effects))
-    for certificate in certificates:
-        if certificate.address not in pinned:
-            pinned.add(certificate.address)
-            yield Dependency(
-                "ACM certificate for CloudFront",
-                (certificate.address,),
-                certificate.location,
-                ACM_CLOUDFRONT_CONTROL,
-                "it cannot be issued, renewed or replaced",
-                needed_by=name,
-            )
-    for function in _edge_functions(unit, member):
-        if function.address not in pinned:
-            pinned.add(function.address)
-            yield Dependency(
-                "Lambda@Edge",
-                (function.address,),
-                function.location,
-                None,
-                "the function cannot be updated or redeployed (its replicas go on running)",
-                needed_by=name,
-            )
+    yield Dependency("CloudFront", (name,), distribution.location, CLOUDFRONT_CONTROL, _join(effects), clauses=tuple(effects))
+    pinned_here: list[tuple[Resource, str, str | None, str, str]] = [
+        (r, "ACM certificate for CloudFront", ACM_CLOUDFRONT_CONTROL, "it cannot be issued, renewed or replaced",
+         f"its ACM certificate {r.address} cannot be issued, renewed or replaced")
+        for r in pins.certificates
+    ]
+    pinned_here += [
+        (r, "WAF for CloudFront", None, "its rules cannot be changed", f"its web ACL {r.address} cannot be changed")
+        for r in pins.web_acls
+    ]
+    pinned_here += [
+        (r, "WAF for CloudFront", None, "its rules cannot be changed", f"{r.address}, which its web ACL uses, cannot be changed")
+        for r in pins.acl_parts
+    ]
+    pinned_here += [
+        (r, "Lambda@Edge", None, "the function cannot be updated or redeployed (its replicas go on running)",
+         f"its Lambda@Edge function {r.address} cannot be updated or redeployed (its replicas go on running)")
+        for r in pins.functions
+    ]
+    for resource, service, control_plane, effect, part in pinned_here:
+        if resource.address in pinned:
+            continue
+        pinned.add(resource.address)
+        yield Dependency(
+            service,
+            (resource.address,),
+            resource.location,
+            control_plane,
+            effect,
+            needed_by=users[resource.address],
+            part=part,
+        )
+
+
+def _firewall_parts(unit: Unit, web_acls: list[Resource]) -> list[Resource]:
+    """The WAF resources the web ACLs use (rule groups, IP sets, pattern sets, and theirs)."""
+    found: list[Resource] = []
+    queue = list(web_acls)
+    while queue:
+        resource = queue.pop(0)
+        for ref in resource.references:
+            for target in unit.resolve(ref.target):
+                if target in EDGE_FIREWALLS and target not in web_acls and target not in found:
+                    found.append(target)
+                    queue.append(target)
+    return found
 
 
 def _path(member: Member, role: str) -> str:
@@ -291,7 +347,7 @@ def _query_logs(unit: Unit) -> Iterator[Dependency]:
             (unit.resource(groups[0]) or member.resource).location if groups else member.resource.location,
             None,
             "the DNS query logs (written to CloudWatch Logs in us-east-1) stop arriving",
-            needed_by=member.address,
+            needed_by=(member.address,),
         )
 
 

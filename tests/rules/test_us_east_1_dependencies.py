@@ -23,20 +23,67 @@ def _findings(path: Path) -> list[Finding]:
     return [f for f in scan([path], Settings(select=("RES402",)), ParseOptions()).findings if f.rule_id == "RES402"]
 
 
-def test_cloudfront_and_what_it_pins_are_listed_one_by_one() -> None:
-    findings = _findings(FIXTURES / "fail_cloudfront_satellites")
+def test_a_distribution_and_what_it_pins_are_one_note() -> None:
+    (finding,) = _findings(FIXTURES / "fail_cloudfront_satellites")
+    assert (finding.resource, finding.line) == ("aws_cloudfront_distribution.site", 66)
+    assert finding.message == (
+        "CloudFront: aws_cloudfront_distribution.site depends on us-east-1 whatever region the workload runs in: "
+        "while us-east-1 is impaired, its configuration cannot be changed (it goes on serving), its ACM certificate "
+        "aws_acm_certificate.site cannot be issued, renewed or replaced, its web ACL aws_wafv2_web_acl.edge cannot "
+        "be changed and its Lambda@Edge function aws_lambda_function.headers cannot be updated or redeployed (its "
+        "replicas go on running)"
+    )
+    assert finding.fix is not None
+    assert finding.fix.startswith("Keep recovery free of CloudFront changes")
+    assert "; keep the certificate valid well ahead of need" in finding.fix
+    assert "; ship Lambda@Edge changes outside incidents" in finding.fix
+    assert finding.severity.value == "note"
+
+
+def test_the_inventory_simulate_reads_still_lists_what_a_distribution_pins() -> None:
+    found_files = discover([FIXTURES / "fail_cloudfront_satellites"], (), 20 << 20)
+    (unit,) = build_project(found_files.files, found_files.problems, ParseOptions()).units
+    assert [(d.service, d.resources, d.needed_by) for d in us_east_1_dependencies(unit)] == [
+        ("CloudFront", ("aws_cloudfront_distribution.site",), ()),
+        ("ACM certificate for CloudFront", ("aws_acm_certificate.site",), ("aws_cloudfront_distribution.site",)),
+        ("WAF for CloudFront", ("aws_wafv2_web_acl.edge",), ("aws_cloudfront_distribution.site",)),
+        ("Lambda@Edge", ("aws_lambda_function.headers",), ("aws_cloudfront_distribution.site",)),
+    ]
+
+
+def test_a_certificate_two_distributions_share_is_named_in_both_notes() -> None:
+    findings = _findings(FIXTURES / "fail_distributions_sharing_a_certificate")
     assert [(f.resource, f.line) for f in findings] == [
-        ("aws_acm_certificate.site", 10),
-        ("aws_wafv2_web_acl.edge", 21),
-        ("aws_lambda_function.headers", 52),
-        ("aws_cloudfront_distribution.site", 66),
+        ("aws_wafv2_web_acl.unused", 65),
+        ("aws_cloudfront_distribution.www", 85),
+        ("aws_cloudfront_distribution.static", 113),
+    ]
+    assert findings[0].message.startswith("WAF for CloudFront: aws_wafv2_web_acl.unused depends on us-east-1")
+    assert findings[1].message.endswith(
+        "its configuration cannot be changed (it goes on serving), its ACM certificate aws_acm_certificate.shared "
+        "cannot be issued, renewed or replaced, its web ACL aws_wafv2_web_acl.www cannot be changed and "
+        "aws_wafv2_ip_set.office, which its web ACL uses, cannot be changed"
+    )
+    assert findings[2].message.endswith(
+        "its configuration cannot be changed (it goes on serving) and its ACM certificate "
+        "aws_acm_certificate.shared cannot be issued, renewed or replaced"
+    )
+
+
+def test_what_an_accepted_distribution_pins_keeps_notes_of_its_own() -> None:
+    accepted = Settings(select=("RES402",), rule_options={"RES402": {"accept": ["CloudFront", "WAF for CloudFront"]}})
+    findings = [
+        f for f in scan([FIXTURES / "fail_cloudfront_satellites"], accepted, ParseOptions()).findings if f.rule_id == "RES402"
+    ]
+    assert [(f.resource, f.message.split(":")[0]) for f in findings] == [
+        ("aws_acm_certificate.site", "ACM certificate for CloudFront"),
+        ("aws_lambda_function.headers", "Lambda@Edge"),
     ]
     assert findings[0].message == (
         "ACM certificate for CloudFront: aws_acm_certificate.site (used by aws_cloudfront_distribution.site) "
         "depends on us-east-1 whatever region the workload runs in: while us-east-1 is impaired, it cannot be "
         "issued, renewed or replaced"
     )
-    assert all(f.severity.value == "note" for f in findings)
 
 
 def test_values_that_name_no_resource_are_told_on_the_distribution() -> None:
@@ -58,13 +105,11 @@ def test_values_that_name_no_resource_are_told_on_the_distribution() -> None:
 
 def test_cloudformation_lambda_at_edge_through_its_version() -> None:
     findings = _findings(FIXTURES / "fail_cfn_distribution")
-    assert [(f.resource, f.line) for f in findings] == [
-        ("EdgeAcl", 3),
-        ("HeadersFunction", 13),
-        ("Certificate", 25),
-        ("Distribution", 30),
-        ("WwwRecord", 56),
-    ]
+    assert [(f.resource, f.line) for f in findings] == [("Distribution", 30), ("WwwRecord", 56)]
+    assert findings[0].message.endswith(
+        "its ACM certificate Certificate cannot be issued, renewed or replaced, its web ACL EdgeAcl cannot be "
+        "changed and its Lambda@Edge function HeadersFunction cannot be updated or redeployed (its replicas go on running)"
+    )
 
 
 def test_regional_certificates_and_firewalls_are_not_listed() -> None:
