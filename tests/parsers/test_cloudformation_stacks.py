@@ -296,7 +296,7 @@ Resources:
     assert tables[0].attributes["Tags"] == [{"Key": "name", "Value": "orders"}]
     assert not [r for r in unit.resources if r.type == "AWS::SQS::Queue"], "its condition Isgreen is false"
     assert [n.message for n in unit.notes] == [
-        "Fn::ForEach::Later is not expanded (parameter Unknown has no default: its value is given at deploy time): what it makes is not judged"
+        "Fn::ForEach::Later is not expanded (parameter Unknown has no default: its value is given at deploy time (give it with --parameter Unknown=VALUE)): what it makes is not judged"
     ]
 
 

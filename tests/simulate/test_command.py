@@ -138,3 +138,28 @@ def test_readme_example_is_what_the_command_prints(capsys: pytest.CaptureFixture
     code, out, _ = run(capsys, "simulate", "fixtures/example", "--scenario", "aws-us-east-1-2025-10-20")
     assert out == shown
     assert code == 1
+
+
+STACK = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+"""
+
+
+def test_a_stack_without_a_region_says_how_to_give_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"stack.yaml": STACK})
+    _, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1", "--no-cache", "--format", "json")
+    (system,) = json.loads(out)["systems"]
+    assert system["verdict"] == "unknown"
+    assert system["because"].endswith(
+        "its region is not known (the stack's region is chosen when it is deployed; give it in .resilint.toml with "
+        "regions under [cloudformation], or under a [[cloudformation.stacks]] entry whose path matches the template)"
+    )
+
+
+def test_a_stack_in_several_regions_is_not_told_to_give_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, {"stack.yaml": STACK, ".resilint.toml": '[cloudformation]\nregions = ["eu-west-1", "eu-west-2"]\n'})
+    _, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:eu-west-1", "--no-cache", "--format", "json")
+    (system,) = json.loads(out)["systems"]
+    assert system["because"].endswith("its region is not known (the stack is deployed to eu-west-1 and eu-west-2, a copy in each)")

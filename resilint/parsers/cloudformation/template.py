@@ -161,6 +161,17 @@ def _end_line(node: Any, start: int, lines: list[str]) -> int:
     return max(end, start)
 
 
+def _stack_region_reason(deploy_regions: tuple[str, ...]) -> str:
+    """Why a stack's resources have no one region, with how to give it when nothing does."""
+    if deploy_regions:
+        listed = ", ".join(deploy_regions[:-1]) + " and " + deploy_regions[-1]
+        return f"the stack is deployed to {listed}, a copy in each"
+    return (
+        "the stack's region is chosen when it is deployed; give it in .resilint.toml with regions under "
+        "[cloudformation], or under a [[cloudformation.stacks]] entry whose path matches the template"
+    )
+
+
 class _Template:
     def __init__(
         self,
@@ -194,11 +205,7 @@ class _Template:
         # While an export or import name is read: the text that stands for a stack's name (this
         # stack's, or the one a parameter without a value names).
         self._stack_name: str | None = None
-        self.region: Any = (
-            deploy_regions[0]
-            if len(deploy_regions) == 1
-            else Unknown("the stack's region is chosen when it is deployed")
-        )
+        self.region: Any = deploy_regions[0] if len(deploy_regions) == 1 else Unknown(_stack_region_reason(deploy_regions))
         self.resources: dict[Any, Any] = {}
         self.conditions: dict[Any, Any] = {}
         self.outputs: dict[Any, Any] = {}
@@ -650,7 +657,7 @@ class _Template:
             return default
         if self._stack_name is not None and kind == "String":
             return self._stack_name
-        return Unknown(f"parameter {name} has no default: its value is given at deploy time")
+        return Unknown(f"parameter {name} has no default: its value is given at deploy time (give it with --parameter {name}=VALUE)")
 
     def _sub(self, arg: Any, refs: list[Reference], path: str, depth: int) -> Any:
         items = _as_list(arg)
