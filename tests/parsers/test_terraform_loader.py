@@ -439,6 +439,65 @@ def test_examples_calling_their_own_repository_through_the_registry(tmp_path: Pa
     assert "module.other (acme/other/aws)" in note.message
 
 
+SQL_MODULE = {
+    "main.tf": 'variable "name" {}\nresource "azurerm_mssql_server" "this" {\n  name = var.name\n}\n',
+    "examples/main/main.tf": (
+        'provider "azurerm" {\n  features {}\n}\n'
+        'module "sql" {\n  source  = "claranet/db-sql/azurerm"\n  version = "~> 8.0"\n  name = "orders"\n}\n'
+    ),
+}
+
+
+def _example_resources(folder: Path) -> tuple[list[str], list[str]]:
+    """The example unit's resources and the module calls its note says were not read (when the
+    module is not found, the repository's top is a root of its own)."""
+    (unit,) = [u for u in project(folder).units if u.id.endswith("examples/main")]
+    return [r.address for r in unit.resources], [n.message for n in unit.notes]
+
+
+def test_examples_find_their_repository_in_a_folder_named_owner_plus_name(tmp_path: Path) -> None:
+    write(tmp_path / "claranet+terraform-azurerm-db-sql", SQL_MODULE)
+    resources, notes = _example_resources(tmp_path / "claranet+terraform-azurerm-db-sql")
+    assert (resources, notes) == (["module.sql.azurerm_mssql_server.this"], [])
+
+
+def test_another_owners_folder_of_that_name_is_not_the_module(tmp_path: Path) -> None:
+    write(tmp_path / "someone+terraform-azurerm-db-sql", SQL_MODULE)
+    resources, notes = _example_resources(tmp_path / "someone+terraform-azurerm-db-sql")
+    assert resources == []
+    assert ["module.sql (claranet/db-sql/azurerm)" in n for n in notes] == [True]
+
+
+def test_examples_find_their_repository_by_the_checkouts_git_remote(tmp_path: Path) -> None:
+    write(
+        tmp_path / "src",
+        {**SQL_MODULE, ".git/config": '[remote "origin"]\n\turl = git@github.com:claranet/terraform-azurerm-db-sql.git\n'},
+    )
+    resources, _ = _example_resources(tmp_path / "src")
+    assert resources == ["module.sql.azurerm_mssql_server.this"]
+
+
+def test_a_worktrees_git_file_leads_to_the_remote(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "clone/.git/config": '[remote "origin"]\n\turl = https://gitlab.com/claranet-pcp/terraform/azure/terraform-azurerm-db-sql\n',
+            "clone/.git/worktrees/wt/commondir": "../..\n",
+            "wt/.git": f"gitdir: {tmp_path}/clone/.git/worktrees/wt\n",
+            **{f"wt/{name}": text for name, text in SQL_MODULE.items()},
+        },
+    )
+    resources, _ = _example_resources(tmp_path / "wt")
+    assert resources == ["module.sql.azurerm_mssql_server.this"]
+
+
+def test_a_checkout_of_another_repository_is_not_taken_for_the_module(tmp_path: Path) -> None:
+    write(tmp_path / "src", {**SQL_MODULE, ".git/config": '[remote "origin"]\n\turl = https://github.com/acme/platform.git\n'})
+    resources, notes = _example_resources(tmp_path / "src")
+    assert resources == []
+    assert ["module.sql (claranet/db-sql/azurerm)" in n for n in notes] == [True]
+
+
 def test_attributes_computed_inside_blocks_are_unknown_with_their_origin(tmp_path: Path) -> None:
     write(
         tmp_path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from resilint.parsers.guards import internal_error
 from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
+from resilint.parsers.terraform.repository_sources import checkout_folder, repository_source
 from resilint.parsers.terraform.types import TypeSpec, parse_type
 from resilint.placement import provider_type_of_source
 from resilint.sources import problem, read_text
@@ -70,29 +70,15 @@ class ModuleSource:
     def repository_module_sources(self) -> dict[str, Path]:
         """Module calls whose registry or git source is the repository this folder is in: the
         examples of a module repository call it as `terraform-aws-modules/vpc/aws` from inside
-        `terraform-aws-vpc/` (the registry's required repository name). By call name."""
+        `terraform-aws-vpc/` (`repository_sources` says how that folder is known). By call name."""
         if self._repository_sources is None:
             self._repository_sources = {}
             for name, decl in self.modules.items():
                 source = literal(decl.block.body, "source")
-                found = _repository_and_folder(source) if isinstance(source, str) else None
-                if found is None:
-                    continue
-                repository, folder = found
-                for ancestor in self.dir.parents:
-                    if ancestor.name.lower() == repository:
-                        target = (ancestor / folder).resolve()
-                        if target.is_dir() and (target == ancestor or ancestor in target.parents):
-                            self._repository_sources[name] = target
-                        break
-                    if (ancestor / ".git").exists():
-                        # A checkout under another name (CI clones into `repo/`, `src/`): a
-                        # submodule (`//modules/postgresql`) of it that exists with Terraform
-                        # files is the repository's own code; the repository's top is never guessed.
-                        target = (ancestor / folder).resolve()
-                        if folder != "." and ancestor in target.parents and _has_terraform(target):
-                            self._repository_sources[name] = target
-                        break
+                wanted = repository_source(source) if isinstance(source, str) else None
+                target = checkout_folder(self.dir, wanted) if wanted is not None else None
+                if target is not None:
+                    self._repository_sources[name] = target
         return self._repository_sources
 
     def local_module_sources(self) -> dict[str, Path]:
@@ -103,40 +89,6 @@ class ModuleSource:
             if isinstance(source, str) and source.startswith(("./", "../")):
                 found[name] = (self.dir / source).resolve()
         return found
-
-
-_REGISTRY_SOURCE = re.compile(
-    r"^(?:[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?/)?[A-Za-z0-9][\w-]*/([A-Za-z0-9][\w-]*)/([A-Za-z0-9]+)(?://(.*))?$"
-)
-
-
-def _has_terraform(folder: Path) -> bool:
-    try:
-        return folder.is_dir() and any(p.name.endswith((".tf", ".tf.json")) for p in folder.iterdir())
-    except OSError:
-        return False
-
-
-def _repository_and_folder(source: str) -> tuple[str, str] | None:
-    """(repository name, folder inside it) a registry or git module source names:
-    `terraform-aws-modules/vpc/aws//modules/vpc-endpoints` -> (`terraform-aws-vpc`,
-    `modules/vpc-endpoints`); `git::https://github.com/org/infra.git//db?ref=v1` -> (`infra`, `db`)."""
-    text = source.strip().split("?", 1)[0]
-    registry = _REGISTRY_SOURCE.match(text)
-    if registry is not None and "::" not in text:
-        name, provider, folder = registry.groups()
-        return f"terraform-{provider}-{name}".lower(), (folder or "").strip("/") or "."
-    if not text.startswith(("git::", "github.com/", "bitbucket.org/", "git@")):
-        return None  # archives (s3::, gcs::, https://...zip) and other sources name no repository
-    if "::" in text:
-        text = text.split("::", 1)[1]
-    rest = text.split("://", 1)[1] if "://" in text else text
-    repository, _, folder = rest.partition("//")
-    name = re.split(r"[/:]", repository.rstrip("/"))[-1]
-    name = name[:-4] if name.endswith(".git") else name
-    if not name or name in (".", ".."):
-        return None
-    return name.lower(), folder.strip("/") or "."
 
 
 def _object_literal(expr: s.Expr) -> dict[str, object]:
