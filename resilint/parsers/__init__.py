@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit, stack_instance_regions
+from resilint.parsers.compact import Compactor
 from resilint.parsers.guards import internal_error, sparse_gc
 from resilint.sources import SourceFile, read_text
 
@@ -77,6 +78,7 @@ def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opti
 def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
+    compactor = Compactor()
     if options.parallel:
         from resilint.parsers.parallel import Prefetched, prefetch
 
@@ -86,7 +88,7 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
         options = replace(options, cache=cache, parallel=isinstance(cache, Prefetched))
     if any(f.kind in ("terraform", "terraform-vars", "terragrunt") for f in files):
         try:
-            _load_terraform(files, options, units, found_problems)
+            _load_terraform(files, options, units, found_problems, compactor)
         except Exception as error:  # the loader contains its own; this is the last line
             first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars", "terragrunt"))
             found_problems.append(internal_error(first, error, "Terraform configuration"))
@@ -99,9 +101,10 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
             if file.kind == "terraform-plan":
                 from resilint.parsers.terraform.plan import parse_plan
 
-                _collect(parse_plan(file), units, found_problems, options.record, file)
+                _collect(parse_plan(file), units, found_problems, options.record, file, compactor)
             elif file.kind == "cloudformation":
-                _collect(_parse_template(file, options, deployed.get(file.display)), cfn_units, found_problems, None, file)
+                template = _parse_template(file, options, deployed.get(file.display))
+                _collect(template, cfn_units, found_problems, None, file, compactor)
         except Exception as error:  # one file's parser bug must not lose the other files
             found_problems.append(internal_error(file.display, error))
     for unit in _stack_set_templates(cfn_units, templates, options, found_problems):
@@ -112,10 +115,12 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
     unique_problems = list(dict.fromkeys(found_problems))
     unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message))
     units.sort(key=lambda u: u.id)
-    return Project(units=tuple(units), problems=tuple(unique_problems), files_scanned=len(files))
+    return Project(units=tuple(compactor.unit(unit) for unit in units), problems=tuple(unique_problems), files_scanned=len(files))
 
 
-def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: list[Unit], problems: list[Problem]) -> None:
+def _load_terraform(
+    files: Sequence[SourceFile], options: ParseOptions, units: list[Unit], problems: list[Problem], compactor: Compactor
+) -> None:
     from resilint.parsers.terraform.loader import TerraformOptions, load_units
     from resilint.parsers.terraform.variables import TfvarsFiles
 
@@ -147,6 +152,7 @@ def _load_terraform(files: Sequence[SourceFile], options: ParseOptions, units: l
         scanned=options.terraform_scanned,
         readable=options.terraform_readable,
         terragrunt=terragrunt,
+        compactor=compactor,
     )
     if options.record is not None:
         options.record.reads.update(loaded.reads)
@@ -297,10 +303,15 @@ def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Dep
 
 
 def _collect(
-    result: Unit | Problem | None, units: list[Unit], problems: list[Problem], record: BuildRecord | None, file: SourceFile
+    result: Unit | Problem | None,
+    units: list[Unit],
+    problems: list[Problem],
+    record: BuildRecord | None,
+    file: SourceFile,
+    compactor: Compactor,
 ) -> None:
     if isinstance(result, Unit):
-        units.append(result)
+        units.append(compactor.unit(result))
         if record is not None:
             record.reads[result.id] = frozenset({os.path.abspath(file.path)})
     elif isinstance(result, Problem):

@@ -24,6 +24,7 @@ from typing import Any
 
 from resilint.cache import ParseCache
 from resilint.model import Backend, Location, Problem, Unit
+from resilint.parsers.compact import Compactor
 from resilint.parsers.parallel import map_forked
 from resilint.parsers.terraform.files import LocalFiles
 from resilint.parsers.terraform.folders import FolderCache
@@ -71,12 +72,14 @@ def load_units(
     scanned: Path | None = None,
     readable: Iterable[Path] | None = None,
     terragrunt: Sequence[Path] = (),
+    compactor: Compactor | None = None,
 ) -> Loaded:
     """Units for the scanned folders (folder -> its .tf files) and the problems met. `roots`,
     `scanned` (the folder file() may read under) and `readable` (the roots whose state other
     roots may read) are given when only some roots of a known repository are wanted (file
     mode); by default every folder no other folder calls is a root, and may be read.
-    `terragrunt`: the `terragrunt.hcl` files of the scan (terragrunt_units.py)."""
+    `terragrunt`: the `terragrunt.hcl` files of the scan (terragrunt_units.py). `compactor`
+    shares what units repeat as each arrives (compact.py)."""
     cache = FolderCache(options.max_file_bytes, options.parse_cache)
     for folder in sorted(folders):
         cache.add(folder, [(p, None) for p in folders[folder]])
@@ -127,7 +130,7 @@ def load_units(
     for built, met in results if results is not None else (build(i) for i in range(count)):
         cache.problems.extend(met)
         if built.unit is not None:
-            loaded.units.append(built.unit)
+            loaded.units.append(compactor.unit(built.unit) if compactor is not None else built.unit)
             loaded.reads[built.unit.id] = built.reads
         cache.problems.extend(built.problems)
     if units_of_terragrunt is not None:
@@ -245,6 +248,7 @@ def _build_unit(
         for read in state_reads(module.source, module.evaluator.evaluate)
     ]
     backend = backend_of(root)
+    instance.release()  # nothing is evaluated after this: its cycles are freed now, not by the collector
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]
