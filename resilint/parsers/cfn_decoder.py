@@ -10,7 +10,10 @@ stand-ins for those two modules, and the stand-ins are present only while the de
 or runs: another import of cfn-lint in the same process (a plugin, a test) gets the real
 package, untouched.
 
-If the real cfn-lint is already imported, its decoder is used as it is.
+Templates are built by `cfn_construct` (cfn-lint's nodes, from what libyaml composes, without
+PyYAML's generic constructor machinery); what it does not reproduce exactly is decoded by
+cfn-lint's `decode_str` itself. If the real cfn-lint is already imported, its node classes and
+decoder are used.
 """
 
 from __future__ import annotations
@@ -20,15 +23,27 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["decode_str"]
+from resilint.parsers.cfn_construct import NodeClasses, construct
+
+__all__ = ["decode_str", "decode_with_cfn_lint"]
 
 Decoded = tuple[Any, list[Any]]
 
 _SHELLS = ("cfnlint", "cfnlint.rules", "cfnlint.rules.errors")
-_decoder: Callable[[str], Decoded] | None = None
 _shells: dict[str, types.ModuleType] = {}
+
+
+class _Decoder(NamedTuple):
+    """cfn-lint's `decode_str` and the node classes of the same module set."""
+
+    decode: Callable[[str], Decoded]
+    nodes: NodeClasses
+    light: bool  # loaded with the stand-ins, which must be present while it runs
+
+
+_decoder: _Decoder | None = None  # the light decoder, once loaded
 
 
 class _ParseError:
@@ -42,26 +57,56 @@ class _ParseError:
 
 
 def decode_str(text: str) -> Decoded:
-    """`cfnlint.decode.decode_str`: (template or None, error matches)."""
-    if "cfnlint" in sys.modules and sys.modules["cfnlint"] not in _shells.values():
-        from cfnlint.decode import decode_str as real
+    """`cfnlint.decode.decode_str`: (template or None, error matches).
 
-        return real(text)  # type: ignore[no-any-return]
+    Templates are built by `cfn_construct` from libyaml's nodes; those it does not reproduce
+    exactly (anchors, duplicate keys, YAML errors...) are decoded by cfn-lint itself."""
+    decoder = _loaded()
+    try:
+        return construct(text, decoder.nodes), []
+    except Exception:  # Unusual, or an error whose match (message, line) is cfn-lint's to give
+        pass
+    # As decode_with_cfn_lint, at the same depth of the stack: where Python's recursion limit
+    # stops cfn-lint on a deep document decides its message.
+    if not decoder.light:
+        return decoder.decode(text)
+    with _light_cfnlint():
+        return decoder.decode(text)
+
+
+def decode_with_cfn_lint(text: str) -> Decoded:
+    """cfn-lint's own `decode_str`, whatever the template holds (what `decode_str` must equal)."""
+    decoder = _loaded()
+    if not decoder.light:
+        return decoder.decode(text)
+    with _light_cfnlint():
+        return decoder.decode(text)
+
+
+def _loaded() -> _Decoder:
+    """The light decoder (loaded on first use), or the real one when cfn-lint is imported."""
+    if "cfnlint" in sys.modules and sys.modules["cfnlint"] not in _shells.values():
+        return _real()
     global _decoder
     if _decoder is None:
         try:
             with _light_cfnlint():
                 from cfnlint.decode import decode_str as light
+                from cfnlint.decode.node import dict_node, list_node, str_node
         except (ImportError, AttributeError):
             # A cfn-lint whose decoder needs more of the package than the stand-ins give: load
             # it whole (slower start-up, same results) rather than fail every template.
             _shells.clear()
-            from cfnlint.decode import decode_str as real
+            return _real()
+        _decoder = _Decoder(light, NodeClasses(str_node, dict_node, list_node), light=True)
+    return _decoder
 
-            return real(text)  # type: ignore[no-any-return]
-        _decoder = light
-    with _light_cfnlint():
-        return _decoder(text)
+
+def _real() -> _Decoder:
+    from cfnlint.decode import decode_str as real
+    from cfnlint.decode.node import dict_node, list_node, str_node
+
+    return _Decoder(real, NodeClasses(str_node, dict_node, list_node), light=False)
 
 
 @contextmanager
