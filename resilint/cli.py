@@ -357,7 +357,6 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
 
 
 def _scan(args: argparse.Namespace) -> int:
-    from resilint.baseline import BaselineError, read, write
     from resilint.command_input import (
         InputError,
         existing_paths,
@@ -422,12 +421,7 @@ def _scan(args: argparse.Namespace) -> int:
     if unknown:
         hints = "".join(did_you_mean(code, ids) for code in unknown[:1])
         raise UsageError(f"unknown rule id {', '.join(unknown)}{hints} (see `resilint rules`)")
-    baseline = None
-    if args.baseline is not None and args.write_baseline is None:
-        try:
-            baseline = read(args.baseline)
-        except BaselineError as exc:
-            raise UsageError(str(exc)) from None
+    baseline = _read_baseline(args.baseline) if args.baseline is not None and args.write_baseline is None else None
     try:
         options = parse_options(settings, assignments, args.no_cache, parameters)
     except InputError as exc:
@@ -438,12 +432,14 @@ def _scan(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"resilint: warning: {warning}", file=sys.stderr)
     if args.write_baseline is not None:
+        from resilint.baseline import write
+
         try:
             count = write(args.write_baseline, [f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED])
         except OSError as exc:
             raise UsageError(f"cannot write {args.write_baseline}: {exc.strerror or exc}") from None
         print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}", file=sys.stderr)
-        result = with_baseline(result, read(args.write_baseline))
+        result = with_baseline(result, _read_baseline(args.write_baseline))
     if shown_severities != SEVERITIES:  # parse and internal errors are always shown
         kept = [f for f in result.findings if f.severity.value in shown_severities or f.rule_id in ALWAYS_REPORTED]
         result = result.with_findings(kept)
@@ -451,6 +447,15 @@ def _scan(args: argparse.Namespace) -> int:
         _write(target, _render(fmt, result, target is None, args))
     code = exit_code(result.findings, settings.fail_on)
     return 0 if code == 1 and args.exit_zero else code
+
+
+def _read_baseline(path: Path) -> Any:
+    from resilint.baseline import BaselineError, read
+
+    try:
+        return read(path)
+    except BaselineError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _check_assignments(result: Any, assignments: list[tuple[str, str, str]], max_bytes: int, cache: Any) -> None:

@@ -21,13 +21,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from resilint.baseline import Baseline, Entry, match, unmatched
 from resilint.config import Settings
 from resilint.discover import Discovery, discover
 from resilint.engine import run
 from resilint.excludes import ExcludeMatcher
-from resilint.file_mode import IndexedScan
 from resilint.findings import Finding, merge_callers, sort_findings
 from resilint.fingerprint import SourceLines
 from resilint.model import Project, Unit
@@ -38,6 +37,10 @@ from resilint.registry import Registry, load_rules
 from resilint.rule_ids import ALWAYS_REPORTED, MALFORMED_SUPPRESSION_ID, UNUSED_SUPPRESSION_ID
 from resilint.sources import read_text
 from resilint.suppressions import Suppressed, Suppression, apply, from_comments, from_metadata
+
+if TYPE_CHECKING:  # imported where used: a scan without a baseline or named files needs neither
+    from resilint.baseline import Baseline, Entry
+    from resilint.file_mode import IndexedScan
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,11 @@ def _scan(
     def finish(project: Project) -> Project:
         return with_systems(with_configuration(project, settings), settings)
 
-    indexed = IndexedScan.start(paths, targets, context, settings, options, excludes, force_exclude)
+    indexed: IndexedScan | None = None
+    if targets is not None:
+        from resilint.file_mode import IndexedScan
+
+        indexed = IndexedScan.start(paths, targets, context, settings, options, excludes, force_exclude)
     answer = indexed.answer(finish, say) if indexed is not None else None
     if answer is not None:  # the file index knows which units the named files need
         found = Discovery(files=answer.files)
@@ -210,6 +217,8 @@ def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
     never hidden: they mean something was not checked at all. Entries this scan could have
     matched (their file was scanned, or is gone from a scanned folder; their rule ran) and did
     not are counted."""
+    from resilint.baseline import match, unmatched
+
     kept = [f for f in result.before_baseline if f.rule_id in ALWAYS_REPORTED]
     new, hidden, remaining = match((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline.counts)
 

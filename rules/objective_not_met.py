@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from resilint.model import Project, Unit
 from resilint.rule import Severity, Violation, rule
-from resilint.simulate.objectives import breaches
 
 
 @rule(
@@ -97,6 +96,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_planning_for_recovery_objective_defined_recovery.html
     - https://aws.amazon.com/message/101925/
     """
+    if not project.objectives:
+        return  # the simulation (and its import) only for a configuration with objectives
+    from resilint.simulate.objectives import breaches
+
     for cell in breaches(project):
         system = cell.verdict
         if unit.id not in {u.id for u in system.system.units}:

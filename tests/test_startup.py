@@ -8,14 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-PROBE = """
+# resilint's own modules that a scan imports only when it uses them.
+LIGHT_ONLY_WHEN_USED = (
+    "resilint.simulate",
+    "resilint.baseline",
+    "resilint.file_mode",
+    "resilint.file_index",
+    "resilint.parsers.terraform.terragrunt",
+)
+
+PROBE = f"""
+LIGHT_ONLY_WHEN_USED = {LIGHT_ONLY_WHEN_USED!r}
 import json, sys
 from resilint.cli import main
 try:
     main(json.loads(sys.argv[1]))
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "pydantic", "rich", "sympy", "networkx") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "pydantic", "rich", "sympy", "networkx", "regex") if m in sys.modules)
+heavy += sorted(m for m in LIGHT_ONLY_WHEN_USED if m in sys.modules)
 decoder = sys.modules.get("resilint.parsers.cfn_decoder")
 if decoder is not None and decoder._decoder is not None:
     heavy.append("cfn-decoder")  # cfn-lint's decoder, loaded without the rest of cfn-lint
@@ -42,6 +53,22 @@ def test_terraform_scan_does_not_import_cfn_lint() -> None:
     modules = loaded(["scan", "fixtures/database_without_multi_az/fail_multi_az_absent", "--format", "json", "--no-cache"])
     assert "cfnlint" not in modules
     assert "lark" in modules
+
+
+def test_folder_scan_imports_only_what_it_uses(tmp_path: Path) -> None:
+    """No objectives, baseline, named files or Terragrunt: none of their modules is imported
+    (start-up is most of a small repository's scan)."""
+    argv = ["scan", "fixtures/database_without_multi_az/fail_multi_az_absent", "--format", "json", "-o", str(tmp_path / "out.json")]
+    assert not set(LIGHT_ONLY_WHEN_USED) & loaded([*argv, "--no-cache"])
+    assert "resilint.baseline" in loaded([*argv, "--no-cache", "--write-baseline", str(tmp_path / "baseline.json")])
+    loaded(argv, tmp_path / "cache")
+    warm = loaded(argv, tmp_path / "cache")
+    assert not {"lark", "regex"} & warm, "a warm Terraform scan parses and evaluates nothing"
+
+
+def test_named_files_use_the_file_index(tmp_path: Path) -> None:
+    argv = ["scan", "fixtures/database_without_multi_az/fail_multi_az_absent/main.tf", "--format", "json", "-o", str(tmp_path / "out.json")]
+    assert {"resilint.file_mode", "resilint.file_index"} <= loaded(argv, tmp_path / "cache")
 
 
 def test_warm_scan_needs_no_parser(tmp_path: Path) -> None:

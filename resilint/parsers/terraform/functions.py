@@ -3,6 +3,9 @@
 Each takes evaluated arguments. Unless a function is marked `accepts_unknown`, the evaluator
 returns Unknown without calling it when any argument holds an Unknown. Functions that depend on
 the outside world (`file`, `timestamp`, `uuid`...) are absent: their results are unknown.
+
+The functions that match patterns use `regex` (re's syntax, plus a time limit per match: Python's
+re can backtrack for hours), imported at their first call: a warm scan evaluates nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ import re
 import urllib.parse
 from collections.abc import Callable
 from typing import Any
-
-import regex  # re's syntax, plus a time limit per match: Python's re can backtrack for hours
 
 from resilint.model import Unknown, UnknownDocument, UnknownList, UnknownZone, ZoneList, unknown_text
 from resilint.parsers.terraform.evaluate import (
@@ -122,6 +123,8 @@ def _trimsuffix(value: Any, suffix: Any) -> str:
 def _replace(value: Any, search: Any, replacement: Any) -> str:
     text, pattern, repl = to_string(value), to_string(search), to_string(replacement)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
+        import regex
+
         try:
             return regex.sub(pattern[1:-1], re.sub(r"\$(\d+)", r"\\\1", repl), text, timeout=REGEX_SECONDS)
         except TimeoutError:
@@ -239,6 +242,8 @@ def _split(separator: Any, value: Any) -> list[str]:
 
 @function("regex")
 def _regex(pattern: Any, value: Any) -> Any:
+    import regex
+
     try:
         match = regex.search(_go_regex(to_string(pattern)), to_string(value), timeout=REGEX_SECONDS)
     except TimeoutError:
@@ -267,6 +272,8 @@ def _strcontains(value: Any, part: Any) -> bool:
 
 @function("regexall")
 def _regexall(pattern: Any, value: Any) -> Any:
+    import regex
+
     compiled = regex.compile(_go_regex(to_string(pattern)))
     found: list[Any] = []
     try:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resilint.cache import ParseCache
 from resilint.model import Backend, Location, Problem, Unit
@@ -35,10 +35,12 @@ from resilint.parsers.terraform.provenance import variable_given
 from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
-from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
 from resilint.parsers.terraform.unit_cache import Built, CachedUnit, cached_unit, unit_key
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
+
+if TYPE_CHECKING:  # imported when a scan has Terragrunt configurations
+    from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
 
 
 @dataclass
@@ -160,6 +162,8 @@ def _terragrunt(
         given, _ = root_variable_values(root, options)
         instance = _root_instance(root, cache, options, scanned, {**inputs, **given})[1]
         return {name: instance.names.output(name) for name in sorted(root.outputs)}
+
+    from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
 
     return TerragruntUnits(configs, cache, build, outputs, current().parse_cache)
 
