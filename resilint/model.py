@@ -10,6 +10,7 @@ carries the addresses of the resources it was computed from, so rules can still 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, TypeVar
 
@@ -212,8 +213,29 @@ class UnknownInput(Unknown):
         return f"UnknownInput({self.name!r})"
 
 
-# One unknown value with an identity, as a text key holds it: ("attribute", address, attribute)
-# or ("input", name).
+class UnknownCall(Unknown):
+    """What a pure function gives for arguments that are each known or have an identity:
+    `lower(var.env)`, `coalesce(var.name, "default")`. Not known, but two calls of the same
+    function with the same arguments (same texts, same unknowns) give the same value
+    (`same_value`). `signature` is the function and its arguments' `text_key`s, written out;
+    make one with `unknown_call`."""
+
+    __slots__ = ("signature",)
+
+    def __init__(self, reason: str, signature: str, refs: tuple[str, ...] = ()) -> None:
+        super().__init__(reason, refs)
+        self.signature = signature
+
+    def with_refs(self, refs: tuple[str, ...]) -> UnknownCall:
+        """The same value, as the resource `refs` name holds it."""
+        return UnknownCall(self.reason, self.signature, refs)
+
+    def __repr__(self) -> str:
+        return f"UnknownCall({self.signature!r})"
+
+
+# One unknown value with an identity, as a text key holds it: ("attribute", address, attribute),
+# ("input", name) or ("call", signature).
 Symbol = tuple[str, ...]
 
 
@@ -222,6 +244,8 @@ def _symbol(value: object) -> Symbol | None:
         return ("attribute", value.address, value.attribute or "")
     if isinstance(value, UnknownInput):
         return ("input", value.name)
+    if isinstance(value, UnknownCall):
+        return ("call", value.signature)
     return None
 
 
@@ -293,6 +317,65 @@ def unknown_text(reason: str, parts: Iterable[Any]) -> Any:
     if all(isinstance(piece, str) for piece in flat):
         return "".join(flat)
     return UnknownText(reason, tuple(flat))
+
+
+def unknown_call(reason: str, function: str, arguments: Iterable[Any]) -> UnknownCall | None:
+    """The result of the pure `function` of `arguments` when one of them is not known: an
+    `UnknownCall` when every argument is null, a known string, or has an identity (a
+    `text_key`); None otherwise (the result is then a plain unknown)."""
+    keys: list[Any] = []
+    refs: list[str] = []
+    for argument in arguments:
+        if argument is None:
+            keys.append(None)
+            continue
+        key = text_key(argument)
+        if key is None:
+            return None
+        keys.append([list(part) if isinstance(part, tuple) else part for part in key])
+        if isinstance(argument, Unknown):
+            refs.extend(r for r in argument.refs if r not in refs)
+    return UnknownCall(reason, json.dumps([function, keys], separators=(",", ":")), tuple(refs))
+
+
+def spelled(value: object) -> str | None:
+    """How a message writes a value known or with an identity: a string quoted, an attribute
+    (`aws_s3_bucket.site.id`), an input (`var.env`, `AWS::StackName`), a text as the template
+    that builds it (`"${AWS::StackName}-content"`), a call (`lower(var.env)`); None for a plain
+    unknown."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, UnknownAttribute):
+        return value.label
+    if isinstance(value, UnknownInput):
+        return value.name
+    if isinstance(value, UnknownText):
+        return json.dumps("".join(p if isinstance(p, str) else "${" + (spelled(p) or "?") + "}" for p in value.parts), ensure_ascii=False)
+    if isinstance(value, UnknownCall):
+        function, arguments = json.loads(value.signature)
+        return f"{function}({', '.join(_spelled_key(a) for a in arguments)})"
+    return None
+
+
+def _spelled_key(key: list[Any] | None) -> str:
+    """An argument of an `UnknownCall` as its `text_key` (written out) says it."""
+    if key is None:
+        return "null"
+    parts = [p if isinstance(p, str) else "${" + _spelled_symbol(p) + "}" for p in key]
+    if len(parts) == 1 and not isinstance(key[0], str):
+        return parts[0][2:-1]
+    return json.dumps("".join(parts), ensure_ascii=False)
+
+
+def _spelled_symbol(symbol: list[str]) -> str:
+    kind, *rest = symbol
+    if kind == "attribute":
+        address, attribute = rest
+        return f"{address}.{attribute}" if attribute else address
+    if kind == "call":
+        function, arguments = json.loads(rest[0])
+        return f"{function}({', '.join(_spelled_key(a) for a in arguments)})"
+    return rest[0]
 
 
 def text_key(value: object) -> tuple[str | Symbol, ...] | None:

@@ -13,7 +13,7 @@ from resilint.families.edge import APIS, CDN_DISTRIBUTIONS, FRONT_DOOR_ORIGINS, 
 from resilint.families.load_balancing import LOAD_BALANCERS
 from resilint.families.network import PUBLIC_IPS
 from resilint.families.storage import BUCKETS
-from resilint.model import Project, Resource, Unit, Unknown, same_value
+from resilint.model import Project, Resource, Unit, Unknown, same_value, spelled
 from resilint.relations.network import referenced
 from resilint.rule import Severity, Violation, rule
 
@@ -186,7 +186,7 @@ def _cloudfront(unit: Unit, distribution: Member, config: dict[str, Any]) -> Ite
     if where is None:
         return
     origin_id = get("origin_id", origin)
-    label = f'"{origin_id}"' if isinstance(origin_id, str) else origin_id.label if same else "its only origin"
+    label = (spelled(origin_id) if isinstance(origin_id, str) or same else None) or "its only origin"
     yield Violation(
         f"{distribution.address} sends its default traffic to a single origin, {label} ({where}), with "
         f"{distribution.word('no_groups')} to fail over to: an outage of that origin's region reaches every edge location",

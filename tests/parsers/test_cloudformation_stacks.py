@@ -407,3 +407,67 @@ Resources:
         "StorageType": "condition IsProd (parameter Env's default)",
         "Condition": "condition IsDev (parameter Env's default)",
     }
+
+
+def test_sub_texts_built_from_the_same_unknown_parts_are_the_same_text(tmp_path: Path) -> None:
+    """`!Sub` of values with an identity (a resource's attribute, a parameter without a value,
+    the stack's name or account) is a text whose parts decide what it equals; a nested stack's
+    name and parameters are its own."""
+    from resilint.model import UnknownText, same_value, spelled
+
+    parent = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+  Other:
+    Type: String
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Child:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: child.yaml
+      Parameters:
+        Env: !Ref Env
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      Tags:
+        a: !Sub "${AWS::StackName}-origin"
+        b: !Sub ["${Name}-origin", {Name: !Ref AWS::StackName}]
+        c: !Sub "${Bucket.Arn}/*"
+        d: !Sub ["${Arn}/*", {Arn: !GetAtt Bucket.Arn}]
+        e: !Sub "${Env}-${AWS::AccountId}-${AWS::Region}"
+        f: !Sub "${Env}-${AWS::AccountId}-${AWS::Region}"
+        g: !Sub "${Other}-${AWS::AccountId}-${AWS::Region}"
+        h: !Sub ["${Imported}-x", {Imported: !ImportValue shared-name}]
+        i: !Ref Env
+"""
+    child = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Properties:
+      Tags:
+        a: !Sub "${AWS::StackName}-origin"
+        e: !Sub "${Env}-${AWS::AccountId}-${AWS::Region}"
+"""
+    (unit,) = project(tmp_path, {"parent.yaml": parent, "child.yaml": child}).units
+    queue, topic = unit.resource("Queue"), unit.resource("Child.Topic")
+    assert queue is not None and topic is not None
+    tags, inner = queue.attributes["Tags"], topic.attributes["Tags"]
+    assert isinstance(tags["a"], UnknownText) and spelled(tags["a"]) == '"${AWS::StackName}-origin"'
+    assert same_value(tags["a"], tags["b"]), "the stack's name, through a Sub variable"
+    assert same_value(tags["c"], tags["d"]), "an attribute in the text or through a variable"
+    assert same_value(tags["e"], tags["f"]), "a parameter without a value, the account and the region"
+    assert not same_value(tags["e"], tags["g"]), "another parameter"
+    assert not same_value(tags["h"], tags["h"]), "an imported value has no identity here"
+    assert not same_value(tags["a"], inner["a"]), "a nested stack has a name of its own"
+    assert same_value(tags["e"], inner["e"]), "the parent passes its parameter on; one account and region"
+    assert isinstance(tags["i"], Unknown) and same_value(tags["i"], tags["i"])

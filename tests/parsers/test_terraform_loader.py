@@ -730,7 +730,7 @@ def test_one_attribute_of_one_resource_is_one_value_through_modules(tmp_path: Pa
 
 
 def test_texts_built_from_the_same_unknown_parts_are_the_same_text(tmp_path: Path) -> None:
-    from resilint.model import UnknownText, same_value
+    from resilint.model import UnknownText, same_value, spelled
 
     main = """
 variable "env" {}
@@ -760,6 +760,18 @@ resource "aws_sqs_queue" "q" {
     m = join("-", [var.env, random_pet.p.id])
     n = join("", ["replica-", random_pet.p.id])
     o = join("-", concat([var.env], [random_pet.p.id]))
+    p = "replica-${upper(random_pet.p.id)}"
+    q = lower("${var.env}-${random_pet.p.id}")
+    r = lower(format("%s-%s", var.env, random_pet.p.id))
+    s = lower(var.env)
+    t = upper(var.env)
+    u = coalesce(var.env, "dev")
+    v = coalesce("", var.env, "dev")
+    w = coalesce(var.env, "prod")
+    x = coalesce(null, var.env)
+    y = lower(random_pet.other.id)
+    z = lower(module.m.arn)
+    env = var.env
   }
 }
 """
@@ -774,7 +786,19 @@ resource "aws_sqs_queue" "q" {
     assert same_value(tags["c"], tags["d"]) and same_value(tags["d"], tags["e"]), "through a module and format()"
     assert not same_value(tags["a"], tags["d"])
     assert not same_value(tags["a"], tags["f"]), "another resource's id"
-    assert not same_value(tags["a"], tags["g"]) and not same_value(tags["g"], tags["g"]), "a function of it is plain unknown"
+    assert not same_value(tags["a"], tags["g"]), "a function of it is another value"
+    assert same_value(tags["g"], tags["p"]), "the same function of the same value"
+    assert same_value(tags["q"], tags["r"]), "lower() of the same text, however it was built"
+    assert not same_value(tags["s"], tags["t"]) and not same_value(tags["s"], tags["q"])
+    assert not same_value(tags["s"], tags["y"]) and not same_value(tags["q"], tags["z"]), "other arguments"
+    assert same_value(tags["u"], tags["v"]), "coalesce() of the same candidates (known empty ones skipped)"
+    assert not same_value(tags["u"], tags["w"]), "another fallback"
+    assert same_value(tags["x"], tags["env"]), "coalesce() whose one candidate left is unknown gives that value"
+    assert (spelled(tags["s"]), spelled(tags["u"]), spelled(tags["q"])) == (
+        "lower(var.env)",
+        'coalesce(var.env, "dev")',
+        'lower("${var.env}-${random_pet.p.id}")',
+    )
     assert same_value(tags["h"], tags["i"]) and same_value(tags["h"], tags["l"]), "an input without a value"
     assert not same_value(tags["h"], tags["j"]), "other known text between the parts"
     assert not same_value(tags["h"], tags["k"]), "a padded %5s is not the value itself"

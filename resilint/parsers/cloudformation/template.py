@@ -36,10 +36,14 @@ from resilint.model import (
     Unit,
     Unknown,
     UnknownAttribute,
+    UnknownInput,
+    UnknownText,
     UnknownZone,
     ZoneList,
     contains_unknown,
     import_ref,
+    text_key,
+    unknown_text,
     unknowns_in,
 )
 from resilint.parsers.cloudformation import language_extensions, sam
@@ -159,6 +163,11 @@ def _end_line(node: Any, start: int, lines: list[str]) -> int:
     while end > start and end <= len(lines) and not lines[end - 1].strip():
         end -= 1  # trailing blank lines are not part of it
     return max(end, start)
+
+
+# Pseudo parameters with one value in the whole unit, and those with one per stack.
+_UNIT_PSEUDO_PARAMETERS = ("AWS::AccountId", "AWS::Partition")
+_STACK_PSEUDO_PARAMETERS = ("AWS::StackName", "AWS::StackId")
 
 
 def _stack_region_reason(deploy_regions: tuple[str, ...]) -> str:
@@ -621,6 +630,12 @@ class _Template:
             return "amazonaws.com"
         if name == "AWS::StackName" and self._stack_name is not None:
             return self._stack_name
+        if name in _UNIT_PSEUDO_PARAMETERS:
+            # One value wherever the unit reads it (nested stacks deploy to the same account)
+            return UnknownInput(f"{name} is known only at deploy time", name)
+        if name in _STACK_PSEUDO_PARAMETERS:
+            # One value in this stack; a nested stack has a name of its own
+            return UnknownInput(f"{name} is known only at deploy time", self.prefix + name)
         if name.startswith("AWS::"):
             return Unknown(f"{name} is known only at deploy time")
         if name in self.parameters:
@@ -657,7 +672,11 @@ class _Template:
             return default
         if self._stack_name is not None and kind == "String":
             return self._stack_name
-        return Unknown(f"parameter {name} has no default: its value is given at deploy time (give it with --parameter {name}=VALUE)")
+        # Whoever deploys gives it: not known, but one value wherever this stack reads it.
+        return UnknownInput(
+            f"parameter {name} has no default: its value is given at deploy time (give it with --parameter {name}=VALUE)",
+            self.prefix + name,
+        )
 
     def _sub(self, arg: Any, refs: list[Reference], path: str, depth: int) -> Any:
         items = _as_list(arg)
@@ -671,9 +690,10 @@ class _Template:
             if re.fullmatch(r"[a-z]", suffix):
                 return self._region_zone(suffix)
         values = {str(k): self._resolve(v, refs, path, depth) for k, v in variables.items()}
-        out: list[str] = []
+        out: list[Any] = []
         unknown_refs: list[str] = []
         unknown = False
+        plain = False  # an unknown part without an identity: the text is a plain unknown
         i = 0
         while i < len(text):
             start = text.find("${", i)
@@ -698,18 +718,28 @@ class _Template:
                     value = child._output(attribute[len("Outputs.") :], refs, path, depth)
                 else:
                     refs.append(Reference(target=self.prefix + target, attribute=attribute, path=path))
-                    value = Unknown(f"{name} is known only after the stack is created", (self.prefix + target,))
+                    value = UnknownAttribute(
+                        f"{name} is known only after the stack is created", (self.prefix + target,), self.prefix + target, attribute
+                    )
             else:
                 value = self._ref(name, refs, path)
+                if name == "AWS::Region" and isinstance(value, Unknown):
+                    value = UnknownInput(value.reason, name)  # the one region this copy of the stack runs in
             if isinstance(value, Unknown):
                 unknown = True
                 unknown_refs.extend(value.refs)
+                plain = plain or text_key(value) is None
+                out.append(value)
             elif isinstance(value, (str, int, float, bool)):
                 out.append(str(cfn_string(value)))
             else:
-                unknown = True
+                unknown = plain = True
         if unknown:
-            return Unknown("Fn::Sub of a value known only at deploy time", tuple(dict.fromkeys(unknown_refs)))
+            reason = "Fn::Sub of a value known only at deploy time"
+            # Built from parts that each have an identity: the same parts in the same order are
+            # the same string (`${AWS::StackName}-origin` read twice).
+            built = None if plain else unknown_text(reason, out)
+            return built if isinstance(built, Unknown) else Unknown(reason, tuple(dict.fromkeys(unknown_refs)))
         return "".join(out)
 
     def _pure(self, fn: str, value: Any) -> Any:
@@ -808,6 +838,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, UnknownAttribute):
         attribute = None if value.attribute is None else str(value.attribute)
         return UnknownAttribute(str(value.reason), tuple(str(r) for r in value.refs), str(value.address), attribute)
+    if isinstance(value, UnknownInput):
+        return UnknownInput(str(value.reason), str(value.name))
+    if isinstance(value, UnknownText):
+        return UnknownText(str(value.reason), tuple(_plain(p) for p in value.parts), tuple(str(r) for r in value.refs))
     if isinstance(value, Unknown):
         return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
     return value

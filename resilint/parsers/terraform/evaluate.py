@@ -23,6 +23,7 @@ from typing import Any
 from resilint.model import (
     Unknown,
     UnknownAttribute,
+    UnknownCall,
     UnknownInput,
     UnknownList,
     UnknownText,
@@ -177,7 +178,7 @@ def opaque(value: Any) -> Any:
     list read through an index, a splat or an attribute is a plain unknown, not the list itself
     (nor is anything read from a zone chosen by position, an unknown with an identity or a text
     made of them: `var.settings.name` is not `var.settings`)."""
-    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap, UnknownAttribute, UnknownInput, UnknownText)):
+    if isinstance(value, (UnknownList, ZoneList, UnknownZone, PartialMap, UnknownAttribute, UnknownInput, UnknownText, UnknownCall)):
         return Unknown(value.reason, value.refs)
     return value
 

@@ -21,7 +21,16 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from resilint.model import Unknown, UnknownDocument, UnknownList, UnknownZone, ZoneList, unknown_text
+from resilint.model import (
+    Unknown,
+    UnknownDocument,
+    UnknownList,
+    UnknownZone,
+    ZoneList,
+    text_key,
+    unknown_call,
+    unknown_text,
+)
 from resilint.parsers.terraform.evaluate import (
     MAX_VALUE_SIZE,
     STOPPED_REGEX,
@@ -82,22 +91,33 @@ def _map(value: Any, fn: str) -> dict[str, Any]:
 # Strings ----------------------------------------------------------------------------------
 
 
-@function("lower")
+def _same_call(name: str) -> Callable[..., Any]:
+    """The symbolic result of a pure function whose arguments are not all known: the same
+    function of the same texts and unknowns is the same value (`lower(var.env)` twice), so an
+    `UnknownCall`; None when an argument has no identity."""
+
+    def symbolic(*args: Any) -> Any:
+        return unknown_call(f"{name}() of a value that is not known ({unknown_from(*args).reason})", name, args)
+
+    return symbolic
+
+
+@function("lower", symbolic=_same_call("lower"))
 def _lower(value: Any) -> str:
     return to_string(value).lower()
 
 
-@function("upper")
+@function("upper", symbolic=_same_call("upper"))
 def _upper(value: Any) -> str:
     return to_string(value).upper()
 
 
-@function("title")
+@function("title", symbolic=_same_call("title"))
 def _title(value: Any) -> str:
     return to_string(value).title()
 
 
-@function("trimspace")
+@function("trimspace", symbolic=_same_call("trimspace"))
 def _trimspace(value: Any) -> str:
     return to_string(value).strip()
 
@@ -458,9 +478,14 @@ def _merge(*maps: Any) -> Any:
 
 @function("coalesce", accepts_unknown=True)
 def _coalesce(*values: Any) -> Any:
-    for value in values:
+    for at, value in enumerate(values):
         if isinstance(value, Unknown):
-            return unknown_from(value)
+            rest = values[at:]
+            if len(rest) == 1 and text_key(value) is not None:
+                return value  # the last candidate: whenever coalesce() gives a value, it is this one
+            # Which of the rest it is is not known, but the same candidates give the same value.
+            same = unknown_call(f"coalesce() of a value that is not known ({value.reason})", "coalesce", rest)
+            return same if same is not None else unknown_from(value)
         if value is not None and value != "":
             return value
     raise EvalError("coalesce(): all arguments are null or empty")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from resilint.model import ProviderConfig, Reference, Resource, Unknown, UnknownAttribute, UnknownText
+from resilint.model import ProviderConfig, Reference, Resource, Unknown, UnknownAttribute, UnknownCall, UnknownText
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.addresses import key_suffix, traversal_text
 from resilint.parsers.terraform.blocks import META_ARGUMENTS, Provenance, without_meta
@@ -160,7 +160,7 @@ def _rebased(value: Any, address: str) -> Any:
     unknown because of that resource (its own references are its edges, not the reader's)."""
     if not has_unknown(value):
         return value
-    if isinstance(value, UnknownText):
+    if isinstance(value, (UnknownText, UnknownCall)):
         return value.with_refs((address,))  # still the same text
     if isinstance(value, Unknown):
         return Unknown(value.reason, (address,))
