@@ -9,7 +9,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from resilint.model import STACK_NAME_PATTERN, Link, Project, Unit, Unknown, split_import_ref, stack_instance_regions
+from resilint.model import (
+    STACK_NAME_PATTERN,
+    Link,
+    Project,
+    Unit,
+    Unknown,
+    spelled,
+    split_import_ref,
+    stack_instance_regions,
+)
 
 
 def exporters(project: Project) -> dict[str, list[Unit]]:
@@ -127,7 +136,10 @@ def nested_stack_links(project: Project) -> Iterator[Link]:
                 continue
             url = stack.attributes.get("TemplateURL")
             passed = stack.attributes.get("Parameters")
-            written = url if isinstance(url, str) else child
+            written = url if isinstance(url, str) else spelled(url) or child
+            matched = stack.meta.get("TemplateMatch")
+            if isinstance(matched, str):
+                written = f"{written} ({matched})"  # an S3 URL: which local file it names, and why
             metadata = stack.meta.get("Metadata")
             sam = isinstance(metadata, dict) and metadata.get("SamType") == "AWS::Serverless::Application"
             # SAM's application names its template by Location (SAM writes it as the TemplateURL).

@@ -471,3 +471,35 @@ Resources:
     assert not same_value(tags["a"], inner["a"]), "a nested stack has a name of its own"
     assert same_value(tags["e"], inner["e"]), "the parent passes its parameter on; one account and region"
     assert isinstance(tags["i"], Unknown) and same_value(tags["i"], tags["i"])
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://s3.amazonaws.com/bucket/path/child.yaml", (("path", "child.yaml"), True)),
+        ("https://s3.eu-west-1.amazonaws.com/bucket/child.json", (("child.json",), True)),
+        ("https://s3-eu-west-1.amazonaws.com/bucket/a/b/child.template", (("a", "b", "child.template"), True)),
+        ("https://bucket.s3.amazonaws.com/templates/child.yml?versionId=3", (("templates", "child.yml"), True)),
+        ("https://bucket.s3.cn-north-1.amazonaws.com.cn/child.yaml", (("child.yaml",), True)),
+        ("s3://bucket/stacks/child.yaml", (("stacks", "child.yaml"), True)),
+        ("https://example.com/templates/child.yaml", None),  # not S3
+        ("https://s3.amazonaws.com/bucket/templates/child.zip", None),  # not a template
+        ("https://s3.amazonaws.com/bucket/../child.yaml", None),
+    ],
+)
+def test_the_s3_object_key_a_template_url_names(url: str, expected: object) -> None:
+    from resilint.parsers.cloudformation.uploaded_templates import object_key
+
+    assert object_key(url) == expected
+
+
+def test_an_s3_key_whose_start_is_not_known_keeps_its_whole_segments() -> None:
+    from resilint.model import UnknownInput, unknown_text
+    from resilint.parsers.cloudformation.uploaded_templates import object_key
+
+    bucket, prefix = UnknownInput("b", "Bucket"), UnknownInput("p", "Prefix")
+    assert object_key(unknown_text("t", ["https://", bucket, ".s3.amazonaws.com/templates/child.yaml"])) == (("templates", "child.yaml"), True)
+    assert object_key(unknown_text("t", ["https://s3.amazonaws.com/", bucket, "/", prefix, "templates/child.yaml"])) == (("child.yaml",), False)
+    assert object_key(unknown_text("t", ["https://s3.amazonaws.com/", bucket, "/", prefix, "/templates/child.yaml"])) == (("templates", "child.yaml"), False)
+    assert object_key(unknown_text("t", ["https://s3.amazonaws.com/", bucket, "/templates/", prefix])) is None
+    assert object_key(Unknown("a plain unknown")) is None

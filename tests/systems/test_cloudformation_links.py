@@ -421,3 +421,100 @@ def test_a_template_two_stack_sets_deploy_runs_in_the_regions_of_both(
     assert function is not None
     assert function.attributes["Description"] == "prod"
     assert isinstance(function.attributes["MemorySize"], Unknown)
+
+
+UPLOADING_PARENT = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TemplatesBucket:
+    Type: String
+  KeyPrefix:
+    Type: String
+Resources:
+  Network:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Sub https://${TemplatesBucket}.s3.${AWS::Region}.${AWS::URLSuffix}/templates/network.yaml
+  Data:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: !Sub https://s3.amazonaws.com/${TemplatesBucket}/${KeyPrefix}templates/data.yaml
+      Parameters:
+        MultiAZ: "false"
+  Elsewhere:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: https://s3.amazonaws.com/shared-templates/other/cache.yaml
+"""
+DATA_CHILD = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  MultiAZ:
+    Type: String
+    Default: "true"
+Resources:
+  Database:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t3.micro
+      MultiAZ: !Ref MultiAZ
+"""
+
+
+def test_an_s3_template_url_links_the_template_its_key_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A TemplateURL in S3 whose key's path is a file under the folder holding the parent (the
+    folder synced to the bucket) is that file: read as the nested stack, with the values the
+    parent passes. A key whose start is not known names the file of that name beside the parent;
+    a key that names no file here (a cache.yaml elsewhere in the repository) links nothing."""
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "stacks/main.yaml": UPLOADING_PARENT,
+            "stacks/templates/network.yaml": NETWORK,
+            "stacks/data.yaml": DATA_CHILD,
+            "stacks/other/templates/data.yaml": DATA_CHILD,  # not beside the parent: never taken for it
+            "shared/cache.yaml": CACHE,
+        },
+    )
+    found = systems(capsys, Path("."))
+    assert [[u["id"] for u in s["units"]] for s in found] == [["shared/cache.yaml"], ["stacks/main.yaml"], ["stacks/other/templates/data.yaml"]]
+    links = [(link["source"], link["target"], link["reason"]) for link in found[1]["links"]]
+    assert links == [
+        (
+            "stacks/main.yaml",
+            "stacks/data.yaml",
+            'stack Data reads its template from TemplateURL "https://s3.amazonaws.com/${TemplatesBucket}/${KeyPrefix}templates/data.yaml" '
+            "(its S3 key's file name data.yaml, beside it) and passes MultiAZ=false",
+        ),
+        (
+            "stacks/main.yaml",
+            "stacks/templates/network.yaml",
+            'stack Network reads its template from TemplateURL "https://${TemplatesBucket}.s3.${AWS::Region}.amazonaws.com/templates/network.yaml" '
+            "(its S3 key templates/network.yaml) and passes no parameters",
+        ),
+    ]
+    main(["scan", ".", "--format", "json", "--no-cache", "--select", "RES302"])
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["resource"], finding["path"], finding["unit"]) == ("Data.Database", "stacks/data.yaml", "stacks/main.yaml")
+
+
+def test_an_s3_key_that_fits_two_folders_links_neither(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    parent = UPLOADING_PARENT.split("  Data:")[0]
+    write(
+        tmp_path,
+        {".git/HEAD": "", "app/stacks/main.yaml": parent, "app/stacks/templates/network.yaml": NETWORK, "app/templates/network.yaml": NETWORK},
+    )
+    found = systems(capsys, Path("app"))
+    assert [[u["id"] for u in s["units"]] for s in found] == [["app/stacks/main.yaml"], ["app/stacks/templates/network.yaml"], ["app/templates/network.yaml"]]
+    assert all(not s["links"] for s in found)
+    main(["scan", "app", "--format", "json", "--no-cache", "--severity", "error,warning,note", "--select", "RES102"])
+    notes = [f["message"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert (
+        "nested stack Network: its S3 key templates/network.yaml names app/stacks/templates/network.yaml and "
+        "app/templates/network.yaml alike, so neither is read as its template; its resources are not judged"
+    ) in notes

@@ -8,7 +8,8 @@ where the template alone (with the parameter values given to it) decides the val
 decided at deploy time is an `Unknown`, and references to other resources become edges.
 
 A nested stack (`AWS::CloudFormation::Stack`, SAM `Application`) whose `TemplateURL` is a local
-path, as `aws cloudformation package` and `sam` take it, is read with the parameter values the
+path, as `aws cloudformation package` and `sam` take it, or an S3 URL whose key names a template
+of the scanned tree (`uploaded_templates`), is read with the parameter values the
 parent passes, and its resources join the parent's unit: addressed `Child.Resource` (logical
 IDs hold no dots), located in the child's file. `!GetAtt Child.Outputs.Name` is the child's
 output value.
@@ -49,6 +50,7 @@ from resilint.model import (
 from resilint.parsers.cloudformation import language_extensions, sam
 from resilint.parsers.cloudformation.messages import _char_at, decode_message
 from resilint.parsers.cloudformation.parameters import Given, JoinedList, cfn_string, is_ssm_type, typed_value
+from resilint.parsers.cloudformation.uploaded_templates import uploaded_template
 from resilint.parsers.guards import paused_gc, yaml_alias_bomb
 from resilint.placement import cloudformation_is_global
 from resilint.sources import SourceFile, problem
@@ -371,6 +373,9 @@ class _Template:
                 template_file = self._template_file(_embedded_file(properties.get("TemplateBody")))
             if template_file is not None:
                 meta["TemplateFile"] = template_file[1]
+                uploaded = uploaded_template(attributes.get("TemplateURL"), self.file.path, self.file.display)
+                if uploaded is not None and uploaded.path is not None:
+                    meta["TemplateMatch"] = uploaded.how  # how an S3 URL names this file
         is_global = cloudformation_is_global(resource_type, attributes)
         return Resource(
             source="cloudformation",
@@ -413,10 +418,14 @@ class _Template:
     # Nested stacks ----------------------------------------------------------------------
 
     def _template_file(self, url: Any) -> tuple[Path, str] | None:
-        """The path and display path of a local TemplateURL that exists."""
+        """The path and display path of a local TemplateURL that exists, or of the template an
+        S3 TemplateURL's key names in the scanned tree (`uploaded_templates`)."""
         local = local_template_path(url)
         if local is None:
-            return None
+            uploaded = uploaded_template(url, self.file.path, self.file.display)
+            if uploaded is None or uploaded.path is None or uploaded.display is None:
+                return None
+            return uploaded.path, uploaded.display
         path = (self.file.path.parent / local).resolve()
         if not path.is_file():
             return None
@@ -439,6 +448,14 @@ class _Template:
         if found is None:
             if local_template_path(url) is not None:
                 self.notes.append(Note(message=f"nested stack {logical_id}: template {url} not found; its resources are not judged", location=where))
+            elif (uploaded := uploaded_template(url, self.file.path, self.file.display)) is not None and uploaded.ambiguous:
+                self.notes.append(
+                    Note(
+                        message=f"nested stack {logical_id}: {uploaded.how} names {' and '.join(uploaded.ambiguous)} alike, "
+                        "so neither is read as its template; its resources are not judged",
+                        location=where,
+                    )
+                )
             return None
         path, display = found
         if display in self.chain or len(self.chain) > MAX_NESTING:
