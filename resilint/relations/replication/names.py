@@ -36,6 +36,10 @@ def s3_bucket_name_key(value: Any) -> tuple[str | Symbol, ...] | None:
     if not isinstance(value, UnknownText):
         return text_key(value)  # an unknown with an identity is a bare name, or None
     parts = list(value.parts)
+    if len(parts) > 2 and parts[0] == "arn:" and text_key(parts[1]) == (("input", "AWS::Partition"),):
+        if not isinstance(parts[2], str) or not parts[2].startswith(":s3:::"):
+            return None
+        parts = [parts[2][len(":s3:::") :], *parts[3:]]  # arn:${AWS::Partition}:s3:::NAME
     if isinstance(parts[0], str):
         prefix = re.match(r"^\s*(?:arn:aws[a-z-]*:s3:::|s3://)", parts[0])
         if prefix:

@@ -86,18 +86,46 @@ def _allows_action(policy: Any, action: str) -> bool:
     return False
 
 
-def _service_principals(policy: Any) -> Iterator[str]:
+def _service_principals(policy: Any, bucket: Any = None) -> Iterator[str]:
+    """The services a policy lets in; with `bucket`, leaving out statements that let a service
+    in only on behalf of that bucket itself (`aws:SourceArn` naming it): S3 delivers a bucket's
+    access logs where its own logging configuration says, so a bucket does not receive logs by
+    a grant for its own (the compliance modules that put such a grant on every bucket)."""
     if not isinstance(policy, dict):
         return
     statements = policy.get("Statement")
     for statement in statements if isinstance(statements, list) else [statements]:
         if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
             continue
+        if bucket is not None and _only_for_itself(statement.get("Condition"), bucket):
+            continue
         principal = statement.get("Principal")
         service = principal.get("Service") if isinstance(principal, dict) else None
         for value in service if isinstance(service, list) else [service]:
             if isinstance(value, str):
                 yield value
+
+
+_SOURCE_KEYS = ("aws:sourcearn", "aws:sourcebucket")
+
+
+def _only_for_itself(condition: Any, bucket: Any) -> bool:
+    """Whether a statement's condition limits its source to `bucket` alone (every
+    `aws:SourceArn`/`aws:SourceBucket` value names that bucket, by name or ARN, built from the
+    same parts)."""
+    if not isinstance(condition, dict):
+        return False
+    own = s3_bucket_name_key(bucket)
+    if not own:
+        return False
+    sources: list[Any] = []
+    for operator in condition.values():
+        if not isinstance(operator, dict):
+            continue
+        for key, value in operator.items():
+            if isinstance(key, str) and key.lower() in _SOURCE_KEYS:
+                sources.extend(value if isinstance(value, list) else [value])
+    return bool(sources) and all(s3_bucket_name_key(source) == own for source in sources)
 
 
 def build(builder: StoreBuilder) -> None:
@@ -341,7 +369,7 @@ def policy_purpose(builder: StoreBuilder, policy: Any, bucket: Any, mark: Callab
             return
     elif isinstance(policy, UnknownDocument):
         policy = policy.document  # the account id or an ARN in it is not known; who may write is
-    services = set(_service_principals(policy))
+    services = set(_service_principals(policy, bucket))
     delivering = sorted(services & _LOG_DELIVERY_SERVICES)
     if delivering:
         mark(bucket, f"receives logs from {delivering[0]} (bucket policy)")
