@@ -716,8 +716,12 @@ class Unit(BaseModel):
         if len(types) == 1:
             yield from by_type.get(types[0], ())
             return
-        wanted = set(types)
-        yield from (r for r in self.resources if r.type in wanted)
+        present = [found for type_ in types if (found := by_type.get(type_))]
+        if len(present) > 1:  # interleaved in the source: its order is the resources' own
+            wanted = set(types)
+            yield from (r for r in self.resources if r.type in wanted)
+        elif present:
+            yield from present[0]
 
     def resource(self, address: str) -> Resource | None:
         by_address = _private(self)["_by_address"]

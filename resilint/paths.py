@@ -16,7 +16,12 @@ def display_path(path: str | Path, cwd: str | None = None) -> str:
     return relative.replace(os.sep, "/")
 
 
-_ROOTS: dict[str, Path] = {}
+# Per absolute path (a file's or a folder's), and per folder: its project's root, or None when
+# no folder above it holds a marker (the working directory then, decided at each call). Each
+# finding asks for its file's root, and a folder without markers above it costs a stat per
+# folder up to the file system's root, twice, each time it is asked.
+_ROOTS: dict[str, Path | None] = {}
+_FOLDER_ROOTS: dict[str, Path | None] = {}
 
 
 def project_root(path: str | Path) -> Path:
@@ -24,20 +29,26 @@ def project_root(path: str | Path) -> Path:
     the nearest holding `.resilint.toml` or a `pyproject.toml`, else the working directory.
     Baselines and fingerprints name files relative to it, so they hold from any working
     directory."""
-    absolute = Path(os.path.abspath(path))
-    folder = absolute if absolute.is_dir() else absolute.parent
+    key = os.path.abspath(path)
+    if key in _ROOTS:
+        found = _ROOTS[key]
+    else:
+        absolute = Path(key)
+        found = _ROOTS[key] = _folder_root(absolute if absolute.is_dir() else absolute.parent)
+    return found if found is not None else Path(os.getcwd())  # not kept: it depends on where resilint runs
+
+
+def _folder_root(folder: Path) -> Path | None:
     key = str(folder)
-    if key not in _ROOTS:
+    if key not in _FOLDER_ROOTS:
         found = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
         if found is None:
             found = next(
                 (f for f in (folder, *folder.parents) if (f / ".resilint.toml").is_file() or (f / "pyproject.toml").is_file()),
                 None,
             )
-        if found is None:
-            return Path(os.getcwd())  # not cached: it depends on where resilint runs
-        _ROOTS[key] = found
-    return _ROOTS[key]
+        _FOLDER_ROOTS[key] = found
+    return _FOLDER_ROOTS[key]
 
 
 def project_path(display: str, root: Path | None = None) -> str:

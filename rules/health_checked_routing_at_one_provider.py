@@ -133,12 +133,25 @@ def _steered_elsewhere(record: Record, by_provider: dict[str, ProviderRecords | 
 
 def _steered_here(record: Record, project: Project) -> bool:
     """Whether a load balancer of the record's own provider steers the name, or may."""
+    names = project.derived("res206.steered_names", _steered_names)
+    if names is None:
+        return True  # a load balancer whose name is not known may be this one
+    fqdn, domain = record.fqdn, record.zone.domain
+    if fqdn in names:
+        return True
+    suffix = f".{domain}"
+    return fqdn is not None and fqdn.endswith(suffix) and fqdn[: -len(suffix)] in names
+
+
+def _steered_names(project: Project) -> frozenset[str] | None:
+    """The names every DNS load balancer of the project steers, as written (relative or whole);
+    None when one of them has a name that is not known. Once per project: every static record
+    asks."""
+    names = set()
     for unit in project.units:
         for steering in DNS_STEERING.members(unit):
             name = steering.value("name")
             if not isinstance(name, str):
-                return True  # a load balancer whose name is not known may be this one
-            fqdn = name.strip().rstrip(".").lower()
-            if fqdn == record.fqdn or f"{fqdn}.{record.zone.domain}" == record.fqdn:
-                return True
-    return False
+                return None
+            names.add(name.strip().rstrip(".").lower())
+    return frozenset(names)

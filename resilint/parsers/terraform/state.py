@@ -40,6 +40,7 @@ _IDENTITY = {
 }
 
 Evaluate = Callable[[s.Expr], Any]
+_STATE_READERS = ("terraform_remote_state", "tfe_outputs")
 
 
 def state_address(kind: str, config: Mapping[str, Any], base: Path) -> str | None:
@@ -188,6 +189,8 @@ def _literal(expr: s.Expr) -> Any:
 def state_reads(root: ModuleSource, evaluate: Evaluate) -> list[StateRead]:
     """The root module's reads of other states, with the addresses they read (evaluated in the
     root: `bucket = var.state_bucket` is known when the variable is)."""
+    if not any(type_ in _STATE_READERS for type_, _ in root.data):
+        return []  # most modules read no state: their expressions need no walk
     used = _outputs_used(root)
     reads = []
     for (type_, name), decl in sorted(root.data.items()):
@@ -240,7 +243,7 @@ def _outputs_used(root: ModuleSource) -> dict[tuple[str, str], set[str]]:
         exprs.extend(_body_exprs(body))
     for expr in exprs:
         for chain in _traversals(expr):
-            if len(chain) >= 5 and chain[0] == "data" and chain[1] in ("terraform_remote_state", "tfe_outputs"):
+            if len(chain) >= 5 and chain[0] == "data" and chain[1] in _STATE_READERS:
                 if chain[3] in ("outputs", "values", "nonsensitive_values"):
                     found.setdefault((chain[1], chain[2]), set()).add(chain[4])
     return found
