@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -16,12 +17,14 @@ def display_path(path: str | Path, cwd: str | None = None) -> str:
     return relative.replace(os.sep, "/")
 
 
-# Per absolute path (a file's or a folder's), and per folder: its project's root, or None when
-# no folder above it holds a marker (the working directory then, decided at each call). Each
-# finding asks for its file's root, and a folder without markers above it costs a stat per
-# folder up to the file system's root, twice, each time it is asked.
+# Per absolute path (a file's or a folder's): its project's root, or None when no folder above
+# it holds a marker (the working directory then, decided at each call). Per folder: the nearest
+# folder at or above it holding `.git`, and the nearest holding a configuration file. Each
+# finding asks for its file's root; without these, every new folder (and every folder without a
+# marker above it, each time) cost two stats per folder up to the file system's root.
 _ROOTS: dict[str, Path | None] = {}
-_FOLDER_ROOTS: dict[str, Path | None] = {}
+_NEAREST_GIT: dict[Path, Path | None] = {}
+_NEAREST_CONFIG: dict[Path, Path | None] = {}
 
 
 def project_root(path: str | Path) -> Path:
@@ -34,21 +37,42 @@ def project_root(path: str | Path) -> Path:
         found = _ROOTS[key]
     else:
         absolute = Path(key)
-        found = _ROOTS[key] = _folder_root(absolute if absolute.is_dir() else absolute.parent)
+        folder = absolute if absolute.is_dir() else absolute.parent
+        found = _nearest(folder, _NEAREST_GIT, _has_git)
+        if found is None:
+            found = _nearest(folder, _NEAREST_CONFIG, _has_config)
+        _ROOTS[key] = found
     return found if found is not None else Path(os.getcwd())  # not kept: it depends on where resilint runs
 
 
-def _folder_root(folder: Path) -> Path | None:
-    key = str(folder)
-    if key not in _FOLDER_ROOTS:
-        found = next((f for f in (folder, *folder.parents) if (f / ".git").exists()), None)
-        if found is None:
-            found = next(
-                (f for f in (folder, *folder.parents) if (f / ".resilint.toml").is_file() or (f / "pyproject.toml").is_file()),
-                None,
-            )
-        _FOLDER_ROOTS[key] = found
-    return _FOLDER_ROOTS[key]
+def _has_git(folder: Path) -> bool:
+    return (folder / ".git").exists()
+
+
+def _has_config(folder: Path) -> bool:
+    return (folder / ".resilint.toml").is_file() or (folder / "pyproject.toml").is_file()
+
+
+def _nearest(folder: Path, known: dict[Path, Path | None], marked: Callable[[Path], bool]) -> Path | None:
+    """The nearest folder at or above `folder` that `marked` accepts, each folder asked once
+    (the folders on the way take the answer too)."""
+    walked: list[Path] = []
+    found: Path | None = None
+    current = folder
+    while True:
+        if current in known:
+            found = known[current]
+            break
+        walked.append(current)
+        if marked(current):
+            found = current
+            break
+        if current.parent == current:
+            break
+        current = current.parent
+    for seen in walked:
+        known[seen] = found
+    return found
 
 
 def project_path(display: str, root: Path | None = None) -> str:

@@ -153,20 +153,26 @@ class Family:
             if spelling.type in self._by_type:
                 raise ValueError(f"{spelling.type} is spelled twice in the {name} family")
             self._by_type[spelling.type] = spelling
+        self._types = tuple(self._by_type)
+        # The types of each set of kinds asked for (rules ask the same few, once per unit).
+        self._types_of: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def __repr__(self) -> str:
         return f"Family({self.name!r})"
 
     @property
     def types(self) -> tuple[str, ...]:
-        return tuple(self._by_type)
+        return self._types
 
     def kinds(self) -> frozenset[str]:
         return frozenset(s.kind for s in self.spellings)
 
     def types_of(self, *kinds: str) -> tuple[str, ...]:
         """The resource types that spell these kinds, in every source."""
-        return tuple(s.type for s in self.spellings if s.kind in kinds)
+        found = self._types_of.get(kinds)
+        if found is None:
+            found = self._types_of[kinds] = tuple(s.type for s in self.spellings if s.kind in kinds)
+        return found
 
     def type_of(self, kind: str, source: str) -> str:
         """How a source spells a kind (the first of its types): the name a message gives a

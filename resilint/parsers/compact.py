@@ -25,8 +25,8 @@ class Compactor:
     def __init__(self) -> None:
         self._strings: dict[str, str] = {}
         self._fields_given: dict[frozenset[str], set[str]] = {}
-        self._references: dict[Reference, Reference] = {}
-        self._locations: dict[Location, Location] = {}
+        self._references: dict[tuple[str, str | None, str], Reference] = {}
+        self._locations: dict[tuple[str, int, int, int | None, int | None], Location] = {}
         self._done: set[int] = set()  # ids of the units compacted (alive as long as the build)
 
     def unit(self, unit: Unit) -> Unit:
@@ -41,19 +41,21 @@ class Compactor:
 
     def _resource(self, resource: Resource) -> None:
         fields = resource.__dict__
-        text = self._text
+        strings = self._strings
         for name in ("type", "address", "unit", "provider", "cloud", "provider_config", "region"):
             value = fields[name]
             if type(value) is str:
-                fields[name] = text(value)
-        fields["attributes"] = self._value(fields["attributes"])
-        fields["meta"] = self._value(fields["meta"])
+                fields[name] = strings.setdefault(value, value)
+        if fields["attributes"]:
+            fields["attributes"] = self._dict(fields["attributes"])
+        if fields["meta"]:
+            fields["meta"] = self._dict(fields["meta"])
         lines = fields["attribute_lines"]
         if lines:
-            fields["attribute_lines"] = {text(key): line for key, line in lines.items()}
+            fields["attribute_lines"] = {strings.setdefault(key, key): line for key, line in lines.items()}
         provenance = fields["provenance"]
         if provenance:
-            fields["provenance"] = {text(key): text(value) for key, value in provenance.items()}
+            fields["provenance"] = {strings.setdefault(key, key): strings.setdefault(text, text) for key, text in provenance.items()}
         references = fields["references"]
         if references:
             fields["references"] = tuple(self._reference(reference) for reference in references)
@@ -63,43 +65,67 @@ class Compactor:
     def _text(self, value: str) -> str:
         return self._strings.setdefault(value, value)
 
-    def _value(self, value: Any) -> Any:
-        """Attribute values: dicts (keys and values), lists (in place), tuples and strings; other
-        values (numbers, unknowns) as they are."""
-        kind = type(value)
-        if kind is str:
-            return self._strings.setdefault(value, value)
-        if kind is dict:
-            text = self._text
-            return {text(key) if type(key) is str else key: self._value(item) for key, item in value.items()}
-        if kind is list:
-            for index, item in enumerate(value):
-                value[index] = self._value(item)
-            return value
-        if kind is tuple:
-            return tuple(self._value(item) for item in value)
-        return value
+    # Attribute values: dicts (keys and values), lists (in place), tuples and strings; other
+    # values (numbers, unknowns) as they are. Written out per container: this walks every value
+    # of every resource.
+
+    def _dict(self, value: dict[Any, Any]) -> dict[Any, Any]:
+        strings = self._strings
+        compacted = {}
+        for key, item in value.items():
+            kind = type(item)
+            if kind is str:
+                item = strings.setdefault(item, item)
+            elif kind is dict:
+                item = self._dict(item)
+            elif kind is list:
+                self._list(item)
+            elif kind is tuple:
+                item = self._tuple(item)
+            compacted[strings.setdefault(key, key) if type(key) is str else key] = item
+        return compacted
+
+    def _list(self, value: list[Any]) -> None:
+        strings = self._strings
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind is str:
+                value[index] = strings.setdefault(item, item)
+            elif kind is dict:
+                value[index] = self._dict(item)
+            elif kind is list:
+                self._list(item)
+            elif kind is tuple:
+                value[index] = self._tuple(item)
+
+    def _tuple(self, value: tuple[Any, ...]) -> tuple[Any, ...]:
+        items = list(value)
+        self._list(items)
+        return tuple(items)
 
     def _reference(self, reference: Reference) -> Reference:
-        shared = self._references.get(reference)
+        fields = reference.__dict__
+        key = (fields["target"], fields["attribute"], fields["path"])  # a tuple hashes in C; a model in Python
+        shared = self._references.get(key)
         if shared is not None:
             return shared
-        fields = reference.__dict__
         fields["target"] = self._text(fields["target"])
         fields["path"] = self._text(fields["path"])
         if fields["attribute"] is not None:
             fields["attribute"] = self._text(fields["attribute"])
         self._share_fields_given(reference)
-        self._references[reference] = reference
+        self._references[key] = reference
         return reference
 
     def _location(self, location: Location) -> Location:
-        shared = self._locations.get(location)
+        fields = location.__dict__
+        key = (fields["path"], fields["line"], fields["end_line"], fields["column"], fields["end_column"])
+        shared = self._locations.get(key)
         if shared is not None:
             return shared
-        location.__dict__["path"] = self._text(location.path)
+        fields["path"] = self._text(fields["path"])
         self._share_fields_given(location)
-        self._locations[location] = location
+        self._locations[key] = location
         return location
 
     def _share_fields_given(self, model: BaseModel) -> None:
