@@ -140,7 +140,9 @@ def _scan(
             findings = findings + outcome.unused
         if settings.is_enabled(MALFORMED_SUPPRESSION_ID):
             findings = findings + outcome.malformed
-    findings = with_systems_named(findings, project)
+    # A finding inside a module that several roots call, reported once, naming the callers
+    # (after suppressions: one on a module call covers only what is found through that call).
+    findings = merge_callers(findings)
     if targets is not None:
         findings = [f for f in findings if f.path in targets]
         suppressed = [s for s in suppressed if s.finding.path in targets]
@@ -153,8 +155,9 @@ def _scan(
 
         findings = [f for f in findings if f.rule_id in ALWAYS_REPORTED or not dropped(f.path)]
         suppressed = [s for s in suppressed if not dropped(s.finding.path)]
-    lines = SourceLines()
-    findings = sort_findings(lines.fingerprinted(f) for f in findings)
+    lines = SourceLines([*findings, *(s.finding for s in suppressed)])
+    # Each finding copied once, with its fingerprint and its unit's system.
+    findings = sort_findings(lines.fingerprinted(f, _system_name(f, project)) for f in findings)
     suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]
     scanned = [f for f in found.files if targets is None or f.display in targets]
     result = ScanResult(
@@ -175,15 +178,9 @@ def _scan(
     return with_baseline(result, baseline) if baseline is not None else result
 
 
-def with_systems_named(findings: list[Finding], project: Project) -> list[Finding]:
-    """Each finding with its unit's system, and a finding inside a module that several roots
-    call reported once, naming the callers (after suppressions: one on a module call covers
-    only what is found through that call)."""
-    named = []
-    for finding in findings:
-        system = project.system_of(finding.unit) if finding.unit is not None else None
-        named.append(finding.model_copy(update={"system": system.name}) if system is not None else finding)
-    return merge_callers(named)
+def _system_name(finding: Finding, project: Project) -> str | None:
+    system = project.system_of(finding.unit) if finding.unit is not None else None
+    return system.name if system is not None else None
 
 
 def load_project(paths: Sequence[Path], settings: Settings, options: ParseOptions) -> Project:
