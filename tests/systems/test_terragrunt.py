@@ -389,3 +389,70 @@ def test_a_warm_scan_builds_no_terragrunt_unit_until_what_it_reads_changes(
         assert "live/prod/us-east-1/app" in builds, path
         assert warm == scan_json("--no-cache"), path
     assert json.loads(warm)["findings"][0]["message"].startswith("system live/prod/us-east-1/* serves only from us-west-2")
+
+
+def test_a_warm_scan_evaluates_no_terragrunt_configuration_until_what_it_observed_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A configuration's evaluation is cached with what it observed: the files it read (itself,
+    its include, read_terragrunt_config()), what find_in_parent_folders() found where, and its
+    dependencies' outputs. A change to any of them evaluates it again, with the bytes of a scan
+    without the cache; nothing else does."""
+    from resilint.parsers.terraform import terragrunt
+
+    _copy_live_fixtures(tmp_path)
+    repo = tmp_path / LIVE_FIXTURES[0]
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("RESILINT_WORKERS", "1")
+    evaluated: list[str] = []
+    real_read_config = terragrunt._read_config
+
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        evaluated.append(path.parent.relative_to(repo).as_posix())
+        return real_read_config(path, *args, **kwargs)
+
+    monkeypatch.setattr(terragrunt, "_read_config", counting)
+
+    def scan_json(*argv: str) -> str:
+        evaluated.clear()
+        main(["scan", ".", "--format", "json", "--exit-zero", *argv])
+        return capsys.readouterr().out
+
+    app, network = "live/prod/us-east-1/app", "live/prod/us-east-1/network"
+    cold = scan_json()
+    assert sorted(evaluated) == [app, network]
+    assert scan_json() == cold and evaluated == []
+
+    def change(path: str, old: str, new: str) -> None:
+        target = repo / path
+        text = target.read_text() if target.exists() else ""
+        assert old in text
+        target.write_text(text.replace(old, new, 1) if old else new)
+
+    steps = [
+        # read_terragrunt_config(): the region both units deploy to
+        ("live/prod/us-east-1/region.hcl", '"us-east-1"', '"eu-west-1"', {app, network}),
+        # the included file (its generated provider)
+        ("live/root.hcl", '"${local.region}"', '"${local.region}" # pinned', {app, network}),
+        # the dependency's outputs, which the app's inputs read
+        ("modules/network/main.tf", "aws_subnet.a.id", "aws_vpc.this.id", {app}),
+        # the child configuration itself
+        (f"{app}/terragrunt.hcl", '"t3.large"', '"t3.xlarge"', {app}),
+    ]
+    for path, old, new, expected in steps:
+        change(path, old, new)
+        warm = scan_json()
+        assert set(evaluated) == expected, path
+        assert warm == scan_json("--no-cache"), path
+        assert scan_json() == warm and evaluated == [], path
+    # A nearer root.hcl: find_in_parent_folders() now finds another file, for both units.
+    pinned = (repo / "live/root.hcl").read_text().replace('"${local.region}" # pinned', '"ap-south-1"')
+    change("live/prod/root.hcl", "", pinned)
+    warm = scan_json()
+    assert set(evaluated) == {app, network}
+    assert warm == scan_json("--no-cache")
+    assert "ap-south-1" in warm
+    # The same cache, scanned from another working directory: display paths follow it.
+    monkeypatch.chdir(repo / "live")
+    assert scan_json() == scan_json("--no-cache")

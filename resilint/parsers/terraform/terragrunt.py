@@ -15,11 +15,19 @@ files Terraform does not read are left out), `read_terragrunt_config()`, `locals
 `source` (`../modules//app`: the folder after `//` inside the one before) is loaded with the
 inputs as variable values and the `generate`d files (a provider block) beside it; a remote source
 (git, registry, archive) is not fetched, and a note says so, as for registry modules.
+
+A configuration's evaluation is kept in the parse cache with everything it observed: the text of
+every file it read (itself, includes, `read_terragrunt_config()`), each file
+`find_in_parent_folders()` looked for and whether it was there, each path it resolved (links),
+and the outputs of every `dependency`. A later scan replays those observations and reuses the
+evaluation when every one still holds; `get_env()` reads no environment (its default, or
+unknown), and display paths depend on the working directory, which is part of the entry's name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +53,12 @@ _REMOTE_PREFIXES = ("git::", "git@", "github.com/", "bitbucket.org/", "tfr://", 
 
 # The outputs of the Terragrunt unit in a folder (for `dependency` blocks); None when unknown.
 DependencyOutputs = Callable[[Path], Mapping[str, Any] | None]
+# What an evaluation observed outside its own code, in order: (kind, subject, answer) with kind
+# "file" (an absolute path, the SHA-256 of its text or why it could not be read), "exists" (a
+# file find_in_parent_folders() looked for: "1" or "0"), "resolve" (a path and its real path),
+# "outputs" (a dependency's folder and its outputs as `value_key` writes them).
+Observation = tuple[str, str, str]
+CACHE_NAMESPACE = "terragrunt-config"
 
 
 @dataclass(frozen=True)
@@ -93,11 +107,58 @@ class _File:
     body: s.Body
 
 
+@dataclass(frozen=True)
+class _Stored:
+    observed: list[Observation]
+    unit: TerragruntUnit
+
+
 def read_config(path: Path, outputs: DependencyOutputs, cache: ParseCache | None = None) -> TerragruntUnit:
+    """A child configuration and everything it includes, evaluated; from the parse cache when
+    everything the last evaluation observed still holds (see the module's docstring)."""
+    if cache is None or not cache.enabled:
+        return _read_config(path, outputs, cache, [])
+    name = json.dumps([os.path.abspath(path), os.getcwd()])
+    stored = cache.load_named(CACHE_NAMESPACE, name)
+    if isinstance(stored, _Stored) and all(_observe(kind, subject, outputs) == answer for kind, subject, answer in stored.observed):
+        return stored.unit
+    observed: list[Observation] = []
+    unit = _read_config(path, outputs, cache, observed)
+    cache.store_named(CACHE_NAMESPACE, name, _Stored(observed, unit))
+    return unit
+
+
+def _observe(kind: str, subject: str, outputs: DependencyOutputs) -> str:
+    """What an observation answers now."""
+    if kind == "file":
+        return _file_digest(Path(subject))
+    if kind == "exists":
+        return "1" if Path(subject).is_file() else "0"
+    if kind == "resolve":
+        return str(Path(subject).resolve())
+    if kind == "outputs":
+        return _outputs_key(outputs(Path(subject)))
+    raise ValueError(f"unknown observation {kind}")
+
+
+def _file_digest(path: Path) -> str:
+    text = read_text(path, display_path(path), _MAX_BYTES)
+    if not isinstance(text, str):
+        return "unreadable: " + text.message
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _outputs_key(found: Mapping[str, Any] | None) -> str:
+    from resilint.parsers.terraform.unit_cache import value_key
+
+    return "unknown" if found is None else value_key(dict(found))
+
+
+def _read_config(path: Path, outputs: DependencyOutputs, cache: ParseCache | None, observed: list[Observation]) -> TerragruntUnit:
     """A child configuration and everything it includes, evaluated (each file parsed through
-    the parse cache, as Terraform files are)."""
+    the parse cache, as Terraform files are), with what it observed added to `observed`."""
     unit = TerragruntUnit(dir=path.parent, file=display_path(path), location=Location(path=display_path(path), line=1, end_line=1))
-    context = _Context(path.parent, outputs, unit.problems, cache, unit.read)
+    context = _Context(path.parent, outputs, unit.problems, cache, unit.read, observed)
     child = context.parse(path)
     if isinstance(child, Problem):
         unit.problems.append(child)
@@ -114,7 +175,7 @@ def read_config(path: Path, outputs: DependencyOutputs, cache: ParseCache | None
         source = source_block[0]
         if isinstance(source, str) and source:
             unit.source = source
-            unit.module_dir = _local_source(path.parent, source)
+            unit.module_dir = _local_source(path.parent, source, context.resolve)
         elif source is not None:
             unit.source = "(unknown)"
     unit.inputs = merged.inputs
@@ -125,15 +186,15 @@ def read_config(path: Path, outputs: DependencyOutputs, cache: ParseCache | None
     return unit
 
 
-def _local_source(base: Path, source: str) -> Path | None:
+def _local_source(base: Path, source: str, resolve: Callable[[Path], Path]) -> Path | None:
     """The folder a local source names (`../modules//app`); None for a remote source."""
     text = source.strip()
     if text.startswith(_REMOTE_PREFIXES) or "::" in text:
         return None
     text = text.split("?", 1)[0]
     before, sep, after = text.partition("//")
-    folder = (base / before).resolve()
-    return (folder / after).resolve() if sep else folder
+    folder = resolve(base / before)
+    return resolve(folder / after) if sep else folder
 
 
 def namespace(path: Path) -> str:
@@ -210,20 +271,44 @@ class _Context:
     the child (find_in_parent_folders searches from the child's folder)."""
 
     def __init__(
-        self, child_dir: Path, outputs: DependencyOutputs, problems: list[Problem], cache: ParseCache | None, read: dict[Path, str]
+        self,
+        child_dir: Path,
+        outputs: DependencyOutputs,
+        problems: list[Problem],
+        cache: ParseCache | None,
+        read: dict[Path, str],
+        observed: list[Observation],
     ) -> None:
         self.child_dir = child_dir
-        self.outputs = outputs
+        self._outputs = outputs
         self.problems = problems
         self.cache = cache
         self.read = read
+        self.observed = observed
+
+    def outputs(self, folder: Path) -> Mapping[str, Any] | None:
+        found = self._outputs(folder)
+        self.observed.append(("outputs", str(folder), _outputs_key(found)))
+        return found
+
+    def is_file(self, path: Path) -> bool:
+        found = path.is_file()
+        self.observed.append(("exists", str(path), "1" if found else "0"))
+        return found
+
+    def resolve(self, path: Path) -> Path:
+        real = path.resolve()
+        self.observed.append(("resolve", str(path), str(real)))
+        return real
 
     def parse(self, path: Path) -> s.Body | Problem:
         shown = display_path(path)
         text = read_text(path, shown, _MAX_BYTES)
         if not isinstance(text, str):
+            self.observed.append(("file", str(path), "unreadable: " + text.message))
             return text
         self.read[path] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        self.observed.append(("file", str(path), self.read[path]))
         is_json = namespace(path) == "terragrunt-json"
 
         def compute() -> s.Body | SyntaxFailure:
@@ -257,7 +342,7 @@ def _evaluate(
             names = (CONFIG_NAME, f"{CONFIG_NAME}.json") if name is None else (str(name),)
             for folder in context.child_dir.parents:
                 for candidate in (folder / n for n in names):
-                    if candidate.is_file():
+                    if context.is_file(candidate):
                         return candidate.as_posix()
             if fallback is not None:
                 return fallback
@@ -280,7 +365,7 @@ def _evaluate(
             return Unknown(f"get_env({name!r}) is read from the environment at run time")
 
         def read_terragrunt_config(path: Any, default: Any = None) -> Any:
-            target = (here / str(path)).resolve()
+            target = context.resolve(here / str(path))
             parsed = context.parse(target)
             if isinstance(parsed, Problem):
                 if default is not None:
@@ -345,7 +430,7 @@ def _evaluate(
         value = evaluator.evaluate(path_attr.expr) if path_attr is not None else None
         if not isinstance(value, str) or depth >= _MAX_INCLUDE_DEPTH:
             continue
-        target = (here / value).resolve()
+        target = context.resolve(here / value)
         parsed = context.parse(target)
         if isinstance(parsed, Problem):
             context.problems.append(parsed)
@@ -371,7 +456,7 @@ def _evaluate(
         if not isinstance(value, str):
             dependency_values[block.labels[0]] = Unknown(f"dependency.{block.labels[0]}: config_path is not known")
             continue
-        folder = (here / value).resolve()
+        folder = context.resolve(here / value)
         result.dependencies[block.labels[0]] = (folder, location)
         outputs = context.outputs(folder)
         reason = f"dependency.{block.labels[0]}: the outputs of {display_path(folder)} are not known (mock_outputs are not real values)"
@@ -385,11 +470,11 @@ def _evaluate(
             value = evaluator.evaluate(attr.expr)
             if isinstance(value, dict):
                 result.inputs = value
-    _blocks(result, body, evaluator, display, context.child_dir, here)
+    _blocks(result, body, evaluator, display, context, here)
     return result
 
 
-def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, child_dir: Path, here: Path) -> None:
+def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, context: _Context, here: Path) -> None:
     for block in body.blocks_of("terraform"):
         source = block.body.attributes.get("source")
         location = Location(path=shown, line=block.pos.line, end_line=block.pos.end_line)
@@ -402,7 +487,7 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
         config = evaluator.evaluate(config_attr.expr) if config_attr is not None else {}
         location = Location(path=shown, line=block.pos.line, end_line=block.pos.end_line)
         if isinstance(kind, str):
-            address = state_address(kind, config, child_dir) if isinstance(config, dict) else None
+            address = state_address(kind, config, context.child_dir) if isinstance(config, dict) else None
             result.backend = Backend(kind=kind, address=address, location=location)
     for block in body.blocks_of("dependencies"):
         paths = block.body.attributes.get("paths")
@@ -410,7 +495,7 @@ def _blocks(result: _Evaluated, body: s.Body, evaluator: Evaluator, shown: str, 
         location = Location(path=shown, line=block.pos.line, end_line=block.pos.end_line)
         for entry in value if isinstance(value, list) else ():
             if isinstance(entry, str):
-                result.ordered_after.append(((here / entry).resolve(), location))
+                result.ordered_after.append((context.resolve(here / entry), location))
     for block in body.blocks_of("generate"):
         contents = block.body.attributes.get("contents")
         if not block.labels or contents is None:
