@@ -19,6 +19,7 @@ from pathlib import Path
 
 from resilint import __version__
 from resilint.findings import Finding
+from resilint.output_files import write_whole
 from resilint.paths import project_path, project_root
 
 FORMAT = "resilint-baseline/1"
@@ -55,8 +56,7 @@ def write(path: Path, findings: Iterable[Finding]) -> int:
         key=lambda e: (e["path"] or "", e["rule_id"] or "", e["resource"] or "", e["fingerprint"] or ""),
     )
     document = {"format": FORMAT, "tool_version": __version__, "findings": entries}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    write_whole(path, json.dumps(document, indent=2) + "\n")
     return len(entries)
 
 

@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        _working_directory()
         if args.command == "scan":
             _from_environment(args, parser.commands["scan"], os.environ)
         code: int = args.handler(args)
@@ -63,6 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         return EXIT_USAGE
+
+
+def _working_directory() -> str:
+    """Display paths are relative to the working directory: one removed while resilint starts
+    (a temporary folder another process cleaned up) is a usage error, not an internal error."""
+    try:
+        return os.getcwd()
+    except FileNotFoundError:
+        raise UsageError("the working directory no longer exists (was it removed?); run resilint from an existing folder") from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -513,9 +523,10 @@ def _write(target: Path | None, text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    from resilint.output_files import write_whole
+
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_whole(target, text)
     except OSError as exc:
         raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
 
