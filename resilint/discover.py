@@ -42,7 +42,6 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")  # OpenTofu read
 TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json", ".template")
 
-_CFN_MARKER = re.compile(r"AWSTemplateFormatVersion")
 _CFN_RESOURCES = re.compile(r"""^["']?Resources["']?\s*:|"Resources"\s*:""", re.MULTILINE)
 _CFN_TYPE = re.compile(r"""\b(?:AWS|Custom|Alexa)::""")
 _PLAN_MARKERS = (re.compile(r'"format_version"'), re.compile(r'"(?:planned_values|resource_changes)"'))
@@ -71,14 +70,15 @@ def kind_by_name(name: str) -> FileKind | None:
 def sniff(text: str, name: str, partial: bool = False) -> FileKind | None:
     """What a YAML/JSON file is, from its content; None for anything else (CI configs,
     package.json, docker-compose...). Cheap and permissive: the parser has the last word.
-    `partial`: `text` is only the beginning of the file."""
-    if name.lower().endswith(".json"):
+    `partial`: `text` is only the beginning of the file. (Each pattern is tried only when the
+    text holds a word it needs: most YAML of a large repository is no template.)"""
+    if name.lower().endswith(".json") and '"format_version"' in text:
         markers = _PLAN_HEAD_MARKERS if partial else _PLAN_MARKERS
         if all(m.search(text) for m in markers):
             return "terraform-plan"
-    if _CFN_MARKER.search(text):
+    if "AWSTemplateFormatVersion" in text:
         return "cloudformation"
-    if _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text):
+    if "Resources" in text and "::" in text and _CFN_RESOURCES.search(text) and _CFN_TYPE.search(text):
         return "cloudformation"
     return None
 
@@ -99,6 +99,7 @@ def discover(
     found = Discovery()
     seen: set[Path] = set()
     matcher = exclude if isinstance(exclude, ExcludeMatcher) else ExcludeMatcher(exclude)
+    reals = _RealPaths(os.getcwd())
     for given in paths:
         base = Path(os.path.abspath(given))
         if base.is_dir():
@@ -112,22 +113,22 @@ def discover(
             inside = None  # a file named on the command line is scanned wherever it points
             candidates = [base]
         for path in candidates:
-            real = _real(path)
+            real, regular = reals.file(path)
             if real is None:
                 if kind_by_name(path.name) is not None:
                     found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
                 continue
-            if inside is not None and real != inside and inside not in real.parents:
+            if inside is not None and not _within(real, inside):
                 continue  # a link out of the repository (or the scanned tree): not the user's code
-            key = _identity(path, real)
+            key = _identity(path, real, reals)
             if key in seen:
                 continue
-            if not _is_regular(real):
+            if not regular:
                 if inside is None and kind_by_name(path.name) is not None:
                     found.problems.append(problem(display_path(path), "not a regular file"))
                 continue  # named pipes, devices and sockets are never read (a pipe would block)
             seen.add(key)
-            source = _classify(path, max_file_bytes, found.problems)
+            source = _classify(path, reals.display(path), max_file_bytes, found.problems)
             if source is not None:
                 found.files.append(source)
     found.files.sort(key=lambda f: f.display)
@@ -144,14 +145,59 @@ def _repository(folder: Path | None) -> Path | None:
     return next((f for f in (folder, *folder.parents) if (f / ".git").exists()), folder)
 
 
-def _identity(path: Path, real: Path) -> Path:
+def _within(path: Path, folder: Path) -> bool:
+    """`path` is `folder` or under it (both real paths): compared as text, as pathlib compares
+    them, without building every parent of `path`."""
+    text, base = str(path), str(folder)
+    return text == base or text.startswith(base if base.endswith(os.sep) else base + os.sep)
+
+
+class _RealPaths:
+    """Real paths of the files walked, resolving each folder once: a file that is not itself a
+    link is its folder's real path and its name (one lstat, instead of resolving every part of
+    its path, twice; `pathlib.resolve` was a tenth of a warm scan of a large repository)."""
+
+    def __init__(self, cwd: str) -> None:
+        self._folders: dict[Path, Path | None] = {}
+        self._displays: dict[Path, str] = {}
+        self._cwd = cwd
+
+    def display(self, path: Path) -> str:
+        """`display_path(path)`, with its folder's made once (a name from a folder listing
+        never holds a separator or `..`)."""
+        folder = self._displays.get(path.parent)
+        if folder is None:
+            folder = self._displays[path.parent] = display_path(path.parent, self._cwd)
+        return path.name if folder == "." else f"{folder}/{path.name}"
+
+    def folder(self, folder: Path) -> Path | None:
+        if folder not in self._folders:
+            self._folders[folder] = _real(folder)
+        return self._folders[folder]
+
+    def file(self, path: Path) -> tuple[Path | None, bool]:
+        """The file's real path (None: a dangling link, a loop, gone) and whether it is a regular file."""
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None, False
+        if stat.S_ISLNK(info.st_mode):
+            real = _real(path)
+            return real, real is not None and _is_regular(real)
+        folder = self.folder(path.parent)
+        if folder is None:
+            return None, False
+        return folder / path.name, stat.S_ISREG(info.st_mode)
+
+
+def _identity(path: Path, real: Path, reals: _RealPaths) -> Path:
     """What makes two paths one file to scan. Terraform (and Terragrunt) read every file of a
     folder as part of that folder's module, a link to a shared `variables.tf` included, so such a
     file is one file per folder it is linked into: its folder's real path and its own name. A
     template or a plan is a stack or a plan wherever it is linked: its real path."""
     if kind_by_name(path.name) is None:
         return real
-    folder = _real(path.parent)
+    folder = reals.folder(path.parent)
     return real if folder is None else folder / path.name
 
 
@@ -195,8 +241,7 @@ def _walk(
                 yield path
 
 
-def _classify(path: Path, max_file_bytes: int, problems: list[Problem]) -> SourceFile | None:
-    display = display_path(path)
+def _classify(path: Path, display: str, max_file_bytes: int, problems: list[Problem]) -> SourceFile | None:
     kind = kind_by_name(path.name)
     if kind is not None:
         return SourceFile(path=path, display=display, kind=kind)
