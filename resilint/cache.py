@@ -84,6 +84,9 @@ class ParseCache:
         try:
             with open(path, "rb") as handle:
                 value: T = pickle.load(handle)
+            from resilint.parsers.guards import settled  # not at the top: parsers import this module
+
+            settled()
             self.hits += 1
             return value
         except FileNotFoundError:

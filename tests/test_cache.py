@@ -69,3 +69,22 @@ def test_every_fixture_parses_to_something_the_cache_can_store(tmp_path: Path) -
     again = build_project(found.files, found.problems, ParseOptions(cache=cache))
     assert cache.misses == 0 and cache.hits > 0
     assert again == project
+
+
+def test_an_entry_read_during_a_scan_is_left_out_of_the_collectors_walks(tmp_path: Path) -> None:
+    """A loaded entry holds no garbage and lives as long as the scan: frozen at once, the
+    collector never walks it; outside a scan nothing is frozen."""
+    import gc
+
+    from resilint.parsers.guards import sparse_gc
+
+    ParseCache(tmp_path).get_or_compute("ns", "text", lambda: [{"node": i} for i in range(100)])
+
+    def loaded_is_walked() -> bool:
+        value = ParseCache(tmp_path).get_or_compute("ns", "text", lambda: pytest.fail("a hit"))
+        return any(obj is value for obj in gc.get_objects())
+
+    assert loaded_is_walked()
+    with sparse_gc():
+        assert not loaded_is_walked()
+    assert gc.get_freeze_count() == 0, "the scan's end unfreezes"

@@ -46,6 +46,17 @@ def paused_gc() -> Iterator[None]:
 _SPARSE_DEPTH = 0
 
 
+def settled() -> None:
+    """Inside `sparse_gc` (a scan), freeze what is in memory now out of the collector's walks:
+    called once a parse cache entry is loaded, which holds no garbage and lives until the scan
+    ends. Left young, every loaded tree was walked by a young and a middle collection before
+    reaching the old generation, for nothing (a warm scan of cloud-foundation-fabric loads
+    about four million objects: a quarter of its time went to the collector). The outermost
+    `sparse_gc` unfreezes everything when the scan ends. Outside a scan it does nothing."""
+    if _SPARSE_DEPTH:
+        gc.freeze()
+
+
 @contextmanager
 def sparse_gc() -> Iterator[None]:
     """Fewer garbage collections while a project is built and checked: what is in memory before
