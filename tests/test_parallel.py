@@ -1,11 +1,13 @@
-"""Parallel and one-process scans give the same bytes: parsing and building roots in worker
+"""Parallel and one-process scans give the same bytes: parsing and building units in worker
 processes changes nothing a user can see."""
 
 from __future__ import annotations
 
-import shutil
+import multiprocessing
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,13 +17,33 @@ from resilint.parsers import parallel
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, workers: int, *argv: str) -> str:
+def _output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, workers: int, *argv: str, command: str = "scan") -> str:
     monkeypatch.setenv("RESILINT_WORKERS", str(workers))
     try:
-        main(["scan", *argv])
+        main([command, *argv])
     except SystemExit:
         pass
     return capsys.readouterr().out
+
+
+@pytest.fixture
+def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Fork at every chance, with the smallest tasks (so a root is rarely built where its
+    modules or the roots it reads were parsed), and record how many Terraform units each build
+    in workers returned (-1: the workers failed and one process built)."""
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 1)
+    monkeypatch.setattr(parallel, "ROOTS_PER_TASK", 1)
+    built: list[int] = []
+    real_build = parallel.build
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        result = real_build(*args, **kwargs)
+        built.append(-1 if result is None else len(result[0].units) if result[0] is not None else 0)
+        return result
+
+    monkeypatch.setattr(parallel, "build", counting)
+    return built
 
 
 @pytest.fixture
@@ -32,56 +54,129 @@ def monorepo(tmp_path: Path) -> Path:
     finally:
         sys.path.remove(str(REPO / "bench"))
     generate(tmp_path / "repo", 1)
-    shutil.copytree(REPO / "fixtures", tmp_path / "repo" / "fixtures")  # every kind of input, broken ones too
     return tmp_path / "repo"
 
 
 def test_parallel_and_serial_scans_give_identical_bytes(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
 ) -> None:
-    """Every fixture (broken inputs too) in one scan, forked at every chance."""
-    monkeypatch.setattr(parallel, "MIN_FILES", 1)
-    monkeypatch.setattr(parallel, "MIN_ROOTS", 1)
+    """Every fixture (broken inputs, Terragrunt live trees, remote-state links between roots,
+    module libraries) in one scan, forked at every chance."""
     monkeypatch.chdir(REPO)
     for fmt in ("json", "sarif"):
         serial = _output(capsys, monkeypatch, 1, "fixtures", "--format", fmt, "--no-cache")
         assert "RES001" in serial, "broken inputs are part of the comparison"
         assert _output(capsys, monkeypatch, 2, "fixtures", "--format", fmt, "--no-cache") == serial
-    # With a cold parse cache (the workers write it), then warm (the cache answers).
+        assert forked and forked[-1] > 100, forked
+    # With a cold parse cache (the workers write it), then warm (the cache answers: no fork; a
+    # few templates are parsed again in every scan: nested stacks, StackSets' templates).
+    monkeypatch.setattr(parallel, "MIN_FILES", 20)
     monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
     assert _output(capsys, monkeypatch, 2, "fixtures", "--format", fmt) == serial
+    runs = len(forked)
     assert _output(capsys, monkeypatch, 2, "fixtures", "--format", fmt) == serial
+    assert len(forked) == runs, "a warm scan stays in one process"
 
 
-def test_workers_are_used_for_a_large_cold_scan(monorepo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parallel path really runs (else the test above compares one process with itself)."""
-    from resilint.discover import discover
-    from resilint.parsers import ParseOptions, build_project
-
-    monkeypatch.setattr(parallel, "MIN_FILES", 1)
-    monkeypatch.setattr(parallel, "MIN_ROOTS", 1)
-    monkeypatch.setenv("RESILINT_WORKERS", "2")
-    calls: list[int] = []
-    forked = parallel.map_forked
-
-    def counting(count: int, work, minimum: int = 1):  # type: ignore[no-untyped-def]
-        result = forked(count, work, minimum)
-        calls.append(-1 if result is None else count)
-        return result
-
-    monkeypatch.setattr("resilint.parsers.terraform.loader.map_forked", counting)
-    found = discover([monorepo])
-    cache = parallel.prefetch(found.files, 20 << 20, lambda display: (), None)
-    assert isinstance(cache, parallel.Prefetched) and cache.values
-    project = build_project(found.files, found.problems, ParseOptions())
-    assert calls and all(c > 0 for c in calls), calls
-    assert len(project.units) > 90
+def test_the_generated_monorepo_gives_identical_bytes(
+    monorepo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    monkeypatch.chdir(monorepo)
+    serial = _output(capsys, monkeypatch, 1, ".", "--format", "json", "--no-cache", "--severity", "error,warning,note")
+    assert _output(capsys, monkeypatch, 2, ".", "--format", "json", "--no-cache", "--severity", "error,warning,note") == serial
+    assert forked == [forked[0]] and forked[0] > 30
+    # Systems (remote-state and Terragrunt links between units) too.
+    serial = _output(capsys, monkeypatch, 1, ".", "--format", "json", "--no-cache", command="systems")
+    assert '"links"' in serial
+    assert _output(capsys, monkeypatch, 2, ".", "--format", "json", "--no-cache", command="systems") == serial
 
 
-def test_small_scans_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+SHARED_MODULE = 'variable "name" {}\nresource "aws_sqs_queue" "q" {\n  name = var.name\n}\noutput "arn" {\n  value = aws_sqs_queue.q.arn\n}\n'
+
+
+def _tree(root: Path) -> None:
+    """Roots that read each other's state, a module library many roots call, a Terragrunt live
+    tree with a dependency, and a broken file and template."""
+    files = {
+        "modules/queue/main.tf": SHARED_MODULE,
+        "net/main.tf": (
+            'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "net.tfstate"\n    region = "us-east-1"\n  }\n}\n'
+            'provider "aws" { region = "eu-west-1" }\n'
+            'resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }\noutput "vpc" { value = aws_vpc.v.id }\n'
+            'output "region" { value = "eu-west-1" }\n'
+        ),
+        "live/terragrunt.hcl": 'inputs = { name = "live" }\n',
+        "live/app/terragrunt.hcl": (
+            'include "root" { path = find_in_parent_folders() }\nterraform { source = "../../modules//queue" }\n'
+            'dependency "db" { config_path = "../db" }\ninputs = { name = dependency.db.outputs.arn }\n'
+        ),
+        "live/db/terragrunt.hcl": 'include "root" { path = find_in_parent_folders() }\nterraform { source = "../../modules//queue" }\n',
+        "broken/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = \n',
+        "stacks/broken.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q: [\n",
+        "stacks/queue.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+    }
+    for i in range(12):
+        files[f"app{i}/main.tf"] = (
+            'data "terraform_remote_state" "net" {\n  backend = "s3"\n'
+            '  config = { bucket = "state", key = "net.tfstate", region = "us-east-1" }\n}\n'
+            'provider "aws" { region = data.terraform_remote_state.net.outputs.region }\n'
+            f'module "q" {{\n  source = "../modules/queue"\n  name = "app{i}"\n}}\n'
+            'resource "aws_db_instance" "d" {\n  engine = "postgres"\n  instance_class = "db.t3.micro"\n}\n'
+        )
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def test_links_libraries_terragrunt_and_problems_of_worker_parsed_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    argv = (".", "--format", "json", "--no-cache", "--severity", "error,warning,note")
+    serial = _output(capsys, monkeypatch, 1, *argv)
+    assert "RES001" in serial and "broken/main.tf" in serial and "stacks/broken.yaml" in serial
+    assert "eu-west-1" in serial, "the region read through the other root's state"
+    assert _output(capsys, monkeypatch, 2, *argv) == serial
+    assert forked == [15], "twelve roots reading net's state, net, and two Terragrunt units"
+    systems = _output(capsys, monkeypatch, 1, ".", "--format", "json", "--no-cache", command="systems")
+    assert systems.count("net.tfstate") >= 12
+    assert _output(capsys, monkeypatch, 2, ".", "--format", "json", "--no-cache", command="systems") == systems
+    # File mode (a root's file named, as pre-commit does) in workers: as in one process.
+    named = ("app3/main.tf", "--format", "json", "--no-cache")
+    assert _output(capsys, monkeypatch, 2, *named) == _output(capsys, monkeypatch, 1, *named)
+
+
+def _die(argument: object) -> object:
+    os._exit(3)
+
+
+def _raise(argument: object) -> object:
+    raise RuntimeError("a bug outside what the build contains")
+
+
+@pytest.mark.parametrize("step", ["_outline", "_build_units", "_template_units"])
+@pytest.mark.parametrize("failure", [_die, _raise])
+def test_a_worker_that_fails_leaves_the_build_to_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int], step: str, failure: Any
+) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    argv = (".", "--format", "json", "--no-cache")
+    serial = _output(capsys, monkeypatch, 1, *argv)
+    monkeypatch.setattr(parallel, step, failure)
+    assert _output(capsys, monkeypatch, 2, *argv) == serial
+    assert forked == [-1]
+    assert not multiprocessing.active_children()
+
+
+def test_small_scans_and_platforms_without_fork_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     from resilint.discover import discover
 
     monkeypatch.setenv("RESILINT_WORKERS", "2")
     found = discover([REPO / "fixtures" / "example"])
-    assert parallel.prefetch(found.files, 20 << 20, lambda display: (), None) is None
-    assert parallel.map_forked(3, lambda i: i) is None
+    assert parallel.worth_forking(found.files, 20 << 20, lambda display: (), None) == 0
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    assert parallel.worth_forking(found.files, 20 << 20, lambda display: (), None) == 2
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert parallel.worth_forking(found.files, 20 << 20, lambda display: (), None) == 0

@@ -22,6 +22,7 @@ from resilint.sources import SourceFile, read_text
 if TYPE_CHECKING:
     from resilint.parsers.cloudformation.deployments import Deployment
     from resilint.parsers.cloudformation.parameters import GivenValues
+    from resilint.parsers.terraform.loader import Loaded, TerraformScan
 
 __all__ = ["BuildRecord", "ParseOptions", "build_project"]
 
@@ -64,7 +65,7 @@ class ParseOptions:
     terraform_roots: tuple[Path, ...] | None = None
     terraform_scanned: Path | None = None
     terraform_readable: tuple[Path, ...] | None = None  # roots whose state others may read
-    # Parse in worker processes when there is enough to parse (parallel.py).
+    # Parse and build in worker processes when there is enough to parse (parallel.py).
     parallel: bool = True
     # Filled when given (the file index's input).
     record: BuildRecord | None = None
@@ -79,22 +80,42 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
     compactor = Compactor()
-    if options.parallel:
-        from resilint.parsers.parallel import Prefetched, prefetch
-
-        cache = prefetch(files, options.max_file_bytes, options.cloudformation_regions, options.cache)
-        # Roots are built in workers too when there was much to parse (a cold scan); warm, the
-        # cache answers faster than units travel between processes.
-        options = replace(options, cache=cache, parallel=isinstance(cache, Prefetched))
-    if any(f.kind in ("terraform", "terraform-vars", "terragrunt") for f in files):
-        try:
-            _load_terraform(files, options, units, found_problems, compactor)
-        except Exception as error:  # the loader contains its own; this is the last line
-            first = min(f.display for f in files if f.kind in ("terraform", "terraform-vars", "terragrunt"))
-            found_problems.append(internal_error(first, error, "Terraform configuration"))
-
+    terraform_files = [f for f in files if f.kind in ("terraform", "terraform-vars", "terragrunt")]
     templates = [f for f in files if f.kind == "cloudformation"]
     deployed = _deployments(templates)
+
+    def template_unit(file: SourceFile) -> Unit | Problem | None:
+        try:
+            return _parse_template(file, options, deployed.get(file.display))
+        except Exception as error:  # one file's parser bug must not lose the other files
+            return internal_error(file.display, error)
+
+    def terraform_failed(error: Exception) -> None:  # the loader contains its own; this is the last line
+        found_problems.append(internal_error(min(f.display for f in terraform_files), error, "Terraform configuration"))
+
+    job = None
+    if terraform_files:
+        try:
+            job = _terraform_scan(files, options, found_problems)
+        except Exception as error:
+            terraform_failed(error)
+    # Worker processes parse and build when there is much to parse (a cold scan); warm, the
+    # cache answers faster than units travel between processes.
+    built = None
+    if options.parallel:
+        from resilint.parsers import parallel
+
+        processes = parallel.worth_forking(files, options.max_file_bytes, options.cloudformation_regions, options.cache)
+        if processes:
+            built = parallel.build(job, templates, template_unit, processes, compactor)
+    loaded, template_units = built if built is not None else (None, None)
+    if job is not None:
+        try:
+            _add_terraform(loaded if loaded is not None else _load_serially(job, compactor), options, units, found_problems)
+        except Exception as error:
+            terraform_failed(error)
+
+    by_template = dict(zip((f.display for f in templates), template_units, strict=True)) if template_units is not None else None
     cfn_units: list[Unit] = []
     for file in files:
         try:
@@ -103,8 +124,8 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
 
                 _collect(parse_plan(file), units, found_problems, options.record, file, compactor)
             elif file.kind == "cloudformation":
-                template = _parse_template(file, options, deployed.get(file.display))
-                _collect(template, cfn_units, found_problems, None, file, compactor)
+                unit = by_template[file.display] if by_template is not None else template_unit(file)
+                _collect(unit, cfn_units, found_problems, None, file, compactor)
         except Exception as error:  # one file's parser bug must not lose the other files
             found_problems.append(internal_error(file.display, error))
     for unit in _stack_set_templates(cfn_units, templates, options, found_problems):
@@ -113,15 +134,16 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
             options.record.reads[unit.id] = _template_reads(unit, templates, deployed.get(unit.id))
 
     unique_problems = list(dict.fromkeys(found_problems))
-    unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message))
+    # The whole location breaks ties: problems met in worker processes arrive in another order.
+    unique_problems.sort(key=lambda p: (p.location.path, p.location.line, p.message, p.location.model_dump_json()))
     units.sort(key=lambda u: u.id)
     return Project(units=tuple(compactor.unit(unit) for unit in units), problems=tuple(unique_problems), files_scanned=len(files))
 
 
-def _load_terraform(
-    files: Sequence[SourceFile], options: ParseOptions, units: list[Unit], problems: list[Problem], compactor: Compactor
-) -> None:
-    from resilint.parsers.terraform.loader import TerraformOptions, load_units
+def _terraform_scan(files: Sequence[SourceFile], options: ParseOptions, problems: list[Problem]) -> TerraformScan | None:
+    """The scan's Terraform folders, Terragrunt configurations and tfvars (read now: their
+    problems are reported whatever reads them), ready to be outlined and built."""
+    from resilint.parsers.terraform.loader import TerraformOptions, TerraformScan
     from resilint.parsers.terraform.variables import TfvarsFiles
 
     tfvars = TfvarsFiles(options.max_file_bytes, options.cache)
@@ -135,8 +157,8 @@ def _load_terraform(
             if isinstance(checked, Problem):
                 problems.append(checked)
     if not folders and not terragrunt:
-        return
-    loaded = load_units(
+        return None
+    return TerraformScan(
         folders,
         TerraformOptions(
             var_files=options.var_files,
@@ -146,14 +168,21 @@ def _load_terraform(
             tfvars=tfvars,
             max_file_bytes=options.max_file_bytes,
             parse_cache=options.cache,
-            parallel=options.parallel,
         ),
         roots=options.terraform_roots,
         scanned=options.terraform_scanned,
         readable=options.terraform_readable,
         terragrunt=terragrunt,
-        compactor=compactor,
     )
+
+
+def _load_serially(job: TerraformScan, compactor: Compactor) -> Loaded:
+    from resilint.parsers.terraform.loader import load
+
+    return load(job, compactor)
+
+
+def _add_terraform(loaded: Loaded, options: ParseOptions, units: list[Unit], problems: list[Problem]) -> None:
     if options.record is not None:
         options.record.reads.update(loaded.reads)
         options.record.calls.update(loaded.calls)
@@ -214,7 +243,7 @@ def _parse_template(
         return _in_app(parse(), deployment)
     # The unit carries its display path, regions and parameter values: all are part of the key.
     given = "\0".join(f"{k}={v.value!r}@{v.origin}" for k, v in sorted(parameters.items()))
-    # Without values or deployment configuration, the key is the one parallel.py prefetches by.
+    # Without values or deployment configuration, the key is the one parallel.py checks warmth by.
     namespace = f"cloudformation\0{file.display}\0{','.join(regions)}" + (f"\0{given}\0{deployed_by}" if given or deployed_by else "")
     return _in_app(options.cache.get_or_compute(namespace, text, parse), deployment)
 

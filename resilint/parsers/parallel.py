@@ -1,83 +1,83 @@
-"""Parsing in worker processes, so that a cold scan uses every core.
+"""Cold scans in worker processes, so that a scan uses every core.
 
-Parsing (Lark's HCL parse, cfn-lint's decoder and our tree conversion) is most of a cold scan,
-and each file parses on its own. Before the units are built, the files the parse cache cannot
-answer are parsed in forked worker processes; each result comes back keyed by its namespace
-and content, exactly what the parse cache keys by, and the build then finds every file already
-parsed. The result of a parse does not depend on the process it ran in, so findings and output
-are the same bytes as a one-process scan (tests/test_parallel.py).
+Parsing and unit evaluation are most of a cold scan. Worker processes (forked: they inherit the
+scan as the parent knows it) do both, in two steps, and keep what they parsed between them:
 
-Small scans stay in one process: forking, and sending parsed trees back, cost more than they
+1. Each worker outlines a share of the Terraform folders (parses them and reports only their
+   module calls, backends and file digests: `folders.Outline`), reads a share of the Terragrunt
+   configurations and builds a share of the CloudFormation templates' units.
+2. The parent decides the roots, the Terragrunt units and the remote-state links from the
+   outlines alone, and hands each root to the worker that parsed its folder (a worker out of
+   work takes another's, parsing what it lacks; a module shared by many roots is parsed at most
+   once per worker). Only built units and problems travel back: the parent never holds a syntax
+   tree of a folder of the scan.
+
+Every step gives the same result in any process that holds the same scan, and results are put
+back in the order one process makes them, so findings and output are the same bytes as a
+one-process scan (tests/test_parallel.py). A worker that fails (killed, out of memory, a bug
+outside what the build contains) makes the whole build run again in one process.
+
+Small and warm scans stay in one process: forking, and sending units back, cost more than they
 save below `MIN_FILES` files to parse. Where `fork` is not available (Windows, macOS's default
-interpreter settings), everything is parsed in one process.
+interpreter settings), everything runs in one process.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from resilint.cache import ParseCache
-from resilint.parsers.guards import paused_gc
 from resilint.sources import SourceFile, read_text
+
+if TYPE_CHECKING:
+    from resilint.model import Problem, Unit
+    from resilint.parsers.compact import Compactor
+    from resilint.parsers.terraform.folders import Outline
+    from resilint.parsers.terraform.loader import Loaded, Plan, TerraformScan
+    from resilint.parsers.terraform.terragrunt_units import ConfigOutline
+    from resilint.parsers.terraform.unit_cache import CachedUnit
 
 T = TypeVar("T")
 
 # Below this many files to parse, one process is faster (measured on bench/synth.py: forking
-# two workers and sending trees back costs about what 100 small files take to parse).
+# two workers and sending units back costs about what 100 small files take to parse).
 MIN_FILES = 120
-# Files per task: large enough that sending tasks costs little, small enough to balance.
+# Files per task of the first step, roots per task of the second: large enough that messages
+# cost little, small enough to balance the workers at the end.
 CHUNK = 8
-# Below this many roots to build, one process is faster.
-MIN_ROOTS = 24
-# The kinds of file parsed ahead in workers (tfvars and plans are read where they are used).
+ROOTS_PER_TASK = 2
+# The kinds of file whose parse decides whether to fork (tfvars and plans are read in the parent).
 _PARSED = ("terraform", "terragrunt", "cloudformation")
-# Set in the parent just before forking; the workers inherit it.
-_JOB: _Job | None = None
-_WORK: Callable[[int], Any] | None = None
+
+TemplateUnit = Callable[[SourceFile], "Unit | Problem | None"]
 
 
-@dataclass(frozen=True)
-class _Job:
-    files: Sequence[SourceFile]
-    max_file_bytes: int
-    regions: Callable[[str], tuple[str, ...]]
-    cache: ParseCache | None
+@dataclass
+class _Scan:
+    """What the workers inherit: set in the parent just before forking."""
+
+    terraform: TerraformScan | None
+    templates: Sequence[SourceFile]
+    template_unit: TemplateUnit
+    plan: Plan | None = None
 
 
-class Prefetched(ParseCache):
-    """The parse cache, answered first from what the workers parsed (by namespace and content
-    digest, as the cache itself keys)."""
+_SCAN: _Scan | None = None
 
-    def __init__(self, inner: ParseCache | None, values: dict[tuple[str, str], list[Any]]) -> None:
-        super().__init__(inner.folder if inner is not None else None, enabled=inner is not None and inner.enabled)
-        self.inner = inner
-        self.values = values
 
-    def get_or_compute(self, namespace: str, content: str, compute: Callable[[], T]) -> T:
-        key = (namespace, _digest(content))
-        found = self.values.get(key)
-        if found:  # one parse per file: two files with the same text never share a tree
-            value: T = found.pop()
-            return value
-        if self.inner is None:
-            return compute()
-        return self.inner.get_or_compute(namespace, content, compute)
-
-    def load_named(self, namespace: str, name: str) -> object | None:
-        return self.inner.load_named(namespace, name) if self.inner is not None else None
-
-    def store_named(self, namespace: str, name: str, value: object) -> None:
-        if self.inner is not None:
-            self.inner.store_named(namespace, name, value)
+class WorkerFailed(Exception):
+    """A worker died or raised: the caller builds in one process instead."""
 
 
 def workers() -> int:
-    """Processes to parse in: RESILINT_WORKERS when set (1: one process), else the cores this
+    """Processes to work in: RESILINT_WORKERS when set (1: one process), else the cores this
     process may run on that other work leaves idle (the load average, less one for the scan
     itself): on a busy machine, workers wait for a core and only add the cost of sending
     results back (measured: a cold 50x monorepo 0.85x as fast forked as in one process on 2
@@ -96,32 +96,161 @@ def workers() -> int:
     return max(1, min(cores, int(cores - busy + 0.5)))
 
 
-def prefetch(
-    files: Sequence[SourceFile], max_file_bytes: int, regions: Callable[[str], tuple[str, ...]], cache: ParseCache | None
-) -> ParseCache | None:
-    """A cache that already holds the parse of every Terraform file and template in `files` that
-    `cache` does not, parsed in worker processes; `cache` itself when one process is better."""
-    global _JOB
+def worth_forking(files: Sequence[SourceFile], max_file_bytes: int, regions: Callable[[str], tuple[str, ...]], cache: ParseCache | None) -> int:
+    """The processes to build in: 0 when one process is better (few files the parse cache
+    cannot answer, one core, no fork)."""
     count = workers()
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return cache
-    todo = [f for f in files if f.kind in _PARSED and not _cached(f, cache, regions, max_file_bytes)]
-    if len(todo) < MIN_FILES:
-        return cache
-    _JOB = _Job(todo, max_file_bytes, regions, cache)
-    values: dict[tuple[str, str], list[Any]] = {}
+        return 0
+    cold = 0
+    for file in files:
+        if file.kind in _PARSED and not _cached(file, cache, regions, max_file_bytes):
+            cold += 1
+            if cold >= MIN_FILES:
+                return count
+    return 0
+
+
+def build(
+    terraform: TerraformScan | None, templates: Sequence[SourceFile], template_unit: TemplateUnit, count: int, compactor: Compactor
+) -> tuple[Loaded | None, list[Unit | Problem | None]] | None:
+    """The Terraform units (`terraform.finish`'s result) and each template's unit, built in
+    `count` worker processes, each unit compacted as it arrives; None when the workers could
+    not do it (the caller builds in one process)."""
+    global _SCAN
+    _SCAN = _Scan(terraform, templates, template_unit)
     try:
-        context = multiprocessing.get_context("fork")
-        chunks = [range(i, min(i + CHUNK, len(todo))) for i in range(0, len(todo), CHUNK)]
-        with paused_gc(), context.Pool(min(count, (len(todo) + CHUNK - 1) // CHUNK)) as pool:
-            for results in pool.imap_unordered(_parse_chunk, chunks):
-                for key, value in results:
-                    values.setdefault(key, []).append(value)
-    except Exception:  # no processes to be had (a sandbox): parse in this one
-        return cache
+        with _Workers(count) as pool:
+            return _build(pool, _SCAN, compactor)
+    except Exception:  # no processes to be had (a sandbox), one failed, a bug: one process does it all
+        return None
     finally:
-        _JOB = None
-    return Prefetched(cache, values) if values else cache
+        _SCAN = None
+
+
+def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | None, list[Unit | Problem | None]]:
+    from resilint.model import Unit
+
+    job = scan.terraform
+    folders = sorted(job.folders) if job is not None else []
+    configs = job.config_folders() if job is not None else []
+    # Step 1: contiguous shares (a root and its local modules are often neighbours), balanced
+    # by size; the templates after them.
+    tasks: list[tuple[Callable[[Any], Any], Any]] = []
+    prefer: list[int | None] = []
+    for share, chunk in _shares([(f, _size(job.folders[f]) if job is not None else 0) for f in folders], pool.count):
+        tasks.append((_outline, chunk))
+        prefer.append(share)
+    for share, chunk in _shares([(f, 1) for f in configs], pool.count):
+        tasks.append((_read_configs, chunk))
+        prefer.append(share)
+    first_template = len(tasks)
+    for i in range(0, len(scan.templates), CHUNK):
+        tasks.append((_template_units, range(i, min(i + CHUNK, len(scan.templates)))))
+        prefer.append(None)
+    outlined: dict[Path, Outline | None] = {}
+    parsed_by: dict[Path, int] = {}
+    config_outlines: dict[Path, ConfigOutline] = {}
+    problems: list[Problem] = []
+    template_units: dict[int, list[Unit | Problem | None]] = {}
+    for task, result, worker in pool.run(tasks, prefer):
+        if task >= first_template:
+            template_units[task] = [compactor.unit(u) if isinstance(u, Unit) else u for u in result]
+            continue
+        found, met = result
+        problems.extend(met)
+        for item in found:
+            if tasks[task][0] is _outline:
+                folder, outline = item
+                outlined[folder] = outline
+            else:
+                folder = item.folder
+                config_outlines[folder] = item
+            parsed_by[folder] = worker
+    templates = [unit for task in sorted(template_units) for unit in template_units[task]]
+    if job is None:
+        return None, templates
+    # Step 2: the roots, decided here from the outlines, built where their folders were parsed.
+    plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
+    pool.each(_bind, plan)
+    roots = [*plan.roots, *plan.terragrunt]
+    build_tasks: list[tuple[Callable[[Any], Any], Any]] = []
+    build_prefer: list[int | None] = []
+    for share in range(pool.count):
+        mine = [i for i, folder in enumerate(roots) if parsed_by.get(folder, 0) % pool.count == share]
+        for start in range(0, len(mine), ROOTS_PER_TASK):
+            build_tasks.append((_build_units, mine[start : start + ROOTS_PER_TASK]))
+            build_prefer.append(share)
+    built: dict[int, tuple[CachedUnit, list[Problem]]] = {}
+    for task, results, _ in pool.run(build_tasks, build_prefer):
+        for i, (unit, met) in zip(build_tasks[task][1], results, strict=True):
+            if unit.unit is not None:
+                compactor.unit(unit.unit)  # as it arrives: the parent's peak holds compact units
+            built[i] = (unit, met)
+    return job.finish(plan, [built[i] for i in range(plan.count)], [*problems, *job.cache.problems], compactor), templates
+
+
+def _size(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            total += 1
+    return total
+
+
+def _shares(items: list[tuple[Path, int]], count: int) -> list[tuple[int, list[Path]]]:
+    """The items in `count` contiguous shares of about equal weight, each cut into tasks of
+    about `CHUNK` items: (share, task) in order."""
+    total = sum(weight for _, weight in items) or 1
+    tasks: list[tuple[int, list[Path]]] = []
+    seen = 0
+    current: list[Path] = []
+    share = 0
+    for item, weight in items:
+        mine = min(count - 1, seen * count // total)
+        if current and (mine != share or len(current) >= CHUNK):
+            tasks.append((share, current))
+            current = []
+        share = mine
+        current.append(item)
+        seen += weight
+    if current:
+        tasks.append((share, current))
+    return tasks
+
+
+# The work a worker does, on the scan it inherited (each returns what it found and the
+# problems met).
+
+
+def _outline(folders: list[Path]) -> tuple[list[tuple[Path, Outline | None]], list[Problem]]:
+    assert _SCAN is not None and _SCAN.terraform is not None
+    return _SCAN.terraform.outline(folders)
+
+
+def _read_configs(folders: list[Path]) -> tuple[list[ConfigOutline], list[Problem]]:
+    assert _SCAN is not None and _SCAN.terraform is not None
+    return _SCAN.terraform.read_configs(folders)
+
+
+def _template_units(indexes: range) -> list[Unit | Problem | None]:
+    assert _SCAN is not None
+    scan = _SCAN
+    return [scan.template_unit(scan.templates[i]) for i in indexes]
+
+
+def _bind(plan: Plan) -> None:
+    assert _SCAN is not None and _SCAN.terraform is not None
+    _SCAN.plan = plan
+    _SCAN.terraform.bind(plan.states)
+
+
+def _build_units(indexes: list[int]) -> list[tuple[CachedUnit, list[Problem]]]:
+    assert _SCAN is not None and _SCAN.terraform is not None and _SCAN.plan is not None
+    job, plan = _SCAN.terraform, _SCAN.plan
+    return [job.build(plan, i) for i in indexes]
 
 
 def _cached(file: SourceFile, cache: ParseCache | None, regions: Callable[[str], tuple[str, ...]], max_file_bytes: int) -> bool:
@@ -143,69 +272,119 @@ def _namespace(file: SourceFile, regions: Callable[[str], tuple[str, ...]]) -> s
     return "tf-json" if file.path.name.lower().endswith(".json") else "hcl"
 
 
-def _digest(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    queue: deque[int] = field(default_factory=deque)
+    running: deque[int] = field(default_factory=deque)
 
 
-def _parse_chunk(indexes: range) -> list[tuple[tuple[str, str], Any]]:
-    assert _JOB is not None
-    job = _JOB
-    done = []
-    for i in indexes:
-        file = job.files[i]
-        text = file.text if file.text is not None else read_text(file.path, file.display, job.max_file_bytes)
-        if not isinstance(text, str):
-            continue  # the build reads it again and reports it
-        namespace = _namespace(file, job.regions)
-        if job.cache is not None and job.cache.enabled and job.cache.has(namespace, text):
-            continue  # cached: the build reads the entry itself
-        value = _parse(file, text, namespace, job)
-        done.append(((namespace, _digest(text)), value))
-    return done
+class _Workers:
+    """Forked processes that keep their state between tasks. A task is a module-level function
+    and its argument (both pickled); each worker runs its own queue first, then takes tasks
+    from the end of the longest other queue."""
 
-
-def _parse(file: SourceFile, text: str, namespace: str, job: _Job) -> Any:
-    if file.kind == "cloudformation":
-        from resilint.parsers.cloudformation import parse_template
-
-        source = SourceFile(file.path, file.display, file.kind, text)
-        compute: Callable[[], Any] = lambda: parse_template(source, job.regions(file.display))  # noqa: E731
-    elif file.kind == "terragrunt":
-        from resilint.parsers.terraform import terragrunt
-
-        is_terragrunt_json = namespace == "terragrunt-json"
-        compute = lambda: terragrunt.parse_text(text, is_terragrunt_json)  # noqa: E731
-    else:
-        from resilint.parsers.terraform.source import parse_text
-
-        is_json = namespace == "tf-json"
-        compute = lambda: parse_text(text, is_json)  # noqa: E731
-    return job.cache.get_or_compute(namespace, text, compute) if job.cache is not None else compute()
-
-
-def map_forked(count: int, work: Callable[[int], T], minimum: int = MIN_ROOTS) -> list[T] | None:
-    """`[work(0), ..., work(count - 1)]` computed in forked worker processes, which inherit
-    everything the parent holds (parsed modules are not sent, only results come back); None
-    when one process is better (few items, one core, no fork)."""
-    global _WORK
-    processes = workers()
-    if count < minimum or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    _WORK = work
-    results: dict[int, T] = {}
-    try:
+    def __init__(self, count: int) -> None:
         context = multiprocessing.get_context("fork")
-        chunks = [range(i, min(i + CHUNK, count)) for i in range(0, count, CHUNK)]
-        with paused_gc(), context.Pool(min(processes, len(chunks))) as pool:
-            for done in pool.imap_unordered(_work_chunk, chunks):
-                results.update(done)
-    except Exception:  # no processes to be had (a sandbox): the caller works in this one
-        return None
-    finally:
-        _WORK = None
-    return [results[i] for i in range(count)]
+        self.count = count
+        self._workers: list[_Worker] = []
+        try:
+            for _ in range(count):
+                mine, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs,), daemon=True)
+                process.start()
+                theirs.close()
+                self._workers.append(_Worker(process, mine))
+        except BaseException:
+            self.close(failed=True)
+            raise
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(failed=kind is not None)
+
+    def run(self, tasks: Sequence[tuple[Callable[[Any], Any], Any]], prefer: Sequence[int | None]) -> Iterator[tuple[int, Any, int]]:
+        """(task index, result, worker index) of each task, as the results arrive."""
+        shared: deque[int] = deque()
+        for i, share in enumerate(prefer):
+            (self._workers[share].queue if share is not None else shared).append(i)
+
+        def feed(worker: _Worker) -> None:
+            while len(worker.running) < 2:  # one queued behind the one running: no idle wait
+                if worker.queue:
+                    task = worker.queue.popleft()
+                elif shared:
+                    task = shared.popleft()
+                else:
+                    longest = max(self._workers, key=lambda w: len(w.queue))
+                    if not longest.queue:
+                        return
+                    task = longest.queue.pop()
+                self._send(worker, tasks[task])
+                worker.running.append(task)
+
+        for worker in self._workers:
+            feed(worker)
+        by_connection = {worker.connection: (n, worker) for n, worker in enumerate(self._workers)}
+        while any(worker.running for worker in self._workers):
+            for connection in wait([w.connection for w in self._workers if w.running]):
+                n, worker = by_connection[connection]  # type: ignore[index]
+                result = self._receive(worker)
+                yield worker.running.popleft(), result, n
+                feed(worker)
+
+    def each(self, fn: Callable[[T], None], argument: T) -> None:
+        """`fn(argument)` in every worker."""
+        for worker in self._workers:
+            self._send(worker, (fn, argument))
+        for worker in self._workers:
+            self._receive(worker)
+
+    def close(self, failed: bool = False) -> None:
+        for worker in self._workers:
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+        for worker in self._workers:
+            worker.process.join(timeout=0 if failed else 5)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join()
+            worker.connection.close()
+        self._workers = []
+
+    def _send(self, worker: _Worker, task: tuple[Callable[[Any], Any], Any]) -> None:
+        try:
+            worker.connection.send(task)
+        except OSError as error:
+            raise WorkerFailed(f"worker {worker.process.pid} is gone") from error
+
+    def _receive(self, worker: _Worker) -> Any:
+        try:
+            ok, value = worker.connection.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerFailed(f"worker {worker.process.pid} died") from error
+        if not ok:
+            raise WorkerFailed(value)
+        return value
 
 
-def _work_chunk(indexes: range) -> list[tuple[int, Any]]:
-    assert _WORK is not None
-    return [(i, _WORK(i)) for i in indexes]
+def _serve(connection: Connection) -> None:
+    """A worker: runs the tasks it is sent until it is sent None."""
+    import traceback
+
+    while True:
+        task = connection.recv()
+        if task is None:
+            break
+        fn, argument = task
+        try:
+            reply = (True, fn(argument))
+        except BaseException:  # the parent builds in one process instead: never half a result
+            reply = (False, traceback.format_exc())
+        connection.send(reply)
+    connection.close()

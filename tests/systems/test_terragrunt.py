@@ -303,40 +303,29 @@ def _scan_output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyP
 def test_serial_parallel_and_warm_scans_of_a_live_tree_are_the_same_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Terragrunt configurations are parsed in the worker processes and their units built there,
+    """Terragrunt configurations are read in the worker processes and their units built there,
     as Terraform roots are; a warm scan reads them from the parse cache. Nothing a user sees
     changes."""
     from resilint.parsers import parallel
-    from resilint.parsers.terraform import loader
 
     _copy_live_fixtures(tmp_path / "repo")
     monkeypatch.chdir(tmp_path / "repo")
     monkeypatch.setattr(parallel, "MIN_FILES", 1)
-    monkeypatch.setattr(parallel, "MIN_ROOTS", 1)
     forked: list[int] = []
-    real_map_forked = parallel.map_forked
+    real_build = parallel.build
 
-    def counting(count: int, work, minimum: int = 1):  # type: ignore[no-untyped-def]
-        result = real_map_forked(count, work, minimum)
-        forked.append(-1 if result is None else count)
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = real_build(*args, **kwargs)
+        forked.append(-1 if result is None or result[0] is None else len(result[0].units))
         return result
 
-    monkeypatch.setattr(loader, "map_forked", counting)
-    prefetched: list[set[str]] = []
-    real_prefetch = parallel.prefetch
-
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
-        cache = real_prefetch(*args, **kwargs)
-        prefetched.append({namespace for namespace, _ in cache.values} if isinstance(cache, parallel.Prefetched) else set())
-        return cache
-
-    monkeypatch.setattr(parallel, "prefetch", recording)
+    monkeypatch.setattr(parallel, "build", counting)
     for fmt in ("json", "sarif"):
         serial = _scan_output(capsys, monkeypatch, 1, "--format", fmt, "--no-cache")
         assert "RES101" in serial
         assert _scan_output(capsys, monkeypatch, 2, "--format", fmt, "--no-cache") == serial
-        # six Terragrunt units and no plain root, built in workers; their configurations parsed there
-        assert forked[-1] == 6 and "terragrunt-hcl" in prefetched[-1]
+        # six Terragrunt units and no plain root, built in workers
+        assert forked[-1] == 6
         monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / f"cache-{fmt}"))
         assert _scan_output(capsys, monkeypatch, 2, "--format", fmt) == serial  # cold: the workers write the cache
         assert _scan_output(capsys, monkeypatch, 1, "--format", fmt) == serial  # warm

@@ -1,15 +1,20 @@
-"""Module folders read and parsed once per scan (a module called twice is read once)."""
+"""Module folders read and parsed once per scan (a module called twice is read once), and their
+outlines: what deciding roots and keying units needs of a folder, without its syntax trees."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from resilint.cache import ParseCache
-from resilint.model import Problem
+from resilint.model import Backend, Problem
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.remote_state import STATE_DATA_SOURCES
 from resilint.parsers.terraform.source import ModuleSource, build_module, parse_file
+from resilint.parsers.terraform.state import backend_of
 from resilint.paths import display_path
 from resilint.sources import read_text
 
@@ -31,12 +36,35 @@ def without_tofu_twins(files: Iterable[tuple[Path, str | None]]) -> list[tuple[P
     return kept
 
 
-class FolderCache:
-    """Parsed module folders, each parsed once per scan (a module called twice is read once)."""
+@dataclass(frozen=True)
+class Outline:
+    """A parsed folder as deciding roots and keying units see it: its files with their digests,
+    the folders its module calls point at, whether it reads other states, its backend. Small
+    enough to travel between processes, where the syntax trees are not (parsers/parallel.py)."""
 
-    def __init__(self, max_file_bytes: int, parse_cache: ParseCache | None = None) -> None:
+    dir: Path
+    display: str
+    files: tuple[str, ...]
+    digests: tuple[tuple[str, str], ...]  # (file, SHA-256 of its text) for each of `files`
+    listed: tuple[Path, ...]  # the folder's configuration files, parsed or not
+    called: Mapping[str, Path]  # module call -> folder: local sources, then the repository's own
+    reads_state: bool
+    backend: Backend | None  # None when the folder has no file to anchor it
+
+
+class Outlines(Protocol):
+    def outline(self, folder: Path, quiet: bool = False) -> Outline | None: ...
+
+
+class FolderCache:
+    """Parsed module folders, each parsed once per scan (a module called twice is read once).
+    `scanned`: the folders of the scan with their files, parsed when first asked for (as the
+    discovery listed them, never quietly: their problems are the user's)."""
+
+    def __init__(self, max_file_bytes: int, parse_cache: ParseCache | None = None, scanned: Mapping[Path, list[Path]] | None = None) -> None:
         self.max_file_bytes = max_file_bytes
         self.parse_cache = parse_cache
+        self.scanned: Mapping[Path, list[Path]] = scanned or {}
         self.modules: dict[Path, ModuleSource | None] = {}
         self.problems: list[Problem] = []
         # Problems of downloaded modules (.terraform/modules): not the user's files, so they
@@ -45,6 +73,8 @@ class FolderCache:
         self.digests: dict[str, str] = {}  # display path -> SHA-256 of the file's text
         self.listed: dict[Path, list[Path]] = {}  # folder -> its .tf files, parsed or not
         self.bodies: dict[Path, list[tuple[str, s.Body]]] = {}  # folder -> its parsed files
+        self.listed.update((folder, list(files)) for folder, files in self.scanned.items())
+        self._outlines: dict[Path, Outline | None] = {}
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
@@ -73,7 +103,9 @@ class FolderCache:
 
     def folder(self, folder: Path, quiet: bool = False) -> ModuleSource | None:
         if folder not in self.modules:
-            if not folder.is_dir():
+            if folder in self.scanned:
+                self.add(folder, [(p, None) for p in self.scanned[folder]])
+            elif not folder.is_dir():
                 self.modules[folder] = None
             else:
                 files = [
@@ -83,3 +115,22 @@ class FolderCache:
                 ]
                 self.add(folder, files, quiet)
         return self.modules[folder]
+
+    def outline(self, folder: Path, quiet: bool = False) -> Outline | None:
+        if folder not in self._outlines:
+            module = self.folder(folder, quiet)
+            self._outlines[folder] = self.outline_of(module) if module is not None else None
+        return self._outlines[folder]
+
+    def outline_of(self, module: ModuleSource) -> Outline:
+        """`module`'s outline (a Terragrunt unit's module, with its generated files, too)."""
+        return Outline(
+            dir=module.dir,
+            display=module.display,
+            files=tuple(module.files),
+            digests=tuple((f, self.digests.get(f, "?")) for f in module.files),
+            listed=tuple(self.listed.get(module.dir, ())),
+            called={**module.local_module_sources(), **module.repository_module_sources()},
+            reads_state=any(type_ in STATE_DATA_SOURCES for type_, _ in module.data),
+            backend=backend_of(module) if module.files else None,
+        )

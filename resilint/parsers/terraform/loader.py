@@ -20,14 +20,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from resilint.cache import ParseCache
 from resilint.model import Backend, Location, Problem, Unit
 from resilint.parsers.compact import Compactor
-from resilint.parsers.parallel import map_forked
 from resilint.parsers.terraform.files import LocalFiles
-from resilint.parsers.terraform.folders import FolderCache
+from resilint.parsers.terraform.folders import FolderCache, Outline, Outlines
 from resilint.parsers.terraform.functions import FUNCTIONS
 from resilint.parsers.terraform.module_instance import ModuleInstance
 from resilint.parsers.terraform.outside import NothingOutside, OutsideValues
@@ -35,12 +34,15 @@ from resilint.parsers.terraform.provenance import variable_given
 from resilint.parsers.terraform.remote_state import RemoteStates
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import backend_of, state_reads
+from resilint.parsers.terraform.terragrunt_outline import ConfigOutline, depends_on, module_folders, unit_folders
 from resilint.parsers.terraform.unit_cache import Built, CachedUnit, cached_unit, unit_key
 from resilint.parsers.terraform.unit_context import UnitContext
 from resilint.parsers.terraform.variables import VariableOptions, root_variable_values
 
 if TYPE_CHECKING:  # imported when a scan has Terragrunt configurations
     from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,8 +54,6 @@ class TerraformOptions(VariableOptions):
     # A unit that reads a state depends on the roots it may read: their cache keys (for its own
     # key) and the files they were built from (for the file index).
     readable_states: str = ""
-    # Build roots in worker processes when there are enough (parsers/parallel.py).
-    parallel: bool = False
     readable_inputs: frozenset[str] = frozenset()
 
 
@@ -82,70 +82,178 @@ def load_units(
     mode); by default every folder no other folder calls is a root, and may be read.
     `terragrunt`: the `terragrunt.hcl` files of the scan (terragrunt_units.py). `compactor`
     shares what units repeat as each arrives (compact.py)."""
-    cache = FolderCache(options.max_file_bytes, options.parse_cache)
-    for folder in sorted(folders):
-        cache.add(folder, [(p, None) for p in folders[folder]])
-    calls: dict[str, frozenset[str]] = {}
-    for folder in folders:
-        module = cache.modules[folder]
-        if module is not None:
-            targets = {*module.local_module_sources().values(), *module.repository_module_sources().values()}
-            calls[str(folder)] = frozenset(str(t) for t in targets)
-    if scanned is None:
-        scanned = Path(os.path.commonpath([str(f) for f in folders])) if folders else Path(".")
-    bound: list[TerraformOptions] = [options]  # with the remote states, once they are known
-    units_of_terragrunt = _terragrunt(terragrunt, cache, lambda: bound[0], scanned)
-    terragrunt_folders = set(units_of_terragrunt.unit_folders()) if units_of_terragrunt else set()
-    terragrunt_modules = units_of_terragrunt.module_folders() if units_of_terragrunt else set()
-    if roots is None:
+    return load(TerraformScan(folders, options, roots, scanned, readable, terragrunt), compactor)
+
+
+def load(job: TerraformScan, compactor: Compactor | None = None) -> Loaded:
+    """The scan's units, every step in this process."""
+    outlined, problems = job.outline(sorted(job.folders))
+    configs, met = job.read_configs(job.config_folders())
+    plan = job.plan(dict(outlined), configs, job.cache)
+    job.bind(plan.states)
+    built = (job.build(plan, i) for i in range(plan.count))  # each unit compacted as it is built
+    return job.finish(plan, built, [*problems, *met, *job.cache.problems], compactor)
+
+
+@dataclass(frozen=True)
+class StatePlan:
+    """Which roots' outputs a state read may get (by folder), and what a unit that reads a state
+    depends on (their keys and files): decided once, then bound in every process that builds."""
+
+    by_state: dict[str, list[Path]]
+    partial: list[tuple[Path, Backend]]  # roots a read knowing only some parts of an address may match
+    readable_states: str
+    readable_inputs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    roots: list[Path]  # root folders to build, then
+    terragrunt: list[Path]  # Terragrunt units' folders
+    states: StatePlan | None
+    calls: dict[str, frozenset[str]]
+    depends_on: dict[str, set[str]]
+
+    @property
+    def count(self) -> int:
+        return len(self.roots) + len(self.terragrunt)
+
+
+class TerraformScan:
+    """One scan's Terraform in steps that may run in different processes: folders outlined
+    (parsed where they are outlined), Terragrunt configurations read, roots decided from the
+    outlines alone, then units built, each process parsing what it still needs. Any process
+    holding the same scan gives the same result for each step (parsers/parallel.py)."""
+
+    def __init__(
+        self,
+        folders: Mapping[Path, list[Path]],
+        options: TerraformOptions,
+        roots: Iterable[Path] | None = None,
+        scanned: Path | None = None,
+        readable: Iterable[Path] | None = None,
+        terragrunt: Sequence[Path] = (),
+    ) -> None:
+        self.folders = folders
+        self.options = options
+        self.bound = options  # with the remote states, once they are known
+        self.roots = list(roots) if roots is not None else None
+        self.readable = list(readable) if readable is not None else None
+        self.scanned = scanned if scanned is not None else (Path(os.path.commonpath([str(f) for f in folders])) if folders else Path("."))
+        self.cache = FolderCache(options.max_file_bytes, options.parse_cache, folders)
+        self.terragrunt = _terragrunt(terragrunt, self.cache, options, lambda: self.bound, self.scanned)
+
+    def outline(self, folders: Sequence[Path]) -> tuple[list[tuple[Path, Outline | None]], list[Problem]]:
+        """The folders' outlines (parsing them here), and the problems met."""
+        return self._taking_problems(lambda: [(folder, self.cache.outline(folder)) for folder in folders])
+
+    def config_folders(self) -> list[Path]:
+        return self.terragrunt.folders() if self.terragrunt is not None else []
+
+    def read_configs(self, folders: Sequence[Path]) -> tuple[list[ConfigOutline], list[Problem]]:
+        """The Terragrunt configurations' outlines (reading them here, with the outputs of the
+        units they depend on), and the problems met parsing folders on the way."""
+        terragrunt = self.terragrunt
+        if terragrunt is None:
+            return [], []
+        return self._taking_problems(lambda: [terragrunt.outline(folder) for folder in folders])
+
+    def plan(self, outlined: Mapping[Path, Outline | None], configs: Sequence[ConfigOutline], cache: Outlines) -> Plan:
+        """Roots, Terragrunt units and remote states, decided from outlines: `outlined` holds
+        every scanned folder's, `cache` answers for folders outside the scan."""
+        calls = {str(folder): frozenset(str(t) for t in o.called.values()) for folder in self.folders if (o := outlined[folder]) is not None}
         called = {Path(target) for targets in calls.values() for target in targets}
-        roots = [f for f in folders if f not in called]
-    # A Terragrunt unit's module is built with its inputs, as the unit, never as a root.
-    roots = [f for f in roots if f not in terragrunt_modules and f not in terragrunt_folders]
-    loaded = Loaded([], cache.problems, calls=calls)
-    called = {Path(target) for targets in calls.values() for target in targets}
-    states = [f for f in sorted(folders) if f not in called] if readable is None else sorted(readable)
-    options = _with_remote_states([m for f in states if (m := cache.folder(f)) is not None and m.files], cache, options, scanned)
-    modules = [m for f in sorted(roots) if (m := cache.folder(f)) is not None and m.files]
-    bound[0] = options
+        terragrunt_folders = set(unit_folders(configs))
+        terragrunt_modules = module_folders(configs)
+        roots = self.roots if self.roots is not None else [f for f in self.folders if f not in called]
+        # A Terragrunt unit's module is built with its inputs, as the unit, never as a root.
+        roots = [f for f in roots if f not in terragrunt_modules and f not in terragrunt_folders]
+        states = [f for f in sorted(self.folders) if f not in called] if self.readable is None else sorted(self.readable)
+        outlines = _Outlined(outlined, cache)
+        readable = [o for f in states if (o := outlines.outline(f)) is not None and o.files]
+        return Plan(
+            roots=[f for f in sorted(roots) if (o := outlines.outline(f)) is not None and o.files],
+            terragrunt=unit_folders(configs),
+            states=_state_plan(readable, outlines, self.options),
+            calls=calls,
+            depends_on=depends_on(configs),
+        )
 
-    tg_folders = units_of_terragrunt.unit_folders() if units_of_terragrunt is not None else []
+    def bind(self, states: StatePlan | None) -> None:
+        """Roots' outputs readable by state address (remote_state.py) in this process."""
+        if states is None:
+            return
+        options, cache, scanned = self.options, self.cache, self.scanned
 
-    def build(i: int) -> tuple[CachedUnit, list[Problem]]:
-        """One root's unit (the roots, then the Terragrunt units), and the problems of folders
-        first parsed on the way (a local module outside the scanned folders), taken out of the
-        shared list to travel with the unit."""
-        before = len(cache.problems)
-        if i < len(modules):
-            module = modules[i]
-            built = cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
-        else:
-            assert units_of_terragrunt is not None
-            unit, problems, reads = units_of_terragrunt.unit(tg_folders[i - len(modules)])
-            built = CachedUnit(unit, problems, reads)
-        met = cache.problems[before:]
-        del cache.problems[before:]
-        return built, met
+        def outputs_of(root: ModuleSource, outside: RemoteStates) -> dict[str, Any]:
+            variables, _ = root_variable_values(root, options)
+            instance = _root_instance(root, cache, replace(options, outside=outside), scanned, variables)[1]
+            return {name: instance.names.output(name) for name in sorted(root.outputs)}
 
-    count = len(modules) + len(tg_folders)
-    results = map_forked(count, build) if options.parallel else None
-    for built, met in results if results is not None else (build(i) for i in range(count)):
-        cache.problems.extend(met)
-        if built.unit is not None:
-            loaded.units.append(compactor.unit(built.unit) if compactor is not None else built.unit)
-            loaded.reads[built.unit.id] = built.reads
-        cache.problems.extend(built.problems)
-    if units_of_terragrunt is not None:
+        self.bound = replace(
+            options,
+            outside=RemoteStates(states.by_state, outputs_of, states.partial, cache.folder),
+            readable_states=states.readable_states,
+            readable_inputs=states.readable_inputs,
+        )
+
+    def build(self, plan: Plan, i: int) -> tuple[CachedUnit, list[Problem]]:
+        """One unit (the roots, then the Terragrunt units), and the problems of folders first
+        parsed on the way (a local module outside the scanned folders), taken out of the shared
+        list to travel with the unit."""
+        cache, options, scanned = self.cache, self.bound, self.scanned
+
+        def unit() -> CachedUnit:
+            if i < len(plan.roots):
+                module = cache.folder(plan.roots[i])
+                assert module is not None
+                return cached_unit(module, cache, options, partial(_build_unit, module, cache, options, scanned))
+            assert self.terragrunt is not None
+            built, problems, reads = self.terragrunt.unit(plan.terragrunt[i - len(plan.roots)])
+            return CachedUnit(built, problems, reads)
+
+        return self._taking_problems(unit)
+
+    def finish(
+        self, plan: Plan, built: Iterable[tuple[CachedUnit, list[Problem]]], problems: list[Problem], compactor: Compactor | None = None
+    ) -> Loaded:
+        """The units built (in plan order), with what the plan says of them. `compactor` shares
+        what units repeat as each arrives (compact.py)."""
+        loaded = Loaded([], problems, calls=plan.calls)
+        for unit, met in built:
+            loaded.problems.extend(met)
+            if unit.unit is not None:
+                loaded.units.append(compactor.unit(unit.unit) if compactor is not None else unit.unit)
+                loaded.reads[unit.unit.id] = unit.reads
+            loaded.problems.extend(unit.problems)
         # A unit is built from what the units it depends on were built from (their outputs are
         # its inputs).
-        for unit_id, depends_on in units_of_terragrunt.depends_on().items():
+        for unit_id, others in plan.depends_on.items():
             if unit_id in loaded.reads:
-                loaded.reads[unit_id] = loaded.reads[unit_id].union(*(loaded.reads.get(other, frozenset()) for other in depends_on))
-    return loaded
+                loaded.reads[unit_id] = loaded.reads[unit_id].union(*(loaded.reads.get(other, frozenset()) for other in others))
+        return loaded
+
+    def _taking_problems(self, work: Callable[[], T]) -> tuple[T, list[Problem]]:
+        before = len(self.cache.problems)
+        result = work()
+        met = self.cache.problems[before:]
+        del self.cache.problems[before:]
+        return result, met
+
+
+class _Outlined:
+    """Outlines of the scanned folders as given, others from the folder cache."""
+
+    def __init__(self, outlined: Mapping[Path, Outline | None], cache: Outlines) -> None:
+        self._outlined = outlined
+        self._cache = cache
+
+    def outline(self, folder: Path, quiet: bool = False) -> Outline | None:
+        return self._outlined[folder] if folder in self._outlined else self._cache.outline(folder, quiet)
 
 
 def _terragrunt(
-    configs: Sequence[Path], cache: FolderCache, current: Callable[[], TerraformOptions], scanned: Path
+    configs: Sequence[Path], cache: FolderCache, unbound: TerraformOptions, current: Callable[[], TerraformOptions], scanned: Path
 ) -> TerragruntUnits | None:
     if not configs:
         return None
@@ -158,48 +266,39 @@ def _terragrunt(
         return built.unit, built.problems, built.reads
 
     def outputs(root: ModuleSource, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        options = current()
-        given, _ = root_variable_values(root, options)
-        instance = _root_instance(root, cache, options, scanned, {**inputs, **given})[1]
+        """A dependency's outputs, as configurations are read: before remote states are bound."""
+        given, _ = root_variable_values(root, unbound)
+        instance = _root_instance(root, cache, unbound, scanned, {**inputs, **given})[1]
         return {name: instance.names.output(name) for name in sorted(root.outputs)}
 
     from resilint.parsers.terraform.terragrunt_units import TerragruntUnits
 
-    return TerragruntUnits(configs, cache, build, outputs, current().parse_cache)
+    return TerragruntUnits(configs, cache, build, outputs, unbound.parse_cache)
 
 
-def _with_remote_states(roots: list[ModuleSource], cache: FolderCache, options: TerraformOptions, scanned: Path) -> TerraformOptions:
-    """The options with the roots' outputs readable by state address (remote_state.py), and
-    what a unit that reads a state depends on: every root it may read."""
-    by_state: dict[str, list[ModuleSource]] = {}
-    backends = [(root, backend_of(root)) for root in roots]
-    for root, backend in backends:
-        if backend.address is not None:
-            by_state.setdefault(backend.address, []).append(root)
-    # Roots whose state a read that knows only some parts of its address may match (state_match.py).
-    partial = [(root, backend) for root, backend in backends if backend.parts or backend.parts_at_init]
+def _state_plan(roots: list[Outline], cache: Outlines, options: TerraformOptions) -> StatePlan | None:
+    """Which roots a state read may get the outputs of (by backend address, or by the parts of
+    one: state_match.py), and what a unit that reads a state depends on: every root it may read."""
+    by_state: dict[str, list[Path]] = {}
+    partial: list[tuple[Path, Backend]] = []
+    readable: dict[str, Outline] = {}
+    for root in roots:
+        backend = root.backend
+        if backend is not None and backend.address is not None:
+            by_state.setdefault(backend.address, []).append(root.dir)
+            readable[root.display] = root
+        if backend is not None and (backend.parts or backend.parts_at_init):
+            partial.append((root.dir, backend))
+            readable[root.display] = root
     if not (by_state or partial) or not isinstance(options.outside, NothingOutside):
-        return options
-
-    def outputs_of(root: ModuleSource, outside: RemoteStates) -> dict[str, Any]:
-        variables, _ = root_variable_values(root, options)
-        instance = _root_instance(root, cache, replace(options, outside=outside), scanned, variables)[1]
-        return {name: instance.names.output(name) for name in sorted(root.outputs)}
-
+        return None
     keys: list[tuple[str, str]] = []
     inputs: set[str] = set()
-    readable = {root.display: root for found in by_state.values() for root in found}
-    readable.update((root.display, root) for root, _ in partial)
     for root in readable.values():
         key, read = unit_key(root, cache, options)
         keys.append((root.display, key))
         inputs.update(read)
-    return replace(
-        options,
-        outside=RemoteStates(by_state, outputs_of, partial),
-        readable_states=json.dumps(sorted(keys)),
-        readable_inputs=frozenset(inputs),
-    )
+    return StatePlan(by_state, partial, json.dumps(sorted(keys)), frozenset(inputs))
 
 
 def _root_instance(
@@ -252,7 +351,6 @@ def _build_unit(
         for read in state_reads(module.source, module.evaluator.evaluate)
     ]
     backend = backend_of(root)
-    instance.release()  # nothing is evaluated after this: its cycles are freed now, not by the collector
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]

@@ -12,6 +12,7 @@ type. A state no root of the scan has, or two roots have, stays unknown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from resilint.model import Backend, Unknown, UnknownAttribute, UnknownList, foreign_ref
@@ -19,6 +20,7 @@ from resilint.parsers.terraform.evaluate import MISSING, finalize
 from resilint.parsers.terraform.outside import DataSourceRead
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.parsers.terraform.state import state_address
+from resilint.paths import display_path
 from resilint.state_match import known_parts, partial_match
 
 STATE_DATA_SOURCES = ("terraform_remote_state", "tfe_outputs")
@@ -28,17 +30,21 @@ OutputsOf = Callable[[ModuleSource, "RemoteStates"], Mapping[str, Any]]
 
 
 class RemoteStates:
-    """An `OutsideValues` that knows the outputs of the scan's roots by their state address."""
+    """An `OutsideValues` that knows the outputs of the scan's roots by their state address.
+    Roots are named by folder and parsed (through `module_of`) only when a read needs one, so
+    a process that builds some roots parses only the roots those read."""
 
     def __init__(
         self,
-        roots_by_state: Mapping[str, list[ModuleSource]],
+        roots_by_state: Mapping[str, list[Path]],
         outputs_of: OutputsOf,
-        backends: Sequence[tuple[ModuleSource, Backend]] = (),
+        backends: Sequence[tuple[Path, Backend]] = (),
+        module_of: Callable[[Path], ModuleSource | None] = lambda folder: None,
     ) -> None:
         self._roots = roots_by_state
         self._backends = backends  # every root's backend, for reads known only in part
         self._outputs_of = outputs_of
+        self._module_of = module_of
         self._outputs: dict[str, Mapping[str, Any] | None] = {}
         self._building: set[str] = set()
 
@@ -47,19 +53,19 @@ class RemoteStates:
             return MISSING
         address = _address(read)
         targets = self._roots.get(address, []) if address is not None else self._by_known_parts(read)
-        if len(targets) != 1 or targets[0].display == read.unit:
+        if len(targets) != 1 or display_path(targets[0]) == read.unit:
             return MISSING
-        target = targets[0]
-        outputs = self._outputs_from(target)
+        target = display_path(targets[0])
+        outputs = self._outputs_from(targets[0])
         if outputs is None:
             return MISSING
-        values = {name: as_foreign(value, target.display) for name, value in outputs.items()}
+        values = {name: as_foreign(value, target) for name, value in outputs.items()}
         reason = f"{read.address} is read at apply time"
         if read.type == "tfe_outputs":
             return {"values": values, "nonsensitive_values": values, "id": Unknown(reason)}
         return {"outputs": values, "backend": read.arguments().get("backend"), "id": Unknown(reason)}
 
-    def _by_known_parts(self, read: DataSourceRead) -> list[ModuleSource]:
+    def _by_known_parts(self, read: DataSourceRead) -> list[Path]:
         """The roots whose backend the read's known parts match (state_match.py): the reader
         is given the outputs of the one it matches, as the systems step links the two."""
         if read.type != "terraform_remote_state":
@@ -72,17 +78,20 @@ class RemoteStates:
         if not parts:
             return []
         return [
-            root for root, backend in self._backends if root.display != read.unit and partial_match(kind, parts, backend, root.dir) is not None
+            folder
+            for folder, backend in self._backends
+            if display_path(folder) != read.unit and partial_match(kind, parts, backend, folder) is not None
         ]
 
-    def _outputs_from(self, target: ModuleSource) -> Mapping[str, Any] | None:
-        key = target.display
+    def _outputs_from(self, folder: Path) -> Mapping[str, Any] | None:
+        key = display_path(folder)
         if key not in self._outputs:
             if key in self._building:
                 return None  # roots that read each other's state: the cycle stays unknown
             self._building.add(key)
             try:
-                self._outputs[key] = self._outputs_of(target, self)
+                target = self._module_of(folder)
+                self._outputs[key] = self._outputs_of(target, self) if target is not None else None
             except Exception:  # the other root's own unit reports its problem; here it is unknown
                 self._outputs[key] = None
             finally:
@@ -91,8 +100,6 @@ class RemoteStates:
 
 
 def _address(read: DataSourceRead) -> str | None:
-    from pathlib import Path
-
     arguments = read.arguments()
     base = Path(read.unit).resolve()  # relative paths start where Terraform runs: the root's folder
     if read.type == "tfe_outputs":

@@ -23,6 +23,7 @@ from resilint.parsers.terraform.folders import FolderCache
 from resilint.parsers.terraform.remote_state import as_foreign
 from resilint.parsers.terraform.source import ModuleSource, build_module
 from resilint.parsers.terraform.terragrunt import Generated, TerragruntUnit, read_config
+from resilint.parsers.terraform.terragrunt_outline import ConfigOutline
 from resilint.parsers.terraform.unit_cache import value_key
 from resilint.paths import display_path
 
@@ -80,42 +81,27 @@ class TerragruntUnits:
             self._configs[folder] = read_config(path, self._dependency_outputs, self._parse_cache)
         return self._configs[folder]
 
-    def unit_folders(self) -> list[Path]:
-        """Folders whose configuration is a unit: it names a source, or Terraform files sit beside it."""
-        found = []
-        for folder in self._paths:
-            config = self.config(folder)
-            if config is not None and (config.source is not None or folder in self._cache.listed and self._cache.listed[folder]):
-                found.append(folder)
-        return found
+    def folders(self) -> list[Path]:
+        """The folders of the configurations, in the order their units are built."""
+        return list(self._paths)
 
-    def module_folders(self) -> set[Path]:
-        """Local module folders the units use: not roots of their own."""
-        return {c.module_dir for f in self.unit_folders() if (c := self.config(f)) is not None and c.module_dir is not None}
-
-    def depends_on(self) -> dict[str, set[str]]:
-        """Per unit id, the ids of the units whose outputs it reads, directly or through others."""
-        direct = {
-            display_path(folder): {display_path(d) for d, _ in config.dependencies.values()}
-            for folder in self.unit_folders()
-            if (config := self.config(folder)) is not None
-        }
-        closed: dict[str, set[str]] = {}
-        for unit_id in direct:
-            seen: set[str] = set()
-            pending = list(direct[unit_id])
-            while pending:
-                other = pending.pop()
-                if other not in seen and other != unit_id:
-                    seen.add(other)
-                    pending.extend(direct.get(other, ()))
-            closed[unit_id] = seen
-        return closed
+    def outline(self, folder: Path) -> ConfigOutline:
+        """What deciding roots needs of a configuration (read now, with the outputs of the units
+        it depends on), small enough to travel between processes."""
+        config = self.config(folder)
+        assert config is not None
+        return ConfigOutline(
+            folder=folder,
+            # a unit when it names a source, or Terraform files sit beside it
+            unit=config.source is not None or bool(self._cache.listed.get(folder)),
+            module_dir=config.module_dir,
+            depends_on=frozenset(display_path(d) for d, _ in config.dependencies.values()),
+        )
 
     def unit(self, folder: Path) -> tuple[Unit | None, list[Problem], frozenset[str]]:
         """The unit of a folder of `unit_folders()`, the problems met reading its configuration
         and building it, and the absolute paths of every file it was built from. Configurations
-        are read before (by `unit_folders()`), so units can be built in any process."""
+        are read before (by `outline()`), so units can be built in any process."""
         config = self.config(folder)
         assert config is not None
         problems = list(config.problems)

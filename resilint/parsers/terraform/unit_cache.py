@@ -17,12 +17,11 @@ from resilint.model import Location, Problem, Unit, Unknown
 from resilint.parsers.guards import internal_error
 from resilint.parsers.terraform.files import current_state
 from resilint.parsers.terraform.installed_modules import InstalledModules
-from resilint.parsers.terraform.remote_state import STATE_DATA_SOURCES
 from resilint.parsers.terraform.source import ModuleSource
 from resilint.paths import display_path
 
 if TYPE_CHECKING:
-    from resilint.parsers.terraform.folders import FolderCache
+    from resilint.parsers.terraform.folders import FolderCache, Outline, Outlines
     from resilint.parsers.terraform.loader import TerraformOptions
 
 # A unit, the problems met building it, and the files its evaluation read with file() and
@@ -58,7 +57,7 @@ def cached_unit(
         except Exception as error:  # a bug met on one root must not lose the other roots' findings
             return None, [internal_error(sorted(root.files)[0], error, "root module")], []
 
-    key, inputs = unit_key(root, cache, options)
+    key, inputs = unit_key(cache.outline_of(root), cache, options)
     if given:
         key += "\0" + given
     if options.parse_cache is None:
@@ -84,15 +83,16 @@ def _paths_of(recorded: list[tuple[str, str]]) -> frozenset[str]:
     return frozenset(read.partition(":")[2] for read, _ in recorded)
 
 
-def unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) -> tuple[str, frozenset[str]]:
+def unit_key(root: Outline, cache: Outlines, options: TerraformOptions) -> tuple[str, frozenset[str]]:
     """Everything a root's unit depends on before it is evaluated: its files and the modules it
     calls (local, the module repository's checkout, downloaded ones) by content, its tfvars and
-    variable values, and the settings that shape it; with the absolute paths of those files."""
+    variable values, and the settings that shape it; with the absolute paths of those files.
+    From outlines only: the parent of worker processes keys roots whose folders it never parsed."""
     data_dir = options.environment.get("TF_DATA_DIR") or ".terraform"
     installed = InstalledModules(root.dir, data_dir)
     seen: set[Path] = set()
-    pending: list[tuple[ModuleSource, bool]] = [(root, False)]
-    pending.extend((m, True) for m in (cache.folder(d, quiet=True) for d in installed.dirs().values()) if m is not None)
+    pending: list[tuple[Outline, bool]] = [(root, False)]
+    pending.extend((m, True) for m in (cache.outline(d, quiet=True) for d in installed.dirs().values()) if m is not None)
     files: list[tuple[str, str]] = []
     inputs: set[str] = set()
     reads_state = False  # a unit that reads a state depends on the roots it may read
@@ -101,12 +101,11 @@ def unit_key(root: ModuleSource, cache: FolderCache, options: TerraformOptions) 
         if module.dir in seen:
             continue
         seen.add(module.dir)
-        reads_state = reads_state or any(type_ in STATE_DATA_SOURCES for type_, _ in module.data)
-        files.extend((f, cache.digests.get(f, "?")) for f in module.files)
-        inputs.update(str(p) for p in cache.listed.get(module.dir, ()))
-        called = {**module.local_module_sources(), **module.repository_module_sources()}
-        for folder in called.values():
-            child = cache.folder(folder, quiet=quiet)
+        reads_state = reads_state or module.reads_state
+        files.extend(module.digests)
+        inputs.update(str(p) for p in module.listed)
+        for folder in module.called.values():
+            child = cache.outline(folder, quiet=quiet)
             if child is None:
                 files.append((display_path(folder), "missing"))
                 inputs.add(os.path.abspath(folder))
