@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from resilint.parsers.compact import Compactor
     from resilint.parsers.terraform.folders import Outline
     from resilint.parsers.terraform.loader import Loaded, Plan, TerraformScan
-    from resilint.parsers.terraform.terragrunt_units import ConfigOutline
+    from resilint.parsers.terraform.terragrunt_outline import ConfigOutline
     from resilint.parsers.terraform.unit_cache import CachedUnit
 
 T = TypeVar("T")
