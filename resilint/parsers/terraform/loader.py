@@ -351,6 +351,7 @@ def _build_unit(
         for read in state_reads(module.source, module.evaluator.evaluate)
     ]
     backend = backend_of(root)
+    instance.release()  # nothing is evaluated after this: its cycles are freed now, not by the collector
     anchor = next((p.location for p in providers if p.location is not None), None)
     if anchor is None:
         first = sorted(root.files)[0]
