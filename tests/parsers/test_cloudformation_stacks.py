@@ -444,6 +444,9 @@ Resources:
         g: !Sub "${Other}-${AWS::AccountId}-${AWS::Region}"
         h: !Sub ["${Imported}-x", {Imported: !ImportValue shared-name}]
         i: !Ref Env
+        j: !Join ["", [!Ref "AWS::StackName", "-origin"]]
+        k: !Join ["-", [!Ref Env, !Ref "AWS::AccountId", !Sub "${AWS::Region}"]]
+        l: !Join ["-", [!Ref Env, !ImportValue shared-name]]
 """
     child = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -471,6 +474,8 @@ Resources:
     assert not same_value(tags["a"], inner["a"]), "a nested stack has a name of its own"
     assert same_value(tags["e"], inner["e"]), "the parent passes its parameter on; one account and region"
     assert isinstance(tags["i"], Unknown) and same_value(tags["i"], tags["i"])
+    assert same_value(tags["a"], tags["j"]) and same_value(tags["e"], tags["k"]), "!Join builds the text !Sub does"
+    assert not same_value(tags["l"], tags["l"]), "a part without an identity"
 
 
 @pytest.mark.parametrize(

@@ -567,6 +567,8 @@ class _Template:
         if contains_unknown(value):
             if fn == "Fn::Join" and isinstance(value, list) and len(value) == 2 and value[0] == "," and isinstance(value[1], list):
                 return JoinedList("Fn::Join of values known only at deploy time", tuple(value[1]), _refs_of(value))
+            if fn == "Fn::Join" and (text := _joined_text(value)) is not None:
+                return text  # `!Join ["-", [!Ref AWS::StackName, origin]]` is the text `!Sub` would build
             return Unknown(f"{fn} of a value known only at deploy time", _refs_of(value))
         return self._pure(fn, value)
 
@@ -862,6 +864,25 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Unknown):
         return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
     return value
+
+
+def _joined_text(value: Any) -> Unknown | None:
+    """`Fn::Join` of known strings and values with an identity: the text built from them (an
+    `UnknownText`, equal to any text built from the same parts); None otherwise."""
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str) and isinstance(value[1], list)):
+        return None
+    parts: list[Any] = []
+    for item in value[1]:
+        if parts:
+            parts.append(value[0])
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            parts.append(str(cfn_string(item)))
+        elif isinstance(item, Unknown) and text_key(item) is not None:
+            parts.append(item)
+        else:
+            return None
+    text = unknown_text("Fn::Join of values known only at deploy time", parts)
+    return text if isinstance(text, Unknown) else None
 
 
 def _as_list(value: Any) -> list[Any]:
