@@ -200,7 +200,21 @@ class HclSyntaxError(Exception):
 
 
 def parse_hcl(text: str) -> Body:
-    """Parse HCL native syntax. Raises HclSyntaxError with a position and a plain message."""
+    """Parse HCL native syntax. Raises HclSyntaxError with a position and a plain message.
+
+    tree-sitter reads the file when it can (tree_syntax.py: the same nodes, several times
+    faster); a file it leaves, and every file with an error, is read by python-hcl2's grammar."""
+    from resilint.parsers.terraform.tree_syntax import parse_body
+
+    body = parse_body(text)
+    if body is not None:
+        return body
+    return parse_hcl_lark(text)
+
+
+def parse_hcl_lark(text: str) -> Body:
+    """parse_hcl through python-hcl2's Lark grammar alone: the reference tree_syntax.py is
+    compared with."""
     try:
         tree = _lark_parse(text)
     except HclSyntaxError as first:
@@ -494,6 +508,20 @@ def _heredoc_parts(token: str) -> tuple[bool, str] | None:
     return bool(opener.group(1)), body[:last] if last >= 0 else ""
 
 
+def _heredoc(token: str, pos: Pos) -> Expr:
+    """A heredoc token's template (tree_syntax.py reads heredocs through this too)."""
+    parts = _heredoc_parts(token)
+    if parts is None:
+        return Unsupported("heredoc", pos)
+    trim, content = parts
+    if trim:
+        lines = content.split("\n")
+        indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+        cut = min(indents, default=0)
+        content = "\n".join(ln[cut:] for ln in lines)
+    return _template(_split_template(content, pos.line + 1), pos, heredoc=True)
+
+
 class _Converter:
     """Lark tree -> nodes. Token and rule names are python-hcl2 7.3's grammar (hcl2.lark)."""
 
@@ -619,17 +647,7 @@ class _Converter:
         return _template(parts, _pos(tree))
 
     def _heredoc(self, tree: Any) -> Expr:
-        pos = _pos(tree)
-        parts = _heredoc_parts(str(tree.children[0]))
-        if parts is None:
-            return Unsupported("heredoc", pos)
-        trim, content = parts
-        if trim:
-            lines = content.split("\n")
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-            cut = min(indents, default=0)
-            content = "\n".join(ln[cut:] for ln in lines)
-        return _template(_split_template(content, pos.line + 1), pos, heredoc=True)
+        return _heredoc(str(tree.children[0]), _pos(tree))
 
     x_heredoc_template = _heredoc
     x_heredoc_template_trim = _heredoc
