@@ -25,7 +25,7 @@ try:
     main(json.loads(sys.argv[1]))
 except SystemExit:
     pass
-heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "pydantic", "rich", "sympy", "networkx", "regex") if m in sys.modules)
+heavy = sorted(m for m in ("cfnlint", "lark", "hcl2", "tree_sitter", "pydantic", "rich", "sympy", "networkx", "regex") if m in sys.modules)
 heavy += sorted(m for m in LIGHT_ONLY_WHEN_USED if m in sys.modules)
 decoder = sys.modules.get("resilint.parsers.cfn_decoder")
 if decoder is not None and decoder._decoder is not None:
@@ -52,7 +52,7 @@ def test_version_imports_nothing_heavy() -> None:
 def test_terraform_scan_does_not_import_cfn_lint() -> None:
     modules = loaded(["scan", "fixtures/database_without_multi_az/fail_multi_az_absent", "--format", "json", "--no-cache"])
     assert "cfnlint" not in modules
-    assert "lark" in modules
+    assert "tree_sitter" in modules  # the Terraform parser (Lark only for files tree-sitter leaves)
 
 
 def test_folder_scan_imports_only_what_it_uses(tmp_path: Path) -> None:
@@ -63,7 +63,7 @@ def test_folder_scan_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "resilint.baseline" in loaded([*argv, "--no-cache", "--write-baseline", str(tmp_path / "baseline.json")])
     loaded(argv, tmp_path / "cache")
     warm = loaded(argv, tmp_path / "cache")
-    assert not {"lark", "regex"} & warm, "a warm Terraform scan parses and evaluates nothing"
+    assert not {"lark", "tree_sitter", "regex"} & warm, "a warm Terraform scan parses and evaluates nothing"
 
 
 def test_named_files_use_the_file_index(tmp_path: Path) -> None:
@@ -73,8 +73,10 @@ def test_named_files_use_the_file_index(tmp_path: Path) -> None:
 
 def test_warm_scan_needs_no_parser(tmp_path: Path) -> None:
     argv = ["scan", "fixtures/example", "--format", "json", "-o", str(tmp_path / "out.json")]
-    assert {"cfn-decoder", "lark"} <= loaded(argv, tmp_path / "cache")
-    assert not {"cfn-decoder", "cfnlint", "lark"} & loaded(argv, tmp_path / "cache"), "a warm cache answers without Lark or cfn-lint"
+    assert {"cfn-decoder", "tree_sitter"} <= loaded(argv, tmp_path / "cache")
+    assert not {"cfn-decoder", "cfnlint", "lark", "tree_sitter"} & loaded(argv, tmp_path / "cache"), (
+        "a warm cache answers without a Terraform parser or cfn-lint"
+    )
 
 
 def test_cloudformation_scan_imports_only_the_decoder() -> None:

@@ -87,6 +87,9 @@ SHAPES = {
     "longer chain, newline before ?": "x = (\n  f(a) == \"i\"\n  || b == \"c\"\n  ? \"c\"\n  : \"d\"\n)\n",
     "newline before the last operator and ?": "x = (\n  a + b\n  + c\n  ? d\n  : e\n)\n",
     "name before ? on its own line": "x = (\n  a\n  ? b\n  : c\n)\n",
+    "newline after a hoisted conditional": "x = (\n  a == null ? 0 : 1\n  +\n  b == null ? 0 : 1\n) == 1\n",
+    "newline before ? after a hoisted conditional": "x = (\n  a > b ? c : d\n  ? e : f\n)\n",
+    "joined lines and a heredoc": "x = (\n  a\n  ? <<EOT\nhi\nEOT\n  : b\n)\ny = 1\n",
     "nested conditionals": 'x = a == 1 ? "one" : a == 2 ? "two" : b ? c : "many"\n',
     "conditional in a condition's branch": "x = a ? b ? c : d : e\n",
     "negative numbers": "x = -1\ny = - 1\nz = -1.5e3\nw = a - -2\nv = [-1, -0]\nu = -a\nt = !b\n",
@@ -167,11 +170,32 @@ def test_a_tree_with_errors_falls_back_to_lark() -> None:
 def test_what_python_hcl2_reads_otherwise_falls_back() -> None:
     """Files tree-sitter parses without error but python-hcl2 reads differently or rejects are
     left to Lark whole, so its result (or its error) stands."""
-    for shape in ("newline before the first operator", "name before ? on its own line", "hexadecimal", "double unary",
+    for shape in ("hexadecimal", "double unary", "newline after a hoisted conditional",
                   "unicode identifier", "strip markers in a quoted string", "interpolation on two lines",
                   "missing newline", "single-line block with two arguments", "block header on two lines",
                   "odd whitespace", "object key that is a call", "two negative digits"):
         assert tree_syntax.parse_body(SHAPES[shape]) is None, shape
+
+
+def test_lines_python_hcl2_joins_are_joined_here_too() -> None:
+    """python-hcl2's grammar rejects an operator or `?` that starts a line inside parentheses;
+    the Lark path parses such a file again with those lines joined (continuations.py), and so
+    does tree_syntax.py, with the same positions."""
+    for shape in ("newline before the first operator", "name before ? on its own line"):
+        text = SHAPES[shape]
+        with pytest.raises(syntax.HclSyntaxError):
+            syntax._lark_parse(text)  # python-hcl2's first parse
+        assert tree_syntax.parse_body(text) is not None, shape
+        assert_same(text)
+
+
+def test_a_heredoc_never_closed_is_bounded() -> None:
+    """tree-sitter's error recovery rereads the text after an unclosed heredoc (quadratic): it is
+    stopped after reading the text a few times over, and Lark reports the error."""
+    text = "x = <<EOT\n" + "\n " * 300_000
+    assert tree_syntax.parse_body(text) is None
+    with pytest.raises(syntax.HclSyntaxError, match="never closed"):
+        syntax.parse_hcl(text)
 
 
 def test_a_huge_file_parses_the_same() -> None:

@@ -30,19 +30,31 @@ the converter hoists it with the chain's position; tree-sitter-hcl reads `a ? b 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from resilint.parsers.guards import paused_gc
 from resilint.parsers.terraform import syntax as s
+from resilint.parsers.terraform.continuations import join_parenthesized_lines
 
 # Nesting this converter follows before it leaves the file to Lark. The Lark path counts up to
 # three converter frames per level of syntax (`a.b` is a get_attr term inside an expr_term) and
 # gives up above syntax.MAX_NESTING (128): below 40 levels of ours it never does.
 MAX_DEPTH = 40
+# Binary operations in one chain (open along the way): the Lark path flattens a chain without
+# counting levels, but two Python frames per operation, so a chain of some hundreds is its
+# RecursionError ("nested too deeply"); up to this many it never is.
+MAX_LINKS = 100
 
 
 class Fallback(Exception):
     """The file is to be parsed by the Lark path."""
+
+
+class Rejected(Fallback):
+    """python-hcl2's grammar surely rejects the file as written, at a newline it does not allow
+    inside parentheses: the Lark path then parses it again with those lines joined
+    (continuations.py), and so does this module."""
 
 
 _PARSER: Any = None
@@ -88,18 +100,56 @@ def parse_body(text: str) -> s.Body | None:
     parser = _parser()
     if parser is None or _ODD_SPACE.search(text) is not None:
         return None
+    with paused_gc():  # as the Lark path: a tree of acyclic nodes, freed by reference counts
+        try:
+            return _read(parser, text)
+        except Rejected:
+            pass
+        joined = join_parenthesized_lines(text)
+        if joined is None:
+            return None  # the Lark path's error
+        try:
+            return _read(parser, joined)
+        except Fallback:
+            return None  # the second try's error, or its grammar with expression keys
+
+
+def _read(parser: Any, text: str) -> s.Body | None:
+    """The text's body; None when Lark must read it; Rejected when Lark will read it again."""
     # The Lark path parses the text with a newline added (lark-parser/lark#237): the same text,
     # so a span that ends with the file's last newline ends where Lark's does.
     source = (text + "\n").encode("utf-8")
-    with paused_gc():  # as the Lark path: a tree of acyclic nodes, freed by reference counts
-        tree = parser.parse(source)
-        root = tree.root_node
-        if root.has_error:
-            return None
-        try:
-            return _Converter(source, text.isascii()).file(root)
-        except (Fallback, RecursionError):
-            return None
+    root = parser.parse(_bounded_reader(source)).root_node
+    if root.has_error:
+        return None
+    try:
+        return _Converter(source, text.isascii()).file(root)
+    except Rejected:
+        raise
+    except (Fallback, RecursionError):
+        return None
+
+
+# tree-sitter reads the text in chunks it asks for. Its error recovery can read the same text
+# again and again (a heredoc never closed, over thousands of lines: quadratic, hours at 300,000
+# lines); python-hcl2's path (syntax._linear_heredocs) is linear there. Reading more than this
+# many times the text ends it (the rest reads as the end of the file: an error, so Lark reads
+# the file). A file without errors is read about once.
+_CHUNK = 4096
+_READS_PER_BYTE = 8
+
+
+def _bounded_reader(source: bytes) -> Callable[[int, Any], bytes]:
+    budget = _READS_PER_BYTE * len(source) + 16 * _CHUNK
+
+    def read(offset: int, point: Any) -> bytes:
+        nonlocal budget
+        if budget <= 0:
+            return b""
+        budget -= _CHUNK
+        return source[offset : offset + _CHUNK]
+
+    return read
 
 
 class _Converter:
@@ -107,11 +157,16 @@ class _Converter:
         self.src = source
         self.ascii = ascii_only
         self.depth = 0
+        self.links = 0
+        # Conditionals whose condition python-hcl2 hoisted out of a chain, around the expression
+        # being converted: the chain ends where the conditional does
+        self.open_chains = 0
         # Where the last token converted ends as Lark's tokens do: its byte, its line (0-based),
         # and whether that token holds a newline (a heredoc, or a newline a binary operation took).
         self.end_byte = 0
         self.end_row = 0
         self.end_nl = False
+        self.positions: dict[tuple[int, int, int], s.Pos] = {}
 
     # Positions --------------------------------------------------------------------------
 
@@ -129,7 +184,17 @@ class _Converter:
 
     def pos(self, start: Any) -> s.Pos:
         """From `start`'s first token to the last token converted."""
-        return s.Pos(start.start_point[0] + 1, self.end_row + 1, self.column(start))
+        row, column = start.start_point
+        return self.make_pos(row, self.end_row, column + 1 if self.ascii else self.column(start))
+
+    def make_pos(self, row: int, end_row: int, column: int) -> s.Pos:
+        """Pos(row + 1, end_row + 1, column), one instance per place in the file: positions
+        repeat (a chain of steps shares its start) and a frozen dataclass is slow to build."""
+        key = (row, end_row, column)
+        pos = self.positions.get(key)
+        if pos is None:
+            pos = self.positions[key] = s.Pos(row + 1, end_row + 1, column)
+        return pos
 
     def text(self, node: Any) -> str:
         return self.src[node.start_byte : node.end_byte].decode("utf-8")
@@ -665,23 +730,27 @@ class _Converter:
         left, operator, right = children[:at], children[at], children[at + 1 :]
         if left[-1].type == "comment" or right[0].type == "comment":
             raise Fallback
+        self.links += 1
+        if self.links > MAX_LINKS:
+            raise Fallback
         self.operand(left, operands, operators, newlines)
         # python-hcl2 allows a newline before an operator only after a chain that took it in: not
         # before the chain's first operator
         newline = self.gap(left[-1], operator)
         if newline and not operators:
-            raise Fallback
+            # (a heredoc's token holds its newline: then python-hcl2 sees none; and a chain
+            # python-hcl2 hoisted a condition out of may end here and take the newline in)
+            raise Fallback if self.end_nl or self.open_chains else Rejected
         operators.append(operator.type)
         newlines.append(newline)
         self.operand(right, operands, operators, newlines)
+        self.links -= 1
 
     def operand(self, children: list[Any], operands: list[s.Expr], operators: list[str], newlines: list[bool]) -> None:
         if len(children) == 1 and children[0].type == "operation":
             inner = children[0].children[0]
             if inner.type == "binary_operation":
-                self.deeper()
                 self.flatten(inner, operands, operators, newlines)
-                self.depth -= 1
                 return
         operands.append(self.term(children))
 
@@ -695,14 +764,17 @@ class _Converter:
         self._segments(node, segments)
         converted: list[tuple[s.Expr | None, s.Expr, Any]] = []  # (condition, or None when hoisted; then; start)
         chains: list[tuple[list[s.Expr], list[str]] | None] = []
+        opened = 0
         for i in range(0, len(segments) - 1, 3):
             condition, newline, then = segments[i], segments[i + 1], segments[i + 2]
             chain = self.bare_chain(condition)
             if chain is None:
-                if newline:
-                    raise Fallback  # python-hcl2 reads no newline before `?` after anything else
+                value = self.expr(condition)
+                if newline:  # python-hcl2 reads no newline before `?` after anything else
+                    hoisted = any(c is not None for c in chains)
+                    raise Fallback if self.end_nl or self.open_chains or hoisted else Rejected
                 chains.append(None)
-                converted.append((self.expr(condition), self.expr(then), condition))
+                converted.append((value, self.expr(then), condition))
                 continue
             # A newline before `?` goes to the innermost operation ending there: the last
             # operator's, which python-hcl2 hoists out of the chain like any other, unless that
@@ -711,18 +783,20 @@ class _Converter:
             operands: list[s.Expr] = []
             operators: list[str] = []
             newlines: list[bool] = []
-            self.deeper()
             self.flatten(chain, operands, operators, newlines)
-            self.depth -= 1
             if newline and (len(operators) == 1 or newlines[-1]):
                 self.absorb()
-                pos = s.Pos(condition.start_point[0] + 1, self.end_row + 1, self.column(condition))
+                pos = self.make_pos(condition.start_point[0], self.end_row, self.column(condition))
                 chains.append(None)
                 converted.append((s._associate(operands, operators, pos), self.expr(then), condition))
             else:
                 chains.append((operands, operators))
+                if not opened:  # what follows ends where this chain does
+                    self.open_chains += 1
+                    opened = 1
                 converted.append((None, self.expr(then), condition))
         otherwise = self.expr(segments[-1])
+        self.open_chains -= opened
         end_row_plain = self.end_row
         if any(c is not None for c in chains):
             self.absorb()
@@ -733,12 +807,12 @@ class _Converter:
             condition, then, start = converted[i]
             chain = chains[i]
             if chain is not None:
-                pos = s.Pos(start.start_point[0] + 1, end_row_chain + 1, self.column(start))
+                pos = self.make_pos(start.start_point[0], end_row_chain, self.column(start))
                 result = s.Conditional(s._associate(chain[0], chain[1], pos), then, result, pos)
                 hoisted_after = True
             else:
                 end = end_row_chain if hoisted_after else end_row_plain
-                pos = s.Pos(start.start_point[0] + 1, end + 1, self.column(start))
+                pos = self.make_pos(start.start_point[0], end, self.column(start))
                 assert condition is not None
                 result = s.Conditional(condition, then, result, pos)
         return result
