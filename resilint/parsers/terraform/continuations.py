@@ -23,6 +23,8 @@ import re
 _HEREDOC = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\n")
 _FOR = re.compile(r"\s*for\s")
 _IGNORES_NEWLINES = frozenset({"(", "[for", "{for"})
+_PLAIN = re.compile(r'[^"()\[\]{}<#/\n]+')
+_PLAIN_IN_STRING = re.compile(r'[^\\"$%]+')
 
 
 def join_parenthesized_lines(text: str) -> str | None:
@@ -37,6 +39,14 @@ def join_parenthesized_lines(text: str) -> str | None:
     i, n = 0, len(text)
     in_string = False
     while i < n:
+        # runs of characters that change nothing here, copied at once (the loop below reads one
+        # character at a time)
+        plain = (_PLAIN_IN_STRING if in_string else _PLAIN).match(text, i)
+        if plain is not None:
+            out.append(plain.group())
+            i = plain.end()
+            if i >= n:
+                break
         ch = text[i]
         if in_string:
             if ch == "\\":
