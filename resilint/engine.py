@@ -22,10 +22,12 @@ def run(
     settings: Settings,
     load_errors: Iterable[LoadError] = (),
     only_units: Callable[[Unit], bool] | None = None,
+    parallel: bool = True,
 ) -> list[Finding]:
     """All findings of one scan, sorted. A rule that raises on a unit becomes one RES002
     finding for that unit; everything else is kept. `only_units` limits which units the rules
-    check (every unit is still in the project they read)."""
+    check (every unit is still in the project they read); `parallel`: in worker processes when
+    there are many units (parsers/parallel.py)."""
     findings: list[Finding] = []
     if settings.is_enabled(PARSE_ERROR.id):
         for problem in project.problems:
@@ -38,14 +40,24 @@ def run(
             findings.append(_finding(INTERNAL_ERROR, settings, message, location))
 
     active = [r for r in rules if settings.is_enabled(r.id) and r.id not in ENGINE_RULE_IDS]
-    for unit in project.units:
-        if only_units is not None and not only_units(unit):
-            continue
-        system = project.system_of(unit)
-        if system is not None and system.library:
-            continue  # a module library: judged where it is called, never on its defaults
-        for rule in active:
-            findings.extend(_check_unit(rule, unit, project, settings))
+    checked = [
+        unit
+        for unit in project.units
+        if (only_units is None or only_units(unit))
+        # a module library: judged where it is called, never on its defaults
+        and not ((system := project.system_of(unit)) is not None and system.library)
+    ]
+
+    def check(i: int) -> list[Finding]:
+        return [finding for rule in active for finding in _check_unit(rule, checked[i], project, settings)]
+
+    # Many units: checked in worker processes (forked: they inherit the project), findings put
+    # back in unit order, as one process makes them.
+    from resilint.parsers.parallel import MIN_UNITS, map_in_workers
+
+    per_unit = map_in_workers(len(checked), check, MIN_UNITS) if parallel else None
+    for found in per_unit if per_unit is not None else (check(i) for i in range(len(checked))):
+        findings.extend(found)
     return sort_findings(findings)
 
 

@@ -28,10 +28,12 @@ def _output(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 
 @pytest.fixture
 def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Fork at every chance, with the smallest tasks (so a root is rarely built where its
-    modules or the roots it reads were parsed), and record how many Terraform units each build
-    in workers returned (-1: the workers failed and one process built)."""
+    """Fork at every chance (rules too), with the smallest tasks (so a root is rarely built where
+    its modules or the roots it reads were parsed), and record how many Terraform units each
+    build in workers returned (-1: the workers failed and one process built)."""
     monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "MIN_UNITS", 1)
+    monkeypatch.setattr(parallel, "UNITS_PER_TASK", 1)
     monkeypatch.setattr(parallel, "CHUNK", 1)
     monkeypatch.setattr(parallel, "ROOTS_PER_TASK", 1)
     built: list[int] = []
@@ -112,6 +114,8 @@ def _tree(root: Path) -> None:
         ),
         "live/db/terragrunt.hcl": 'include "root" { path = find_in_parent_folders() }\nterraform { source = "../../modules//queue" }\n',
         "broken/main.tf": 'resource "aws_sqs_queue" "q" {\n  name = \n',
+        "broken/broken.tfvars": "name = [\n",
+        "app0/terraform.tfvars": 'unused = "x"\n',
         "stacks/broken.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q: [\n",
         "stacks/queue.yaml": "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n",
     }
@@ -135,7 +139,7 @@ def test_links_libraries_terragrunt_and_problems_of_worker_parsed_files(
     monkeypatch.chdir(tmp_path)
     argv = (".", "--format", "json", "--no-cache", "--severity", "error,warning,note")
     serial = _output(capsys, monkeypatch, 1, *argv)
-    assert "RES001" in serial and "broken/main.tf" in serial and "stacks/broken.yaml" in serial
+    assert "RES001" in serial and "broken/main.tf" in serial and "stacks/broken.yaml" in serial and "broken/broken.tfvars" in serial
     assert "eu-west-1" in serial, "the region read through the other root's state"
     assert _output(capsys, monkeypatch, 2, *argv) == serial
     assert forked == [15], "twelve roots reading net's state, net, and two Terragrunt units"
@@ -155,7 +159,7 @@ def _raise(argument: object) -> object:
     raise RuntimeError("a bug outside what the build contains")
 
 
-@pytest.mark.parametrize("step", ["_outline", "_build_units", "_template_units"])
+@pytest.mark.parametrize("step", ["_outline", "_read_tfvars", "_build_units", "_template_units", "_work"])
 @pytest.mark.parametrize("failure", [_die, _raise])
 def test_a_worker_that_fails_leaves_the_build_to_one_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int], step: str, failure: Any
@@ -166,7 +170,7 @@ def test_a_worker_that_fails_leaves_the_build_to_one_process(
     serial = _output(capsys, monkeypatch, 1, *argv)
     monkeypatch.setattr(parallel, step, failure)
     assert _output(capsys, monkeypatch, 2, *argv) == serial
-    assert forked == [-1]
+    assert forked == ([15] if step == "_work" else [-1]), "rules fail apart from the build"
     assert not multiprocessing.active_children()
 
 

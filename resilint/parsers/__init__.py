@@ -141,22 +141,21 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
 
 
 def _terraform_scan(files: Sequence[SourceFile], options: ParseOptions, problems: list[Problem]) -> TerraformScan | None:
-    """The scan's Terraform folders, Terragrunt configurations and tfvars (read now: their
-    problems are reported whatever reads them), ready to be outlined and built."""
+    """The scan's Terraform folders, Terragrunt configurations and tfvars, ready to be outlined
+    and built (tfvars are read with the folders: their problems are reported whatever reads
+    them)."""
     from resilint.parsers.terraform.loader import TerraformOptions, TerraformScan
     from resilint.parsers.terraform.variables import TfvarsFiles
 
     tfvars = TfvarsFiles(options.max_file_bytes, options.cache)
     folders: dict[Path, list[Path]] = {}
     terragrunt = [file.path for file in files if file.kind == "terragrunt"]
+    variables = [file.path for file in files if file.kind == "terraform-vars"]
     for file in files:
         if file.kind == "terraform":
             folders.setdefault(file.path.parent, []).append(file.path)
-        elif file.kind == "terraform-vars":
-            checked = tfvars.read(file.path)
-            if isinstance(checked, Problem):
-                problems.append(checked)
     if not folders and not terragrunt:
+        problems.extend(checked for path in variables if isinstance(checked := tfvars.read(path), Problem))
         return None
     return TerraformScan(
         folders,
@@ -173,6 +172,7 @@ def _terraform_scan(files: Sequence[SourceFile], options: ParseOptions, problems
         scanned=options.terraform_scanned,
         readable=options.terraform_readable,
         terragrunt=terragrunt,
+        tfvars=variables,
     )
 
 

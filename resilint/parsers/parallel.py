@@ -53,6 +53,10 @@ MIN_FILES = 120
 # cost little, small enough to balance the workers at the end.
 CHUNK = 8
 ROOTS_PER_TASK = 2
+# Below this many units to check, rules run in one process (forking and sending findings back
+# cost more than they save); units per task.
+MIN_UNITS = 400
+UNITS_PER_TASK = 16
 # The kinds of file whose parse decides whether to fork (tfvars and plans are read in the parent).
 _PARSED = ("terraform", "terragrunt", "cloudformation")
 
@@ -70,6 +74,7 @@ class _Scan:
 
 
 _SCAN: _Scan | None = None
+_WORK: Callable[[int], Any] | None = None  # map_in_workers' work: set in the parent before forking
 
 
 class WorkerFailed(Exception):
@@ -138,9 +143,16 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
     # by size; the templates after them.
     tasks: list[tuple[Callable[[Any], Any], Any]] = []
     prefer: list[int | None] = []
+    share_of: dict[Path, int] = {}
     for share, chunk in _shares([(f, _size(job.folders[f]) if job is not None else 0) for f in folders], pool.count):
         tasks.append((_outline, chunk))
         prefer.append(share)
+        share_of.update((folder, share) for folder in chunk)
+    # tfvars where their folder is parsed (its root reads them there)
+    tfvars = sorted(job.tfvars, key=lambda path: (share_of.get(path.parent, pool.count), path)) if job is not None else []
+    for i in range(0, len(tfvars), CHUNK):
+        tasks.append((_read_tfvars, tfvars[i : i + CHUNK]))
+        prefer.append(share_of.get(tfvars[i].parent))
     for share, chunk in _shares([(f, 1) for f in configs], pool.count):
         tasks.append((_read_configs, chunk))
         prefer.append(share)
@@ -156,6 +168,9 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
     for task, result, worker in pool.run(tasks, prefer):
         if task >= first_template:
             template_units[task] = [compactor.unit(u) if isinstance(u, Unit) else u for u in result]
+            continue
+        if tasks[task][0] is _read_tfvars:
+            problems.extend(result)
             continue
         found, met = result
         problems.extend(met)
@@ -188,6 +203,35 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
                 compactor.unit(unit.unit)  # as it arrives: the parent's peak holds compact units
             built[i] = (unit, met)
     return job.finish(plan, [built[i] for i in range(plan.count)], [*problems, *job.cache.problems], compactor), templates
+
+
+def map_in_workers(count: int, work: Callable[[int], T], minimum: int) -> list[T] | None:
+    """`[work(0), ..., work(count - 1)]` computed in forked worker processes, which inherit
+    everything the parent holds (only results travel); None when one process is better (fewer
+    than `minimum` items, one core, no fork) or a worker failed (the caller works in this one)."""
+    global _WORK
+    processes = workers()
+    if count < minimum or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    _WORK = work
+    chunks = [range(i, min(i + UNITS_PER_TASK, count)) for i in range(0, count, UNITS_PER_TASK)]
+    results: list[T] = []
+    try:
+        with _Workers(processes) as pool:
+            done = {task: result for task, result, _ in pool.run([(_work, chunk) for chunk in chunks], [None] * len(chunks))}
+    except Exception:  # no processes to be had (a sandbox), or one failed: one process does it all
+        return None
+    finally:
+        _WORK = None
+    for task in range(len(chunks)):
+        results.extend(done[task])
+    return results
+
+
+def _work(indexes: range) -> list[Any]:
+    assert _WORK is not None
+    work = _WORK
+    return [work(i) for i in indexes]
 
 
 def _size(files: list[Path]) -> int:
@@ -228,6 +272,11 @@ def _shares(items: list[tuple[Path, int]], count: int) -> list[tuple[int, list[P
 def _outline(folders: list[Path]) -> tuple[list[tuple[Path, Outline | None]], list[Problem]]:
     assert _SCAN is not None and _SCAN.terraform is not None
     return _SCAN.terraform.outline(folders)
+
+
+def _read_tfvars(paths: list[Path]) -> list[Problem]:
+    assert _SCAN is not None and _SCAN.terraform is not None
+    return _SCAN.terraform.read_tfvars(paths)
 
 
 def _read_configs(folders: list[Path]) -> tuple[list[ConfigOutline], list[Problem]]:

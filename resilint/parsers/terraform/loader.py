@@ -87,7 +87,9 @@ def load_units(
 
 def load(job: TerraformScan, compactor: Compactor | None = None) -> Loaded:
     """The scan's units, every step in this process."""
-    outlined, problems = job.outline(sorted(job.folders))
+    problems = job.read_tfvars(job.tfvars)
+    outlined, more = job.outline(sorted(job.folders))
+    problems.extend(more)
     configs, met = job.read_configs(job.config_folders())
     plan = job.plan(dict(outlined), configs, job.cache)
     job.bind(plan.states)
@@ -133,8 +135,10 @@ class TerraformScan:
         scanned: Path | None = None,
         readable: Iterable[Path] | None = None,
         terragrunt: Sequence[Path] = (),
+        tfvars: Sequence[Path] = (),
     ) -> None:
         self.folders = folders
+        self.tfvars = list(tfvars)  # the scan's tfvars files, read to report their problems
         self.options = options
         self.bound = options  # with the remote states, once they are known
         self.roots = list(roots) if roots is not None else None
@@ -146,6 +150,10 @@ class TerraformScan:
     def outline(self, folders: Sequence[Path]) -> tuple[list[tuple[Path, Outline | None]], list[Problem]]:
         """The folders' outlines (parsing them here), and the problems met."""
         return self._taking_problems(lambda: [(folder, self.cache.outline(folder)) for folder in folders])
+
+    def read_tfvars(self, paths: Sequence[Path]) -> list[Problem]:
+        """The problems of the tfvars files (read here, and kept for the units built here)."""
+        return [checked for path in paths if isinstance(checked := self.options.tfvars.read(path), Problem)]
 
     def config_folders(self) -> list[Path]:
         return self.terragrunt.folders() if self.terragrunt is not None else []
