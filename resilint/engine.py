@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from resilint.config import Settings
 from resilint.engine_rules import INTERNAL_ERROR, PARSE_ERROR
-from resilint.findings import Finding, ModuleCall, sort_findings
+from resilint.findings import Finding, ModuleCall, sort_findings, with_shared_fields_given
 from resilint.model import Location, Project, Resource, Unit
 from resilint.paths import display_path
 from resilint.provenance import quoted, with_provenance
@@ -85,7 +85,7 @@ def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: 
     location = resource.location if resource is not None else at
     assert isinstance(location, Location)
     severity = settings.severity.get(rule.id) or violation.severity or rule.severity
-    return Finding(
+    finding = Finding(
         rule_id=rule.id,
         rule_name=rule.name,
         severity=severity,
@@ -104,6 +104,7 @@ def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: 
             ModuleCall(path=path, line=line, end_line=end) for path, line, end in (resource.meta.get("module_calls", ()) if resource else ())
         ),
     )
+    return with_shared_fields_given(finding)
 
 
 def _finding(

@@ -71,6 +71,25 @@ class Finding(BaseModel):
         return (self.path, self.line, self.rule_id, self.resource or "", self.message)
 
 
+# One set per combination of fields given, shared by every finding with that combination.
+_FIELDS_GIVEN: dict[frozenset[str], set[str]] = {}
+
+
+def with_shared_fields_given(finding: Finding) -> Finding:
+    """The finding holding the set of fields it was given that every finding given the same
+    fields holds: pydantic keeps one per model instance (about 700 bytes, a quarter of a
+    finding; the generated monorepo at 50x has 18,000 findings, twice over while they are
+    fingerprinted). Safe because findings are frozen (nothing adds to it) and `model_copy`
+    copies it before it records the fields it updates."""
+    given = finding.__pydantic_fields_set__
+    key = frozenset(given)
+    shared = _FIELDS_GIVEN.get(key)
+    if shared is None:
+        shared = _FIELDS_GIVEN[key] = set(key)
+    object.__setattr__(finding, "__pydantic_fields_set__", shared)
+    return finding
+
+
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Sorted by (path, line, rule_id), then resource and message, without duplicates."""
     unique = {f.sort_key + (f.end_line, f.unit or ""): f for f in findings}

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from resilint.config import DEFAULT_MAX_FILE_BYTES as MAX_BYTES
-from resilint.findings import Finding
+from resilint.findings import Finding, with_shared_fields_given
 from resilint.paths import project_path, project_root
 from resilint.sources import read_text
 
@@ -46,7 +46,7 @@ def with_fingerprint(finding: Finding, anchor_text: str | None = None, system: s
     update: dict[str, object] = {"fingerprint": fingerprint(finding, anchor_text)}
     if system is not None:
         update["system"] = system
-    return finding.model_copy(update=update)
+    return with_shared_fields_given(finding.model_copy(update=update))
 
 
 class SourceLines:
