@@ -354,7 +354,7 @@ class _Template:
                     attributes[str(name)] = resolved
                     if sources:
                         provenance[str(name)] = "; ".join(sources)
-                lines[str(name)] = _line(name, _line(value, 1))
+                lines[str(name)] = _line(name, 0) or _line(value, 1)
         if isinstance(condition, str) and decided is True and self._condition_sources.get(condition):
             provenance["Condition"] = self._condition_text(condition)
         start = _line(key_node, _line(body, 1))
@@ -486,6 +486,8 @@ class _Template:
     def _resolve(self, node: Any, refs: list[Reference], path: str, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _TooDeep()
+        if isinstance(node, str):  # most nodes: tested first
+            return node if type(node) is str else str(node)
         if isinstance(node, dict):
             if len(node) == 1:
                 (key, arg), = node.items()
@@ -500,8 +502,6 @@ class _Template:
         if isinstance(node, list):
             items = [self._resolve(v, refs, f"{path}[{i}]", depth + 1) for i, v in enumerate(node)]
             return [v for v in items if v is not _NO_VALUE]
-        if isinstance(node, str):
-            return str(node)
         return node
 
     def _intrinsic(self, fn: str, arg: Any, refs: list[Reference], path: str, depth: int) -> Any:
@@ -840,10 +840,13 @@ def _mapping(value: Any) -> dict[Any, Any]:
 def _plain(value: Any) -> Any:
     """Builtin types all the way down: cfn-lint's position-carrying node classes must not leak
     into the model (they cannot be pickled, and rules should not see them)."""
-    if isinstance(value, bool) or value is None:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:  # most values: tested first
+        return value
+    if isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return str(value) if type(value) is not str else value
+        return str(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
