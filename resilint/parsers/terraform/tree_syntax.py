@@ -229,8 +229,10 @@ class _Converter:
         """Whether children i and i + 1 follow each other with no newline or comment between."""
         if i < 0 or i + 1 >= len(children):
             return False
-        after = children[i + 1]
-        return bool(after.type != "comment" and children[i].end_point[0] == after.start_point[0])
+        before, after = children[i], children[i + 1]
+        return bool(
+            before.type != "comment" and after.type != "comment" and before.end_point[0] == after.start_point[0]
+        )
 
     @staticmethod
     def gap(before: Any, after: Any) -> bool:
@@ -368,6 +370,8 @@ class _Converter:
         else:
             result = self.base(first)
             rest = 1
+            if kind == "literal_value" and len(children) > 1 and first.children[0].type == "numeric_lit":
+                raise Fallback  # `1.a`: python-hcl2 reads the `.` as the number's
         previous = children[rest - 1]
         for step in children[rest:]:
             if step.type not in _POSTFIX or self.gap(previous, step):
@@ -705,6 +709,10 @@ class _Converter:
         number = operand.children[0]
         if number.type != "numeric_lit":
             return None
+        start = children[0].start_byte
+        before = self.src[max(0, start - 256) : start].rstrip(b" \t")
+        if before.endswith((b"\n", b"*/")) or (not before and start > 256):
+            raise Fallback  # after a newline or comment python-hcl2 reads `-1` as `-` and 1
         text = self.text(number)
         if len(text) == 1 and _NEGATIVE_DIGIT_AFTER.match(self.src, number.end_byte):
             raise Fallback  # `-1 -2`: python-hcl2 reads one number of two NEGATIVE_DECIMALs
@@ -737,6 +745,8 @@ class _Converter:
         # python-hcl2 allows a newline before an operator only after a chain that took it in: not
         # before the chain's first operator
         newline = self.gap(left[-1], operator)
+        if newline and operator.type == "-":
+            raise Fallback  # after a newline python-hcl2's lexer takes `-` for a unary minus
         if newline and not operators:
             # (a heredoc's token holds its newline: then python-hcl2 sees none; and a chain
             # python-hcl2 hoisted a condition out of may end here and take the newline in)
@@ -784,6 +794,8 @@ class _Converter:
             operators: list[str] = []
             newlines: list[bool] = []
             self.flatten(chain, operands, operators, newlines)
+            if newline and self.end_nl:
+                raise Fallback  # a heredoc's token holds the newline: python-hcl2 sees none
             if newline and (len(operators) == 1 or newlines[-1]):
                 self.absorb()
                 pos = self.make_pos(condition.start_point[0], self.end_row, self.column(condition))
