@@ -144,7 +144,8 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
     tasks: list[tuple[Callable[[Any], Any], Any]] = []
     prefer: list[int | None] = []
     share_of: dict[Path, int] = {}
-    for share, chunk in _shares([(f, _size(job.folders[f]) if job is not None else 0) for f in folders], pool.count):
+    sizes = {f: _size(job.folders[f]) for f in folders} if job is not None else {}
+    for share, chunk in _shares([(f, sizes[f]) for f in folders], pool.count):
         tasks.append((_outline, chunk))
         prefer.append(share)
         share_of.update((folder, share) for folder in chunk)
@@ -189,10 +190,11 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
     plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
     pool.each(_bind, plan)
     roots = [*plan.roots, *plan.terragrunt]
+    prefer_worker = [_where_parsed(folder, outlined, parsed_by, sizes, pool.count) for folder in roots]
     build_tasks: list[tuple[Callable[[Any], Any], Any]] = []
     build_prefer: list[int | None] = []
     for share in range(pool.count):
-        mine = [i for i, folder in enumerate(roots) if parsed_by.get(folder, 0) % pool.count == share]
+        mine = [i for i, worker in enumerate(prefer_worker) if worker == share]
         for start in range(0, len(mine), ROOTS_PER_TASK):
             build_tasks.append((_build_units, mine[start : start + ROOTS_PER_TASK]))
             build_prefer.append(share)
@@ -232,6 +234,25 @@ def _work(indexes: range) -> list[Any]:
     assert _WORK is not None
     work = _WORK
     return [work(i) for i in indexes]
+
+
+def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: dict[Path, int], sizes: dict[Path, int], count: int) -> int:
+    """The worker that parsed most of what building `root` reads (its folder and the modules it
+    calls, by size): it parses least of it again."""
+    parsed = [0] * count
+    seen: set[Path] = set()
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        if folder in seen:
+            continue
+        seen.add(folder)
+        if folder in parsed_by:
+            parsed[parsed_by[folder] % count] += sizes.get(folder, 1)
+        outline = outlined.get(folder)
+        if outline is not None:
+            pending.extend(outline.called.values())
+    return max(range(count), key=lambda worker: (parsed[worker], worker == parsed_by.get(root, 0) % count))
 
 
 def _size(files: list[Path]) -> int:
