@@ -167,6 +167,7 @@ class _Converter:
         self.end_row = 0
         self.end_nl = False
         self.positions: dict[tuple[int, int, int], s.Pos] = {}
+        self.byte_positions: dict[tuple[int, int, int], s.Pos] = {}
 
     # Positions --------------------------------------------------------------------------
 
@@ -185,7 +186,11 @@ class _Converter:
     def pos(self, start: Any) -> s.Pos:
         """From `start`'s first token to the last token converted."""
         row, column = start.start_point
-        return self.make_pos(row, self.end_row, column + 1 if self.ascii else self.column(start))
+        key = (row, self.end_row, column)  # a byte column stands for one character column
+        pos = self.byte_positions.get(key)
+        if pos is None:
+            pos = self.byte_positions[key] = self.make_pos(row, self.end_row, column + 1 if self.ascii else self.column(start))
+        return pos
 
     def make_pos(self, row: int, end_row: int, column: int) -> s.Pos:
         """Pos(row + 1, end_row + 1, column), one instance per place in the file: positions
@@ -342,8 +347,9 @@ class _Converter:
         """An `expression` node."""
         self.deeper()
         children = node.children
-        if len(children) == 1 and children[0].type == "conditional":
-            result = self.conditional(children[0])
+        if len(children) == 1:  # no steps: straight to the base (most expressions)
+            only = children[0]
+            result = self.conditional(only) if only.type == "conditional" else self.base(only)
         else:
             result = self.term(children)
         self.depth -= 1
