@@ -198,7 +198,7 @@ def _local_source(base: Path, source: str, resolve: Callable[[Path], Path]) -> P
 
 
 def namespace(path: Path) -> str:
-    """The parse cache's namespace of a Terragrunt configuration (parallel.py prefetches by it)."""
+    """The parse cache's namespace of a Terragrunt configuration (parallel.py asks by it whether a scan is warm)."""
     return "terragrunt-json" if path.name.lower().endswith(".json") else "terragrunt-hcl"
 
 
