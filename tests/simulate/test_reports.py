@@ -244,3 +244,43 @@ def test_a_scenario_report_is_titled_by_the_scenario_and_lists_blocked_changes(t
     assert markdown.startswith("## resilint simulate: AWS us-east-1, 19-20 October 2025\n")
     assert "| change blocked | resources | effect |" in markdown
     assert "| Route 53 | aws_route53_zone.public, aws_route53_record.www | its 1 hosted zone and 1 record set" in markdown
+
+
+# Run in the page after it is drawn: every note link leads to a note shown on the page, within it.
+NOTES = """<script>
+window.addEventListener("load", () => {
+  const bad = [];
+  const links = document.querySelectorAll("a.note-ref");
+  for (const link of links) {
+    const note = document.getElementById(link.getAttribute("href").slice(1));
+    if (note === null) { bad.push("no note for " + link.getAttribute("href")); continue; }
+    const box = note.getBoundingClientRect();
+    if (box.height < 10 || box.right > document.documentElement.clientWidth) bad.push("note not shown in the page: " + note.id);
+  }
+  document.body.setAttribute("data-links", String(links.length));
+  document.body.setAttribute("data-notes", JSON.stringify(bad));
+});
+</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (.ci/run installs it)")
+def test_html_notes_render_in_headless_chromium(tmp_path: Path) -> None:
+    from resilint.cli import main
+
+    page = tmp_path / "notes.html"
+    assert main(["simulate", "fixtures/simulate/shared_reasons", "--fail", "aws:us-east-1", "--format", "html", "--output", str(page), "--no-cache"]) == 0
+    html = page.read_text(encoding="utf-8")
+    screenshot = tmp_path / "notes.png"  # kept as the test's artefact
+    browser = _browser(tmp_path)
+    subprocess.run([*browser, f"--screenshot={screenshot}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    assert pixels(screenshot)[:2] == (1400, 1400)
+    measured = tmp_path / "measured.html"
+    measured.write_text(html.replace("</body>", NOTES + "</body>"), encoding="utf-8")
+    dom = subprocess.run(
+        [*browser, "--virtual-time-budget=5000", "--dump-dom", measured.as_uri()], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    found = re.search(r'data-links="(\d+)" data-notes="([^"]*)"', dom)
+    assert found is not None, dom[:2000]
+    assert int(found.group(1)) == 4  # the summary table's row and the three parts that share the reason
+    assert found.group(2) == "[]", found.group(2)

@@ -8,7 +8,7 @@ from html import escape
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
+from resilint.simulate.report.rows import Row, data_rows, entry_rows, matrix, shared_reasons, systems_count
 from resilint.simulate.report.svg import COLOURS, TEXT, draw
 
 STYLE = """
@@ -24,6 +24,13 @@ td.part { max-width: 48ch; overflow-wrap: anywhere; }
 svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 svg text.caption { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-style: italic; }
 .legend span { margin-right: 12px; }
+a.note-ref { font-weight: 600; text-decoration: none; white-space: nowrap; }
+a.note-ref:hover, a.note-ref:focus { text-decoration: underline; }
+ol.notes { list-style: none; padding: 0; margin: -8px 0 20px; max-width: 110ch; font-size: 14px; }
+ol.notes li { margin: 4px 0; padding-left: 3.2em; text-indent: -3.2em; }
+ol.notes li:target { background: #fff3c4; }
+.note-number { display: inline-block; width: 3.2em; text-indent: 0; font-weight: 600; }
+th { white-space: nowrap; }
 """
 
 
@@ -35,6 +42,30 @@ def _breakable(text: str) -> str:
 
 def _badge(state: str) -> str:
     return f'<span class="verdict state-{escape(state)}">{escape(state)}</span>'
+
+
+def _note_id(system: int, number: int) -> str:
+    return f"s{system}-note-{number}"
+
+
+def _because(row: Row, notes: dict[str, int], system: int) -> str:
+    """A row's explanation; a reason several rows share is a link to its note instead (the text
+    report's `[1]`): the path stays, the long reason is written once under the table."""
+    number = notes.get(row.reason)
+    if number is None:
+        return escape(row.because)
+    path = " → ".join((*row.trail, row.status))
+    link = f'<a class="note-ref" href="#{_note_id(system, number)}" aria-label="see note {number}">[{number}]</a>'
+    return f"{escape(path)} {link}"
+
+
+def _notes(notes: dict[str, int], system: int) -> str:
+    """The shared reasons, numbered as the rows point to them."""
+    items = "".join(
+        f'<li id="{_note_id(system, number)}"><span class="note-number">[{number}]</span>{escape(reason)}</li>'
+        for reason, number in notes.items()
+    )
+    return f'<ol class="notes" aria-label="reasons several parts share">{items}</ol>'
 
 
 def render(report: Report) -> str:
@@ -75,21 +106,33 @@ def render(report: Report) -> str:
             body.append(f"<p>Failing: {escape(failing)}</p>")
         body.append(f"<p>{escape(systems_count(simulation))}</p>")
         body.append('<p class="legend">' + "".join(f'<span>{_badge(s)}</span>' for s in COLOURS) + "</p>")
+        # Per system (numbered by position): its rows and the reasons they share, as the text report
+        # numbers them (an unchanged data store is listed in the table but shares no note).
+        tables = [(entry_rows(s) + data_rows(s), s) for s in simulation.systems]
+        shared = [shared_reasons(rows) for rows, _ in tables]
         body.append('<table id="verdicts"><tr><th>system</th><th>verdict</th><th>because</th></tr>')
-        for system in simulation.systems:
-            body.append(f"<tr><td>{escape(system.system.name)}</td><td>{_badge(system.verdict)}</td><td class='because'>{escape(system.because)}</td></tr>")
+        for index, (rows, system) in enumerate(tables, 1):
+            # The system's explanation is one of its rows': the same note, linked.
+            same = next((r for r in rows if r.because == system.because and r.reason in shared[index - 1]), None)
+            because = _because(same, shared[index - 1], index) if same is not None else escape(system.because)
+            body.append(f"<tr><td>{escape(system.system.name)}</td><td>{_badge(system.verdict)}</td><td class='because'>{because}</td></tr>")
         body.append("</table>")
-        for system in simulation.systems:
+        for index, (rows, system) in enumerate(tables, 1):
+            notes = shared[index - 1]
             body.append(f'<section class="system"><h2>{escape(system.system.name)} {_badge(system.verdict)}</h2>')
             drawn = picture(system)
             if drawn.boxes:
                 body.append(f'<div class="graph-frame">{draw(drawn, f"dependency graph of {system.system.name}")}</div>')
-            rows = entry_rows(system) + data_rows(system)
             if rows:
                 body.append("<table><tr><th>part</th><th>status</th><th>because</th></tr>")
                 for row in rows:
-                    body.append(f"<tr><td class='part'>{_breakable(row.name)}</td><td>{_badge(row.status)}</td><td class='because'>{escape(row.because)}</td></tr>")
+                    body.append(
+                        f"<tr><td class='part'>{_breakable(row.name)}</td><td>{_badge(row.status)}</td>"
+                        f"<td class='because'>{_because(row, notes, index)}</td></tr>"
+                    )
                 body.append("</table>")
+                if notes:
+                    body.append(_notes(notes, index))
             if system.blocked:
                 body.append("<table><tr><th>change blocked</th><th>resources</th><th>effect</th></tr>")
                 for blocked in system.blocked:

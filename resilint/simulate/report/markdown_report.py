@@ -6,7 +6,7 @@ from __future__ import annotations
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
-from resilint.simulate.report.rows import data_rows, entry_rows, matrix, systems_count
+from resilint.simulate.report.rows import data_rows, entry_rows, matrix, pointing, shared_reasons, systems_count
 from resilint.simulate.verdicts import SystemVerdict
 
 CLASSES = (
@@ -103,11 +103,16 @@ def render(report: Report) -> str:
         lines.append("")
         rows = entry_rows(system) + data_rows(system)
         if rows:
+            # A long reason several rows share is written once under the table, as in the text report.
+            notes = shared_reasons(rows)
             lines.append("| part | status | because |")
             lines.append("|---|---|---|")
             for row in rows:
-                lines.append(f"| {_cell(row.name)} | {row.status} | {_cell(row.because)} |")
+                lines.append(f"| {_cell(row.name)} | {row.status} | {_cell(pointing(row, notes))} |")
             lines.append("")
+            if notes:
+                lines.extend(f"- **[{number}]** {reason}" for reason, number in notes.items())
+                lines.append("")
             lines.extend(flowchart(system))
         if system.blocked:
             if rows:
