@@ -805,6 +805,77 @@ resource "aws_sqs_queue" "q" {
     assert same_value(tags["h"], tags["m"]) and same_value(tags["a"], tags["n"]) and same_value(tags["h"], tags["o"]), "join()"
 
 
+def test_trims_replace_substr_and_format_of_values_with_an_identity(tmp_path: Path) -> None:
+    """trim(), trimprefix(), trimsuffix(), replace(), substr() and format() of values with an
+    identity are the same value when given the same arguments; a trim that only the known text
+    decides gives the text itself; anything that depends on the unknown part stays unknown."""
+    from resilint.model import Unknown, UnknownCall, UnknownInput, UnknownText, same_value, spelled
+
+    main = """
+variable "domain" {}
+variable "env" {}
+resource "random_pet" "p" {}
+resource "aws_sqs_queue" "q" {
+  tags = {
+    domain      = var.domain
+    dot         = trimsuffix("${var.domain}.", ".")
+    dot2        = trimsuffix(format("%s.", var.domain), ".")
+    keep        = trimsuffix("${var.domain}.com", ".")
+    maybe       = trimsuffix("${var.domain}.", "x.")
+    suffix      = trimsuffix(var.domain, ".")
+    suffix2     = trimsuffix(var.domain, ".")
+    suffix3     = trimsuffix(var.domain, "-")
+    prefix      = trimprefix("www.${var.domain}", "www.")
+    prefix_keep = trimprefix("api.${var.domain}", "www.")
+    prefix_part = trimprefix("w${var.domain}", "www.")
+    trim        = trim("-a-${var.env}-x-", "-")
+    trim_all    = trim("--${var.env}--", "-")
+    trim2       = trim("--${var.env}--", "-")
+    space       = trimspace(" a${var.env}b ")
+    replace     = replace(var.domain, ".", "-")
+    replace2    = replace(var.domain, ".", "-")
+    replace3    = replace(var.domain, ".", "_")
+    regex       = replace(var.domain, "/[.]+/", "-")
+    substr      = substr(random_pet.p.id, 0, 8)
+    substr2     = substr(random_pet.p.id, "0", "8")
+    substr3     = substr(random_pet.p.id, 1, 8)
+    quoted      = format("%q", var.env)
+    quoted2     = format("%q", var.env)
+    number      = format("%#v-%d", var.env, 1)
+    unknown_arg = trimsuffix(var.domain, var.env)
+    unknown_arg2 = trimsuffix(var.domain, var.env)
+  }
+}
+"""
+    write(tmp_path, {"main.tf": main})
+    (unit,) = project(tmp_path).units
+    queue = unit.resource("aws_sqs_queue.q")
+    assert queue is not None
+    tags = queue.attributes["tags"]
+    assert isinstance(tags["dot"], UnknownInput) and same_value(tags["dot"], tags["domain"]), "the known suffix cut"
+    assert same_value(tags["dot"], tags["dot2"])
+    assert isinstance(tags["keep"], UnknownText) and spelled(tags["keep"]) == '"${var.domain}.com"', "the known text rules the suffix out"
+    assert isinstance(tags["maybe"], UnknownCall), "whether var.domain ends in x decides"
+    assert not same_value(tags["maybe"], tags["domain"]) and not same_value(tags["maybe"], tags["dot"])
+    assert same_value(tags["suffix"], tags["suffix2"]) and not same_value(tags["suffix"], tags["suffix3"])
+    assert not same_value(tags["suffix"], tags["domain"]), "a function of the value is another value"
+    assert same_value(tags["prefix"], tags["domain"])
+    assert spelled(tags["prefix_keep"]) == '"api.${var.domain}"'
+    assert isinstance(tags["prefix_part"], UnknownCall), "w could begin www."
+    assert spelled(tags["trim"]) == '"a-${var.env}-x"', "the strip stops inside the known text"
+    assert isinstance(tags["trim_all"], UnknownCall) and same_value(tags["trim_all"], tags["trim2"]), "it would go on into var.env"
+    assert spelled(tags["space"]) == '"a${var.env}b"'
+    assert same_value(tags["replace"], tags["replace2"]) and not same_value(tags["replace"], tags["replace3"])
+    assert not same_value(tags["replace"], tags["regex"]) and isinstance(tags["regex"], UnknownCall)
+    assert same_value(tags["substr"], tags["substr2"]), "Terraform converts the numbers"
+    assert not same_value(tags["substr"], tags["substr3"])
+    assert spelled(tags["substr"]) == 'substr(random_pet.p.id, "0", "8")'
+    assert same_value(tags["quoted"], tags["quoted2"]) and isinstance(tags["quoted"], UnknownCall)
+    assert type(tags["number"]) is Unknown, "a number argument of format() has no identity"
+    assert same_value(tags["unknown_arg"], tags["unknown_arg2"]) and isinstance(tags["unknown_arg"], UnknownCall)
+    assert not same_value(tags["unknown_arg"], tags["suffix"])
+
+
 def test_a_lookup_by_a_resources_name_reads_that_resource(tmp_path: Path) -> None:
     """`data "aws_db_instance"` looked up by a database's `identifier` gives values that come
     from that database (a read replica's source); a name computed from it is another name."""

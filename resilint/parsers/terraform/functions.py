@@ -26,6 +26,7 @@ from resilint.model import (
     Unknown,
     UnknownDocument,
     UnknownList,
+    UnknownText,
     UnknownZone,
     ZoneList,
     text_key,
@@ -92,15 +93,26 @@ def _map(value: Any, fn: str) -> dict[str, Any]:
 # Strings ----------------------------------------------------------------------------------
 
 
-def _same_call(name: str) -> Callable[..., Any]:
+def _same_call(name: str, numbers: tuple[int, ...] = ()) -> Callable[..., Any]:
     """The symbolic result of a pure function whose arguments are not all known: the same
     function of the same texts and unknowns is the same value (`lower(var.env)` twice), so an
-    `UnknownCall`; None when an argument has no identity."""
+    `UnknownCall`; None when an argument has no identity. The function's parameters are
+    strings (those at the positions `numbers`: numbers), so a known number or bool argument is
+    the text Terraform converts it to (`substr(var.id, 0, 8)` is `substr(var.id, "0", "8")`)."""
 
     def symbolic(*args: Any) -> Any:
-        return unknown_call(f"{name}() of a value that is not known ({unknown_from(*args).reason})", name, args)
+        keys = [_as_text(arg, at in numbers) for at, arg in enumerate(args)]
+        return unknown_call(f"{name}() of a value that is not known ({unknown_from(*args).reason})", name, keys)
 
     return symbolic
+
+
+def _as_text(value: Any, number: bool) -> Any:
+    """A known scalar argument as the text Terraform converts it to for a string parameter (a
+    number parameter: numbers only); anything else as it is (`unknown_call` judges it)."""
+    if isinstance(value, bool) and not number or isinstance(value, (int, float)) and not isinstance(value, bool):
+        return to_string(value)
+    return value
 
 
 @function("lower", symbolic=_same_call("lower"))
@@ -118,29 +130,124 @@ def _title(value: Any) -> str:
     return to_string(value).title()
 
 
-@function("trimspace", symbolic=_same_call("trimspace"))
+# Cuts one known edge string of a text (True: the start): None when the cut is not decided.
+Cut = Callable[[str, bool], str | None]
+
+
+def _trimmed_text(name: str, value: Any, cut: Cut, sides: tuple[bool, ...], *more: Any) -> Any:
+    """A trim function of a text whose edges are known (`UnknownText` parts): the known edge
+    strings cut as the function cuts them, when what it removes is decided by the known text
+    alone (`trimsuffix("${var.domain}.", ".")` is `var.domain`); else an `UnknownCall` (the
+    same function of the same arguments) or None. `sides` are the edges the function cuts
+    (True: the start); `cut(edge, at_start)` gives the edge string cut, or None when the cut
+    could reach into the unknown part beside it."""
+    if isinstance(value, UnknownText) and not any(has_unknown(m) for m in more):
+        parts = list(value.parts)
+        for at_start in sides:
+            index = 0 if at_start else len(parts) - 1
+            edge = parts[index]
+            cut_edge = cut(edge, at_start) if isinstance(edge, str) else None
+            if cut_edge is None:
+                break
+            parts[index] = cut_edge
+        else:
+            return unknown_text(value.reason, parts)
+    return _same_call(name)(value, *more)
+
+
+def _symbolic_trimspace(value: Any) -> Any:
+    return _trimmed_text("trimspace", value, _strip_edge(None), (True, False))
+
+
+@function("trimspace", symbolic=_symbolic_trimspace)
 def _trimspace(value: Any) -> str:
     return to_string(value).strip()
 
 
-@function("trim")
+def _strip_edge(chars: str | None) -> Cut:
+    """Cut a known edge string as strip() does: decided when something is left of it (the
+    strip stops inside the known text), not when all of it goes (it would go on into the
+    unknown part beside it)."""
+
+    def cut(edge: str, at_start: bool) -> str | None:
+        left = edge.lstrip(chars) if at_start else edge.rstrip(chars)
+        return left or None
+
+    return cut
+
+
+def _symbolic_trim(value: Any, chars: Any) -> Any:
+    known = _known_text(chars)
+    if known is None:
+        return _same_call("trim")(value, chars)
+    return _trimmed_text("trim", value, _strip_edge(known), (True, False), chars)
+
+
+@function("trim", symbolic=_symbolic_trim)
 def _trim(value: Any, chars: Any) -> str:
     return to_string(value).strip(to_string(chars))
 
 
-@function("trimprefix")
+def _known_text(value: Any) -> str | None:
+    """A known argument of a string parameter as its text; None when it is not known."""
+    return None if has_unknown(value) else to_string(value)
+
+
+def _prefix_edge(prefix: str) -> Cut:
+    """trimprefix() on the first known string of a text: the prefix cut when the string starts
+    with it, nothing cut when the string rules it out; None when the string is shorter than the
+    prefix and could begin it (the unknown part after it decides)."""
+
+    def cut(edge: str, at_start: bool) -> str | None:
+        if not prefix:
+            return edge
+        if edge.startswith(prefix):
+            return edge[len(prefix) :]
+        return None if prefix.startswith(edge) else edge
+
+    return cut
+
+
+def _suffix_edge(suffix: str) -> Cut:
+    """trimsuffix() on the last known string of a text, as `_prefix_edge` on the first."""
+
+    def cut(edge: str, at_start: bool) -> str | None:
+        if not suffix:
+            return edge
+        if edge.endswith(suffix):
+            return edge[: len(edge) - len(suffix)]
+        return None if suffix.endswith(edge) else edge
+
+    return cut
+
+
+def _symbolic_trimprefix(value: Any, prefix: Any) -> Any:
+    known = _known_text(prefix)
+    if known is None:
+        return _same_call("trimprefix")(value, prefix)
+    return _trimmed_text("trimprefix", value, _prefix_edge(known), (True,), prefix)
+
+
+def _symbolic_trimsuffix(value: Any, suffix: Any) -> Any:
+    known = _known_text(suffix)
+    if known is None:
+        return _same_call("trimsuffix")(value, suffix)
+    return _trimmed_text("trimsuffix", value, _suffix_edge(known), (False,), suffix)
+
+
+@function("trimprefix", symbolic=_symbolic_trimprefix)
 def _trimprefix(value: Any, prefix: Any) -> str:
     text, p = to_string(value), to_string(prefix)
     return text[len(p) :] if p and text.startswith(p) else text
 
 
-@function("trimsuffix")
+@function("trimsuffix", symbolic=_symbolic_trimsuffix)
 def _trimsuffix(value: Any, suffix: Any) -> str:
     text, x = to_string(value), to_string(suffix)
     return text[: -len(x)] if x and text.endswith(x) else text
 
 
-@function("replace")
+@function("replace", symbolic=_same_call("replace"))
 def _replace(value: Any, search: Any, replacement: Any) -> str:
     text, pattern, repl = to_string(value), to_string(search), to_string(replacement)
     if len(pattern) > 1 and pattern.startswith("/") and pattern.endswith("/"):
@@ -155,15 +262,12 @@ def _replace(value: Any, search: Any, replacement: Any) -> str:
     return text.replace(pattern, repl)
 
 
-@function("substr")
+@function("substr", symbolic=_same_call("substr", numbers=(1, 2)))
 def _substr(value: Any, offset: Any, length: Any) -> str:
     text, start, count = to_string(value), int(to_number(offset)), int(to_number(length))
     if start < 0:
         start += len(text)
     return text[start:] if count < 0 else text[start : start + count]
-
-
-_FORMAT_VERB = re.compile(r"%%|%[-+ #0-9.]*[sdfgeqvt]")
 
 
 _FORMAT_VERB = re.compile(r"%%|%[-+ #0-9.]*[sdfgeqvt]")
@@ -198,7 +302,15 @@ def _format_text(spec: Any, *args: Any) -> Any:
     return unknown_text(unknown_from(*args).reason, parts)
 
 
-@function("format", symbolic=_format_text)
+def _symbolic_format(spec: Any, *args: Any) -> Any:
+    """format() of values not all known: the text it builds (`_format_text`), else the same
+    call of the same arguments (`format("%q", var.name)` twice). Its arguments take any type
+    (`%#v` writes a number and a string differently), so a known number has no identity here."""
+    text = _format_text(spec, *args)
+    return text if text is not None else unknown_call(f"format() of a value that is not known ({unknown_from(*args).reason})", "format", (spec, *args))
+
+
+@function("format", symbolic=_symbolic_format)
 def _format(spec: Any, *args: Any) -> str:
     template = to_string(spec)
     values = list(args)
