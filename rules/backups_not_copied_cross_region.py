@@ -9,9 +9,10 @@ from resilint.families.base import Member
 from resilint.families.databases import DATABASES
 from resilint.families.deployment import is_stack
 from resilint.families.recovery import BACKUPS
-from resilint.model import Project, Unit
-from resilint.relations.placement import describe
-from resilint.relations.protection import plan_copies
+from resilint.model import Project, Unit, spelled
+from resilint.placement import gcp_region_of, is_multi_region_value
+from resilint.relations.placement import describe, region_of
+from resilint.relations.protection import backed_up_clusters, backup_dr_protection, backup_vault_location, plan_copies
 from resilint.relations.replication import store_of
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_str
@@ -61,6 +62,18 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       (the default is false), unless a read replica in another region copies the server (it
       is then not the only copy; RES103 judges replicas). Replicas themselves keep no backups
       of their own and are not judged.
+    - Google Backup and DR plans (`google_backup_dr_backup_plan`) whose backup vault
+      (`backup_vault`: a `google_backup_dr_backup_vault` of the code, or the vault's resource
+      name `projects/P/locations/L/backupVaults/V`) is in the region of a workload a plan
+      association (`google_backup_dr_backup_plan_association`, its `resource` and
+      `backup_plan`) applies it to, when no other plan keeps that workload's backups
+      elsewhere. A multi-region vault, a vault whose location is not known and a plan that no
+      association of the code applies to a workload are not judged.
+    - Backup for GKE plans (`google_gke_backup_backup_plan`) whose `location`, the region
+      where Backup for GKE stores the plan's backups, is the region of the cluster they back
+      up (`cluster`: a `google_container_cluster` of the code, zonal or regional, or the
+      cluster's resource name). A deactivated plan (`deactivated = true`) takes no backups
+      and is not judged.
 
     A destination, rule list, storage mode or switch whose value resilint cannot resolve
     never fires; neither does a plan whose region is not known while its copies go somewhere
@@ -115,6 +128,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/postgresql/flexible-server/concepts-backup-restore
     - https://learn.microsoft.com/en-us/azure/azure-sql/database/automated-backups-overview
     - https://cloud.google.com/sql/docs/postgres/backup-recovery/backups#backup-locations
+    - https://cloud.google.com/backup-disaster-recovery/docs/concepts/backup-vault
+    - https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/about-locations
     """
     for member in BACKUPS.members(unit, "backup_plan"):
         yield from _plan(unit, member)
@@ -126,6 +141,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         yield from _sql_database(unit, member)
     for member in DATABASES.members(unit, "cloud_sql_instance"):
         yield from _cloud_sql(unit, member)
+    for member in BACKUPS.members(unit, "gcp_backup_plan"):
+        yield from _backup_dr_plan(unit, member)
+    for member in BACKUPS.members(unit, "gke_backup_plan"):
+        yield from _gke_backup_plan(unit, member)
 
 
 def _where(member: Member) -> str:
@@ -255,4 +274,57 @@ def _cloud_sql(unit: Unit, instance: Member) -> Iterator[Violation]:
         at=instance.resource,
         fix="Remove backup_configuration.location (Cloud SQL then keeps backups in the multi-region nearest the "
         'instance) or set a multi-region ("us", "eu", "asia"), or add a cross-region read replica',
+    )
+
+
+def _backup_dr_plan(unit: Unit, plan: Member) -> Iterator[Violation]:
+    """A Backup and DR plan whose backup vault is in the region of workloads it protects (by
+    the plan associations of the unit), and nothing else keeps their backups elsewhere."""
+    if plan.resource.count_unknown:
+        return
+    location = backup_vault_location(unit, plan)
+    region = gcp_region_of(location) if location is not None and not is_multi_region_value(location) else None
+    if region is None:
+        return  # a multi-region vault, or its location is not known
+    same: list[str] = []
+    for workload, applied in backup_dr_protection(unit).items():
+        if not any(address == plan.address for address, _ in applied):
+            continue
+        resource = unit.resource(workload)
+        own = region_of(resource) if resource is not None and not resource.count_unknown else None
+        if own == region and all(where == location for _, where in applied):
+            same.append(workload)
+    if not same:
+        return
+    vault_name, vault = plan.setting("vault")
+    vault_text = spelled(vault) or "its backup vault"
+    yield Violation(
+        f"{plan.address} keeps the {plan.service} backups of {describe(same, 3)} in {region}, the region they run in: "
+        f"its backup vault ({vault_name} = {vault_text}) is in {location}; a regional outage takes the backups with "
+        "the workloads and leaves nothing to restore from elsewhere",
+        at=plan.resource,
+        fix=plan.word("vault_fix"),
+    )
+
+
+def _gke_backup_plan(unit: Unit, plan: Member) -> Iterator[Violation]:
+    """A Backup for GKE plan in the region of the cluster it backs up: the plan's region is
+    where its backups are stored."""
+    if plan.resource.count_unknown:
+        return
+    _, deactivated = plan.setting("deactivated")
+    if deactivated is not DEFAULT and as_bool(deactivated) is not False:
+        return  # deactivated (it takes no backups), or maybe
+    location = plan.value("location")
+    region = gcp_region_of(location.strip().lower()) if isinstance(location, str) else None
+    clusters = backed_up_clusters(unit, plan)
+    if region is None or clusters is None or clusters[1] != {region}:
+        return  # backups kept in another region, or not known
+    yield Violation(
+        f"{plan.address} stores the backups of {describe(list(clusters[0]), 3)} in {region}, the cluster's own "
+        f'region (location = "{location}"): a regional outage takes the backups with the cluster and leaves '
+        "nothing to restore it from in another region",
+        at=plan.resource,
+        fix="Create the backup plan in another region (location): Backup for GKE stores a plan's backups in the "
+        "plan's region, and a restore plan there restores them into a cluster of that region",
     )

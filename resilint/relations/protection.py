@@ -21,6 +21,7 @@ For the data-and-recovery rules (RES108-RES112). Everything answers from the mod
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from resilint.families.recovery import BACKUPS
 from resilint.families.registries import REGISTRIES
 from resilint.families.security import KEYS
 from resilint.model import Project, Resource, Unit, Unknown
-from resilint.placement import normalize_azure_location
+from resilint.placement import gcp_region_of, normalize_azure_location
 from resilint.relations.footprint import plumbing_functions, role, satellites
 from resilint.relations.placement import is_multi_region_location, region_of, regional
 
@@ -219,6 +220,81 @@ def _describe(destination: Any, vaults: list[Resource] | None) -> str:
     if vaults:
         return ", ".join(v.address for v in vaults)
     return str(destination)
+
+
+# Google Backup and DR, Backup for GKE -------------------------------------------------------------
+
+_PATH_LOCATION = re.compile(r"(?:^|/)locations/([^/]+)/([A-Za-z]+)/[^/]+$")
+
+
+def path_location(value: Any, collection: str) -> str | None:
+    """The location in a Google resource name of `collection`
+    (`projects/shop/locations/us-central1/backupVaults/vault` -> `us-central1`); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    match = _PATH_LOCATION.search(value.strip())
+    return match.group(1).lower() if match and match.group(2) == collection else None
+
+
+def backup_vault_location(unit: Unit, plan: Member) -> str | None:
+    """Where a Backup and DR plan stores its backups: the location of its backup vault (a vault
+    of the unit it refers to, or the vault's resource name), lower-case; None when not known."""
+    value = plan.value("vault")
+    vaults = targets(unit, value, BACKUPS.types_of("gcp_backup_vault"))
+    if vaults is None:
+        return path_location(value, "backupVaults")
+    locations: set[str] = set()
+    for vault in vaults:
+        member = BACKUPS.member(vault)
+        location = member.value("location") if member is not None and not vault.count_unknown else None
+        if not isinstance(location, str) or not location.strip():
+            return None
+        locations.add(location.strip().lower())
+    return locations.pop() if len(locations) == 1 else None
+
+
+def backup_dr_protection(unit: Unit) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
+    """For each workload (its address) that a Backup and DR plan association of the unit
+    protects: the plans applied to it (their addresses; None: a plan not known) with the
+    location of each one's backup vault (None: not known)."""
+    return unit.derived("relations.protection.backup_dr", _build_backup_dr)
+
+
+def _build_backup_dr(unit: Unit) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
+    found: dict[str, list[tuple[str | None, str | None]]] = {}
+    plan_types = BACKUPS.types_of("gcp_backup_plan")
+    for association in BACKUPS.members(unit, "gcp_backup_association"):
+        if association.resource.count_unknown:
+            continue  # may not exist: it protects nothing for sure
+        plans = targets(unit, association.value("backup_plan"), plan_types) or []
+        applied: list[tuple[str | None, str | None]] = []
+        for plan in plans:
+            member = BACKUPS.member(plan)
+            applied.append((plan.address, backup_vault_location(unit, member) if member is not None else None))
+        protected = association.value("protected")
+        if not isinstance(protected, Unknown) or len(protected.refs) != 1:
+            continue  # a name, or a choice between resources: which one is protected is not known
+        for workload in unit.resolve(protected.refs[0]):
+            found.setdefault(workload.address, []).extend(applied or [(None, None)])
+    return {address: tuple(entries) for address, entries in found.items()}
+
+
+def backed_up_clusters(unit: Unit, plan: Member) -> tuple[tuple[str, ...], set[str]] | None:
+    """The clusters a Backup for GKE plan backs up (addresses of clusters of the unit it refers
+    to, or the cluster's resource name) and their regions; None when a region is not known."""
+    value = plan.value("cluster")
+    clusters = targets(unit, value, ("google_container_cluster",))
+    if clusters is None:
+        location = path_location(value, "clusters")
+        region = gcp_region_of(location) if location is not None else None
+        return ((json.dumps(value),), {region}) if region is not None else None
+    regions: set[str] = set()
+    for cluster in clusters:
+        region = region_of(cluster)
+        if cluster.count_unknown or not isinstance(region, str) or gcp_region_of(region) is None:
+            return None
+        regions.add(region)
+    return tuple(c.address for c in clusters), regions
 
 
 # Keys ------------------------------------------------------------------------------------------

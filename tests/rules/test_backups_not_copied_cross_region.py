@@ -1,4 +1,4 @@
-"""RES108 backups-not-copied-cross-region: AWS Backup plans, Azure vaults, flexible servers."""
+"""RES108 backups-not-copied-cross-region: AWS Backup plans, Azure vaults, flexible servers, Google Backup and DR and Backup for GKE plans."""
 
 from __future__ import annotations
 
@@ -86,6 +86,8 @@ def test_cloud_sql_backups_pinned_to_the_instances_region() -> None:
         "pass_azure_vaults",
         "pass_azure_flexible_server_backups",
         "pass_cloud_sql_backups_elsewhere",
+        "pass_google_backup_dr_elsewhere",
+        "pass_gke_backup_plan_elsewhere",
     ],
 )
 def test_cross_region_copies_defaults_and_unknowns_are_quiet(case: str) -> None:
@@ -100,3 +102,34 @@ def test_sql_database_with_backups_in_its_region_only() -> None:
         "region fails, the database cannot be geo-restored elsewhere"
     )
     assert findings(FOLDER, "pass_azure_sql_geo_backups", "RES108") == []
+
+
+def test_backup_dr_plans_with_a_vault_in_the_region_of_what_they_protect() -> None:
+    found = findings(FOLDER, "fail_google_backup_dr_same_region", "RES108")
+    assert where(found) == [
+        ("google_backup_dr_backup_plan.vms", "main.tf", 45),
+        ("google_backup_dr_backup_plan.files", "main.tf", 77),
+    ]
+    assert found[0].message == (
+        "google_backup_dr_backup_plan.vms keeps the Backup and DR backups of google_compute_instance.app in us-central1, "
+        "the region they run in: its backup vault (backup_vault = google_backup_dr_backup_vault.vault.id) is in "
+        "us-central1; a regional outage takes the backups with the workloads and leaves nothing to restore from elsewhere"
+    )
+    assert 'backup_vault = "projects/shop/locations/us-central1/backupVaults/files") is in us-central1' in found[1].message
+    assert found[0].fix is not None and "backup vault in another region" in found[0].fix
+
+
+def test_gke_backup_plans_in_the_clusters_region() -> None:
+    found = findings(FOLDER, "fail_gke_backup_plan_same_region", "RES108")
+    assert where(found) == [
+        ("google_gke_backup_backup_plan.primary", "main.tf", 25),
+        ("google_gke_backup_backup_plan.zonal", "main.tf", 46),
+        ("google_gke_backup_backup_plan.by_id", "main.tf", 57),
+    ]
+    assert found[0].message == (
+        "google_gke_backup_backup_plan.primary stores the backups of google_container_cluster.primary in europe-west1, "
+        'the cluster\'s own region (location = "europe-west1"): a regional outage takes the backups with the cluster '
+        "and leaves nothing to restore it from in another region"
+    )
+    assert "the zonal" not in found[1].message and "google_container_cluster.zonal in europe-west1" in found[1].message
+    assert '"projects/shop/locations/europe-west1/clusters/legacy" in europe-west1' in found[2].message
