@@ -7,7 +7,7 @@ from pathlib import Path
 
 from resilint.cache import ParseCache
 from resilint.model import Location, Problem
-from resilint.parsers.guards import internal_error
+from resilint.parsers.guards import internal_error, paused_gc
 from resilint.parsers.json_text import JsonTextError, load_json
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.json_syntax import JsonSyntaxError, parse_json_config
@@ -140,7 +140,8 @@ def parse_file(
 
 def parse_text(text: str, is_json: bool) -> s.Body | SyntaxFailure:
     try:
-        body = parse_json_config(text) if is_json else s.parse_hcl(text)
+        with paused_gc(kept=True):  # a file's tree lives until the scan ends
+            body = parse_json_config(text) if is_json else s.parse_hcl(text)
     except (s.HclSyntaxError, JsonSyntaxError) as exc:
         return SyntaxFailure(exc.message, exc.line, exc.column)
     except Exception as error:  # a bug in the reader must cost this file only
