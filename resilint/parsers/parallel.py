@@ -3,14 +3,17 @@
 Parsing and unit evaluation are most of a cold scan. Worker processes (forked: they inherit the
 scan as the parent knows it) do both, in two steps, and keep what they parsed between them:
 
-1. Each worker outlines a share of the Terraform folders (parses them and reports only their
+0. Before forking, the parent reads the Terraform files (the workers inherit the texts) and
+   shares the roots out with the folders they read, from module calls guessed from the texts
+   (shares.py): a worker parses the modules its roots call, once, and builds those roots.
+1. Each worker outlines its share of the Terraform folders (parses them and reports only their
    module calls, backends and file digests: `folders.Outline`), reads a share of the Terragrunt
    configurations and builds a share of the CloudFormation templates' units.
 2. The parent decides the roots, the Terragrunt units and the remote-state links from the
-   outlines alone, and hands each root to the worker that parsed its folder (a worker out of
-   work takes another's, parsing what it lacks; a module shared by many roots is parsed at most
-   once per worker). Only built units and problems travel back: the parent never holds a syntax
-   tree of a folder of the scan.
+   outlines alone, and hands each root to the worker whose share it is (a worker out of work
+   takes another's, the cheapest first, parsing what it lacks; a module shared by many roots is
+   parsed at most once per worker). Only built units and problems travel back: the parent never
+   holds a syntax tree of a folder of the scan.
 
 Every step gives the same result in any process that holds the same scan, and results are put
 back in the order one process makes them, so findings and output are the same bytes as a
@@ -27,7 +30,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -39,6 +42,7 @@ from resilint.sources import SourceFile, read_text
 if TYPE_CHECKING:
     from resilint.model import Problem, Unit
     from resilint.parsers.compact import Compactor
+    from resilint.parsers.shares import Shares
     from resilint.parsers.terraform.folders import Outline
     from resilint.parsers.terraform.loader import Loaded, Plan, TerraformScan
     from resilint.parsers.terraform.terragrunt_outline import ConfigOutline
@@ -123,32 +127,60 @@ def build(
     `count` worker processes, each unit compacted as it arrives; None when the workers could
     not do it (the caller builds in one process)."""
     global _SCAN
+    shares = _share_folders(terraform, count) if terraform is not None else None
     _SCAN = _Scan(terraform, templates, template_unit)
     try:
         with _Workers(count) as pool:
-            return _build(pool, _SCAN, compactor)
+            if terraform is not None:
+                terraform.cache.texts = {}  # the workers have them; this process parses none
+            return _build(pool, _SCAN, compactor, shares)
     except Exception:  # no processes to be had (a sandbox), one failed, a bug: one process does it all
         return None
     finally:
         _SCAN = None
 
 
-def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | None, list[Unit | Problem | None]]:
+def _share_folders(job: TerraformScan, count: int) -> Shares:
+    """Each worker's folders and roots (shares.py), from the scanned files' texts, which are
+    read here and left to the workers (`FolderCache.texts`)."""
+    from resilint.parsers.shares import share
+    from resilint.parsers.terraform.call_guess import local_calls
+
+    max_bytes = job.options.max_file_bytes
+    texts = job.cache.texts
+    sizes: dict[Path, int] = {}
+    calls: dict[Path, list[Path]] = {}
+    for folder, paths in job.folders.items():
+        read = []
+        for path in paths:
+            text = read_text(path, str(path), max_bytes)
+            if isinstance(text, str):
+                texts[path] = text
+                read.append((path.name, text))
+        sizes[folder] = sum(len(text) for _, text in read) or 1
+        calls[folder] = local_calls(folder, read)
+    return share(sizes, calls, count)
+
+
+def _build(pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | None) -> tuple[Loaded | None, list[Unit | Problem | None]]:
     from resilint.model import Unit
 
     job = scan.terraform
-    folders = sorted(job.folders) if job is not None else []
     configs = job.config_folders() if job is not None else []
-    # Step 1: contiguous shares (a root and its local modules are often neighbours), balanced
-    # by size; the templates after them.
+    # Step 1: each worker parses the folders of its share (shares.py: its roots and the modules
+    # they call); the templates after them, to whichever worker is free.
     tasks: list[tuple[Callable[[Any], Any], Any]] = []
     prefer: list[int | None] = []
     share_of: dict[Path, int] = {}
-    sizes = {f: _size(job.folders[f]) for f in folders} if job is not None else {}
-    for share, chunk in _shares([(f, sizes[f]) for f in folders], pool.count):
-        tasks.append((_outline, chunk))
-        prefer.append(share)
-        share_of.update((folder, share) for folder in chunk)
+    for worker, folders in enumerate(shares.parse if shares is not None else []):
+        for i in range(0, len(folders), CHUNK):
+            chunk = folders[i : i + CHUNK]
+            tasks.append((_outline, chunk))
+            prefer.append(worker)
+            for folder in chunk:
+                share_of.setdefault(folder, worker)
+    if shares is not None:
+        share_of.update(shares.builder)
     # tfvars where their folder is parsed (its root reads them there)
     tfvars = sorted(job.tfvars, key=lambda path: (share_of.get(path.parent, pool.count), path)) if job is not None else []
     for i in range(0, len(tfvars), CHUNK):
@@ -186,15 +218,22 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor) -> tuple[Loaded | 
     templates = [unit for task in sorted(template_units) for unit in template_units[task]]
     if job is None:
         return None, templates
-    # Step 2: the roots, decided here from the outlines, built where their folders were parsed.
+    # Step 2: the roots, decided here from the outlines, each built by the worker whose share it
+    # is; one the guess missed (a Terragrunt unit, a call it did not see) where most of what it
+    # reads was parsed.
     plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
     pool.each(_bind, plan)
     roots = [*plan.roots, *plan.terragrunt]
-    prefer_worker = [_where_parsed(folder, outlined, parsed_by, sizes, pool.count) for folder in roots]
+    assert shares is not None
+    builder, cost = shares.builder, shares.build_cost
+    prefer_worker = [
+        builder[folder] if folder in builder else _where_parsed(folder, outlined, parsed_by, shares.sizes, pool.count) for folder in roots
+    ]
     build_tasks: list[tuple[Callable[[Any], Any], Any]] = []
     build_prefer: list[int | None] = []
     for share in range(pool.count):
-        mine = [i for i, worker in enumerate(prefer_worker) if worker == share]
+        # the costliest first: a worker out of work takes the cheapest from the end
+        mine = sorted((i for i, worker in enumerate(prefer_worker) if worker == share), key=lambda i: -cost.get(roots[i], 0.0))
         for start in range(0, len(mine), ROOTS_PER_TASK):
             build_tasks.append((_build_units, mine[start : start + ROOTS_PER_TASK]))
             build_prefer.append(share)
@@ -236,7 +275,7 @@ def _work(indexes: range) -> list[Any]:
     return [work(i) for i in indexes]
 
 
-def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: dict[Path, int], sizes: dict[Path, int], count: int) -> int:
+def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: dict[Path, int], sizes: Mapping[Path, int], count: int) -> int:
     """The worker that parsed most of what building `root` reads (its folder and the modules it
     calls, by size): it parses least of it again."""
     parsed = [0] * count
@@ -253,16 +292,6 @@ def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: d
         if outline is not None:
             pending.extend(outline.called.values())
     return max(range(count), key=lambda worker: (parsed[worker], worker == parsed_by.get(root, 0) % count))
-
-
-def _size(files: list[Path]) -> int:
-    total = 0
-    for path in files:
-        try:
-            total += path.stat().st_size
-        except OSError:
-            total += 1
-    return total
 
 
 def _shares(items: list[tuple[Path, int]], count: int) -> list[tuple[int, list[Path]]]:

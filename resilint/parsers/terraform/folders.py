@@ -75,6 +75,9 @@ class FolderCache:
         self.bodies: dict[Path, list[tuple[str, s.Body]]] = {}  # folder -> its parsed files
         self.listed.update((folder, list(files)) for folder, files in self.scanned.items())
         self._outlines: dict[Path, Outline | None] = {}
+        # Texts of scanned files read before this process was forked (parsers/parallel.py
+        # reads them to share the folders out), each taken when its folder is first parsed.
+        self.texts: dict[Path, str] = {}
 
     def add(self, folder: Path, files: Iterable[tuple[Path, str | None]], quiet: bool = False) -> ModuleSource:
         bodies = []
@@ -104,7 +107,8 @@ class FolderCache:
     def folder(self, folder: Path, quiet: bool = False) -> ModuleSource | None:
         if folder not in self.modules:
             if folder in self.scanned:
-                self.add(folder, [(p, None) for p in self.scanned[folder]])
+                texts = self.texts
+                self.add(folder, [(p, texts.pop(p, None)) for p in self.scanned[folder]])
             elif not folder.is_dir():
                 self.modules[folder] = None
             else:
