@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from resilint.cache import ParseCache
 from resilint.model import Problem, Project, Unit, stack_instance_regions
 from resilint.parsers.compact import Compactor
-from resilint.parsers.guards import internal_error, sparse_gc
+from resilint.parsers.guards import Collection, internal_error, sparse_gc
 from resilint.sources import SourceFile, read_text
 
 if TYPE_CHECKING:
@@ -72,11 +72,11 @@ class ParseOptions:
 
 
 def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
-    with sparse_gc():
-        return _build_project(files, problems, options)
+    with sparse_gc() as collection:
+        return _build_project(files, problems, options, collection)
 
 
-def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
+def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions, collection: Collection) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
     compactor = Compactor()
@@ -109,6 +109,8 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
         if processes:
             built = parallel.build(job, templates, template_unit, processes, compactor)
     loaded, template_units = built if built is not None else (None, None)
+    # Units built in workers arrive unpickled: no evaluator ran here to leave cycles behind.
+    collection.cycles_left = built is None
     if job is not None:
         try:
             _add_terraform(loaded if loaded is not None else _load_serially(job, compactor), options, units, found_problems)

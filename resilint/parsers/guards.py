@@ -64,8 +64,18 @@ def settled() -> None:
         gc.freeze()
 
 
+@dataclass
+class Collection:
+    """Whether leaving a nested `sparse_gc` collects before it freezes: a step that made no
+    garbage cycles (units built in worker processes and unpickled here) says so, and its
+    leaving skips a full collection over everything it built (at 20x the generated monorepo,
+    0.25 s of the parent's serial work finding nothing)."""
+
+    cycles_left: bool = True
+
+
 @contextmanager
-def sparse_gc() -> Iterator[None]:
+def sparse_gc() -> Iterator[Collection]:
     """Fewer garbage collections while a project is built and checked: what is in memory before
     (imported modules, the rule registry) is frozen out of every collection, and the youngest
     generation is collected every 50,000 allocations instead of 700. Building units allocates
@@ -85,8 +95,9 @@ def sparse_gc() -> Iterator[None]:
     if outermost:
         gc.set_threshold(50_000, before[1], before[2])
     _SPARSE_DEPTH += 1
+    collection = Collection()
     try:
-        yield
+        yield collection
     finally:
         _SPARSE_DEPTH -= 1
         if outermost:
@@ -95,7 +106,8 @@ def sparse_gc() -> Iterator[None]:
         else:
             # One collection first: the evaluator leaves cycles behind (module instances and
             # their evaluators' closures), which frozen would be kept until the scan ends.
-            gc.collect()
+            if collection.cycles_left:
+                gc.collect()
             gc.freeze()
 
 

@@ -294,3 +294,31 @@ def test_sparse_gc_nested_keeps_what_the_inner_step_built_frozen_until_the_outer
         assert gc.get_threshold()[0] == 50_000  # the outer step's settings stay
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_sparse_gc_nested_collects_on_leaving_unless_told_no_cycles_were_left() -> None:
+    """A nested step collects once before freezing what it built (the evaluator leaves cycles),
+    unless it says it left none (units unpickled from worker processes): then the collection
+    over everything it built is skipped."""
+    import weakref
+
+    from resilint.parsers.guards import sparse_gc
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref[Node]:
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        return weakref.ref(node)
+
+    with sparse_gc():
+        with sparse_gc():
+            collected = cycle()
+        with sparse_gc() as collection:
+            collection.cycles_left = False
+            kept = cycle()
+        assert collected() is None
+        assert kept() is not None  # frozen with the rest, freed after the scan
+    gc.collect()
+    assert kept() is None
