@@ -26,24 +26,42 @@ VERSION = "v1"
 _NUMBERS = re.compile(r"\d+")
 
 
-def fingerprint(finding: Finding, anchor_text: str | None = None) -> str:
+def fingerprint(finding: Finding, anchor_text: str | None = None, places: ProjectPlaces | None = None) -> str:
     """`anchor_text` is the source line the finding points at; without it (the file cannot be
-    read) the message stands in, numbers blanked."""
+    read) the message stands in, numbers blanked. `places`: where the file and unit are in
+    their project, remembered over many findings."""
     if finding.resource:
         subject = finding.resource
     elif anchor_text is not None and anchor_text.strip():
         subject = " ".join(anchor_text.split())
     else:
         subject = _NUMBERS.sub("#", finding.message)
-    root = project_root(finding.path)
-    unit = project_path(finding.unit, root) if finding.unit else ""
-    text = "\0".join((VERSION, finding.rule_id, project_path(finding.path, root), unit, subject))
+    path, unit = (places or ProjectPlaces()).of(finding.path, finding.unit)
+    text = "\0".join((VERSION, finding.rule_id, path, unit, subject))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def with_fingerprint(finding: Finding, anchor_text: str | None = None, system: str | None = None) -> Finding:
+class ProjectPlaces:
+    """A finding's file and unit as relative to its project's root, worked out once per file
+    and unit: a scan's findings share few of them, and each one costs path arithmetic (two
+    thirds of fingerprinting 7,456 findings at 20x the generated monorepo)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str | None], tuple[str, str]] = {}
+
+    def of(self, path: str, unit: str | None) -> tuple[str, str]:
+        known = self._known.get((path, unit))
+        if known is None:
+            root = project_root(path)
+            known = self._known[path, unit] = (project_path(path, root), project_path(unit, root) if unit else "")
+        return known
+
+
+def with_fingerprint(
+    finding: Finding, anchor_text: str | None = None, system: str | None = None, places: ProjectPlaces | None = None
+) -> Finding:
     """The finding with its fingerprint (and its system, when given: one copy for both)."""
-    update: dict[str, object] = {"fingerprint": fingerprint(finding, anchor_text)}
+    update: dict[str, object] = {"fingerprint": fingerprint(finding, anchor_text, places)}
     if system is not None:
         update["system"] = system
     return with_shared_fields_given(finding.model_copy(update=update))
@@ -60,6 +78,7 @@ class SourceLines:
             if not finding.resource:
                 self._wanted.setdefault(finding.path, set()).add(finding.line)
         self._files: dict[str, dict[int, str] | None] = {}
+        self._places = ProjectPlaces()
 
     def line(self, path: str, number: int) -> str | None:
         kept = self._files.get(path)
@@ -75,4 +94,4 @@ class SourceLines:
 
     def fingerprinted(self, finding: Finding, system: str | None = None) -> Finding:
         anchor = None if finding.resource else self.line(finding.path, finding.line)
-        return with_fingerprint(finding, anchor, system)
+        return with_fingerprint(finding, anchor, system, self._places)
