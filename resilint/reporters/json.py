@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from resilint import __version__
 from resilint.reporters import Report
+from resilint.reporters.json_text import indented, model_texts
 
 FORMAT_VERSION = "1"
 
@@ -17,7 +17,7 @@ def render(report: Report) -> str:
     document: dict[str, object] = {
         "version": FORMAT_VERSION,
         "tool": {"name": "resilint", "version": __version__},
-        "findings": [f.model_dump(mode="json") for f in report.findings],
+        "findings": model_texts(report.findings),  # as model_dump(mode="json") would be written
         "summary": {
             "files_scanned": report.files_scanned,
             "units": report.units,
@@ -34,4 +34,4 @@ def render(report: Report) -> str:
             {**s.finding.model_dump(mode="json"), "reason": s.reason, "suppressed_at_line": s.suppression.line}
             for s in report.suppressed
         ]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return indented(document) + "\n"

@@ -11,7 +11,6 @@ Same input, same bytes: no timestamps, no absolute paths.
 
 from __future__ import annotations
 
-import json
 import posixpath
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from resilint import __version__
 from resilint.docs import rule_page
 from resilint.findings import Finding
 from resilint.reporters import Report
+from resilint.reporters.json_text import indented
 from resilint.rule import Rule, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -55,7 +55,7 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return indented(log) + "\n"
 
 
 def _rule(rule: Rule | None, rule_id: str) -> dict[str, Any]:
