@@ -74,7 +74,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       logs, CloudTrail, AWS Config and VPC flow logs (found through the resources that write
       to them, a `log-delivery-write` ACL, or a bucket policy that lets a log-delivery
       service write), static website buckets, CodePipeline artifact stores, Lambda
-      deployment-package buckets, Athena query results, S3 inventory destinations; storage
+      deployment-package buckets, Athena query results, S3 inventory destinations, the
+      buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
+      subscription filters into, when nothing else of the code writes to that stream; storage
       accounts that receive diagnostic settings, flow logs or boot diagnostics, hold a
       function app's runtime files, or stage Site Recovery's replication (a replicated VM's
       cache account, `staging_storage_account_id`); Cloud Storage buckets that receive access logs or log

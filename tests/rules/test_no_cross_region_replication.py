@@ -3,6 +3,8 @@ databases outside any failover group (the rest of RES103 is in test_region_rules
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.rules.datarules_helpers import findings, where
@@ -64,3 +66,20 @@ def test_a_failover_group_that_fails_over_only_by_hand_is_a_note() -> None:
 def test_site_recoverys_cache_account_is_the_replications_plumbing() -> None:
     found = findings(FOLDER, "fail_azure_storage_beside_site_recovery_cache", "RES103")
     assert where(found) == [("azurerm_storage_account.data", "main.tf", 45)]
+
+
+def test_buckets_that_receive_cloudwatch_exports_through_firehose_hold_telemetry() -> None:
+    from resilint.discover import discover
+    from resilint.parsers import ParseOptions, build_project
+    from resilint.relations.replication import stores
+
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / FOLDER / "pass_s3_cloudwatch_exports_through_firehose"
+    found = discover([folder])
+    (unit,) = build_project(found.files, found.problems, ParseOptions()).units
+    purposes = {s.address: s.purpose for s in stores(unit)}
+    assert purposes == {
+        "aws_s3_bucket.metrics": "receives the CloudWatch metrics of the metric stream aws_cloudwatch_metric_stream.all "
+        "(through aws_kinesis_firehose_delivery_stream.metrics)",
+        "aws_s3_bucket.log_backup": "receives the logs of the subscription filter aws_cloudwatch_log_subscription_filter.app "
+        "(through aws_kinesis_firehose_delivery_stream.logs)",
+    }

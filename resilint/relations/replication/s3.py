@@ -256,6 +256,55 @@ def build(builder: StoreBuilder) -> None:
             store.replica_of = store.replica_of or "a bucket replicated to it (its policy allows s3:ReplicateObject)"
     builder.undecide_unlinked(buckets.values(), unattributed, "S3 replication")
 
+# CloudWatch exports that a Firehose stream delivers to S3: a copy of telemetry CloudWatch keeps
+# itself (a metric stream), or logs (a subscription filter), as a flow log bucket holds logs. By
+# type, what each one exports, and the argument naming its destination.
+_TELEMETRY_SOURCES = {
+    "aws_cloudwatch_metric_stream": "the CloudWatch metrics of the metric stream",
+    "AWS::CloudWatch::MetricStream": "the CloudWatch metrics of the metric stream",
+    "aws_cloudwatch_log_subscription_filter": "the logs of the subscription filter",
+    "AWS::Logs::SubscriptionFilter": "the logs of the subscription filter",
+}
+_TELEMETRY_DESTINATIONS = ("firehose_arn", "FirehoseArn", "destination_arn", "DestinationArn")
+_FIREHOSES = ("aws_kinesis_firehose_delivery_stream", "AWS::KinesisFirehose::DeliveryStream")
+# What may refer to a Firehose stream without writing other data into it: the telemetry sources
+# themselves and the IAM that lets them write.
+_TELEMETRY_NEUTRAL = ("aws_iam_", "AWS::IAM::")
+
+
+def _telemetry_firehoses(builder: StoreBuilder, source: Resource) -> list[Resource]:
+    """The Firehose streams of the unit a metric stream or log subscription filter delivers to,
+    when nothing else of the unit refers to them (no application, no other source that may put
+    other data into the stream); [] otherwise."""
+    found: list[Resource] = []
+    for name in _TELEMETRY_DESTINATIONS:
+        for firehose in builder.targets(source.attributes.get(name), _FIREHOSES) or ():
+            writers = [
+                r
+                for r in builder.unit.resources
+                if r.address != firehose.address
+                and any(t.address == firehose.address for ref in r.references for t in builder.unit.resolve(ref.target))
+            ]
+            if all(r.type in _TELEMETRY_SOURCES or r.type.startswith(_TELEMETRY_NEUTRAL) for r in writers):
+                found.append(firehose)
+    return found
+
+
+def _firehose_buckets(attributes: Any) -> Iterator[Any]:
+    """Every bucket a Firehose stream's configuration delivers to or backs up into
+    (`extended_s3_configuration.bucket_arn`, an HTTP endpoint's `s3_configuration.bucket_arn`,
+    CloudFormation's `BucketARN`)."""
+    if isinstance(attributes, dict):
+        for key, value in attributes.items():
+            if key in ("bucket_arn", "BucketARN"):
+                yield value
+            else:
+                yield from _firehose_buckets(value)
+    elif isinstance(attributes, list):
+        for item in attributes:
+            yield from _firehose_buckets(item)
+
+
 def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets: Callable[[Any], Any]) -> None:
     """Buckets that hold logs, static websites or build artifacts (secondary data)."""
 
@@ -307,6 +356,11 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
                 mark(nested(entry, "location"), f"holds the build artifacts of {address}")
         elif kind == "aws_lambda_function":
             mark(attrs.get("s3_bucket"), f"holds the deployment package of {address}")
+        elif kind in _TELEMETRY_SOURCES:
+            what = _TELEMETRY_SOURCES[kind]
+            for firehose in _telemetry_firehoses(builder, resource):
+                for bucket_arn in _firehose_buckets(firehose.attributes):
+                    mark(bucket_arn, f"receives {what} {address} (through {firehose.address})")
         elif kind == "aws_athena_workgroup":
             mark(nested(attrs.get("configuration"), "result_configuration", "output_location"), f"holds the query results of {address}")
         elif kind == "aws_s3_bucket_analytics_configuration":
