@@ -73,7 +73,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       own retention story: targets of S3 server access logs, load balancer and CloudFront
       logs, CloudTrail, AWS Config and VPC flow logs (found through the resources that write
       to them, a `log-delivery-write` ACL, or a bucket policy that lets a log-delivery
-      service write), static website buckets, CodePipeline artifact stores, Lambda
+      service write), static website buckets (a website configuration, or the origin of the
+      default cache behavior of a CloudFront distribution with a default root object: the
+      site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results, S3 inventory destinations, the
       buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
       subscription filters into, when nothing else of the code writes to that stream; storage

@@ -46,8 +46,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       Lambda@Edge functions a CloudFront distribution uses, CLOUDFRONT-scope WAF resources and
       the log group of Route 53 query logging.
     - When the unit has compute or entry points (instances, groups, containers, functions, load
-      balancers, API gateways, buckets and storage accounts that host a static website), their
-      regions are the serving footprint. Other regions that
+      balancers, API gateways, buckets and storage accounts that host a static website, a
+      bucket CloudFront serves a website from: the origin of the default cache behavior of a
+      distribution with a default root object), their regions are the serving footprint. Other regions that
       hold only data (a cross-region read replica, a replica bucket, a DynamoDB replica) and
       networking do not make the workload multi-region: the finding says where the data is
       replicated, because nothing can serve from there. A region that holds anything else (a

@@ -614,7 +614,8 @@ def footprint(unit: Unit) -> Footprint:
 
 def role_in(unit: Unit, resource: Resource) -> Role:
     """The resource's role in its unit: a bucket or storage account that hosts a static website
-    answers requests itself (an entry point, and the origin a CDN fetches from), so it serves;
+    (itself, or as the origin CloudFront serves a website from) answers requests (an entry
+    point, and the origin a CDN fetches from), so it serves;
     stores of other secondary data (a log bucket, a lock table) and functions that only back
     custom resources, macros or Config rules are support there."""
     if resource.address in _websites(unit):

@@ -305,6 +305,30 @@ def _firehose_buckets(attributes: Any) -> Iterator[Any]:
             yield from _firehose_buckets(item)
 
 
+def _site_origin(
+    config: Any, root_object: str, default_behavior: str, target: str, origins: str, origin_id: str, domain: str
+) -> Any:
+    """The domain name of the origin that serves a CloudFront distribution's website: the
+    origin of its default cache behavior when the distribution has a default root object (the
+    index document a website bucket would name), None otherwise. Whatever is not known (the
+    root object, the target origin, which origin has that id) gives None."""
+    if not isinstance(config, dict):
+        return None
+    index = config.get(root_object)
+    wanted = nested(config, default_behavior, target)
+    if not isinstance(index, str) or not index.strip() or not isinstance(wanted, str):
+        return None
+    entries = block_instances(config.get(origins))
+    if isinstance(entries, Unknown):
+        return None
+    found = [entry for entry in entries if isinstance(entry, dict) and entry.get(origin_id) == wanted]
+    return found[0].get(domain) if len(found) == 1 else None
+
+
+def _site_purpose(distribution: str) -> str:
+    return f"{WEBSITE_PURPOSE} through CloudFront (the origin of {distribution}'s default root object)"
+
+
 def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets: Callable[[Any], Any]) -> None:
     """Buckets that hold logs, static websites or build artifacts (secondary data)."""
 
@@ -341,6 +365,8 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             mark(nested(attrs.get("connection_logs"), "bucket"), f"receives the connection logs of {address}")
         elif kind == "aws_cloudfront_distribution":
             mark(nested(attrs.get("logging_config"), "bucket"), f"receives the access logs of {address}")
+            site = _site_origin(attrs, "default_root_object", "default_cache_behavior", "target_origin_id", "origin", "origin_id", "domain_name")
+            mark(site, _site_purpose(address))
         elif kind == "aws_cloudtrail":
             mark(attrs.get("s3_bucket_name"), f"receives the CloudTrail logs of {address}")
         elif kind == "aws_config_delivery_channel":
@@ -391,7 +417,10 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
         elif kind == "AWS::ElasticLoadBalancing::LoadBalancer":
             mark(nested(attrs.get("AccessLoggingPolicy"), "S3BucketName"), f"receives the access logs of {address}")
         elif kind == "AWS::CloudFront::Distribution":
-            mark(nested(attrs.get("DistributionConfig"), "Logging", "Bucket"), f"receives the access logs of {address}")
+            config = attrs.get("DistributionConfig")
+            mark(nested(config, "Logging", "Bucket"), f"receives the access logs of {address}")
+            site = _site_origin(config, "DefaultRootObject", "DefaultCacheBehavior", "TargetOriginId", "Origins", "Id", "DomainName")
+            mark(site, _site_purpose(address))
         elif kind == "AWS::CloudTrail::Trail":
             mark(attrs.get("S3BucketName"), f"receives the CloudTrail logs of {address}")
         elif kind == "AWS::Config::DeliveryChannel":
