@@ -425,12 +425,15 @@ def _scan(args: argparse.Namespace) -> int:
         print(f"# resilint {__version__} effective configuration{where}; paste into .resilint.toml")
         print(dumps(config_document(settings)), end="")
         return 0
-    registry = load_rules(settings.rules_dirs)
-    ids = {r.id for r in registry.rules}
-    unknown = unknown_codes(settings.select + settings.ignore, ids)
-    if unknown:
-        hints = "".join(did_you_mean(code, ids) for code in unknown[:1])
-        raise UsageError(f"unknown rule id {', '.join(unknown)}{hints} (see `resilint rules`)")
+    # Rule ids given are checked before anything is scanned; otherwise the scan loads the rules
+    # while its worker processes parse.
+    registry = load_rules(settings.rules_dirs) if settings.select or settings.ignore else None
+    if registry is not None:
+        ids = {r.id for r in registry.rules}
+        unknown = unknown_codes(settings.select + settings.ignore, ids)
+        if unknown:
+            hints = "".join(did_you_mean(code, ids) for code in unknown[:1])
+            raise UsageError(f"unknown rule id {', '.join(unknown)}{hints} (see `resilint rules`)")
     baseline = _read_baseline(args.baseline) if args.baseline is not None and args.write_baseline is None else None
     try:
         options = parse_options(settings, assignments, args.no_cache, parameters)

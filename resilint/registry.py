@@ -3,10 +3,12 @@ rule modules in `--rules-dir` folders. A plugin that cannot be loaded is reporte
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import pkgutil
 import sys
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -69,6 +71,55 @@ def load_rules(rules_dirs: Sequence[Path] = ()) -> Registry:
     for folder in rules_dirs:
         _load_folder(registry, folder)
     return registry
+
+
+# The layers the built-in rules read the model through: most of what loading the rules imports.
+_RULE_LAYERS = ("resilint.placement", "resilint.families", "resilint.relations")
+
+
+class RulesLoading:
+    """The rules, loaded a small step at a time while the process has nothing better to do (a
+    cold scan's parent waits for its workers to parse), then whatever is left when they are
+    needed. The steps only import the modules rules read the model through, one at a time (each
+    a few milliseconds, so that the workers' results are still taken as they arrive); `registry`
+    is `load_rules`, whose imports are then mostly done already."""
+
+    def __init__(self, rules_dirs: Sequence[Path] = ()) -> None:
+        self._rules_dirs = tuple(rules_dirs)
+        self._registry: Registry | None = None
+        self._steps = self._imports()
+
+    def steps(self) -> Iterator[None]:
+        """Yields after each step; the caller may stop taking steps at any time."""
+        return self._steps
+
+    def registry(self) -> Registry:
+        if self._registry is None:
+            for _ in self._steps:
+                pass
+            self._registry = load_rules(self._rules_dirs)
+        return self._registry
+
+    @staticmethod
+    def _imports() -> Iterator[None]:
+        for package in _RULE_LAYERS:
+            for name in _modules_of(package):
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: S112 - load_rules imports it again and reports what fails
+                    continue
+                yield
+
+
+def _modules_of(package: str) -> Iterator[str]:
+    """The package and its modules, subpackages' included, in a stable order."""
+    try:
+        module = importlib.import_module(package)
+    except Exception:
+        return
+    yield package
+    for found in sorted(pkgutil.walk_packages(getattr(module, "__path__", []), package + "."), key=lambda m: m.name):
+        yield found.name
 
 
 def _load_folder(registry: Registry, folder: Path) -> None:

@@ -33,7 +33,7 @@ from resilint.model import Project, Unit
 from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.parsers.guards import sparse_gc
 from resilint.paths import display_path
-from resilint.registry import Registry, load_rules
+from resilint.registry import Registry, RulesLoading
 from resilint.rule_ids import ALWAYS_REPORTED, MALFORMED_SUPPRESSION_ID, UNUSED_SUPPRESSION_ID
 from resilint.sources import read_text
 from resilint.suppressions import Suppressed, Suppression, apply, from_comments, from_metadata
@@ -91,8 +91,9 @@ def _scan(
     force_exclude: bool,
 ) -> ScanResult:
     started = time.perf_counter()
-    if registry is None:
-        registry = load_rules(settings.rules_dirs)
+    # Rules not loaded yet are loaded by steps while worker processes parse (a cold scan's
+    # parent would only wait), the rest when they are needed.
+    loading = RulesLoading(settings.rules_dirs) if registry is None else None
     say("finding files")
     excludes = ExcludeMatcher(settings.exclude)
     targets = _file_targets(paths)
@@ -120,13 +121,17 @@ def _scan(
         )
         say(f"parsing {len(found.files)} files")
         record = BuildRecord() if indexed is not None else None
-        project = finish(build_project(found.files, found.problems, replace(options, record=record)))
+        meanwhile = loading.steps() if loading is not None else None
+        project = finish(build_project(found.files, found.problems, replace(options, record=record), meanwhile))
         if indexed is not None and walked is not None and record is not None:
             indexed.record(found, walked, project, record, excludes)
     # Named files: only the units that hold something in them can have findings there.
     touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
     checked = len(project.units) if touching is None else sum(1 for unit in project.units if touching(unit))
     say(f"checking {checked} deployment units")
+    if loading is not None:
+        registry = loading.registry()
+    assert registry is not None
     findings = run(project, registry.rules, settings, registry.errors, touching)
 
     suppressed: list[Suppressed] = []

@@ -184,3 +184,29 @@ def test_small_scans_and_platforms_without_fork_stay_in_one_process(monkeypatch:
     assert parallel.worth_forking(found.files, 20 << 20, lambda display: (), None) == 2
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert parallel.worth_forking(found.files, 20 << 20, lambda display: (), None) == 0
+
+
+def test_the_parent_loads_the_rules_while_its_workers_build(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    """A cold scan's parent only waits for its workers' results: between two of them it takes a
+    step of loading the rules (unless --select or --ignore needed them checked first)."""
+    from resilint.registry import RulesLoading
+
+    during_build: list[bool] = []
+    real_imports = RulesLoading._imports
+
+    def imports() -> Any:
+        for _ in real_imports():
+            during_build.append(parallel._SCAN is not None)
+            yield
+
+    monkeypatch.setattr(RulesLoading, "_imports", staticmethod(imports))
+    monkeypatch.chdir(REPO)
+    argv = ("fixtures/example", "--format", "json", "--no-cache")
+    forked_output = _output(capsys, monkeypatch, 2, *argv)
+    assert forked and forked[-1] != -1
+    assert during_build and during_build[0], "steps taken while the workers build"
+    during_build.clear()
+    assert _output(capsys, monkeypatch, 1, *argv) == forked_output
+    assert during_build and not any(during_build), "one process: the rules load after the build"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from resilint.cli import main
-from resilint.registry import load_rules
+from resilint.registry import RulesLoading, load_rules
 from tests.conftest import write
 
 GOOD_RULE = '''
@@ -80,3 +81,18 @@ def test_broken_plugins_are_reported_and_the_scan_goes_on(tmp_path: Path, capsys
     assert "is not 2-4 capitals and 3 digits" in messages
     assert "SystemExit" in messages
     assert any(f["rule_id"] == "RES302" for f in findings), "the built-in rules still ran"
+
+
+def test_rules_loaded_in_steps_are_the_rules_load_rules_gives(tmp_path: Path) -> None:
+    """A scan takes steps of loading the rules while its workers parse (any number of them,
+    maybe none); what it ends with is what load_rules gives, plugin errors included."""
+    rules = write(tmp_path / "rules", {"acme.py": GOOD_RULE, "b_import.py": "import module_that_does_not_exist\n"})
+    expected = load_rules((rules,))
+    for taken in (0, 1, 3, 1000):  # 1000: every step there is
+        loading = RulesLoading((rules,))
+        assert len(list(itertools.islice(loading.steps(), taken))) == taken or taken == 1000
+        registry = loading.registry()
+        assert [r.id for r in registry.rules] == [r.id for r in expected.rules]
+        assert registry.errors == expected.errors
+        assert loading.registry() is registry
+    assert sum(1 for _ in RulesLoading().steps()) > 10, "small steps: the parent goes back to its workers' results between them"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,12 +71,18 @@ class ParseOptions:
     record: BuildRecord | None = None
 
 
-def build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions) -> Project:
+def build_project(
+    files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions, meanwhile: Iterator[None] | None = None
+) -> Project:
+    """The project the files hold. `meanwhile`: steps of other work (loading the rules) this
+    process takes while worker processes build, if they do."""
     with sparse_gc() as collection:
-        return _build_project(files, problems, options, collection)
+        return _build_project(files, problems, options, collection, meanwhile)
 
 
-def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions, collection: Collection) -> Project:
+def _build_project(
+    files: Sequence[SourceFile], problems: Sequence[Problem], options: ParseOptions, collection: Collection, meanwhile: Iterator[None] | None
+) -> Project:
     units: list[Unit] = []
     found_problems: list[Problem] = list(problems)
     compactor = Compactor()
@@ -107,7 +113,7 @@ def _build_project(files: Sequence[SourceFile], problems: Sequence[Problem], opt
 
         processes = parallel.worth_forking(files, options.max_file_bytes, options.cloudformation_regions, options.cache)
         if processes:
-            built = parallel.build(job, templates, template_unit, processes, compactor)
+            built = parallel.build(job, templates, template_unit, processes, compactor, meanwhile)
     loaded, template_units = built if built is not None else (None, None)
     # Units built in workers arrive unpickled: no evaluator ran here to leave cycles behind.
     collection.cycles_left = built is None

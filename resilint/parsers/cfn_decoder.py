@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 
 from resilint.parsers.cfn_construct import NodeClasses, construct
 
-__all__ = ["decode_str", "decode_with_cfn_lint"]
+__all__ = ["decode_str", "decode_with_cfn_lint", "load"]
 
 Decoded = tuple[Any, list[Any]]
 
@@ -81,6 +81,11 @@ def decode_with_cfn_lint(text: str) -> Decoded:
         return decoder.decode(text)
     with _light_cfnlint():
         return decoder.decode(text)
+
+
+def load() -> None:
+    """Load the decoder now (before forking processes that will all decode templates)."""
+    _loaded()
 
 
 def _loaded() -> _Decoder:

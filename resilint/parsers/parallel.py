@@ -121,19 +121,31 @@ def worth_forking(files: Sequence[SourceFile], max_file_bytes: int, regions: Cal
 
 
 def build(
-    terraform: TerraformScan | None, templates: Sequence[SourceFile], template_unit: TemplateUnit, count: int, compactor: Compactor
+    terraform: TerraformScan | None,
+    templates: Sequence[SourceFile],
+    template_unit: TemplateUnit,
+    count: int,
+    compactor: Compactor,
+    meanwhile: Iterator[None] | None = None,
 ) -> tuple[Loaded | None, list[Unit | Problem | None]] | None:
     """The Terraform units (`terraform.finish`'s result) and each template's unit, built in
     `count` worker processes, each unit compacted as it arrives; None when the workers could
-    not do it (the caller builds in one process)."""
+    not do it (the caller builds in one process). Between two results, this process takes a
+    step of `meanwhile` (other work of the scan, such as loading the rules)."""
     global _SCAN
     shares = _share_folders(terraform, count) if terraform is not None else None
     _SCAN = _Scan(terraform, templates, template_unit)
+    if templates:
+        # Every worker decodes templates: the decoder (PyYAML, cfn-lint's decoder modules) is
+        # loaded once here rather than once in each of them.
+        from resilint.parsers.cfn_decoder import load
+
+        load()
     try:
         with _Workers(count) as pool:
             if terraform is not None:
                 terraform.cache.texts = {}  # the workers have them; this process parses none
-            return _build(pool, _SCAN, compactor, shares)
+            return _build(pool, _SCAN, compactor, shares, _Steps(meanwhile))
     except Exception:  # no processes to be had (a sandbox), one failed, a bug: one process does it all
         return None
     finally:
@@ -162,7 +174,23 @@ def _share_folders(job: TerraformScan, count: int) -> Shares:
     return share(sizes, calls, count)
 
 
-def _build(pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | None) -> tuple[Loaded | None, list[Unit | Problem | None]]:
+class _Steps:
+    """The parent's own work, a step at a time between two results of its workers."""
+
+    def __init__(self, steps: Iterator[None] | None) -> None:
+        self._steps = steps
+
+    def take(self) -> None:
+        if self._steps is not None and next(self._steps, _DONE) is _DONE:
+            self._steps = None
+
+
+_DONE = object()
+
+
+def _build(
+    pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | None, meanwhile: _Steps
+) -> tuple[Loaded | None, list[Unit | Problem | None]]:
     from resilint.model import Unit
 
     job = scan.terraform
@@ -199,6 +227,7 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | N
     problems: list[Problem] = []
     template_units: dict[int, list[Unit | Problem | None]] = {}
     for task, result, worker in pool.run(tasks, prefer):
+        meanwhile.take()
         if task >= first_template:
             template_units[task] = [compactor.unit(u) if isinstance(u, Unit) else u for u in result]
             continue
@@ -239,6 +268,7 @@ def _build(pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | N
             build_prefer.append(share)
     built: dict[int, tuple[CachedUnit, list[Problem]]] = {}
     for task, results, _ in pool.run(build_tasks, build_prefer):
+        meanwhile.take()
         for i, (unit, met) in zip(build_tasks[task][1], results, strict=True):
             if unit.unit is not None:
                 compactor.unit(unit.unit)  # as it arrives: the parent's peak holds compact units
