@@ -10,12 +10,13 @@ the parse cache folder, for that repository and those settings:
   a folder a root), and discovery's problems;
 - per unit: the absolute paths it was built from (its files, its modules' files, tfvars,
   file() reads, and any other file its builder declares it read), the files its findings can be
-  located in, the DNS names it declares (zones, name servers, records) and the units of its
-  system.
+  located in, the DNS names it declares (zones, name servers, records), the units of its
+  system, the buckets it declares and the bucket its backend keeps state in.
 
 A later file-mode run checks the stamps and builds only the units that read a named file, the
-units of their systems and the units sharing a DNS name with them (rules read those through
-`Project.systems` and the project's DNS index), closed under both relations: the findings in
+units of their systems, the units sharing a DNS name with them (rules read those through
+`Project.systems` and the project's DNS index) and the units whose backends keep state in their
+buckets (`relations.state_buckets`), closed under these relations: the findings in
 the named files are exactly those of a whole scan. Units whose files changed are rebuilt too,
 to keep their entries true. Whatever the index cannot answer exactly falls back to the whole
 scan, which writes a new index: a file or folder that came or went, a YAML/JSON file whose kind
@@ -38,7 +39,7 @@ from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.sources import SourceFile
 
-NAMESPACE = "file-index-1"
+NAMESPACE = "file-index-2"  # 2: IndexedUnit.buckets and state_buckets
 
 # (mtime_ns, ctime_ns, size, inode); None: the path does not exist.
 Stamp = tuple[int, int, int, int] | None
@@ -57,6 +58,8 @@ class IndexedUnit:
     has_state: bool  # a Terraform root whose state (backend address) other roots may read
     reads_states: bool  # reads other roots' states: built with every root it may read
     system: tuple[str, ...]  # ids of the units of its system
+    buckets: frozenset[str] = frozenset()  # buckets it declares with a known name (`state_buckets`)
+    state_buckets: frozenset[str] = frozenset()  # the bucket its backend keeps state in
 
 
 @dataclass
@@ -157,6 +160,7 @@ def record(
 
 
 def entry(unit: Unit, reads: frozenset[str], system: tuple[str, ...]) -> IndexedUnit:
+    from resilint.relations.state_buckets import backend_buckets, declared_buckets
     from resilint.scan import unit_paths
 
     names, wildcard = dns_names(unit)
@@ -176,6 +180,8 @@ def entry(unit: Unit, reads: frozenset[str], system: tuple[str, ...]) -> Indexed
         has_state=unit.backend is not None and (unit.backend.address is not None or bool(unit.backend.parts) or unit.backend.parts_at_init),
         reads_states=bool(unit.state_reads),
         system=tuple(system),
+        buckets=declared_buckets(unit),
+        state_buckets=backend_buckets(unit),
     )
 
 
@@ -295,12 +301,16 @@ def build_for_files(
 
 
 def closure(index: FileIndex, start: Iterable[str]) -> set[str]:
-    """The units the rules may read when they check `start`: their systems' units and the units
-    sharing a DNS name with them (all DNS units for a name that is unknown), transitively."""
+    """The units the rules may read when they check `start`: their systems' units, the units
+    sharing a DNS name with them (all DNS units for a name that is unknown), and the units whose
+    backends keep state in their buckets (RES103 leaves state buckets alone), transitively."""
     by_name: dict[str, list[str]] = {}
     wildcards: list[str] = []
     with_dns: list[str] = []
+    by_state_bucket: dict[str, list[str]] = {}
     for unit in index.units.values():
+        for bucket in unit.state_buckets:
+            by_state_bucket.setdefault(bucket, []).append(unit.id)
         for name in unit.names:
             by_name.setdefault(name, []).append(unit.id)
         if unit.wildcard:
@@ -322,6 +332,8 @@ def closure(index: FileIndex, start: Iterable[str]) -> set[str]:
             pending.extend(wildcards)
         if unit.wildcard:
             pending.extend(with_dns)
+        for bucket in unit.buckets:
+            pending.extend(by_state_bucket.get(bucket, ()))
     return wanted
 
 

@@ -12,6 +12,7 @@ from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
 from resilint.model import Project, Resource, Unit
 from resilint.relations.placement import describe
 from resilint.relations.replication import Store, across_units, stores
+from resilint.relations.state_buckets import bucket_key, state_buckets
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
 
@@ -83,7 +84,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       function app's runtime files, or stage Site Recovery's replication (a replicated VM's
       cache account, `staging_storage_account_id`); Cloud Storage buckets that receive access logs or log
       sinks, host a website, or hold Cloud Functions sources (1st gen `source_archive_bucket`,
-      2nd gen `build_config.source.storage_source.bucket`).
+      2nd gen `build_config.source.storage_source.bucket`); Terraform state buckets: an S3
+      or Cloud Storage bucket whose name the `backend "s3"` / `backend "gcs"` block of a root
+      of the scan names (the bootstrap root that creates it is judged with the roots that keep
+      their state there), as the S3 backend's `LockID` lock table.
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not
@@ -162,6 +166,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             continue  # a copy another unit of the system makes, or the source of one
         if store.resource.count_unknown:
             continue
+        if bucket_key(store.resource) in state_buckets(project):
+            continue  # Terraform's state: the backend of a root of the project keeps it there
         verdict = _verdict(store)
         if verdict is not None:
             message, fix = verdict

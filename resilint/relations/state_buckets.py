@@ -1,0 +1,55 @@
+"""Terraform state buckets: the buckets Terraform's own backends keep state in.
+
+rules-research lists them among the stores RES103 does not judge: a bucket that holds the state
+of roots is Terraform's plumbing, as the S3 backend's `LockID` table is (which RES103 already
+leaves alone). Such a bucket is usually created by one root (a bootstrap) and named by the
+backends of others, so what makes it one is a fact of the project, not of its unit:
+
+- `backend_buckets(unit)`: the buckets the unit's own backend names (`backend "s3"` and
+  `backend "gcs"` with a known `bucket`), as `kind:name`;
+- `declared_buckets(unit)`: the S3 and Cloud Storage buckets the unit declares whose name is
+  known, as `kind:name` (the same spelling);
+- `state_buckets(project)`: every backend bucket of the project's units.
+
+The file index keeps both sets per unit, so that a named file's unit is built with the units
+whose backends name its buckets (`file_index.closure`): the answer is the whole scan's.
+"""
+
+from __future__ import annotations
+
+from resilint.model import Project, Resource, Unit
+
+# Backend kind -> the resource types whose buckets it keeps state in, and their name argument.
+_BUCKETS = {
+    "s3": {"aws_s3_bucket": "bucket", "AWS::S3::Bucket": "BucketName"},
+    "gcs": {"google_storage_bucket": "name"},
+}
+
+
+def backend_buckets(unit: Unit) -> frozenset[str]:
+    """The bucket the unit's own backend keeps its state in (`kind:name`), when it names one."""
+    backend = unit.backend
+    if backend is None or not backend.declared or backend.kind not in _BUCKETS:
+        return frozenset()
+    return frozenset(f"{backend.kind}:{value}" for part, value in backend.parts if part == "bucket" and value)
+
+
+def bucket_key(resource: Resource) -> str | None:
+    """A bucket resource as `kind:name` when its name is known; None otherwise."""
+    for kind, types in _BUCKETS.items():
+        argument = types.get(resource.type)
+        if argument is not None:
+            name = resource.attributes.get(argument)
+            return f"{kind}:{name}" if isinstance(name, str) and name else None
+    return None
+
+
+def declared_buckets(unit: Unit) -> frozenset[str]:
+    """The unit's buckets with a known name, as `kind:name`."""
+    types = tuple(t for kinds in _BUCKETS.values() for t in kinds)
+    return frozenset(key for r in unit.of_type(*types) if (key := bucket_key(r)) is not None)
+
+
+def state_buckets(project: Project) -> frozenset[str]:
+    """The buckets the backends of the project's units keep state in (`kind:name`)."""
+    return project.derived("relations.state_buckets", lambda p: frozenset().union(*(backend_buckets(u) for u in p.units)))
