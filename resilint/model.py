@@ -645,6 +645,12 @@ class Unit(BaseModel):
     # CloudFormation: the regions the stack is deployed to, when configuration or StackSet
     # instances declare them; empty when unknown.
     deploy_regions: tuple[str, ...] = ()
+    # CloudFormation: a stack deployed to several regions is a copy in each; each copy is the
+    # template built again in its one region (`AWS::Region` known, so conditions, mappings and
+    # `${AWS::Region}` texts decided), in region order. The outage simulation judges the copies;
+    # rules judge the unit itself. A copy's id is `<unit id>@<region>` and `copy_of` names the unit.
+    copies: tuple[Unit, ...] = ()
+    copy_of: str | None = None
     # CloudFormation: what deploys the template, when it is not deployed on its own: "StackSet
     # Fleet (org.yaml)". Its regions and parameter values are the unit's.
     deployed_by: str | None = None

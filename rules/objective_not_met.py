@@ -108,9 +108,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         anchored = [j for j in system.entries if j.status.state == "down"] or [j for j in system.data if j.status.state == "down"]
         for judged in anchored:
             node = judged.node
-            if node.resource is None or node.unit is None or node.unit.id != unit.id:
+            # a part of a stack's copy in one region is reported at the stack's resource
+            if node.resource is None or node.unit is None or (node.unit.copy_of or node.unit.id) != unit.id:
                 continue
             yield Violation(
                 f"{where}, but under {cell.failure.label} this entry point goes down: {judged.status.because}",
-                at=node.resource,
+                at=unit.resource(node.resource.address) or node.resource,
             )

@@ -37,6 +37,8 @@ class Compactor:
         self._done.add(id(unit))
         for resource in unit.resources:
             self._resource(resource)
+        for copy in unit.copies:
+            self.unit(copy)
         return unit
 
     def _resource(self, resource: Resource) -> None:

@@ -40,7 +40,7 @@ from resilint.simulate.systems import System
 from resilint.values import as_bool
 
 Layer = Literal["entry", "serving", "data", "dns"]
-Mode = Literal["all", "failover", "pool", "part"]
+Mode = Literal["all", "failover", "pool", "part", "either"]
 
 
 @dataclass(eq=False)
@@ -55,7 +55,9 @@ class Need:
     """What a node needs: every member (`all`), the first healthy member in order (`failover`),
     any healthy member (`pool`), or each member for a part of its work (`part`: the paths a CDN
     routes to other origins, the zones a group runs in, each with its own egress): some members
-    down leave the node degraded, all of them down take it down."""
+    down leave the node degraded, all of them down take it down. `either`: exactly one member
+    serves and which is not known (the copies of a stack deployed to several regions each make
+    the same simple record, and only the copy deployed first can)."""
 
     mode: Mode
     members: list[Member]
@@ -79,6 +81,9 @@ class Node:
     delegated_by: str = ""  # dns nodes: the registrar or parent-zone NS records that delegate it
     record_change_recovers: bool = False  # names: a record change would move traffic elsewhere
     near: Resource | None = None  # unresolved nodes: a resource in the same region (a load balancer's targets)
+    # The region of the copy of a stack deployed to several regions the node belongs to (its
+    # label says so); a name all of whose records one copy makes, that copy's region.
+    copy: str | None = None
 
     def children(self) -> Iterator[Node]:
         for need in self.needs:
@@ -121,6 +126,19 @@ _API_PARTS = ("aws_api_gateway_", "aws_apigatewayv2_", "AWS::ApiGateway::", "AWS
 _ADDRESS_TYPES = {"A", "AAAA", "CNAME"}
 _QUEUE_LIKE = ("aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::Kinesis::Stream", "google_pubsub_topic", "azurerm_servicebus_queue", "azurerm_servicebus_namespace")
 _DEPENDENCY_DEPTH = 3
+# What compute is started from (its launch template, its task definition): serving by role, but
+# what they reference (a table named in user data, a secret in a container's environment) is
+# what the compute started from them needs.
+_CONFIGURATIONS = frozenset(
+    (
+        "aws_launch_template",
+        "aws_launch_configuration",
+        "aws_ecs_task_definition",
+        "AWS::EC2::LaunchTemplate",
+        "AWS::AutoScaling::LaunchConfiguration",
+        "AWS::ECS::TaskDefinition",
+    )
+)
 _API_DOMAINS = ("aws_api_gateway_domain_name", "aws_apigatewayv2_domain_name", "AWS::ApiGateway::DomainName", "AWS::ApiGatewayV2::DomainName")
 _API_MAPPINGS = ("aws_api_gateway_base_path_mapping", "aws_apigatewayv2_api_mapping", "AWS::ApiGateway::BasePathMapping", "AWS::ApiGatewayV2::ApiMapping")
 _BUCKET_BACKENDS = ("google_storage_bucket", "aws_s3_bucket", "azurerm_storage_account")
@@ -187,29 +205,45 @@ class _Builder:
         self.nodes: dict[str, Node] = {}
         self.index = dns.project_index(project)
         self.units = {unit.id: unit for unit in project.units}
+        self.units.update((copy.id, copy) for unit in project.units for copy in unit.copies)
 
     # nodes
 
     def resource_node(self, unit: Unit, resource: Resource) -> Node:
+        reader = unit
         unit = self.units.get(resource.unit, unit)  # a reference may lead into another unit of the system
+        if unit.copies and unit is not reader:
+            unit, resource = _in_region(reader, unit, resource)
         key = f"{unit.id}::{resource.address}"
         node = self.nodes.get(key)
         if node is not None:
             return node
         layer: Layer = "data" if is_data(resource) else "serving"
-        # In a system of several units the same address may be in two of them (a primary root
-        # and its DR copy): the label says which.
-        label = f"{resource.address} in {unit.id}" if len(self.system.units) > 1 else resource.address
-        node = Node(key, label, layer, _kind(resource), unit, resource)
+        label = self._label(unit, resource.address, resource)
+        node = Node(key, label, layer, _kind(resource), unit, resource, copy=_copy_region(unit))
         self.nodes[key] = node  # before the children: references may loop
         node.needs = list(self._needs(unit, resource))
         return node
+
+    def _label(self, unit: Unit, address: str, resource: Resource | None = None) -> str:
+        """In a system of several units the same address may be in two of them (a primary root
+        and its DR copy): the label says which (`aws_lb.web in dr`). In the copies of a stack
+        deployed to several regions, it says which copy: `Web (us-east-1)` for a resource in the
+        copy's region, `Cdn (us-east-1 copy)` for a global one or a part that is no resource."""
+        home = unit.copy_of or unit.id
+        label = f"{address} in {home}" if len(self.system.units) > 1 else address
+        region = _copy_region(unit)
+        if region is None:
+            return label
+        return f"{label} ({region})" if resource is not None and resource.region == region else f"{label} ({region} copy)"
 
     def unresolved(self, unit: Unit, label: str, reason: str, near: Resource | None = None) -> Node:
         key = f"{unit.id}::?{label}"
         node = self.nodes.get(key)
         if node is None:
-            node = Node(key, label, "serving", "unresolved", unit, reason=reason, near=near)
+            region = _copy_region(unit)
+            shown = f"{label} ({region} copy)" if region is not None else label
+            node = Node(key, shown, "serving", "unresolved", unit, reason=reason, near=near, copy=region)
             self.nodes[key] = node
         return node
 
@@ -339,7 +373,9 @@ class _Builder:
         key = f"{unit.id}::route:{entry.address}:{what}"
         node = self.nodes.get(key)
         if node is None:
-            node = Node(key, f"{entry.address} {what}", "serving", "route", unit, needs=needs)
+            region = _copy_region(unit)
+            label = f"{entry.address} {what}" + (f" ({region} copy)" if region is not None else "")
+            node = Node(key, label, "serving", "route", unit, needs=needs, copy=region)
             self.nodes[key] = node
         return node
 
@@ -696,8 +732,7 @@ class _Builder:
         key = f"{unit.id}::egress:{subnet.address}"
         node = self.nodes.get(key)
         if node is None:
-            label = f"{subnet.address} in {unit.id}" if len(self.system.units) > 1 else subnet.address
-            node = Node(key, f"{label} egress", "serving", "egress", unit, subnet)
+            node = Node(key, f"{self._label(unit, subnet.address, subnet)} egress", "serving", "egress", unit, subnet, copy=_copy_region(unit))
             self.nodes[key] = node
             if gateways:
                 node.needs = [Need("all", [Member(self.resource_node(unit, g)) for g in gateways], "NAT gateway")]
@@ -722,47 +757,65 @@ class _Builder:
                         seen.add(target.address)
                         if is_data(target):
                             found.append(target)
-                        elif role(target) == "other" and not is_entry_type(target):
+                        elif (role(target) == "other" or target.type in _CONFIGURATIONS) and not is_entry_type(target):
                             following.append(target)
             frontier = following
         return found
 
     # DNS names
 
-    def names(self, unit: Unit) -> list[Node]:
-        groups: dict[tuple[str, str], list[dns.Record]] = {}
-        for record in dns.records(unit):
-            if record.zone.public is False or (record.zone.zone is not None and record.zone.zone.public is False):
-                continue
-            if record.rtype is not None and record.rtype not in _ADDRESS_TYPES:
-                continue
-            # Records whose names are not known are never grouped together: each is its own name.
-            name = record.shown_name if record.fqdn is not None or isinstance(record.name, str) else f"{record.label} (name not known)"
-            groups.setdefault((name, record.rtype or "?"), []).append(record)
+    def names(self, units: tuple[Unit, ...]) -> list[Node]:
+        """The public DNS names the records of a unit make, or of the copies of a stack deployed
+        to several regions together: the records each copy makes for one name are that name's."""
+        groups: dict[tuple[str, str], list[tuple[Unit, dns.Record]]] = {}
+        for unit in units:
+            for record in dns.records(unit):
+                if record.zone.public is False or (record.zone.zone is not None and record.zone.zone.public is False):
+                    continue
+                if record.rtype is not None and record.rtype not in _ADDRESS_TYPES:
+                    continue
+                # Records whose names are not known are never grouped together: each is its own name.
+                if record.fqdn is not None or isinstance(record.name, str):
+                    name = record.shown_name
+                else:
+                    region = _copy_region(unit)
+                    name = f"{record.label} ({region} copy, name not known)" if region is not None else f"{record.label} (name not known)"
+                groups.setdefault((name, record.rtype or "?"), []).append((unit, record))
         nodes = []
-        for (name, rtype), records in sorted(groups.items()):
-            nodes.append(self._name(unit, name, rtype, records))
+        for (name, rtype), found in sorted(groups.items()):
+            nodes.append(self._name(name, rtype, found))
         return nodes
 
-    def _name(self, unit: Unit, name: str, rtype: str, records: list[dns.Record]) -> Node:
+    def _name(self, name: str, rtype: str, found: list[tuple[Unit, dns.Record]]) -> Node:
+        records = [r for _, r in found]
+        first, record = found[0]
+        copies = sorted({_copy_region(u) or "" for u, _ in found})
+        # A name the records of several copies make belongs to the stack, not to one copy.
+        unit = self.units.get(first.copy_of, first) if first.copy_of and len(copies) > 1 else first
+        resource = unit.resource(record.resource.address) or record.resource
+        home = unit.copy_of or unit.id
         label = name if rtype in ("A", "?") else f"{name} {rtype}"
-        node = Node(f"{unit.id}::name:{name}:{rtype}", label, "entry", "name", unit, records[0].resource, dns_family=records[0].family)
+        node = Node(f"{home}::name:{name}:{rtype}", label, "entry", "name", unit, resource, dns_family=record.family, copy=_copy_region(unit))
         self.nodes[node.key] = node
-        node.needs.append(Need("all", [Member(self._dns(unit, records[0]))], "DNS"))
+        node.needs.append(Need("all", [Member(self._dns(first, record))], "DNS"))
         failover = [r for r in records if r.failover is not None]
         routed = [r for r in records if r.routing]
+        clash = _clash(found)
         if any(r.routing is None for r in records) or any(isinstance(r.failover, Unknown) for r in records):
             node.needs.append(Need("all", [Member(self.unresolved(unit, f"{name} routing", "its routing policy is not known"))]))
+        elif clash is not None:
+            node.needs.append(Need("either", [Member(self._answers(u, r)) for u, r in found], clash))
         elif failover and len(failover) == len(records):
-            ordered = sorted(failover, key=lambda r: 0 if r.failover == "PRIMARY" else 1)
-            node.needs.append(Need("failover", [Member(self._answers(unit, r), _evaluated(unit, r), str(r.failover)) for r in ordered], "failover records"))
+            ordered = sorted(found, key=lambda pair: 0 if pair[1].failover == "PRIMARY" else 1)
+            node.needs.append(Need("failover", [Member(self._answers(u, r), _evaluated(u, r), str(r.failover)) for u, r in ordered], "failover records"))
             node.record_change_recovers = True
         elif routed or len(records) > 1:
-            policy = ", ".join(sorted({p for r in records for p in (r.routing or ())})) or "several records"
-            node.needs.append(Need("pool", [Member(self._answers(unit, r), _evaluated(unit, r), policy) for r in records], f"{policy} routing"))
+            policy = ", ".join(sorted({p for r in records for p in (r.routing or ())}))
+            via = f"{policy} routing" if policy else "several records"
+            node.needs.append(Need("pool", [Member(self._answers(u, r), _evaluated(u, r), policy or "several records") for u, r in found], via))
             node.record_change_recovers = True
         else:
-            node.needs.append(Need("all", [Member(self._answers(unit, records[0]))], "record"))
+            node.needs.append(Need("all", [Member(self._answers(first, record))], "record"))
         return node
 
     def _answers(self, unit: Unit, record: dns.Record) -> Node:
@@ -849,6 +902,42 @@ class _Serving:
     delegated_by: str = ""
 
 
+def _in_region(reader: Unit, owner: Unit, resource: Resource) -> tuple[Unit, Resource]:
+    """What a stack in one region (or one region's copy of a stack deployed to several) reads
+    from a stack deployed to several regions: that stack's copy in the same region (exports and
+    imports are regional). Without a copy there, or from a reader whose region is not one known
+    region, the stack's own resource, whose region is not known."""
+    if len(reader.deploy_regions) != 1:
+        return owner, resource
+    copy = next((c for c in owner.copies if c.deploy_regions == reader.deploy_regions), None)
+    same = copy.resource(resource.address) if copy is not None else None
+    return (copy, same) if copy is not None and same is not None else (owner, resource)
+
+
+def _copy_region(unit: Unit) -> str | None:
+    """The region of a copy of a stack deployed to several regions; None for any other unit."""
+    return unit.deploy_regions[0] if unit.copy_of is not None and unit.deploy_regions else None
+
+
+def _clash(found: list[tuple[Unit, dns.Record]]) -> str | None:
+    """Why the records the copies of a stack make for one name cannot all exist (the copy
+    deployed second fails to create its record), or None when they can or come from one copy."""
+    if len({unit.id for unit, _ in found}) < 2:
+        return None
+    records = [r for _, r in found]
+    if any(r.routing == frozenset() for r in records):
+        return "a name has one simple record, and each copy of the stack makes it"
+    roles = [r.failover for r in records if isinstance(r.failover, str)]
+    for failover in ("PRIMARY", "SECONDARY"):
+        if roles.count(failover) > 1:
+            return f"a name has one {failover} failover record, and {roles.count(failover)} copies of the stack make one"
+    identifiers = [r.set_identifier for r in records if isinstance(r.set_identifier, str)]
+    repeated = sorted({i for i in identifiers if identifiers.count(i) > 1})
+    if repeated:
+        return f"the copies of the stack give their records of the name one set identifier, {repeated[0]}"
+    return None
+
+
 def _zone_domain(fqdn: str, index: dns.DnsIndex) -> str | None:
     labels = fqdn.split(".")
     for start in range(len(labels) - 1):
@@ -907,13 +996,17 @@ def _kind(resource: Resource) -> str:
 
 
 def build(project: Project, system: System) -> Graph:
+    """The system's graph. A stack deployed to several regions is judged as its copies, one per
+    region: each copy's resources are nodes of their own, and the names their records make are
+    shared by the copies."""
     builder = _Builder(project, system)
     entries: list[Node] = []
     for unit in system.units:
-        entries.extend(builder.names(unit))
+        entries.extend(builder.names(unit.copies or (unit,)))
+    members = [copy for unit in system.units for copy in (unit.copies or (unit,))]
     reached = _reachable(entries)
     candidates: list[Node] = []
-    for unit in system.units:
+    for unit in members:
         for resource in unit.resources:
             if is_entry_type(resource) and f"{unit.id}::{resource.address}" not in reached:
                 candidates.append(builder.resource_node(unit, resource))
@@ -922,12 +1015,12 @@ def build(project: Project, system: System) -> Graph:
     if not entries:
         from resilint.relations.footprint import is_primary_serving
 
-        serving = [builder.resource_node(u, r) for u in system.units for r in u.resources if is_primary_serving(r)]
+        serving = [builder.resource_node(u, r) for u in members for r in u.resources if is_primary_serving(r)]
         behind = _reachable(serving, include_roots=False)
         entries.extend(n for n in serving if n.key not in behind)
     for node in entries:
         node.layer = "entry"
-    for unit in system.units:
+    for unit in members:
         skip = satellites(unit)
         for resource in unit.resources:
             if is_data(resource) and resource.address not in skip:

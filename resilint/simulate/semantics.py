@@ -12,6 +12,10 @@
 - A data store down with its region is degraded when a live replica survives elsewhere (the last
   writes are at risk: replication is asynchronous), down when only a backup or nothing survives.
 - Unresolved nodes are unknown; unknown never turns into up or down.
+- The copies of a stack deployed to several regions are nodes of their own; a name their records
+  make together fails over, or moves traffic, between them as the records say. Records that
+  cannot all exist (each copy makes the same simple record) leave one copy's, not known which:
+  unknown when only some of them are down.
 """
 
 from __future__ import annotations
@@ -72,7 +76,19 @@ class Evaluator:
             return self._failover(node, need)
         if need.mode == "part":
             return self._part(need)
+        if need.mode == "either":
+            return self._either(need)
         return self._pool(node, need)
+
+    def _either(self, need: Need) -> Status:
+        """Exactly one member serves and which is not known: what they all share holds (all
+        down is down); one down beside others that are not is unknown, never down or up."""
+        judged = [self.status(m.node) for m in need.members]
+        down = [s for s in judged if s.state == "down"]
+        if not down or len(down) == len(judged):
+            return worst(judged)
+        status = down[0]
+        return Status("unknown", f"{status.reason}; whether the name answers with it is not known: {need.via}, so only the copy deployed first has it", status.trail)
 
     def _part(self, need: Need) -> Status:
         """Each member carries a part of the work (a path, a zone's share): all of them down is
@@ -115,7 +131,7 @@ class Evaluator:
         if survivor is not None:
             took = self.status(survivor.node)
             word = "may fail over" if first.state == "unknown" else "fails over"
-            return Status("degraded", f"{word} from {primary.node.label} ({first.reason}) through {need.via}", took.trail)
+            return _moved(f"{word} from {primary.node.label} ({first.reason}) through {need.via}", took)
         later = [self.status(m.node) for m in rest]
         unknown = next((s for s in [first, *later] if s.state == "unknown"), None)
         if unknown is not None:
@@ -139,14 +155,14 @@ class Evaluator:
         if all(m.evaluated is True for m, _ in troubled):
             member, status = troubled[0]
             word = "may move" if status.state == "unknown" else "moves"
-            took = survivors[0][1]
-            return Status("degraded", f"traffic {word} away from {member.node.label} ({status.reason}) through {need.via}", took.trail)
+            return _moved(f"traffic {word} away from {member.node.label} ({status.reason}) through {need.via}", survivors[0][1])
         member, status = troubled[0]
         return Status("unknown", status.reason, status.trail)
 
     def _stuck(self, node: Node, failed: Member, others: list[Member], need: Need) -> str:
         """Why traffic stays on a failed member, and whether a record change could help."""
-        text = f"; {need.via} do not evaluate the health of {failed.node.label}, so traffic stays on it"
+        verb = "does" if need.via.endswith("routing") else "do"  # "latency routing does", "failover records do"
+        text = f"; {need.via} {verb} not evaluate the health of {failed.node.label}, so traffic stays on it"
         alive = [m for m in others if self.status(m.node).state in ("up", "degraded")]
         if node.kind == "name" and alive:
             text += f"; only a record change moves it to {alive[0].node.label}"
@@ -193,11 +209,21 @@ class Evaluator:
         return Status("down", f"{own.reason}; no copy of its data survives: lost")
 
 
+def _moved(how: str, took: Status) -> Status:
+    """Traffic moved to a survivor: degraded, explained by the move, and by what degrades the
+    survivor in turn (a store it needs that lost its region), so that neither hides the other."""
+    if took.state != "degraded" or not took.reason:
+        return Status("degraded", how, took.trail)
+    if len(took.trail) > 1:
+        return Status("degraded", f"{how}; {took.trail[-1]}, which it needs, is degraded: {took.reason}", took.trail[:1])
+    return Status("degraded", f"{how}; it is degraded too: {took.reason}", took.trail)
+
+
 def shown(node: Node) -> str:
     """A node's label with its region: `aws_lb.web (us-east-1)`."""
     resource = node.resource
-    if resource is None or node.kind in ("name", "dns"):
-        return node.label
+    if resource is None or node.kind in ("name", "dns") or node.copy is not None:
+        return node.label  # a copy's label says its region already
     region = resource.region
     return f"{node.label} ({region})" if isinstance(region, str) and region else node.label
 

@@ -160,3 +160,5 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
         unit._outside = outside
         unit._others = by_id.get
         unit._importers = lambda name, unit_id=unit.id: list(imports.get((unit_id, name), ()))
+        for copy in unit.copies:  # read by the outage simulation only, as the unit is
+            copy._outside, copy._others, copy._importers = outside, by_id.get, unit._importers

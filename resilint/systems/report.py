@@ -11,6 +11,7 @@ from resilint.systems.terraform import unlinked_reads
 def render_text(project: Project) -> str:
     lines: list[str] = []
     unlinked = unlinked_reads(project)
+    copies = _copies(project)
     for system in project.systems:
         regions = ", ".join(system.regions) or "no known region"
         how = "configured" if system.configured else ("found" if system.links else "a unit alone")
@@ -19,7 +20,8 @@ def render_text(project: Project) -> str:
         lines.append(f"system {system.name} ({how}; {regions})")
         for unit_id in system.units:
             unit_regions = ", ".join(system.unit_regions.get(unit_id, ())) or "no known region"
-            lines.append(f"  unit {unit_id} ({unit_regions})")
+            each = "; a copy of the stack in each" if copies.get(unit_id) else ""
+            lines.append(f"  unit {unit_id} ({unit_regions}{each})")
         for link in system.links:
             lines.append(f"  link {_arrow(link)}: {link.reason}{_where(link)}")
         for unit_id, read, why in _unlinked(system, unlinked):
@@ -32,7 +34,8 @@ def render_text(project: Project) -> str:
 
 def render_json(project: Project) -> str:
     unlinked = unlinked_reads(project)
-    data = {"version": "1", "systems": [_system(s, unlinked) for s in project.systems]}
+    copies = _copies(project)
+    data = {"version": "1", "systems": [_system(s, unlinked, copies) for s in project.systems]}
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
@@ -42,13 +45,19 @@ def _unlinked(system: System, unlinked: dict[str, list[tuple[StateRead, str]]]) 
     return sorted(found, key=lambda r: (r[0], r[1].location.path, r[1].location.line, r[1].name))
 
 
-def _system(system: System, unlinked: dict[str, list[tuple[StateRead, str]]]) -> dict[str, object]:
+def _copies(project: Project) -> dict[str, list[str]]:
+    """The regions of the copies of each stack deployed to several regions, by unit id."""
+    return {u.id: [c.deploy_regions[0] for c in u.copies] for u in project.units if u.copies}
+
+
+def _system(system: System, unlinked: dict[str, list[tuple[StateRead, str]]], copies: dict[str, list[str]]) -> dict[str, object]:
     return {
         "name": system.name,
         "configured": system.configured,
         "library": system.library,
         "regions": list(system.regions),
-        "units": [{"id": u, "regions": list(system.unit_regions.get(u, ()))} for u in system.units],
+        # `copies`: the regions a stack is deployed to, a copy in each (the simulation judges each)
+        "units": [{"id": u, "regions": list(system.unit_regions.get(u, ())), "copies": copies.get(u, [])} for u in system.units],
         "links": [
             {
                 "kind": link.kind,

@@ -158,8 +158,15 @@ def test_a_stack_without_a_region_says_how_to_give_it(tmp_path: Path, capsys: py
     )
 
 
-def test_a_stack_in_several_regions_is_not_told_to_give_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_stack_in_several_regions_is_judged_per_copy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not told to give its region: it has two, a copy in each, and each copy is judged."""
     write(tmp_path, {"stack.yaml": STACK, ".resilint.toml": '[cloudformation]\nregions = ["eu-west-1", "eu-west-2"]\n'})
     _, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:eu-west-1", "--no-cache", "--format", "json")
     (system,) = json.loads(out)["systems"]
-    assert system["because"].endswith("its region is not known (the stack is deployed to eu-west-1 and eu-west-2, a copy in each)")
+    unit = system["units"][0]
+    lost = "Queue (eu-west-1) → down: region eu-west-1 failed; no copy of its data outside the failure is in the code"
+    assert system["data"] == [
+        {"resource": "Queue", "unit": unit, "path": f"{unit}", "line": 3, "status": "down", "because": lost, "copy": "eu-west-1"},
+        {"resource": "Queue", "unit": unit, "path": f"{unit}", "line": 3, "status": "up", "because": "Queue (eu-west-2) → up", "copy": "eu-west-2"},
+    ]
+    assert (system["verdict"], system["because"]) == ("down", lost)  # no entry point: a lost store is the system down

@@ -130,7 +130,10 @@ def test_a_stack_set_body_embedded_by_rain_deploys_that_template(
     write(tmp_path, {"org.yaml": embedded, "app.yaml": APP})
     (system,) = systems(capsys, Path("."))
     assert [link["kind"] for link in system["links"]] == ["stack-set"]
-    assert system["units"] == [{"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"]}, {"id": "org.yaml", "regions": []}]
+    assert system["units"] == [
+        {"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"], "copies": ["eu-west-1", "us-east-1"]},
+        {"id": "org.yaml", "regions": [], "copies": []},
+    ]
     assert res101(capsys, Path(".")) == [], "the template is deployed to two regions"
     as_json = {
         "Resources": {
@@ -365,7 +368,7 @@ def test_systems_show_the_region_samconfig_gives_a_template(
     samconfig = 'version = 0.1\n[default.deploy.parameters]\nregion = "eu-west-1"\n[prod.deploy.parameters]\nregion = "eu-west-1"\n'
     write(tmp_path, {"svc/template.yaml": APP, "svc/samconfig.toml": samconfig})
     (system,) = systems(capsys, Path("."))
-    assert (system["units"], system["links"]) == ([{"id": "svc/template.yaml", "regions": ["eu-west-1"]}], [])
+    assert (system["units"], system["links"]) == ([{"id": "svc/template.yaml", "regions": ["eu-west-1"], "copies": []}], [])
     (finding,) = res101(capsys, Path("."))
     assert "is deployed by samconfig.toml [default, prod] to one region (eu-west-1)" in finding["message"]
 
@@ -407,7 +410,7 @@ def test_a_template_two_stack_sets_deploy_runs_in_the_regions_of_both(
 
     write(tmp_path, {"east.yaml": stack_set("us-east-1", "large"), "west.yaml": stack_set("eu-west-1", "small"), "app.yaml": app})
     (system,) = systems(capsys, Path("."))
-    assert [u for u in system["units"] if u["id"] == "app.yaml"] == [{"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"]}]
+    assert [u for u in system["units"] if u["id"] == "app.yaml"] == [{"id": "app.yaml", "regions": ["eu-west-1", "us-east-1"], "copies": ["eu-west-1", "us-east-1"]}]
     assert sorted(link["source"] for link in system["links"]) == ["east.yaml", "west.yaml"]
     assert res101(capsys, Path(".")) == []
     from resilint.config import Settings

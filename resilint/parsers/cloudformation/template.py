@@ -121,11 +121,22 @@ def parse_template(
     template = decode(file)
     if not isinstance(template, dict):
         return template
+    regions = tuple(deploy_regions)
     try:
         with paused_gc():
-            return _Template(file, template, tuple(deploy_regions), dict(parameters or {}), read_file).unit()
+            unit = _Template(file, template, regions, dict(parameters or {}), read_file).unit()
+            if len(set(regions)) > 1:
+                unit = unit.model_copy(update={"copies": tuple(_copy(file, template, region, parameters, read_file) for region in sorted(set(regions)))})
+            return unit
     except (_TooDeep, RecursionError):
         return problem(file.display, f"template nested more than {MAX_DEPTH} levels deep; not analysed")
+
+
+def _copy(file: SourceFile, template: dict[str, Any], region: str, parameters: Mapping[str, Given] | None, read_file: ReadFile | None) -> Unit:
+    """The copy of a stack deployed to several regions that runs in `region`: the template
+    built as if deployed there alone, its id `<template>@<region>`."""
+    copy = _Template(file, template, (region,), dict(parameters or {}), read_file, unit_id=f"{file.display}@{region}").unit()
+    return copy.model_copy(update={"copy_of": file.display})
 
 
 def local_template_path(url: Any) -> str | None:
@@ -250,7 +261,7 @@ class _Template:
         built = self.built_resources()
         files = list(dict.fromkeys([self.file.display, *self._child_files()]))
         return Unit(
-            id=self.file.display,
+            id=self.unit_id,
             source="cloudformation",
             location=Location(path=self.file.display, line=self._first_line(), end_line=self._first_line()),
             files=tuple(files),

@@ -14,7 +14,10 @@ from resilint.simulate.report.rows import CONTRACT_FIELDS, Row, data_rows, entry
 
 def _contract(row: Row, *, named: bool = True) -> dict[str, Any]:
     fields = asdict(row)
-    return {k: fields[k] for k in CONTRACT_FIELDS if named or k != "name"}
+    found = {k: fields[k] for k in CONTRACT_FIELDS if named or k != "name"}
+    if row.copy is not None:
+        found["copy"] = row.copy  # which region's copy of a stack deployed to several regions
+    return found
 
 
 def render(report: Report) -> str:

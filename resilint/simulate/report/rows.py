@@ -20,6 +20,7 @@ class Row:
     because: str
     trail: tuple[str, ...] = ()  # the labels of `because` before its last step
     reason: str = ""  # the last step's reason, without the status
+    copy: str | None = None  # the region of the stack copy the part belongs to (a stack deployed to several regions)
 
 
 # The fields of the machine contract (`--format json`), in its order.
@@ -32,13 +33,14 @@ def row(judged: Judged) -> Row:
     return Row(
         name=node.label,
         resource=resource.address if resource is not None else None,
-        unit=node.unit.id if node.unit is not None else None,
+        unit=(node.unit.copy_of or node.unit.id) if node.unit is not None else None,
         path=resource.location.path if resource is not None else None,
         line=resource.location.line if resource is not None else None,
         status=judged.status.state,
         because=judged.status.because,
         trail=judged.status.trail,
         reason=judged.status.reason,
+        copy=node.copy,
     )
 
 
@@ -72,7 +74,7 @@ def entry_rows(system: SystemVerdict) -> list[Row]:
 
 
 def data_rows(system: SystemVerdict) -> list[Row]:
-    return sorted((row(j) for j in system.data), key=lambda r: (r.unit or "", r.resource or "", r.name))
+    return sorted((row(j) for j in system.data), key=lambda r: (r.unit or "", r.resource or "", r.copy or "", r.name))
 
 
 def summary(simulation: Simulation) -> dict[str, int]:
