@@ -27,7 +27,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     `aws-us-east-1-2025-10-20`; or a target such as `aws:us-east-1`). When the system goes down,
     the rule reports each entry point that stops serving, with the failure and the path that
     breaks (`www.example.io → aws_lb.web (us-east-1) → down: region us-east-1 failed`). A system
-    down without entry points is reported at the data store that is lost.
+    down without entry points is reported at the data store that is lost. A CloudFormation stack
+    deployed to several regions runs in each (`any-region` stands for each), and a copy's entry
+    point that goes down is reported at the stack's resource, the path naming the copy's region.
 
     Unknown is never a breach: a system whose verdict depends on values resilint cannot resolve
     is not reported.

@@ -56,8 +56,8 @@ class Need:
     any healthy member (`pool`), or each member for a part of its work (`part`: the paths a CDN
     routes to other origins, the zones a group runs in, each with its own egress): some members
     down leave the node degraded, all of them down take it down. `either`: exactly one member
-    serves and which is not known (the copies of a stack deployed to several regions each make
-    the same simple record, and only the copy deployed first can)."""
+    serves and which is not known (the copies of a stack deployed to several regions, or several
+    roots, each make the same simple record, and only one of them can)."""
 
     mode: Mode
     members: list[Member]
@@ -764,10 +764,12 @@ class _Builder:
 
     # DNS names
 
-    def names(self, units: tuple[Unit, ...]) -> list[Node]:
-        """The public DNS names the records of a unit make, or of the copies of a stack deployed
-        to several regions together: the records each copy makes for one name are that name's."""
-        groups: dict[tuple[str, str], list[tuple[Unit, dns.Record]]] = {}
+    def names(self, units: list[Unit]) -> list[Node]:
+        """The public DNS names the records of a system's units make (each copy of a stack
+        deployed to several regions a unit of its own): the records every unit makes for one name
+        are that name's (a PRIMARY record in one root, the SECONDARY in its DR root; a latency
+        record in each copy of a stack)."""
+        groups: dict[tuple[str, str, str], list[tuple[Unit, dns.Record]]] = {}
         for unit in units:
             for record in dns.records(unit):
                 if record.zone.public is False or (record.zone.zone is not None and record.zone.zone.public is False):
@@ -776,22 +778,25 @@ class _Builder:
                     continue
                 # Records whose names are not known are never grouped together: each is its own name.
                 if record.fqdn is not None or isinstance(record.name, str):
-                    name = record.shown_name
+                    name, alone = record.shown_name, ""
                 else:
                     region = _copy_region(unit)
                     name = f"{record.label} ({region} copy, name not known)" if region is not None else f"{record.label} (name not known)"
-                groups.setdefault((name, record.rtype or "?"), []).append((unit, record))
+                    alone = unit.id
+                groups.setdefault((name, record.rtype or "?", alone), []).append((unit, record))
         nodes = []
-        for (name, rtype), found in sorted(groups.items()):
+        for (name, rtype, _), found in sorted(groups.items()):
             nodes.append(self._name(name, rtype, found))
         return nodes
 
     def _name(self, name: str, rtype: str, found: list[tuple[Unit, dns.Record]]) -> Node:
         records = [r for _, r in found]
         first, record = found[0]
-        copies = sorted({_copy_region(u) or "" for u, _ in found})
-        # A name the records of several copies make belongs to the stack, not to one copy.
-        unit = self.units.get(first.copy_of, first) if first.copy_of and len(copies) > 1 else first
+        # A name the records of several copies of one stack make belongs to the stack, not to one
+        # copy; one that several units make is shown with the first.
+        stacks = {u.copy_of for u, _ in found}
+        several = len({u.id for u, _ in found}) > 1
+        unit = self.units.get(first.copy_of, first) if first.copy_of and several and len(stacks) == 1 else first
         resource = unit.resource(record.resource.address) or record.resource
         home = unit.copy_of or unit.id
         label = name if rtype in ("A", "?") else f"{name} {rtype}"
@@ -920,21 +925,27 @@ def _copy_region(unit: Unit) -> str | None:
 
 
 def _clash(found: list[tuple[Unit, dns.Record]]) -> str | None:
-    """Why the records the copies of a stack make for one name cannot all exist (the copy
-    deployed second fails to create its record), or None when they can or come from one copy."""
+    """Why the records several units (or copies of a stack) make for one name cannot all exist
+    (the one deployed second fails to make its record, or overwrites the first), or None when
+    they can or come from one unit."""
     if len({unit.id for unit, _ in found}) < 2:
         return None
+    homes = sorted({unit.copy_of or unit.id for unit, _ in found})
+    if len(homes) == 1 and all(unit.copy_of for unit, _ in found):
+        makers = "the copies of the stack"
+    else:
+        makers = ", ".join(homes[:-1]) + " and " + homes[-1]
     records = [r for _, r in found]
     if any(r.routing == frozenset() for r in records):
-        return "a name has one simple record, and each copy of the stack makes it"
+        return f"a name has one simple record, and {makers} each make it"
     roles = [r.failover for r in records if isinstance(r.failover, str)]
     for failover in ("PRIMARY", "SECONDARY"):
         if roles.count(failover) > 1:
-            return f"a name has one {failover} failover record, and {roles.count(failover)} copies of the stack make one"
+            return f"a name has one {failover} failover record, and {makers} each make one"
     identifiers = [r.set_identifier for r in records if isinstance(r.set_identifier, str)]
     repeated = sorted({i for i in identifiers if identifiers.count(i) > 1})
     if repeated:
-        return f"the copies of the stack give their records of the name one set identifier, {repeated[0]}"
+        return f"{makers} give their records of the name one set identifier, {repeated[0]}"
     return None
 
 
@@ -997,13 +1008,11 @@ def _kind(resource: Resource) -> str:
 
 def build(project: Project, system: System) -> Graph:
     """The system's graph. A stack deployed to several regions is judged as its copies, one per
-    region: each copy's resources are nodes of their own, and the names their records make are
-    shared by the copies."""
+    region: each copy's resources are nodes of their own. A name is one entry point whichever
+    units (or copies) make its records."""
     builder = _Builder(project, system)
-    entries: list[Node] = []
-    for unit in system.units:
-        entries.extend(builder.names(unit.copies or (unit,)))
     members = [copy for unit in system.units for copy in (unit.copies or (unit,))]
+    entries = builder.names(members)
     reached = _reachable(entries)
     candidates: list[Node] = []
     for unit in members:

@@ -12,10 +12,10 @@
 - A data store down with its region is degraded when a live replica survives elsewhere (the last
   writes are at risk: replication is asynchronous), down when only a backup or nothing survives.
 - Unresolved nodes are unknown; unknown never turns into up or down.
-- The copies of a stack deployed to several regions are nodes of their own; a name their records
-  make together fails over, or moves traffic, between them as the records say. Records that
-  cannot all exist (each copy makes the same simple record) leave one copy's, not known which:
-  unknown when only some of them are down.
+- The copies of a stack deployed to several regions are nodes of their own; a name whose
+  records several copies (or units) make fails over, or moves traffic, between them as the
+  records say. Records that cannot all exist (each copy makes the same simple record) leave one
+  of them, not known which: unknown when only some of them are down.
 """
 
 from __future__ import annotations
@@ -81,14 +81,16 @@ class Evaluator:
         return self._pool(node, need)
 
     def _either(self, need: Need) -> Status:
-        """Exactly one member serves and which is not known: what they all share holds (all
-        down is down); one down beside others that are not is unknown, never down or up."""
+        """Exactly one member serves and which is not known (the units that each make one simple
+        record of a name: the first deployed has it, or the last, when it overwrites): what they
+        all share holds (all down is down); one down beside others that are not is unknown, never
+        down or up."""
         judged = [self.status(m.node) for m in need.members]
         down = [s for s in judged if s.state == "down"]
         if not down or len(down) == len(judged):
             return worst(judged)
         status = down[0]
-        return Status("unknown", f"{status.reason}; whether the name answers with it is not known: {need.via}, so only the copy deployed first has it", status.trail)
+        return Status("unknown", f"{status.reason}; whether the name answers with it is not known: {need.via}, so only one of them has it", status.trail)
 
     def _part(self, need: Need) -> Status:
         """Each member carries a part of the work (a path, a zone's share): all of them down is

@@ -197,7 +197,7 @@ def test_copies_that_each_make_one_simple_record_leave_the_name_unknown(capsys: 
     assert out.splitlines()[2:4] == [
         f"{ONE_RECORD}/site.yaml: unknown",
         "  entry  unknown   www.orders-shop.io → Web (us-east-1) → unknown: region us-east-1 failed; whether the name answers with it is "
-        "not known: a name has one simple record, and each copy of the stack makes it, so only the copy deployed first has it",
+        "not known: a name has one simple record, and the copies of the stack each make it, so only one of them has it",
     ]
     # Both copies down: down whichever it is. Neither: up.
     code, out = run(capsys, "simulate", ONE_RECORD, "--fail", "aws:us-east-1", "--fail", "aws:eu-central-1", "--no-cache")
@@ -243,7 +243,7 @@ def test_a_primary_record_in_each_copy_leaves_the_name_unknown(tmp_path: Path, c
     assert entry["status"] == "unknown"
     assert entry["because"] == (
         "www.orders-shop.io → Web (us-east-1) → unknown: region us-east-1 failed; whether the name answers with it is not known: "
-        "a name has one PRIMARY failover record, and 2 copies of the stack make one, so only the copy deployed first has it"
+        "a name has one PRIMARY failover record, and the copies of the stack each make one, so only one of them has it"
     )
 
 

@@ -179,3 +179,59 @@ def test_without_the_link_the_standby_is_not_known() -> None:
     # the state the primary reads is no root of the scan: where the standby runs is not known
     assert by_name["primary"].verdict == "unknown"
     assert by_name["dr"].verdict == "up"
+
+
+def _own_record(role: str, zone: str) -> str:
+    return f'''resource "aws_route53_health_check" "web" {{
+  fqdn = aws_lb.web.dns_name
+  type = "HTTPS"
+}}
+
+resource "aws_route53_record" "www" {{
+  zone_id         = {zone}
+  name            = "www.orders-shop.io"
+  type            = "A"
+  set_identifier  = "{role.lower()}"
+  health_check_id = aws_route53_health_check.web.id
+  failover_routing_policy {{
+    type = "{role}"
+  }}
+  alias {{
+    name                   = aws_lb.web.dns_name
+    zone_id                = aws_lb.web.zone_id
+    evaluate_target_health = true
+  }}
+}}
+'''
+
+
+ZONE = 'resource "aws_route53_zone" "public" {\n  name = "orders-shop.io"\n}\n\noutput "zone_id" {\n  value = aws_route53_zone.public.zone_id\n}\n\n'
+
+
+def test_each_root_making_its_side_of_a_failover_pair_is_one_name(tmp_path: Path) -> None:
+    """The PRIMARY record in the primary root, the SECONDARY in the DR root (which reads the
+    primary's state for the zone): one name, failing over between the roots."""
+    write(tmp_path, {
+        "primary/main.tf": _backend("primary.tfstate") + _web("us-east-1") + ZONE + _own_record("PRIMARY", "aws_route53_zone.public.zone_id"),
+        "dr/main.tf": _backend("dr.tfstate") + _reads("primary", "primary.tfstate") + _web("us-west-2")
+        + _own_record("SECONDARY", "data.terraform_remote_state.primary.outputs.zone_id"),
+    })
+    project = load_project([Path(".")], Settings(), ParseOptions())
+    assert not project.problems, project.problems
+    (system,) = simulate(project, [parse("aws:us-east-1")]).systems
+    assert [(j.node.label, j.status.because) for j in system.entries] == [
+        (
+            "www.orders-shop.io",
+            "www.orders-shop.io → aws_lb.web in dr (us-west-2) → degraded: fails over from aws_lb.web in primary (region us-east-1 failed) through failover records",
+        )
+    ]
+    # Both roots making the PRIMARY record: one of them has it, and which is not known.
+    write(tmp_path, {"dr/main.tf": (tmp_path / "dr/main.tf").read_text().replace('type = "SECONDARY"', 'type = "PRIMARY"').replace('"secondary"', '"dr"')})
+    project = load_project([Path(".")], Settings(), ParseOptions())
+    (system,) = simulate(project, [parse("aws:us-east-1")]).systems
+    (entry,) = system.entries
+    assert (entry.status.state, entry.status.reason) == (
+        "unknown",
+        "region us-east-1 failed; whether the name answers with it is not known: a name has one PRIMARY failover record, and dr and primary "
+        "each make one, so only one of them has it",
+    )
