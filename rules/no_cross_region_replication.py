@@ -77,7 +77,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       service write), static website buckets (a website configuration, or the origin of the
       default cache behavior of a CloudFront distribution with a default root object: the
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
-      deployment-package buckets, Athena query results, S3 inventory destinations, the
+      deployment-package buckets, Athena query results (a workgroup's output location), S3
+      inventory and storage class analysis destinations, the
       buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
       subscription filters into, when nothing else of the code writes to that stream; storage
       accounts that receive diagnostic settings, flow logs or boot diagnostics, hold a

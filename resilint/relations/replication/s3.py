@@ -403,6 +403,13 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             policy_purpose(builder, attrs.get("policy"), attrs.get("bucket"), mark)
         elif kind == "AWS::S3::Bucket":
             mark(nested(attrs.get("LoggingConfiguration"), "DestinationBucketName"), f"receives the access logs of {address}")
+            inventories = attrs.get("InventoryConfigurations")
+            for entry in inventories if isinstance(inventories, list) else []:
+                mark(nested(entry, "Destination", "BucketArn"), f"receives the inventory reports of {address}")
+            analytics = attrs.get("AnalyticsConfigurations")
+            for entry in analytics if isinstance(analytics, list) else []:
+                export = nested(entry, "StorageClassAnalysis", "DataExport", "Destination")
+                mark(nested(export, "BucketArn"), f"receives the analytics exports of {address}")
             if attrs.get("AccessControl") == "LogDeliveryWrite":
                 buckets[address].purpose = buckets[address].purpose or "has the LogDeliveryWrite ACL"
             if is_set_or_computed(attrs.get("WebsiteConfiguration")) is True:
@@ -429,6 +436,9 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             mark(attrs.get("LogDestination"), f"receives the flow logs of {address}")
         elif kind == "AWS::Logs::DeliveryDestination":
             mark(attrs.get("DestinationResourceArn"), f"receives the logs delivered through {address}")
+        elif kind == "AWS::Athena::WorkGroup":
+            results = nested(attrs.get("WorkGroupConfiguration"), "ResultConfiguration", "OutputLocation")
+            mark(results, f"holds the query results of {address}")
         elif kind == "AWS::CodePipeline::Pipeline":
             mark(nested(attrs.get("ArtifactStore"), "Location"), f"holds the build artifacts of {address}")
             stores_ = attrs.get("ArtifactStores")
