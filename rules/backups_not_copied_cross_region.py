@@ -12,7 +12,13 @@ from resilint.families.recovery import BACKUPS
 from resilint.model import Project, Unit, spelled
 from resilint.placement import gcp_region_of, is_multi_region_value
 from resilint.relations.placement import describe, region_of
-from resilint.relations.protection import backed_up_clusters, backup_dr_protection, backup_vault_location, plan_copies
+from resilint.relations.protection import (
+    ANY_WORKLOAD,
+    backed_up_clusters,
+    backup_dr_protection,
+    backup_vault_location,
+    plan_copies,
+)
 from resilint.relations.replication import store_of
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool, as_str
@@ -67,7 +73,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       name `projects/P/locations/L/backupVaults/V`) is in the region of a workload a plan
       association (`google_backup_dr_backup_plan_association`, its `resource` and
       `backup_plan`) applies it to, when no other plan keeps that workload's backups
-      elsewhere. A multi-region vault, a vault whose location is not known and a plan that no
+      elsewhere (an association whose workload is a resource name, or whose count is not
+      known, may apply its plan to any workload). A multi-region vault, a vault whose location is not known and a plan that no
       association of the code applies to a workload are not judged.
     - Backup for GKE plans (`google_gke_backup_backup_plan`) whose `location`, the region
       where Backup for GKE stores the plan's backups, is the region of the cluster they back
@@ -286,13 +293,15 @@ def _backup_dr_plan(unit: Unit, plan: Member) -> Iterator[Violation]:
     region = gcp_region_of(location) if location is not None and not is_multi_region_value(location) else None
     if region is None:
         return  # a multi-region vault, or its location is not known
+    protection = backup_dr_protection(unit)
+    anywhere = protection.get(ANY_WORKLOAD, ())  # plans that may protect any workload
     same: list[str] = []
-    for workload, applied in backup_dr_protection(unit).items():
-        if not any(address == plan.address for address, _ in applied):
+    for workload, applied in protection.items():
+        if workload == ANY_WORKLOAD or not any(address == plan.address for address, _ in applied):
             continue
         resource = unit.resource(workload)
         own = region_of(resource) if resource is not None and not resource.count_unknown else None
-        if own == region and all(where == location for _, where in applied):
+        if own == region and all(where == location for _, where in (*applied, *anywhere)):
             same.append(workload)
     if not same:
         return

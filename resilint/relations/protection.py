@@ -253,10 +253,16 @@ def backup_vault_location(unit: Unit, plan: Member) -> str | None:
     return locations.pop() if len(locations) == 1 else None
 
 
+# The key of `backup_dr_protection` for plans applied to workloads that are not known.
+ANY_WORKLOAD = "*"
+
+
 def backup_dr_protection(unit: Unit) -> dict[str, tuple[tuple[str | None, str | None], ...]]:
     """For each workload (its address) that a Backup and DR plan association of the unit
     protects: the plans applied to it (their addresses; None: a plan not known) with the
-    location of each one's backup vault (None: not known)."""
+    location of each one's backup vault (None: not known). Under `ANY_WORKLOAD`, the plans of
+    associations whose workload is not known (a resource name, a choice between resources, an
+    association whose count is not known): they may protect any workload."""
     return unit.derived("relations.protection.backup_dr", _build_backup_dr)
 
 
@@ -264,18 +270,19 @@ def _build_backup_dr(unit: Unit) -> dict[str, tuple[tuple[str | None, str | None
     found: dict[str, list[tuple[str | None, str | None]]] = {}
     plan_types = BACKUPS.types_of("gcp_backup_plan")
     for association in BACKUPS.members(unit, "gcp_backup_association"):
-        if association.resource.count_unknown:
-            continue  # may not exist: it protects nothing for sure
         plans = targets(unit, association.value("backup_plan"), plan_types) or []
         applied: list[tuple[str | None, str | None]] = []
         for plan in plans:
             member = BACKUPS.member(plan)
             applied.append((plan.address, backup_vault_location(unit, member) if member is not None else None))
         protected = association.value("protected")
-        if not isinstance(protected, Unknown) or len(protected.refs) != 1:
-            continue  # a name, or a choice between resources: which one is protected is not known
-        for workload in unit.resolve(protected.refs[0]):
-            found.setdefault(workload.address, []).extend(applied or [(None, None)])
+        workloads = (
+            unit.resolve(protected.refs[0])
+            if isinstance(protected, Unknown) and len(protected.refs) == 1 and not association.resource.count_unknown
+            else None
+        )
+        for address in [w.address for w in workloads] if workloads else [ANY_WORKLOAD]:
+            found.setdefault(address, []).extend(applied or [(None, None)])
     return {address: tuple(entries) for address, entries in found.items()}
 
 

@@ -88,6 +88,7 @@ def test_cloud_sql_backups_pinned_to_the_instances_region() -> None:
         "pass_cloud_sql_backups_elsewhere",
         "pass_google_backup_dr_elsewhere",
         "pass_gke_backup_plan_elsewhere",
+        "pass_google_backup_dr_other_plan_may_apply",
     ],
 )
 def test_cross_region_copies_defaults_and_unknowns_are_quiet(case: str) -> None:
