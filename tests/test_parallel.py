@@ -13,6 +13,7 @@ import pytest
 
 from resilint.cli import main
 from resilint.parsers import parallel
+from resilint.parsers.compact import Compactor
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -36,6 +37,7 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(parallel, "UNITS_PER_TASK", 1)
     monkeypatch.setattr(parallel, "CHUNK", 1)
     monkeypatch.setattr(parallel, "ROOTS_PER_TASK", 1)
+    monkeypatch.setattr(parallel, "MEMO_SPAN", 3)  # replies refer to earlier ones, across resets
     built: list[int] = []
     real_build = parallel.build
 
@@ -159,8 +161,12 @@ def _raise(argument: object) -> object:
     raise RuntimeError("a bug outside what the build contains")
 
 
+def _unpicklable(argument: object) -> object:
+    return lambda: argument  # the worker cannot send it back
+
+
 @pytest.mark.parametrize("step", ["_outline", "_read_tfvars", "_build_units", "_template_units", "_work"])
-@pytest.mark.parametrize("failure", [_die, _raise])
+@pytest.mark.parametrize("failure", [_die, _raise, _unpicklable])
 def test_a_worker_that_fails_leaves_the_build_to_one_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int], step: str, failure: Any
 ) -> None:
@@ -210,3 +216,52 @@ def test_the_parent_loads_the_rules_while_its_workers_build(
     during_build.clear()
     assert _output(capsys, monkeypatch, 1, *argv) == forked_output
     assert during_build and not any(during_build), "one process: the rules load after the build"
+
+
+def test_replies_refer_to_what_earlier_replies_of_their_span_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's replies share one pickle memo for MEMO_SPAN replies: what one sent, a later
+    one sends as a reference, and the parent makes it the object it made the first time."""
+    monkeypatch.setattr(parallel, "MEMO_SPAN", 4)
+    replies, received = parallel._Replies(), parallel._Received()
+    shared = "aws_db_instance" * 3
+    sent = [(i, shared, [shared, str(i)], {"k": (shared, i)}) for i in range(11)]
+    messages = [replies.dump(reply) for reply in sent]
+    got = [received.load(message) for message in messages]
+    assert got == sent
+    assert len(messages[1]) < len(messages[0]), "the string is not sent again"
+    firsts = [reply[1] for reply in got]
+    assert all(firsts[i] is firsts[i - i % 4] for i in range(11)), "one object within a span"
+    assert firsts[0] is not firsts[4] and firsts[4] is not firsts[8], "the memo starts again after each span"
+    assert all(reply[2][0] is reply[1] for reply in got)
+
+
+def test_units_built_in_workers_arrive_compacted(monorepo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker compacts what it builds and its replies share a memo: the parent's units
+    share their strings, locations and pydantic's fields-given sets without compacting them
+    again."""
+    from resilint.discover import discover
+    from resilint.parsers import ParseOptions, build_project
+
+    monkeypatch.setenv("RESILINT_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    compacted: list[int] = []  # resources compacted in this process
+    real_resource = Compactor._resource
+
+    def counting(self: Any, resource: Any) -> None:
+        if os.getpid() == parent:
+            compacted.append(1)
+        real_resource(self, resource)
+
+    parent = os.getpid()
+    monkeypatch.setattr(Compactor, "_resource", counting)
+    found = discover([monorepo])
+    parallel_units = build_project(found.files, found.problems, ParseOptions()).units
+    assert not compacted, "the parent compacts nothing the workers built"
+    serial_units = build_project(found.files, found.problems, ParseOptions(parallel=False)).units
+    assert compacted
+    assert [u.model_dump() for u in parallel_units] == [u.model_dump() for u in serial_units]
+    resources = [r for unit in parallel_units for r in unit.resources if r.provider == "aws"]
+    assert len(resources) > 500
+    # one object per worker and span of replies (a reply holds two roots' units, or templates')
+    assert len({id(r.provider) for r in resources}) * 20 < len(resources)
+    assert len({id(r.__pydantic_fields_set__) for r in resources}) * 20 < len(resources)

@@ -41,6 +41,12 @@ class Compactor:
             self.unit(copy)
         return unit
 
+    def compacted(self, unit: Unit) -> Unit:
+        """The unit, taken as compact already (built and compacted in a worker process): later
+        calls of `unit` leave it as it is."""
+        self._done.add(id(unit))
+        return unit
+
     def _resource(self, resource: Resource) -> None:
         fields = resource.__dict__
         strings = self._strings
