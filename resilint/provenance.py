@@ -117,11 +117,15 @@ def _names(message: str, attribute: str, sources: Mapping[str, str]) -> bool:
     """Whether `message` names `attribute` (a key of `sources`). Written as a dotted path
     (`sku.capacity = 1`), a block's name names the nested argument: the block's own key counts
     only where the source keeps no nested keys under it (CloudFormation's are top-level)."""
-    nested = any(key.startswith(attribute + ".") for key in sources)
+    if attribute not in message:  # most of a resource's attributes: no need to look closer
+        return False
+    nested: bool | None = None  # asked only when the message writes a path under the name
     plain = _PLAIN_WORD.match(attribute) is not None
     for found in re.finditer(rf"(?<![\w.]){re.escape(attribute)}(?!\w)", message):
         rest = message[found.end() :]
         if _NESTED.match(rest):
+            if nested is None:
+                nested = any(key.startswith(attribute + ".") for key in sources)
             if not nested:
                 return True
             continue
