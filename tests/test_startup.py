@@ -66,6 +66,14 @@ def test_folder_scan_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert not {"lark", "tree_sitter", "regex"} & warm, "a warm Terraform scan parses and evaluates nothing"
 
 
+def test_plain_text_output_needs_no_rich(tmp_path: Path) -> None:
+    """The text report, not to a terminal, is written without rich (which only colour needs)."""
+    argv = ["scan", "fixtures/database_without_multi_az/fail_multi_az_absent", "--no-cache"]
+    assert "rich" not in loaded(argv)
+    assert "rich" not in loaded([*argv, "-o", str(tmp_path / "report.txt")])
+    assert "rich" in loaded([*argv, "--color", "always"])
+
+
 def test_named_files_use_the_file_index(tmp_path: Path) -> None:
     argv = ["scan", "fixtures/database_without_multi_az/fail_multi_az_absent/main.tf", "--format", "json", "-o", str(tmp_path / "out.json")]
     assert {"resilint.file_mode", "resilint.file_index"} <= loaded(argv, tmp_path / "cache")
