@@ -284,3 +284,25 @@ def test_html_notes_render_in_headless_chromium(tmp_path: Path) -> None:
     assert found is not None, dom[:2000]
     assert int(found.group(1)) == 4  # the summary table's row and the three parts that share the reason
     assert found.group(2) == "[]", found.group(2)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(_chromium() is None and not os.environ.get("CI"), reason="Chromium is not installed (.ci/run installs it)")
+def test_html_draws_each_copy_of_a_stack_in_its_colour(tmp_path: Path) -> None:
+    """A StackSet deploys the template to us-east-1 and eu-west-1: under us-east-1's failure the
+    page draws the us-east-1 copy red and the eu-west-1 copy green, each box labelled with its
+    region."""
+    from resilint.cli import main
+
+    page = tmp_path / "copies.html"
+    fixture = "fixtures/simulate/stack_set_copies_latency"
+    assert main(["simulate", fixture, "--fail", "aws:us-east-1", "--format", "html", "--output", str(page), "--no-cache"]) == 1
+    browser = _browser(tmp_path)
+    dom = subprocess.run([*browser, "--dump-dom", page.as_uri()], check=True, capture_output=True, text=True, timeout=120).stdout
+    app = f"{fixture}/app.yaml"
+    drawn = set(re.findall(r'data-state="(\w+)"><title>(Domain in [^<]*): \w+</title>', dom))
+    assert drawn == {("down", f"Domain in {app} (us-east-1)"), ("up", f"Domain in {app} (eu-west-1)")}
+    screenshot = tmp_path / "copies.png"  # kept as the test's artefact
+    subprocess.run([*browser, f"--screenshot={screenshot}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    _, _, counts = pixels(screenshot)
+    assert counts[RED] > 2000 and counts[GREEN] > 2000, counts.most_common(8)
