@@ -77,7 +77,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       service write), static website buckets (a website configuration, or the origin of the
       default cache behavior of a CloudFront distribution with a default root object: the
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
-      deployment-package buckets, Athena query results (a workgroup's output location), S3
+      deployment-package buckets, Athena query results (a workgroup's output location, or the OutputLocation of a
+      Step Functions task that starts a query, with its DefinitionSubstitutions), S3
       inventory and storage class analysis destinations, the
       buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
       subscription filters into, when nothing else of the code writes to that stream; storage

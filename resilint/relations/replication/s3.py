@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from resilint.arguments import block_instances, is_set_or_computed, nested
-from resilint.model import Resource, Unknown, UnknownDocument
+from resilint.model import Resource, Unknown, UnknownDocument, unknown_text
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import s3_bucket_name, s3_bucket_name_key
 from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
@@ -329,6 +330,62 @@ def _site_purpose(distribution: str) -> str:
     return f"{WEBSITE_PURPOSE} through CloudFront (the origin of {distribution}'s default root object)"
 
 
+_ATHENA_QUERY = ":states:::athena:startQueryExecution"
+_SUBSTITUTION = re.compile(r"\$\{([^}]+)\}")
+
+
+def _athena_output_locations(definition: Any, substitutions: Any) -> Iterator[Any]:
+    """Where the Athena queries a Step Functions definition starts write their results: the
+    `ResultConfiguration.OutputLocation` of each `athena:startQueryExecution` task (`Parameters`,
+    or JSONata's `Arguments`), with CloudFormation's `DefinitionSubstitutions` put in. The
+    definition may be a document, its JSON text, or a document with values not known."""
+    if isinstance(definition, UnknownDocument):
+        definition = definition.document
+    elif isinstance(definition, str):
+        try:
+            definition = json.loads(definition)
+        except ValueError:
+            return
+    for task in _walk_dicts(definition):
+        resource = task.get("Resource")
+        if not isinstance(resource, str) or _ATHENA_QUERY not in resource:
+            continue
+        for inputs in ("Parameters", "Arguments"):
+            location = nested(task.get(inputs), "ResultConfiguration", "OutputLocation")
+            if location is not None:
+                yield _substituted(location, substitutions)
+
+
+def _walk_dicts(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from _walk_dicts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk_dicts(item)
+
+
+def _substituted(text: Any, substitutions: Any) -> Any:
+    """`text` with the `${Name}` placeholders that `substitutions` gives values for replaced by
+    them (a text with an identity when a value is not known, as !Sub builds)."""
+    if not isinstance(text, str) or not isinstance(substitutions, dict):
+        return text
+    parts: list[Any] = []
+    at = 0
+    for match in _SUBSTITUTION.finditer(text):
+        if match.group(1) not in substitutions:
+            continue
+        parts.extend((text[at : match.start()], substitutions[match.group(1)]))
+        at = match.end()
+    parts.append(text[at:])
+    built = unknown_text("a DefinitionSubstitutions value is not known", parts)
+    if built is not None:
+        return built
+    refs = tuple(dict.fromkeys(r for p in parts if isinstance(p, Unknown) for r in p.refs))
+    return Unknown("a DefinitionSubstitutions value is not known", refs)
+
+
 def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets: Callable[[Any], Any]) -> None:
     """Buckets that hold logs, static websites or build artifacts (secondary data)."""
 
@@ -436,6 +493,14 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             mark(attrs.get("LogDestination"), f"receives the flow logs of {address}")
         elif kind == "AWS::Logs::DeliveryDestination":
             mark(attrs.get("DestinationResourceArn"), f"receives the logs delivered through {address}")
+        elif kind in ("aws_sfn_state_machine", "AWS::StepFunctions::StateMachine"):
+            if kind == "aws_sfn_state_machine":
+                definition, substitutions = attrs.get("definition"), None
+            else:
+                definition = attrs.get("Definition", attrs.get("DefinitionString"))
+                substitutions = attrs.get("DefinitionSubstitutions")
+            for location in _athena_output_locations(definition, substitutions):
+                mark(location, f"holds the query results of {address}")
         elif kind == "AWS::Athena::WorkGroup":
             results = nested(attrs.get("WorkGroupConfiguration"), "ResultConfiguration", "OutputLocation")
             mark(results, f"holds the query results of {address}")
