@@ -365,14 +365,19 @@ class _Converter:
         first = children[0]
         kind = first.type
         if kind == "(":
-            if len(children) < 3 or children[2].type != ")":
+            # python-hcl2: "(" new_line_or_comment? expression new_line_or_comment? ")"
+            at = 1
+            while at < len(children) and children[at].type == "comment":
+                at += 1
+            inner = children[at] if at < len(children) else first
+            at += 1
+            while at < len(children) and children[at].type == "comment":
+                at += 1
+            if inner.type != "expression" or at >= len(children) or children[at].type != ")":
                 raise Fallback
-            inner = children[1]
-            if inner.type != "expression":
-                raise Fallback  # a comment inside the parentheses
             result = self.expr(inner)
-            self.at_end_of(children[2])
-            rest = 3
+            self.at_end_of(children[at])
+            rest = at + 1
         else:
             result = self.base(first)
             rest = 1
@@ -742,7 +747,12 @@ class _Converter:
         if at is None or at == 0 or at == len(children) - 1:
             raise Fallback
         left, operator, right = children[:at], children[at], children[at + 1 :]
-        if left[-1].type == "comment" or right[0].type == "comment":
+        if left[-1].type == "comment":
+            raise Fallback
+        # python-hcl2's binary_term: binary_operator new_line_or_comment? expression
+        while len(right) > 1 and right[0].type == "comment":
+            right = right[1:]
+        if right[0].type == "comment":
             raise Fallback
         self.links += 1
         if self.links > MAX_LINKS:
