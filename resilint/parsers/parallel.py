@@ -231,7 +231,7 @@ def _build(
         tasks.append((_template_units, range(i, min(i + CHUNK, len(scan.templates)))))
         prefer.append(None)
     outlined: dict[Path, Outline | None] = {}
-    parsed_by: dict[Path, int] = {}
+    parsed_by: dict[Path, set[int]] = {}  # folder -> the workers that parsed it
     config_outlines: dict[Path, ConfigOutline] = {}
     problems: list[Problem] = []
     template_units: dict[int, list[Unit | Problem | None]] = {}
@@ -252,25 +252,23 @@ def _build(
             else:
                 folder = item.folder
                 config_outlines[folder] = item
-            parsed_by[folder] = worker
+            parsed_by.setdefault(folder, set()).add(worker)
     templates = [unit for task in sorted(template_units) for unit in template_units[task]]
     if job is None:
         return None, templates
-    # Step 2: the roots, decided here from the outlines, each built by the worker whose share it
-    # is; one the guess missed (a Terragrunt unit, a call it did not see) where most of what it
-    # reads was parsed.
+    # Step 2: the roots, decided here from the outlines, each built where most of what it reads
+    # was parsed: by the worker whose share it is unless another took part of that share.
     plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
     pool.each(_bind, plan)
     roots = [*plan.roots, *plan.terragrunt]
     assert shares is not None
-    builder, cost = shares.builder, shares.build_cost
-    prefer_worker = [
-        builder[folder] if folder in builder else _where_parsed(folder, outlined, parsed_by, shares.sizes, pool.count) for folder in roots
-    ]
+    builder, cost = shares.builder, shares.steal_cost
+    prefer_worker = [_where_parsed(folder, outlined, parsed_by, shares.sizes, pool.count, builder.get(folder)) for folder in roots]
     build_tasks: list[tuple[Callable[[Any], Any], Any]] = []
     build_prefer: list[int | None] = []
     for share in range(pool.count):
-        # the costliest first: a worker out of work takes the cheapest from the end
+        # the costliest to build elsewhere first: a worker out of work takes from the end, where
+        # a root's modules are parsed on both sides and its build is cheap
         mine = sorted((i for i, worker in enumerate(prefer_worker) if worker == share), key=lambda i: -cost.get(roots[i], 0.0))
         for start in range(0, len(mine), ROOTS_PER_TASK):
             build_tasks.append((_build_units, mine[start : start + ROOTS_PER_TASK]))
@@ -314,9 +312,13 @@ def _work(indexes: range) -> list[Any]:
     return [work(i) for i in indexes]
 
 
-def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: dict[Path, int], sizes: Mapping[Path, int], count: int) -> int:
+def _where_parsed(
+    root: Path, outlined: dict[Path, Outline | None], parsed_by: dict[Path, set[int]], sizes: Mapping[Path, int], count: int, share: int | None
+) -> int:
     """The worker that parsed most of what building `root` reads (its folder and the modules it
-    calls, by size): it parses least of it again."""
+    calls, by size): it parses least of it again. The worker whose share it is when that is one
+    (another may have taken part of its share's parsing when it was out of work), else one that
+    parsed its folder."""
     parsed = [0] * count
     seen: set[Path] = set()
     pending = [root]
@@ -325,12 +327,13 @@ def _where_parsed(root: Path, outlined: dict[Path, Outline | None], parsed_by: d
         if folder in seen:
             continue
         seen.add(folder)
-        if folder in parsed_by:
-            parsed[parsed_by[folder] % count] += sizes.get(folder, 1)
+        for worker in parsed_by.get(folder, ()):
+            parsed[worker] += sizes.get(folder, 1)
         outline = outlined.get(folder)
         if outline is not None:
             pending.extend(outline.called.values())
-    return max(range(count), key=lambda worker: (parsed[worker], worker == parsed_by.get(root, 0) % count))
+    preferred = share if share is not None else min(parsed_by.get(root, {0}))
+    return max(range(count), key=lambda worker: (parsed[worker], worker == preferred))
 
 
 def _shares(items: list[tuple[Path, int]], count: int) -> list[tuple[int, list[Path]]]:

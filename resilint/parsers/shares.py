@@ -26,8 +26,11 @@ from pathlib import Path
 # process: 0.10 s per MB so counted, 0.77 s per MB to parse; counted per folder read instead,
 # the guess was twice as far off).
 BUILD_PER_BYTE = 0.13
-# Rounds of moving single roots to another worker while that shortens the scan.
+# Rounds of moving single roots to another worker, or swapping two, while that shortens the scan.
 IMPROVEMENT_ROUNDS = 10
+# Swaps of two roots of two workers tried at most, per plan (each costs a walk of both roots'
+# folders; fabric's 92 roots make about 2,000 pairs).
+SWAPS_TRIED = 2_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Shares:
     parse: list[list[Path]]  # per worker, the folders it parses first, in path order
     builder: dict[Path, int]  # a guessed root -> the worker that parses what it reads
     build_cost: dict[Path, float]  # a guessed root -> its guessed cost to build
+    # a guessed root -> its guessed cost to another worker, which parses what it lacks first
+    steal_cost: dict[Path, float]
     sizes: Mapping[Path, int]  # each folder's size, as given
 
 
@@ -56,7 +61,8 @@ def share(sizes: Mapping[Path, int], calls: Mapping[Path, Collection[Path]], cou
             covered.update(closures[folder])
     evaluated = _evaluated(size, called_by)
     build = {root: BUILD_PER_BYTE * evaluated[root] for root in closures}
-    # Two ways to start, each improved by single moves, the shorter kept: largest roots first,
+    # Two ways to start, each improved by moving single roots and swapping two (no single move
+    # balances the builds when the parsing is balanced), the shorter kept: largest roots first,
     # each with the worker that has parsed most of what it reads while that worker's work stays
     # within an even share of the whole, or each where the scan grows least.
     order = sorted(closures, key=lambda r: (-(sum(size[f] for f in closures[r]) + build[r]), r))
@@ -65,6 +71,7 @@ def share(sizes: Mapping[Path, int], calls: Mapping[Path, Collection[Path]], cou
         parse=[[folders[f] for f in range(len(folders)) if uses[f]] for uses in plan.uses],
         builder={folders[root]: worker for root, worker in plan.owner.items()},
         build_cost={folders[root]: cost for root, cost in build.items()},
+        steal_cost={folders[root]: build[root] + plan.lacking(root) for root in closures},
         sizes=sizes,
     )
 
@@ -80,7 +87,7 @@ def _start(plan: _Plan, order: list[int], fill: bool) -> _Plan:
         else:
             plan.add(root, min(range(count), key=lambda w: (plan.cost_with(root, w, added[w]), added[w], w)))
     for _ in range(IMPROVEMENT_ROUNDS):
-        if not plan.improve():
+        if not plan.improve() and not plan.swap():
             break
     return plan
 
@@ -130,11 +137,18 @@ class _Plan:
         self.parsed = [0] * count
         self.built = [0.0] * count
         self.owner: dict[int, int] = {}
+        self.tried = 0  # swaps tried
 
     def added(self, root: int, worker: int) -> int:
         """The bytes `worker` would parse more with `root`."""
         uses, size = self.uses[worker], self.size
         return sum(size[f] for f in self.closures[root] if not uses[f])
+
+    def lacking(self, root: int) -> int:
+        """The bytes of what `root` reads that the worker least short of it would parse more
+        than its own share to build it (0 with one worker)."""
+        owner = self.owner[root]
+        return min((self.added(root, w) for w in range(len(self.uses)) if w != owner), default=0)
 
     def cost_with(self, root: int, worker: int, added: int) -> float:
         """The scan's cost with `root` added to `worker`, which parses `added` bytes more."""
@@ -187,3 +201,42 @@ class _Plan:
             self.add(root, best)
             moved = moved or best != was
         return moved
+
+    def swap(self) -> bool:
+        """Swaps two roots of two workers wherever that shortens the scan (or leaves it as short
+        with less parsed twice), in one pass over the pairs; whether any were. At most
+        `SWAPS_TRIED` pairs are tried per plan."""
+        roots = sorted(self.owner)
+        members = {root: frozenset(self.closures[root]) for root in roots}
+        swapped = False
+        for i, first in enumerate(roots):
+            for second in roots[i + 1 :]:
+                one, other = self.owner[first], self.owner[second]
+                if one == other:
+                    continue
+                if self.tried >= SWAPS_TRIED:
+                    return swapped
+                self.tried += 1
+                parsed = list(self.parsed)
+                parsed[one] += self.exchanged(one, first, second, members)
+                parsed[other] += self.exchanged(other, second, first, members)
+                built = list(self.built)
+                moved = self.build[first] - self.build[second]
+                built[one] -= moved
+                built[other] += moved
+                before, after = self.cost(), max(parsed) + max(built)
+                if after < before - 1e-9 or (after <= before + 1e-9 and sum(parsed) < sum(self.parsed)):
+                    self.remove(first)
+                    self.remove(second)
+                    self.add(first, other)
+                    self.add(second, one)
+                    swapped = True
+        return swapped
+
+    def exchanged(self, worker: int, out: int, into: int, members: Mapping[int, frozenset[int]]) -> int:
+        """The bytes `worker` parses more when its root `out` is replaced by `into`."""
+        uses, size = self.uses[worker], self.size
+        leaving, coming = members[out], members[into]
+        lost = sum(size[f] for f in leaving if uses[f] == 1 and f not in coming)
+        gained = sum(size[f] for f in coming if not uses[f] and f not in leaving)
+        return gained - lost

@@ -74,3 +74,18 @@ def test_modules_that_call_each_other_in_a_cycle_are_parsed_too() -> None:
     shares = share({a: 10, b: 10, root: 10}, {a: {b}, b: {a}}, 2)
     assert set().union(*shares.parse) == {a, b, root}
     assert shares.builder[root] in (0, 1)
+
+
+def test_two_roots_are_swapped_when_no_single_move_balances_the_builds() -> None:
+    """Each worker parses as much as the other, but one builds five times as much: moving one
+    root over would unbalance the parsing more than it balances the building; swapping two
+    balances both."""
+    from resilint.parsers.shares import _Plan
+
+    plan = _Plan(2, [100, 100, 100, 100], {root: (root,) for root in range(4)}, {0: 50.0, 1: 50.0, 2: 10.0, 3: 10.0})
+    for root, worker in ((0, 0), (1, 0), (2, 1), (3, 1)):
+        plan.add(root, worker)
+    assert plan.cost() == 300
+    assert not plan.improve()
+    assert plan.swap()
+    assert plan.cost() == 260 and plan.parsed == [200, 200] and plan.built == [60.0, 60.0]
