@@ -29,9 +29,10 @@ the converter hoists it with the chain's position; tree-sitter-hcl reads `a ? b 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from resilint.parsers.guards import paused_gc
 from resilint.parsers.terraform import syntax as s
@@ -45,6 +46,45 @@ MAX_DEPTH = 40
 # counting levels, but two Python frames per operation, so a chain of some hundreds is its
 # RecursionError ("nested too deeply"); up to this many it never is.
 MAX_LINKS = 100
+
+
+T = TypeVar("T")
+
+
+def _maker(cls: type[T]) -> Callable[..., T]:
+    """`cls(*values)` for one of syntax.py's frozen dataclasses, every field given in order,
+    without the frozen `__init__`'s `object.__setattr__` call per field (half the cost of a node,
+    and this module builds one per token or so): the same instance, its fields set in the same
+    order, equal, hashed and pickled alike. Generated as dataclasses generates `__init__`."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    assert all(f.init for f in fields) and not hasattr(cls, "__post_init__")
+    names = [f.name for f in fields]
+    source = (
+        f"def make({', '.join(names)}):\n    node = new(cls)\n    values = node.__dict__\n"
+        + "".join(f"    values[{name!r}] = {name}\n" for name in names)
+        + "    return node\n"
+    )
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    exec(source, namespace)  # noqa: S102 - a constant template over the class's field names
+    maker: Callable[..., T] = namespace["make"]
+    return maker
+
+
+_Pos = _maker(s.Pos)
+_Body = _maker(s.Body)
+_Attribute = _maker(s.Attribute)
+_Block = _maker(s.Block)
+_Name = _maker(s.Name)
+_Literal = _maker(s.Literal)
+_GetAttr = _maker(s.GetAttr)
+_Index = _maker(s.Index)
+_Splat = _maker(s.Splat)
+_TupleExpr = _maker(s.TupleExpr)
+_ObjectExpr = _maker(s.ObjectExpr)
+_Call = _maker(s.Call)
+_Conditional = _maker(s.Conditional)
+_ForExpr = _maker(s.ForExpr)
+_Unary = _maker(s.Unary)
 
 
 class Fallback(Exception):
@@ -186,19 +226,26 @@ class _Converter:
     def pos(self, start: Any) -> s.Pos:
         """From `start`'s first token to the last token converted."""
         row, column = start.start_point
-        key = (row, self.end_row, column)  # a byte column stands for one character column
+        end_row = self.end_row
+        if self.ascii:  # a byte column is a character column (make_pos, inlined: the hottest call)
+            key = (row, end_row, column + 1)
+            pos = self.positions.get(key)
+            if pos is None:
+                pos = self.positions[key] = _Pos(row + 1, end_row + 1, column + 1)
+            return pos
+        key = (row, end_row, column)
         pos = self.byte_positions.get(key)
         if pos is None:
-            pos = self.byte_positions[key] = self.make_pos(row, self.end_row, column + 1 if self.ascii else self.column(start))
+            pos = self.byte_positions[key] = self.make_pos(row, end_row, self.column(start))
         return pos
 
     def make_pos(self, row: int, end_row: int, column: int) -> s.Pos:
         """Pos(row + 1, end_row + 1, column), one instance per place in the file: positions
-        repeat (a chain of steps shares its start) and a frozen dataclass is slow to build."""
+        repeat (a chain of steps shares its start)."""
         key = (row, end_row, column)
         pos = self.positions.get(key)
         if pos is None:
-            pos = self.positions[key] = s.Pos(row + 1, end_row + 1, column)
+            pos = self.positions[key] = _Pos(row + 1, end_row + 1, column)
         return pos
 
     def text(self, node: Any) -> str:
@@ -206,7 +253,7 @@ class _Converter:
 
     def name(self, node: Any) -> str:
         """An identifier, as python-hcl2's NAME reads it."""
-        text = self.text(node)
+        text = self.src[node.start_byte : node.end_byte].decode("utf-8")
         if "::" in text or (not self.ascii and _NAME.match(text) is None):
             raise Fallback
         return text
@@ -229,20 +276,17 @@ class _Converter:
             self.end_byte = last
             self.end_nl = newline
 
-    @staticmethod
-    def tight(children: list[Any], i: int) -> bool:
+    def tight(self, children: list[Any], i: int) -> bool:
         """Whether children i and i + 1 follow each other with no newline or comment between."""
         if i < 0 or i + 1 >= len(children):
             return False
         before, after = children[i], children[i + 1]
-        return bool(
-            before.type != "comment" and after.type != "comment" and before.end_point[0] == after.start_point[0]
-        )
+        return before.type != "comment" and after.type != "comment" and self.src.find(b"\n", before.end_byte, after.start_byte) < 0
 
-    @staticmethod
-    def gap(before: Any, after: Any) -> bool:
-        """Whether a newline separates two nodes (comments are children of their own)."""
-        return bool(before.end_point[0] != after.start_point[0])
+    def gap(self, before: Any, after: Any) -> bool:
+        """Whether a newline separates two nodes (comments are children of their own). By the
+        bytes between them: a node's row and column are a tuple built at each call."""
+        return self.src.find(b"\n", before.end_byte, after.start_byte) >= 0
 
     def deeper(self) -> None:
         self.depth += 1
@@ -261,7 +305,7 @@ class _Converter:
             elif kind != "comment":
                 raise Fallback  # a JSON-like object as the whole file
         if body is None:
-            return s.Body({}, ())
+            return _Body({}, ())
         return self.body(body, len(self.src), single_line=False)
 
     def body(self, node: Any, end: int, single_line: bool) -> s.Body:
@@ -282,15 +326,15 @@ class _Converter:
                     raise Fallback  # the Lark path's single-line block errors
             elif not (newline_after or self.end_nl):
                 raise Fallback  # the Lark path's "Missing newline after argument"
-        return s.Body(attributes, tuple(blocks))
+        return _Body(attributes, tuple(blocks))
 
     def attribute(self, node: Any) -> s.Attribute:
         children = node.children
-        if len(children) != 3 or self.gap(children[0], children[1]) or self.gap(children[1], children[2]):
+        if len(children) != 3 or self.gap(children[0], children[2]):
             raise Fallback  # comments or newlines around `=`
         name = self.name(children[0])
         expr = self.expr(children[2])
-        return s.Attribute(name, expr, self.pos(node))
+        return _Attribute(name, expr, self.pos(node))
 
     def block(self, node: Any) -> s.Block:
         self.deeper()
@@ -319,13 +363,13 @@ class _Converter:
         if closing.type != "block_end":
             raise Fallback
         if body is None:
-            result = s.Body({}, ())
+            result = _Body({}, ())
         else:
             first = next(c for c in body.children if c.type != "comment")
             newline_first = self.src.find(b"\n", brace.end_byte, first.start_byte) >= 0
             result = self.body(body, closing.start_byte, single_line=not newline_first)
         self.at_end_of(closing)
-        block = s.Block(type_, tuple(labels), result, self.pos(node))
+        block = _Block(type_, tuple(labels), result, self.pos(node))
         self.depth -= 1
         return block
 
@@ -397,7 +441,7 @@ class _Converter:
         if kind == "variable_expr":
             name = self.name(node.children[0])
             self.at_end_of(node)
-            return s.Name(name, self.pos(node))
+            return _Name(name, self.pos(node))
         if kind == "literal_value":
             return self.literal(node.children[0])
         if kind == "template_expr" or kind == "collection_value" or kind == "for_expr":
@@ -427,11 +471,11 @@ class _Converter:
         kind = node.type
         self.at_end_of(node)
         if kind == "numeric_lit":
-            return s.Literal(self.number(self.text(node)), self.pos(node))
+            return _Literal(self.number(self.text(node)), self.pos(node))
         if kind == "bool_lit":
-            return s.Literal(self.text(node) == "true", self.pos(node))
+            return _Literal(self.text(node) == "true", self.pos(node))
         if kind == "null_lit":
-            return s.Literal(None, self.pos(node))
+            return _Literal(None, self.pos(node))
         if kind == "string_lit":
             return self.string(node)
         raise Fallback
@@ -517,7 +561,7 @@ class _Converter:
     def tuple(self, node: Any) -> s.Expr:
         items = [self.expr(c) for c in node.children if c.type == "expression"]
         self.at_end_of(node)
-        return s.TupleExpr(tuple(items), self.pos(node))
+        return _TupleExpr(tuple(items), self.pos(node))
 
     def object(self, node: Any) -> s.Expr:
         items: list[tuple[s.Expr, s.Expr]] = []
@@ -534,7 +578,7 @@ class _Converter:
             key = self.object_key(elem[0])
             items.append((key, self.expr(elem[2])))
         self.at_end_of(node)
-        return s.ObjectExpr(tuple(items), self.pos(node))
+        return _ObjectExpr(tuple(items), self.pos(node))
 
     def object_key(self, node: Any) -> s.Expr:
         """python-hcl2's first grammar's keys: a name (as a string), `a.b` (as a string), a
@@ -551,12 +595,12 @@ class _Converter:
                 names.append(self.name(step.children[1]))
                 previous = step
             self.at_end_of(previous)
-            return s.Literal(".".join(names), self.pos(first))
+            return _Literal(".".join(names), self.pos(first))
         if len(children) == 1 and kind == "literal_value":
             value = first.children[0]
             if value.type == "bool_lit" or value.type == "null_lit":
                 self.at_end_of(value)
-                return s.Literal(self.text(value), self.pos(value))
+                return _Literal(self.text(value), self.pos(value))
             return self.literal(value)
         if len(children) == 1 and kind == "template_expr" and first.children[0].type == "quoted_template":
             return self.string(first.children[0])
@@ -598,7 +642,7 @@ class _Converter:
             raise Fallback
         # python-hcl2's tree drops the `...` token (an anonymous one), so the Lark path never sets
         # expand_final: kept so, the two paths agree
-        return s.Call(name, tuple(args), False, pos)
+        return _Call(name, tuple(args), False, pos)
 
     def for_expr(self, node: Any, is_object: bool) -> s.Expr:
         children = node.children
@@ -629,7 +673,7 @@ class _Converter:
             if child.type == "for_cond":
                 cond = self.expr(next(c for c in child.children if c.type == "expression"))
         self.at_end_of(node)
-        return s.ForExpr(key_var, value_var, collection, key, value, cond, grouping, self.pos(node))
+        return _ForExpr(key_var, value_var, collection, key, value, cond, grouping, self.pos(node))
 
     # Steps after a term
 
@@ -639,11 +683,11 @@ class _Converter:
         if kind == "get_attr":
             name = self.name(self.single_after(step, inner))
             self.at_end_of(step)
-            return s.GetAttr(obj, name, self.pos(start))
+            return _GetAttr(obj, name, self.pos(start))
         if kind == "index":
             key = self.index_key(inner)
             self.at_end_of(step)
-            return s.Index(obj, key, self.pos(start))
+            return _Index(obj, key, self.pos(start))
         # a splat: `[*]` takes every attribute and index step after it, `.*` only attributes
         # (python-hcl2: an index after `.*.a` indexes the splat's result)
         steps: list[str | s.Expr] = []
@@ -664,14 +708,14 @@ class _Converter:
                 self.at_end_of(part)
             else:
                 if result is None:
-                    result = s.Splat(obj, tuple(steps), self.pos(start))
+                    result = _Splat(obj, tuple(steps), self.pos(start))
                 if part.type == "index" and part.children[0].type == "legacy_index":
                     raise Fallback
                 result = self.postfix(result, start, part)
             previous = part
         if result is None:
             self.at_end_of(previous)
-            result = s.Splat(obj, tuple(steps), self.pos(start))
+            result = _Splat(obj, tuple(steps), self.pos(start))
         return result
 
     def single_after(self, step: Any, dot: Any) -> Any:
@@ -687,7 +731,7 @@ class _Converter:
             if not digits.isdigit() or not digits.isascii():
                 raise Fallback
             self.at_end_of(index)
-            return s.Literal(int(digits), self.pos(index))
+            return _Literal(int(digits), self.pos(index))
         children = [c for c in index.children if c.type != "comment"]
         if len(children) != 3 or children[1].type != "expression":
             raise Fallback
@@ -707,7 +751,7 @@ class _Converter:
         if operator.type == "-" and operand[0].type == "literal_value" and operand[0].start_byte == operator.end_byte:
             raise Fallback  # `-1.x`: python-hcl2 reads the number -1 and a step on it
         value = self.term(operand)
-        return s.Unary(operator.type, value, self.pos(node))
+        return _Unary(operator.type, value, self.pos(node))
 
     def negative_number(self, node: Any) -> s.Expr | None:
         """`-1` and `-1.5`: python-hcl2 lexes them as one number (NEGATIVE_DECIMAL)."""
@@ -729,7 +773,7 @@ class _Converter:
             raise Fallback  # `-1 -2`: python-hcl2 reads one number of two NEGATIVE_DECIMALs
         value = self.number(text)
         self.at_end_of(number)
-        return s.Literal(-value, self.pos(node))
+        return _Literal(-value, self.pos(node))
 
     def binary(self, node: Any) -> s.Expr:
         operands: list[s.Expr] = []
@@ -836,13 +880,13 @@ class _Converter:
             chain = chains[i]
             if chain is not None:
                 pos = self.make_pos(start.start_point[0], end_row_chain, self.column(start))
-                result = s.Conditional(s._associate(chain[0], chain[1], pos), then, result, pos)
+                result = _Conditional(s._associate(chain[0], chain[1], pos), then, result, pos)
                 hoisted_after = True
             else:
                 end = end_row_chain if hoisted_after else end_row_plain
                 pos = self.make_pos(start.start_point[0], end, self.column(start))
                 assert condition is not None
-                result = s.Conditional(condition, then, result, pos)
+                result = _Conditional(condition, then, result, pos)
         return result
 
     def _segments(self, node: Any, segments: list[Any]) -> None:
