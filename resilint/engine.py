@@ -23,11 +23,13 @@ def run(
     load_errors: Iterable[LoadError] = (),
     only_units: Callable[[Unit], bool] | None = None,
     parallel: bool = True,
+    in_workers: Callable[[list[Finding]], list[Finding]] | None = None,
 ) -> list[Finding]:
     """All findings of one scan, sorted. A rule that raises on a unit becomes one RES002
     finding for that unit; everything else is kept. `only_units` limits which units the rules
     check (every unit is still in the project they read); `parallel`: in worker processes when
-    there are many units (parsers/parallel.py)."""
+    there are many units (parsers/parallel.py), where `in_workers` is given each unit's
+    findings before they are sent back (work the caller would otherwise do alone after them)."""
     findings: list[Finding] = []
     if settings.is_enabled(PARSE_ERROR.id):
         for problem in project.problems:
@@ -55,7 +57,11 @@ def run(
     # back in unit order, as one process makes them.
     from resilint.parsers.parallel import MIN_UNITS, map_in_workers
 
-    per_unit = map_in_workers(len(checked), check, MIN_UNITS) if parallel else None
+    def check_in_worker(i: int) -> list[Finding]:
+        found = check(i)
+        return in_workers(found) if in_workers is not None else found
+
+    per_unit = map_in_workers(len(checked), check_in_worker, MIN_UNITS) if parallel else None
     for found in per_unit if per_unit is not None else (check(i) for i in range(len(checked))):
         findings.extend(found)
     return sort_findings(findings)

@@ -72,13 +72,13 @@ class SourceLines:
     at the start are kept (every line of every file read was a twentieth of a cold scan's peak
     memory at 10x the generated monorepo); a line not announced is read again when asked."""
 
-    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+    def __init__(self, findings: Iterable[Finding] = (), places: ProjectPlaces | None = None) -> None:
         self._wanted: dict[str, set[int]] = {}
         for finding in findings:
             if not finding.resource:
                 self._wanted.setdefault(finding.path, set()).add(finding.line)
         self._files: dict[str, dict[int, str] | None] = {}
-        self._places = ProjectPlaces()
+        self._places = places if places is not None else ProjectPlaces()
 
     def line(self, path: str, number: int) -> str | None:
         kept = self._files.get(path)

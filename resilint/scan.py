@@ -28,7 +28,7 @@ from resilint.discover import Discovery, discover
 from resilint.engine import run
 from resilint.excludes import ExcludeMatcher
 from resilint.findings import Finding, merge_callers, sort_findings
-from resilint.fingerprint import SourceLines
+from resilint.fingerprint import ProjectPlaces, SourceLines
 from resilint.model import Project, Unit
 from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.parsers.guards import sparse_gc
@@ -132,7 +132,17 @@ def _scan(
     if loading is not None:
         registry = loading.registry()
     assert registry is not None
-    findings = run(project, registry.rules, settings, registry.errors, touching)
+    places = ProjectPlaces()
+
+    def fingerprinted_in_worker(found: list[Finding]) -> list[Finding]:
+        lines = SourceLines(found, places)
+        return [lines.fingerprinted(f, _system_name(f, project)) for f in found]
+
+    # Rules that check units in workers fingerprint their findings there: those that reach the
+    # end unchanged (the same objects) keep what they were given.
+    made = run(project, registry.rules, settings, registry.errors, touching, in_workers=fingerprinted_in_worker)
+    ready = {id(f): f for f in made if f.fingerprint}  # holding them: no other finding takes their id
+    findings = made
 
     suppressed: list[Suppressed] = []
     if settings.inline_suppressions:
@@ -160,10 +170,11 @@ def _scan(
 
         findings = [f for f in findings if f.rule_id in ALWAYS_REPORTED or not dropped(f.path)]
         suppressed = [s for s in suppressed if not dropped(s.finding.path)]
-    lines = SourceLines([*findings, *(s.finding for s in suppressed)])
-    # Each finding copied once, with its fingerprint and its unit's system.
-    findings = sort_findings(lines.fingerprinted(f, _system_name(f, project)) for f in findings)
-    suppressed = [replace(s, finding=lines.fingerprinted(s.finding)) for s in suppressed]
+    lines = SourceLines([f for f in (*findings, *(s.finding for s in suppressed)) if ready.get(id(f)) is not f], places)
+    # Each finding copied once, with its fingerprint and its unit's system; suppressed findings
+    # with their fingerprint alone.
+    findings = sort_findings(f if ready.get(id(f)) is f else lines.fingerprinted(f, _system_name(f, project)) for f in findings)
+    suppressed = [replace(s, finding=_without_system(s.finding) if ready.get(id(s.finding)) is s.finding else lines.fingerprinted(s.finding)) for s in suppressed]
     scanned = [f for f in found.files if targets is None or f.display in targets]
     result = ScanResult(
         findings,
@@ -181,6 +192,12 @@ def _scan(
         units_checked=checked,
     )
     return with_baseline(result, baseline) if baseline is not None else result
+
+
+def _without_system(finding: Finding) -> Finding:
+    """A finding fingerprinted in a worker, as a suppressed one is reported: without the system
+    the worker gave it."""
+    return finding.model_copy(update={"system": None}) if finding.system is not None else finding
 
 
 def _system_name(finding: Finding, project: Project) -> str | None:

@@ -265,3 +265,30 @@ def test_units_built_in_workers_arrive_compacted(monorepo: Path, monkeypatch: py
     # one object per worker and span of replies (a reply holds two roots' units, or templates')
     assert len({id(r.provider) for r in resources}) * 20 < len(resources)
     assert len({id(r.__pydantic_fields_set__) for r in resources}) * 20 < len(resources)
+
+
+def test_findings_are_fingerprinted_in_the_workers_that_found_them(
+    monorepo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    """Rules that check units in workers fingerprint their findings there; the parent fingerprints
+    only those it changed (findings merged over a module's callers, suppression notes) or made
+    (parse errors, suppression findings). The bytes are one process's."""
+    from resilint.fingerprint import SourceLines
+
+    calls = tmp_path / "calls"
+    real = SourceLines.fingerprinted
+
+    def recording(self: SourceLines, finding: Any, system: str | None = None) -> Any:
+        with calls.open("a") as out:  # appends of one line from several processes
+            out.write(f"{os.getpid()}\n")
+        return real(self, finding, system)
+
+    monkeypatch.setattr(SourceLines, "fingerprinted", recording)
+    monkeypatch.chdir(monorepo)
+    argv = (".", "--format", "sarif", "--no-cache", "--severity", "error,warning,note")
+    serial = _output(capsys, monkeypatch, 1, *argv)
+    calls.unlink()
+    assert _output(capsys, monkeypatch, 2, *argv) == serial
+    pids = calls.read_text().split()
+    here = pids.count(str(os.getpid()))
+    assert len(set(pids)) == 3 and here * 2 < len(pids), (here, len(pids))
