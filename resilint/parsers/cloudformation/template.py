@@ -854,30 +854,45 @@ def _plain(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool or value is None:  # most values: tested first
         return value
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (ZoneList, UnknownZone)):
-        return value  # built from f-strings: plain already
-    if isinstance(value, UnknownAttribute):
-        attribute = None if value.attribute is None else str(value.attribute)
-        return UnknownAttribute(str(value.reason), tuple(str(r) for r in value.refs), str(value.address), attribute)
-    if isinstance(value, UnknownInput):
-        return UnknownInput(str(value.reason), str(value.name))
-    if isinstance(value, UnknownText):
-        return UnknownText(str(value.reason), tuple(_plain(p) for p in value.parts), tuple(str(r) for r in value.refs))
-    if isinstance(value, Unknown):
-        return Unknown(str(value.reason), tuple(str(r) for r in value.refs))
+    convert = _CONVERTERS.get(kind)
+    if convert is None:  # decided once per type (what it converts to depends on nothing else)
+        convert = _CONVERTERS[kind] = _converter(kind)
+    return convert(value)
+
+
+def _converter(kind: type) -> Callable[[Any], Any]:
+    if issubclass(kind, bool):
+        return _same
+    if issubclass(kind, str):
+        return str
+    if issubclass(kind, int):
+        return int
+    if issubclass(kind, float):
+        return float
+    if issubclass(kind, dict):
+        return lambda value: {str(k): _plain(v) for k, v in value.items()}
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [_plain(v) for v in value]
+    if issubclass(kind, (ZoneList, UnknownZone)):
+        return _same  # built from f-strings: plain already
+    if issubclass(kind, UnknownAttribute):
+        return lambda value: UnknownAttribute(
+            str(value.reason), tuple(str(r) for r in value.refs), str(value.address), None if value.attribute is None else str(value.attribute)
+        )
+    if issubclass(kind, UnknownInput):
+        return lambda value: UnknownInput(str(value.reason), str(value.name))
+    if issubclass(kind, UnknownText):
+        return lambda value: UnknownText(str(value.reason), tuple(_plain(p) for p in value.parts), tuple(str(r) for r in value.refs))
+    if issubclass(kind, Unknown):
+        return lambda value: Unknown(str(value.reason), tuple(str(r) for r in value.refs))
+    return _same
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+_CONVERTERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _joined_text(value: Any) -> Unknown | None:
