@@ -28,8 +28,12 @@ def render_text(project: Project) -> str:
             lines.append(f"  unlinked {unit_id}: {read.name} ({read.location.path}:{read.location.line}): {why}")
         lines.append("")
     units = sum(len(s.units) for s in project.systems)
-    lines.append(f"{len(project.systems)} systems, {units} units")
+    lines.append(f"{_count(len(project.systems), 'system')}, {_count(units, 'unit')}")
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def render_json(project: Project) -> str:

@@ -304,7 +304,7 @@ def test_nested_stacks_are_shown_as_links_from_the_template_that_nests_them(
         "and passes Env=prod, MultiAZ=false, Subnets=(known at deploy time) (main.yaml:7)\n"
     ) in text
     assert "  link nested-stack stacks/data.yaml -> stacks/cache.yaml: stack Data.Cache" in text
-    assert text.endswith("1 systems, 1 units\n")
+    assert text.endswith("1 system, 1 unit\n")
 
 
 def test_a_stack_set_link_names_its_parameters_and_unknown_regions(

@@ -325,7 +325,7 @@ def test_systems_text_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
         "  link remote-state primary -> dr: data.terraform_remote_state.dr reads the state of dr "
         "(s3://acme-state/app/dr.tfstate, outputs web_ip) (primary/main.tf:17)\n"
         "\n"
-        "1 systems, 2 units\n"
+        "1 system, 2 units\n"
     )
 
 
