@@ -143,6 +143,8 @@ SHAPES = {
     "comments inside parentheses, then a line python-hcl2 joins": "x = (\n  # c\n  a\n  && b\n)\n",
     "comments after an operator": "x = a &&\n  # c\n  b\ny = a + # c\n  b\nz = a + /* c */ b * /* d */ # e\n c\n",
     "comment before an operator": "x = (a # c\n  + b)\n",
+    "a line python-hcl2 joins in brackets after a hoisted condition": "x = a == null ? true : (\n  b\n  && c\n)\n",
+    "? on its own line in brackets after a hoisted condition": 'y = a == null ? null : f([\n  for i in b : (\n    g(i)\n    ? 1\n    : 2\n  )\n])\n',
     "deep tuples": "x = " + "[" * 60 + "]" * 60 + "\n",
     "deep blocks": "".join(f"b{i} {{\n" for i in range(50)) + "}\n" * 50,
     "deep parentheses": "x = " + "(" * 70 + "a" + ")" * 70 + "\n",
@@ -190,7 +192,9 @@ def test_lines_python_hcl2_joins_are_joined_here_too() -> None:
     """python-hcl2's grammar rejects an operator or `?` that starts a line inside parentheses;
     the Lark path parses such a file again with those lines joined (continuations.py), and so
     does tree_syntax.py, with the same positions."""
-    for shape in ("newline before the first operator", "name before ? on its own line"):
+    for shape in ("newline before the first operator", "name before ? on its own line",
+                  "a line python-hcl2 joins in brackets after a hoisted condition",
+                  "? on its own line in brackets after a hoisted condition"):
         text = SHAPES[shape]
         with pytest.raises(syntax.HclSyntaxError):
             syntax._lark_parse(text)  # python-hcl2's first parse

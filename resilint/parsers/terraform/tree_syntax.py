@@ -399,6 +399,18 @@ class _Converter:
         self.depth -= 1
         return result
 
+    def nested(self, node: Any) -> s.Expr:
+        """An expression inside brackets (parentheses, a tuple, an object, a call's arguments, a
+        for expression, an index, an interpolation). A chain python-hcl2 hoisted a condition out
+        of takes in the newlines after its last operand, which closes no bracket opened after
+        it: inside, no such chain is open."""
+        saved = self.open_chains
+        self.open_chains = 0
+        try:
+            return self.expr(node)
+        finally:
+            self.open_chains = saved
+
     def term(self, children: list[Any]) -> s.Expr:
         """An expression term: a base (a name, a literal, a call, a collection, `(...)`, an
         operation) and the attribute, index and splat steps after it."""
@@ -419,7 +431,7 @@ class _Converter:
                 at += 1
             if inner.type != "expression" or at >= len(children) or children[at].type != ")":
                 raise Fallback
-            result = self.expr(inner)
+            result = self.nested(inner)
             self.at_end_of(children[at])
             rest = at + 1
         else:
@@ -540,7 +552,7 @@ class _Converter:
         src = self.src
         if _BLANKS.match(src, node.start_byte + 2).end() != inner.start_byte:  # type: ignore[union-attr]
             raise Fallback
-        expr = self.expr(inner)
+        expr = self.nested(inner)
         if _BLANKS.match(src, self.end_byte).end() != children[2].start_byte:  # type: ignore[union-attr]
             raise Fallback
         return expr
@@ -559,7 +571,7 @@ class _Converter:
     # Collections, calls, for expressions
 
     def tuple(self, node: Any) -> s.Expr:
-        items = [self.expr(c) for c in node.children if c.type == "expression"]
+        items = [self.nested(c) for c in node.children if c.type == "expression"]
         self.at_end_of(node)
         return _TupleExpr(tuple(items), self.pos(node))
 
@@ -576,7 +588,7 @@ class _Converter:
             if len(elem) != 3 or self.gap(elem[0], elem[1]) or self.gap(elem[1], elem[2]):
                 raise Fallback
             key = self.object_key(elem[0])
-            items.append((key, self.expr(elem[2])))
+            items.append((key, self.nested(elem[2])))
         self.at_end_of(node)
         return _ObjectExpr(tuple(items), self.pos(node))
 
@@ -611,7 +623,7 @@ class _Converter:
         if kind == "(" and len(children) == 3 and children[1].type == "expression":
             if self.gap(first, children[1]) or self.gap(children[1], children[2]):
                 raise Fallback
-            return self.expr(children[1])
+            return self.nested(children[1])
         raise Fallback
 
     def call(self, node: Any) -> s.Expr:
@@ -628,7 +640,7 @@ class _Converter:
             for i, part in enumerate(parts):
                 kind = part.type
                 if kind == "expression":
-                    args.append(self.expr(part))
+                    args.append(self.nested(part))
                 elif (kind == "ellipsis" or (kind == "," and i == last)) and not self.tight(parts, i - 1):
                     raise Fallback  # a newline or comment before a final comma or `...`
         self.at_end_of(node)
@@ -656,7 +668,7 @@ class _Converter:
             if part.type == "identifier":
                 names.append(self.name(part))
         key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
-        collection = self.expr(next(p for p in parts if p.type == "expression"))
+        collection = self.nested(next(p for p in parts if p.type == "expression"))
         key: s.Expr | None = None
         cond: s.Expr | None = None
         grouping = False
@@ -664,14 +676,14 @@ class _Converter:
             arrow = next(i for i, c in enumerate(children) if c.type == "=>")
             if children[arrow - 1].type != "expression" or not self.tight(children, arrow - 1):
                 raise Fallback  # python-hcl2 wants `=>` on the key's line
-            key = self.expr(children[arrow - 1])
-            value = self.expr(next(c for c in children[arrow + 1 :] if c.type == "expression"))
+            key = self.nested(children[arrow - 1])
+            value = self.nested(next(c for c in children[arrow + 1 :] if c.type == "expression"))
             grouping = any(c.type == "ellipsis" for c in children)
         else:
-            value = self.expr(next(c for c in children if c.type == "expression"))
+            value = self.nested(next(c for c in children if c.type == "expression"))
         for child in children:
             if child.type == "for_cond":
-                cond = self.expr(next(c for c in child.children if c.type == "expression"))
+                cond = self.nested(next(c for c in child.children if c.type == "expression"))
         self.at_end_of(node)
         return _ForExpr(key_var, value_var, collection, key, value, cond, grouping, self.pos(node))
 
@@ -735,7 +747,7 @@ class _Converter:
         children = [c for c in index.children if c.type != "comment"]
         if len(children) != 3 or children[1].type != "expression":
             raise Fallback
-        return self.expr(children[1])
+        return self.nested(children[1])
 
     # Operations
 
