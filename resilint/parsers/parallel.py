@@ -169,9 +169,11 @@ def _share_folders(job: TerraformScan, count: int) -> Shares:
 
     max_bytes = job.options.max_file_bytes
     texts = job.cache.texts
+    by_name = {str(folder): folder for folder in job.folders}
     sizes: dict[Path, int] = {}
     calls: dict[Path, list[Path]] = {}
-    for folder, paths in job.folders.items():
+    for name, folder in by_name.items():
+        paths = job.folders[folder]
         read = []
         for path in paths:
             text = read_text(path, str(path), max_bytes)
@@ -179,7 +181,7 @@ def _share_folders(job: TerraformScan, count: int) -> Shares:
                 texts[path] = text
                 read.append((path.name, text))
         sizes[folder] = sum(len(text) for _, text in read) or 1
-        calls[folder] = local_calls(folder, read)
+        calls[folder] = [by_name[called] for called in local_calls(name, read) if called in by_name]
     return share(sizes, calls, count)
 
 

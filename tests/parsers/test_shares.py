@@ -21,8 +21,8 @@ def test_local_module_sources_are_guessed_from_the_text() -> None:
         'locals {\n  note = "source = \\"../elsewhere\\""\n}\n'
     )
     json = '{"module": {"db": {"source": "../../modules/db"}}}'
-    found = local_calls(HERE, [("main.tf", hcl), ("db.tf.json", json), ("README.tf", "no calls")])
-    assert found == [Path("/repo/modules/net"), HERE / "nested" / "queue", Path("/repo/modules/db")]
+    found = local_calls(str(HERE), [("main.tf", hcl), ("db.tf.json", json), ("README.tf", "no calls")])
+    assert found == ["/repo/modules/net", str(HERE / "nested" / "queue"), "/repo/modules/db"]
 
 
 def _closure(root: Path, calls: dict[Path, set[Path]]) -> set[Path]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
 
 # `source = "./..."` or `"../..."` at the start of a line, as module blocks write it; in JSON
 # syntax `"source": "./..."`. Other blocks' `source` arguments that look like a local path (a
@@ -21,17 +20,18 @@ _HCL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"(\.\.?/[^"\n]*)"', re.MULT
 _JSON_SOURCE = re.compile(r'"source"[ \t\r\n]*:[ \t\r\n]*"(\.\.?/[^"\n]*)"')
 
 
-def local_calls(folder: Path, texts: Iterable[tuple[str, str]]) -> list[Path]:
+def local_calls(folder: str, texts: Iterable[tuple[str, str]]) -> list[str]:
     """The folders that `folder`'s files (name, text) seem to call as local modules, one for
     each call (a module called twice is built twice), as absolute paths normalised without
-    resolving links (the scan's folders are real paths)."""
-    found: list[Path] = []
+    resolving links (the scan's folders are real paths), in text: the caller keeps those it
+    knows (a Path for each call would cost more than the guess)."""
+    found: list[str] = []
     for name, text in texts:
         if "source" not in text:
             continue
         pattern = _JSON_SOURCE if name.lower().endswith(".json") else _HCL_SOURCE
         for source in pattern.findall(text):
-            called = Path(os.path.normpath(os.path.join(folder, source)))
+            called = os.path.normpath(os.path.join(folder, source))
             if called != folder:
                 found.append(called)
     return found
