@@ -292,3 +292,18 @@ def test_findings_are_fingerprinted_in_the_workers_that_found_them(
     pids = calls.read_text().split()
     here = pids.count(str(os.getpid()))
     assert len(set(pids)) == 3 and here * 2 < len(pids), (here, len(pids))
+
+
+def test_work_that_just_ended_does_not_keep_a_scan_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 1-minute load average still counts a run that ended seconds ago (a benchmark's
+    previous tool): when less runs now, what runs now decides."""
+    monkeypatch.delenv("RESILINT_WORKERS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert parallel._running_now() is not None  # Linux: this test's own process at least
+    monkeypatch.setattr(os, "getloadavg", lambda: (cores + 1.0, 1.0, 1.0))
+    monkeypatch.setattr(parallel, "_running_now", lambda: 1)  # only this scan runs now
+    assert parallel.busy() == 0.0 and parallel.workers() == cores
+    monkeypatch.setattr(parallel, "_running_now", lambda: cores + 2)  # busy now, and for a minute
+    assert parallel.busy() == cores and parallel.workers() == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # starting just now: the average decides
+    assert parallel.busy() == 0.0 and parallel.workers() == cores

@@ -94,10 +94,9 @@ class WorkerFailed(Exception):
 
 def workers() -> int:
     """Processes to work in: RESILINT_WORKERS when set (1: one process), else the cores this
-    process may run on that other work leaves idle (the load average, less one for the scan
-    itself): on a busy machine, workers wait for a core and only add the cost of sending
-    results back (measured: a cold 50x monorepo 0.85x as fast forked as in one process on 2
-    cores shared with other jobs)."""
+    process may run on that other work leaves idle (`busy`): on a busy machine, workers wait
+    for a core and only add the cost of sending results back (measured: a cold 50x monorepo
+    0.85x as fast forked as in one process on 2 cores shared with other jobs)."""
     configured = os.environ.get("RESILINT_WORKERS", "")
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
@@ -105,11 +104,30 @@ def workers() -> int:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 1
+    return max(1, min(cores, int(cores - busy() + 0.5)))
+
+
+def busy() -> float:
+    """The cores other work keeps busy: the 1-minute load average less one for the scan itself,
+    or, when fewer run now, the tasks Linux counts as running at this instant (less this one).
+    The average lags: work that ended a few seconds ago (a benchmark's previous run, another
+    tool, a scan just before) still counts in it for about a minute, and kept a scan on an
+    idle machine in one process."""
     try:
-        busy = max(0.0, os.getloadavg()[0] - 1.0)
+        average = max(0.0, os.getloadavg()[0] - 1.0)
     except (AttributeError, OSError):  # no load average (Windows)
-        busy = 0.0
-    return max(1, min(cores, int(cores - busy + 0.5)))
+        return 0.0
+    running = _running_now()
+    return average if running is None else min(average, max(0.0, running - 1.0))
+
+
+def _running_now() -> int | None:
+    """The tasks running or waiting for a core at this instant (Linux), this one included."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as handle:  # "0.52 0.58 0.59 1/467 12345"
+            return int(handle.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):  # not Linux
+        return None
 
 
 def worth_forking(files: Sequence[SourceFile], max_file_bytes: int, regions: Callable[[str], tuple[str, ...]], cache: ParseCache | None) -> int:
