@@ -15,7 +15,8 @@ its embedded checks; registry module downloads refused at once) with an empty ca
 run: cold, as resilint's `--no-cache`.
 
 `versions` compares source trees of resilint (a `git worktree` or a `git archive` export each,
-imported through PYTHONPATH) by the CPU time (user + system) of a cold scan in one process:
+imported through PYTHONPATH, its `rules/` folder as `resilint_rules`: otherwise the installed
+package's rules would be imported, whichever tree runs) by the CPU time (user + system) of a cold scan in one process:
 CPU time is steadier than wall time on a shared machine, and one process leaves the number of
 idle cores out. It also says whether every version printed the same bytes.
 """
@@ -164,9 +165,15 @@ def cmd_versions(corpus: Path, checkouts: list[Path], rounds: int) -> dict[str, 
     base = Path(tempfile.mkdtemp(prefix="resilint-bench-versions-"))
     cpu: dict[str, list[float]] = {str(c): [] for c in checkouts}
     outputs: dict[str, set[str]] = {str(c): set() for c in checkouts}
+    paths: dict[str, str] = {}
+    for number, checkout in enumerate(checkouts):
+        rules = base / f"rules-{number}"  # the tree's rules/ as the package the entry point names
+        rules.mkdir()
+        (rules / "resilint_rules").symlink_to(checkout.resolve() / "rules", target_is_directory=True)
+        paths[str(checkout)] = os.pathsep.join((str(checkout.resolve()), str(rules)))
     for _ in range(rounds):
         for checkout in checkouts:
-            env = {**environment(base / "cache"), "PYTHONPATH": str(checkout.resolve()), "RESILINT_WORKERS": "1"}
+            env = {**environment(base / "cache"), "PYTHONPATH": paths[str(checkout)], "RESILINT_WORKERS": "1"}
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run(
                 [sys.executable, "-m", "resilint", "scan", ".", "--no-cache", "--format", "json"],
