@@ -1,3 +1,3 @@
-from resilint.cli import main
+from resilint.cli import run
 
-raise SystemExit(main())
+run()

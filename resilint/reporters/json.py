@@ -6,7 +6,7 @@ from collections import Counter
 
 from resilint import __version__
 from resilint.reporters import Report
-from resilint.reporters.json_text import indented, model_texts
+from resilint.reporters.json_text import JsonModels, indented
 
 FORMAT_VERSION = "1"
 
@@ -17,7 +17,7 @@ def render(report: Report) -> str:
     document: dict[str, object] = {
         "version": FORMAT_VERSION,
         "tool": {"name": "resilint", "version": __version__},
-        "findings": model_texts(report.findings),  # as model_dump(mode="json") would be written
+        "findings": JsonModels(report.findings),  # as their model_dump(mode="json") would be written
         "summary": {
             "files_scanned": report.files_scanned,
             "units": report.units,
@@ -34,4 +34,4 @@ def render(report: Report) -> str:
             {**s.finding.model_dump(mode="json"), "reason": s.reason, "suppressed_at_line": s.suppression.line}
             for s in report.suppressed
         ]
-    return indented(document) + "\n"
+    return indented(document, end="\n")

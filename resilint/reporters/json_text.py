@@ -6,12 +6,12 @@ encoder's generators cost about a fifth of a second per 7,000 findings (with `mo
 of it in the one process that writes the report after every worker is done. Two things make it
 cheaper, each giving the same bytes:
 
-- `model_texts`: pydantic writes each model's JSON in Rust (`model_dump_json(indent=2)`), with
+- `JsonModels`: pydantic writes each model's JSON in Rust (`model_dump_json(indent=2)`), with
   the same layout, escapes and key order as `json.dumps` of `model_dump(mode="json")` for models
   whose fields are strings, integers, None, enums of strings and tuples of them, as findings'
   are (floats are spelt differently: never given to it). A model it cannot write (a lone
-  surrogate in a path) is written by `json.dumps`. `JsonItems` holds such texts: a list the
-  writer copies in, each item indented to where it stands.
+  surrogate in a path) is written by `json.dumps`. The writer copies each text in, indented to
+  where the list stands.
 - `indented` walks everything else with plain loops and escapes strings with the standard
   library's C function. It takes the plain values `model_dump(mode="json")` gives (dicts with
   string keys, lists, tuples, strings, numbers, booleans, None); anything else makes it hand the
@@ -21,7 +21,7 @@ cheaper, each giving the same bytes:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring  # the C function when available (ensure_ascii=False)
 from typing import Any
@@ -36,39 +36,38 @@ class _Unsupported(Exception):
 
 
 @dataclass(frozen=True)
-class JsonItems:
-    """A list whose items are JSON texts already written, indented by two spaces from column 0
-    (`model_texts`); `indented` writes it as `json.dumps` writes the list of their values."""
+class JsonModels:
+    """A list of models that `indented` writes as `json.dumps` writes their
+    `model_dump(mode="json")`, each model's text made by pydantic as it is written (none is
+    kept: a report's texts held at once cost a one-process scan's peak memory 7 % at 10x the
+    generated monorepo). For models with no float anywhere in them (see the module's docstring)."""
 
-    texts: Sequence[str]
+    models: Sequence[BaseModel]
 
-
-def model_texts(models: Iterable[BaseModel]) -> JsonItems:
-    """Each model as `json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)`
-    writes it, for models with no float anywhere in them (see the module's docstring)."""
-    texts = []
-    for model in models:
-        try:
-            texts.append(model.model_dump_json(indent=2))
-        except ValueError:  # pydantic cannot encode it as UTF-8 (a lone surrogate): json.dumps can
-            texts.append(json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False))
-    return JsonItems(texts)
+    def texts(self) -> Iterator[str]:
+        """Each model's JSON, indented by two spaces from column 0."""
+        for model in self.models:
+            try:
+                yield model.model_dump_json(indent=2)
+            except ValueError:  # pydantic cannot encode it as UTF-8 (a lone surrogate): json.dumps can
+                yield json.dumps(model.model_dump(mode="json"), indent=2, ensure_ascii=False)
 
 
-def indented(value: Any) -> str:
-    """`json.dumps(value, indent=2, ensure_ascii=False)`, where a `JsonItems` stands for the
-    list of its texts' values."""
+def indented(value: Any, end: str = "") -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False) + end`, where a `JsonModels` stands for
+    the list of its models' `model_dump(mode="json")`."""
     chunks: list[str] = []
     try:
         _Writer(chunks.append).value(value, "\n")
     except _Unsupported:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=_plain)
+        return json.dumps(value, indent=2, ensure_ascii=False, default=_plain) + end
+    chunks.append(end)  # not text + end: a copy of the whole report more at the peak
     return "".join(chunks)
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, JsonItems):
-        return [json.loads(text) for text in value.texts]
+    if isinstance(value, JsonModels):
+        return [model.model_dump(mode="json") for model in value.models]
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -106,8 +105,8 @@ class _Writer:
             self.dict(value, newline)
         elif kind is list or kind is tuple:
             self.list(value, newline)
-        elif kind is JsonItems:
-            self.items(value, newline)
+        elif kind is JsonModels:
+            self.models(value, newline)
         else:
             self.write(_scalar(value))
 
@@ -128,7 +127,7 @@ class _Writer:
             kind = type(item)
             if kind is str:
                 write(separator + written + encode_basestring(item))
-            elif kind is dict or kind is list or kind is tuple or kind is JsonItems:
+            elif kind is dict or kind is list or kind is tuple or kind is JsonModels:
                 write(separator + written)
                 self.value(item, inner)
             else:
@@ -147,7 +146,7 @@ class _Writer:
             kind = type(item)
             if kind is str:
                 write(separator + encode_basestring(item))
-            elif kind is dict or kind is list or kind is tuple or kind is JsonItems:
+            elif kind is dict or kind is list or kind is tuple or kind is JsonModels:
                 write(separator)
                 self.value(item, inner)
             else:
@@ -155,9 +154,13 @@ class _Writer:
             separator = "," + inner
         write(newline + "]")
 
-    def items(self, value: JsonItems, newline: str) -> None:
-        if not value.texts:
+    def models(self, value: JsonModels, newline: str) -> None:
+        if not value.models:
             self.write("[]")
             return
         inner = newline + "  "  # JSON texts hold no newline but their layout's: indent them all
-        self.write("[" + inner + ("," + inner).join(text.replace("\n", inner) for text in value.texts) + newline + "]")
+        separator = "[" + inner
+        for text in value.texts():
+            self.write(separator + text.replace("\n", inner))
+            separator = "," + inner
+        self.write(newline + "]")

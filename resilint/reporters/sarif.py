@@ -55,7 +55,7 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return indented(log) + "\n"
+    return indented(log, end="\n")
 
 
 def _rule(rule: Rule | None, rule_id: str) -> dict[str, Any]:

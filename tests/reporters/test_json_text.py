@@ -10,7 +10,7 @@ import pytest
 
 from resilint.cli import main
 from resilint.findings import Finding, ModuleCall
-from resilint.reporters.json_text import indented, model_texts
+from resilint.reporters.json_text import JsonModels, indented
 from resilint.rule import Severity
 
 # Characters JSON escapes, and some it does not (non-ASCII, the line separators, DEL).
@@ -84,11 +84,11 @@ def test_findings_written_by_pydantic_are_what_json_dumps_writes_of_their_dumps(
     rng = random.Random(7)
     findings = [_finding(rng) for _ in range(500)]
     plain = [f.model_dump(mode="json") for f in findings]
-    for document in ({"findings": model_texts(findings), "after": [1]}, [model_texts(findings[:3]), model_texts([])]):
-        expected = json.loads(json.dumps(document, default=lambda items: [json.loads(t) for t in items.texts]))
+    for document in ({"findings": JsonModels(findings), "after": [1]}, [JsonModels(findings[:3]), JsonModels([])]):
+        expected = json.loads(json.dumps(document, default=lambda items: [m.model_dump(mode="json") for m in items.models]))
         assert json.loads(indented(document)) == expected
-    assert indented({"findings": model_texts(findings)}) == json.dumps({"findings": plain}, indent=2, ensure_ascii=False)
-    assert indented([[model_texts(findings[:2])]]) == json.dumps([[plain[:2]]], indent=2, ensure_ascii=False)
+    assert indented({"findings": JsonModels(findings)}) == json.dumps({"findings": plain}, indent=2, ensure_ascii=False)
+    assert indented([[JsonModels(findings[:2])]]) == json.dumps([[plain[:2]]], indent=2, ensure_ascii=False)
 
 
 def test_a_finding_pydantic_cannot_encode_is_written_by_json_dumps() -> None:
@@ -96,9 +96,9 @@ def test_a_finding_pydantic_cannot_encode_is_written_by_json_dumps() -> None:
     UTF-8: pydantic refuses it, json.dumps writes it as it always did."""
     finding = Finding(rule_id="RES101", rule_name="r", severity=Severity.ERROR, message="m", path="bad\udcff.tf", line=1, end_line=1)
     expected = json.dumps({"findings": [finding.model_dump(mode="json")]}, indent=2, ensure_ascii=False)
-    assert indented({"findings": model_texts([finding])}) == expected
+    assert indented({"findings": JsonModels([finding])}) == expected
     # and where something else makes the whole document json.dumps's
-    assert indented({1: model_texts([finding])}) == json.dumps({1: [finding.model_dump(mode="json")]}, indent=2, ensure_ascii=False)
+    assert indented({1: JsonModels([finding])}) == json.dumps({1: [finding.model_dump(mode="json")]}, indent=2, ensure_ascii=False)
 
 
 def test_json_report_is_what_json_dumps_writes(capsys: pytest.CaptureFixture[str]) -> None:
