@@ -262,9 +262,12 @@ def test_units_built_in_workers_arrive_compacted(monorepo: Path, monkeypatch: py
     assert [u.model_dump() for u in parallel_units] == [u.model_dump() for u in serial_units]
     resources = [r for unit in parallel_units for r in unit.resources if r.provider == "aws"]
     assert len(resources) > 500
-    # one object per worker and span of replies (a reply holds two roots' units, or templates')
-    assert len({id(r.provider) for r in resources}) * 20 < len(resources)
-    assert len({id(r.__pydantic_fields_set__) for r in resources}) * 20 < len(resources)
+    # One object per worker and span of replies (a reply holds two roots' units, or templates'),
+    # against one per resource without the workers' compaction and memo. How many spans there
+    # are depends on which worker takes which root (load): 20x sharing held alone, 15x ran with
+    # the whole file under load, so the bound is 5x.
+    assert len({id(r.provider) for r in resources}) * 5 < len(resources)
+    assert len({id(r.__pydantic_fields_set__) for r in resources}) * 5 < len(resources)
 
 
 def test_findings_are_fingerprinted_in_the_workers_that_found_them(
