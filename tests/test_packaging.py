@@ -46,4 +46,4 @@ def test_wheel_contains_the_builtin_rules(tmp_path: Path) -> None:
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[resilint.rules]\nRES = resilint_rules:RULES" in text
-    assert "resilint = resilint.cli:main" in text
+    assert "resilint = resilint.cli:run" in text
