@@ -101,6 +101,31 @@ def test_known_values(text: str, expected: Any) -> None:
     assert evaluate(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('concat([var.regions, ["us-east-1"]]...)', ["eu-west-1", "eu-central-1", "us-east-1"]),
+        ('merge([var.tags, {team = "core"}]...)', {"env": "prod", "team": "core"}),
+        ('coalesce(["", "x"]...)', "x"),
+        ("max([1, 5, 3]...)", 5),
+        ('format("%s-%s", ["db", "7"]...)', "db-7"),
+        ("min(\n  [4, 2]... # a spread on its own line\n)", 2),
+    ],
+)
+@pytest.mark.parametrize("parse", [s.parse_hcl, s.parse_hcl_lark], ids=["tree-sitter", "lark"])
+def test_a_final_ellipsis_spreads_the_last_argument(text: str, expected: Any, parse: Any) -> None:
+    # python-hcl2 drops the `...`: read as one list argument, `concat` would give the list of lists
+    # and `coalesce` the list itself, a wrong value rather than the known one.
+    expr = parse(f"x = {text}\n").attributes["x"].expr
+    assert isinstance(expr, s.Call) and expr.expand_final
+    assert Evaluator(lambda name, steps: VARIABLES[str(steps.take())], FUNCTIONS).evaluate(expr) == expected
+
+
+def test_a_spread_of_an_unknown_list_is_unknown() -> None:
+    assert isinstance(evaluate("concat(var.unset...)"), Unknown)
+    assert isinstance(evaluate("max(var.unset...)"), Unknown)
+
+
 def test_heredoc_directives_with_strip_markers() -> None:
     body = s.parse_hcl('x = <<-EOT\n  %{ for r in var.regions ~}\n  ${r}\n  %{ endfor ~}\n  EOT\n')
     assert Evaluator(lambda n, st: VARIABLES[str(st.take())], FUNCTIONS).evaluate(body.attributes["x"].expr) == "eu-west-1\neu-central-1\n"

@@ -633,6 +633,7 @@ class _Converter:
         if not self.tight(children, 0) or children[-1].type != ")":
             raise Fallback
         args: list[s.Expr] = []
+        spread = False
         arguments = next((c for c in children if c.type == "function_arguments"), None)
         if arguments is not None:
             parts = arguments.children
@@ -643,6 +644,8 @@ class _Converter:
                     args.append(self.nested(part))
                 elif (kind == "ellipsis" or (kind == "," and i == last)) and not self.tight(parts, i - 1):
                     raise Fallback  # a newline or comment before a final comma or `...`
+                if kind == "ellipsis":
+                    spread = True
         self.at_end_of(node)
         pos = self.pos(node)
         if "::" in name:
@@ -652,9 +655,7 @@ class _Converter:
             return s.Unsupported("provider-defined function", pos)
         if not self.ascii and _NAME.match(name) is None:
             raise Fallback
-        # python-hcl2's tree drops the `...` token (an anonymous one), so the Lark path never sets
-        # expand_final: kept so, the two paths agree
-        return _Call(name, tuple(args), False, pos)
+        return _Call(name, tuple(args), spread, pos)
 
     def for_expr(self, node: Any, is_object: bool) -> s.Expr:
         children = node.children
