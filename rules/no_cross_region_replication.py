@@ -88,8 +88,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       sinks, host a website, or hold Cloud Functions sources (1st gen `source_archive_bucket`,
       2nd gen `build_config.source.storage_source.bucket`); Terraform state buckets: an S3
       or Cloud Storage bucket whose name the `backend "s3"` / `backend "gcs"` block of a root
-      of the scan names (the bootstrap root that creates it is judged with the roots that keep
-      their state there), as the S3 backend's `LockID` lock table.
+      of the scan names, or an Azure storage account whose name a `backend "azurerm"` block
+      names (`storage_account_name`; the bootstrap root that creates it is judged with the
+      roots that keep their state there), as the S3 backend's `LockID` lock table.
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not

@@ -6,9 +6,10 @@ leaves alone). Such a bucket is usually created by one root (a bootstrap) and na
 backends of others, so what makes it one is a fact of the project, not of its unit:
 
 - `backend_buckets(unit)`: the buckets the unit's own backend names (`backend "s3"` and
-  `backend "gcs"` with a known `bucket`), as `kind:name`;
-- `declared_buckets(unit)`: the S3 and Cloud Storage buckets the unit declares whose name is
-  known, as `kind:name` (the same spelling);
+  `backend "gcs"` with a known `bucket`, `backend "azurerm"` with a known
+  `storage_account_name`: the storage account its container is in), as `kind:name`;
+- `declared_buckets(unit)`: the S3 and Cloud Storage buckets and Azure storage accounts the
+  unit declares whose name is known, as `kind:name` (the same spelling);
 - `state_buckets(project)`: every backend bucket of the project's units.
 
 The file index keeps both sets per unit, so that a named file's unit is built with the units
@@ -23,7 +24,13 @@ from resilint.model import Project, Resource, Unit
 _BUCKETS = {
     "s3": {"aws_s3_bucket": "bucket", "AWS::S3::Bucket": "BucketName"},
     "gcs": {"google_storage_bucket": "name"},
+    # The azurerm backend keeps state in a blob container of a storage account; the account is
+    # what RES103 judges (its account_replication_type), so the account is the "bucket".
+    "azurerm": {"azurerm_storage_account": "name"},
 }
+
+# Backend kind -> the backend argument that names the bucket (`known_parts` keeps it).
+_BACKEND_PART = {"s3": "bucket", "gcs": "bucket", "azurerm": "storage_account_name"}
 
 
 def backend_buckets(unit: Unit) -> frozenset[str]:
@@ -31,7 +38,8 @@ def backend_buckets(unit: Unit) -> frozenset[str]:
     backend = unit.backend
     if backend is None or not backend.declared or backend.kind not in _BUCKETS:
         return frozenset()
-    return frozenset(f"{backend.kind}:{value}" for part, value in backend.parts if part == "bucket" and value)
+    wanted = _BACKEND_PART[backend.kind]
+    return frozenset(f"{backend.kind}:{value}" for part, value in backend.parts if part == wanted and value)
 
 
 def bucket_key(resource: Resource) -> str | None:
