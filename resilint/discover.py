@@ -115,7 +115,10 @@ def discover(
         for path in candidates:
             real, regular = reals.file(path)
             if real is None:
-                if kind_by_name(path.name) is not None:
+                kind = kind_by_name(path.name)
+                if kind == "terraform-vars" and inside is not None and _dangling(path):
+                    continue  # a values file the user writes before deploying: its values are unknown
+                if kind is not None:
                     found.problems.append(problem(display_path(path), "symbolic link loop or dangling link"))
                 continue
             if inside is not None and not _within(real, inside):
@@ -206,6 +209,20 @@ def _is_regular(path: Path) -> bool:
         return stat.S_ISREG(path.stat().st_mode)
     except OSError:
         return False
+
+
+def _dangling(path: Path) -> bool:
+    """A link whose target does not exist (not a loop). Organisation repositories link each
+    root's `*.auto.tfvars` to one shared file the user creates from an example before the first
+    deployment (terraform-example-foundation's `common.auto.tfvars`): until then the values are
+    not given, which is unknown, not a broken file. A loop is always broken."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return os.path.islink(path)
+    except OSError:
+        return False
+    return False
 
 
 def _real(path: Path) -> Path | None:

@@ -104,6 +104,21 @@ def test_symlink_loops_do_not_hang(tmp_path: Path) -> None:
     assert [p.message for p in found.problems] == ["symbolic link loop or dangling link"]
 
 
+def test_dangling_values_file_awaits_the_user(tmp_path: Path) -> None:
+    # terraform-example-foundation links each root's common.auto.tfvars to ../../common.auto.tfvars,
+    # which the user creates from an example file: not a broken file, its values are unknown.
+    write(tmp_path, {"envs/prod/main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+    os.symlink("../../common.auto.tfvars", tmp_path / "envs" / "prod" / "common.auto.tfvars")
+    os.symlink("../../gone.tf", tmp_path / "envs" / "prod" / "gone.tf")
+    os.symlink(tmp_path / "loop.tfvars", tmp_path / "loop.tfvars")
+    found = discover([tmp_path])
+    assert [Path(f.path).name for f in found.files] == ["main.tf"]
+    assert sorted((Path(p.location.path).name, p.message) for p in found.problems) == [
+        ("gone.tf", "symbolic link loop or dangling link"),
+        ("loop.tfvars", "symbolic link loop or dangling link"),
+    ]
+
+
 def test_sniff() -> None:
     assert sniff(CFN, "x.yaml") == "cloudformation"
     assert sniff('{"format_version":"1.2","resource_changes":[]}', "p.json") == "terraform-plan"
