@@ -685,6 +685,12 @@ class Unit(BaseModel):
     # The resources of other units that import one of this unit's exports; set by the systems step.
     _importers: Callable[[str], list[tuple[Resource, Reference]]] | None = PrivateAttr(default=None)
 
+    @property
+    def copy_region(self) -> str | None:
+        """The region of a copy of a stack deployed to several regions (`copies`); None for
+        any other unit."""
+        return self.deploy_regions[0] if self.copy_of is not None and self.deploy_regions else None
+
     def other_unit(self, unit_id: str) -> Unit | None:
         """Another unit of the project (the one a `foreign_ref` names), once the systems step
         has run; None before, or when there is no such unit."""

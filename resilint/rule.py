@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from resilint.model import Location, Project, Resource, Unit
@@ -66,6 +66,53 @@ class Violation:
 
 
 CheckFn = Callable[[Unit, Project], Iterable[Violation]]
+
+
+def in_each_copy(unit: Unit, judge: Callable[[Unit], Iterable[Violation]]) -> Iterator[Violation]:
+    """What `judge` finds in a unit and, when it is a CloudFormation stack deployed to several
+    regions, in each of its copies (`Unit.copies`: the template built as if deployed in its one
+    region alone, conditions on `AWS::Region`, mappings by region and `${AWS::Region}` texts
+    decided). For a rule whose verdict can rest on what only the region decides (a failover
+    record that is PRIMARY in one region, SECONDARY in the others).
+
+    A copy's resources are located in the template, so a finding is reported once per place
+    (path, line, resource): the template's own where it has one there; otherwise one per
+    message (the copy's region taken out of it), the first copy's, saying in which copies it
+    holds. In the template's order, then in region order: deterministic."""
+    own = list(judge(unit))
+    yield from own
+    if not unit.copies:
+        return
+    taken = {_place(v.at) for v in own}
+    merged: dict[tuple[object, ...], tuple[Violation, list[tuple[str, str]]]] = {}
+    for copy in unit.copies:
+        region = copy.copy_region or copy.id
+        for violation in judge(copy):
+            place = _place(violation.at)
+            if place in taken:
+                continue
+            key = (*place, violation.message.replace(region, "\0"))
+            merged.setdefault(key, (violation, []))[1].append((region, violation.message))
+    for violation, found in merged.values():
+        regions = [region for region, _ in found]
+        if len({message for _, message in found}) == 1:
+            where = f"the stack's copy in {regions[0]}" if len(regions) == 1 else f"the stack's copies in {_listed(regions)}"
+        else:  # the message names the first copy's region
+            where = f"the stack's copy in {regions[0]}; likewise in its {_copies(regions[1:])}"
+        yield replace(violation, message=f"{violation.message} (in {where})")
+
+
+def _place(at: Resource | Location) -> tuple[object, ...]:
+    location = at.location if isinstance(at, Resource) else at
+    return (location.path, location.line, location.column, at.address if isinstance(at, Resource) else None)
+
+
+def _copies(regions: list[str]) -> str:
+    return f"copy in {regions[0]}" if len(regions) == 1 else f"copies in {_listed(regions)}"
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass(frozen=True)

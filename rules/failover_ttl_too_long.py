@@ -9,7 +9,7 @@ from resilint.arguments import as_int
 from resilint.families.edge import TRAFFIC_MANAGERS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import Record, health_checks, records
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 
 DEFAULT_TTL_WARNING = 120
 DEFAULT_TTL_NOTE = 60
@@ -56,6 +56,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 
     Both thresholds are configurable: `ttl_warning` (default 120) and `ttl_note` (default 60)
     in the rule options of RES203.
+
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: a TTL or routing policy that a mapping by region or a region
+    condition decides is judged in each copy. A finding is reported once at the template's line, ending with the
+    copies it holds in (`(in the stack's copy in us-east-1)`).
 
     ## Why is this bad?
     Failover happens in DNS answers, and resolvers keep serving a cached answer until its TTL
@@ -104,6 +110,20 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://learn.microsoft.com/en-us/azure/traffic-manager/traffic-manager-how-it-works
     """
     warning, note = thresholds(project)
+    # A stack deployed to several regions: each copy decides its records' routing.
+    yield from in_each_copy(unit, lambda judged: _records(judged, warning, note))
+    for manager in TRAFFIC_MANAGERS.members(unit):
+        profile = manager.resource
+        if profile.count_unknown:
+            continue
+        subject = f"{profile.address} answers with {manager.argument('ttl')}"
+        ttl = manager.value("ttl")
+        violation = _judge_ttl(profile, ttl, warning, note, subject, "Traffic Manager", None)
+        if violation is not None:
+            yield violation
+
+
+def _records(unit: Unit, warning: int, note: int) -> Iterator[Violation]:
     for record in records(unit):
         if record.resource.count_unknown:
             continue
@@ -113,15 +133,6 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
         subject = _record_subject(record, reasons)
         service = _SERVICE.get(record.family, "the DNS provider")
         violation = _judge_ttl(record.resource, record.ttl, warning, note, subject, service, record)
-        if violation is not None:
-            yield violation
-    for manager in TRAFFIC_MANAGERS.members(unit):
-        profile = manager.resource
-        if profile.count_unknown:
-            continue
-        subject = f"{profile.address} answers with {manager.argument('ttl')}"
-        ttl = manager.value("ttl")
-        violation = _judge_ttl(profile, ttl, warning, note, subject, "Traffic Manager", None)
         if violation is not None:
             yield violation
 

@@ -9,7 +9,7 @@ from resilint.families.base import Member
 from resilint.families.dns import DNS_RECORDS, HEALTH_CHECKS
 from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations.dns import Alias, Record, health_checks, records
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 
 
 @rule(
@@ -37,6 +37,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     record whose failover type, health check or alias is unknown is not judged; in a
     `terraform show -json` plan a missing `health_check_id` may be one computed at apply, so it
     is not taken as missing.
+
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: `Failover: !If [IsPrimary, PRIMARY, SECONDARY]` is PRIMARY in the
+    copy whose region the condition names. A finding is reported once at the template's line, ending with the
+    copies it holds in (`(in the stack's copy in us-east-1)`).
 
     ## Why is this bad?
     "If a record in a group of records that have the same name and type doesn't have an
@@ -90,6 +96,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_health_check
     """
+    # A stack deployed to several regions: each copy decides its records' failover role.
+    yield from in_each_copy(unit, _primaries_without_check)
+
+
+def _primaries_without_check(unit: Unit) -> Iterator[Violation]:
     for record in records(unit):
         if record.family != "route53" or record.failover != "PRIMARY" or record.resource.count_unknown:
             continue

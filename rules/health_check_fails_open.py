@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from resilint.arguments import DEFAULT
 from resilint.families.dns import HEALTH_CHECKS, health_check_setting
 from resilint.model import Project, Resource, Unit, unknowns_in
-from resilint.relations.dns import health_checks, project_index
+from resilint.relations.dns import deployed_index, health_checks
 from resilint.relations.record_targets import GLOBAL, record_region
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 
 # What Route 53 makes of a check whose alarm has no data: `LastKnownStatus` when left out
 # ("By default, Route 53 uses the status of the health check from the last time CloudWatch had
@@ -42,6 +42,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     region than the endpoint, checks no steered record uses, and records whose endpoint region is
     not known or spans regions.
 
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: a check whose `AlarmRegion` is `!Ref AWS::Region` reads its alarm in the region
+    of its copy, where that copy's records send clients. A finding is reported once at the
+    template's line, ending with the copies it holds in (`(in the stack's copies in us-east-1
+    and us-west-2)`).
+
     ## Why is this bad?
     When the region fails, its CloudWatch fails with it: the alarm stops receiving data points
     and goes to INSUFFICIENT_DATA. A check that treats missing data as healthy (or as the last
@@ -72,6 +79,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-creating-values.html
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
     """
+    # A stack deployed to several regions: each copy's check reads its alarm in the region the
+    # copy decides (`AlarmRegion: !Ref AWS::Region`), for the records of that copy.
+    yield from in_each_copy(unit, lambda judged: _fails_open(judged, project))
+
+
+def _fails_open(unit: Unit, project: Project) -> Iterator[Violation]:
     for check_member in HEALTH_CHECKS.members(unit, "route53_health_check"):
         if check_member.resource.count_unknown:
             continue
@@ -104,7 +117,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
 def _guarded_in(check_resource: Resource, project: Project, region: str) -> tuple[str, str] | None:
     """The first steered record guarded by the check (directly, or as a child of a CALCULATED
     check) whose endpoint sits in `region`, with its endpoint; None when there is none."""
-    for unit, record in project_index(project).records:
+    for unit, record in deployed_index(project).records:
         if not record.routing or record.health_check is None:
             continue
         if not any(_depends_on(unit, found, check_resource) for found in health_checks(unit, record)):

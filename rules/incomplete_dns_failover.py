@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from resilint.families.dns import DNS_RECORDS
 from resilint.model import Project, Unit, Unknown
-from resilint.relations.dns import Record, may_be_same_set, project_index, records, zone_label
-from resilint.rule import Severity, Violation, rule
+from resilint.relations.dns import DnsIndex, Record, deployed_index, may_be_same_set, records, zone_label
+from resilint.rule import Severity, Violation, in_each_copy, rule
 
 _COUNTERPART = {"PRIMARY": "SECONDARY", "SECONDARY": "PRIMARY"}
 
@@ -35,6 +35,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     Names relative to the zone (`www`) and fully qualified ones (`www.example-shop.com.`) are
     compared after expansion. A counterpart kept in code that is not scanned is not seen: scan
     both together, or suppress the finding with the reason.
+
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: each copy's record takes the role its region's condition gives it,
+    and the copies' records complete each other (the PRIMARY one copy makes, the SECONDARY
+    another makes); copies that all make a SECONDARY (the condition names a region none is
+    deployed to) have no PRIMARY. A finding is reported once at the template's line, ending with the
+    copies it holds in (`(in the stack's copy in us-east-1)`).
 
     ## Why is this bad?
     Failover routing needs both halves. A PRIMARY alone has no standby to fail over to when its
@@ -92,7 +100,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-failover.html
     - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-route53-recordset.html
     """
-    index = project_index(project)
+    # A stack deployed to several regions: each copy decides its records' failover role, and
+    # the copies' records are counterparts of each other (and of other units' records).
+    index = deployed_index(project)
+    yield from in_each_copy(unit, lambda judged: _incomplete(judged, index))
+
+
+def _incomplete(unit: Unit, index: DnsIndex) -> Iterator[Violation]:
     for record in records(unit):
         if record.family != "route53" or record.resource.count_unknown:
             continue

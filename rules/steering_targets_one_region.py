@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from resilint.model import Project, Unit
 from resilint.relations.cloud_dns_steering import cloud_dns_steering
-from resilint.relations.dns import Alias, DnsIndex, Record, may_be_same_set, project_index, records
+from resilint.relations.dns import Alias, DnsIndex, Record, deployed_index, may_be_same_set, records
 from resilint.relations.dns_providers import normalize_domain
 from resilint.relations.network import shorten
 from resilint.relations.record_targets import GLOBAL, TargetRegion, record_region
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 
 # Routing whose purpose is to move clients between regions. Weighted and multivalue sets are
 # often spread inside one region on purpose (blue/green, canaries, several instances), and
@@ -59,6 +59,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     cross-region internal load balancer (`globalL7ilb`) or a global address spans regions, and a
     literal address is not known: either keeps the policy from being judged. Weighted round
     robin (`wrr`) policies are not judged, as weighted Route 53 sets are not.
+
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: the records its copies make for one name are one set, each answering
+    from what its copy points at (a copy's own load balancer is in the copy's region; a fixed
+    endpoint every copy names is where its host name says). A finding is reported once at the template's line, ending with the
+    copies it holds in (`(in the stack's copy in us-east-1)`).
 
     ## Why is this bad?
     Failover and latency records exist to send clients to another region when one fails. When
@@ -112,7 +119,14 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://docs.aws.amazon.com/wellarchitected/latest/reliability-pillar/rel_planning_for_recovery_disaster_recovery.html
     - https://cloud.google.com/dns/docs/routing-policies-overview
     """
-    index = project_index(project)
+    # A stack deployed to several regions: its copies' records (each with its region's targets)
+    # are the members of a set, in place of the template's, whose region is not known.
+    index = deployed_index(project)
+    yield from in_each_copy(unit, lambda judged: _sets(judged, index))
+    yield from _cloud_dns(unit)
+
+
+def _sets(unit: Unit, index: DnsIndex) -> Iterator[Violation]:
     for record in records(unit):
         if record.routing is None or not (record.routing & _REGIONAL_STEERING) or record.resource.count_unknown:
             continue
@@ -128,14 +142,19 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             continue
         region, regions = verdict
         policy = " and ".join(sorted(record.routing & _REGIONAL_STEERING))
-        labels = shorten([r.label for _, r in members])
+        labels = shorten([_member_label(u, r) for u, r in members])
         targets = shorten(sorted({t.evidence for t in regions}))
         yield Violation(
             f"{record.shown_name} ({record.rtype}) is a {policy} set of {len(members)} records ({labels}) whose "
             f"targets all sit in {region} ({targets}): when {region} fails, every answer of the set fails with it",
             at=record.resource,
         )
-    yield from _cloud_dns(unit)
+
+
+def _member_label(unit: Unit, record: Record) -> str:
+    """A member's label; a copy's record says which copy makes it (the copies share labels)."""
+    region = unit.copy_region
+    return f"{record.label} ({region} copy)" if region is not None else record.label
 
 
 _POLICY_WORDS = {

@@ -14,7 +14,9 @@ Built once per unit through `Unit.derived` and shared by every rule:
   set), each classified to DNS providers by reference first (`aws_route53_zone.x.name_servers`
   is Route 53 whatever the host names) and by host name otherwise.
 - `project_index(project)`: the same across every unit of the project, by domain, for the
-  rules that compare units (a zone in one root module, its secondary in another).
+  rules that compare units (a zone in one root module, its secondary in another);
+  `deployed_index(project)` the same with the records each copy of a CloudFormation stack
+  deployed to several regions makes (`Unit.copies`) in place of the template's.
 
 Values that cannot be resolved stay unknown: a record whose zone, name or type is unknown is
 kept (it may be the counterpart another record needs) but never judged on what is unknown.
@@ -871,6 +873,26 @@ class DnsIndex:
 def project_index(project: Project) -> DnsIndex:
     """The project-wide index, built once per project."""
     return project.derived("relations.dns.project", lambda p: _build_index(p.units))
+
+
+def deployed_index(project: Project) -> DnsIndex:
+    """The project index with the records each copy of a CloudFormation stack deployed to
+    several regions makes (`Unit.copies`, each paired with its copy) in place of the template's,
+    whose region, conditions on it and `${AWS::Region}` texts are not known. The zones and name
+    servers are the project index's. For the rules that judge a stack's copies."""
+
+    def build(p: Project) -> DnsIndex:
+        base = project_index(p)
+        if not any(unit.copies for unit in p.units):
+            return base
+        index = DnsIndex(base.zones_by_domain, base.zones_without_domain, base.name_servers_by_domain)
+        for unit in p.units:
+            for deployed in unit.copies or (unit,):
+                for record in records(deployed):
+                    index.add_record(deployed, record)
+        return index
+
+    return project.derived("relations.dns.deployed", build)
 
 
 def _build_index(units: Iterable[Unit]) -> DnsIndex:
