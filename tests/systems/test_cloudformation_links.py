@@ -521,3 +521,45 @@ def test_an_s3_key_that_fits_two_folders_links_neither(tmp_path: Path, capsys: p
         "nested stack Network: its S3 key templates/network.yaml names app/stacks/templates/network.yaml and "
         "app/templates/network.yaml alike, so neither is read as its template; its resources are not judged"
     ) in notes
+
+
+BUILT_STACK_SET = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  SecondaryRegion: {Type: String}
+Mappings:
+  SourceCode:
+    General: {S3Bucket: solutions, KeyPrefix: app/v1}
+Resources:
+  Fleet:
+    Type: AWS::CloudFormation::StackSet
+    Properties:
+      StackSetName: fleet
+      PermissionModel: SELF_MANAGED
+      StackInstancesGroup:
+        - DeploymentTargets: {Accounts: [!Ref AWS::AccountId]}
+          Regions: [!Ref AWS::Region, !Ref SecondaryRegion]
+      TemplateURL: !Sub
+        - "https://s3.amazonaws.com/${S3Bucket}-${AWS::Region}/${KeyPrefix}/app-instance.template"
+        - S3Bucket: !FindInMap [SourceCode, General, S3Bucket]
+          KeyPrefix: !FindInMap [SourceCode, General, KeyPrefix]
+"""
+
+
+def test_a_template_key_names_the_yaml_the_build_uploads_under_that_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AWS Solutions' build-s3-dist.sh uploads every X.yaml as X.template: a StackSet whose
+    TemplateURL names app-instance.template deploys the app-instance.yaml beside it (here to the
+    stack's region and a second one, not known here: not one stack in one region). A stem with
+    both a YAML and a JSON file is not told apart: neither is linked."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"deployment/main.yaml": BUILT_STACK_SET, "deployment/app-instance.yaml": APP})
+    (system,) = systems(capsys, Path("."))
+    (link,) = system["links"]
+    assert (link["source"], link["target"]) == ("deployment/main.yaml", "deployment/app-instance.yaml")
+    assert link["reason"].startswith("StackSet Fleet deploys deployment/app-instance.yaml to regions not known here")
+    assert res101(capsys, Path(".")) == []
+    write(tmp_path, {"deployment/app-instance.json": json.dumps({"Resources": {"Api": {"Type": "AWS::Lambda::Function", "Properties": {}}}})})
+    assert all(not s["links"] for s in systems(capsys, Path(".")))
+    assert sorted(f["unit"] for f in res101(capsys, Path("."))) == ["deployment/app-instance.json", "deployment/app-instance.yaml"]

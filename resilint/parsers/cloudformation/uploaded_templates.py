@@ -10,7 +10,9 @@ uploaded, so the match is strict, and a template is linked only when the object'
   that holds the parent template (its own folder, or one above it within the repository: the
   folder that was synced to the bucket's root or prefix); a key found under two of them links
   neither;
-- else the key's file name (`vpc.yaml`) is a file beside the parent.
+- else the key's file name (`vpc.yaml`) is a file beside the parent;
+- else a key's `vpc.template` is the one `vpc.yaml` (`.yml`, `.json`) beside the parent: the AWS
+  Solutions build script uploads every `X.yaml` under the name `X.template`.
 
 A key whose start is not known (`${KeyPrefix}templates/vpc.yaml`) is matched by the segments
 after the unknown part only (the prefix may end inside `templates`): `vpc.yaml` beside the
@@ -34,6 +36,8 @@ _URL = re.compile(r"^(https?|s3)://([^/]*)/(.*)$", re.IGNORECASE)
 _PATH_STYLE_HOST = re.compile(r"^s3(?:[.-][^/]*)?\.amazonaws\.com(?:\.cn)?$", re.IGNORECASE)
 _VIRTUAL_HOST = re.compile(r"^.+\.s3(?:[.-][^/]*)?\.amazonaws\.com(?:\.cn)?$", re.IGNORECASE)
 _TEMPLATE_NAME = re.compile(r"\.(?:ya?ml|json|template)$", re.IGNORECASE)
+_BUILT_SUFFIX = ".template"
+_BUILT_FROM = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,22 @@ def uploaded_template(url: Any, parent: Path, parent_display: str) -> Uploaded |
     beside = folder / segments[-1]
     if beside.is_file() and beside.resolve() != parent.resolve():
         return _uploaded(beside, folder, parent_display, f"its S3 key's file name {segments[-1]}, beside it")
-    return None
+    return _built_template(segments[-1], folder, parent, parent_display)
+
+
+def _built_template(name: str, folder: Path, parent: Path, parent_display: str) -> Uploaded | None:
+    """A key's `X.template` built from the one `X.yaml` (`.yml`, `.json`) beside the parent: the
+    AWS Solutions build script (`build-s3-dist.sh`) uploads every `X.yaml` as `X.template`, so
+    the parent names the object by the name the build gives it. Two sources of one stem (YAML
+    beside its JSON conversion) are not told apart: neither is taken."""
+    if not name.lower().endswith(_BUILT_SUFFIX):
+        return None
+    stem = name[: -len(_BUILT_SUFFIX)]
+    sources = [folder / (stem + suffix) for suffix in _BUILT_FROM if (folder / (stem + suffix)).is_file()]
+    if len(sources) != 1 or sources[0].resolve() == parent.resolve():
+        return None
+    (source,) = sources
+    return _uploaded(source, folder, parent_display, f"its S3 key's file name {name}, built from {source.name} beside it")
 
 
 def _uploaded(path: Path, folder: Path, parent_display: str, how: str) -> Uploaded:
