@@ -62,10 +62,13 @@ def build(builder: StoreBuilder) -> None:
             for region in sorted(regions - ({own} if isinstance(own, str) else set())):
                 store.copies.append(Copy(region=region, via=joined.address))
     builder.undecide_unlinked(tables.values(), unattributed, "DynamoDB replicas")
+    joiners = _global_table_joiners(builder)
     for table in builder.unit.of_type("AWS::DynamoDB::Table"):
         store = builder.add(table, "DynamoDB table")
         if is_lock_table(table):
             store.purpose = _LOCK_TABLE
+        elif table.address in joiners:
+            store.undecided = f"{joiners[table.address]} joins it to a global table in regions not known here"
     for table in builder.unit.of_type("AWS::DynamoDB::GlobalTable"):
         store = builder.add(table, "DynamoDB global table")
         specifications = table.attributes.get("Replicas")
@@ -93,3 +96,50 @@ def legacy_regions(builder: StoreBuilder, global_table: Resource) -> set[str] | 
             return None
         regions.add(region)
     return regions
+
+
+_CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+_GLOBAL_TABLE_ACTIONS = frozenset({"dynamodb:createglobaltable", "dynamodb:updateglobaltable"})
+
+
+def _global_table_joiners(builder: StoreBuilder) -> dict[str, str]:
+    """CloudFormation tables a custom resource of the template makes global, by table address:
+    before `AWS::DynamoDB::GlobalTable`, templates deployed once per region (a StackSet) made
+    their regional tables one 2017 global table with a custom resource naming the table (`Ref`)
+    whose function's role may `dynamodb:CreateGlobalTable` (AWS Solutions' multi-region
+    application architecture). The regions are in the custom resource's properties or its
+    code: the table is not known to be single-region, nor known to be replicated."""
+    unit = builder.unit
+    joiners: dict[str, str] = {}
+    for custom in unit.resources:
+        if custom.source != "cloudformation" or not (custom.type.startswith("Custom::") or custom.type == _CUSTOM_RESOURCE):
+            continue
+        tokens = [ref.target for ref in custom.references if ref.path == "ServiceToken"]
+        functions = [f for target in tokens for f in unit.resolve(target) if f.type == "AWS::Lambda::Function"]
+        roles = [r for f in functions for ref in f.references if ref.path == "Role" for r in unit.resolve(ref.target)]
+        if not any(_may_make_global_tables(role) for role in roles):
+            continue
+        for ref in custom.references:
+            if ref.path == "ServiceToken":
+                continue
+            for table in unit.resolve(ref.target):
+                if table.type == "AWS::DynamoDB::Table":
+                    joiners.setdefault(table.address, f"{custom.address} (a custom resource whose function may dynamodb:CreateGlobalTable)")
+    return joiners
+
+
+def _may_make_global_tables(role: Resource) -> bool:
+    """An IAM role whose inline policies allow creating or updating a 2017 global table."""
+    if role.type != "AWS::IAM::Role":
+        return False
+    policies = role.attributes.get("Policies")
+    for policy in policies if isinstance(policies, list) else []:
+        statements = nested(policy, "PolicyDocument", "Statement")
+        for statement in statements if isinstance(statements, list) else [statements]:
+            if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+                continue
+            actions = statement.get("Action")
+            for action in actions if isinstance(actions, list) else [actions]:
+                if isinstance(action, str) and action.lower() in _GLOBAL_TABLE_ACTIONS:
+                    return True
+    return False
