@@ -12,7 +12,7 @@ from resilint.families.storage import BUCKETS, FILE_SYSTEMS, TABLES
 from resilint.model import Project, Resource, Unit
 from resilint.relations.placement import describe
 from resilint.relations.replication import Store, across_units, stores
-from resilint.relations.state_buckets import bucket_key, state_buckets
+from resilint.relations.state_buckets import beside_lock_table, bucket_key, state_buckets
 from resilint.rule import Severity, Violation, rule
 from resilint.values import as_bool
 
@@ -90,7 +90,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       or Cloud Storage bucket whose name the `backend "s3"` / `backend "gcs"` block of a root
       of the scan names, or an Azure storage account whose name a `backend "azurerm"` block
       names (`storage_account_name`; the bootstrap root that creates it is judged with the
-      roots that keep their state there), as the S3 backend's `LockID` lock table.
+      roots that keep their state there), or the only S3 bucket of a module instance (or
+      template) that declares the S3 backend's `LockID` lock table beside it (a state
+      bootstrap module, whose bucket name no backend names literally), as that lock table.
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not
@@ -169,8 +171,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
             continue  # a copy another unit of the system makes, or the source of one
         if store.resource.count_unknown:
             continue
-        if bucket_key(store.resource) in state_buckets(project):
-            continue  # Terraform's state: the backend of a root of the project keeps it there
+        if bucket_key(store.resource) in state_buckets(project) or beside_lock_table(unit, store.resource):
+            continue  # Terraform's state: the backend of a root of the project keeps it there, or its lock table is beside it
         verdict = _verdict(store)
         if verdict is not None:
             message, fix = verdict

@@ -10,7 +10,11 @@ backends of others, so what makes it one is a fact of the project, not of its un
   `storage_account_name`: the storage account its container is in), as `kind:name`;
 - `declared_buckets(unit)`: the S3 and Cloud Storage buckets and Azure storage accounts the
   unit declares whose name is known, as `kind:name` (the same spelling);
-- `state_buckets(project)`: every backend bucket of the project's units.
+- `state_buckets(project)`: every backend bucket of the project's units;
+- `beside_lock_table(unit, bucket)`: the one bucket of a module instance (or template) that also
+  declares the S3 backend's `LockID` lock table: the state bucket a bootstrap module creates
+  with its lock table, whatever its name (`...-terraform-store-${random_string.suffix.result}`,
+  which no backend can name literally).
 
 The file index keeps both sets per unit, so that a named file's unit is built with the units
 whose backends name its buckets (`file_index.closure`): the answer is the whole scan's.
@@ -18,6 +22,7 @@ whose backends name its buckets (`file_index.closure`): the answer is the whole 
 
 from __future__ import annotations
 
+from resilint.families.storage import is_lock_table
 from resilint.model import Project, Resource, Unit
 
 # Backend kind -> the resource types whose buckets it keeps state in, and their name argument.
@@ -61,3 +66,30 @@ def declared_buckets(unit: Unit) -> frozenset[str]:
 def state_buckets(project: Project) -> frozenset[str]:
     """The buckets the backends of the project's units keep state in (`kind:name`)."""
     return project.derived("relations.state_buckets", lambda p: frozenset().union(*(backend_buckets(u) for u in p.units)))
+
+
+_LOCK_TABLE_TYPES = ("aws_dynamodb_table", "AWS::DynamoDB::Table")
+
+
+def beside_lock_table(unit: Unit, bucket: Resource) -> bool:
+    """Whether `bucket` is the only S3 bucket of its module instance (its template, for
+    CloudFormation) and that module instance declares a Terraform state lock table (hash key
+    `LockID`): the pair a state bootstrap creates. A module with two buckets beside its lock
+    table is not read as one (which would be the state bucket?)."""
+    types = _BUCKETS["s3"]
+    if bucket.type not in types:
+        return False
+    module = _module_instance(bucket)
+    if sum(1 for b in unit.of_type(*types) if _module_instance(b) == module) != 1:
+        return False
+    return any(is_lock_table(t) and _module_instance(t) == module for t in unit.of_type(*_LOCK_TABLE_TYPES))
+
+
+def _module_instance(resource: Resource) -> str:
+    """The module instance a resource is declared in (`module.a["x"].`; "" at the root), or the
+    nested stack path of a CloudFormation resource (`Data.`)."""
+    address = resource.address
+    if resource.source == "cloudformation":
+        return address.rpartition(".")[0]
+    at = address.rfind(resource.type + ".")
+    return address[:at] if at >= 0 else ""
