@@ -18,8 +18,9 @@ import datetime as dt
 import difflib
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +36,7 @@ from resilint.parsers.guards import sparse_gc
 from resilint.paths import display_path
 from resilint.registry import Registry, RulesLoading
 from resilint.rule_ids import ALWAYS_REPORTED, MALFORMED_SUPPRESSION_ID, UNUSED_SUPPRESSION_ID
-from resilint.sources import read_text
+from resilint.sources import SourceFile, read_text
 from resilint.suppressions import Suppressed, Suppression, apply, from_comments, from_metadata
 
 if TYPE_CHECKING:  # imported where used: a scan without a baseline or named files needs neither
@@ -110,6 +111,7 @@ def _scan(
 
         indexed = IndexedScan.start(paths, targets, context, settings, options, excludes, force_exclude)
     answer = indexed.answer(finish, say) if indexed is not None else None
+    comments: CommentSuppressions | None = None
     if answer is not None:  # the file index knows which units the named files need
         found = Discovery(files=answer.files)
         project = answer.project
@@ -121,7 +123,11 @@ def _scan(
         )
         say(f"parsing {len(found.files)} files")
         record = BuildRecord() if indexed is not None else None
-        meanwhile = loading.steps() if loading is not None else None
+        # While workers build (if they do), this process loads the rules and reads the
+        # suppression comments a step at a time.
+        if settings.inline_suppressions:
+            comments = CommentSuppressions(found.files, settings.max_file_bytes, targets)
+        meanwhile = chain(loading.steps() if loading is not None else (), comments.steps() if comments is not None else ())
         project = finish(build_project(found.files, found.problems, replace(options, record=record), meanwhile))
         if indexed is not None and walked is not None and record is not None:
             indexed.record(found, walked, project, record, excludes)
@@ -146,7 +152,9 @@ def _scan(
 
     suppressed: list[Suppressed] = []
     if settings.inline_suppressions:
-        suppressions = _suppressions(found.files, project, settings, targets)
+        if comments is None:  # the file index answered: nothing was read while building
+            comments = CommentSuppressions(found.files, settings.max_file_bytes, targets)
+        suppressions = [*comments.all(), *(s for s in from_metadata(project) if targets is None or s.path in targets)]
         ran = {r.id for r in registry.rules if settings.is_enabled(r.id)}
         outcome = apply(findings, suppressions, today or dt.date.today(), ran, {r.id for r in registry.rules})
         findings = outcome.findings
@@ -331,16 +339,29 @@ def _context(paths: Sequence[Path]) -> list[Path]:
     return sorted(roots)
 
 
-def _suppressions(files: Sequence[object], project: Project, settings: Settings, targets: set[str] | None) -> list[Suppression]:
-    from resilint.sources import SourceFile
+class CommentSuppressions:
+    """The comment suppressions of the scanned files (every file but plans; only the named
+    ones when files are named), read a few files at a time by `steps` (while workers build),
+    the rest by `all`, in the files' order."""
 
-    found: list[Suppression] = []
-    for file in files:
-        assert isinstance(file, SourceFile)
-        if file.kind == "terraform-plan" or (targets is not None and file.display not in targets):
-            continue
-        text = file.text if file.text is not None else read_text(file.path, file.display, settings.max_file_bytes)
-        if isinstance(text, str):
-            found.extend(from_comments(file.display, text))
-    found.extend(s for s in from_metadata(project) if targets is None or s.path in targets)
-    return found
+    STEP = 32  # files per step: about a millisecond
+
+    def __init__(self, files: Sequence[SourceFile], max_file_bytes: int, targets: set[str] | None) -> None:
+        self._files = [f for f in files if f.kind != "terraform-plan" and (targets is None or f.display in targets)]
+        self._max_file_bytes = max_file_bytes
+        self._found: list[Suppression] = []
+        self._read = 0
+
+    def steps(self) -> Iterator[None]:
+        while self._read < len(self._files):
+            for file in self._files[self._read : self._read + self.STEP]:
+                text = file.text if file.text is not None else read_text(file.path, file.display, self._max_file_bytes)
+                if isinstance(text, str):
+                    self._found.extend(from_comments(file.display, text))
+            self._read = min(self._read + self.STEP, len(self._files))
+            yield
+
+    def all(self) -> list[Suppression]:
+        for _ in self.steps():
+            pass
+        return self._found

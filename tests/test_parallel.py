@@ -310,3 +310,67 @@ def test_work_that_just_ended_does_not_keep_a_scan_in_one_process(monkeypatch: p
     assert parallel.busy() == cores and parallel.workers() == 1
     monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # starting just now: the average decides
     assert parallel.busy() == 0.0 and parallel.workers() == cores
+
+
+def _pid_after(seconds: float) -> int:
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_tasks_added_while_results_arrive_run_and_pinned_tasks_stay_with_their_worker() -> None:
+    """The build queues its second step (each worker's plan binding, pinned to it, then its
+    roots) while the first step's last results arrive: tasks added meanwhile run, and a pinned
+    task is never taken by a worker out of work."""
+    with parallel._Workers(2) as pool:
+        pids = [process.pid for process in (worker.process for worker in pool._workers)]
+        pool.add([(_pid_after, 0.3), (_pid_after, 0.3)], [0, 0])  # worker 0 busy, 1 idle
+        pinned = pool.add([(_pid_after, 0.0)], [0], pinned=True)
+        added = -1
+        done: dict[int, int] = {}
+        for task, pid, worker in pool.results():
+            assert pid == pids[worker]
+            done[task] = worker
+            if added < 0:
+                added = pool.add([(_pid_after, 0.0)] * 4, [0, 0, 1, None])
+        assert done[pinned] == 0, "worker 1 was idle, yet the pinned task waited for worker 0"
+        assert sorted(done) == list(range(added + 4))
+
+
+def test_suppression_comments_are_read_while_the_workers_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    """A cold scan's parent reads the suppression comments between its workers' results, as it
+    loads the rules; one process reads them after the build. Same bytes (suppressed findings,
+    malformed suppressions)."""
+    from resilint.registry import RulesLoading
+    from resilint.scan import CommentSuppressions
+
+    monkeypatch.setattr(RulesLoading, "_imports", staticmethod(lambda: iter(())))  # the comments' steps first
+    _tree(tmp_path)
+    for i in range(12):
+        main_tf = tmp_path / f"app{i}" / "main.tf"
+        comment = "# resilint:ignore=RES302 a test database" if i % 2 else "# resilint: ignore=RES302 written wrong"
+        main_tf.write_text(main_tf.read_text().replace('resource "aws_db_instance"', f'{comment}\nresource "aws_db_instance"'))
+    monkeypatch.setattr(parallel, "STEPS_SECONDS", 0.0)  # a step between two results: some left for after the build
+    monkeypatch.setattr(CommentSuppressions, "STEP", 1)
+    during_build: list[bool] = []
+    real_steps = CommentSuppressions.steps
+
+    def steps(self: CommentSuppressions) -> Any:
+        for _ in real_steps(self):
+            during_build.append(parallel._SCAN is not None)
+            yield
+
+    monkeypatch.setattr(CommentSuppressions, "steps", steps)
+    monkeypatch.chdir(tmp_path)
+    argv = (".", "--format", "json", "--no-cache", "--severity", "error,warning,note", "--show-suppressed")
+    forked_output = _output(capsys, monkeypatch, 2, *argv)
+    assert forked == [15]
+    assert any(during_build), "comments read while the workers build"
+    during_build.clear()
+    serial = _output(capsys, monkeypatch, 1, *argv)
+    assert during_build and not any(during_build), "one process: the comments are read after the build"
+    assert forked_output == serial
+    assert serial.count('"RES005"') >= 6 and serial.count("a test database") >= 6

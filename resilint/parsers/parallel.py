@@ -9,10 +9,11 @@ scan as the parent knows it) do both, in two steps, and keep what they parsed be
 1. Each worker outlines its share of the Terraform folders (parses them and reports only their
    module calls, backends and file digests: `folders.Outline`), reads a share of the Terragrunt
    configurations and builds a share of the CloudFormation templates' units.
-2. The parent decides the roots, the Terragrunt units and the remote-state links from the
-   outlines alone, and hands each root to the worker whose share it is (a worker out of work
-   takes another's, the cheapest first, parsing what it lacks; a module shared by many roots is
-   parsed at most once per worker). Only built units and problems travel back: the parent never
+2. As soon as the last outline arrives (the workers building templates meanwhile, half of
+   those left sent ahead, the rest kept to fill the end), the parent decides the roots, the
+   Terragrunt units and the remote-state links from the outlines alone, and hands each root to
+   the worker whose share it is (a worker out of work takes another's, the cheapest first,
+   parsing what it lacks; a module shared by many roots is parsed at most once per worker). Only built units and problems travel back: the parent never
    holds a syntax tree of a folder of the scan. Each worker compacts what it builds and pickles
    its replies with one memo over several (`_Replies`): units arrive sharing what they repeat.
 
@@ -32,6 +33,7 @@ import io
 import multiprocessing
 import os
 import pickle
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,6 +66,8 @@ ROOTS_PER_TASK = 2
 # cost more than they save); units per task.
 MIN_UNITS = 400
 UNITS_PER_TASK = 16
+# The parent's own work between two results of its workers: about this long (see `_Steps`).
+STEPS_SECONDS = 0.002
 # Replies a worker pickles with one memo (see `_Replies`).
 MEMO_SPAN = 16
 # The kinds of file whose parse decides whether to fork (tfvars and plans are read in the parent).
@@ -204,14 +208,19 @@ def _share_folders(job: TerraformScan, count: int) -> Shares:
 
 
 class _Steps:
-    """The parent's own work, a step at a time between two results of its workers."""
+    """The parent's own work, a few steps at a time between two results of its workers (steps
+    for about `STEPS_SECONDS`: replies are still taken as they arrive)."""
 
     def __init__(self, steps: Iterator[None] | None) -> None:
         self._steps = steps
 
     def take(self) -> None:
-        if self._steps is not None and next(self._steps, _DONE) is _DONE:
-            self._steps = None
+        ends = time.perf_counter() + STEPS_SECONDS
+        while self._steps is not None:
+            if next(self._steps, _DONE) is _DONE:
+                self._steps = None
+            elif time.perf_counter() >= ends:
+                return
 
 
 _DONE = object()
@@ -246,7 +255,7 @@ def _build(
     for share, chunk in _shares([(f, 1) for f in configs], pool.count):
         tasks.append((_read_configs, chunk))
         prefer.append(share)
-    first_template = len(tasks)
+    outlining = len(tasks)  # the tasks step 2 waits for
     for i in range(0, len(scan.templates), CHUNK):
         tasks.append((_template_units, range(i, min(i + CHUNK, len(scan.templates)))))
         prefer.append(None)
@@ -255,51 +264,71 @@ def _build(
     config_outlines: dict[Path, ConfigOutline] = {}
     problems: list[Problem] = []
     template_units: dict[int, list[Unit | Problem | None]] = {}
-    for task, result, worker in pool.run(tasks, prefer):
+    build_tasks: dict[int, list[int]] = {}  # task -> the roots it builds (by index)
+    built: dict[int, tuple[CachedUnit, list[Problem]]] = {}
+
+    def queue_builds() -> Plan:
+        """Step 2, queued as soon as the last outline arrives (workers still building templates
+        meanwhile, and taking them up again at the end): the roots, decided here from the
+        outlines, each built where most of what it reads was parsed: by the worker whose share
+        it is unless another took part of that share. Each worker binds the plan first (a task
+        no other worker takes)."""
+        assert job is not None and shares is not None
+        plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
+        roots = [*plan.roots, *plan.terragrunt]
+        builder, cost = shares.builder, shares.steal_cost
+        prefer_worker = [_where_parsed(folder, outlined, parsed_by, shares.sizes, pool.count, builder.get(folder)) for folder in roots]
+        pool.add([(_bind, plan)] * pool.count, list(range(pool.count)), pinned=True)
+        for share in range(pool.count):
+            # the costliest to build elsewhere first: a worker out of work takes from the end,
+            # where a root's modules are parsed on both sides and its build is cheap
+            mine = sorted((i for i, worker in enumerate(prefer_worker) if worker == share), key=lambda i: -cost.get(roots[i], 0.0))
+            for start in range(0, len(mine), ROOTS_PER_TASK):
+                chunk = mine[start : start + ROOTS_PER_TASK]
+                build_tasks[pool.add([(_build_units, chunk)], [share])] = chunk
+        return plan
+
+    plan: Plan | None = None
+    pool.add(tasks, prefer)
+    waiting = outlining
+    if job is not None and not waiting:
+        plan = queue_builds()
+    for task, result, worker in pool.results():
         meanwhile.take()
-        if task >= first_template:
+        if task in build_tasks:
+            for i, (unit, met) in zip(build_tasks[task], result, strict=True):
+                if unit.unit is not None:
+                    compactor.compacted(unit.unit)
+                built[i] = (unit, met)
+            continue
+        if task >= len(tasks):  # a worker bound the plan
+            continue
+        if task >= outlining:
             template_units[task] = [compactor.compacted(u) if isinstance(u, Unit) else u for u in result]
             continue
+        waiting -= 1
         if tasks[task][0] is _read_tfvars:
             problems.extend(result)
-            continue
-        found, met = result
-        problems.extend(met)
-        for item in found:
-            if tasks[task][0] is _outline:
-                folder, outline = item
-                outlined[folder] = outline
-            else:
-                folder = item.folder
-                config_outlines[folder] = item
-            parsed_by.setdefault(folder, set()).add(worker)
+        else:
+            found, met = result
+            problems.extend(met)
+            for item in found:
+                if tasks[task][0] is _outline:
+                    folder, outline = item
+                    outlined[folder] = outline
+                else:
+                    folder = item.folder
+                    config_outlines[folder] = item
+                parsed_by.setdefault(folder, set()).add(worker)
+        if job is not None and not waiting:
+            # While the plan is made here, the workers build templates sent ahead: half of
+            # those left (the rest fill the end of the build).
+            pool.send_ahead(len(pool.shared) // (2 * pool.count))
+            plan = queue_builds()
     templates = [unit for task in sorted(template_units) for unit in template_units[task]]
     if job is None:
         return None, templates
-    # Step 2: the roots, decided here from the outlines, each built where most of what it reads
-    # was parsed: by the worker whose share it is unless another took part of that share.
-    plan = job.plan(outlined, [config_outlines[f] for f in configs], job.cache)
-    pool.each(_bind, plan)
-    roots = [*plan.roots, *plan.terragrunt]
-    assert shares is not None
-    builder, cost = shares.builder, shares.steal_cost
-    prefer_worker = [_where_parsed(folder, outlined, parsed_by, shares.sizes, pool.count, builder.get(folder)) for folder in roots]
-    build_tasks: list[tuple[Callable[[Any], Any], Any]] = []
-    build_prefer: list[int | None] = []
-    for share in range(pool.count):
-        # the costliest to build elsewhere first: a worker out of work takes from the end, where
-        # a root's modules are parsed on both sides and its build is cheap
-        mine = sorted((i for i, worker in enumerate(prefer_worker) if worker == share), key=lambda i: -cost.get(roots[i], 0.0))
-        for start in range(0, len(mine), ROOTS_PER_TASK):
-            build_tasks.append((_build_units, mine[start : start + ROOTS_PER_TASK]))
-            build_prefer.append(share)
-    built: dict[int, tuple[CachedUnit, list[Problem]]] = {}
-    for task, results, _ in pool.run(build_tasks, build_prefer):
-        meanwhile.take()
-        for i, (unit, met) in zip(build_tasks[task][1], results, strict=True):
-            if unit.unit is not None:
-                compactor.compacted(unit.unit)
-            built[i] = (unit, met)
+    assert plan is not None
     return job.finish(plan, [built[i] for i in range(plan.count)], [*problems, *job.cache.problems], compactor), templates
 
 
@@ -513,6 +542,9 @@ class _Workers:
         context = multiprocessing.get_context("fork")
         self.count = count
         self._workers: list[_Worker] = []
+        self._tasks: list[tuple[Callable[[Any], Any], Any]] = []
+        self._shared: deque[int] = deque()  # tasks any worker takes
+        self._pinned: set[int] = set()
         try:
             for _ in range(count):
                 mine, theirs = context.Pipe()
@@ -532,40 +564,65 @@ class _Workers:
 
     def run(self, tasks: Sequence[tuple[Callable[[Any], Any], Any]], prefer: Sequence[int | None]) -> Iterator[tuple[int, Any, int]]:
         """(task index, result, worker index) of each task, as the results arrive."""
-        shared: deque[int] = deque()
-        for i, share in enumerate(prefer):
-            (self._workers[share].queue if share is not None else shared).append(i)
+        self.add(tasks, prefer)
+        return self.results()
 
-        def feed(worker: _Worker) -> None:
-            while len(worker.running) < 2:  # one queued behind the one running: no idle wait
-                if worker.queue:
-                    task = worker.queue.popleft()
-                elif shared:
-                    task = shared.popleft()
-                else:
-                    longest = max(self._workers, key=lambda w: len(w.queue))
-                    if not longest.queue:
-                        return
-                    task = longest.queue.pop()
-                self._send(worker, tasks[task])
-                worker.running.append(task)
-
+    def add(self, tasks: Sequence[tuple[Callable[[Any], Any], Any]], prefer: Sequence[int | None], pinned: bool = False) -> int:
+        """Queues tasks, each for the worker whose share it is (None: any worker), and returns
+        the index of the first (indexes count every task added). A pinned task is never taken
+        by another worker. May be called while `results` is being read."""
+        first = len(self._tasks)
+        for task, share in zip(tasks, prefer, strict=True):
+            (self._workers[share].queue if share is not None else self._shared).append(len(self._tasks))
+            if pinned:
+                self._pinned.add(len(self._tasks))
+            self._tasks.append(task)
         for worker in self._workers:
-            feed(worker)
+            self._feed(worker)
+        return first
+
+    @property
+    def shared(self) -> Sequence[int]:
+        """The tasks any worker takes, not sent yet."""
+        return self._shared
+
+    def send_ahead(self, count: int) -> None:
+        """Sends each worker up to `count` more of the tasks any worker takes, beyond the one
+        queued behind the one it runs: work for while this process is busy and feeds none."""
+        for _ in range(count):
+            for worker in self._workers:
+                if self._shared:
+                    task = self._shared.popleft()
+                    self._send(worker, self._tasks[task])
+                    worker.running.append(task)
+
+    def results(self) -> Iterator[tuple[int, Any, int]]:
+        """(task index, result, worker index) of each task, as the results arrive, until none
+        is left (tasks added meanwhile included)."""
         by_connection = {worker.connection: (n, worker) for n, worker in enumerate(self._workers)}
         while any(worker.running for worker in self._workers):
             for connection in wait([w.connection for w in self._workers if w.running]):
                 n, worker = by_connection[connection]  # type: ignore[index]
                 result = self._receive(worker)
                 yield worker.running.popleft(), result, n
-                feed(worker)
+                self._feed(worker)
 
-    def each(self, fn: Callable[[T], None], argument: T) -> None:
-        """`fn(argument)` in every worker."""
-        for worker in self._workers:
-            self._send(worker, (fn, argument))
-        for worker in self._workers:
-            self._receive(worker)
+    def _feed(self, worker: _Worker) -> None:
+        """Sends the worker tasks until one is queued behind the one it runs (no idle wait
+        between two): its own first, then any worker's, then from the end of the longest other
+        queue (never a pinned task)."""
+        while len(worker.running) < 2:
+            if worker.queue:
+                task = worker.queue.popleft()
+            elif self._shared:
+                task = self._shared.popleft()
+            else:
+                others = [w for w in self._workers if w.queue and w.queue[-1] not in self._pinned]
+                if not others:
+                    return
+                task = max(others, key=lambda w: len(w.queue)).queue.pop()
+            self._send(worker, self._tasks[task])
+            worker.running.append(task)
 
     def close(self, failed: bool = False) -> None:
         for worker in self._workers:
