@@ -21,9 +21,11 @@ td.part { max-width: 48ch; overflow-wrap: anywhere; }
 .verdict { font-weight: 600; padding: 1px 6px; border-radius: 3px; white-space: nowrap; }
 """ + "\n".join(f".state-{s} {{ background: {c}; color: {TEXT[s]}; }}" for s, c in COLOURS.items()) + """
 .graph-frame { overflow-x: auto; max-width: 100%; }
+svg.graph { max-width: 100%; height: auto; }
 svg text { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 svg text.caption { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; font-style: italic; }
 .legend span { margin-right: 12px; }
+p.graph-note { font-size: 13px; color: #444444; margin: 4px 0 8px; }
 a.note-ref { font-weight: 600; text-decoration: none; white-space: nowrap; }
 a.note-ref:hover, a.note-ref:focus { text-decoration: underline; }
 ol.notes { list-style: none; padding: 0; margin: -8px 0 20px; max-width: 110ch; font-size: 14px; }
@@ -122,6 +124,11 @@ def render(report: Report) -> str:
             body.append(f'<section class="system"><h2>{escape(system.system.name)} {_badge(system.verdict)}</h2>')
             drawn = picture(system)
             if drawn.boxes:
+                if drawn.prefix:
+                    body.append(
+                        f'<p class="graph-note">Units are named relative to <code>{escape(drawn.prefix)}</code> in the graph; '
+                        "a box's title and the table give the full name.</p>"
+                    )
                 body.append(f'<div class="graph-frame">{draw(drawn, f"dependency graph of {system.system.name}")}</div>')
             if rows:
                 body.append("<table><tr><th>part</th><th>status</th><th>because</th></tr>")

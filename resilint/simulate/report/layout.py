@@ -7,10 +7,17 @@ the keys, so the same graph is always drawn the same way.
 
 `label_lines` breaks a long label (a resource address inside nested modules) into lines at its
 dots, so a box can be made wide enough for its text instead of cutting it.
+
+In a system of several units a label names its unit (`aws_lb.web in infra/prod/us-east-1`): a
+box shows it relative to the folder all the system's units share (`short`, `Picture.prefix`),
+so boxes stay narrow enough for the graph to fit the page; the full label stays the box's title
+and the tables' text.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from resilint.simulate.graph import Node
@@ -26,6 +33,11 @@ class Box:
     column: int  # -1 for loose boxes
     row: int
     loose: bool = False  # data that no entry point reaches
+    short: str = ""  # the label drawn in the box: its unit relative to `Picture.prefix`
+
+    @property
+    def shown(self) -> str:
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -34,6 +46,7 @@ class Picture:
     edges: tuple[tuple[str, str], ...]
     columns: int
     rows: int
+    prefix: str = ""  # the folder every unit of the system is in, left out of the boxes' labels
 
     @property
     def flow(self) -> tuple[Box, ...]:
@@ -77,22 +90,62 @@ def picture(system: SystemVerdict) -> Picture:
             keys.sort(key=lambda k: (min((row_of[p] for p in parents.get(k, []) if p in row_of), default=len(nodes)), k.startswith("dns:"), k))
         for row, key in enumerate(keys):
             row_of[key] = row
+    units = sorted(u.id for u in system.system.units)
+    prefix = common_folder(units)
+    short = shortener(units, prefix)
     boxes = []
     for column, keys in sorted(by_column.items()):
         for row, key in enumerate(keys):
-            boxes.append(Box(key, shown(nodes[key]), _state(system, key), column, row))
+            label = shown(nodes[key])
+            boxes.append(Box(key, label, _state(system, key), column, row, short=short(label)))
     loose = sorted((n for n in system.graph.data if n.key not in depth), key=lambda n: n.key)
     for row, node in enumerate(loose):
-        boxes.append(Box(node.key, shown(node), _state(system, node.key), -1, row, loose=True))
+        label = shown(node)
+        boxes.append(Box(node.key, label, _state(system, node.key), -1, row, loose=True, short=short(label)))
     edges = sorted({(n.key, c.key) for n in nodes.values() for c in n.children() if c.key in nodes})
     columns = max(by_column, default=-1) + 1
     rows = max((len(v) for v in by_column.values()), default=0)
-    return Picture(tuple(boxes), tuple(edges), columns, rows)
+    return Picture(tuple(boxes), tuple(edges), columns, rows, prefix)
+
+
+def common_folder(units: Sequence[str]) -> str:
+    """The folder every one of several units is in (`infra/prod/`), ending in a slash; empty
+    for one unit, or units in no common folder. Each unit keeps at least its own last part."""
+    if len(units) < 2:
+        return ""
+    parts = [unit.split("/") for unit in units]
+    common: list[str] = []
+    for index in range(min(len(p) for p in parts) - 1):
+        segment = parts[0][index]
+        if any(p[index] != segment for p in parts):
+            break
+        common.append(segment)
+    return "/".join(common) + "/" if common else ""
+
+
+def shortener(units: Sequence[str], prefix: str) -> Callable[[str], str]:
+    """A label with the unit it names (`... in UNIT`, then the end or a space) relative to
+    `prefix`; the label itself when there is no prefix."""
+    if not prefix:
+        return lambda label: label
+    named = sorted((u for u in units if u.startswith(prefix)), key=len, reverse=True)  # longest first
+    pattern = re.compile(" in (" + "|".join(re.escape(u) for u in named) + ")(?= |$)")
+    return lambda label: pattern.sub(lambda m: " in " + m.group(1)[len(prefix) :], label)
 
 
 def _state(system: SystemVerdict, key: str) -> str:
     status = system.statuses.get(key)
     return status.state if status else "unknown"
+
+
+def box_lines(label: str, width: int, split: int) -> list[str]:
+    """A box's label in lines: a label longer than `split` that names its unit (`Fleet in
+    app.yaml (us-east-1)`) puts the unit on lines of its own, under the address, so a column
+    is as wide as the longer of the two, not their sum."""
+    head, found, tail = label.partition(" in ")
+    if not found or len(label) <= split or not head:
+        return label_lines(label, width)
+    return label_lines(head, width, 2) + label_lines(f"in {tail}", width, 2)
 
 
 def label_lines(label: str, width: int, most: int = 3) -> list[str]:
@@ -113,7 +166,7 @@ def label_lines(label: str, width: int, most: int = 3) -> list[str]:
         rest = rest[cut:].lstrip()
     if len(lines) <= most:
         return lines
-    tail = lines[-(most - 1) :]
+    tail = lines[-(most - 1) :] if most > 1 else []
     head = lines[0]
     if len(head) >= width:
         head = head[: width - 1]

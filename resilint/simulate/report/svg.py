@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from resilint.simulate.report.layout import Box, Picture, label_lines
+from resilint.simulate.report.layout import Box, Picture, box_lines
 
 COLOURS = {"up": "#2e7d32", "degraded": "#f9a825", "down": "#c62828", "unknown": "#9e9e9e"}
 TEXT = {"up": "#ffffff", "degraded": "#000000", "down": "#ffffff", "unknown": "#000000"}
@@ -19,11 +19,15 @@ FONT_SIZE = 12
 CHAR_WIDTH = 8
 LINE_HEIGHT = 15
 PAD_X, PAD_Y = 10, 8
-GAP_X, GAP_Y = 64, 14
+GAP_X, GAP_Y = 48, 14
 MARGIN = 12
 WRAP = 40  # characters per line before a label breaks
+SPLIT = 24  # a longer label that names its unit puts the unit on a line of its own
 MIN_BOX = 120
-LOOSE_WIDTH = 1300  # the width the grid of loose boxes may take when the flow is narrower
+LOOSE_WIDTH = 1200  # the width the grid of loose boxes may take when the flow is narrower (a 1280 px window)
+# A page narrower than the picture shows it smaller (CSS max-width), down to this share of its
+# size (text of 9 px at 12): below that the frame scrolls instead.
+SMALLEST = 3 / 4
 CAPTION = "data no entry point reaches"
 
 
@@ -33,7 +37,7 @@ def _size(lines: list[str]) -> tuple[int, int]:
 
 
 def draw(drawn: Picture, title: str) -> str:
-    lines = {box.key: label_lines(box.label, WRAP) for box in drawn.boxes}
+    lines = {box.key: box_lines(box.shown, WRAP, SPLIT) for box in drawn.boxes}
     size = {key: _size(text) for key, text in lines.items()}
     where: dict[str, tuple[int, int]] = {}
     flow = drawn.flow
@@ -78,7 +82,8 @@ def draw(drawn: Picture, title: str) -> str:
     total_width, total_height = right + MARGIN, bottom + MARGIN
     svg = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" aria-label="{escape(title)}" '
-        f'width="{total_width}" height="{total_height}" viewBox="0 0 {total_width} {total_height}">',
+        f'width="{total_width}" height="{total_height}" viewBox="0 0 {total_width} {total_height}" '
+        f'style="min-width: {int(total_width * SMALLEST)}px">',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555555"/></marker></defs>',
     ]
