@@ -38,6 +38,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     themselves), and systems where a health check's type is not known (it may be a routing
     control).
 
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) fails over between its copies: the records each copy makes (a
+    `Failover: !If [IsPrimary, PRIMARY, SECONDARY]` record answering with the copy's own load
+    balancer) are the system's failover records, each in its copy's region.
+
     ## Why is this bad?
     Health checks fail over on what they can see. When a region is impaired in a way they do
     not see (a gray failure, a dependency, a decision to evacuate), the only way left to move
@@ -78,8 +83,11 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     if system is not None and system.library:
         return
     units = system_units(unit, project)
-    failover = _failover_records(units)
-    if not failover or failover[0][0] is not unit:
+    # A stack deployed to several regions fails over between its copies: their records, each
+    # answering from its copy's region, stand for the template's (whose region is not known).
+    deployed = tuple(copy for member in units for copy in (member.copies or (member,)))
+    failover = _failover_records(deployed)
+    if not failover or (failover[0][0].copy_of or failover[0][0].id) != unit.id:
         return
     regions = sorted({t.region for u, r in failover if (t := record_region(u, r)) is not None and t.region != GLOBAL})
     if len(regions) < 2 or _has_control(units):

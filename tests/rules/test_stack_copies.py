@@ -1,5 +1,5 @@
 """Rules that judge the copies of a CloudFormation stack deployed to several regions (RES202,
-RES203, RES301, RES308, RES311): what only a copy's region decides is found, each finding once at the
+RES203, RES301, RES308, RES311; RES309 reads the copies' records as its system's): what only a copy's region decides is found, each finding once at the
 template's file and line, saying in which copies it holds."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 RULES = ("RES202", "RES203", "RES301", "RES308", "RES311")
 
 
-def _findings(folder: Path) -> list[tuple[str, str | None, str, int, str]]:
-    return [(f.rule_id, f.resource, f.path.rpartition("/")[2], f.line, f.message) for f in lint_case(folder, select=RULES) if f.rule_id in RULES]
+def _findings(folder: Path, rules: tuple[str, ...] = RULES) -> list[tuple[str, str | None, str, int, str]]:
+    return [(f.rule_id, f.resource, f.path.rpartition("/")[2], f.line, f.message) for f in lint_case(folder, select=rules) if f.rule_id in rules]
 
 
 def test_a_primary_only_the_region_decides_has_no_health_check() -> None:
@@ -75,6 +75,21 @@ def test_each_copys_check_reads_its_own_regions_alarm() -> None:
             "endpoint healthy (in the stack's copy in us-east-1; likewise in its copy in us-west-2)",
         )
     ]
+
+
+def test_a_stack_that_fails_over_between_its_copies_on_health_checks_alone() -> None:
+    assert _findings(FIXTURES / "no_data_plane_failover_control/fail_cfn_stack_copies_failover", ("RES309",)) == [
+        (
+            "RES309",
+            "Api",
+            "template.yaml",
+            28,
+            "Api fails api.example.com over between us-east-1 and us-west-2 on health checks alone: no ARC routing "
+            "control or Region switch plan in this unit lets anyone force the failover without Route 53's control "
+            "plane, which runs in us-east-1",
+        )
+    ]
+    assert _findings(FIXTURES / "no_data_plane_failover_control/pass_cfn_stack_copies_routing_control", ("RES309",)) == []
 
 
 def test_copies_that_complete_each_other_are_silent() -> None:
