@@ -508,3 +508,62 @@ def test_an_s3_key_whose_start_is_not_known_keeps_its_whole_segments() -> None:
     assert object_key(unknown_text("t", ["https://s3.amazonaws.com/", bucket, "/", prefix, "/templates/child.yaml"])) == (("templates", "child.yaml"), False)
     assert object_key(unknown_text("t", ["https://s3.amazonaws.com/", bucket, "/templates/", prefix])) is None
     assert object_key(Unknown("a plain unknown")) is None
+
+
+MAKEFILE = """\
+PRIMARY_REGION=us-east-1
+STANDBY_REGION ?= us-west-2
+ENV ?= -dev
+
+deploy: primary standby
+
+primary:
+\t@aws cloudformation deploy --template ./app.yaml --region ${PRIMARY_REGION} \\
+\t--stack-name app$(ENV) --capabilities CAPABILITY_IAM
+
+standby:
+\t@aws cloudformation deploy --template-file=app.yaml --region $(STANDBY_REGION) --stack-name app$(ENV)
+"""
+
+
+def test_a_makefile_deploying_one_stack_in_two_regions_gives_the_template_both(tmp_path: Path) -> None:
+    # The Makefile at the repository's root deploys stacks/app.yaml (paths from its own folder).
+    at_root = MAKEFILE.replace("./app.yaml", "./stacks/app.yaml").replace("=app.yaml", "=stacks/app.yaml")
+    found = project(tmp_path, {".git/HEAD": "", "Makefile": at_root, "stacks/app.yaml": APP})
+    (unit,) = found.units
+    assert unit.deploy_regions == ("us-east-1", "us-west-2")
+    assert unit.deployed_by is not None and unit.deployed_by.endswith("Makefile (stack app$(ENV) in us-east-1, us-west-2)")
+    # ./app.yaml read from the root's folder is not stacks/app.yaml
+    found = project(tmp_path, {"Makefile": MAKEFILE})
+    assert (found.units[0].deploy_regions, found.units[0].deployed_by) == ((), None)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("--stack-name app$(ENV)\n", "--stack-name app-prod\n"),  # two stack names: two deployments, not copies
+        ("STANDBY_REGION ?= us-west-2", "STANDBY_REGION ?= $(shell aws configure get region)"),  # a region not known
+        ("\t@aws cloudformation deploy --template-file", "\t@cd stacks && aws cloudformation deploy --template-file"),  # paths from elsewhere
+        ("--region ${PRIMARY_REGION}", "--region ${STANDBY_REGION}"),  # one region only
+        ("./app.yaml", "./$(TEMPLATE)"),  # a template path with a variable
+    ],
+)
+def test_a_makefile_gives_regions_only_to_one_stack_in_known_regions(tmp_path: Path, change: tuple[str, str]) -> None:
+    old, new = change
+    assert old in MAKEFILE
+    found = project(tmp_path, {"Makefile": MAKEFILE.replace(old, new), "app.yaml": APP})
+    (unit,) = found.units
+    assert (unit.deploy_regions, unit.deployed_by) == ((), None)
+
+
+def test_a_deploy_script_that_changes_folder_is_not_read(tmp_path: Path) -> None:
+    script = (
+        "#!/bin/sh\nset -e\n"
+        "for region in us-east-1 eu-west-1; do\n  aws cloudformation deploy --template-file app.yaml --region $region --stack-name app\ndone\n"
+    )
+    assert project(tmp_path, {"deploy.sh": script, "app.yaml": APP}).units[0].deploy_regions == ()
+    script = "aws cloudformation deploy --template-file app.yaml --region us-east-1 --stack-name app\n" + (
+        "aws cloudformation create-stack --template-body file://app.yaml --region eu-west-1 --stack-name app\n"
+    )
+    assert project(tmp_path, {"deploy.sh": script}).units[0].deploy_regions == ("eu-west-1", "us-east-1")
+    assert project(tmp_path, {"deploy.sh": "cd infra\n" + script}).units[0].deploy_regions == ()

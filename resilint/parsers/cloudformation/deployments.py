@@ -1,7 +1,8 @@
 """Where templates are deployed, and with which parameter values, from deployment configuration
 that sits beside them: SAM's `samconfig.toml` / `samconfig.yaml` (each environment's `region`
-and `parameter_overrides`) and a CDK cloud assembly's `manifest.json` (each stack's
-`aws://account/region` environment).
+and `parameter_overrides`), a CDK cloud assembly's `manifest.json` (each stack's
+`aws://account/region` environment), and Makefiles or shell scripts that deploy one stack in
+several regions (`deploy_scripts`).
 
 SAM environments (`default`, `prod`...) are different deployments. The template is judged with
 the parameter values every environment agrees on (a value that differs between environments is
@@ -12,6 +13,7 @@ name the same region; environments in different regions are not assumed to be on
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import sys
 from collections.abc import Iterable
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from resilint.model import Unknown
+from resilint.parsers.cloudformation import deploy_scripts
 from resilint.parsers.cloudformation.parameters import Given, parse_overrides
 from resilint.sources import SourceFile
 
@@ -40,7 +43,27 @@ class Deployment:
 
 def find(templates: Iterable[SourceFile]) -> dict[str, Deployment]:
     """Deployments by template display path, for the templates that configuration beside them
-    names."""
+    names, else a Makefile or shell script (`deploy_scripts`) deploys as one stack in several
+    regions."""
+    templates = list(templates)
+    found = _configured(templates)
+    for display, scripted in deploy_scripts.find(templates).items():
+        if display not in found:
+            found[display] = _scripted(display, scripted, next(f for f in templates if f.display == display))
+    return found
+
+
+def _scripted(display: str, scripted: deploy_scripts.ScriptDeployment, template: SourceFile) -> Deployment:
+    relative = os.path.relpath(scripted.script, template.path.parent)
+    shown = posixpath.normpath(posixpath.join(posixpath.dirname(display), Path(relative).as_posix()))
+    return Deployment(
+        regions=scripted.regions,
+        origin=f"{shown} (stack {scripted.stack} in {', '.join(scripted.regions)})",
+        sources=(scripted.script,),
+    )
+
+
+def _configured(templates: list[SourceFile]) -> dict[str, Deployment]:
     found: dict[str, Deployment] = {}
     by_folder: dict[Path, list[SourceFile]] = {}
     for file in templates:

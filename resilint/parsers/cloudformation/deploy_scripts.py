@@ -1,0 +1,209 @@
+"""Where a Makefile or a shell script deploys a template: `aws cloudformation deploy` (and
+`create-stack` / `update-stack` with `--template-body file://`) commands that name the template,
+the stack and the region.
+
+Teams that run one stack per region write the same command twice, once per region:
+
+    PRIMARY_REGION=us-east-1
+    STANDBY_REGION=us-west-2
+    ...
+        aws cloudformation deploy --template ./ecs.yaml --region ${PRIMARY_REGION} --stack-name apps${ENV} ...
+        aws cloudformation deploy --template ./ecs.yaml --region ${STANDBY_REGION} --stack-name apps${ENV} ...
+
+The same stack name (as written, variables and all) in two regions is one stack deployed in both:
+the template's copies. The match is strict, so that environments are never taken for copies
+(`app-dev` in one region, `app-prod` in another are two deployments, as samconfig environments
+are): a template is given regions only when every command that deploys it names one stack name,
+in two regions or more, each region a literal or a variable the file assigns once to a literal.
+A template path with a variable in it, a command in a recipe that changes folder first, or a
+region from the environment leaves the template as it was (one stack in one region, region not
+known). Scripts are looked for in the template's folder and the folders above it, up to the
+repository's root; a template path is read relative to the script's folder, as `make` and a
+script run from there read it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from resilint.sources import SourceFile, read_text
+
+MAKEFILE_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile"})
+_SCRIPT_SUFFIXES = (".mk", ".sh")
+_MAX_SCRIPT_BYTES = 1 << 20
+_REGION = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:::=|:=|\?=|\+=|=)\s*(.*?)\s*$"
+)
+_COMMAND = re.compile(r"\baws\s+cloudformation\s+(deploy|create-stack|update-stack)\b")
+_SEPARATOR = re.compile(r"\s*(?:;|&&|\|\||\||\bthen\b|\bfi\b|\bdo\b|\bdone\b)\s*")
+_VARIABLE = re.compile(r"^\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+
+
+@dataclass(frozen=True)
+class ScriptDeployment:
+    """A template deployed by a script as one stack in several regions."""
+
+    regions: tuple[str, ...]
+    stack: str  # the stack name as the script writes it
+    script: Path
+
+
+@dataclass(frozen=True)
+class _Command:
+    template: Path
+    stack: str | None
+    region: str | None  # None: not known
+
+
+def find(templates: Iterable[SourceFile]) -> dict[str, ScriptDeployment]:
+    """Script deployments by template display path, for templates a script deploys as one
+    stack in two regions or more."""
+    by_path = {os.path.normpath(os.path.abspath(f.path)): f for f in templates}
+    commands: dict[str, list[tuple[_Command, Path]]] = {}
+    for script in _scripts({Path(p).parent for p in by_path}):
+        for command in _commands(script):
+            key = os.path.normpath(str(command.template))
+            if key in by_path:
+                commands.setdefault(key, []).append((command, script))
+    found: dict[str, ScriptDeployment] = {}
+    for key, deploys in sorted(commands.items()):
+        stacks = {c.stack for c, _ in deploys}
+        regions = {c.region for c, _ in deploys}
+        if len(stacks) != 1 or None in stacks or None in regions or len(regions) < 2:
+            continue
+        (stack,) = stacks
+        scripts = sorted({s for _, s in deploys})
+        found[by_path[key].display] = ScriptDeployment(tuple(sorted(r for r in regions if r)), str(stack), scripts[0])
+    return found
+
+
+def _scripts(folders: Iterable[Path]) -> list[Path]:
+    """The Makefiles and shell scripts of the folders and of those above them, up to the
+    repository's root (the nearest folder holding `.git`; outside a repository, the folder
+    itself only)."""
+    seen: set[Path] = set()
+    for folder in folders:
+        for candidate in _upwards(folder):
+            if candidate in seen:
+                break
+            seen.add(candidate)
+    found: list[Path] = []
+    for folder in sorted(seen):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            if name in MAKEFILE_NAMES or name.endswith(_SCRIPT_SUFFIXES):
+                path = folder / name
+                if path.is_file():
+                    found.append(path)
+    return found
+
+
+def _upwards(folder: Path) -> list[Path]:
+    chain = [folder]
+    current = folder
+    for _ in range(64):
+        if (current / ".git").exists():
+            return chain
+        if current.parent == current:
+            break
+        current = current.parent
+        chain.append(current)
+    return [folder]  # no repository above: only the folder itself
+
+
+def _commands(script: Path) -> Iterator[_Command]:
+    text = read_text(script, str(script), _MAX_SCRIPT_BYTES)
+    if not isinstance(text, str) or "cloudformation" not in text:
+        return
+    lines = _joined(text)
+    variables = _literal_regions(lines)
+    make = script.name in MAKEFILE_NAMES or script.name.endswith(".mk")
+    if not make and any(_changes_folder(line) for line in lines):
+        return  # a script's `cd` holds for the lines after it: its paths are not the folder's
+    for line in lines:
+        for match in _COMMAND.finditer(line):
+            if _changes_folder(line[: match.start()]):
+                continue  # each recipe line is a shell of its own: only a `cd` on it matters
+            words = _SEPARATOR.split(line[match.end() :], maxsplit=1)[0].split()
+            yield from _command(words, match.group(1), script.parent, variables)
+
+
+def _joined(text: str) -> list[str]:
+    """The file's lines with backslash continuations joined and comments dropped."""
+    lines: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line.lstrip().startswith("#") and not pending:
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        lines.append(pending + line)
+        pending = ""
+    if pending:
+        lines.append(pending)
+    return lines
+
+
+def _literal_regions(lines: list[str]) -> dict[str, str | None]:
+    """Variables assigned a literal region (None: assigned anything else, or twice apart)."""
+    values: dict[str, str | None] = {}
+    for line in lines:
+        if line.startswith(("\t", " ")):
+            continue  # a recipe line: not an assignment of the file
+        match = _ASSIGNMENT.match(line)
+        if match is None:
+            continue
+        name, value = match.group(1), match.group(2).strip("\"'")
+        literal = value if _REGION.match(value) else None
+        values[name] = literal if values.get(name, literal) == literal else None
+    return values
+
+
+def _changes_folder(before: str) -> bool:
+    """Whether the shell line runs `cd` or `pushd` before the command (its paths then start
+    elsewhere)."""
+    return re.search(r"(?:^|[;&|(\s@+-])(?:cd|pushd)\s", before) is not None
+
+
+def _command(words: list[str], verb: str, folder: Path, variables: dict[str, str | None]) -> Iterator[_Command]:
+    options: dict[str, str] = {}
+    for index, word in enumerate(words):
+        if not word.startswith("--"):
+            continue
+        name, equals, value = word.partition("=")
+        if not equals:
+            value = words[index + 1] if index + 1 < len(words) else ""
+        options.setdefault(name, value.strip("\"'"))
+    if verb == "deploy":
+        written = options.get("--template-file", options.get("--template"))
+    else:
+        body = options.get("--template-body", "")
+        written = body[len("file://") :] if body.startswith("file://") else None
+    if not written or "$" in written or "`" in written:
+        return
+    yield _Command(
+        template=Path(os.path.abspath(folder / written)),
+        stack=options.get("--stack-name") or None,
+        region=_region(options.get("--region"), variables),
+    )
+
+
+def _region(value: str | None, variables: dict[str, str | None]) -> str | None:
+    if value is None:
+        return None
+    if _REGION.match(value):
+        return value
+    match = _VARIABLE.match(value)
+    if match is None:
+        return None
+    return variables.get(next(g for g in match.groups() if g))
