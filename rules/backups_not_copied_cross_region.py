@@ -9,7 +9,7 @@ from resilint.families.base import Member
 from resilint.families.databases import DATABASES
 from resilint.families.deployment import is_stack
 from resilint.families.recovery import BACKUPS
-from resilint.model import Project, Unit, spelled
+from resilint.model import Project, Resource, Unit, spelled
 from resilint.placement import gcp_region_of, is_multi_region_value
 from resilint.relations.placement import describe, region_of
 from resilint.relations.protection import (
@@ -18,6 +18,7 @@ from resilint.relations.protection import (
     backup_dr_protection,
     backup_vault_location,
     plan_copies,
+    selected_resources,
 )
 from resilint.relations.replication import store_of
 from resilint.rule import Severity, Violation, rule
@@ -47,7 +48,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       `BackupPlanRule[*].CopyActions[*].DestinationBackupVaultArn`) to a vault in another region.
       The destination's region is the region field of its ARN, or the region of the
       `aws_backup_vault` it refers to; a vault of the same CloudFormation template is in the
-      stack's region.
+      stack's region. A plan whose backup selections (`aws_backup_selection` `resources`) name
+      only data stores of the code that have a live replica in another region (the clusters of
+      an Aurora global database, each with its own plan in its region) is not judged: that
+      region holds the data (RES103 judges replicas).
     - Azure Recovery Services vaults (`azurerm_recovery_services_vault`) whose
       `storage_mode_type` is `LocallyRedundant` or `ZoneRedundant` (the default,
       `GeoRedundant`, copies to the paired region), and Data Protection backup vaults
@@ -167,6 +171,9 @@ def _plan(unit: Unit, plan: Member) -> Iterator[Violation]:
     copies = plan_copies(unit, plan)
     if copies.undecided is not None or copies.other_regions:
         return
+    selected = selected_resources(unit, plan)
+    if selected and all(_live_copy_elsewhere(unit, resource) for resource in selected):
+        return  # what it backs up has a live copy in another region (RES103 judges the copies)
     if copies.copies == 0:
         why = f"no rule has a copy action ({plan.argument('copy_actions')})"
     else:
@@ -177,6 +184,13 @@ def _plan(unit: Unit, plan: Member) -> Iterator[Violation]:
         at=plan.resource,
         fix=plan.word("copy_fix"),
     )
+
+
+def _live_copy_elsewhere(unit: Unit, resource: Resource) -> bool:
+    """A data store with a live replica in a known other region (each cluster of an Aurora
+    global database, a replicated table or bucket): that region holds the data too."""
+    store = store_of(unit, resource.address)
+    return store is not None and bool(store.replica_regions)
 
 
 def _vault(vault: Member) -> Iterator[Violation]:

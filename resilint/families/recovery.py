@@ -2,7 +2,8 @@
 
 Kinds of `BACKUPS`: `backup_plan` (roles: `rules`, the rule blocks; `copy_actions`, a rule's copy
 blocks; `destination`, a copy block's destination vault ARN; `plan`, CloudFormation's wrapping
-object), `backup_vault`, `recovery_vault` (`storage_mode`, default `GeoRedundant`),
+object), `backup_selection` (`plan`, the plan it applies; `selected`, the resources it names;
+`tags` and `conditions`, what else it selects), `backup_vault`, `recovery_vault` (`storage_mode`, default `GeoRedundant`),
 `data_protection_vault` (`redundancy`, required); Google Backup and DR's `gcp_backup_plan`
 (`vault`, the backup vault it stores backups in), `gcp_backup_vault` (`location`) and
 `gcp_backup_association` (`backup_plan`, `protected`: the workload it applies the plan to);
@@ -36,6 +37,7 @@ BACKUPS = Family(
             copy_actions="CopyActions",
             destination="DestinationBackupVaultArn",
         ),
+        terraform("aws_backup_selection", "backup_selection", plan="plan_id", selected="resources", tags="selection_tag", conditions="condition"),
         terraform("aws_backup_vault", "backup_vault"),
         cloudformation("AWS::Backup::BackupVault", "backup_vault"),
         terraform(

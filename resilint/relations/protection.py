@@ -14,6 +14,8 @@ For the data-and-recovery rules (RES108-RES112). Everything answers from the mod
   its own key, secret or registry (a root deployed once per region, a StackSet's copy in each
   region) uses that copy, so it is not another region of this one.
 - `plan_copies(unit, plan)`: where an AWS Backup plan's copy actions send recovery points.
+- `selected_resources(unit, plan)`: what the unit's backup selections of an AWS Backup plan
+  name, when they name only resources of the code.
 - `key_replica_regions`, `secret_replica_regions`, `repository_replica_regions`: regions a key,
   a secret, an ECR repository or an Azure registry is copied to.
 - `paired_namespaces(unit)`: messaging namespaces in a geo-DR pairing.
@@ -573,3 +575,35 @@ def encrypted_by(unit: Unit, key: Resource) -> tuple[Resource, ...]:
     return tuple(
         r for r in users(unit, key.address) if not _KEY_PLUMBING.match(r.type) and role(r) in ("data", "serving")
     )
+
+
+def selected_resources(unit: Unit, plan: Member) -> list[Resource] | None:
+    """The resources of the unit that its backup selections of `plan` name by reference (an
+    `aws_backup_selection` whose `plan_id` is the plan, its `resources`); None when no
+    selection names the plan, or when one also selects by tags or conditions, or names
+    something that is not a resource of the code (an ARN written out, a value not known): the
+    plan may then back up anything."""
+    selected: list[Resource] = []
+    found = False
+    for selection in BACKUPS.members(unit, "backup_selection"):
+        plan_argument = selection.argument("plan")
+        plans = {
+            r.address for ref in selection.resource.references if ref.path == plan_argument for r in unit.resolve(ref.target)
+        }
+        if plan.address not in plans:
+            continue
+        found = True
+        if any(selection.has(role) and selection.value(role) not in (None, []) for role in ("tags", "conditions")):
+            return None
+        argument = selection.argument("selected")
+        names = selection.value("selected")
+        if not isinstance(names, list) or not names:
+            return None
+        for index in range(len(names)):
+            targets = [
+                r for ref in selection.resource.references if ref.path == f"{argument}[{index}]" for r in unit.resolve(ref.target)
+            ]
+            if not targets:
+                return None
+            selected.extend(targets)
+    return selected if found else None
