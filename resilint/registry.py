@@ -80,25 +80,31 @@ _RULE_LAYERS = ("resilint.placement", "resilint.families", "resilint.relations")
 class RulesLoading:
     """The rules, loaded a small step at a time while the process has nothing better to do (a
     cold scan's parent waits for its workers to parse), then whatever is left when they are
-    needed. The steps only import the modules rules read the model through, one at a time (each
-    a few milliseconds, so that the workers' results are still taken as they arrive); `registry`
-    is `load_rules`, whose imports are then mostly done already."""
+    needed. The steps import the modules rules read the model through, one at a time (each a
+    few milliseconds, so that the workers' results are still taken as they arrive); the last
+    step is `load_rules` itself (the rule modules and plugins, its imports then mostly done),
+    so that a build long enough leaves nothing of it for after. `registry` is what
+    `load_rules` gives, whichever step the caller stopped at."""
 
     def __init__(self, rules_dirs: Sequence[Path] = ()) -> None:
         self._rules_dirs = tuple(rules_dirs)
         self._registry: Registry | None = None
-        self._steps = self._imports()
+        self._steps = self._all_steps()
 
     def steps(self) -> Iterator[None]:
         """Yields after each step; the caller may stop taking steps at any time."""
         return self._steps
 
     def registry(self) -> Registry:
-        if self._registry is None:
-            for _ in self._steps:
-                pass
-            self._registry = load_rules(self._rules_dirs)
+        for _ in self._steps:
+            pass
+        assert self._registry is not None
         return self._registry
+
+    def _all_steps(self) -> Iterator[None]:
+        yield from self._imports()
+        self._registry = load_rules(self._rules_dirs)
+        yield
 
     @staticmethod
     def _imports() -> Iterator[None]:

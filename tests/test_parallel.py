@@ -218,6 +218,24 @@ def test_the_parent_loads_the_rules_while_its_workers_build(
     assert during_build and not any(during_build), "one process: the rules load after the build"
 
 
+def test_the_parent_takes_its_own_steps_while_no_result_is_ready() -> None:
+    """Between two results, and for as long as none is ready, the parent takes steps of its own
+    work (loading the rules), until it has none left."""
+    import time
+
+    taken: list[float] = []
+
+    def step() -> bool:
+        taken.append(time.monotonic())
+        return len(taken) < 5
+
+    with parallel._Workers(1) as pool:
+        pool.add([(time.sleep, 1.0)], [None])
+        results = list(pool.results(step))
+    assert [(task, result) for task, result, _ in results] == [(0, None)]
+    assert len(taken) == 5, "every step taken while the worker slept, none once there were none left"
+
+
 def test_replies_refer_to_what_earlier_replies_of_their_span_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's replies share one pickle memo for MEMO_SPAN replies: what one sent, a later
     one sends as a reference, and the parent makes it the object it made the first time."""

@@ -96,3 +96,22 @@ def test_rules_loaded_in_steps_are_the_rules_load_rules_gives(tmp_path: Path) ->
         assert registry.errors == expected.errors
         assert loading.registry() is registry
     assert sum(1 for _ in RulesLoading().steps()) > 10, "small steps: the parent goes back to its workers' results between them"
+
+
+def test_the_last_step_loads_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build long enough for every step leaves nothing of the rules to load after it."""
+    from resilint import registry as registry_module
+
+    calls: list[int] = []
+
+    def counted(rules_dirs: tuple[Path, ...] = ()) -> registry_module.Registry:
+        calls.append(len(calls))
+        return load_rules(rules_dirs)
+
+    monkeypatch.setattr(registry_module, "load_rules", counted)
+    loading = RulesLoading()
+    for _ in loading.steps():
+        pass
+    assert calls == [0], "load_rules ran within the steps"
+    assert [r.id for r in loading.registry().rules] == [r.id for r in load_rules().rules]
+    assert calls == [0], "and not again"

@@ -209,10 +209,17 @@ def _share_folders(job: TerraformScan, count: int) -> Shares:
 
 class _Steps:
     """The parent's own work, a few steps at a time between two results of its workers (steps
-    for about `STEPS_SECONDS`: replies are still taken as they arrive)."""
+    for about `STEPS_SECONDS`: replies are still taken as they arrive), and one at a time for
+    as long as no result is ready (`idle`)."""
 
     def __init__(self, steps: Iterator[None] | None) -> None:
         self._steps = steps
+
+    def idle(self) -> bool:
+        """Takes a step; False when there was none left to take."""
+        if self._steps is not None and next(self._steps, _DONE) is _DONE:
+            self._steps = None
+        return self._steps is not None
 
     def take(self) -> None:
         ends = time.perf_counter() + STEPS_SECONDS
@@ -293,7 +300,7 @@ def _build(
     waiting = outlining
     if job is not None and not waiting:
         plan = queue_builds()
-    for task, result, worker in pool.results():
+    for task, result, worker in pool.results(meanwhile.idle):
         meanwhile.take()
         if task in build_tasks:
             for i, (unit, met) in zip(build_tasks[task], result, strict=True):
@@ -596,12 +603,19 @@ class _Workers:
                     self._send(worker, self._tasks[task])
                     worker.running.append(task)
 
-    def results(self) -> Iterator[tuple[int, Any, int]]:
+    def results(self, idle: Callable[[], bool] | None = None) -> Iterator[tuple[int, Any, int]]:
         """(task index, result, worker index) of each task, as the results arrive, until none
-        is left (tasks added meanwhile included)."""
+        is left (tasks added meanwhile included). `idle`: this process's own work, a step at a
+        time while no result is ready (False: nothing left to do)."""
         by_connection = {worker.connection: (n, worker) for n, worker in enumerate(self._workers)}
         while any(worker.running for worker in self._workers):
-            for connection in wait([w.connection for w in self._workers if w.running]):
+            connections = [w.connection for w in self._workers if w.running]
+            ready = wait(connections, 0) if idle is not None else []
+            while not ready and idle is not None:
+                if not idle():
+                    idle = None
+                ready = wait(connections, 0)
+            for connection in ready or wait(connections):
                 n, worker = by_connection[connection]  # type: ignore[index]
                 result = self._receive(worker)
                 yield worker.running.popleft(), result, n
