@@ -78,7 +78,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       default cache behavior of a CloudFront distribution with a default root object: the
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results (a workgroup's output location, or the OutputLocation of a
-      Step Functions task that starts a query, with its DefinitionSubstitutions), S3
+      Step Functions task that starts a query, with its DefinitionSubstitutions; a SAM state
+      machine's definition in a local DefinitionUri file too), S3
       inventory and storage class analysis destinations, the
       buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
       subscription filters into, when nothing else of the code writes to that stream; storage

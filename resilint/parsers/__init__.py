@@ -212,6 +212,7 @@ def _parse_template(
     """One template's unit. Values given on the command line win over a StackSet's, which win
     over deployment configuration's (samconfig, CDK manifest); regions from configuration win
     over a StackSet's and deployment configuration's."""
+    from resilint.parsers.cloudformation import definitions
     from resilint.parsers.cloudformation.parameters import Given
 
     text = file.text
@@ -253,7 +254,9 @@ def _parse_template(
     given = "\0".join(f"{k}={v.value!r}@{v.origin}" for k, v in sorted(parameters.items()))
     # Without values or deployment configuration, the key is the one parallel.py checks warmth by.
     namespace = f"cloudformation\0{file.display}\0{','.join(regions)}" + (f"\0{given}\0{deployed_by}" if given or deployed_by else "")
-    return _in_app(options.cache.get_or_compute(namespace, text, parse), deployment)
+    # A SAM state machine's DefinitionUri file is read as its definition: its text is in the key.
+    content = definitions.cache_content(file.path, text, options.max_file_bytes)
+    return _in_app(options.cache.get_or_compute(namespace, content, parse), deployment)
 
 
 def _in_app(unit: Unit | Problem | None, deployment: Deployment | None) -> Unit | Problem | None:

@@ -463,6 +463,10 @@ def _cached(file: SourceFile, cache: ParseCache | None, regions: Callable[[str],
     if cache is None or not cache.enabled:
         return False
     text = file.text if file.text is not None else read_text(file.path, file.display, max_file_bytes)
+    if isinstance(text, str) and file.kind == "cloudformation":
+        from resilint.parsers.cloudformation.definitions import cache_content
+
+        text = cache_content(file.path, text, max_file_bytes)  # the key _parse_template uses
     return isinstance(text, str) and cache.has(_namespace(file, regions), text)
 
 

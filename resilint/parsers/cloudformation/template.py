@@ -47,7 +47,7 @@ from resilint.model import (
     unknown_text,
     unknowns_in,
 )
-from resilint.parsers.cloudformation import language_extensions, sam
+from resilint.parsers.cloudformation import definitions, language_extensions, sam
 from resilint.parsers.cloudformation.messages import _char_at, decode_message
 from resilint.parsers.cloudformation.parameters import Given, JoinedList, cfn_string, is_ssm_type, typed_value
 from resilint.parsers.cloudformation.uploaded_templates import uploaded_template
@@ -224,6 +224,7 @@ class _Template:
         self._condition_sources: dict[str, tuple[str, ...]] = {}
         self._sources: list[set[str]] = []  # provenance collectors of the values being resolved
         self._children: dict[str, _Template | None] = {}
+        self._definition_files: list[str] = []  # SAM DefinitionUri files read (definitions.py)
         # While an export or import name is read: the text that stands for a stack's name (this
         # stack's, or the one a parameter without a value names).
         self._stack_name: str | None = None
@@ -240,6 +241,8 @@ class _Template:
         self.resources = self._expand(resources)
         if sam.is_sam(self.resources):
             self.resources = sam.expand(self.resources, template.get("Globals"))
+            if read_file is not None:
+                self.resources, self._definition_files = definitions.inline(self.resources, file, read_file, self.notes)
         self.outputs = self._expand(outputs) if isinstance(outputs, dict) else {}
 
     def _expand(self, section: dict[Any, Any]) -> dict[Any, Any]:
@@ -259,7 +262,7 @@ class _Template:
 
     def unit(self) -> Unit:
         built = self.built_resources()
-        files = list(dict.fromkeys([self.file.display, *self._child_files()]))
+        files = list(dict.fromkeys([self.file.display, *self._definition_files, *self._child_files()]))
         return Unit(
             id=self.unit_id,
             source="cloudformation",
@@ -333,6 +336,7 @@ class _Template:
         for child in self._children.values():
             if child is not None:
                 found.append(child.file.display)
+                found.extend(child._definition_files)
                 found.extend(child._child_files())
         return found
 
