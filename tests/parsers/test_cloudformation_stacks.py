@@ -542,6 +542,7 @@ def test_a_makefile_deploying_one_stack_in_two_regions_gives_the_template_both(t
     "change",
     [
         ("--stack-name app$(ENV)\n", "--stack-name app-prod\n"),  # two stack names: two deployments, not copies
+        ("--stack-name app$(ENV)\n", "--stack-name app$(ENV) --profile prod\n"),  # another account
         ("STANDBY_REGION ?= us-west-2", "STANDBY_REGION ?= $(shell aws configure get region)"),  # a region not known
         ("\t@aws cloudformation deploy --template-file", "\t@cd stacks && aws cloudformation deploy --template-file"),  # paths from elsewhere
         ("--region ${PRIMARY_REGION}", "--region ${STANDBY_REGION}"),  # one region only

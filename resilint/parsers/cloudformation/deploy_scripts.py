@@ -13,8 +13,8 @@ Teams that run one stack per region write the same command twice, once per regio
 The same stack name (as written, variables and all) in two regions is one stack deployed in both:
 the template's copies. The match is strict, so that environments are never taken for copies
 (`app-dev` in one region, `app-prod` in another are two deployments, as samconfig environments
-are): a template is given regions only when every command that deploys it names one stack name,
-in two regions or more, each region a literal or a variable the file assigns once to a literal.
+are): a template is given regions only when every command that deploys it names one stack name
+(and one `--profile`, the account, when any names one), in two regions or more, each region a literal or a variable the file assigns once to a literal.
 A template path with a variable in it, a command in a recipe that changes folder first, or a
 region from the environment leaves the template as it was (one stack in one region, region not
 known). Scripts are looked for in the template's folder and the folders above it, up to the
@@ -56,7 +56,7 @@ class ScriptDeployment:
 @dataclass(frozen=True)
 class _Command:
     template: Path
-    stack: str | None
+    stack: str | None  # the stack name, and the profile (account) when one is named
     region: str | None  # None: not known
 
 
@@ -191,9 +191,11 @@ def _command(words: list[str], verb: str, folder: Path, variables: dict[str, str
         written = body[len("file://") :] if body.startswith("file://") else None
     if not written or "$" in written or "`" in written:
         return
+    stack = options.get("--stack-name") or None
+    profile = options.get("--profile")
     yield _Command(
         template=Path(os.path.abspath(folder / written)),
-        stack=options.get("--stack-name") or None,
+        stack=f"{stack} (profile {profile})" if stack and profile else stack,
         region=_region(options.get("--region"), variables),
     )
 
