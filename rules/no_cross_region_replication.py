@@ -73,8 +73,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - buckets and storage accounts that hold data the platform regenerates or that has its
       own retention story: targets of S3 server access logs, load balancer and CloudFront
       logs, CloudTrail, AWS Config and VPC flow logs (found through the resources that write
-      to them, a `log-delivery-write` ACL, or a bucket policy that lets a log-delivery
-      service write), static website buckets (a website configuration, or the origin of the
+      to them, a `log-delivery-write` ACL, or a bucket policy, `aws_s3_bucket_policy` or the
+      bucket's inline `policy`, that lets a log-delivery service or the Elastic Load Balancing
+      account, `data.aws_elb_service_account`, write), static website buckets (a website configuration, or the origin of the
       default cache behavior of a CloudFront distribution with a default root object: the
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results (a workgroup's output location, or the OutputLocation of a

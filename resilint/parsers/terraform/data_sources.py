@@ -23,6 +23,11 @@ CLOUDFRONT_LOG_DELIVERY_CANONICAL_IDS = {
     "aws": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0",
 }
 
+# Data sources that name one account: the one Elastic Load Balancing writes access logs from,
+# the one deploying. Each attribute is one value with an identity (`UnknownAttribute`), so a
+# policy or a name built from it stays a text: a log bucket's policy still says who may write.
+ACCOUNT_LOOKUPS = frozenset({"aws_elb_service_account", "aws_caller_identity"})
+
 # Data sources that list a region's zones, and the attributes that list them (names or IDs).
 # Their elements by position are zones that can be told apart (relations.network).
 ZONE_LISTS = {
@@ -86,6 +91,8 @@ class DataSources:
                 partition = "aws-cn" if region.startswith("cn-") else "aws"
                 canonical = CLOUDFRONT_LOG_DELIVERY_CANONICAL_IDS[partition]
                 return ResourceObject(address, lambda attr: canonical if attr == "id" else MISSING)
+        if type_ in ACCOUNT_LOOKUPS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
+            return ResourceObject(address, lambda attr: UnknownAttribute(f"{address}.{attr} is read at apply time", (), address, attr))
         if type_ in ZONE_LISTS and decl is not None and not {"count", "for_each"} & set(decl.block.body.attributes):
             lists = ZONE_LISTS[type_]
             found = decl

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 from resilint.arguments import block_instances, is_set_or_computed, nested
-from resilint.model import Resource, Unknown, UnknownDocument, unknown_text
+from resilint.model import Resource, Unknown, UnknownAttribute, UnknownDocument, UnknownText, unknown_text
 from resilint.relations.replication.builder import StoreBuilder
 from resilint.relations.replication.names import s3_bucket_name, s3_bucket_name_key
 from resilint.relations.replication.store import WEBSITE_PURPOSE, Copy, Store
@@ -411,6 +411,8 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
                 buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
             if _grants_cloudfront_log_delivery(attrs.get("grant")):
                 buckets[address].purpose = buckets[address].purpose or _CLOUDFRONT_LOGS
+            if attrs.get("policy") is not None:  # the inline policy (provider v3; deprecated since)
+                policy_purpose(builder, attrs.get("policy"), None, _purpose_setter(buckets[address]))
         elif kind == "aws_s3_bucket_logging":
             mark(attrs.get("target_bucket"), f"receives the access logs of a bucket ({address})")
         elif kind == "aws_s3_bucket_acl" and attrs.get("acl") == "log-delivery-write":
@@ -516,10 +518,22 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             code = attrs.get("CodeUri")
             mark(code.get("Bucket") if isinstance(code, dict) else code, f"holds the deployment package of {address}")
 
+def _purpose_setter(store: Store) -> Callable[[Any, str], None]:
+    """A `mark` for a policy of the bucket itself (its inline `policy`)."""
+
+    def mark(_: Any, purpose: str) -> None:
+        store.purpose = store.purpose or purpose
+
+    return mark
+
+
 def policy_purpose(builder: StoreBuilder, policy: Any, bucket: Any, mark: Callable[[Any, str], None]) -> None:
     """A bucket policy that lets a log-delivery service write makes the bucket a log sink;
     one that lets another account's replication role write (`s3:ReplicateObject`) makes it
     the destination of a replication configured elsewhere."""
+    if isinstance(policy, UnknownText):
+        # a heredoc or template with unknown parts: each part stands as the value it names
+        policy = "".join(part if isinstance(part, str) else _placeholder(part) for part in policy.parts)
     if isinstance(policy, str):
         try:
             policy = json.loads(policy)
@@ -531,5 +545,37 @@ def policy_purpose(builder: StoreBuilder, policy: Any, bucket: Any, mark: Callab
     delivering = sorted(services & _LOG_DELIVERY_SERVICES)
     if delivering:
         mark(bucket, f"receives logs from {delivering[0]} (bucket policy)")
+    elif _lets_load_balancers_write(policy):
+        mark(bucket, "receives load balancer access logs (its policy lets the Elastic Load Balancing account write)")
     if _allows_action(policy, "s3:ReplicateObject"):
         mark(bucket, _REPLICA_BY_POLICY)
+
+
+_ELB_ACCOUNT = re.compile(r"(?:^|\.)data\.aws_elb_service_account\.[^.]+\.(?:arn|id)$")
+
+
+def _placeholder(part: Any) -> str:
+    """An unknown part of a policy's text as JSON string content: the attribute it is
+    (`data.aws_elb_service_account.main.arn`), else a mark that names nothing."""
+    named = f"{part.address}.{part.attribute}" if isinstance(part, UnknownAttribute) else "(not known)"
+    return json.dumps(named)[1:-1]
+
+
+def _lets_load_balancers_write(policy: Any) -> bool:
+    """A policy that allows the account Elastic Load Balancing writes access logs from
+    (`data.aws_elb_service_account`, as the provider's documentation writes the log bucket's
+    policy) to put objects."""
+    if not isinstance(policy, dict):
+        return False
+    statements = policy.get("Statement")
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        accounts = principal.get("AWS") if isinstance(principal, dict) else None
+        if not any(isinstance(a, str) and _ELB_ACCOUNT.search(a) for a in (accounts if isinstance(accounts, list) else [accounts])):
+            continue
+        actions = statement.get("Action")
+        if any(isinstance(a, str) and a.lower() in ("s3:putobject", "s3:*") for a in (actions if isinstance(actions, list) else [actions])):
+            return True
+    return False
