@@ -11,7 +11,7 @@ carries the addresses of the resources it was computed from, so rules can still 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -721,19 +721,23 @@ class Unit(BaseModel):
 
     def of_type(self, *types: str) -> Iterator[Resource]:
         """Resources of the given types, in source order."""
-        by_type = _private(self)["_by_type"]
+        yield from self.resources_of(types)
+
+    def resources_of(self, types: tuple[str, ...]) -> Sequence[Resource]:
+        """`of_type`'s resources as a sequence (not to be changed): no generator to make and
+        run for the many asked for in vain (a family asks each unit for every spelling it has,
+        of which a unit holds few)."""
+        by_type: dict[str, list[Resource]] | None = _private(self)["_by_type"]
         if by_type is None:
             self._index()
             by_type = _private(self)["_by_type"]
+            assert by_type is not None
         if len(types) == 1:
-            yield from by_type.get(types[0], ())
-            return
-        present = [found for type_ in types if (found := by_type.get(type_))]
+            return by_type.get(types[0], ())
+        present = by_type.keys() & types  # without a Python step per type asked for
         if len(present) > 1:  # interleaved in the source: its order is the resources' own
-            wanted = set(types)
-            yield from (r for r in self.resources if r.type in wanted)
-        elif present:
-            yield from present[0]
+            return [r for r in self.resources if r.type in present]
+        return by_type[present.pop()] if present else ()
 
     def resource(self, address: str) -> Resource | None:
         by_address = _private(self)["_by_address"]

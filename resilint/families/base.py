@@ -194,9 +194,11 @@ class Family:
 
     def members(self, unit: Unit, *kinds: str) -> Iterator[Member]:
         """The unit's members of this family (of the given kinds, or all), in source order."""
-        wanted = self.types_of(*kinds) if kinds else self.types
-        for resource in unit.of_type(*wanted):
-            yield Member(resource, self._by_type[resource.type])
+        found = unit.resources_of(self.types_of(*kinds) if kinds else self.types)
+        if not found:  # most units, for most families: nothing to make an iterator of
+            return iter(())
+        by_type = self._by_type
+        return (Member(resource, by_type[resource.type]) for resource in found)
 
     def word(self, kind: str, source: str, role: str) -> str:
         """Text for a role of a kind in a source (a message about a member of one kind that

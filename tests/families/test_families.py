@@ -93,3 +93,24 @@ def test_members_of_a_unit_in_source_order_by_kind() -> None:
     assert [m.resource.type for m in DATABASES.members(unit)] == ["aws_rds_cluster_instance", "aws_db_instance"]
     assert [m.resource.type for m in DATABASES.members(unit, "db_instance")] == ["aws_db_instance"]
     assert DATABASES.type_of("global_cluster", CLOUDFORMATION) == "AWS::RDS::GlobalCluster"
+
+
+def test_resources_of_types_asked_for_in_source_order_whichever_the_unit_holds() -> None:
+    """A unit asked for several types gives those it holds in source order (interleaved when
+    it holds several), the list of the one it holds, or nothing; members follow it."""
+    resources = (
+        _resource("aws_db_instance"),
+        _resource("aws_s3_bucket"),
+        _resource("aws_rds_cluster_instance"),
+        _resource("aws_db_instance"),
+    )
+    unit = Unit(id="u", source="terraform", location=_AT, resources=resources)
+    both = ("aws_rds_cluster_instance", "aws_db_instance", "aws_dynamodb_table")
+    assert [r.type for r in unit.resources_of(both)] == ["aws_db_instance", "aws_rds_cluster_instance", "aws_db_instance"]
+    assert [r.type for r in unit.resources_of(("aws_dynamodb_table", "aws_s3_bucket"))] == ["aws_s3_bucket"]
+    assert list(unit.resources_of(("aws_dynamodb_table", "aws_lambda_function"))) == []
+    assert list(unit.of_type(*both)) == list(unit.resources_of(both))
+    assert [m.resource.type for m in DATABASES.members(unit, "db_instance")] == ["aws_db_instance", "aws_db_instance"]
+    empty = Unit(id="e", source="terraform", location=_AT)
+    assert list(DATABASES.members(empty)) == []
+    assert next(DATABASES.members(empty), None) is None, "an iterator, as before"
