@@ -11,7 +11,7 @@ from resilint.families.base import Member
 from resilint.families.databases import CACHES, DATABASES, may_be_replica
 from resilint.model import Project, Resource, Unit
 from resilint.relations.databases import cluster_members, reader_scaling
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 from resilint.values import provenance
 
 
@@ -60,6 +60,13 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     not all show (created elsewhere, a count that is not known) is not judged, nor is a value
     that cannot be resolved.
 
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: `MultiAZ: !If [IsPrimary, true, false]` leaves the database of every other
+    copy without a standby, unless the condition makes it a read replica there
+    (`SourceDBInstanceIdentifier`). A finding is reported once at the template's line, ending
+    with the copies it holds in (`(in the stack's copy in us-west-2)`).
+
     ## Why is this bad?
     A single-AZ database is down for as long as its zone is, and a zone outage or even a host
     failure means a restore from backup: minutes to hours of downtime and lost writes since the
@@ -93,6 +100,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://cloud.google.com/sql/docs/postgres/high-availability
     - https://cloud.google.com/memorystore/docs/redis/redis-tiers
     """
+    # A stack deployed to several regions: a copy's region may decide a setting
+    # (`MultiAZ: !If [IsPrimary, true, false]`) or whether the database is a replica.
+    yield from in_each_copy(unit, _databases)
+
+
+def _databases(unit: Unit) -> Iterator[Violation]:
     members = cluster_members(unit)
     for resource in unit.resources:
         if resource.count_unknown:

@@ -1,5 +1,5 @@
 """Rules that judge the copies of a CloudFormation stack deployed to several regions (RES202,
-RES203, RES301, RES308, RES311; RES309 reads the copies' records as its system's): what only a copy's region decides is found, each finding once at the
+RES203, RES301, RES308, RES311, RES302; RES309 reads the copies' records as its system's): what only a copy's region decides is found, each finding once at the
 template's file and line, saying in which copies it holds."""
 
 from __future__ import annotations
@@ -90,6 +90,14 @@ def test_a_stack_that_fails_over_between_its_copies_on_health_checks_alone() -> 
         )
     ]
     assert _findings(FIXTURES / "no_data_plane_failover_control/pass_cfn_stack_copies_routing_control", ("RES309",)) == []
+
+
+def test_a_database_multi_az_in_the_primary_regions_copy_only() -> None:
+    assert _findings(FIXTURES / "database_without_multi_az/fail_cfn_stack_copies_multi_az_by_region", ("RES302",)) == [
+        ("RES302", "Orders", "template.yaml", 8, "Orders runs in one availability zone (MultiAZ = false: condition IsPrimary) (in the stack's copy in us-west-2)")
+    ]
+    # A read replica in the other copy has its standby in the source's region.
+    assert _findings(FIXTURES / "database_without_multi_az/pass_cfn_stack_copies_replica_in_secondary", ("RES302",)) == []
 
 
 def test_copies_that_complete_each_other_are_silent() -> None:
