@@ -392,3 +392,38 @@ def test_suppression_comments_are_read_while_the_workers_build(
     assert during_build and not any(during_build), "one process: the comments are read after the build"
     assert forked_output == serial
     assert serial.count('"RES005"') >= 6 and serial.count("a test database") >= 6
+
+
+def test_units_received_from_workers_are_out_of_the_collectors_walks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    """What the workers send lives until the scan ends and holds no garbage cycle: the parent
+    freezes it as it arrives, so the young collections the next replies set off never walk it."""
+    import gc
+
+    from resilint.discover import discover
+    from resilint.parsers import ParseOptions, build_project
+
+    _tree(tmp_path)
+    monkeypatch.setenv("RESILINT_WORKERS", "2")
+    received: list[Any] = []
+    real_compacted = Compactor.compacted
+
+    def recording(self: Compactor, unit: Any) -> Any:
+        received.append(unit)
+        return real_compacted(self, unit)
+
+    monkeypatch.setattr(Compactor, "compacted", recording)
+    checks: list[int] = []
+
+    def steps() -> Any:
+        while True:
+            if received and len(checks) < 5:
+                tracked = {id(o) for o in gc.get_objects()}
+                checks.append(sum(1 for unit in received if id(unit) in tracked))
+            yield
+
+    found = discover([tmp_path])
+    project = build_project(found.files, found.problems, ParseOptions(), steps())
+    assert forked == [15] and len(project.units) == 16
+    assert checks and not any(checks), checks
