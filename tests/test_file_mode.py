@@ -256,3 +256,28 @@ def test_the_file_index_follows_an_import_that_comes_or_goes(
             found, said = _indexed_scan(capsys, name)
             assert found == whole.get(name, []), (name, said)
     assert whole.get("cluster.yaml") and not whole.get("service.yaml"), "one system: one finding, at its first stack"
+
+
+def test_the_file_index_follows_a_sam_definition_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SAM state machine's DefinitionUri file is one its template's unit is built from (the
+    index watches it), and naming the template after a change to it reports what a whole scan
+    reports."""
+    from resilint.discover import discover
+    from resilint.parsers import BuildRecord, ParseOptions, build_project
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "no_cross_region_replication/pass_cfn_sam_state_machine_definition_uri_yaml", repo)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    record = BuildRecord()
+    found_files = discover([Path(".")])
+    build_project(found_files.files, found_files.problems, ParseOptions(record=record, parallel=False))
+    assert record.reads["template.yaml"] == frozenset({str(repo / "template.yaml"), str(repo / "statemachine/report.asl.yaml")})
+    _indexed_scan(capsys, "template.yaml")  # writes the index
+    found, said = _indexed_scan(capsys, "template.yaml")
+    assert [f for f in found if f[2] == "RES103"] == [] and any(s.startswith("file index:") for s in said), said
+    definition = repo / "statemachine/report.asl.yaml"
+    definition.write_text(definition.read_text().replace("s3://${ResultsBucket}/daily/", "s3://elsewhere/daily/"))
+    found, said = _indexed_scan(capsys, "template.yaml")
+    assert [(f[0], f[2], f[3]) for f in found if f[2] == "RES103"] == [("template.yaml", "RES103", "Results")], said
+    assert found == _whole(capsys)["template.yaml"]
