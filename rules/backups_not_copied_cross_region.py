@@ -21,7 +21,7 @@ from resilint.relations.protection import (
     selected_resources,
 )
 from resilint.relations.replication import store_of
-from resilint.rule import Severity, Violation, rule
+from resilint.rule import Severity, Violation, in_each_copy, rule
 from resilint.values import as_bool, as_str
 
 _LOCAL_MODES = ("LocallyRedundant", "ZoneRedundant")
@@ -94,6 +94,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     backup storage; there the fix is a copy in another region by other means, or a
     suppression with the reason.
 
+    A CloudFormation stack deployed to several regions (`regions` in configuration, a
+    StackSet's instances) is judged as each of its copies too, the template as if deployed in
+    one region: a copy action whose destination a mapping by region names
+    (`!FindInMap [CopyTo, !Ref AWS::Region, Vault]`) is judged in each copy. A finding is
+    reported once at the template's line, ending with the copies it holds in.
+
     ## Why is this bad?
     Backups are the last line of defence when the data itself is gone or corrupt. Kept in the
     same region, they are unavailable during a regional outage (exactly when a restore in
@@ -142,6 +148,12 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     - https://cloud.google.com/backup-disaster-recovery/docs/concepts/backup-vault
     - https://cloud.google.com/kubernetes-engine/docs/add-on/backup-for-gke/concepts/about-locations
     """
+    # A stack deployed to several regions: a copy's region decides where its plan's copy
+    # actions go (`!FindInMap [CopyTo, !Ref AWS::Region, Vault]`) and where its vault is.
+    yield from in_each_copy(unit, _backups)
+
+
+def _backups(unit: Unit) -> Iterator[Violation]:
     for member in BACKUPS.members(unit, "backup_plan"):
         yield from _plan(unit, member)
     for member in BACKUPS.members(unit, "recovery_vault", "data_protection_vault"):

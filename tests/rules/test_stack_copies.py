@@ -1,5 +1,5 @@
 """Rules that judge the copies of a CloudFormation stack deployed to several regions (RES202,
-RES203, RES301, RES308, RES311, RES302; RES309 reads the copies' records as its system's): what only a copy's region decides is found, each finding once at the
+RES203, RES301, RES308, RES311, RES302, RES108; RES309 reads the copies' records as its system's): what only a copy's region decides is found, each finding once at the
 template's file and line, saying in which copies it holds."""
 
 from __future__ import annotations
@@ -98,6 +98,21 @@ def test_a_database_multi_az_in_the_primary_regions_copy_only() -> None:
     ]
     # A read replica in the other copy has its standby in the source's region.
     assert _findings(FIXTURES / "database_without_multi_az/pass_cfn_stack_copies_replica_in_secondary", ("RES302",)) == []
+
+
+def test_a_backup_copy_action_a_mapping_by_region_sends_to_the_copys_own_region() -> None:
+    assert _findings(FIXTURES / "backups_not_copied_cross_region/fail_cfn_stack_copies_copy_by_region", ("RES108",)) == [
+        (
+            "RES108",
+            "Plan",
+            "template.yaml",
+            17,
+            "Plan keeps every AWS Backup recovery point in us-west-2: its copy actions send them to the same region "
+            "(arn:aws:backup:us-west-2:123456789012:backup-vault:dr); a regional outage leaves nothing to restore from "
+            "elsewhere (in the stack's copy in us-west-2)",
+        )
+    ]
+    assert _findings(FIXTURES / "backups_not_copied_cross_region/pass_cfn_stack_copies_copy_to_each_other", ("RES108",)) == []
 
 
 def test_copies_that_complete_each_other_are_silent() -> None:
