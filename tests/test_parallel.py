@@ -427,3 +427,44 @@ def test_units_received_from_workers_are_out_of_the_collectors_walks(
     project = build_project(found.files, found.problems, ParseOptions(), steps())
     assert forked == [15] and len(project.units) == 16
     assert checks and not any(checks), checks
+
+
+_REAL_TEMPLATE_UNITS = parallel._template_units
+
+
+def _timed_template_units(indexes: range) -> Any:
+    import time
+
+    result = _REAL_TEMPLATE_UNITS(indexes)
+    with open(os.environ["TEMPLATES_BUILT"], "a") as out:  # appends of one line from several processes
+        out.write(f"{time.monotonic()}\n")
+    return result
+
+
+def test_workers_build_templates_while_the_parent_shares_the_folders_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, forked: list[int]
+) -> None:
+    """The workers are forked once the Terraform files are read, and build templates while the
+    parent guesses the module calls and shares the folders out (its serial work before the
+    first outline). Same bytes."""
+    import time
+
+    _tree(tmp_path / "repo")
+    monkeypatch.chdir(tmp_path / "repo")
+    argv = (".", "--format", "json", "--no-cache", "--severity", "error,warning,note")
+    serial = _output(capsys, monkeypatch, 1, *argv)
+    built = tmp_path / "built"
+    monkeypatch.setenv("TEMPLATES_BUILT", str(built))
+    monkeypatch.setattr(parallel, "_template_units", _timed_template_units)
+    shared: list[float] = []
+    real_share = parallel._share_folders
+
+    def slow_share(*args: Any) -> Any:
+        time.sleep(0.5)  # long enough for a worker to build a template meanwhile
+        shared.append(time.monotonic())
+        return real_share(*args)
+
+    monkeypatch.setattr(parallel, "_share_folders", slow_share)
+    assert _output(capsys, monkeypatch, 2, *argv) == serial
+    assert forked == [15]
+    assert min(float(line) for line in built.read_text().split()) < shared[0], "a template built before the shares were made"

@@ -3,12 +3,13 @@
 Parsing and unit evaluation are most of a cold scan. Worker processes (forked: they inherit the
 scan as the parent knows it) do both, in two steps, and keep what they parsed between them:
 
-0. Before forking, the parent reads the Terraform files (the workers inherit the texts) and
-   shares the roots out with the folders they read, from module calls guessed from the texts
-   (shares.py): a worker parses the modules its roots call, once, and builds those roots.
+0. Before forking, the parent reads the Terraform files (the workers inherit the texts); then,
+   while the workers build the first CloudFormation templates' units, it shares the roots out
+   with the folders they read, from module calls guessed from the texts (shares.py): a worker
+   parses the modules its roots call, once, and builds those roots.
 1. Each worker outlines its share of the Terraform folders (parses them and reports only their
    module calls, backends and file digests: `folders.Outline`), reads a share of the Terragrunt
-   configurations and builds a share of the CloudFormation templates' units.
+   configurations and builds templates' units when it has nothing else to do.
 2. As soon as the last outline arrives (the workers building templates meanwhile, half of
    those left sent ahead, the rest kept to fill the end), the parent decides the roots, the
    Terragrunt units and the remote-state links from the outlines alone, and hands each root to
@@ -165,7 +166,7 @@ def build(
     Between two results, this process takes a step of `meanwhile` (other work of the scan, such
     as loading the rules)."""
     global _SCAN
-    shares = _share_folders(terraform, count) if terraform is not None else None
+    read = _read_folders(terraform) if terraform is not None else {}
     _SCAN = _Scan(terraform, templates, template_unit)
     if templates:
         # Every worker decodes templates: the decoder (PyYAML, cfn-lint's decoder modules) is
@@ -177,34 +178,40 @@ def build(
         with _Workers(count) as pool:
             if terraform is not None:
                 terraform.cache.texts = {}  # the workers have them; this process parses none
-            return _build(pool, _SCAN, compactor, shares, _Steps(meanwhile))
+            return _build(pool, _SCAN, compactor, read, _Steps(meanwhile))
     except Exception:  # no processes to be had (a sandbox), one failed, a bug: one process does it all
         return None
     finally:
         _SCAN = None
 
 
-def _share_folders(job: TerraformScan, count: int) -> Shares:
-    """Each worker's folders and roots (shares.py), from the scanned files' texts, which are
-    read here and left to the workers (`FolderCache.texts`)."""
-    from resilint.parsers.shares import share
-    from resilint.parsers.terraform.call_guess import local_calls
-
+def _read_folders(job: TerraformScan) -> dict[Path, list[tuple[str, str]]]:
+    """The scanned Terraform files' texts (name, text) by folder, read here before forking and
+    left to the workers (`FolderCache.texts`)."""
     max_bytes = job.options.max_file_bytes
     texts = job.cache.texts
-    by_name = {str(folder): folder for folder in job.folders}
-    sizes: dict[Path, int] = {}
-    calls: dict[Path, list[Path]] = {}
-    for name, folder in by_name.items():
-        paths = job.folders[folder]
-        read = []
+    read: dict[Path, list[tuple[str, str]]] = {}
+    for folder, paths in job.folders.items():
+        read[folder] = []
         for path in paths:
             text = read_text(path, str(path), max_bytes)
             if isinstance(text, str):
                 texts[path] = text
-                read.append((path.name, text))
-        sizes[folder] = sum(len(text) for _, text in read) or 1
-        calls[folder] = [by_name[called] for called in local_calls(name, read) if called in by_name]
+                read[folder].append((path.name, text))
+    return read
+
+
+def _share_folders(read: Mapping[Path, list[tuple[str, str]]], count: int) -> Shares:
+    """Each worker's folders and roots (shares.py), from the texts of the scanned folders."""
+    from resilint.parsers.shares import share
+    from resilint.parsers.terraform.call_guess import local_calls
+
+    by_name = {str(folder): folder for folder in read}
+    sizes: dict[Path, int] = {}
+    calls: dict[Path, list[Path]] = {}
+    for name, folder in by_name.items():
+        sizes[folder] = sum(len(text) for _, text in read[folder]) or 1
+        calls[folder] = [by_name[called] for called in local_calls(name, read[folder]) if called in by_name]
     return share(sizes, calls, count)
 
 
@@ -235,14 +242,25 @@ _DONE = object()
 
 
 def _build(
-    pool: _Workers, scan: _Scan, compactor: Compactor, shares: Shares | None, meanwhile: _Steps
+    pool: _Workers, scan: _Scan, compactor: Compactor, read: dict[Path, list[tuple[str, str]]], meanwhile: _Steps
 ) -> tuple[Loaded | None, list[Unit | Problem | None]]:
     from resilint.model import Unit
 
     job = scan.terraform
+    # The templates first, to whichever worker is free: the workers build them while this
+    # process guesses the module calls and shares the Terraform folders out (a quarter of them
+    # sent ahead: this process feeds no worker meanwhile), and fill the end of the build.
+    template_tasks = [(_template_units, range(i, min(i + CHUNK, len(scan.templates)))) for i in range(0, len(scan.templates), CHUNK)]
+    first_template = pool.add(template_tasks, [None] * len(template_tasks))
+    templates_end = first_template + len(template_tasks)
+    shares = None
+    if job is not None:
+        pool.send_ahead(len(pool.shared) // (4 * pool.count))
+        shares = _share_folders(read, pool.count)
+    read.clear()  # the texts are the workers' now
     configs = job.config_folders() if job is not None else []
     # Step 1: each worker parses the folders of its share (shares.py: its roots and the modules
-    # they call); the templates after them, to whichever worker is free.
+    # they call).
     tasks: list[tuple[Callable[[Any], Any], Any]] = []
     prefer: list[int | None] = []
     share_of: dict[Path, int] = {}
@@ -263,10 +281,6 @@ def _build(
     for share, chunk in _shares([(f, 1) for f in configs], pool.count):
         tasks.append((_read_configs, chunk))
         prefer.append(share)
-    outlining = len(tasks)  # the tasks step 2 waits for
-    for i in range(0, len(scan.templates), CHUNK):
-        tasks.append((_template_units, range(i, min(i + CHUNK, len(scan.templates)))))
-        prefer.append(None)
     outlined: dict[Path, Outline | None] = {}
     parsed_by: dict[Path, set[int]] = {}  # folder -> the workers that parsed it
     config_outlines: dict[Path, ConfigOutline] = {}
@@ -297,8 +311,8 @@ def _build(
         return plan
 
     plan: Plan | None = None
-    pool.add(tasks, prefer)
-    waiting = outlining
+    first_outline = pool.add(tasks, prefer)
+    waiting = len(tasks)  # the tasks step 2 waits for
     if job is not None and not waiting:
         plan = queue_builds()
     for task, result, worker in pool.results(meanwhile.idle):
@@ -314,19 +328,20 @@ def _build(
                     compactor.compacted(unit.unit)
                 built[i] = (unit, met)
             continue
-        if task >= len(tasks):  # a worker bound the plan
-            continue
-        if task >= outlining:
+        if first_template <= task < templates_end:
             template_units[task] = [compactor.compacted(u) if isinstance(u, Unit) else u for u in result]
             continue
+        if task >= first_outline + len(tasks):  # a worker bound the plan
+            continue
         waiting -= 1
-        if tasks[task][0] is _read_tfvars:
+        kind = tasks[task - first_outline][0]
+        if kind is _read_tfvars:
             problems.extend(result)
         else:
             found, met = result
             problems.extend(met)
             for item in found:
-                if tasks[task][0] is _outline:
+                if kind is _outline:
                     folder, outline = item
                     outlined[folder] = outline
                 else:
