@@ -110,3 +110,16 @@ def test_the_graph_of_a_stack_and_its_copies_fits_a_1280_pixel_window(tmp_path: 
     found = re.search(r'data-fits="([^"]*)"', dom)
     assert found is not None, dom[:2000]
     assert found.group(1) == "[]", found.group(1)
+
+
+def test_the_mermaid_chart_draws_the_same_short_labels(tmp_path: Path) -> None:
+    page = tmp_path / "copies.md"
+    fixture = "fixtures/simulate/stack_copies_failover"
+    assert main(["simulate", fixture, "--fail", "aws:us-east-1", "--format", "markdown", "--output", str(page), "--no-cache"]) == 0
+    markdown = page.read_text(encoding="utf-8")
+    assert f"_Units are named relative to `{fixture}/` in the chart; the table gives the full name._" in markdown
+    chart = markdown.split("```mermaid", 1)[1].split("```", 1)[0]
+    assert '["Web in app.yaml (us-east-1)"]:::down' in chart
+    assert '["Orders in data.yaml (us-east-1)"]:::degraded' in chart
+    assert fixture not in chart
+    assert f"| Orders in {fixture}/data.yaml | degraded |" in markdown  # the table names it in full

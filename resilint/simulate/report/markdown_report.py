@@ -40,13 +40,16 @@ def flowchart(system: SystemVerdict) -> list[str]:
     if len(flow) > MOST_BOXES:
         return [f"_The graph has {len(flow)} parts, too many to draw here: `--format html` draws it._"]
     ids = {box.key: f"n{i}" for i, box in enumerate(drawn.boxes)}
-    lines = ["```mermaid", "flowchart LR"]
+    lines = []
+    if drawn.prefix:  # as in the HTML graph: boxes name units relative to the folder they share
+        lines.extend([f"_Units are named relative to `{drawn.prefix}` in the chart; the table gives the full name._", ""])
+    lines.extend(["```mermaid", "flowchart LR"])
     for box in flow:
-        lines.append(f'  {ids[box.key]}["{_mermaid_text(box.label)}"]:::{box.state}')
+        lines.append(f'  {ids[box.key]}["{_mermaid_text(box.shown)}"]:::{box.state}')
     if loose:
         lines.append('  subgraph loose["data no entry point reaches"]')
         for box in loose:
-            lines.append(f'    {ids[box.key]}["{_mermaid_text(box.label)}"]:::{box.state}')
+            lines.append(f'    {ids[box.key]}["{_mermaid_text(box.shown)}"]:::{box.state}')
         lines.append("  end")
     for source, target in sorted(drawn.edges, key=lambda e: (int(ids[e[0]][1:]), int(ids[e[1]][1:]))):
         lines.append(f"  {ids[source]} --> {ids[target]}")
