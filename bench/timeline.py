@@ -32,9 +32,10 @@ PARENT = [
     ("resilint.parsers", "_terraform_scan", "terraform job"),
     ("resilint.parsers.parallel", "worth_forking", "worth forking"),
     ("resilint.parsers.parallel", "_read_folders", "read Terraform files"),
-    ("resilint.parsers.parallel", "_share_folders", "share folders"),
+    ("resilint.parsers.parallel", "_share_folders", "share folders (read + share before 2026-12-02)"),
     ("resilint.parsers.parallel._Workers", "__init__", "fork workers"),
     ("resilint.parsers.parallel._Workers", "close", "close workers"),
+    ("resilint.parsers.parallel._Workers", "each", "bind (each worker)"),
     ("resilint.parsers.parallel", "wait", "wait for a worker"),
     ("resilint.parsers.parallel._Received", "load", "unpickle a reply"),
     ("resilint.parsers.parallel._Steps", "take", "load rules (a step)"),
@@ -45,6 +46,7 @@ PARENT = [
     ("resilint.registry.RulesLoading", "registry", "rules left to load"),
     ("resilint.scan", "run", "rules"),
     ("resilint.scan.CommentSuppressions", "all", "suppression comments (rest)"),
+    ("resilint.scan", "_suppressions", "suppression comments"),
     ("resilint.scan", "apply", "apply suppressions"),
     ("resilint.scan", "merge_callers", "merge callers"),
     ("resilint.scan", "sort_findings", "sort + fingerprint findings"),
@@ -96,8 +98,12 @@ def install(events: Path) -> None:
     _OUT["fd"] = os.open(events, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     _OUT["parent"] = os.getpid()
     for dotted, name, label in [*PARENT, *WORKER]:
-        owner = _resolve(dotted)
-        setattr(owner, name, _wrapped(getattr(owner, name), label))
+        try:
+            owner = _resolve(dotted)
+        except (ImportError, AttributeError):  # an older or newer resilint: not there
+            continue
+        if hasattr(owner, name):
+            setattr(owner, name, _wrapped(getattr(owner, name), label))
 
 
 def _busy_workers(workers: dict[int, list[dict[str, Any]]], start: float, end: float) -> tuple[float, float]:

@@ -468,3 +468,41 @@ def test_workers_build_templates_while_the_parent_shares_the_folders_out(
     assert _output(capsys, monkeypatch, 2, *argv) == serial
     assert forked == [15]
     assert min(float(line) for line in built.read_text().split()) < shared[0], "a template built before the shares were made"
+
+
+def _megabyte_after_noting(path: str) -> bytes:
+    import time
+
+    with open(path, "a") as out:
+        out.write(f"{time.monotonic()}\n")
+    return os.urandom(1 << 20)  # incompressible: a reply of one MiB
+
+
+def test_a_worker_sends_replies_ahead_while_the_parent_reads_none() -> None:
+    """While the parent is busy (deciding the roots), a worker goes on with the tasks sent
+    ahead: the connection holds several replies of a MiB without the parent reading them,
+    where the default buffer (about 200 KiB) made the worker wait, idle, after the first."""
+    import socket
+    import tempfile
+    import time
+
+    mine, theirs = multiprocessing.get_context("fork").Pipe()
+    parallel._reply_buffer(theirs)
+    with socket.fromfd(theirs.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as end:
+        granted = end.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+    mine.close()
+    theirs.close()
+    if granted < parallel.REPLY_BUFFER:  # Linux grants twice what is asked, up to its cap
+        pytest.skip(f"the system caps a socket's send buffer at {granted} bytes (net.core.wmem_max)")
+    with tempfile.TemporaryDirectory() as folder, parallel._Workers(1) as pool:
+        noted = os.path.join(folder, "noted")
+        pool.add([(_megabyte_after_noting, noted)] * 3, [None] * 3)  # two sent, as always
+        pool.send_ahead(1)
+        time.sleep(1.0)  # busy, reading no reply
+        reading = time.monotonic()
+        replies = [result for _, result, _ in pool.results()]
+        assert [len(reply) for reply in replies] == [1 << 20] * 3
+        with open(noted) as lines:
+            started = [float(line) for line in lines]
+    assert len(started) == 3
+    assert max(started) < reading, "the third task started before the parent read the first reply"
