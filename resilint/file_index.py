@@ -13,6 +13,9 @@ the parse cache folder, for that repository and those settings:
   located in, the DNS names it declares (zones, name servers, records), the units of its
   system, the buckets it declares and the bucket its backend keeps state in.
 
+Makefiles, shell scripts and samconfig files are stamped too (`deployments.scope`): an edit may
+give a template regions, so a changed one rebuilds the templates it may deploy.
+
 A later file-mode run checks the stamps and builds only the units that read a named file, the
 units of their systems, the units sharing a DNS name with them (rules read those through
 `Project.systems` and the project's DNS index) and the units whose backends keep state in their
@@ -39,7 +42,7 @@ from resilint.parsers import BuildRecord, ParseOptions, build_project
 from resilint.paths import display_path
 from resilint.sources import SourceFile
 
-NAMESPACE = "file-index-2"  # 2: IndexedUnit.buckets and state_buckets
+NAMESPACE = "file-index-3"  # 2: IndexedUnit.buckets and state_buckets; 3: deployment configuration's stamps
 
 # (mtime_ns, ctime_ns, size, inode); None: the path does not exist.
 Stamp = tuple[int, int, int, int] | None
@@ -81,6 +84,7 @@ class FileModeBuild:
     files: list[SourceFile]  # the named files as discovered (kind, display)
     problems: list[Problem]
     excludes_used: frozenset[int]
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)  # per unit built: the files it read
 
 
 def index_key(context: Sequence[Path], settings_key: str, options: ParseOptions, force_exclude: bool) -> str:
@@ -261,7 +265,7 @@ def build_for_files(
         known = index.files.get(os.path.abspath(file.path))
         if known is None or known[0] != file.kind:
             raise Stale(f"{file.display} is not in the index as {file.kind}")
-    refresh = {u.id for u in index.units.values() if not u.reads.isdisjoint(dirty)}
+    refresh = {u.id for u in index.units.values() if not u.reads.isdisjoint(dirty)} | _configured_by(index, dirty)
     reading = {u.id for u in index.units.values() if u.paths & targets}
     # First the units that read a changed file, and those read for the named files: their
     # entries (names, links) must be current before the closure is taken.
@@ -282,6 +286,10 @@ def build_for_files(
     for path in dirty:
         index.stamps[path] = dirty[path]
         index.changed = True
+    # A changed Makefile or samconfig may now deploy a template it did not: the units reading
+    # the named files as they are now (all rebuilt above, being refreshed).
+    reading |= {u.id for u in index.units.values() if u.paths & targets}
+    reading |= _sharing_files(index, targets, named, by_id)
     wanted = closure(index, reading)
     missing = wanted - set(by_id)
     units = [by_id[i] for i in wanted if i in by_id]
@@ -297,7 +305,46 @@ def build_for_files(
         problems=tuple(unique),
         files_scanned=len(index.files),
     )
-    return FileModeBuild(finish(project), list(named), unique, index.excludes_used)
+    reads = {u.id: index.units[u.id].reads for u in project.units if u.id in index.units}
+    return FileModeBuild(finish(project), list(named), unique, index.excludes_used, reads)
+
+
+def _sharing_files(index: FileIndex, targets: set[str], named: Sequence[SourceFile], by_id: dict[str, Unit]) -> set[str]:
+    """For named inputs (tfvars, a Makefile: files that report their units' findings), the units
+    whose findings may be located in the files of the units reading them: a finding inside a
+    module several roots call is one finding naming them all (`merge_callers`), as in a whole
+    scan."""
+    from resilint.scan import LOCATED_KINDS, unit_paths
+
+    inputs = targets - {f.display for f in named if f.kind in LOCATED_KINDS}
+    if not inputs:
+        return set()
+    shared: set[str] = set()
+    for unit in index.units.values():
+        if unit.paths & inputs and unit.id in by_id:
+            shared.update(unit_paths(by_id[unit.id]))
+    return {u.id for u in index.units.values() if u.paths & shared}
+
+
+def _configured_by(index: FileIndex, dirty: Iterable[str]) -> set[str]:
+    """The templates' units that changed deployment configuration may deploy now (`deployments.
+    scope`): a Makefile's templates are those in its folder and under it, a samconfig's those
+    beside it. They are rebuilt, so that their entries say which of these files they read."""
+    from resilint.parsers.cloudformation.deployments import scope
+
+    found: set[str] = set()
+    for path in dirty:
+        where = scope(path)
+        if where is None:
+            continue
+        folder = os.path.dirname(path)
+        for unit in index.units.values():
+            if unit.source != "cloudformation":
+                continue
+            home = os.path.dirname(unit.origin)
+            if home == folder or (where == "below" and home.startswith(folder.rstrip(os.sep) + os.sep)):
+                found.add(unit.id)
+    return found
 
 
 def closure(index: FileIndex, start: Iterable[str]) -> set[str]:

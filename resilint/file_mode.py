@@ -16,6 +16,7 @@ from resilint.discover import STRUCTURED_SUFFIXES, Discovery, discover, kind_by_
 from resilint.excludes import ExcludeMatcher
 from resilint.model import Project
 from resilint.parsers import BuildRecord, ParseOptions
+from resilint.parsers.cloudformation.deployments import scope
 
 
 @dataclass
@@ -76,7 +77,8 @@ class IndexedScan:
             folder / name
             for folder, names in walked
             for name in names
-            if kind_by_name(name) is not None or name.lower().endswith(STRUCTURED_SUFFIXES)
+            # Makefiles, scripts and samconfig files too: an edit may give a template regions.
+            if kind_by_name(name) is not None or name.lower().endswith(STRUCTURED_SUFFIXES) or scope(name) is not None
         ]
         index = file_index.record(found.files, walked, walked_files, found.problems, project, built, frozenset(excludes.used))
         file_index.save(self.cache, self.key, index)

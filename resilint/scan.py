@@ -4,7 +4,8 @@ suppressions and the baseline.
 When every path given is a file (as the pre-commit hook passes them), the files are analysed in
 their context: the whole repository they are in is parsed (a changed module is evaluated in the
 root that calls it, a record is paired with records in other stacks), and only findings located
-in the given files are reported.
+in the given files are reported; a given file that is an input (tfvars, a Makefile, a samconfig:
+`LOCATED_KINDS`) reports the findings of the units that read it.
 
 Excludes hold everywhere: in folders, for files named one by one with `force_exclude`, and for
 findings located in an excluded file even when a unit outside calls it (a module in an excluded
@@ -100,6 +101,17 @@ def _scan(
     targets = _file_targets(paths)
     if targets is not None and force_exclude:
         targets = {t for t in targets if not excludes.excluded(Path(t))}
+    configuration_named = False
+    if targets is not None:
+        # Named files that nothing can read (a script without a CloudFormation command, a lock
+        # file) are scanned as nothing, without reading the repository for them.
+        inert = {p for p in paths if _inert(p)}
+        if inert:
+            paths = [p for p in paths if p not in inert]
+            targets -= {display_path(p) for p in inert}
+        # The configuration file in effect decides every unit's findings: naming it (a commit
+        # that changes it) reports them all.
+        configuration_named = settings.config_file is not None and any(_same_file(p, settings.config_file) for p in paths)
     context = _context(paths) if targets is not None else list(paths)
 
     def finish(project: Project) -> Project:
@@ -110,11 +122,13 @@ def _scan(
         from resilint.file_mode import IndexedScan
 
         indexed = IndexedScan.start(paths, targets, context, settings, options, excludes, force_exclude)
-    answer = indexed.answer(finish, say) if indexed is not None else None
+    answer = indexed.answer(finish, say) if indexed is not None and not configuration_named else None
     comments: CommentSuppressions | None = None
+    reads: dict[str, frozenset[str]] = {}
     if answer is not None:  # the file index knows which units the named files need
         found = Discovery(files=answer.files)
         project = answer.project
+        reads = answer.reads
         excludes.used.update(answer.excludes_used)
     else:
         walked: list[tuple[Path, list[str]]] | None = [] if indexed is not None else None
@@ -122,7 +136,8 @@ def _scan(
             [*context, *paths] if targets is not None else context, excludes, settings.max_file_bytes, force_exclude, walked
         )
         say(f"parsing {len(found.files)} files")
-        record = BuildRecord() if indexed is not None else None
+        # Named files: which units read them (a named input's findings are its units').
+        record = BuildRecord() if targets is not None else None
         # While workers build (if they do), this process loads the rules and reads the
         # suppression comments a step at a time.
         if settings.inline_suppressions:
@@ -131,8 +146,17 @@ def _scan(
         project = finish(build_project(found.files, found.problems, replace(options, record=record), meanwhile))
         if indexed is not None and walked is not None and record is not None:
             indexed.record(found, walked, project, record, excludes)
-    # Named files: only the units that hold something in them can have findings there.
-    touching = (lambda unit: not targets.isdisjoint(unit_paths(unit))) if targets is not None else None
+        reads = record.reads if record is not None else {}
+    # Named inputs (a Makefile, a samconfig, tfvars, a Terragrunt configuration: files that
+    # decide findings located elsewhere) report every finding of the units that read them.
+    affected = _affected_units(targets, found.files, reads) if targets is not None else frozenset()
+    if configuration_named:
+        affected = frozenset(unit.id for unit in project.units)
+    # Where findings are reported: the named files, and the files of the units named inputs affect.
+    reported = targets | {p for unit in project.units if unit.id in affected for p in unit_paths(unit)} if targets is not None else None
+    # Named files: only the units that hold something in them can have findings there (those
+    # sharing a module with an affected unit too: its findings there name all their callers).
+    touching = (lambda unit: unit.id in affected or not reported.isdisjoint(unit_paths(unit))) if reported is not None else None
     checked = len(project.units) if touching is None else sum(1 for unit in project.units if touching(unit))
     say(f"checking {checked} deployment units")
     if loading is not None:
@@ -154,7 +178,12 @@ def _scan(
     if settings.inline_suppressions:
         if comments is None:  # the file index answered: nothing was read while building
             comments = CommentSuppressions(found.files, settings.max_file_bytes, targets)
-        suppressions = [*comments.all(), *(s for s in from_metadata(project) if targets is None or s.path in targets)]
+        extra = CommentSuppressions(_files_of(reported - targets, found.files), settings.max_file_bytes, None) if reported and targets is not None else None
+        suppressions = [
+            *comments.all(),
+            *(extra.all() if extra is not None else ()),
+            *(s for s in from_metadata(project) if reported is None or s.path in reported),
+        ]
         ran = {r.id for r in registry.rules if settings.is_enabled(r.id)}
         outcome = apply(findings, suppressions, today or dt.date.today(), ran, {r.id for r in registry.rules})
         findings = outcome.findings
@@ -167,8 +196,12 @@ def _scan(
     # (after suppressions: one on a module call covers only what is found through that call).
     findings = merge_callers(findings)
     if targets is not None:
-        findings = [f for f in findings if f.path in targets]
-        suppressed = [s for s in suppressed if s.finding.path in targets]
+
+        def wanted(finding: Finding) -> bool:
+            return finding.path in targets or finding.unit in affected or not affected.isdisjoint(finding.callers)
+
+        findings = [f for f in findings if wanted(f)]
+        suppressed = [s for s in suppressed if wanted(s.finding)]
     if excludes:  # a module in an excluded folder is read for its callers, never reported
 
         def dropped(path: str) -> bool:
@@ -184,6 +217,8 @@ def _scan(
     findings = sort_findings(f if ready.get(id(f)) is f else lines.fingerprinted(f, _system_name(f, project)) for f in findings)
     suppressed = [replace(s, finding=_without_system(s.finding) if ready.get(id(s.finding)) is s.finding else lines.fingerprinted(s.finding)) for s in suppressed]
     scanned = [f for f in found.files if targets is None or f.display in targets]
+    # Named inputs that are no IaC file but some unit read (a Makefile, a samconfig) count too.
+    inputs_read = _inputs_read(targets, found.files, reads) + configuration_named if targets is not None else 0
     result = ScanResult(
         findings,
         project,
@@ -192,7 +227,7 @@ def _scan(
         suppressed,
         0,
         findings,
-        files_scanned=len(scanned),
+        files_scanned=len(scanned) + inputs_read,
         warnings=_warnings(paths, targets, found.files, excludes) + parameter_warnings(project, options, targets),
         rules_run=frozenset(r.id for r in registry.rules if settings.is_enabled(r.id)),
         scanned_files=frozenset(os.path.abspath(f.path) for f in scanned),
@@ -312,6 +347,68 @@ def unit_paths(unit: Unit) -> set[str]:
     paths.update(p.location.path for p in unit.providers if p.location is not None)
     paths.update(n.location.path for n in unit.notes)
     return paths
+
+
+# Files findings are located in: named, they report what is found in them. Any other named file
+# (tfvars, a Terragrunt configuration, a Makefile, a samconfig, a state machine's definition)
+# is an input: it reports the findings of the units that read it.
+LOCATED_KINDS = frozenset({"terraform", "cloudformation", "terraform-plan"})
+
+
+def _inert(path: Path) -> bool:
+    """A named file no scan reads: a Makefile or shell script without a CloudFormation command
+    (`deploy_scripts` reads no other), Terraform's lock file, a pyproject.toml without resilint's
+    table."""
+    from resilint.parsers.cloudformation.deploy_scripts import is_script_name
+
+    name = Path(path).name
+    if name == ".terraform.lock.hcl":
+        return True
+    needs = "cloudformation" if is_script_name(name) else "tool.resilint" if name == "pyproject.toml" else None
+    if needs is None:
+        return False
+    text = read_text(Path(path), str(path), 1 << 20)
+    return not isinstance(text, str) or needs not in text
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
+def _inputs(targets: set[str], files: Sequence[SourceFile]) -> set[str]:
+    """Absolute paths of the named files that are inputs (`LOCATED_KINDS`)."""
+    located = {f.display for f in files if f.kind in LOCATED_KINDS}
+    return {os.path.abspath(t) for t in targets if t not in located}
+
+
+def _affected_units(targets: set[str], files: Sequence[SourceFile], reads: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The units that read a named input."""
+    inputs = _inputs(targets, files)
+    if not inputs:
+        return frozenset()
+    return frozenset(unit for unit, read in reads.items() if not inputs.isdisjoint(read))
+
+
+def _inputs_read(targets: set[str], files: Sequence[SourceFile], reads: dict[str, frozenset[str]]) -> int:
+    """How many named files no discovery kind covers (a Makefile, a samconfig) some unit read."""
+    discovered = {os.path.abspath(f.display) for f in files}
+    inputs = _inputs(targets, files) - discovered
+    if not inputs:
+        return 0
+    read = set().union(*reads.values()) if reads else set()
+    return len(inputs & read)
+
+
+def _files_of(displays: set[str], files: Sequence[SourceFile]) -> list[SourceFile]:
+    """Source files for display paths: those discovery found, else read from where they are (the
+    file index gives only the named files)."""
+    from resilint.discover import kind_by_name
+
+    known = {f.display: f for f in files}
+    return [known.get(d) or SourceFile(Path(os.path.abspath(d)), d, kind_by_name(d) or "cloudformation") for d in sorted(displays)]
 
 
 def _file_targets(paths: Sequence[Path]) -> set[str] | None:

@@ -4,6 +4,7 @@ reports in them: checking only the units that touch the named files loses nothin
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections import defaultdict
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from resilint.cli import main
+from resilint.scan import _inert
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -23,10 +25,65 @@ CASES = sorted(
 )
 
 
-def _scan(capsys: pytest.CaptureFixture[str], *paths: str) -> list[tuple[str, int, str, str | None, str]]:
+Found = tuple[str, int, str, "str | None", str]
+LOCATED_KINDS = ("terraform", "cloudformation", "terraform-plan")
+
+
+def _scan(capsys: pytest.CaptureFixture[str], *paths: str) -> list[Found]:
+    return [found for found, _ in _scan_with_units(capsys, *paths)]
+
+
+def _scan_with_units(capsys: pytest.CaptureFixture[str], *paths: str) -> list[tuple[Found, set[str]]]:
+    """Findings, each with its unit and the roots it was merged from."""
     main(["scan", *paths, "--format", "json", "--no-cache", "--fail-on", "error"])
     document = json.loads(capsys.readouterr().out)
-    return sorted((f["path"], f["line"], f["rule_id"], f["resource"], f["message"]) for f in document["findings"])
+    return sorted(
+        ((f["path"], f["line"], f["rule_id"], f["resource"], f["message"]), {f["unit"], *(f.get("callers") or ())} - {None})
+        for f in document["findings"]
+    )
+
+
+class _Whole:
+    """A whole scan's findings, and what naming one file must report of them: the findings
+    located in it, and for an input (tfvars, a Terragrunt configuration, a Makefile, a samconfig:
+    a file no finding is located in by kind) those of the units that read it; for the
+    configuration file in effect, every finding."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from resilint.config import CommandLine, resolve
+        from resilint.discover import discover
+        from resilint.parsers import BuildRecord, ParseOptions, build_project
+        from resilint.registry import load_rules
+
+        self.findings = _scan_with_units(capsys, ".")
+        self.by_file: dict[str, list[Found]] = defaultdict(list)
+        for finding, _ in self.findings:
+            self.by_file[finding[0]].append(finding)
+        settings = resolve(CommandLine(), None, Path("."), load_rules)
+        self.config = Path(os.path.relpath(settings.config_file)).as_posix() if settings.config_file is not None else None
+        found = discover([Path(".")], settings.exclude, settings.max_file_bytes)
+        record = BuildRecord()
+        build_project(found.files, found.problems, ParseOptions(record=record, parallel=False, cloudformation_regions=settings.regions_for))
+        self.readers: dict[str, set[str]] = defaultdict(set)
+        for unit, reads in record.reads.items():
+            for read in reads:
+                self.readers[Path(os.path.relpath(read)).as_posix()].add(unit)
+
+    def __getitem__(self, name: str) -> list[Found]:
+        return self.get(name)
+
+    def get(self, name: str, default: object = None) -> list[Found]:
+        """What naming `name` reports (as dict.get, which the tests used before inputs)."""
+        from resilint.discover import discover
+
+        if name == self.config:
+            return [finding for finding, _ in self.findings]
+        expected = set(self.by_file.get(name, []))
+        named = discover([Path(name)]).files
+        if not (named and named[0].kind in LOCATED_KINDS):
+            readers = self.readers.get(name, set())
+            expected.update(finding for finding, units in self.findings if units & readers)
+        return sorted(expected)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -36,13 +93,10 @@ def test_named_files_report_what_the_repository_scan_reports_in_them(
     shutil.copytree(FIXTURES / case, tmp_path / "repo")
     (tmp_path / "repo" / ".git").mkdir()
     monkeypatch.chdir(tmp_path / "repo")
-    whole = _scan(capsys, ".")
-    by_file: dict[str, list[tuple[str, int, str, str | None, str]]] = defaultdict(list)
-    for finding in whole:
-        by_file[finding[0]].append(finding)
+    whole = _Whole(capsys)
     files = sorted(p.relative_to(tmp_path / "repo").as_posix() for p in (tmp_path / "repo").rglob("*") if p.is_file() and not {".git", ".terraform"} & set(p.parts))
     for name in files:
-        assert _scan(capsys, name) == by_file.get(name, []), name
+        assert _scan(capsys, name) == whole.get(name), name
 
 
 # The file index ---------------------------------------------------------------------------------
@@ -71,11 +125,8 @@ def _indexed_scan(capsys: pytest.CaptureFixture[str], *paths: str) -> tuple[list
     return found, [s for s in said if "index" in s]
 
 
-def _whole(capsys: pytest.CaptureFixture[str]) -> dict[str, list[tuple[str, int, str, str | None, str]]]:
-    by_file: dict[str, list[tuple[str, int, str, str | None, str]]] = defaultdict(list)
-    for finding in _scan(capsys, "."):
-        by_file[finding[0]].append(finding)
-    return by_file
+def _whole(capsys: pytest.CaptureFixture[str]) -> _Whole:
+    return _Whole(capsys)
 
 
 def _files(repo: Path) -> list[str]:
@@ -97,7 +148,9 @@ def test_the_file_index_reports_what_the_repository_scan_reports(
     for name in files:
         found, said = _indexed_scan(capsys, name)
         assert found == whole.get(name, []), name
-        assert any(s.startswith("file index:") for s in said), (name, said)
+        # The configuration decides every unit: naming it scans the whole repository; a script
+        # that deploys nothing is scanned as nothing.
+        assert any(s.startswith("file index:") for s in said) == (name != whole.config and not _inert(Path(name))), (name, said)
 
 
 MODULE_CALLER = """\
@@ -281,3 +334,116 @@ def test_the_file_index_follows_a_sam_definition_file(tmp_path: Path, capsys: py
     found, said = _indexed_scan(capsys, "template.yaml")
     assert [(f[0], f[2], f[3]) for f in found if f[2] == "RES103"] == [("template.yaml", "RES103", "Results")], said
     assert found == _whole(capsys)["template.yaml"]
+
+
+def _check_named(capsys: pytest.CaptureFixture[str], name: str, indexed: bool | None = True) -> list[Found]:
+    """Naming `name` from the index reports what a whole scan gives for it, as a cold scan of
+    it (no cache, no index) does; returns the findings. `indexed`: whether the index answered
+    (None: either)."""
+    whole = _whole(capsys)
+    found, said = _indexed_scan(capsys, name)
+    assert found == whole.get(name), (name, said)
+    if indexed is not None:
+        assert any(s.startswith("file index:") for s in said) == indexed, (name, said)
+    assert _scan(capsys, name) == found, name
+    return found
+
+
+def test_a_makefile_named_reports_the_templates_it_deploys_and_follows_its_edits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Makefile deploying a template as one stack in two regions gives it copies; naming it
+    (a commit that changes it) reports the template's findings, and an edit that drops a region
+    is seen by the index as by a cold scan: the template's RES101 appears, whichever is named."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "single_region_deployment/pass_cfn_makefile_two_regions", repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    makefile = repo / "Makefile"
+    _indexed_scan(capsys, "stacks/app.yaml")  # writes the index
+    assert _check_named(capsys, "Makefile") == []
+    assert _check_named(capsys, "stacks/app.yaml") == []
+    # A script that deploys nothing is scanned as nothing, quickly: no index, no repository.
+    assert _indexed_scan(capsys, "scripts/test.sh") == ([], [])
+    # The standby region dropped. (A template's deployment is what a StackSet's finding reads of
+    # it, a link between units: the index reads the whole repository again when it changes.)
+    makefile.write_text(makefile.read_text().replace("STANDBY_REGION = us-west-2", "STANDBY_REGION = us-east-1"))
+    dropped = _check_named(capsys, "stacks/app.yaml", None)
+    assert [(f[0], f[2]) for f in dropped] == [("stacks/app.yaml", "RES101")]
+    assert _check_named(capsys, "Makefile") == dropped
+    # Back to two regions: named the Makefile first this time.
+    makefile.write_text(makefile.read_text().replace("STANDBY_REGION = us-east-1", "STANDBY_REGION = us-west-2"))
+    assert _check_named(capsys, "Makefile", None) == []
+    assert _check_named(capsys, "stacks/app.yaml") == []
+    # A script beside the template that deploys nothing, then deploys it as another stack: two
+    # stack names are two deployments, not copies.
+    script = repo / "stacks/deploy.sh"
+    script.write_text("#!/bin/sh\necho deploying\n")
+    _check_named(capsys, "stacks/app.yaml", indexed=False)  # a file came: the whole repository
+    script.write_text("#!/bin/sh\naws cloudformation deploy --template-file app.yaml --stack-name other --region eu-west-1\n")
+    other = _check_named(capsys, "stacks/deploy.sh", None)
+    assert [(f[0], f[2]) for f in other] == [("stacks/app.yaml", "RES101")]
+    assert _check_named(capsys, "Makefile") == other
+    assert _check_named(capsys, "stacks/app.yaml") == other
+    # Edits that change no deployment's regions: answered from the index.
+    script.write_text(script.read_text().replace("eu-west-1", "eu-west-2"))
+    assert _check_named(capsys, "stacks/deploy.sh") == other
+    makefile.write_text("# deploys the app\n" + makefile.read_text())
+    assert _check_named(capsys, "stacks/app.yaml") == other
+    # The files scanned: a Makefile that deploys something counts; one that deploys nothing does not.
+    main(["scan", "Makefile", "scripts/test.sh", "--format", "json", "--fail-on", "error"])
+    assert json.loads(capsys.readouterr().out)["summary"]["files_scanned"] == 1
+
+
+def test_a_samconfig_named_reports_its_template_and_follows_its_edits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """samconfig.toml gives the template beside it its region: naming it reports the template's
+    findings, and a changed region is seen by the index as by a cold scan."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "single_region_deployment/fail_sam_samconfig_region", repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    config = repo / "samconfig.toml"
+    _indexed_scan(capsys, "template.yaml")  # writes the index
+    before = _check_named(capsys, "samconfig.toml")
+    assert [(f[0], f[2]) for f in before] == [("template.yaml", "RES101")] and "eu-central-1" in before[0][4]
+    config.write_text(config.read_text().replace("eu-central-1", "eu-west-1"))
+    after = _check_named(capsys, "template.yaml", None)
+    assert "eu-west-1" in after[0][4]
+    assert _check_named(capsys, "samconfig.toml") == after
+
+
+def test_terragrunt_configurations_named_report_the_units_that_read_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A region.hcl or root.hcl read by Terragrunt units reports their findings."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "single_region_deployment/fail_terragrunt_live_one_region", repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    _indexed_scan(capsys, "live/root.hcl")  # writes the index
+    found = _check_named(capsys, "live/prod/us-east-1/region.hcl")
+    assert [f[2] for f in found] == ["RES101"]
+    assert _check_named(capsys, "live/prod/us-east-1/app/terragrunt.hcl") == found
+
+
+def test_the_configuration_named_reports_every_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """.resilint.toml decides every unit's findings (its ignore list, its regions): naming it
+    reports them all; a pyproject.toml without resilint's table is scanned as nothing."""
+    repo = tmp_path / "repo"
+    _monorepo(repo)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (repo / ".resilint.toml").write_text('ignore = ["RES103"]\n')
+    assert _indexed_scan(capsys, "pyproject.toml") == ([], [])
+    everything = _scan(capsys, ".")
+    assert len(everything) == 2 and not any(f[2] == "RES103" for f in everything)
+    assert _scan(capsys, ".resilint.toml") == everything
+    assert _indexed_scan(capsys, ".resilint.toml")[0] == everything

@@ -26,9 +26,51 @@ def test_hook_definition() -> None:
     import re
 
     pattern = re.compile(hook["files"])
-    for name in ("main.tf", "prod.tfvars", "x.tf.json", "stack.yaml", "t.yml", "t.json", "legacy.template"):
+    # pre-commit matches the pattern (re.search) against paths relative to the repository's root.
+    inputs = (
+        "main.tf",
+        "prod.tfvars",
+        "x.tf.json",
+        "stack.yaml",
+        "t.yml",
+        "t.json",
+        "legacy.template",
+        "main.tofu",
+        "env/prod.tfvars.json",
+        "live/prod/terragrunt.hcl",
+        "live/root.hcl",  # read by Terragrunt's include
+        "Makefile",  # deploy commands give a template its regions
+        "infra/GNUmakefile",
+        "infra/makefile",
+        "mk/deploy.mk",
+        "scripts/deploy.sh",
+        "app/samconfig.toml",
+        "app/samconfig.yaml",
+        "app/samconfig.yml",
+        "cdk.out/manifest.json",
+        "statemachine/report.asl.json",  # a SAM state machine's DefinitionUri
+        ".resilint.toml",
+        "pyproject.toml",
+        "sub/pyproject.toml",
+    )
+    for name in inputs:
         assert pattern.search(name), name
-    assert not pattern.search("README.md") and not pattern.search("app.py")
+    others = (
+        "README.md",
+        "app.py",
+        "Makefile.bak",
+        "docs/Makefile.md",
+        "MyMakefile",
+        "samconfig.toml.bak",
+        "notsamconfig.toml",
+        "setup.cfg",
+        "Cargo.toml",
+        "x.resilint.toml.orig",
+        "Dockerfile",
+        "script.bash",
+    )
+    for name in others:
+        assert not pattern.search(name), name
 
 
 @pytest.mark.slow

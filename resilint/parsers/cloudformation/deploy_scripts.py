@@ -46,11 +46,16 @@ _VARIABLE = re.compile(r"^\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0
 
 @dataclass(frozen=True)
 class ScriptDeployment:
-    """A template deployed by a script as one stack in several regions."""
+    """A template a script deploys: as one stack in several regions (`regions`), or otherwise
+    (no regions: the template is left as it was, but the scripts are what it would read)."""
 
     regions: tuple[str, ...]
-    stack: str  # the stack name as the script writes it
-    script: Path
+    stack: str | None  # the stack name as the script writes it (when regions are given)
+    scripts: tuple[Path, ...]  # every script with a command deploying the template, sorted
+
+    @property
+    def script(self) -> Path:
+        return self.scripts[0]
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,10 @@ class _Command:
 
 
 def find(templates: Iterable[SourceFile]) -> dict[str, ScriptDeployment]:
-    """Script deployments by template display path, for templates a script deploys as one
-    stack in two regions or more."""
+    """Script deployments by template display path, for every template a script's command
+    deploys; with regions for those deployed as one stack in two regions or more. (The scripts
+    naming a template are what file mode and the file index count it as reading, whether or not
+    they give it regions: an edit may make them.)"""
     by_path = {os.path.normpath(os.path.abspath(f.path)): f for f in templates}
     commands: dict[str, list[tuple[_Command, Path]]] = {}
     for script in _scripts({Path(p).parent for p in by_path}):
@@ -74,12 +81,18 @@ def find(templates: Iterable[SourceFile]) -> dict[str, ScriptDeployment]:
     for key, deploys in sorted(commands.items()):
         stacks = {c.stack for c, _ in deploys}
         regions = {c.region for c, _ in deploys}
+        scripts = tuple(sorted({s for _, s in deploys}))
         if len(stacks) != 1 or None in stacks or None in regions or len(regions) < 2:
+            found[by_path[key].display] = ScriptDeployment((), None, scripts)
             continue
         (stack,) = stacks
-        scripts = sorted({s for _, s in deploys})
-        found[by_path[key].display] = ScriptDeployment(tuple(sorted(r for r in regions if r)), str(stack), scripts[0])
+        found[by_path[key].display] = ScriptDeployment(tuple(sorted(r for r in regions if r)), stack, scripts)
     return found
+
+
+def is_script_name(name: str) -> bool:
+    """A Makefile or a shell script: what `find` reads."""
+    return name in MAKEFILE_NAMES or name.endswith(_SCRIPT_SUFFIXES)
 
 
 def _scripts(folders: Iterable[Path]) -> list[Path]:
@@ -99,7 +112,7 @@ def _scripts(folders: Iterable[Path]) -> list[Path]:
         except OSError:
             continue
         for name in names:
-            if name in MAKEFILE_NAMES or name.endswith(_SCRIPT_SUFFIXES):
+            if is_script_name(name):
                 path = folder / name
                 if path.is_file():
                     found.append(path)

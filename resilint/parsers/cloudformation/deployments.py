@@ -43,8 +43,8 @@ class Deployment:
 
 def find(templates: Iterable[SourceFile]) -> dict[str, Deployment]:
     """Deployments by template display path, for the templates that configuration beside them
-    names, else a Makefile or shell script (`deploy_scripts`) deploys as one stack in several
-    regions."""
+    names, else a Makefile or shell script (`deploy_scripts`) deploys (regions only when it
+    deploys it as one stack in several regions)."""
     templates = list(templates)
     found = _configured(templates)
     for display, scripted in deploy_scripts.find(templates).items():
@@ -53,13 +53,28 @@ def find(templates: Iterable[SourceFile]) -> dict[str, Deployment]:
     return found
 
 
+def scope(path: str) -> str | None:
+    """Whether a file of this path may be deployment configuration of templates, and of which:
+    "folder" (samconfig, a CDK manifest: the templates beside it), "below" (a Makefile or shell
+    script: the templates in its folder and under it); None for any other file. What the file
+    index watches: an edit may give a template regions, or take them away."""
+    name = os.path.basename(path)
+    if name in SAMCONFIG_NAMES or name == "manifest.json":
+        return "folder"
+    if deploy_scripts.is_script_name(name):
+        return "below"
+    return None
+
+
 def _scripted(display: str, scripted: deploy_scripts.ScriptDeployment, template: SourceFile) -> Deployment:
+    if not scripted.regions:  # deployed, but not as copies: nothing changes, the scripts are read
+        return Deployment(sources=scripted.scripts)
     relative = os.path.relpath(scripted.script, template.path.parent)
     shown = posixpath.normpath(posixpath.join(posixpath.dirname(display), Path(relative).as_posix()))
     return Deployment(
         regions=scripted.regions,
         origin=f"{shown} (stack {scripted.stack} in {', '.join(scripted.regions)})",
-        sources=(scripted.script,),
+        sources=scripted.scripts,
     )
 
 
