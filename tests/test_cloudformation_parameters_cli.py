@@ -142,6 +142,39 @@ def test_configuration_files_values_and_stacks(stack: Path, capsys: pytest.Captu
     }
 
 
+def test_a_parameter_file_named_reports_the_templates_it_gives_values(
+    stack: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File mode (pre-commit): a parameter file of the configuration is an input of the templates
+    it applies to; named, it reports their findings, from the file index as without it."""
+    (stack / ".git").mkdir()
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(stack / ".cache"))
+    write(
+        stack,
+        {
+            "stacks/other.yaml": TEMPLATE,
+            "ci/all.env": "DBMultiAZ=false\n",
+            "ci/other.env": "DBMultiAZ=false\n",
+            "ci/unused.env": "DBMultiAZ=true\n",
+            ".resilint.toml": (
+                '[cloudformation]\nparameter-files = ["ci/all.env"]\n'
+                '[[cloudformation.stacks]]\npath = "stacks/other.yaml"\nparameter-files = ["ci/other.env"]\n'
+            ),
+        },
+    )
+
+    def named(name: str, *cache: str) -> list[str]:
+        main(["scan", name, "--select", "RES302", "--format", "json", *cache])
+        return sorted(f"{f['path']}: {f['message']}" for f in json.loads(capsys.readouterr().out)["findings"])
+
+    both = named("stacks", "--no-cache")
+    assert [f.split(":")[0] for f in both] == ["stacks/db.yaml", "stacks/other.yaml"]
+    for cache in (["--no-cache"], [], []):  # without the cache; writing the index; from it
+        assert named("ci/all.env", *cache) == both
+        assert named("ci/other.env", *cache) == [f for f in both if f.startswith("stacks/other.yaml")]
+        assert named("ci/unused.env", *cache) == []
+
+
 def test_parameters_in_pyproject(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(stack, {"pyproject.toml": '[tool.resilint.cloudformation]\nparameters = { DBMultiAZ = "true" }\n'})
     assert res302(capsys, "stacks") == []

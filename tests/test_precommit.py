@@ -139,3 +139,47 @@ def test_try_repo_honours_excludes_for_the_files_it_is_given(tmp_path: Path) -> 
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "aws_db_instance.app" in output and "aws_db_instance.legacy" not in output
+
+
+@pytest.mark.slow
+def test_try_repo_reports_the_templates_a_changed_makefile_deploys(tmp_path: Path) -> None:
+    """A Makefile is an input: the hook takes it (its files: pattern), and a commit that leaves
+    a template deployed in one region fails with the template's RES101; a script that deploys
+    nothing passes without a finding."""
+    template = (REPO / "fixtures/single_region_deployment/pass_cfn_makefile_two_regions/stacks/app.yaml").read_text()
+    two_regions = (REPO / "fixtures/single_region_deployment/pass_cfn_makefile_two_regions/Makefile").read_text()
+    project = write(
+        tmp_path / "project",
+        {
+            "Makefile": two_regions.replace("STANDBY_REGION = us-west-2", "STANDBY_REGION = us-east-1"),
+            "stacks/app.yaml": template,
+            "scripts/test.sh": "#!/bin/sh\npython -m pytest -q\n",
+        },
+    )
+    git(project, "init", "-q")
+    git(project, "add", ".")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
+
+    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--verbose", "--files", *files],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=280,
+        )
+
+    done = try_repo("Makefile")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "stacks/app.yaml" in output and "RES101" in output
+    done = try_repo("scripts/test.sh")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Passed" in output and "RES101" not in output
+    (project / "Makefile").write_text(two_regions)
+    done = try_repo("Makefile")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "Passed" in output and "RES101" not in output

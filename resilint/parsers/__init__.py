@@ -139,7 +139,8 @@ def _build_project(
     for unit in _stack_set_templates(cfn_units, templates, options, found_problems):
         units.append(unit)
         if options.record is not None:
-            options.record.reads[unit.id] = _template_reads(unit, templates, deployed.get(unit.id))
+            given = options.cloudformation_values.origins_for(unit.id)
+            options.record.reads[unit.id] = _template_reads(unit, templates, deployed.get(unit.id), given)
 
     unique_problems = list(dict.fromkeys(found_problems))
     # The whole location breaks ties: problems met in worker processes arrive in another order.
@@ -331,10 +332,13 @@ def _both_stack_sets(first: Deployment, second: Deployment, child: str) -> Deplo
     return replace(first, regions=regions, parameters=parameters)
 
 
-def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Deployment | None) -> frozenset[str]:
+def _template_reads(unit: Unit, templates: Sequence[SourceFile], deployment: Deployment | None, given: set[str]) -> frozenset[str]:
     """The files a template's unit was built from: its own, its nested stacks', the deployment
-    configuration beside it, and the template of the StackSet that deploys it."""
+    configuration beside it, the template of the StackSet that deploys it, and the parameter
+    files of the configuration or the command line that apply to it (`given`: where its values
+    come from, files among them)."""
     read = {os.path.abspath(display) for display in unit.files}
+    read.update(os.path.abspath(origin) for origin in given if os.path.isfile(origin))
     if deployment is not None:
         read.update(os.path.abspath(p) for p in deployment.sources)
     if unit.deployed_by:

@@ -214,6 +214,16 @@ class GivenValues:
         layers.append(self.command_line)
         return {name: Given(value, origin) for layer in layers for name, value, origin in layer}
 
+    def origins_for(self, display: str) -> set[str]:
+        """Where every value offered to the template comes from (a value a later one overrides
+        too): the parameter files among them are files the template's unit reads."""
+        from resilint.paths import matches_glob
+
+        layers = [self.everywhere]
+        layers += [values for pattern, values in self.stacks if matches_glob(display, pattern, self.root)][:1]
+        layers.append(self.command_line)
+        return {origin for layer in layers for _, _, origin in layer}
+
     def undeclared(self, declared: Collection[str]) -> list[tuple[str, str]]:
         """(name, where it was given) for each value given on the command line (`--parameter`,
         `--parameter-file`) whose name no template in `declared` has: nothing reads it. Each
