@@ -447,3 +447,35 @@ def test_the_configuration_named_reports_every_finding(
     assert len(everything) == 2 and not any(f[2] == "RES103" for f in everything)
     assert _scan(capsys, ".resilint.toml") == everything
     assert _indexed_scan(capsys, ".resilint.toml")[0] == everything
+
+
+def test_a_tfbackend_file_named_reports_its_root_and_its_edits_reach_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial backend block takes its state's address from a *.tfbackend file: the cached
+    unit's key covers the file, and the index watches it, so a changed key (the state another
+    root reads) splits the system warm as cold; named, the file reports its root's findings."""
+    repo = tmp_path / "repo"
+    lb = 'provider "aws" {\n  region = "us-east-1"\n}\n\nresource "aws_lb" "%s" {\n  name    = "%s"\n  subnets = ["subnet-1", "subnet-2"]\n}\n'
+    reader = 'data "terraform_remote_state" "net" {\n  backend = "s3"\n  config = {\n    bucket = "acme-state"\n    key    = "net/terraform.tfstate"\n  }\n}\n'
+    (repo / ".git").mkdir(parents=True)
+    (repo / "network").mkdir()
+    (repo / "app").mkdir()
+    (repo / "network/main.tf").write_text('terraform {\n  backend "s3" {}\n}\n\n' + lb % ("web", "web"))
+    tfbackend = repo / "network/prod.s3.tfbackend"
+    tfbackend.write_text('bucket = "acme-state"\nkey    = "net/terraform.tfstate"\n')
+    (repo / "app/main.tf").write_text(reader + "\n" + lb % ("app", "app"))
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    _scan_with_units(capsys, ".")
+    main(["scan", ".", "--format", "json"])  # fills the parse cache
+    capsys.readouterr()
+    _indexed_scan(capsys, "app/main.tf")  # writes the index
+    one_system = _check_named(capsys, "network/prod.s3.tfbackend")
+    assert [(f[0], f[2]) for f in one_system] == [("app/main.tf", "RES101")] and "system app + network" in one_system[0][4]
+    tfbackend.write_text(tfbackend.read_text().replace("net/", "other/"))
+    apart = _check_named(capsys, "network/prod.s3.tfbackend", None)
+    # app reads the state network keeps: it read the file too.
+    assert [(f[0], f[2]) for f in apart] == [("app/main.tf", "RES101"), ("network/main.tf", "RES101")]
+    main(["scan", ".", "--format", "json"])  # a warm whole scan: two systems
+    assert len(json.loads(capsys.readouterr().out)["findings"]) == 2

@@ -39,6 +39,7 @@ def test_hook_definition() -> None:
         "env/prod.tfvars.json",
         "live/prod/terragrunt.hcl",
         "live/root.hcl",  # read by Terragrunt's include
+        "network/prod.s3.tfbackend",  # a partial backend block's values
         "Makefile",  # deploy commands give a template its regions
         "infra/GNUmakefile",
         "infra/makefile",

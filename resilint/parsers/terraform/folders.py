@@ -14,7 +14,7 @@ from resilint.model import Backend, Problem
 from resilint.parsers.terraform import syntax as s
 from resilint.parsers.terraform.remote_state import STATE_DATA_SOURCES
 from resilint.parsers.terraform.source import ModuleSource, build_module, parse_file
-from resilint.parsers.terraform.state import backend_of
+from resilint.parsers.terraform.state import backend_and_files
 from resilint.paths import display_path
 from resilint.sources import read_text
 
@@ -50,6 +50,9 @@ class Outline:
     called: Mapping[str, Path]  # module call -> folder: local sources, then the repository's own
     reads_state: bool
     backend: Backend | None  # None when the folder has no file to anchor it
+    # The *.tfbackend files its backend was looked for in (a partial backend block): a cached
+    # unit's key covers their texts, and the file index watches them.
+    tfbackends: tuple[Path, ...] = ()
 
 
 class Outlines(Protocol):
@@ -128,6 +131,7 @@ class FolderCache:
 
     def outline_of(self, module: ModuleSource) -> Outline:
         """`module`'s outline (a Terragrunt unit's module, with its generated files, too)."""
+        backend, tfbackends = backend_and_files(module) if module.files else (None, ())
         return Outline(
             dir=module.dir,
             display=module.display,
@@ -136,5 +140,6 @@ class FolderCache:
             listed=tuple(self.listed.get(module.dir, ())),
             called={**module.local_module_sources(), **module.repository_module_sources()},
             reads_state=any(type_ in STATE_DATA_SOURCES for type_, _ in module.data),
-            backend=backend_of(module) if module.files else None,
+            backend=backend,
+            tfbackends=tfbackends,
         )

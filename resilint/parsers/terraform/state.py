@@ -95,6 +95,18 @@ def state_address(kind: str, config: Mapping[str, Any], base: Path) -> str | Non
 
 def backend_of(root: ModuleSource) -> Backend:
     """The root's backend: its `backend` or `cloud` block, else the local state in its folder."""
+    return backend_and_files(root)[0]
+
+
+def backend_and_files(root: ModuleSource) -> tuple[Backend, tuple[Path, ...]]:
+    """The root's backend, and the `*.tfbackend` files it was looked for in (when the block
+    leaves parts out): what a cached unit's backend depends on besides the root's files."""
+    looked: list[Path] = []
+    backend = _backend(root, looked)
+    return backend, tuple(looked)
+
+
+def _backend(root: ModuleSource, looked: list[Path]) -> Backend:
     for decl in reversed(root.terraform):  # an override file's block comes last and wins
         for block in decl.block.body.blocks:
             if block.type == "backend" and len(block.labels) == 1:
@@ -108,6 +120,7 @@ def backend_of(root: ModuleSource) -> Backend:
             address = state_address(kind, config, root.dir)
             at_init = False
             if address is None and kind in _IDENTITY:
+                looked.extend(_tfbackend_files(root.dir))
                 filled = _partial(kind, config, root)
                 if filled is not None:
                     config = filled

@@ -119,6 +119,7 @@ def unit_key(root: Outline, cache: Outlines, options: TerraformOptions) -> tuple
         *options.var_files,
         *(Path(item[1]) for item in options.command_line if item[0] == "file"),
         manifest,
+        *root.tfbackends,  # a partial backend block's *.tfbackend files: the unit's backend
     ]
     values = []
     for path in tfvars:
