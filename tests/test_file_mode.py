@@ -366,6 +366,11 @@ def test_a_makefile_named_reports_the_templates_it_deploys_and_follows_its_edits
     assert _check_named(capsys, "stacks/app.yaml") == []
     # A script that deploys nothing is scanned as nothing, quickly: no index, no repository.
     assert _indexed_scan(capsys, "scripts/test.sh") == ([], [])
+    # YAML that is no template: the index answers, building no unit.
+    (repo / ".github/workflows").mkdir(parents=True)
+    (repo / ".github/workflows/ci.yml").write_text("on: push\njobs: {}\n")
+    _indexed_scan(capsys, "stacks/app.yaml")  # a file came: a new index
+    assert _indexed_scan(capsys, ".github/workflows/ci.yml") == ([], ["file index: 0 of 1 units built"])
     # The standby region dropped. (A template's deployment is what a StackSet's finding reads of
     # it, a link between units: the index reads the whole repository again when it changes.)
     makefile.write_text(makefile.read_text().replace("STANDBY_REGION = us-west-2", "STANDBY_REGION = us-east-1"))
