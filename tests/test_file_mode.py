@@ -29,6 +29,16 @@ Found = tuple[str, int, str, "str | None", str]
 LOCATED_KINDS = ("terraform", "cloudformation", "terraform-plan")
 
 
+
+def _repository_of(fixture: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fixture copied into a repository of its own (cwd there, a cache folder of its own)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / fixture, repo)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    return repo
+
 def _scan(capsys: pytest.CaptureFixture[str], *paths: str) -> list[Found]:
     return [found for found, _ in _scan_with_units(capsys, *paths)]
 
@@ -137,11 +147,7 @@ def _files(repo: Path) -> list[str]:
 def test_the_file_index_reports_what_the_repository_scan_reports(
     case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / case, repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _repository_of(case, tmp_path, monkeypatch)
     whole = _whole(capsys)
     files = _files(repo)
     _indexed_scan(capsys, files[0])  # writes the index
@@ -269,11 +275,7 @@ def test_the_file_index_follows_a_state_read_from_another_root(
 ) -> None:
     """A root that reads another root's state is one system with it: naming either builds
     both, and a change to the root it reads is a change to the reader."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "single_region_deployment/pass_remote_state_dr_root", repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _repository_of("single_region_deployment/pass_remote_state_dr_root", tmp_path, monkeypatch)
     _indexed_scan(capsys, "dr/main.tf")  # writes the index
     for name, region in (("primary/main.tf", "us-west-2"), ("dr/main.tf", "us-east-1"), ("primary/main.tf", "us-east-1")):
         dr = repo / "dr/main.tf"
@@ -291,11 +293,7 @@ def test_the_file_index_follows_an_import_that_comes_or_goes(
     """Stacks linked by Fn::ImportValue are one system: a stack that starts or stops importing
     another's export changes the systems, so the index reads the whole repository again (it
     answered from the old systems before: one finding per stack instead of the system's)."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "single_region_deployment/fail_cfn_import_value_one_finding", repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _repository_of("single_region_deployment/fail_cfn_import_value_one_finding", tmp_path, monkeypatch)
     service = repo / "service.yaml"
     imported = service.read_text()
     literal = imported.replace('Fn::ImportValue: !Sub "${ClusterStack}-Listener"', "arn:aws:elasticloadbalancing:eu-west-1:1:listener/app/x/1/2")
@@ -355,11 +353,7 @@ def test_a_makefile_named_reports_the_templates_it_deploys_and_follows_its_edits
     """A Makefile deploying a template as one stack in two regions gives it copies; naming it
     (a commit that changes it) reports the template's findings, and an edit that drops a region
     is seen by the index as by a cold scan: the template's RES101 appears, whichever is named."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "single_region_deployment/pass_cfn_makefile_two_regions", repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _repository_of("single_region_deployment/pass_cfn_makefile_two_regions", tmp_path, monkeypatch)
     makefile = repo / "Makefile"
     _indexed_scan(capsys, "stacks/app.yaml")  # writes the index
     assert _check_named(capsys, "Makefile") == []
@@ -406,11 +400,7 @@ def test_a_samconfig_named_reports_its_template_and_follows_its_edits(
 ) -> None:
     """samconfig.toml gives the template beside it its region: naming it reports the template's
     findings, and a changed region is seen by the index as by a cold scan."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "single_region_deployment/fail_sam_samconfig_region", repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = _repository_of("single_region_deployment/fail_sam_samconfig_region", tmp_path, monkeypatch)
     config = repo / "samconfig.toml"
     _indexed_scan(capsys, "template.yaml")  # writes the index
     before = _check_named(capsys, "samconfig.toml")
@@ -425,11 +415,7 @@ def test_terragrunt_configurations_named_report_the_units_that_read_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A region.hcl or root.hcl read by Terragrunt units reports their findings."""
-    repo = tmp_path / "repo"
-    shutil.copytree(FIXTURES / "single_region_deployment/fail_terragrunt_live_one_region", repo)
-    (repo / ".git").mkdir()
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("RESILINT_CACHE_DIR", str(tmp_path / "cache"))
+    _repository_of("single_region_deployment/fail_terragrunt_live_one_region", tmp_path, monkeypatch)
     _indexed_scan(capsys, "live/root.hcl")  # writes the index
     found = _check_named(capsys, "live/prod/us-east-1/region.hcl")
     assert [f[2] for f in found] == ["RES101"]

@@ -105,6 +105,18 @@ def test_try_repo_reports_only_the_changed_files_findings(tmp_path: Path) -> Non
     assert "untouched" not in output and "RES101" not in output, "findings of other files are not reported"
 
 
+def _try_repo(project: Path, home: Path, *files: str) -> subprocess.CompletedProcess[str]:
+    """The hook run by pre-commit itself on the named files of `project`, as a commit would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--verbose", "--files", *files],
+        cwd=project,
+        env={**os.environ, "PRE_COMMIT_HOME": str(home), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+
+
 @pytest.mark.slow
 def test_try_repo_honours_excludes_for_the_files_it_is_given(tmp_path: Path) -> None:
     """pre-commit names files one by one: an excluded path must not block the commit (the hook
@@ -120,23 +132,11 @@ def test_try_repo_honours_excludes_for_the_files_it_is_given(tmp_path: Path) -> 
     )
     git(project, "init", "-q")
     git(project, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
-
-    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--verbose", "--files", *files],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=280,
-        )
-
-    done = try_repo("infra/legacy/main.tf")
+    done = _try_repo(project, tmp_path / "pre-commit-home", "infra/legacy/main.tf")
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Passed" in output and "aws_db_instance.legacy" not in output
-    done = try_repo("infra/legacy/main.tf", "infra/app/main.tf")
+    done = _try_repo(project, tmp_path / "pre-commit-home", "infra/legacy/main.tf", "infra/app/main.tf")
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "aws_db_instance.app" in output and "aws_db_instance.legacy" not in output
@@ -159,28 +159,16 @@ def test_try_repo_reports_the_templates_a_changed_makefile_deploys(tmp_path: Pat
     )
     git(project, "init", "-q")
     git(project, "add", ".")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "NO_COLOR": "1"}
-
-    def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "resilint", "--verbose", "--files", *files],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=280,
-        )
-
-    done = try_repo("Makefile")
+    done = _try_repo(project, tmp_path / "pre-commit-home", "Makefile")
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert "stacks/app.yaml" in output and "RES101" in output
-    done = try_repo("scripts/test.sh")
+    done = _try_repo(project, tmp_path / "pre-commit-home", "scripts/test.sh")
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Passed" in output and "RES101" not in output
     (project / "Makefile").write_text(two_regions)
-    done = try_repo("Makefile")
+    done = _try_repo(project, tmp_path / "pre-commit-home", "Makefile")
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Passed" in output and "RES101" not in output
