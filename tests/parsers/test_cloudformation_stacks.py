@@ -558,13 +558,66 @@ def test_a_makefile_gives_regions_only_to_one_stack_in_known_regions(tmp_path: P
 
 
 def test_a_deploy_script_that_changes_folder_is_not_read(tmp_path: Path) -> None:
-    script = (
-        "#!/bin/sh\nset -e\n"
-        "for region in us-east-1 eu-west-1; do\n  aws cloudformation deploy --template-file app.yaml --region $region --stack-name app\ndone\n"
-    )
-    assert project(tmp_path, {"deploy.sh": script, "app.yaml": APP}).units[0].deploy_regions == ()
     script = "aws cloudformation deploy --template-file app.yaml --region us-east-1 --stack-name app\n" + (
         "aws cloudformation create-stack --template-body file://app.yaml --region eu-west-1 --stack-name app\n"
     )
-    assert project(tmp_path, {"deploy.sh": script}).units[0].deploy_regions == ("eu-west-1", "us-east-1")
+    assert project(tmp_path, {"deploy.sh": script, "app.yaml": APP}).units[0].deploy_regions == ("eu-west-1", "us-east-1")
     assert project(tmp_path, {"deploy.sh": "cd infra\n" + script}).units[0].deploy_regions == ()
+
+
+LOOP_SCRIPT = """\
+#!/bin/sh
+set -e
+for region in us-east-1 eu-west-1; do
+  echo "deploying to $region"
+  aws cloudformation deploy --template-file app.yaml --region $region --stack-name app-$region
+done
+"""
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        LOOP_SCRIPT,
+        LOOP_SCRIPT.replace("; do\n", "\ndo\n"),  # `do` on a line of its own
+        LOOP_SCRIPT.replace("for region in us-east-1 eu-west-1", 'REGIONS="us-east-1 eu-west-1"\nfor region in $REGIONS'),
+        LOOP_SCRIPT.replace("for region in us-east-1 eu-west-1", 'REGIONS=(us-east-1 "eu-west-1")\nfor region in "${REGIONS[@]}"'),
+        LOOP_SCRIPT.replace("for region in us-east-1 eu-west-1", "A=us-east-1\nfor region in $A eu-west-1"),
+        "for r in us-east-1 eu-west-1; do aws cloudformation deploy --template-file app.yaml --region $r --stack-name app; done\n",
+    ],
+)
+def test_a_script_loop_over_regions_deploys_the_stack_in_each(tmp_path: Path, script: str) -> None:
+    (unit,) = project(tmp_path, {"deploy.sh": script, "app.yaml": APP}).units
+    assert unit.deploy_regions == ("eu-west-1", "us-east-1")
+
+
+def test_a_makefile_recipe_loops_over_regions_with_its_shell_variable(tmp_path: Path) -> None:
+    makefile = (
+        "REGIONS := us-east-1 us-west-2\n\ndeploy:\n"
+        "\tfor r in $(REGIONS); do \\\n"
+        "\t  aws cloudformation deploy --template-file app.yaml --stack-name app --region $$r; \\\n"
+        "\tdone\n"
+    )
+    (unit,) = project(tmp_path, {"Makefile": makefile, "app.yaml": APP}).units
+    assert unit.deploy_regions == ("us-east-1", "us-west-2")
+    assert unit.deployed_by is not None and unit.deployed_by.endswith("Makefile (stack app in us-east-1, us-west-2)")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("for region in us-east-1 eu-west-1", "for region in $REGIONS"),  # a list from the environment
+        ("for region in us-east-1 eu-west-1", "for region in us-east-1 $(other)"),  # a word not known
+        ("for region in us-east-1 eu-west-1", "for region in us-east-1"),  # one region
+        ("--stack-name app-$region", "--stack-name app-$env"),  # (with the loop below) one name for two stacks
+        ("\ndone\n", "\ndone\naws cloudformation deploy --template-file app.yaml --region $region --stack-name app-$region\n"),
+    ],
+)
+def test_a_script_loop_gives_regions_only_over_known_regions_of_one_stack(tmp_path: Path, change: tuple[str, str]) -> None:
+    old, new = change
+    assert old in LOOP_SCRIPT
+    script = LOOP_SCRIPT.replace(old, new)
+    if "$env" in new:
+        script = script.replace("for region", "for env in dev prod; do\nfor region") + "done\n"
+    (unit,) = project(tmp_path, {"deploy.sh": script, "app.yaml": APP}).units
+    assert unit.deploy_regions == ()

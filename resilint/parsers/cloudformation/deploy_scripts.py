@@ -15,6 +15,15 @@ the template's copies. The match is strict, so that environments are never taken
 (`app-dev` in one region, `app-prod` in another are two deployments, as samconfig environments
 are): a template is given regions only when every command that deploys it names one stack name
 (and one `--profile`, the account, when any names one), in two regions or more, each region a literal or a variable the file assigns once to a literal.
+A command inside a loop over literal regions deploys in each of them:
+
+    for region in us-east-1 us-west-2; do
+      aws cloudformation deploy --template-file app.yaml --stack-name app-$region --region $region
+    done
+
+(the list may also be a variable the file assigns once, `REGIONS="us-east-1 us-west-2"` or a bash
+array; in a Makefile recipe the loop's variable is written `$$region`). Such a stack name may name
+the loop's region, and no other loop's variable (an environment loop would make several stacks).
 A template path with a variable in it, a command in a recipe that changes folder first, or a
 region from the environment leaves the template as it was (one stack in one region, region not
 known). Scripts are looked for in the template's folder and the folders above it, up to the
@@ -42,6 +51,11 @@ _ASSIGNMENT = re.compile(
 _COMMAND = re.compile(r"\baws\s+cloudformation\s+(deploy|create-stack|update-stack)\b")
 _SEPARATOR = re.compile(r"\s*(?:;|&&|\|\||\||\bthen\b|\bfi\b|\bdo\b|\bdone\b)\s*")
 _VARIABLE = re.compile(r"^\$(?:\(([A-Za-z_][A-Za-z0-9_]*)\)|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+# `for region in us-east-1 us-west-2` (its list ends at `;`, at the line's end or at `do`)
+_LOOP = re.compile(r"(?:^|[;&|(\s@+-])for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+(.*?)\s*(?=;|$|\bdo\b)")
+_LOOP_END = re.compile(r"(?:^|[;&|\s])done\b")
+# a shell variable as a Makefile recipe or a script writes it: `$$region`, `$${region}`, `$region`
+_SHELL_VARIABLE = re.compile(r"\$\$?(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 @dataclass(frozen=True)
@@ -138,15 +152,63 @@ def _commands(script: Path) -> Iterator[_Command]:
         return
     lines = _joined(text)
     variables = _literal_regions(lines)
+    lists = _literal_region_lists(lines)
     make = script.name in MAKEFILE_NAMES or script.name.endswith(".mk")
     if not make and any(_changes_folder(line) for line in lines):
         return  # a script's `cd` holds for the lines after it: its paths are not the folder's
+    loops: list[_Loop] = []  # the loops a script's line is in, innermost last
     for line in lines:
-        for match in _COMMAND.finditer(line):
-            if _changes_folder(line[: match.start()]):
+        if make:
+            loops = []  # each recipe line is a shell of its own: its loops end with it
+        for position, kind, match in _events(line):
+            if kind == "loop":
+                loops.append(_Loop(match.group(1), _loop_regions(match.group(2), variables, lists)))
+            elif kind == "done":
+                if loops:
+                    loops.pop()
+            elif _changes_folder(line[:position]):
                 continue  # each recipe line is a shell of its own: only a `cd` on it matters
-            words = _SEPARATOR.split(line[match.end() :], maxsplit=1)[0].split()
-            yield from _command(words, match.group(1), script.parent, variables)
+            else:
+                words = _SEPARATOR.split(line[match.end() :], maxsplit=1)[0].split()
+                yield from _command(words, match.group(1), script.parent, variables, tuple(loops))
+
+
+@dataclass(frozen=True)
+class _Loop:
+    variable: str
+    regions: tuple[str, ...] | None  # None: not a loop over literal regions
+
+
+def _events(line: str) -> list[tuple[int, str, re.Match[str]]]:
+    """A line's loop starts, loop ends and deploy commands, in the order they are written."""
+    events = [(m.start(), "loop", m) for m in _LOOP.finditer(line)]
+    events += [(m.start(), "done", m) for m in _LOOP_END.finditer(line)]
+    events += [(m.start(), "command", m) for m in _COMMAND.finditer(line)]
+    return sorted(events, key=lambda event: event[0])
+
+
+def _loop_regions(
+    written: str, variables: dict[str, str | None], lists: dict[str, tuple[str, ...] | None]
+) -> tuple[str, ...] | None:
+    """The regions a loop's list names, when every word of it is a literal region (or a variable
+    the file assigns a literal region or a list of them); None otherwise."""
+    regions: list[str] = []
+    for word in written.split():
+        word = word.strip("\"'")
+        if _REGION.match(word):
+            regions.append(word)
+            continue
+        reference = _SHELL_VARIABLE.fullmatch(word) or _VARIABLE.match(word)
+        name = next((g for g in reference.groups() if g), None) if reference else None
+        if name is None:
+            return None
+        if lists.get(name):
+            regions.extend(lists[name] or ())
+        elif variables.get(name):
+            regions.append(variables[name] or "")
+        else:
+            return None
+    return tuple(regions) or None
 
 
 def _joined(text: str) -> list[str]:
@@ -182,13 +244,34 @@ def _literal_regions(lines: list[str]) -> dict[str, str | None]:
     return values
 
 
+def _literal_region_lists(lines: list[str]) -> dict[str, tuple[str, ...] | None]:
+    """Variables assigned a list of literal regions once: `REGIONS="us-east-1 us-west-2"`, a
+    bash array `REGIONS=(us-east-1 us-west-2)` (None: assigned anything else, or twice apart)."""
+    values: dict[str, tuple[str, ...] | None] = {}
+    for line in lines:
+        if line.startswith(("\t", " ")):
+            continue
+        match = _ASSIGNMENT.match(line)
+        if match is None:
+            continue
+        name, value = match.group(1), match.group(2)
+        if value.startswith("(") and value.endswith(")"):
+            value = value[1:-1]
+        words = tuple(word.strip("\"'") for word in value.strip("\"'").split())
+        literal = words if len(words) > 1 and all(_REGION.match(word) for word in words) else None
+        values[name] = literal if values.get(name, literal) == literal else None
+    return values
+
+
 def _changes_folder(before: str) -> bool:
     """Whether the shell line runs `cd` or `pushd` before the command (its paths then start
     elsewhere)."""
     return re.search(r"(?:^|[;&|(\s@+-])(?:cd|pushd)\s", before) is not None
 
 
-def _command(words: list[str], verb: str, folder: Path, variables: dict[str, str | None]) -> Iterator[_Command]:
+def _command(
+    words: list[str], verb: str, folder: Path, variables: dict[str, str | None], loops: tuple[_Loop, ...]
+) -> Iterator[_Command]:
     options: dict[str, str] = {}
     for index, word in enumerate(words):
         if not word.startswith("--"):
@@ -206,11 +289,31 @@ def _command(words: list[str], verb: str, folder: Path, variables: dict[str, str
         return
     stack = options.get("--stack-name") or None
     profile = options.get("--profile")
-    yield _Command(
-        template=Path(os.path.abspath(folder / written)),
-        stack=f"{stack} (profile {profile})" if stack and profile else stack,
-        region=_region(options.get("--region"), variables),
-    )
+    template = Path(os.path.abspath(folder / written))
+    if stack and profile:
+        stack = f"{stack} (profile {profile})"
+    loop = _region_loop(options.get("--region"), loops)
+    if loop is None:
+        yield _Command(template, stack, _region(options.get("--region"), variables))
+        return
+    if stack is not None and _names_another_loop(stack, loop, loops):
+        stack = None  # one written name for several stacks (an environment loop): not copies
+    for region in loop.regions or (None,):
+        yield _Command(template, stack, region)
+
+
+def _region_loop(value: str | None, loops: tuple[_Loop, ...]) -> _Loop | None:
+    """The innermost loop whose variable the `--region` value is."""
+    reference = _SHELL_VARIABLE.fullmatch(value or "")
+    if reference is None:
+        return None
+    name = next(g for g in reference.groups() if g)
+    return next((loop for loop in reversed(loops) if loop.variable == name), None)
+
+
+def _names_another_loop(stack: str, region_loop: _Loop, loops: tuple[_Loop, ...]) -> bool:
+    named = {next(g for g in m.groups() if g) for m in _SHELL_VARIABLE.finditer(stack)}
+    return any(loop.variable in named for loop in loops if loop.variable != region_loop.variable)
 
 
 def _region(value: str | None, variables: dict[str, str | None]) -> str | None:
