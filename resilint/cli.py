@@ -179,7 +179,7 @@ def _add_scan(parser: Parser, commands: Any, common: argparse.ArgumentParser) ->
     )
     out.add_argument("--quiet", "-q", action="store_true", help="the findings only, no summary (text, concise)")
     out.add_argument("--color", choices=COLOR, default="auto", help="colour the text report: auto (a terminal, honouring NO_COLOR, FORCE_COLOR, TERM=dumb and CI), always, never")
-    out.add_argument("--show-suppressed", action="store_true", help="list findings silenced inline")
+    out.add_argument("--show-suppressed", action="store_true", help="list findings silenced inline, with their reasons (text, concise, markdown, json; sarif always carries them)")
     out.add_argument("--show-config", action="store_true", help="print the effective configuration as TOML and exit")
     choice = scan.add_argument_group("what to report")
     choice.add_argument("--fail-on", choices=FAIL_ON, help="exit 1 when a finding is at or above this severity; never: report only (default: warning)")
@@ -217,6 +217,9 @@ def _add_systems(parser: Parser, commands: Any, common: argparse.ArgumentParser)
     systems.add_argument("--format", choices=("text", "json"), default="text")
     systems.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: nearest .resilint.toml or pyproject.toml)")
     systems.add_argument("--exclude", action="append", default=[], metavar="GLOB", help="skip paths matching GLOB")
+    # The values a state read's address is built from (its unlinked reads say to give them so).
+    systems.add_argument("--var-file", action=_Assignment, dest="assignments", metavar="FILE", help="Terraform variable file")
+    systems.add_argument("--var", action=_Assignment, dest="assignments", metavar="NAME=VALUE", help="Terraform variable value")
     _add_parameter_options(systems)
     systems.add_argument("--no-cache", action="store_true", help="parse every file afresh")
     systems.set_defaults(handler=_systems, command="systems")
@@ -491,13 +494,11 @@ def _check_assignments(result: Any, assignments: list[tuple[str, str, str]], max
     """--var names and values checked against the root modules' declarations, as `terraform
     plan` does. Folder scans only: a scan of named files builds only the units they need, so a
     variable of another root would look undeclared."""
-    given = [(name, value) for kind, name, value in assignments if kind == "var"]
-    if not given or not result.scanned_folders:
-        return
-    from resilint.parsers.terraform.assignments import assignment_errors
+    from resilint.scan import variable_errors
 
-    roots = [Path(u.id) for u in result.project.units if u.source == "terraform" and Path(u.id).is_dir()]
-    errors = assignment_errors(roots, given, max_bytes, cache)
+    if not result.scanned_folders:
+        return
+    errors = variable_errors(result.project, assignments, max_bytes, cache)
     if errors:
         raise UsageError("\n".join(errors))
 
@@ -551,27 +552,40 @@ def _write(target: Path | None, text: str) -> None:
 
 
 def _systems(args: argparse.Namespace) -> int:
-    from resilint.command_input import InputError, existing_paths, parameter_assignments, parse_options
+    from resilint.command_input import (
+        InputError,
+        existing_paths,
+        parameter_assignments,
+        parse_options,
+        variable_assignments,
+    )
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
-    from resilint.scan import load_project, parameter_warnings
+    from resilint.scan import load_project, project_warnings, variable_errors
     from resilint.systems.report import render_json, render_text
 
     try:
         paths = existing_paths(args.paths)
+        assignments = variable_assignments(args.assignments)
         parameters = parameter_assignments(args.parameters)
     except InputError as exc:
         raise UsageError(str(exc)) from None
     try:
         settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
-        options = parse_options(settings, (), args.no_cache, parameters)
+        options = parse_options(settings, assignments, args.no_cache, parameters)
     except (ConfigError, InputError) as exc:
         raise UsageError(str(exc)) from None
     project = load_project(paths, settings, options)
-    for warning in parameter_warnings(project, options):
+    errors = variable_errors(project, assignments, settings.max_file_bytes, options.cache)
+    if errors:
+        raise UsageError("\n".join(errors))
+    for warning in project_warnings(project, options, paths):
         print(f"resilint: warning: {warning}", file=sys.stderr)
+    for problem in project.problems:
+        print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
     _write(None, render_json(project) if args.format == "json" else render_text(project))
-    return 0
+    # As scan and simulate: an input that could not be parsed leaves the systems incomplete.
+    return 2 if project.problems else 0
 
 
 def _simulate(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from resilint.config import Settings
 from resilint.discover import Discovery, discover
@@ -322,6 +322,33 @@ def parameter_warnings(project: Project, options: ParseOptions, targets: set[str
     return warnings
 
 
+def variable_errors(project: Project, assignments: Sequence[tuple[str, str, str]], max_bytes: int, cache: Any) -> list[str]:
+    """`--var` names and values checked against the declarations of the project's root modules,
+    as `terraform plan` checks them (`scan`, `systems` and `simulate` alike); empty when all hold.
+    The project must hold every root the values are meant for (a whole scan's)."""
+    given = [(name, value) for kind, name, value in assignments if kind == "var"]
+    if not given:
+        return []
+    from resilint.parsers.terraform.assignments import assignment_errors
+
+    roots = [Path(u.id) for u in project.units if u.source == "terraform" and Path(u.id).is_dir()]
+    return assignment_errors(roots, given, max_bytes, cache)
+
+
+def project_warnings(project: Project, options: ParseOptions, paths: Sequence[Path]) -> list[str]:
+    """What `systems` and `simulate` warn about after reading the code: parameter values nothing
+    reads, and folders with nothing resilint reads (as `scan` warns), which would otherwise
+    print "0 systems" and pass."""
+    warnings = parameter_warnings(project, options)
+    if project.files_scanned == 0 and not project.problems:
+        warnings.extend(f"no Terraform or CloudFormation files under {_shown(path)}" for path in paths if path.is_dir())
+    return warnings
+
+
+def _shown(path: Path) -> str:
+    return display_path(path) if str(path) != "." else "."
+
+
 def _warnings(paths: Sequence[Path], targets: set[str] | None, files: Sequence[object], excludes: ExcludeMatcher) -> list[str]:
     from resilint.sources import SourceFile
 
@@ -332,7 +359,7 @@ def _warnings(paths: Sequence[Path], targets: set[str] | None, files: Sequence[o
             if Path(folder).is_dir() and not any(
                 isinstance(f, SourceFile) and os.path.abspath(f.path).startswith(folder.rstrip(os.sep) + os.sep) for f in files
             ):
-                warnings.append(f"no Terraform or CloudFormation files under {display_path(path) if str(path) != '.' else '.'}")
+                warnings.append(f"no Terraform or CloudFormation files under {_shown(path)}")
     for exclude in excludes.unused():
         where = "" if exclude.normalised.startswith("/") else f" (relative to {display_path(exclude.base)})"
         warnings.append(f"exclude {exclude.pattern!r} matched nothing{where}")

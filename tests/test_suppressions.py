@@ -139,6 +139,26 @@ def test_outputs_count_and_list_suppressed(tmp_path: Path, capsys: pytest.Captur
     assert json.loads(capsys.readouterr().out)["summary"]["suppressed"] == 0
 
 
+def test_show_suppressed_lists_them_in_every_format_for_people(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--show-suppressed did nothing with --format concise or markdown, nor with --quiet."""
+    write(tmp_path, {"main.tf": TF})
+    main(["scan", str(tmp_path), "--format", "concise", "--no-cache", "--show-suppressed", "--select", "RES302"])
+    lines = capsys.readouterr().out.splitlines()
+    silenced = [line for line in lines if "[suppressed]" in line]
+    assert [line.split(": ", 1)[1].split(" [")[0] for line in silenced] == ["RES302", "RES302"]
+    assert silenced[0].endswith("(suppressed: reporting replica, rebuilt nightly)")
+    assert "aws_db_instance.batch" in silenced[1] and "(suppressed" not in silenced[1]
+    main(["scan", str(tmp_path), "--format", "concise", "--no-cache", "--select", "RES302"])
+    assert "[suppressed]" not in capsys.readouterr().out
+    main(["scan", str(tmp_path), "--no-cache", "--show-suppressed", "--quiet", "--select", "RES302"])
+    quiet = capsys.readouterr().out
+    assert "Suppressed" in quiet and "reporting replica, rebuilt nightly" in quiet and "scanned" not in quiet
+    main(["scan", str(tmp_path), "--format", "markdown", "--no-cache", "--show-suppressed", "--select", "RES302"])
+    markdown = capsys.readouterr().out
+    assert "### Suppressed" in markdown and "| reporting replica, rebuilt nightly |" in markdown
+    assert "Not shown: 2 suppressed" not in markdown
+
+
 # Malformed suppressions (RES005) -----------------------------------------------------------------
 
 MALFORMED = Path("fixtures/malformed_suppression")

@@ -20,6 +20,6 @@ class Report:
     units: int = 0
     duration: float | None = None  # seconds; only the interactive text output shows it
     suppressed: list[Suppressed] = field(default_factory=list)  # silenced inline, with reasons
-    show_suppressed: bool = False  # list them (text, JSON); SARIF always carries them
+    show_suppressed: bool = False  # list them (text, concise, markdown, JSON); SARIF always carries them
     baselined: int = 0  # findings hidden because the baseline knows them
     baseline_unmatched: int = 0  # baseline entries for the scanned files that matched no finding

@@ -10,6 +10,13 @@ from resilint.reporters.text import location, summary_line
 
 def render(report: Report, quiet: bool = False) -> str:
     lines = [f"{location(f)}: {f.rule_id} [{f.severity.value}] {f.message}{_callers(f)}" for f in report.findings]
+    if report.show_suppressed:
+        # `[suppressed]` where the severity goes: editors' problem matchers (error|warning|note)
+        # do not take a silenced finding for a live one.
+        for item in report.suppressed:
+            f = item.finding
+            why = f" (suppressed: {item.reason})" if item.reason else ""
+            lines.append(f"{location(f)}: {f.rule_id} [suppressed] {f.message}{_callers(f)}{why}")
     if not quiet:
         lines.append(summary_line(report))
     return "\n".join(lines) + ("\n" if lines else "")

@@ -21,12 +21,13 @@ def render(report: Report) -> str:
     findings = report.findings
     counts = Counter(f.severity.value for f in findings)
     lines = [f"## resilint {__version__}", ""]
+    scanned = f"{_plural(report.files_scanned, 'file')} ({_plural(report.units, 'deployment unit')})"
     if not findings:
-        lines.append(f"No findings in {report.files_scanned} files ({report.units} deployment units).")
+        lines.append(f"No findings in {scanned}.")
     else:
         lines.append(
-            f"**{len(findings)} findings** ({counts['error']} errors, {counts['warning']} warnings, "
-            f"{counts['note']} notes) in {report.files_scanned} files ({report.units} deployment units)."
+            f"**{_plural(len(findings), 'finding')}** ({_plural(counts['error'], 'error')}, "
+            f"{_plural(counts['warning'], 'warning')}, {_plural(counts['note'], 'note')}) in {scanned}."
         )
         lines += ["", "| rule | name | findings |", "|---|---|---|"]
         per_rule = Counter(f.rule_id for f in findings)
@@ -42,16 +43,29 @@ def render(report: Report) -> str:
             )
         if len(findings) > MAX_ROWS:
             lines.append(f"\n…and {len(findings) - MAX_ROWS} more; see the SARIF or JSON report.")
+    if report.show_suppressed and report.suppressed:
+        lines += ["", "### Suppressed", "", "| rule | location | resource | reason |", "|---|---|---|---|"]
+        for item in report.suppressed[:MAX_ROWS]:
+            f = item.finding
+            resource = "`" + _cell(f.resource) + "`" if f.resource else ""
+            lines.append(f"| {f.rule_id} | `{_cell(f.path)}:{f.line}` | {resource} | {_cell(item.reason or '')} |")
+        if len(report.suppressed) > MAX_ROWS:
+            lines.append(f"\n…and {len(report.suppressed) - MAX_ROWS} more; see the SARIF or JSON report.")
     extras = []
-    if report.suppressed:
+    if report.suppressed and not report.show_suppressed:
         extras.append(f"{len(report.suppressed)} suppressed inline")
     if report.baselined:
         extras.append(f"{report.baselined} in the baseline")
     if extras:
         lines += ["", "Not shown: " + ", ".join(extras) + "."]
     if report.baseline_unmatched:
-        lines += ["", f"{report.baseline_unmatched} baseline entries matched nothing: the baseline is out of date."]
+        entries = _plural(report.baseline_unmatched, "baseline entry", "baseline entries")
+        lines += ["", f"{entries} matched nothing: the baseline is out of date."]
     return "\n".join(lines) + "\n"
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
 
 def _message(finding: Finding) -> str:

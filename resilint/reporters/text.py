@@ -69,8 +69,7 @@ def _parts(report: Report, style: TextStyle) -> Iterator[Part]:
             for finding in findings:
                 yield ("finding", finding, len(groups) > 1)
             yield ("blank",)
-    if style.quiet:
-        return
+    # Asked for by name, the list shows with --quiet too (which drops the summary only).
     if report.show_suppressed and report.suppressed:
         yield ("title", "Suppressed")
         for item in report.suppressed:
@@ -78,6 +77,8 @@ def _parts(report: Report, style: TextStyle) -> Iterator[Part]:
             why = f" ({item.reason})" if item.reason else ""
             yield ("line", f"  {f.path}:{f.line}  {f.rule_id}  {f.resource or ''}{why}")
         yield ("blank",)
+    if style.quiet:
+        return
     findings = report.findings
     counts = Counter(f.severity.value for f in findings)
     if findings:

@@ -43,7 +43,7 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     )
     from resilint.config import CommandLine, ConfigError, resolve
     from resilint.registry import load_rules
-    from resilint.scan import load_project, parameter_warnings
+    from resilint.scan import load_project, project_warnings, variable_errors
     from resilint.simulate import objectives as objective_runs
     from resilint.simulate.verdicts import simulate
 
@@ -60,11 +60,13 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
         if scenario is None:
             raise SimulateUsageError(f"unknown scenario {args.scenario!r}: one of {', '.join(SCENARIOS)}")
         targets = scenario.parsed()
+    given: set[str] = set()  # the --fail targets (a scenario's are not the user's to mistype)
     for text in args.fail or []:
         try:
             target = parse(text)
         except TargetError as exc:
             raise SimulateUsageError(str(exc)) from None
+        given.add(target.text)
         if target not in targets:
             targets.append(target)
     try:
@@ -84,7 +86,10 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     except InputError as exc:
         raise SimulateUsageError(str(exc)) from None
     project = load_project(paths, settings, options)
-    for warning in parameter_warnings(project, options):
+    errors = variable_errors(project, assignments, settings.max_file_bytes, options.cache)
+    if errors:
+        raise SimulateUsageError("\n".join(errors))
+    for warning in project_warnings(project, options, paths):
         print(f"resilint: warning: {warning}", file=sys.stderr)
     for problem in project.problems:
         print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
@@ -93,6 +98,10 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
         report = Report(cells=cells, objectives=True, unchecked=tuple(objective_runs.unchecked(project, project.objectives)))
         failed = any(c.verdict.verdict == "down" or (args.fail_on == "degraded" and c.verdict.verdict == "degraded") for c in cells)
     else:
+        from resilint.simulate.reach import unreached
+
+        for warning in unreached(project, [t for t in targets if t.text in given]):
+            print(f"resilint: warning: {warning}", file=sys.stderr)
         simulation = simulate(project, targets)
         report = Report(simulation=simulation, scenario=scenario)
         failed = simulation.count("down") > 0 or (args.fail_on == "degraded" and simulation.count("degraded") > 0)

@@ -53,6 +53,13 @@ def test_markdown_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "`fixtures/example/terraform/modules/db/main.tf:14`" in out
 
 
+def test_markdown_counts_one_of_each_in_the_singular(capsys: pytest.CaptureFixture[str]) -> None:
+    """It wrote "**1 findings** (1 errors, ...) in 1 files (1 deployment units)"."""
+    main(["scan", "fixtures/example/terraform/dns.tf", "--no-cache", "--format", "markdown", "--select", "RES202"])
+    out = capsys.readouterr().out
+    assert "**1 finding** (1 error, 0 warnings, 0 notes) in 1 file (1 deployment unit)." in out
+
+
 def test_several_outputs_in_one_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     sarif, md = tmp_path / "out" / "results.sarif", tmp_path / "summary.md"
     code, out, _ = run(capsys, "--format", "text", "--format", "sarif", "--format", "markdown",

@@ -98,6 +98,52 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "unknown scenario" in err
 
 
+def test_a_region_nothing_runs_in_is_a_warning_naming_those_it_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--fail aws:us-est-1` (a typo) judged every system up, exit 0, and said nothing."""
+    write(tmp_path, {"site/main.tf": SITE})
+    code, out, err = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-est-1")
+    assert code == 0 and ": up" in out
+    assert err == (
+        "resilint: warning: --fail aws:us-est-1: no scanned resource is known to run in region us-est-1 "
+        "(regions of the scanned code: aws:us-east-1); did you mean aws:us-east-1?\n"
+    )
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-est-1b", "--fail", "aws:us-east-1a", "--fail", "azure:westeurope-1")
+    assert code == 1
+    assert err.splitlines() == [
+        "resilint: warning: --fail aws:us-est-1b: no scanned resource is known to run in a zone of us-est-1 "
+        "(regions of the scanned code: aws:us-east-1); did you mean aws:us-east-1b?",
+        "resilint: warning: --fail azure:westeurope-1: no scanned resource is known to run in a zone of westeurope "
+        "(nothing of azure was scanned)",
+    ]
+    # A region the code runs in, a provider, a service: no warning; nor a scenario's own targets.
+    # Nor a region where the cloud's resources are all unplaced (any region may be theirs).
+    for argv in (("--fail", "aws:us-east-1"), ("--fail", "aws"), ("--fail", "aws:route53"), ("--scenario", "azure-front-door-2025-10-29")):
+        assert run(capsys, "simulate", str(tmp_path), *argv)[2] == ""
+    write(tmp_path, {"stack/app.yaml": "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n"})
+    assert run(capsys, "simulate", str(tmp_path / "stack"), "--fail", "aws:us-est-1")[2] == ""
+    assert run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-est-1")[2] == (
+        "resilint: warning: --fail aws:us-est-1: no scanned resource is known to run in region us-est-1 "
+        "(regions of the scanned code: aws:us-east-1, and some whose region is not known); did you mean aws:us-east-1?\n"
+    )
+
+
+def test_usage_errors_of_scan_hold_for_simulate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A --var no root declares is an error in scan (as in terraform plan), and was ignored by
+    simulate; a folder with nothing to read was "0 systems" without the warning scan gives."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"site/main.tf": SITE + 'variable "size" {\n  type = number\n  default = 1\n}\n', "docs/README.md": "x\n"})
+    code, _, err = run(capsys, "simulate", "site", "--fail", "aws:us-east-1", "--var", "sise=2")
+    assert code == 2 and 'no root module scanned declares a variable named "sise"; did you mean size?' in err
+    code, _, err = run(capsys, "simulate", "site", "--fail", "aws:us-east-1", "--var", "size=big")
+    assert code == 2 and "--var size=big: invalid value for input variable" in err
+    assert run(capsys, "simulate", "site", "--fail", "aws:us-east-1", "--var", "size=2")[0] == 1
+    code, out, err = run(capsys, "simulate", "docs", "--fail", "aws:us-east-1")
+    assert code == 0 and out.endswith("0 systems: 0 up, 0 degraded, 0 down, 0 unknown\n")
+    assert err == "resilint: warning: no Terraform or CloudFormation files under docs\n"
+
+
 def test_fail_on_degraded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(tmp_path, {"main.tf": EAST + 'resource "aws_db_instance" "orders" {\n  engine   = "postgres"\n  multi_az = true\n}\n'})
     code, out, _ = run(capsys, "simulate", str(tmp_path), "--fail", "aws:us-east-1a")

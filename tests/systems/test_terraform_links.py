@@ -164,6 +164,53 @@ def test_no_link_on_an_address_that_is_not_known_or_not_matched(
     assert found[1]["unlinked_reads"] == []
 
 
+def test_the_values_an_unlinked_read_asks_for_can_be_given_to_systems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unlinked read says "give ... a value (--var, a .tfvars file)": `resilint systems`
+    refused --var and --var-file, so the advice could not be followed where it was given."""
+    monkeypatch.chdir(tmp_path)
+    reads = 'variable "bucket" {}\n\ndata "terraform_remote_state" "net" {\n  backend = "s3"\n  config = {\n    bucket = var.bucket\n    key = var.bucket\n  }\n}\n'
+    write(tmp_path, {
+        "network/main.tf": app("us-east-1", s3_backend("net.tfstate")),
+        "app/main.tf": app("us-east-1", extra=reads),
+        "app.tfvars": 'bucket = "acme-state"\n',
+    })
+    assert "acme-state" not in systems(capsys, Path("."))[0]["unlinked_reads"][0]["reason"]
+    # bucket and key are both var.bucket: "acme-state" is no key, so nothing links, but the
+    # value is read (the read's reason names what is known).
+    for given in (("--var", "bucket=acme-state"), ("--var-file", "app.tfvars")):
+        found = systems(capsys, Path("."), *given)
+        assert units(found) == [["app"], ["network"]]
+        assert "acme-state" in found[0]["unlinked_reads"][0]["reason"]
+    assert main(["systems", ".", "--no-cache", "--var", "bucketz=acme-state"]) == 2
+    assert 'no root module scanned declares a variable named "bucketz"; did you mean bucket?' in capsys.readouterr().err
+
+
+def test_systems_reports_inputs_it_could_not_read_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It printed the systems of what it could read and exited 0, saying nothing of the rest."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"network/main.tf": app("us-east-1"), "app/main.tf": 'resource "aws_instance" "web" {\n  ami = \n}\n'})
+    assert main(["systems", ".", "--no-cache"]) == 2
+    out, err = capsys.readouterr()
+    assert "unit network (us-east-1)" in out
+    assert err == "app/main.tf:2: RES001 expected an expression after '=', found '}'\n"
+
+
+def test_systems_of_a_folder_with_nothing_to_read_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As scan warns: "0 systems" for a mistyped folder (a README) passed in silence."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"docs/README.md": "# nothing here\n"})
+    assert main(["systems", "docs", "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "0 systems, 0 units\n"
+    assert err == "resilint: warning: no Terraform or CloudFormation files under docs\n"
+
+
 BUCKET_UNKNOWN = """
 variable "state_bucket" {}
 
