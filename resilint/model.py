@@ -684,6 +684,9 @@ class Unit(BaseModel):
     _others: Callable[[str], Unit | None] | None = PrivateAttr(default=None)
     # The resources of other units that import one of this unit's exports; set by the systems step.
     _importers: Callable[[str], list[tuple[Resource, Reference]]] | None = PrivateAttr(default=None)
+    # The resources of other units that refer to this unit's resources (`foreign_ref`); set by
+    # the systems step.
+    _referrers: Callable[[], list[tuple[Resource, Reference]]] | None = PrivateAttr(default=None)
 
     @property
     def copy_region(self) -> str | None:
@@ -701,6 +704,13 @@ class Unit(BaseModel):
         `export_name` (`Fn::ImportValue`), each with the reference that does, once the systems
         step has run; empty before."""
         return self._importers(export_name) if self._importers is not None else []
+
+    def referrers(self) -> list[tuple[Resource, Reference]]:
+        """The resources of other units of the project that refer to one of this unit's
+        resources through another unit's outputs (a `terraform_remote_state` read, a Terragrunt
+        dependency: the reference's target is a `foreign_ref` to this unit), each with the
+        reference, once the systems step has run; empty before."""
+        return self._referrers() if self._referrers is not None else []
 
     def derived(self, key: str, compute: Callable[[Unit], T]) -> T:
         """A value computed from this unit once and shared by every rule (an index, a graph of

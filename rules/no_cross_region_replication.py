@@ -80,7 +80,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results (a workgroup's output location, or the OutputLocation of a
       Step Functions task that starts a query, with its DefinitionSubstitutions; a SAM state
-      machine's definition in a local DefinitionUri file too), S3
+      machine's definition in a local DefinitionUri file too), the execution reports of an
+      ARC Region switch plan (`AWS::ARCRegionSwitch::Plan` `ReportConfiguration`), S3
       inventory and storage class analysis destinations, the
       buckets a Firehose stream delivers (or backs up) CloudWatch metric streams and log
       subscription filters into, when nothing else of the code writes to that stream; storage
@@ -95,6 +96,10 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       roots that keep their state there), or the only S3 bucket of a module instance (or
       template) that declares the S3 backend's `LockID` lock table beside it (a state
       bootstrap module, whose bucket name no backend names literally), as that lock table.
+      What writes to a bucket or serves from it may be in another unit of the system: a root
+      reading this root's state (`terraform_remote_state`), a Terragrunt unit depending on it,
+      a stack importing its exports (a CloudFront distribution in an edge root serving a site
+      from the shared root's bucket, a load balancer in the app root logging into it).
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not

@@ -142,6 +142,15 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
                     if exporter.id != unit.id:
                         imports.setdefault((exporter.id, export[0] if export else ""), []).append((resource, ref))
 
+    # References into another unit's resources (through its outputs), by the unit referred to.
+    referrers: dict[str, list[tuple[Resource, Reference]]] = {}
+    for unit in project.units:
+        for resource in unit.resources:
+            for ref in resource.references:
+                foreign = split_foreign_ref(ref.target)
+                if foreign is not None and foreign[0] != unit.id:
+                    referrers.setdefault(foreign[0], []).append((resource, ref))
+
     def outside(ref: str) -> list[Resource]:
         name = split_import_ref(ref)
         if name is not None:
@@ -160,5 +169,7 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
         unit._outside = outside
         unit._others = by_id.get
         unit._importers = lambda name, unit_id=unit.id: list(imports.get((unit_id, name), ()))
+        unit._referrers = lambda unit_id=unit.id: list(referrers.get(unit_id, ()))
         for copy in unit.copies:  # read by the outage simulation only, as the unit is
             copy._outside, copy._others, copy._importers = outside, by_id.get, unit._importers
+            copy._referrers = unit._referrers

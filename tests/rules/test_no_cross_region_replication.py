@@ -1,5 +1,6 @@
 """RES103 on Azure databases: flexible servers without a replica in another region, SQL
-databases outside any failover group (the rest of RES103 is in test_region_rules.py)."""
+databases outside any failover group; buckets another root of the system uses through this
+root's state (the rest of RES103 is in test_region_rules.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.rules.datarules_helpers import findings, where
+from resilint.parsers import ParseOptions
+from tests.rules.datarules_helpers import FIXTURES, findings, where
 
 FOLDER = "no_cross_region_replication"
 
@@ -83,3 +85,46 @@ def test_buckets_that_receive_cloudwatch_exports_through_firehose_hold_telemetry
         "aws_s3_bucket.log_backup": "receives the logs of the subscription filter aws_cloudwatch_log_subscription_filter.app "
         "(through aws_kinesis_firehose_delivery_stream.logs)",
     }
+
+
+def test_a_bucket_another_root_serves_a_site_from_or_logs_into_is_secondary_data() -> None:
+    # The CloudFront distribution (default root object) and the load balancer are in roots that
+    # read the shared root's state: they say what the shared root's buckets hold, as in one root.
+    from resilint.config import Settings
+    from resilint.relations.replication import stores
+    from resilint.scan import load_project, with_systems
+
+    folder = FIXTURES / FOLDER / "pass_s3_site_origin_and_log_bucket_of_a_reading_root"
+    settings = Settings()
+    project = with_systems(load_project([folder], settings, ParseOptions()), settings)
+    units = {u.id.rsplit("/", 1)[-1]: u for u in project.units}  # ids are relative to where the tests run
+    purposes = {s.address: s.purpose for s in stores(units["shared"])}
+    assert purposes == {
+        "aws_s3_bucket.static_site": (
+            "hosts a static website through CloudFront (the origin of aws_cloudfront_distribution.site in "
+            f"{units['edge'].id}'s default root object)"
+        ),
+        "aws_s3_bucket.lb_logs": f"receives the access logs of aws_lb.api in {units['app'].id}",
+    }
+    assert findings(FOLDER, "pass_s3_site_origin_and_log_bucket_of_a_reading_root", "RES103") == []
+
+
+def test_a_data_bucket_another_root_writes_to_is_still_judged() -> None:
+    found = findings(FOLDER, "fail_s3_data_bucket_a_reading_root_writes_to", "RES103")
+    assert where(found) == [("aws_s3_bucket.orders", "main.tf", 15)]
+    assert found[0].path.endswith("fail_s3_data_bucket_a_reading_root_writes_to/shared/main.tf")
+
+
+def test_a_region_switch_plans_report_buckets_hold_its_execution_reports() -> None:
+    from resilint.discover import discover
+    from resilint.parsers import build_project
+    from resilint.relations.replication import stores
+
+    found = discover([FIXTURES / FOLDER / "pass_cfn_region_switch_plan_report_bucket"])
+    (unit,) = build_project(found.files, found.problems, ParseOptions()).units
+    assert {s.address: s.purpose for s in stores(unit)} == {
+        "ReportBucket": "receives the execution reports of RegionSwitchPlan",
+        "AuditReportBucket": "receives the execution reports of RegionSwitchPlan",  # "bucket/prefix"
+    }
+    failing = findings(FOLDER, "fail_cfn_data_bucket_beside_region_switch_plan_reports", "RES103")
+    assert [(f.rule_id, f.resource, Path(f.path).name, f.line) for f in failing] == [("RES103", "OrdersBucket", "plan.yaml", 15)]

@@ -25,12 +25,17 @@ class StoreBuilder:
         return store
 
     def importing(self) -> list[Resource]:
-        """Resources of other stacks that import what this one exports (`Fn::ImportValue`): a
-        pipeline whose artifact store is this stack's bucket says what the bucket holds."""
+        """Resources of other units that use this one's: stacks that import what it exports
+        (`Fn::ImportValue`), roots that read its state (`terraform_remote_state`) or Terragrunt
+        units that depend on it. A pipeline whose artifact store is this stack's bucket, or a
+        CloudFront distribution in another root serving a site from this root's bucket, says
+        what the bucket holds."""
         found: dict[tuple[str, str], Resource] = {}
         for name in self.unit.exports:
             for resource, _ in self.unit.importers(name):
                 found.setdefault((resource.unit, resource.address), resource)
+        for resource, _ in self.unit.referrers():
+            found.setdefault((resource.unit, resource.address), resource)
         return list(found.values())
 
     def targets(self, value: Any, types: tuple[str, ...]) -> list[Resource] | None:

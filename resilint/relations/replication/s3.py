@@ -506,6 +506,16 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
         elif kind == "AWS::Athena::WorkGroup":
             results = nested(attrs.get("WorkGroupConfiguration"), "ResultConfiguration", "OutputLocation")
             mark(results, f"holds the query results of {address}")
+        elif kind == "AWS::ARCRegionSwitch::Plan":
+            # Where the plan's executions write their reports (ReportOutput: S3Configuration
+            # BucketPath, "bucket" or "bucket/prefix").
+            configuration = attrs.get("ReportConfiguration")
+            outputs = configuration.get("ReportOutput") if isinstance(configuration, dict) else None
+            for entry in outputs if isinstance(outputs, list) else []:
+                path = nested(entry, "S3Configuration", "BucketPath")
+                if isinstance(path, str) and not path.startswith("s3://"):
+                    path = path.split("/", 1)[0]
+                mark(path, f"receives the execution reports of {address}")
         elif kind == "AWS::CodePipeline::Pipeline":
             mark(nested(attrs.get("ArtifactStore"), "Location"), f"holds the build artifacts of {address}")
             stores_ = attrs.get("ArtifactStores")
