@@ -68,13 +68,32 @@ def read(path: Path) -> Baseline:
     except ValueError as exc:
         raise BaselineError(f"baseline {path} is not JSON: {exc}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT or not isinstance(document.get("findings"), list):
-        raise BaselineError(f"{path} is not a resilint baseline (write one with --write-baseline)")
+        raise BaselineError(_not_a_baseline(path, document))
     entries = tuple(
         Entry(str(e.get("fingerprint")), str(e.get("rule_id", "")), str(e.get("path", "")))
         for e in document["findings"]
         if isinstance(e, dict)
     )
     return Baseline(entries, project_root(path))
+
+
+def _not_a_baseline(path: Path, document: object) -> str:
+    """Why a file given as a baseline cannot be read, saying what it is when it says: a baseline
+    of another format (another resilint version), or a `--format json` report (a common mix-up:
+    both hold findings)."""
+    if isinstance(document, dict):
+        written = document.get("format")
+        if isinstance(written, str) and written.startswith("resilint-baseline/"):
+            by = document.get("tool_version")
+            by_text = f" (written by resilint {by})" if isinstance(by, str) else ""
+            return (
+                f"baseline {path} is in format {written}{by_text}; this resilint ({__version__}) reads {FORMAT}: "
+                "write it again with --write-baseline"
+            )
+        tool = document.get("tool")
+        if isinstance(tool, dict) and tool.get("name") == "resilint" and "summary" in document:
+            return f"{path} is a report of `resilint scan --format json`, not a baseline (write one with --write-baseline)"
+    return f"{path} is not a resilint baseline (write one with --write-baseline)"
 
 
 def filter_new(findings: Iterable[Finding], known: Counter[str]) -> tuple[list[Finding], int]:

@@ -373,13 +373,22 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
     for item in outputs:
         fmt, sep, file = item.partition("=")
         if sep and fmt in known:
+            if not file:
+                raise UsageError(f"--output {item}: name the file after '=' (--output {fmt}=FILE)")
             if fmt not in destinations:
                 destinations[fmt] = None  # --output sarif=FILE alone also asks for SARIF
             destinations[fmt] = Path(file)
-        elif len(destinations) == 1:
+            continue
+        if sep and re.fullmatch(r"[a-z]+", fmt) and (close := difflib.get_close_matches(fmt, known, n=1, cutoff=0.6)):
+            # `jsn=out.json`: a format misspelt, not a file whose name holds '='
+            raise UsageError(f"--output {item}: no format {fmt!r}; did you mean {close[0]}={file}?")
+        if not item:
+            raise UsageError("--output: name a file (or FORMAT=FILE)")
+        if len(destinations) == 1:
             destinations[next(iter(destinations))] = Path(item)
         else:
-            raise UsageError(f"--output {item}: with several formats, name the format (--output sarif={item})")
+            example = next((f for f in destinations if f not in ("text", "concise")), next(iter(destinations)))
+            raise UsageError(f"--output {item}: with several formats, name the format (--output {example}={item})")
     if list(destinations.values()).count(None) > 1:
         raise UsageError("only one format can go to standard output; send the others to files with --output FORMAT=FILE")
     return destinations
@@ -525,7 +534,8 @@ def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) ->
         interactive = to_stdout and is_interactive(sys.stdout)
         if interactive:  # only a person at a terminal sees how long it took
             report = Report(**{**report.__dict__, "duration": result.duration})
-        width = terminal_width() if interactive else 100
+        # Not a terminal: 100 columns, unless COLUMNS says otherwise (CI logs forced to colour).
+        width = terminal_width() if interactive or os.environ.get("COLUMNS", "").strip() else 100
         return render(report, TextStyle(colour=colour, width=width, quiet=args.quiet))
     if fmt == "concise":
         from resilint.reporters.concise import render as concise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +200,15 @@ class FileConfig(_Strict):
     select: list[str] | None = None
     ignore: list[str] | None = None
     fail_on: Severity | Literal["never"] | None = Field(default=None, alias="fail-on")
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _fail_on(cls, value: Any) -> Any:
+        # One message for the choices, not pydantic's one per member of the union.
+        choices = (*(s.value for s in Severity), NEVER)
+        if value is not None and value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(repr(c) for c in choices)}{did_you_mean(str(value), choices)}")
+        return value
     exclude: list[str] = []
     severity: dict[str, Severity] = {}
     var_files: list[str] = Field(default=[], alias="var-files")
@@ -278,11 +288,42 @@ def load_file(path: Path) -> FileConfig:
         problems = []
         for error in exc.errors():
             key = ".".join(str(part) for part in error["loc"]) or table_name
-            if error["type"] == "extra_forbidden":
-                problems.append(f"{key}: unknown key")
+            if error["type"] == "extra_forbidden" and error["loc"] == ("tool",) and path.name != "pyproject.toml":
+                problems.append("tool: unknown key (in .resilint.toml the settings are at the top level, without [tool.resilint])")
+            elif error["type"] == "extra_forbidden":
+                hint = did_you_mean(str(error["loc"][-1]), _keys_at(error["loc"][:-1]))
+                problems.append(f"{key}: unknown key{hint}")
             else:
-                problems.append(f"{key}: {error['msg']}")
-        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
+                # A validator's own words, without pydantic's "Value error, " before them.
+                problems.append(f"{key}: {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigError(f"{path}: " + "; ".join(dict.fromkeys(problems))) from None
+
+
+def _keys_at(location: tuple[int | str, ...]) -> list[str]:
+    """The keys the table at `location` (`("cloudformation", "stacks", 0)`) may hold, as they
+    are written in the file; empty where the location is no table of known keys."""
+    model: Any = FileConfig
+    for part in location:
+        if isinstance(part, int):
+            continue  # an entry of an array of tables: its keys are its model's
+        field = next((f for name, f in model.model_fields.items() if part in (name, f.alias)), None)
+        if field is None:
+            return []
+        model = _table_model(field.annotation)
+        if model is None:
+            return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _table_model(annotation: Any) -> Any:
+    """The model of a table or of an array of tables (`_Stack` in `list[_Stack]`), else None."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _table_model(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def validate_rules(
@@ -362,7 +403,15 @@ def resolve(
     ignore = command_line.ignore if command_line.ignore is not None else tuple(config.ignore or ())
     if not all(_CODE_LIKE.match(item) for item in (*select, *ignore)):
         names = {r.name: r.id for r in load_rules(rules_dirs).rules}
-        select, ignore = rule_ids_for(select, names), rule_ids_for(ignore, names)
+
+        def ids(items: tuple[str, ...], key: str, from_file: bool) -> tuple[str, ...]:
+            try:
+                return rule_ids_for(items, names)
+            except ConfigError as exc:  # a name from the file: say which file and key
+                raise ConfigError(f"{path}: {key}: {exc}" if from_file else str(exc)) from None
+
+        select = ids(select, "select", command_line.select is None)
+        ignore = ids(ignore, "ignore", command_line.ignore is None)
     fail_on = command_line.fail_on or config.fail_on or Severity.WARNING
     max_mib = command_line.max_file_size or config.max_file_size
     return Settings(

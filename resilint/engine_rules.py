@@ -19,7 +19,7 @@ PARSE_ERROR = rule(
     name="parse-error",
     severity=Severity.ERROR,
     summary="A file could not be read or parsed",
-    fix="Fix the syntax at the reported line, or exclude the file from the scan",
+    fix="Correct what the message names at the reported line (syntax, encoding, size, a broken link or permissions), or exclude the file from the scan",
     tags=("engine",),
     doc="""
     ## What it does

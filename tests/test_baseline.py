@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from resilint import __version__
 from resilint.cli import main
 from tests.conftest import write
 
@@ -68,6 +69,26 @@ def test_bad_baseline_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFix
     (tmp_path / "b.json").write_text('{"not": "a baseline"}')
     assert main(["scan", "fixtures/example", "--baseline", str(tmp_path / "b.json")]) == 2
     assert "not a resilint baseline" in capsys.readouterr().err
+
+
+
+def test_a_baseline_of_another_format_or_a_json_report_says_what_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both were "not a resilint baseline": a newer resilint's baseline is one, and a JSON
+    report holds findings too, which is why it gets passed."""
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"format": "resilint-baseline/2", "tool_version": "0.3.0", "findings": []}')
+    assert main(["scan", "fixtures/example", "--no-cache", "--baseline", str(newer)]) == 2
+    assert capsys.readouterr().err == (
+        f"resilint: error: baseline {newer} is in format resilint-baseline/2 (written by resilint 0.3.0); "
+        f"this resilint ({__version__}) reads resilint-baseline/1: write it again with --write-baseline\n"
+    )
+    report = tmp_path / "report.json"
+    main(["scan", "fixtures/example", "--no-cache", "--format", "json", "--output", str(report)])
+    capsys.readouterr()
+    assert main(["scan", "fixtures/example", "--no-cache", "--baseline", str(report)]) == 2
+    assert capsys.readouterr().err == (
+        f"resilint: error: {report} is a report of `resilint scan --format json`, not a baseline (write one with --write-baseline)\n"
+    )
 
 
 def test_a_baseline_matches_from_any_working_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

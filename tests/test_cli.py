@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,17 @@ def test_text_output_is_plain_when_not_a_terminal(capsys: pytest.CaptureFixture[
     assert "RES302" in out and "module.orders_db.aws_db_instance.this" in out
     assert "fix: set multi_az = true" in out
     assert "5 files scanned, 2 deployment units, 11 findings (2 errors, 9 warnings, 0 notes)" in out
+
+
+def test_forced_colour_into_a_pipe_wraps_at_columns_when_given(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """FORCE_COLOR=1 COLUMNS=60 (a CI log) wrapped at 100 whatever COLUMNS said."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    for columns, widest in (("60", 60), ("", 100)):
+        monkeypatch.setenv("COLUMNS", columns)
+        out = run(capsys, "scan", "fixtures/example", "--no-cache", "--select", "RES101,RES201")[1]
+        wrapped = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in out.splitlines() if line.startswith("    ")]
+        assert max(len(line) for line in wrapped) in range(widest - 15, widest + 1), columns
 
 
 def test_interactive_only_for_a_person_at_a_terminal() -> None:

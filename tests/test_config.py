@@ -66,6 +66,32 @@ def test_bad_configuration_is_an_error_naming_file_and_key(
     assert "pyproject.toml" in err and words in err
 
 
+@pytest.mark.parametrize(
+    "name, config, message",
+    [
+        # the key meant, at the level it is written (a table's own keys, an array of tables')
+        ("pyproject.toml", '[tool.resilint]\nslect = ["RES1"]\n', "slect: unknown key; did you mean select?"),
+        ("pyproject.toml", '[tool.resilint.cloudformation]\nregion = ["us-east-1"]\n', "cloudformation.region: unknown key; did you mean regions?"),
+        (".resilint.toml", '[[cloudformation.stacks]]\npath = "a.yaml"\nregion = ["us-east-1"]\n', "cloudformation.stacks.0.region: unknown key; did you mean regions?"),
+        (".resilint.toml", '[dns]\nsecondry = {}\n', "dns.secondry: unknown key; did you mean secondary?"),
+        # one sentence for a choice, not pydantic's one per member of the union
+        (".resilint.toml", 'fail-on = "warnings"\n', "fail-on: 'warnings' is not one of 'error', 'warning', 'note', 'never'; did you mean warning?"),
+        (".resilint.toml", '[tool.resilint]\nselect = ["RES1"]\n', "tool: unknown key (in .resilint.toml the settings are at the top level, without [tool.resilint])"),
+        # a rule name from the file names the file and the key
+        (".resilint.toml", 'ignore = ["single-endpoint-dn"]\n', "ignore: unknown rule 'single-endpoint-dn'; did you mean single-endpoint-dns?"),
+        # a validator's words without pydantic's "Value error, "
+        (".resilint.toml", '[[objectives]]\nsystems = ["*"]\nsurvive = ["any-regio"]\n', "objectives.0.survive: unknown word 'any-regio'; did you mean any-region?"),
+    ],
+)
+def test_bad_configuration_says_what_was_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, config: str, message: str
+) -> None:
+    write(tmp_path, {name: config, "main.tf": DB})
+    code, _, err = scan(capsys, str(tmp_path))
+    assert code == 2
+    assert err.startswith(f"resilint: error: {tmp_path / name}: {message}")
+
+
 def test_severity_overrides_rule_options_and_excludes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(
         tmp_path,

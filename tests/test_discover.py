@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from resilint.discover import discover, sniff
 from tests.conftest import write
 
@@ -165,3 +167,18 @@ def test_a_linked_folder_and_its_target_are_not_read_twice(tmp_path: Path) -> No
     os.symlink(tmp_path / "a", tmp_path / "b")  # folder links are not followed
     found = discover([tmp_path, tmp_path / "b" / "main.tf"])
     assert [os.path.relpath(f.path, tmp_path) for f in found.files] == [os.path.join("a", "main.tf")]
+
+
+def test_a_file_that_cannot_be_read_is_not_told_to_fix_its_syntax(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """RES001's fix said "Fix the syntax at the reported line" for a dangling link, a binary file
+    or one too large, where there is no syntax to fix."""
+    import json
+
+    from resilint.cli import main
+
+    os.symlink(tmp_path / "gone.tf", tmp_path / "link.tf")
+    (tmp_path / "utf16.tf").write_bytes("resource {}".encode("utf-16"))
+    main(["scan", str(tmp_path), "--no-cache", "--format", "json"])
+    fixes = {f["message"]: f["fix"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert len(fixes) == 2
+    assert all(not fix.startswith("Fix the syntax") and "exclude the file" in fix for fix in fixes.values())

@@ -244,7 +244,9 @@ def _print_finding(console: Console, finding: Finding, colour: bool, shown_in_he
     if finding.resource:
         head.append(" ")
         head.append(finding.resource, style="magenta")
-    console.print(head)
+    # Never broken by us: `path:line:col: RULE [severity]` is what terminals and editors open and
+    # people copy; a narrow terminal wraps it visually, with no newline in it.
+    console.print(head, soft_wrap=True)
     where = "" if shown_in_heading else finding.context  # the group's heading says it
     if where:
         console.print(Text(" " * INDENT + where, style="dim" if colour else ""))

@@ -9,6 +9,7 @@ fabric) everywhere.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 from resilint.simulate.targets import Target, TargetError, parse
@@ -75,5 +76,8 @@ def check_word(word: str) -> str | None:
     try:
         parse(word)
     except TargetError as exc:
+        close = difflib.get_close_matches(word, [*WORDS, *SCENARIOS], n=1, cutoff=0.8)
+        if close:  # `any-regio`: a word misspelt, not a target
+            return f"unknown word {word!r}; did you mean {close[0]}?"
         return f"{exc}; or one of {', '.join(WORDS)} or a scenario ({', '.join(SCENARIOS)})"
     return None

@@ -76,3 +76,22 @@ def test_output_routing_errors(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 2 and "name the format" in err
     code, out, _ = run(capsys, "--output", f"sarif={tmp_path / 'only.sarif'}")
     assert code == 1 and "RES302" in out and (tmp_path / "only.sarif").is_file(), "sarif= alone adds SARIF to the default text"
+
+
+def test_output_mistakes_are_named_before_anything_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`json=` failed as "cannot write .: Is a directory"; `jsn=x.json` wrote a file named so;
+    simulate's advice named sarif, which it does not write."""
+    monkeypatch.chdir(tmp_path)
+    example = str(Path(__file__).parents[2] / "fixtures" / "example")
+    for argv, message in (
+        (("--output", "json="), "--output json=: name the file after '=' (--output json=FILE)"),
+        (("--output", "jsn=x.json"), "--output jsn=x.json: no format 'jsn'; did you mean json=x.json?"),
+        (("--output", ""), "--output: name a file (or FORMAT=FILE)"),
+    ):
+        assert main(["scan", example, "--no-cache", "--format", "json", *argv]) == 2
+        assert capsys.readouterr().err == f"resilint: error: {message}\n"
+    assert main(["simulate", example, "--fail", "aws", "--format", "text", "--format", "html", "--output", "x.html"]) == 2
+    assert capsys.readouterr().err == "resilint: error: --output x.html: with several formats, name the format (--output html=x.html)\n"
+    assert list(tmp_path.iterdir()) == []

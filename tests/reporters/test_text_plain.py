@@ -97,3 +97,16 @@ def test_a_rule_name_rich_may_read_otherwise_goes_through_rich(report: Report, n
     plain, written = both(replace(report, rules=rules), text.TextStyle())
     assert plain is None
     assert text.render(replace(report, rules=rules)) == written
+
+
+def test_a_coloured_report_never_breaks_a_findings_location_line(report: Report) -> None:
+    """At 60 columns rich broke `path:line:col: RES101 [warning] resource` before `[warning]`, a
+    newline in the line terminals and editors open; the terminal wraps it instead."""
+    import re
+
+    written = re.sub(r"\x1b\[[0-9;]*m", "", text.render(report, text.TextStyle(colour=True, width=60)))
+    for finding in report.findings:
+        head = f"{text.location(finding)}: {finding.rule_id} [{finding.severity.value}]"
+        head += f" {finding.resource}" if finding.resource else ""
+        assert f"\n{head}\n" in written, head
+    assert all(len(line) <= 60 for line in written.splitlines() if line.startswith("    "))

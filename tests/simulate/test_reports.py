@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from resilint.simulate.report import Report, render
-from resilint.simulate.report.layout import label_lines
+from resilint.simulate.report.layout import box_lines, label_lines
+from resilint.simulate.report.svg import SPLIT, WRAP
 from tests.simulate.helpers import EAST, simulated
 from tests.simulate.png import pixels
 from tests.simulate.test_objectives import FAILOVER, SINGLE
@@ -84,10 +85,23 @@ def test_long_labels_break_at_dots_and_keep_both_ends() -> None:
         "module.orders.aws_dynamodb_table.",
         "orders_placed_by_customers (us-east-1)",
     ]
-    # beyond three lines the middle is left out: the module path starts, the resource ends it
+    # beyond three lines the start is left out, at a dot: the resource and the modules nearest it stay
     lines = label_lines("module.a_long_module_name.module.another_long_module.module.third_one.aws_lambda_function.handler_of_orders", 30)
-    assert lines == ["module.a_long_module_name.…", "aws_lambda_function.", "handler_of_orders"]
-    assert all(len(line) <= 30 for line in label_lines("x" * 100, 30))
+    assert lines == ["…another_long_module.module.", "third_one.aws_lambda_function.", "handler_of_orders"]
+    assert label_lines("x" * 100, 30) == ["…" + "x" * 29, "x" * 30, "x" * 30]
+
+
+def test_long_labels_of_one_graph_stay_apart() -> None:
+    """aws-samples/multi-region-resiliency-reference-implementation's settlement graph drew
+    `module.settlement.module.…` over `aws_autoscaling_group.auto-scaling-group` in four boxes:
+    the part left out was the module (core-processing, egress, ingress, reconciliation) that
+    told them apart."""
+    inner = ("core-processing.module.ecs2", "egress.module.ecs", "ingress.module.ecs", "reconciliation.module.ecs")
+    labels = [f"module.settlement.module.{m}.aws_autoscaling_group.auto-scaling-group in primary (us-east-1)" for m in inner]
+    drawn = [box_lines(label, WRAP, SPLIT) for label in labels]
+    assert len({tuple(lines) for lines in drawn}) == len(labels)
+    assert drawn[0] == ["…module.core-processing.module.ecs2.", "aws_autoscaling_group.auto-scaling-group", "in primary (us-east-1)"]
+    assert all(len(line) <= WRAP for lines in drawn for line in lines)
 
 
 def test_markdown_draws_a_flowchart_per_system(tmp_path: Path) -> None:

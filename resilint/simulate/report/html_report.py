@@ -129,7 +129,7 @@ def render(report: Report) -> str:
                         f'<p class="graph-note">Units are named relative to <code>{escape(drawn.prefix)}</code> in the graph; '
                         "a box's title and the table give the full name.</p>"
                     )
-                body.append(f'<div class="graph-frame">{draw(drawn, f"dependency graph of {system.system.name}")}</div>')
+                body.append(f'<div class="graph-frame">{draw(drawn, f"dependency graph of {system.system.name}", f"s{index}")}</div>')
             if rows:
                 body.append("<table><tr><th>part</th><th>status</th><th>because</th></tr>")
                 for row in rows:

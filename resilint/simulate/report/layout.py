@@ -150,10 +150,25 @@ def box_lines(label: str, width: int, split: int) -> list[str]:
 
 def label_lines(label: str, width: int, most: int = 3) -> list[str]:
     """The label in lines of at most `width` characters, broken after a dot, a slash or a space
-    where it can be (else after `_` or `-`, else anywhere); beyond `most` lines its middle is left out (`…`), so
-    the start (the module) and the end (the resource) stay readable."""
+    where it can be (else after `_` or `-`, else anywhere). Beyond `most` lines its start is left
+    out (`…`), at a dot where it can be: the end names the resource and the modules nearest it,
+    which tell boxes apart, where the outer modules a root's resources share
+    (`module.app.module.…`) do not; the box's title and the tables keep the whole address."""
+    lines = _wrapped(label, width)
+    if len(lines) <= most:
+        return lines
+    for breaks in ("./ ", "_-"):
+        for start in (i + 1 for i, c in enumerate(label[:-1]) if c in breaks):
+            lines = _wrapped("…" + label[start:], width)
+            if len(lines) <= most:
+                return lines
+    end = "…" + label[len(label) - (most * width - 1) :]
+    return [end[i : i + width] for i in range(0, len(end), width)]
+
+
+def _wrapped(text: str, width: int) -> list[str]:
     lines: list[str] = []
-    rest = label
+    rest = text
     while rest:
         if len(rest) <= width:
             lines.append(rest)
@@ -164,10 +179,4 @@ def label_lines(label: str, width: int, most: int = 3) -> list[str]:
         cut = cut + 1 if cut > 0 else width
         lines.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
-    if len(lines) <= most:
-        return lines
-    tail = lines[-(most - 1) :] if most > 1 else []
-    head = lines[0]
-    if len(head) >= width:
-        head = head[: width - 1]
-    return [head + "…", *tail]
+    return lines

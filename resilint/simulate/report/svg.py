@@ -36,7 +36,9 @@ def _size(lines: list[str]) -> tuple[int, int]:
     return width, len(lines) * LINE_HEIGHT + 2 * PAD_Y
 
 
-def draw(drawn: Picture, title: str) -> str:
+def draw(drawn: Picture, title: str, ident: str = "graph") -> str:
+    """The picture as an SVG element; `ident` makes its ids its own, so that a page of several
+    graphs holds no id twice."""
     lines = {box.key: box_lines(box.shown, WRAP, SPLIT) for box in drawn.boxes}
     size = {key: _size(text) for key, text in lines.items()}
     where: dict[str, tuple[int, int]] = {}
@@ -84,11 +86,11 @@ def draw(drawn: Picture, title: str) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="graph" role="img" aria-label="{escape(title)}" '
         f'width="{total_width}" height="{total_height}" viewBox="0 0 {total_width} {total_height}" '
         f'style="min-width: {int(total_width * SMALLEST)}px">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
+        f'<defs><marker id="{ident}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="#555555"/></marker></defs>',
     ]
     for source, target in drawn.edges:
-        svg.append(_edge(where[source], size[source], where[target], size[target]))
+        svg.append(_edge(where[source], size[source], where[target], size[target], f"{ident}-arrow"))
     svg.extend(parts)
     for box in drawn.boxes:
         svg.append(_box(box, where[box.key], size[box.key], lines[box.key]))
@@ -96,13 +98,13 @@ def draw(drawn: Picture, title: str) -> str:
     return "".join(svg)
 
 
-def _edge(start: tuple[int, int], start_size: tuple[int, int], end: tuple[int, int], end_size: tuple[int, int]) -> str:
+def _edge(start: tuple[int, int], start_size: tuple[int, int], end: tuple[int, int], end_size: tuple[int, int], arrow: str) -> str:
     x1, y1 = start[0] + start_size[0], start[1] + start_size[1] // 2
     x2, y2 = end[0], end[1] + end_size[1] // 2
     bend = max((x2 - x1) // 2, GAP_X // 2)  # a box to its left curves out and back in
     return (
         f'<path d="M {x1} {y1} C {x1 + bend} {y1}, {x2 - bend} {y2}, {x2} {y2}" fill="none" '
-        'stroke="#555555" stroke-width="1.5" marker-end="url(#arrow)"/>'
+        f'stroke="#555555" stroke-width="1.5" marker-end="url(#{arrow})"/>'
     )
 
 
