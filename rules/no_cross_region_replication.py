@@ -75,7 +75,9 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       logs, CloudTrail, AWS Config and VPC flow logs (found through the resources that write
       to them, a `log-delivery-write` ACL, or a bucket policy, `aws_s3_bucket_policy` or the
       bucket's inline `policy`, that lets a log-delivery service or the Elastic Load Balancing
-      account, `data.aws_elb_service_account`, write), static website buckets (a website configuration, or the origin of the
+      account, `data.aws_elb_service_account`, write; a heredoc policy whose account is looked
+      up from values without one, `${var.elb_account_ids[var.region]}`, still says who writes),
+      static website buckets (a website configuration, or the origin of the
       default cache behavior of a CloudFront distribution with a default root object: the
       site CloudFront serves; RES101 counts them as entry points), CodePipeline artifact stores, Lambda
       deployment-package buckets, Athena query results (a workgroup's output location, or the OutputLocation of a

@@ -233,3 +233,32 @@ def test_yamldecode_refuses_two_documents_and_bad_yaml() -> None:
     with pytest.raises(EvalError):
         FUNCTIONS["yamldecode"]("a: 1\n---\nb: 2\n")
     assert evaluate('try(yamldecode("a: [1"), "bad")') == "bad"
+
+
+def test_a_json_template_with_unknown_parts_without_identity_is_a_document() -> None:
+    # var.unset[var.region] has no identity (a lookup into an unknown): the text is not known,
+    # but the document it encodes is, the unknown inside its string.
+    from resilint.model import UnknownDocument
+
+    value = evaluate('"{\\"Principal\\": {\\"AWS\\": \\"arn:aws:iam::${var.unset[var.region]}:root\\", \\"Service\\": \\"logs\\"}}"')
+    assert isinstance(value, UnknownDocument)
+    principal = value.document["Principal"]
+    assert principal["Service"] == "logs"
+    assert isinstance(principal["AWS"], Unknown) and principal["AWS"].refs == ("data.aws_region.x",)
+    whole = evaluate('"[\\"${var.unset[var.region]}\\"]"')
+    assert isinstance(whole, UnknownDocument) and isinstance(whole.document[0], Unknown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"{\\"count\\": ${var.unset[var.region]}}"',  # a whole value: no JSON with a string there
+        '"{\\"${var.unset[var.region]}\\": 1}"',  # a key
+        '"name-${var.unset[var.region]}"',  # no document
+    ],
+)
+def test_other_templates_with_unknown_parts_without_identity_stay_plain_unknowns(text: str) -> None:
+    from resilint.model import UnknownDocument
+
+    value = evaluate(text)
+    assert isinstance(value, Unknown) and not isinstance(value, UnknownDocument)

@@ -128,3 +128,34 @@ def test_a_region_switch_plans_report_buckets_hold_its_execution_reports() -> No
     }
     failing = findings(FOLDER, "fail_cfn_data_bucket_beside_region_switch_plan_reports", "RES103")
     assert [(f.rule_id, f.resource, Path(f.path).name, f.line) for f in failing] == [("RES103", "OrdersBucket", "plan.yaml", 15)]
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["pass_s3_log_bucket_heredoc_policy_with_unknown_lookups", "pass_s3_log_bucket_policy_reading_generated_variables"],
+)
+def test_a_heredoc_log_policy_with_an_unknown_account_lookup_still_says_who_writes(case: str) -> None:
+    # `arn:aws:iam::${var.elb_account_ids[var.region]}:root`: the account is not known (the
+    # variables have no value, or are declared only by a file Terragrunt generates), the rest
+    # of the policy is: the log delivery service writes.
+    from resilint.discover import discover
+    from resilint.model import UnknownDocument
+    from resilint.parsers import build_project
+    from resilint.relations.replication import stores
+
+    found = discover([FIXTURES / FOLDER / case])
+    (unit,) = build_project(found.files, found.problems, ParseOptions()).units
+    policy = unit.resource("aws_s3_bucket_policy.alb_logs").attributes["policy"]  # type: ignore[union-attr]
+    assert isinstance(policy, UnknownDocument)
+    assert policy.document["Statement"][1]["Principal"] == {"Service": "delivery.logs.amazonaws.com"}
+    assert {s.address: s.purpose for s in stores(unit)} == {
+        "aws_s3_bucket.alb_logs": "receives logs from delivery.logs.amazonaws.com (bucket policy)"
+    }
+    assert findings(FOLDER, case, "RES103") == []
+
+
+def test_a_heredoc_policy_letting_a_looked_up_partner_account_write_is_still_judged() -> None:
+    found = findings(FOLDER, "fail_s3_heredoc_policy_with_unknown_lookups_for_another_account", "RES103")
+    assert [(f.rule_id, f.resource, Path(f.path).name, f.line) for f in found] == [
+        ("RES103", "aws_s3_bucket.partner_drop", "main.tf", 15)
+    ]

@@ -16,6 +16,8 @@ Unknown (`opaque`).
 
 from __future__ import annotations
 
+import json
+import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -24,6 +26,7 @@ from resilint.model import (
     Unknown,
     UnknownAttribute,
     UnknownCall,
+    UnknownDocument,
     UnknownInput,
     UnknownList,
     UnknownText,
@@ -183,6 +186,50 @@ def opaque(value: Any) -> Any:
     return value
 
 
+_MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"  # private-use characters: no template writes them
+
+
+def template_document(parts: list[Any]) -> Any:
+    """The JSON document a template's text encodes when some of its interpolations are not
+    known and have no identity (a heredoc policy with `${var.account_ids[var.region]}` in a
+    principal): each unknown stands inside a JSON string, and such a string is that unknown
+    when it is the whole string, else a plain unknown. None when the text is no JSON object or
+    list with every unknown inside a string value (an unknown key, a number or a whole value
+    left to an interpolation)."""
+    text = "".join(part if isinstance(part, str) else f"{_MARK_OPEN}{index}{_MARK_CLOSE}" for index, part in enumerate(parts))
+    if _MARK_OPEN in "".join(p for p in parts if isinstance(p, str)) or not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    unknowns = {str(index): part for index, part in enumerate(parts) if not isinstance(part, str)}
+    marked = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
+    seen: set[str] = set()
+
+    def value(node: Any) -> Any:
+        if isinstance(node, dict):
+            if any(_MARK_OPEN in key for key in node):
+                raise ValueError("a key is not known")
+            return {key: value(item) for key, item in node.items()}
+        if isinstance(node, list):
+            return [value(item) for item in node]
+        if isinstance(node, str) and _MARK_OPEN in node:
+            found = marked.findall(node)
+            seen.update(found)
+            whole = marked.fullmatch(node)
+            if whole is not None:
+                return finalize(unknowns[whole.group(1)])
+            return unknown_from(*(unknowns[i] for i in found))
+        return node
+
+    try:
+        document = value(document)
+    except ValueError:
+        return None
+    return document if seen == set(unknowns) else None  # an unknown outside every string: not this
+
+
 def has_unknown(value: Any) -> bool:
     return next(iter(_unknowns(value)), None) is not None
 
@@ -312,7 +359,11 @@ class Evaluator:
             # Unknown, but built from parts that each have an identity (a resource's attribute,
             # an input without a value): the same parts in the same order are the same string.
             text = unknown_text(_reason(pending[0]), out)
-            return text if text is not None else unknown_from(*pending)
+            if text is not None:
+                return text
+            unknown = unknown_from(*pending)
+            document = template_document(out)
+            return UnknownDocument(unknown.reason, document, unknown.refs) if document is not None else unknown
         return "".join(out)
 
     def _template_if(self, expr: s.TemplateIf, names: dict[str, Any]) -> Any:

@@ -33,7 +33,10 @@ class NamedValues:
         def compute() -> Any:
             decl = instance.source.variables.get(name)
             if decl is None:
-                raise EvalError(f"var.{name} is not declared")
+                # Terraform refuses the folder as it is, but a Terragrunt `generate` block (or a
+                # file copied in before `init`) declares the variable at deploy time: its value is
+                # not known here, one value wherever the instance reads it, as an input given none.
+                return UnknownInput(f"var.{name} is not declared here (a file generated at deploy time may declare it)", f"{instance.prefix}var.{name}")
             body = decl.block.body
             default = body.attributes.get("default")
             value = self._inputs[name]() if name in self._inputs else MISSING
