@@ -61,3 +61,16 @@ def test_the_program_skips_the_interpreters_teardown() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 1 and "RES302" in done.stdout
     assert "teardown ran" not in done.stderr
+
+
+def test_the_program_collects_young_objects_sparsely_from_the_start() -> None:
+    """The young generation's threshold is raised before the scan's imports, not only once the
+    scan starts (the imports allocate many objects and no garbage)."""
+    code = (
+        "import gc, sys\n"
+        "import resilint.cli as cli\n"
+        "cli.main = lambda: print(gc.get_threshold()[0]) or 0\n"
+        "cli.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "50000", done.stderr

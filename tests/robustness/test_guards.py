@@ -322,3 +322,59 @@ def test_sparse_gc_nested_collects_on_leaving_unless_told_no_cycles_were_left() 
         assert kept() is not None  # frozen with the rest, freed after the scan
     gc.collect()
     assert kept() is None
+
+
+def test_a_template_is_decoded_and_built_without_a_collection_in_between(tmp_path: Path) -> None:
+    """The collector stays paused from the decoding to the unit: with it back in between, the
+    decoding's allocations set off a young collection that walks the whole decoded template."""
+    import sys
+
+    from resilint.parsers.cloudformation import parse_template
+    from resilint.sources import SourceFile
+
+    body = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n    Properties:\n      DelaySeconds: {i}\n" for i in range(200))
+    path = tmp_path / "template.yaml"
+    path.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + body)
+    walked: list[bool] = []  # per collection: whether a decoded template was alive
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            frame = sys._getframe(1)
+            alive = False
+            while frame is not None:
+                alive = alive or any(type(value).__name__ == "dict_node" for value in frame.f_locals.values())
+                frame = frame.f_back
+            walked.append(alive)
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, *before[1:])
+    gc.callbacks.append(seen)
+    try:
+        unit = parse_template(SourceFile(path, "template.yaml", "cloudformation", path.read_text()))
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*before)
+    assert len(unit.resources) == 200  # type: ignore[union-attr]
+    assert not any(walked)
+
+
+def test_a_build_of_templates_alone_makes_no_full_collection(tmp_path: Path) -> None:
+    """Building templates leaves next to no garbage cycles: a scan of templates alone in one
+    process skips the full collection after the build (one with Terraform makes it)."""
+    body = "".join(f"  Queue{i}:\n    Type: AWS::SQS::Queue\n" for i in range(50))
+    write(tmp_path, {f"t{i}.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + body for i in range(3)})
+    full: list[int] = []
+
+    def seen(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full.append(1)
+
+    gc.callbacks.append(seen)
+    try:
+        assert scan(str(tmp_path))[0] in (0, 1)
+        templates_alone = len(full)
+        write(tmp_path, {"main.tf": 'resource "aws_sqs_queue" "q" {}\n'})
+        assert scan(str(tmp_path))[0] in (0, 1)
+    finally:
+        gc.callbacks.remove(seen)
+    assert templates_alone == 0 and len(full) >= 1
