@@ -46,18 +46,44 @@ class Baseline:
         return Counter(e.fingerprint for e in self.entries)
 
 
-def write(path: Path, findings: Iterable[Finding]) -> int:
+def write(path: Path, findings: Iterable[Finding], checked: Callable[[Entry, Path], bool] | None = None) -> tuple[int, int]:
+    """Record the findings as the baseline at `path`: (findings written, entries kept). With
+    `checked` (whether this scan could have matched an entry: its file scanned, its rule run),
+    the entries of an existing baseline that it could not have matched are kept: a scan of
+    named files (pre-commit), of one folder, or with --select rewrites only what it checked,
+    instead of dropping every other file's entries (which then came back as new findings)."""
     root = project_root(path)
+    written: list[dict[str, object]] = [
+        {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": project_path(f.path, root), "resource": f.resource}
+        for f in findings
+    ]
+    kept = [] if checked is None else _unchecked_entries(path, checked)
     entries = sorted(
-        (
-            {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "path": project_path(f.path, root), "resource": f.resource}
-            for f in findings
-        ),
-        key=lambda e: (e["path"] or "", e["rule_id"] or "", e["resource"] or "", e["fingerprint"] or ""),
+        written + kept,
+        key=lambda e: (str(e.get("path") or ""), str(e.get("rule_id") or ""), str(e.get("resource") or ""), str(e.get("fingerprint") or "")),
     )
     document = {"format": FORMAT, "tool_version": __version__, "findings": entries}
     write_whole(path, json.dumps(document, indent=2) + "\n")
-    return len(entries)
+    return len(written), len(kept)
+
+
+def _unchecked_entries(path: Path, checked: Callable[[Entry, Path], bool]) -> list[dict[str, object]]:
+    """The entries, as written, of the baseline already at `path` that `checked` says this scan
+    could not have matched; none when there is no readable baseline there."""
+    try:
+        read(path)
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (BaselineError, OSError, ValueError):
+        return []
+    root = project_root(path)
+    kept = []
+    for item in document["findings"]:
+        if not isinstance(item, dict):
+            continue
+        entry = Entry(str(item.get("fingerprint")), str(item.get("rule_id", "")), str(item.get("path", "")))
+        if not checked(entry, Path(os.path.join(root, entry.path))):
+            kept.append(item)
+    return kept
 
 
 def read(path: Path) -> Baseline:

@@ -423,7 +423,7 @@ def _scan(args: argparse.Namespace) -> int:
     from resilint.registry import load_rules
     from resilint.reporters.console import is_interactive, progress
     from resilint.rule_ids import ALWAYS_REPORTED
-    from resilint.scan import scan, with_baseline
+    from resilint.scan import baseline_scope, scan, with_baseline
     from resilint.toml_text import dumps
 
     try:
@@ -484,11 +484,13 @@ def _scan(args: argparse.Namespace) -> int:
     if args.write_baseline is not None:
         from resilint.baseline import write
 
+        recorded = [f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED]
         try:
-            count = write(args.write_baseline, [f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED])
+            count, carried = write(args.write_baseline, recorded, baseline_scope(result))
         except OSError as exc:
             raise UsageError(f"cannot write {args.write_baseline}: {exc.strerror or exc}") from None
-        print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}", file=sys.stderr)
+        unchecked = f", and kept {carried} of its entries for files or rules this scan did not check" if carried else ""
+        print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}{unchecked}", file=sys.stderr)
         result = with_baseline(result, _read_baseline(args.write_baseline))
     if shown_severities != SEVERITIES:  # parse and internal errors are always shown
         kept = [f for f in result.findings if f.severity.value in shown_severities or f.rule_id in ALWAYS_REPORTED]

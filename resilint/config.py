@@ -441,7 +441,10 @@ def resolve(
         config_root=root,
         external_dns={k.lower().rstrip("."): tuple(v) for k, v in config.dns.secondary.items()},
         rule_options=options,
-        objectives=tuple(Objective(systems=tuple(o.systems), survive=tuple(o.survive)) for o in config.objectives),
+        objectives=tuple(
+            Objective(systems=tuple(o.systems), survive=tuple(o.survive), root=str(root) if root is not None else None)
+            for o in config.objectives
+        ),
         config_file=path,
         systems=tuple((s.name, tuple(s.units), tuple(s.regions)) for s in config.systems),
     )

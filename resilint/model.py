@@ -839,6 +839,9 @@ class Objective(BaseModel):
 
     systems: tuple[str, ...]
     survive: tuple[str, ...]
+    # The configuration file's folder (absolute): `systems` globs are written relative to it, as
+    # `[[systems]]` units are, so they hold from any working directory. None: as displayed.
+    root: str | None = None
 
 
 class Project(BaseModel):

@@ -283,6 +283,17 @@ def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
 
     kept = [f for f in result.before_baseline if f.rule_id in ALWAYS_REPORTED]
     new, hidden, remaining = match((f for f in result.before_baseline if f.rule_id not in ALWAYS_REPORTED), baseline.counts)
+    return replace(
+        result,
+        findings=sort_findings(kept + new),
+        baselined=hidden,
+        baseline_unmatched=unmatched(baseline, remaining, baseline_scope(result)),
+    )
+
+
+def baseline_scope(result: ScanResult) -> Callable[[Entry, Path], bool]:
+    """Whether the scan could have matched a baseline entry (at its absolute path): its rule
+    ran, and its file was scanned, or is gone from a scanned folder."""
 
     def in_scope(entry: Entry, path: Path) -> bool:
         if entry.rule_id not in result.rules_run:
@@ -291,12 +302,7 @@ def with_baseline(result: ScanResult, baseline: Baseline) -> ScanResult:
             return True
         return not path.exists() and any(str(path).startswith(folder.rstrip(os.sep) + os.sep) for folder in result.scanned_folders)
 
-    return replace(
-        result,
-        findings=sort_findings(kept + new),
-        baselined=hidden,
-        baseline_unmatched=unmatched(baseline, remaining, in_scope),
-    )
+    return in_scope
 
 
 def parameter_warnings(project: Project, options: ParseOptions, targets: set[str] | None = None) -> list[str]:

@@ -137,3 +137,31 @@ def test_entries_that_match_nothing_are_counted(tmp_path: Path, capsys: pytest.C
     (repo / "infra" / "db" / "main.tf").unlink()
     main(["scan", "infra", "--baseline", "baseline.json", "--format", "concise", "--select", "RES3,RES1"])
     assert "matched nothing" in capsys.readouterr().out
+
+
+def test_writing_a_baseline_from_part_of_the_repository_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--write-baseline` from a scan of one file (pre-commit), one folder or some rules wrote
+    only what that scan found: every other file's entries were dropped, and came back as new
+    findings in the next full run."""
+    repo = write(tmp_path / "repo", {"db/main.tf": BEFORE, "app/main.tf": BEFORE.replace('"orders"', '"app"')})
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    baseline = repo / ".resilint-baseline.json"
+    assert main(["scan", ".", "--no-cache", "--write-baseline", str(baseline), "--format", "json"]) == 0
+    everything = json.loads(baseline.read_text())["findings"]
+    assert {e["path"] for e in everything} == {"app/main.tf", "db/main.tf"}
+    capsys.readouterr()
+    for argv in (["db/main.tf"], ["db"], [".", "--select", "RES302"]):
+        assert main(["scan", *argv, "--no-cache", "--write-baseline", str(baseline), "--format", "json"]) == 0
+        assert json.loads(baseline.read_text())["findings"] == everything, argv
+        assert "and kept" in capsys.readouterr().err
+        code, shown = findings(capsys, ".", "--baseline", str(baseline))
+        assert (code, shown) == (0, [])
+    # What the partial scan checked is replaced: a fixed finding leaves, the rest stays.
+    write(repo, {"db/main.tf": BEFORE.replace('engine = "postgres"', 'engine = "postgres"\n  multi_az = true')})
+    main(["scan", "db", "--no-cache", "--write-baseline", str(baseline), "--format", "json"])
+    left = json.loads(baseline.read_text())["findings"]
+    assert [(e["path"], e["rule_id"]) for e in left if e["path"] == "db/main.tf"] == [("db/main.tf", "RES103")]
+    assert [e for e in left if e["path"] == "app/main.tf"] == [e for e in everything if e["path"] == "app/main.tf"]

@@ -94,6 +94,8 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
     for problem in project.problems:
         print(f"{problem.location.path}:{problem.location.line}: RES001 {problem.message}", file=sys.stderr)
     if args.objectives:
+        for warning in objective_runs.unmatched(project, project.objectives):
+            print(f"resilint: warning: {warning}", file=sys.stderr)
         cells = tuple(objective_runs.run(project, project.objectives))
         report = Report(cells=cells, objectives=True, unchecked=tuple(objective_runs.unchecked(project, project.objectives)))
         failed = any(c.verdict.verdict == "down" or (args.fail_on == "degraded" and c.verdict.verdict == "degraded") for c in cells)

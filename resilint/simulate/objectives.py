@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass
+from pathlib import Path
 
 from resilint.model import Objective, Project
+from resilint.paths import display_path
 from resilint.relations.placement import is_multi_region_location, region_of
 from resilint.simulate.exposure import Failures, zone_placement
 from resilint.simulate.graph import Graph
 from resilint.simulate.scenarios import SCENARIOS, WORDS
+from resilint.simulate.systems import System
 from resilint.simulate.targets import Target, TargetError, parse
 from resilint.simulate.verdicts import SystemVerdict, graphs, judge
+from resilint.systems import system_name
 
 _DNS_TARGETS = {"route53": "aws:route53", "azure": "azure:dns", "clouddns": "gcp:cloud-dns"}
 _CLOUDS = ("aws", "azure", "gcp")
@@ -67,8 +71,34 @@ def expand(word: str, graph: Graph) -> list[Failure]:
     return failures
 
 
-def matches(objective: Objective, system: str) -> bool:
-    return any(fnmatch.fnmatchcase(system, pattern) for pattern in objective.systems)
+def matches(objective: Objective, system: System) -> bool:
+    """Whether the objective names the system: its globs match the system's name, or the name
+    its units have relative to the configuration's folder (a scan run from elsewhere, or of a
+    folder named on the command line, displays them from there: `infra/deploy/prod/*`)."""
+    names = {system.name}
+    if objective.root is not None and not system.configured:
+        names.add(system_name(sorted(_relative(unit.id, objective.root) for unit in system.units)))
+    return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in objective.systems)
+
+
+def _relative(unit: str, root: str) -> str:
+    try:
+        return Path(unit).resolve().relative_to(Path(root).resolve()).as_posix() or "."
+    except ValueError:
+        return unit
+
+
+def unmatched(project: Project, objectives: tuple[Objective, ...]) -> list[str]:
+    """A warning for each objective that names no scanned system: a glob that matches nothing
+    checks nothing, and the run would pass as if it had."""
+    systems = [g.system for g in graphs(project)]
+    warnings = []
+    for index, objective in enumerate(objectives, 1):
+        if not any(matches(objective, system) for system in systems):
+            globs = ", ".join(objective.systems)
+            where = f", relative to {display_path(Path(objective.root))}" if objective.root is not None else ""
+            warnings.append(f"objective {index} (systems {globs}{where}) names no scanned system, so nothing checks it")
+    return warnings
 
 
 @dataclass(frozen=True)
@@ -86,7 +116,7 @@ def run(project: Project, objectives: tuple[Objective, ...]) -> list[Cell]:
     judged: dict[tuple[str, str], SystemVerdict] = {}
     for graph in graphs(project):
         for index, objective in enumerate(objectives):
-            if not matches(objective, graph.system.name):
+            if not matches(objective, graph.system):
                 continue
             for word in objective.survive:
                 for failure in expand(word, graph):
@@ -123,7 +153,7 @@ def unchecked(project: Project, objectives: tuple[Objective, ...]) -> list[Unche
     found: set[Unchecked] = set()
     for graph in graphs(project):
         for objective in objectives:
-            if matches(objective, graph.system.name):
+            if matches(objective, graph.system):
                 found.update(Unchecked(graph.system.name, w) for w in objective.survive if not expand(w, graph))
     return sorted(found, key=lambda u: (u.system, u.word))
 

@@ -36,7 +36,7 @@ def unreached(project: Project, targets: Sequence[Target]) -> list[str]:
             if target.cloud in unplaced:
                 shown += ", and some whose region is not known"
         else:
-            shown = f"nothing of {target.cloud} was scanned"
+            shown = f"no {target.cloud} resource scanned is in a known region"
         warnings.append(f"--fail {target.text}: no scanned resource is known to run in {where} ({shown}){_meant(target, regions)}")
     return warnings
 

@@ -12,6 +12,7 @@ from resilint.model import Project, Unit
 class System:
     name: str
     units: tuple[Unit, ...]
+    configured: bool = False  # named by [[systems]] in configuration, not from its units
 
 
 def systems(project: Project) -> list[System]:
@@ -21,6 +22,6 @@ def systems(project: Project) -> list[System]:
         return sorted((System(unit.id, (unit,)) for unit in project.units), key=lambda s: s.name)
     by_id = {unit.id: unit for unit in project.units}
     found = [
-        System(s.name, tuple(by_id[u] for u in s.units if u in by_id)) for s in project.systems if not s.library
+        System(s.name, tuple(by_id[u] for u in s.units if u in by_id), s.configured) for s in project.systems if not s.library
     ]
     return sorted(found, key=lambda s: (s.name, [u.id for u in s.units]))

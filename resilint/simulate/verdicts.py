@@ -70,9 +70,19 @@ def judge(graph: Graph, failures: Failures) -> SystemVerdict:
             status = Status("degraded", status.reason, status.trail)
         parts.append(status)
     verdict = worst(parts) if parts else UP
-    because = verdict.because if verdict.state != "up" else "every entry point keeps serving"
+    because = verdict.because if verdict.state != "up" else _up(graph)
     blocked = blocked_changes(graph.system, failures)
     return SystemVerdict(graph.system, verdict.state, because, entries, data, evaluator.statuses, graph, blocked)
+
+
+def _up(graph: Graph) -> str:
+    """Why a system is up, in words true of what it has: "every entry point keeps serving" of a
+    system with none read as if its traffic had been checked."""
+    if graph.entries:
+        return "every entry point keeps serving"
+    if graph.data:
+        return "no entry point in the code; its data stays available"
+    return "no entry point or data store in the code: nothing the failure can stop"
 
 
 def simulate(project: Project, targets: list[Target], only: set[str] | None = None) -> Simulation:

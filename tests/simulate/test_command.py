@@ -113,7 +113,7 @@ def test_a_region_nothing_runs_in_is_a_warning_naming_those_it_does(tmp_path: Pa
         "resilint: warning: --fail aws:us-est-1b: no scanned resource is known to run in a zone of us-est-1 "
         "(regions of the scanned code: aws:us-east-1); did you mean aws:us-east-1b?",
         "resilint: warning: --fail azure:westeurope-1: no scanned resource is known to run in a zone of westeurope "
-        "(nothing of azure was scanned)",
+        "(no azure resource scanned is in a known region)",
     ]
     # A region the code runs in, a provider, a service: no warning; nor a scenario's own targets.
     # Nor a region where the cloud's resources are all unplaced (any region may be theirs).

@@ -92,6 +92,32 @@ def test_scan_reports_res501_at_the_entry_point(tmp_path: Path, capsys: pytest.C
     )
 
 
+def test_objective_globs_are_relative_to_the_configuration_from_any_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`systems = ["deploy/*"]` matched the names as displayed from the working directory: run
+    from the repository's parent, or from inside deploy/, no system matched, RES501 was never
+    raised and the run passed."""
+    repo = write(tmp_path / "repo", {".resilint.toml": '[[objectives]]\nsystems = ["deploy/*"]\nsurvive = ["any-region"]\n', "deploy/web/main.tf": SINGLE})
+    for cwd, path in ((tmp_path, "repo"), (repo, "."), (repo / "deploy", "."), (repo / "deploy" / "web", ".")):
+        monkeypatch.chdir(cwd)
+        assert main(["scan", path, "--no-cache", "--select", "RES501", "--format", "json"]) == 1, cwd
+        assert [f["rule_id"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["RES501"]
+        assert main(["simulate", path, "--no-cache", "--objectives"]) == 1, cwd
+        out, err = capsys.readouterr()
+        assert "1 objective not met" in out and err == ""
+
+
+def test_an_objective_that_names_no_system_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[[objectives]]\nsystems = ["single"]\nsurvive = ["any-region"]\n\n[[objectives]]\nsystems = ["prod/*", "sngle"]\nsurvive = ["any-region"]\n'
+    write(tmp_path, {".resilint.toml": config, "single/main.tf": SINGLE})
+    monkeypatch.chdir(tmp_path)
+    assert main(["simulate", ".", "--no-cache", "--objectives"]) == 1
+    assert capsys.readouterr().err == (
+        "resilint: warning: objective 2 (systems prod/*, sngle, relative to .) names no scanned system, so nothing checks it\n"
+    )
+
+
 def test_bad_objective_words_are_configuration_errors(tmp_path: Path) -> None:
     config = write(tmp_path, {".resilint.toml": '[[objectives]]\nsystems = ["*"]\nsurvive = ["every-region"]\n'}) / ".resilint.toml"
     with pytest.raises(ConfigError, match="objectives.0.survive.*unknown target 'every-region'"):

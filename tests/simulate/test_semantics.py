@@ -421,3 +421,15 @@ def test_azure_front_door_scenario(tmp_path: Path) -> None:
     status = entry(simulation, "azurerm_cdn_frontdoor_endpoint.orders")
     assert status.state == "down"
     assert status.because == "azurerm_cdn_frontdoor_endpoint.orders → down: azure:front-door failed"
+
+
+def test_an_up_system_says_what_it_has(tmp_path: Path) -> None:
+    """A system with no entry point was "up: every entry point keeps serving", which reads as if
+    its traffic had been checked."""
+    role = 'resource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n'
+    assert only(simulated(tmp_path / "a", {"main.tf": EAST + role}, "aws:us-east-1")).because == (
+        "no entry point or data store in the code: nothing the failure can stop"
+    )
+    bucket = 'resource "aws_s3_bucket" "b" {}\n'
+    verdict = only(simulated(tmp_path / "b", {"main.tf": EAST + bucket}, "aws:us-west-2"))
+    assert (verdict.verdict, verdict.because) == ("up", "no entry point in the code; its data stays available")
