@@ -212,3 +212,26 @@ def test_nodes_carry_cfn_lint_classes_and_marks() -> None:
     key = next(iter(properties))
     assert type(key).__name__ == "str_node" and (key.start_mark.line, key.start_mark.column, key.end_mark.column) == (5, 6, 15)
     assert properties["Delay"] == 5 and type(properties["Delay"]) is int
+
+
+def test_the_composition_calls_no_python_function_per_node() -> None:
+    """libyaml's composer asks the loader to descend into and ascend from every node; with no
+    path resolvers both do nothing, and are builtins rather than Python methods. A mapping's
+    plain string values are made where its keys are, not by a call per value."""
+    text = HEAD + "".join(f"      Tag{i}: value{i}\n" for i in range(50))
+    calls: dict[str, int] = {}
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            calls[frame.f_code.co_name] = calls.get(frame.f_code.co_name, 0) + 1
+
+    nodes = cfn_decoder._loaded().nodes
+    sys.setprofile(count)
+    try:
+        template = cfn_construct.construct(text, nodes)
+    finally:
+        sys.setprofile(None)
+    assert template["Resources"]["Q"]["Properties"]["Tag49"] == "value49"
+    assert type(template["Resources"]["Q"]["Properties"]["Tag49"]).__name__ == "str_node"
+    assert calls.get("descend_resolver", 0) == calls.get("ascend_resolver", 0) == 0
+    assert calls.get("node", 0) < 10  # the document and its mappings, not each of the 50 values
