@@ -15,7 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from resilint.model import Link, Project, Reference, Resource, System, Unit, split_foreign_ref, split_import_ref
+from resilint.model import (
+    FOREIGN,
+    Link,
+    Project,
+    Reference,
+    Resource,
+    System,
+    Unit,
+    split_foreign_ref,
+    split_import_ref,
+)
 from resilint.systems.cloudformation import (
     cdk_app_links,
     export_named,
@@ -142,14 +152,22 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
                     if exporter.id != unit.id:
                         imports.setdefault((exporter.id, export[0] if export else ""), []).append((resource, ref))
 
-    # References into another unit's resources (through its outputs), by the unit referred to.
-    referrers: dict[str, list[tuple[Resource, Reference]]] = {}
-    for unit in project.units:
-        for resource in unit.resources:
-            for ref in resource.references:
-                foreign = split_foreign_ref(ref.target)
-                if foreign is not None and foreign[0] != unit.id:
-                    referrers.setdefault(foreign[0], []).append((resource, ref))
+    # References into another unit's resources (through its outputs), by the unit referred to:
+    # found on first demand (only what reads a store's users asks), once for the project.
+    referrers: dict[str, list[tuple[Resource, Reference]]] | None = None
+
+    def referrers_of(unit_id: str) -> list[tuple[Resource, Reference]]:
+        nonlocal referrers
+        if referrers is None:
+            referrers = {}
+            for unit in project.units:
+                for resource in unit.resources:
+                    for ref in resource.references:
+                        if ref.target.startswith(FOREIGN):
+                            foreign = split_foreign_ref(ref.target)
+                            if foreign is not None and foreign[0] != unit.id:
+                                referrers.setdefault(foreign[0], []).append((resource, ref))
+        return list(referrers.get(unit_id, ()))
 
     def outside(ref: str) -> list[Resource]:
         name = split_import_ref(ref)
@@ -169,7 +187,7 @@ def _resolve_across(project: Project, by_id: dict[str, Unit]) -> None:
         unit._outside = outside
         unit._others = by_id.get
         unit._importers = lambda name, unit_id=unit.id: list(imports.get((unit_id, name), ()))
-        unit._referrers = lambda unit_id=unit.id: list(referrers.get(unit_id, ()))
+        unit._referrers = lambda unit_id=unit.id: referrers_of(unit_id)
         for copy in unit.copies:  # read by the outage simulation only, as the unit is
             copy._outside, copy._others, copy._importers = outside, by_id.get, unit._importers
             copy._referrers = unit._referrers

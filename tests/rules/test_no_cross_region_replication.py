@@ -159,3 +159,17 @@ def test_a_heredoc_policy_letting_a_looked_up_partner_account_write_is_still_jud
     assert [(f.rule_id, f.resource, Path(f.path).name, f.line) for f in found] == [
         ("RES103", "aws_s3_bucket.partner_drop", "main.tf", 15)
     ]
+
+
+def test_a_bucket_a_terragrunt_dependent_unit_serves_a_site_from_is_secondary_data() -> None:
+    # The edge unit reads the shared unit's bucket through `dependency.shared.outputs`.
+    from resilint.model import Unit
+
+    case = "pass_s3_site_origin_of_a_terragrunt_dependent_unit"
+    assert findings(FOLDER, case, "RES103") == []
+    referrers = Unit.referrers
+    try:  # without what the dependent unit does with it, the bucket is judged as data
+        Unit.referrers = lambda self: []  # type: ignore[method-assign]
+        assert where(findings(FOLDER, case, "RES103")) == [("aws_s3_bucket.static_site", "main.tf", 5)]
+    finally:
+        Unit.referrers = referrers  # type: ignore[method-assign]
