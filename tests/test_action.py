@@ -13,7 +13,7 @@ from resilint.cli import build_parser
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     action = yaml.safe_load((REPO / "action.yml").read_text())
     steps = {step.get("id") or step.get("name"): step for step in action["runs"]["steps"]}
     script = steps["scan"]["run"]
@@ -21,10 +21,10 @@ def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest
         assert "${{ inputs." not in step.get("run", ""), "inputs reach scripts through env, never inline"
     command = " ".join(line.rstrip("\\").strip() for line in script.splitlines() if line.strip().startswith(("resilint", "--")))
     env = {
-        "$RESILINT_PATHS": "fixtures/example",
-        "$RESILINT_ARGS": "--ignore RES307",
-        '"$RESILINT_FAIL_ON"': "warning",
-        "$RESILINT_SARIF": str(tmp_path / "r.sarif"),
+        "$SCAN_PATHS": "fixtures/example",
+        "$SCAN_ARGS": "--ignore RES307",
+        '"$SCAN_FAIL_ON"': "warning",
+        "$SCAN_SARIF": str(tmp_path / "r.sarif"),
         "$GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
     }
     for name, value in env.items():
@@ -35,6 +35,11 @@ def test_action_scan_step_is_a_valid_command(tmp_path: Path, monkeypatch: pytest
     assert args.format == ["text", "sarif", "markdown"]
     from resilint.cli import main
 
+    # The step's environment reaches resilint too: names it reads as settings (RESILINT_*)
+    # printed "RESILINT_PATHS is not a resilint setting" on every run.
+    for name, value in steps["scan"]["env"].items():
+        monkeypatch.setenv(name, value)
     assert main(argv[1:]) == 1
+    assert "resilint: warning" not in capsys.readouterr().err
     assert (tmp_path / "r.sarif").is_file() and (tmp_path / "summary.md").read_text().startswith("## resilint")
     assert "upload-sarif" in steps["Upload SARIF"]["uses"]

@@ -28,6 +28,13 @@ class Blocked:
     line: int
 
 
+def shown_resources(blocked: tuple[Blocked, ...]) -> list[str]:
+    """Each one's `what` as the reports show it: with its unit where two of them name the same
+    resources (a module's record in two roots of a system read as one line twice)."""
+    repeated = {b.what for b in blocked if sum(other.what == b.what for other in blocked) > 1}
+    return [f"{b.what} in {b.unit}" if b.what in repeated else b.what for b in blocked]
+
+
 def blocked_changes(system: System, failures: Failures) -> tuple[Blocked, ...]:
     """The system's dependencies on us-east-1 that the failures reach, sorted."""
     home_down = ("aws", HOME) in failures.regions or "aws" in failures.providers

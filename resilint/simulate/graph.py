@@ -780,8 +780,11 @@ class _Builder:
                 if record.fqdn is not None or isinstance(record.name, str):
                     name, alone = record.shown_name, ""
                 else:
+                    # Its address, with its unit in a system of several: one module's record in
+                    # three roots is three entry points, which would otherwise read the same.
                     region = _copy_region(unit)
-                    name = f"{record.label} ({region} copy, name not known)" if region is not None else f"{record.label} (name not known)"
+                    label = f"{record.label} in {unit.copy_of or unit.id}" if len(self.system.units) > 1 else record.label
+                    name = f"{label} ({region} copy, name not known)" if region is not None else f"{label} (name not known)"
                     alone = unit.id
                 groups.setdefault((name, record.rtype or "?", alone), []).append((unit, record))
         nodes = []

@@ -103,3 +103,27 @@ def test_text_lists_blocked_changes(tmp_path: Path, capsys: pytest.CaptureFixtur
     main(["simulate", str(tmp_path), "--no-cache", "--scenario", "aws-us-east-1-2025-10-20"])
     out = capsys.readouterr().out
     assert "  change blocked   CloudFront (aws_cloudfront_distribution.site): its configuration cannot be changed (it goes on serving)\n" in out
+
+
+def test_one_modules_parts_in_two_roots_of_a_system_are_told_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A primary and a DR root calling one DNS module listed the module's record twice, word for
+    word, as an entry point and as a blocked change: which root each was could not be read."""
+    module = (
+        'variable "name" {}\n\nresource "aws_route53_zone" "z" {\n  name = "orders-shop.io"\n}\n\n'
+        'resource "aws_route53_record" "r" {\n  zone_id = aws_route53_zone.z.zone_id\n  name    = var.name\n'
+        '  type    = "A"\n  ttl     = 60\n  records = ["192.0.2.1"]\n}\n'
+    )
+    root = 'provider "aws" {{\n  region = "{}"\n}}\n\nmodule "dns" {{\n  source = "../../modules/dns"\n}}\n'
+    write(tmp_path, {
+        "modules/dns/main.tf": module,
+        "environments/primary/main.tf": root.format("us-east-1"),
+        "environments/dr/main.tf": root.format("us-west-2"),
+    })
+    main(["simulate", str(tmp_path / "environments"), "--no-cache", "--scenario", "aws-us-east-1-2025-10-20"])
+    lines = capsys.readouterr().out.splitlines()
+    entries = sorted(line.split(" → ")[0].split("  ")[-1] for line in lines if line.startswith("  entry"))
+    assert len(entries) == 2 and entries[0] != entries[1]
+    assert entries[0].endswith("environments/dr (name not known)") and " in " in entries[0]
+    blocked = [line for line in lines if line.startswith("  change blocked")]
+    assert len(blocked) == 2 and blocked[0] != blocked[1]
+    assert [line.split("): ")[0].rsplit("/", 1)[-1] for line in blocked] == ["dr", "primary"]

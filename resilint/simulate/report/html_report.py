@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from resilint.simulate.control_planes import shown_resources
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
@@ -142,9 +143,9 @@ def render(report: Report) -> str:
                     body.append(_notes(notes, index))
             if system.blocked:
                 body.append("<table><tr><th>change blocked</th><th>resources</th><th>effect</th></tr>")
-                for blocked in system.blocked:
+                for blocked, resources in zip(system.blocked, shown_resources(system.blocked), strict=True):
                     body.append(
-                        f"<tr><td>{escape(blocked.service)}</td><td class='part'>{_breakable(blocked.what)}</td>"
+                        f"<tr><td>{escape(blocked.service)}</td><td class='part'>{_breakable(resources)}</td>"
                         f"<td class='because'>{escape(blocked.effect)}</td></tr>"
                     )
                 body.append("</table>")

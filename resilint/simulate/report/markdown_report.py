@@ -3,6 +3,7 @@ failed parts red, survivors green, degraded amber, unknown grey (GitHub draws Me
 
 from __future__ import annotations
 
+from resilint.simulate.control_planes import shown_resources
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.layout import picture
@@ -122,5 +123,8 @@ def render(report: Report) -> str:
                 lines.append("")
             lines.append("| change blocked | resources | effect |")
             lines.append("|---|---|---|")
-            lines.extend(f"| {_cell(b.service)} | {_cell(b.what)} | {_cell(b.effect)} |" for b in system.blocked)
+            lines.extend(
+                f"| {_cell(b.service)} | {_cell(shown)} | {_cell(b.effect)} |"
+                for b, shown in zip(system.blocked, shown_resources(system.blocked), strict=True)
+            )
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from resilint.simulate.control_planes import shown_resources
 from resilint.simulate.objectives import why_unchecked
 from resilint.simulate.report import Report
 from resilint.simulate.report.rows import data_rows, entry_rows, matrix, pointing, shared_reasons, systems_count
@@ -48,8 +49,8 @@ def render(report: Report) -> str:
             lines.append(f"  data   {data.status:<8}  {pointing(data, notes)}")
         for reason, number in notes.items():
             lines.append(f"  [{number}] {reason}")
-        for blocked in system.blocked:
-            lines.append(f"  change blocked   {blocked.service} ({blocked.what}): {blocked.effect}")
+        for blocked, resources in zip(system.blocked, shown_resources(system.blocked), strict=True):
+            lines.append(f"  change blocked   {blocked.service} ({resources}): {blocked.effect}")
     lines.append("")
     lines.append(systems_count(simulation))
     return "\n".join(lines) + "\n"
