@@ -492,11 +492,13 @@ def _scan(args: argparse.Namespace) -> int:
         unchecked = f", and kept {carried} of its entries for files or rules this scan did not check" if carried else ""
         print(f"resilint: wrote {count} findings to the baseline {args.write_baseline}{unchecked}", file=sys.stderr)
         result = with_baseline(result, _read_baseline(args.write_baseline))
+    hidden = 0
     if shown_severities != SEVERITIES:  # parse and internal errors are always shown
         kept = [f for f in result.findings if f.severity.value in shown_severities or f.rule_id in ALWAYS_REPORTED]
+        hidden = len(result.findings) - len(kept)
         result = result.with_findings(kept)
     for fmt, target in destinations.items():
-        _write(target, _render(fmt, result, target is None, args))
+        _write(target, _render(fmt, result, target is None, args, hidden))
     code = exit_code(result.findings, settings.fail_on)
     return 0 if code == 1 and args.exit_zero else code
 
@@ -523,7 +525,7 @@ def _check_assignments(result: Any, assignments: list[tuple[str, str, str]], max
         raise UsageError("\n".join(errors))
 
 
-def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) -> str:
+def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace, below_severity: int = 0) -> str:
     from resilint.reporters import Report
 
     report = Report(
@@ -536,6 +538,7 @@ def _render(fmt: str, result: Any, to_stdout: bool, args: argparse.Namespace) ->
         show_suppressed=args.show_suppressed,
         baselined=result.baselined,
         baseline_unmatched=result.baseline_unmatched,
+        below_severity=below_severity,
     )
     if fmt == "text":
         from resilint.reporters.console import is_interactive, terminal_width, use_colour

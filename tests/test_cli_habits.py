@@ -76,6 +76,22 @@ def test_severity_filters_what_is_shown_and_what_fails(capsys: pytest.CaptureFix
     assert code == 2 and "did you mean warning?" in err
 
 
+
+def test_what_severity_leaves_out_is_counted_not_passed_off_as_clean(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`--severity error` over a scan of warnings printed "0 findings" as a clean scan does."""
+    write(tmp_path, {"main.tf": DB})
+    _, concise, _ = run(capsys, "scan", str(tmp_path), "--format", "concise", "--severity", "error")
+    _, text, _ = run(capsys, "scan", str(tmp_path), "--severity", "error")
+    _, markdown, _ = run(capsys, "scan", str(tmp_path), "--format", "markdown", "--severity", "error")
+    _, unfiltered, _ = run(capsys, "scan", str(tmp_path), "--format", "concise")
+    hidden = len(unfiltered.splitlines()) - 1
+    assert hidden > 0
+    assert concise.endswith(f"in 1 file, {hidden} below --severity\n")
+    assert text.endswith(f"0 findings (0 errors, 0 warnings, 0 notes), {hidden} below --severity\n")
+    assert f"Not shown: {hidden} below --severity." in markdown
+    assert "below --severity" not in unfiltered
+
+
 def test_wrapped_lines_keep_their_indent(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "scan", "fixtures/example", "--color", "always", "--severity", "error")
     assert "\x1b[" in out

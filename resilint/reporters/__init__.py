@@ -23,3 +23,4 @@ class Report:
     show_suppressed: bool = False  # list them (text, concise, markdown, JSON); SARIF always carries them
     baselined: int = 0  # findings hidden because the baseline knows them
     baseline_unmatched: int = 0  # baseline entries for the scanned files that matched no finding
+    below_severity: int = 0  # findings left out by --severity (the summary says so: not a clean run)

@@ -56,6 +56,8 @@ def render(report: Report) -> str:
         extras.append(f"{len(report.suppressed)} suppressed inline")
     if report.baselined:
         extras.append(f"{report.baselined} in the baseline")
+    if report.below_severity:
+        extras.append(f"{report.below_severity} below --severity")
     if extras:
         lines += ["", "Not shown: " + ", ".join(extras) + "."]
     if report.baseline_unmatched:

@@ -100,6 +100,8 @@ def _parts(report: Report, style: TextStyle) -> Iterator[Part]:
         parts.append(f"{len(report.suppressed)} suppressed")
     if report.baselined:
         parts.append(f"{report.baselined} in the baseline")
+    if report.below_severity:
+        parts.append(f"{report.below_severity} below --severity")
     if report.baseline_unmatched:
         parts.append(f"{_plural(report.baseline_unmatched, 'baseline entry', 'baseline entries')} matched nothing")
     line = ", ".join(parts)
@@ -274,6 +276,8 @@ def summary_line(report: Report) -> str:
         line += f", {len(report.suppressed)} suppressed"
     if report.baselined:
         line += f", {report.baselined} in the baseline"
+    if report.below_severity:
+        line += f", {report.below_severity} below --severity"
     if report.baseline_unmatched:
         line += f", {_plural(report.baseline_unmatched, 'baseline entry', 'baseline entries')} matched nothing"
     return line
