@@ -289,7 +289,7 @@ def load_file(path: Path) -> FileConfig:
         for error in exc.errors():
             key = ".".join(str(part) for part in error["loc"]) or table_name
             if error["type"] == "extra_forbidden" and error["loc"] == ("tool",) and path.name != "pyproject.toml":
-                problems.append("tool: unknown key (in .resilint.toml the settings are at the top level, without [tool.resilint])")
+                problems.append(f"tool: unknown key (in {path.name} the settings are at the top level, without [tool.resilint]: that table is pyproject.toml's)")
             elif error["type"] == "extra_forbidden":
                 hint = did_you_mean(str(error["loc"][-1]), _keys_at(error["loc"][:-1]))
                 problems.append(f"{key}: unknown key{hint}")

@@ -76,7 +76,7 @@ def test_bad_configuration_is_an_error_naming_file_and_key(
         (".resilint.toml", '[dns]\nsecondry = {}\n', "dns.secondry: unknown key; did you mean secondary?"),
         # one sentence for a choice, not pydantic's one per member of the union
         (".resilint.toml", 'fail-on = "warnings"\n', "fail-on: 'warnings' is not one of 'error', 'warning', 'note', 'never'; did you mean warning?"),
-        (".resilint.toml", '[tool.resilint]\nselect = ["RES1"]\n', "tool: unknown key (in .resilint.toml the settings are at the top level, without [tool.resilint])"),
+        (".resilint.toml", '[tool.resilint]\nselect = ["RES1"]\n', "tool: unknown key (in .resilint.toml the settings are at the top level, without [tool.resilint]: that table is pyproject.toml's)"),
         # a rule name from the file names the file and the key
         (".resilint.toml", 'ignore = ["single-endpoint-dn"]\n', "ignore: unknown rule 'single-endpoint-dn'; did you mean single-endpoint-dns?"),
         # a validator's words without pydantic's "Value error, "
