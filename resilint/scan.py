@@ -249,11 +249,31 @@ def _system_name(finding: Finding, project: Project) -> str | None:
 
 
 def load_project(paths: Sequence[Path], settings: Settings, options: ParseOptions) -> Project:
-    """The project the paths hold, with its systems, without running any rule."""
+    """The project the paths hold, with its systems, without running any rule (`systems`,
+    `simulate`). Files named one by one are read with the rest of their repository, as `scan`
+    reads them, and the project keeps the systems they concern: those with a unit located in a
+    named file or that read one (tfvars, a Makefile...), and the problems of the named files.
+    Before, naming one file showed every system of the repository."""
     targets = _file_targets(paths)
     context = _context(paths) if targets is not None else list(paths)
     found = discover(context, settings.exclude, settings.max_file_bytes)
-    return with_systems(with_configuration(build_project(found.files, found.problems, options), settings), settings)
+    record = BuildRecord() if targets is not None else None
+    project = with_systems(with_configuration(build_project(found.files, found.problems, replace(options, record=record)), settings), settings)
+    if targets is None or record is None:
+        return project
+    if settings.config_file is not None and any(_same_file(p, settings.config_file) for p in paths):
+        return project  # the configuration decides every unit, as a named file in `scan`
+    affected = _affected_units(targets, found.files, record.reads)
+    concerned = {u.id for u in project.units if u.id in affected or not targets.isdisjoint(unit_paths(u))}
+    systems = tuple(s for s in project.systems if concerned.intersection(s.units))
+    kept = {u for s in systems for u in s.units}
+    return project.model_copy(
+        update={
+            "units": tuple(u for u in project.units if u.id in kept),
+            "systems": systems,
+            "problems": tuple(p for p in project.problems if p.location.path in targets),
+        }
+    )
 
 
 def with_systems(project: Project, settings: Settings) -> Project:
@@ -348,6 +368,9 @@ def project_warnings(project: Project, options: ParseOptions, paths: Sequence[Pa
     warnings = parameter_warnings(project, options)
     if project.files_scanned == 0 and not project.problems:
         warnings.extend(f"no Terraform or CloudFormation files under {_shown(path)}" for path in paths if path.is_dir())
+    elif _file_targets(paths) is not None and not project.units and not project.problems:
+        named = ", ".join(_shown(path) for path in paths)
+        warnings.append(f"no deployment unit is in {named} or reads {'it' if len(paths) == 1 else 'them'}")
     return warnings
 
 

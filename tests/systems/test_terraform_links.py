@@ -211,6 +211,29 @@ def test_systems_of_a_folder_with_nothing_to_read_is_a_warning(
     assert err == "resilint: warning: no Terraform or CloudFormation files under docs\n"
 
 
+def test_a_named_file_shows_the_systems_it_concerns(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`resilint systems infra/a/main.tf` (and simulate) showed every system of the repository
+    the file is in, as if the repository had been named."""
+    repo = write(tmp_path / "repo", {
+        "a/main.tf": app("us-east-1"),
+        "a/terraform.tfvars": "\n",
+        "b/main.tf": app("us-west-2"),
+        "README.md": "# infra\n",
+    })
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo)
+    assert units(systems(capsys, Path("a/main.tf"))) == [["a"]]
+    assert units(systems(capsys, Path("a/terraform.tfvars"))) == [["a"]]
+    assert units(systems(capsys, Path("b/main.tf"))) == [["b"]]
+    assert main(["simulate", "b/main.tf", "--no-cache", "--fail", "aws:us-west-2"]) == 1
+    out = capsys.readouterr().out
+    assert "\nb: down\n" in out and "\na: " not in out and out.endswith("\n1 system: 0 up, 0 degraded, 1 down, 0 unknown\n")
+    assert main(["simulate", "README.md", "--no-cache", "--fail", "aws"]) == 0
+    out, err = capsys.readouterr()
+    assert out.endswith("0 systems: 0 up, 0 degraded, 0 down, 0 unknown\n")
+    assert err == "resilint: warning: no deployment unit is in README.md or reads it\n"
+
+
 BUCKET_UNKNOWN = """
 variable "state_bucket" {}
 
