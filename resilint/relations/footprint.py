@@ -397,6 +397,18 @@ def role(resource: Resource) -> Role:
         if isinstance(azure_type, str) and azure_type.split("@", 1)[0].lower().startswith(_AZAPI_SERVING):
             return "serving"
         return "other"
+    found = _ROLE_OF_TYPE.get(kind)
+    if found is None:
+        found = _ROLE_OF_TYPE[kind] = _role_of_type(kind)
+    return found
+
+
+# Any other resource's role is its type's: decided once per type (a few patterns and prefixes
+# each time, for every resource of every unit several rules ask about).
+_ROLE_OF_TYPE: dict[str, Role] = {}
+
+
+def _role_of_type(kind: str) -> Role:
     if _SERVING_PLUMBING.match(kind):
         return "support"
     if kind.startswith(_SERVING):
@@ -618,9 +630,13 @@ def role_in(unit: Unit, resource: Resource) -> Role:
     point, and the origin a CDN fetches from), so it serves;
     stores of other secondary data (a log bucket, a lock table) and functions that only back
     custom resources, macros or Config rules are support there."""
-    if resource.address in _websites(unit):
+    return _role_among(resource, _websites(unit), _secondary(unit))
+
+
+def _role_among(resource: Resource, websites: frozenset[str], secondary: frozenset[str]) -> Role:
+    if resource.address in websites:
         return "serving"
-    return "support" if resource.address in _secondary(unit) else role(resource)
+    return "support" if resource.address in secondary else role(resource)
 
 
 def _websites(unit: Unit) -> frozenset[str]:
@@ -637,7 +653,8 @@ def _secondary(unit: Unit) -> frozenset[str]:
 def _build_footprint(unit: Unit) -> Footprint:
     pinned = satellites(unit)
     regional_resources = tuple(r for r in unit.resources if regional(r) and r.address not in pinned)
-    roles = {r.address: role_in(unit, r) for r in regional_resources}
+    websites, secondary = _websites(unit), _secondary(unit)
+    roles = {r.address: _role_among(r, websites, secondary) for r in regional_resources}
     return Footprint(
         regional=tuple(r for r in regional_resources if not r.count_unknown),
         maybe=tuple(r for r in regional_resources if r.count_unknown),

@@ -220,6 +220,8 @@ def nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
 
 def _build_nat_egress(unit: Unit) -> tuple[NatEgress, ...]:
     gateways = list(NAT_GATEWAYS.members(unit, "nat_gateway"))
+    if not gateways:  # the routes and subnets below are read for the gateways' sake only
+        return tuple(_azure_nat_egress(unit))
     tables_of_gateway: dict[str, list[str]] = {}
     for table, gateway in _nat_routes(unit):
         found = tables_of_gateway.setdefault(gateway.address, [])

@@ -74,6 +74,8 @@ def build(builder: StoreBuilder) -> None:
 def azure_purposes(builder: StoreBuilder, accounts: dict[str, Store]) -> None:
     """Storage accounts that receive diagnostics or flow logs, run a function app, or stage
     Site Recovery's replication (its cache account)."""
+    if not accounts:  # no storage account of the unit to give a purpose to (most units)
+        return
     uses = {
         "azurerm_monitor_diagnostic_setting": ("storage_account_id", "receives the diagnostic logs of {}"),
         "azurerm_network_watcher_flow_log": ("storage_account_id", "receives the flow logs of {}"),

@@ -36,7 +36,7 @@ def build(builder: StoreBuilder) -> None:
         for bucket in found or []:
             buckets[bucket.address].purpose = buckets[bucket.address].purpose or purpose
 
-    for resource in builder.unit.resources:
+    for resource in builder.unit.resources if buckets else ():  # marks only the unit's buckets
         attrs = resource.attributes
         if resource.type == "google_storage_bucket":
             mark(nested(attrs.get("logging"), "log_bucket"), f"receives the access logs of {resource.address}")

@@ -388,6 +388,8 @@ def _substituted(text: Any, substitutions: Any) -> Any:
 
 def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets: Callable[[Any], Any]) -> None:
     """Buckets that hold logs, static websites or build artifacts (secondary data)."""
+    if not buckets:  # no bucket of the unit to give a purpose to (most units)
+        return
 
     def mark(value: Any, purpose: str) -> None:
         for candidate in value if isinstance(value, list) else [value]:
