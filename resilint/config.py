@@ -523,6 +523,8 @@ def config_document(settings: Settings) -> dict[str, Any]:
         document["dns"] = {"secondary": {k: list(v) for k, v in sorted(settings.external_dns.items())}}
     if settings.systems:
         document["systems"] = [{"name": n, "units": list(u), "regions": list(r)} for n, u, r in settings.systems]
+    if settings.objectives:
+        document["objectives"] = [{"systems": list(o.systems), "survive": list(o.survive)} for o in settings.objectives]
     if settings.rule_options:
         document["rules"] = {
             rule_id: {k.replace("_", "-"): v for k, v in sorted(values.items())}

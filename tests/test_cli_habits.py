@@ -198,6 +198,7 @@ def test_show_config_pastes_back(capsys: pytest.CaptureFixture[str], tmp_path: P
         '[[cloudformation.stacks]]\npath = "stacks/global/*.yaml"\nregions = ["us-east-1", "us-west-2"]\n'
         '[dns.secondary]\n"example.com" = ["ns1"]\n[rules.RES203]\nttl-warning = 90\n'
         '[[systems]]\nname = "checkout"\nunits = ["infra/*"]\nregions = ["us-east-1", "eu-west-1"]\n'
+        '[[objectives]]\nsystems = ["infra/*"]\nsurvive = ["any-region", "aws-us-east-1-2025-10-20"]\n'
     )
     write(tmp_path / "a", {".resilint.toml": config, "env/prod.tfvars": "", "legacy/x.tf": "", "sandbox/y.tf": "", "main.tf": DB})
     code, shown, _ = run(capsys, "scan", str(tmp_path / "a"), "--show-config")
@@ -206,8 +207,10 @@ def test_show_config_pastes_back(capsys: pytest.CaptureFixture[str], tmp_path: P
     write(tmp_path / "b", {".resilint.toml": shown, "env/prod.tfvars": "", "main.tf": DB})
     first = resolve(CommandLine(), None, tmp_path / "a", load_rules)
     second = resolve(CommandLine(), None, tmp_path / "b", load_rules)
-    same = {"config_file", "config_root", "exclude", "var_files"}
+    same = {"config_file", "config_root", "exclude", "var_files", "objectives"}
     assert first.model_dump(exclude=same) == second.model_dump(exclude=same)
+    # --show-config left [[objectives]] out: pasted back, RES501 and simulate --objectives had none
+    assert [(o.systems, o.survive) for o in second.objectives] == [(("infra/*",), ("any-region", "aws-us-east-1-2025-10-20"))]
     assert [e.pattern for e in second.exclude] == ["legacy/**", "sandbox"]
     assert [p.relative_to(tmp_path / "b") for p in second.var_files] == [Path("env/prod.tfvars")]
     # command-line excludes are shown relative to the configuration file, where they would go
