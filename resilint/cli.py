@@ -376,6 +376,12 @@ def _severities(text: str | None) -> tuple[str, ...]:
     return levels or SEVERITIES
 
 
+def _one_file(fmt: str, named: Path | None, file: str) -> None:
+    """A format goes to one file: a second --output for it was kept and the first dropped."""
+    if named is not None and named != Path(file):
+        raise UsageError(f"--output {file}: {fmt} already goes to {named}; one file per format")
+
+
 def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...] = FORMATS) -> dict[str, Path | None]:
     """Format -> file (None: standard output), from --format and --output."""
     destinations: dict[str, Path | None] = {fmt: None for fmt in formats}
@@ -386,6 +392,7 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
                 raise UsageError(f"--output {item}: name the file after '=' (--output {fmt}=FILE)")
             if fmt not in destinations:
                 destinations[fmt] = None  # --output sarif=FILE alone also asks for SARIF
+            _one_file(fmt, destinations[fmt], file)
             destinations[fmt] = Path(file)
             continue
         if sep and re.fullmatch(r"[a-z]+", fmt) and (close := difflib.get_close_matches(fmt, known, n=1, cutoff=0.6)):
@@ -394,7 +401,9 @@ def _destinations(formats: list[str], outputs: list[str], known: tuple[str, ...]
         if not item:
             raise UsageError("--output: name a file (or FORMAT=FILE)")
         if len(destinations) == 1:
-            destinations[next(iter(destinations))] = Path(item)
+            only = next(iter(destinations))
+            _one_file(only, destinations[only], item)
+            destinations[only] = Path(item)
         else:
             example = next((f for f in destinations if f not in ("text", "concise")), next(iter(destinations)))
             raise UsageError(f"--output {item}: with several formats, name the format (--output {example}={item})")

@@ -89,6 +89,9 @@ def test_output_mistakes_are_named_before_anything_is_written(
         (("--output", "json="), "--output json=: name the file after '=' (--output json=FILE)"),
         (("--output", "jsn=x.json"), "--output jsn=x.json: no format 'jsn'; did you mean json=x.json?"),
         (("--output", ""), "--output: name a file (or FORMAT=FILE)"),
+        # a second file for one format was kept and the first silently dropped
+        (("--output", "a.json", "--output", "b.json"), "--output b.json: json already goes to a.json; one file per format"),
+        (("--output", "json=a.json", "--output", "json=b.json"), "--output b.json: json already goes to a.json; one file per format"),
     ):
         assert main(["scan", example, "--no-cache", "--format", "json", *argv]) == 2
         assert capsys.readouterr().err == f"resilint: error: {message}\n"
