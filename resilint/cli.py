@@ -481,6 +481,9 @@ def _scan(args: argparse.Namespace) -> int:
             hints = "".join(did_you_mean(code, ids) for code in unknown[:1])
             raise UsageError(f"unknown rule id {', '.join(unknown)}{hints} (see `resilint rules`)")
     baseline = _read_baseline(args.baseline) if args.baseline is not None and args.write_baseline is None else None
+    if args.baseline is not None and args.write_baseline is not None and args.baseline.resolve() != args.write_baseline.resolve():
+        # Not read: the findings are recorded anew in the other file, which then filters them.
+        print(f"resilint: warning: --baseline {args.baseline} is not read with --write-baseline {args.write_baseline}", file=sys.stderr)
     try:
         options = parse_options(settings, assignments, args.no_cache, parameters)
     except InputError as exc:

@@ -165,3 +165,15 @@ def test_writing_a_baseline_from_part_of_the_repository_keeps_the_rest(
     left = json.loads(baseline.read_text())["findings"]
     assert [(e["path"], e["rule_id"]) for e in left if e["path"] == "db/main.tf"] == [("db/main.tf", "RES103")]
     assert [e for e in left if e["path"] == "app/main.tf"] == [e for e in everything if e["path"] == "app/main.tf"]
+
+
+def test_a_baseline_given_with_another_one_to_write_is_said_to_be_unread(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--baseline old.json --write-baseline new.json ignored old.json without a word."""
+    write(tmp_path, {"main.tf": BEFORE})
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    main(["scan", str(tmp_path), "--no-cache", "--write-baseline", str(old)])
+    capsys.readouterr()
+    main(["scan", str(tmp_path), "--no-cache", "--baseline", str(old), "--write-baseline", str(new)])
+    assert f"resilint: warning: --baseline {old} is not read with --write-baseline {new}\n" in capsys.readouterr().err
+    main(["scan", str(tmp_path), "--no-cache", "--baseline", str(new), "--write-baseline", str(new)])
+    assert "warning" not in capsys.readouterr().err, "updating a baseline in place is the usual way"
