@@ -96,6 +96,11 @@ def test_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "name what fails" in err
     code, _, err = run(capsys, "simulate", str(tmp_path), "--scenario", "nope")
     assert code == 2 and "unknown scenario" in err
+    code, _, err = run(capsys, "simulate", str(tmp_path), "--scenario", "aws-us-east-1-2025-10-20", "--fail", "ns1")
+    assert code == 2 and err == (
+        "resilint: error: --fail and --scenario together: name what fails one way, "
+        "--fail TARGET (repeatable), --scenario NAME or --objectives\n"
+    ), "it said to name what fails, which had been named twice"
 
 
 def test_a_region_nothing_runs_in_is_a_warning_naming_those_it_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
