@@ -52,8 +52,8 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
         return 0
     chosen = sum(bool(x) for x in (args.fail, args.scenario, args.objectives))
     if chosen > 1:
-        options = [o for o, x in (("--fail", args.fail), ("--scenario", args.scenario), ("--objectives", args.objectives)) if x]
-        raise SimulateUsageError(f"{' and '.join(options)} together: name what fails one way, --fail TARGET (repeatable), --scenario NAME or --objectives")
+        named = [o for o, x in (("--fail", args.fail), ("--scenario", args.scenario), ("--objectives", args.objectives)) if x]
+        raise SimulateUsageError(f"{' and '.join(named)} together: name what fails one way, --fail TARGET (repeatable), --scenario NAME or --objectives")
     if chosen != 1:
         raise SimulateUsageError("name what fails: --fail TARGET (repeatable), --scenario NAME or --objectives (see --list-targets)")
     targets: list[Target] = []
