@@ -43,14 +43,14 @@ def serving_footprint(unit: Unit) -> Footprint:
 
 
 def _build(unit: Unit) -> Footprint:
+    if is_stack(unit) and not unit.deploy_regions:
+        return Footprint(known=False, serving={})  # a stack whose region is not known: most templates
     pinned = satellites(unit)
     secondary = {s.address for s in stores(unit) if s.purpose is not None} | plumbing_functions(unit)
     footprint = [r for r in unit.resources if regional(r) and r.address not in pinned]
     if is_stack(unit):
         regions = tuple(sorted(set(unit.deploy_regions)))
         answering = [r for r in footprint if not r.count_unknown and r.address not in secondary and role(r) == "serving"]
-        if not regions:
-            return Footprint(known=False, serving={})
         return Footprint(known=True, serving={region: tuple(answering) for region in regions} if answering else {})
     if any(isinstance(r.region, Unknown) for r in footprint):
         return Footprint(known=False, serving={})

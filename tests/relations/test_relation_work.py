@@ -95,3 +95,13 @@ def test_a_footprint_reads_the_units_websites_once(monkeypatch: pytest.MonkeyPat
     websites = _counting(monkeypatch, footprint_module, "_websites")
     built = footprint_module.footprint(unit)
     assert len(built.serving) == 5 and len(websites) == 1
+
+
+def test_a_stack_whose_region_is_not_known_has_no_serving_footprint_to_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resilint.relations import serving
+
+    template = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-1\n"
+    unit = _unit(tmp_path, {"stack.yaml": template})
+    pinned = _counting(monkeypatch, serving, "satellites")
+    found = serving.serving_footprint(unit)
+    assert not found.known and found.serving == {} and not pinned
