@@ -213,6 +213,8 @@ def test_command_line_values_win_and_parameter_files_take_the_cli_forms(tmp_path
         "deploy.json": {"Parameters": {"A": "1"}},
         "plain.json": {"A": 1},
         "pairs.json": ["A=1"],
+        # create-stack --cli-input-json: read as two parameters named StackName and Parameters
+        "cli-input.json": {"StackName": "orders", "Parameters": [{"ParameterKey": "A", "ParameterValue": "1"}], "Capabilities": []},
     }
     for name, data in forms.items():
         (tmp_path / name).write_text(json.dumps(data))

@@ -89,7 +89,8 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def read_parameter_file(path: Path) -> dict[str, str]:
     """Parameter values from a file in one of the forms the AWS CLI and cfn-lint take:
-    `[{"ParameterKey": "A", "ParameterValue": "1"}]` (create-stack), `{"Parameters": {"A": "1"}}`
+    `[{"ParameterKey": "A", "ParameterValue": "1"}]` (create-stack), the same list under
+    `"Parameters"` (create-stack's `--cli-input-json`), `{"Parameters": {"A": "1"}}`
     (deploy's and CodePipeline's template configuration, CDK), `{"A": "1"}`, `["A=1", "B=2"]`
     (deploy's `--parameter-overrides file://`), or plain `A=1` lines (a `.env`-like file, as
     `--parameter-overrides $(cat params.env)` passes it; `#` starts a comment line)."""
@@ -131,7 +132,10 @@ def parameters_from_lines(text: str, where: str) -> dict[str, str]:
 
 
 def parameters_from_json(data: Any, where: str) -> dict[str, str]:
-    if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
+    if isinstance(data, dict) and isinstance(data.get("Parameters"), (dict, list)):
+        # {"Parameters": {...}} (CodePipeline, CDK), or the `--cli-input-json` skeleton of
+        # create-stack / update-stack: {"StackName": ..., "Parameters": [{"ParameterKey": ...}]},
+        # whose other keys (StackName, Capabilities...) are no parameters.
         data = data["Parameters"]
     found: dict[str, str] = {}
     if isinstance(data, dict):
