@@ -86,10 +86,15 @@ def _check_unit(rule: Rule, unit: Unit, project: Project, settings: Settings) ->
 
 
 def _from_violation(rule: Rule, settings: Settings, violation: Violation, unit: Unit) -> Finding:
+    # A plugin's mistakes said "AssertionError: " or "'str' object has no attribute 'at'" at a
+    # line of resilint's own: name them (the RES002 that reports them carries the words).
+    if not isinstance(violation, Violation):
+        raise TypeError(f"the rule yielded a {type(violation).__name__}, not a Violation")
     at = violation.at
     resource: Resource | None = at if isinstance(at, Resource) else None
     location = resource.location if resource is not None else at
-    assert isinstance(location, Location)
+    if not isinstance(location, Location):
+        raise TypeError(f"Violation(at=...) takes a Resource or a Location (unit.location for the unit), not a {type(at).__name__}")
     severity = settings.severity.get(rule.id) or violation.severity or rule.severity
     finding = Finding(
         rule_id=rule.id,

@@ -77,6 +77,26 @@ def test_a_rule_calling_sys_exit_is_an_internal_error_not_the_end_of_the_scan() 
     assert "rule TST103 (exits) failed on unit .: SystemExit: 3" in findings[0].message
 
 
+@rule(id="TST104", name="at-the-unit", severity=Severity.WARNING, summary="s", fix="f", doc=DOC)
+def _at_unit(unit: Unit, project: Project) -> Iterator[Violation]:
+    yield Violation("the unit itself", at=unit)  # type: ignore[arg-type]  # a plugin's mistake
+
+
+@rule(id="TST105", name="yields-text", severity=Severity.WARNING, summary="s", fix="f", doc=DOC)
+def _yields_text(unit: Unit, project: Project) -> Iterator[Violation]:
+    yield "found"  # type: ignore[misc]  # a plugin's mistake
+
+
+def test_a_plugins_mistake_is_named_in_its_internal_error() -> None:
+    """They read "AssertionError: " and "'str' object has no attribute 'at'", at a line of
+    resilint's engine, which told a plugin author nothing."""
+    findings = run(Project(units=(_unit(),)), [_at_unit, _yields_text], Settings())
+    assert [f.rule_id for f in findings] == ["RES002", "RES002"]
+    messages = sorted(f.message for f in findings)
+    assert "TypeError: Violation(at=...) takes a Resource or a Location (unit.location for the unit), not a Unit" in messages[0]
+    assert "TypeError: the rule yielded a str, not a Violation" in messages[1]
+
+
 def test_problems_become_res001_and_exit_2() -> None:
     problem = Problem(message="bad", location=Location(path="b.tf", line=2, end_line=2, column=7))
     findings = run(Project(problems=(problem,)), [], Settings())
