@@ -105,3 +105,25 @@ def test_a_stack_whose_region_is_not_known_has_no_serving_footprint_to_build(tmp
     pinned = _counting(monkeypatch, serving, "satellites")
     found = serving.serving_footprint(unit)
     assert not found.known and found.serving == {} and not pinned
+
+
+def test_a_bucket_of_another_stack_that_logs_into_this_ones_is_judged_in_its_own(tmp_path: Path) -> None:
+    """A stack's bucket with the LogDeliveryWrite ACL that logs into a bucket another stack
+    exports: the exporter's bucket receives its access logs, and the ACL is the importer's
+    bucket's own purpose (it raised a KeyError in the exporter's purposes: RES002 on both)."""
+    exporter = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\nOutputs:\n  LogsName:\n    Value: !Ref Logs\n    Export:\n      Name: shared-logs\n"
+    importer = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+        "      AccessControl: LogDeliveryWrite\n      LoggingConfiguration:\n        DestinationBucketName: !ImportValue shared-logs\n"
+    )
+    write(tmp_path, {"a.yaml": exporter, "b.yaml": importer})
+    found = discover([tmp_path], (), 20 << 20)
+    project = build_project(found.files, found.problems, ParseOptions())
+    from resilint.systems import find_systems
+
+    project = find_systems(project)
+    units = {unit.id.rsplit("/", 1)[-1]: unit for unit in project.units}
+    (logs,) = stores(units["a.yaml"])
+    (site,) = stores(units["b.yaml"])
+    assert logs.purpose is not None and logs.purpose.startswith("receives the access logs of Site in")
+    assert site.purpose == "has the LogDeliveryWrite ACL"

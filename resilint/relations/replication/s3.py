@@ -403,18 +403,22 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
     for resource in (*builder.unit.resources, *builder.importing()):
         kind, attrs = resource.type, resource.attributes
         address = resource.address if resource.unit == builder.unit.id else f"{resource.address} in {resource.unit}"
+        # The bucket itself when it is one of this unit's: a bucket of another unit (one that
+        # reads this unit's outputs) is judged there, and says here only what it does with
+        # this unit's buckets (it logs into one).
+        own = buckets.get(address)
         if kind == "aws_s3_bucket":
             mark(nested(attrs.get("logging"), "target_bucket"), f"receives the access logs of {address}")
             if attrs.get("acl") == "log-delivery-write":
-                buckets[address].purpose = buckets[address].purpose or "has the log-delivery-write ACL"
+                _own_purpose(own, "has the log-delivery-write ACL")
             if is_set_or_computed(block_instances(attrs.get("website"))) is True:
-                buckets[address].purpose = buckets[address].purpose or WEBSITE_PURPOSE
+                _own_purpose(own, WEBSITE_PURPOSE)
             if _grants_log_delivery(attrs.get("grant")):
-                buckets[address].purpose = buckets[address].purpose or "grants the S3 log delivery group write access"
+                _own_purpose(own, "grants the S3 log delivery group write access")
             if _grants_cloudfront_log_delivery(attrs.get("grant")):
-                buckets[address].purpose = buckets[address].purpose or _CLOUDFRONT_LOGS
-            if attrs.get("policy") is not None:  # the inline policy (provider v3; deprecated since)
-                policy_purpose(builder, attrs.get("policy"), None, _purpose_setter(buckets[address]))
+                _own_purpose(own, _CLOUDFRONT_LOGS)
+            if attrs.get("policy") is not None and own is not None:  # the inline policy (provider v3; deprecated since)
+                policy_purpose(builder, attrs.get("policy"), None, _purpose_setter(own))
         elif kind == "aws_s3_bucket_logging":
             mark(attrs.get("target_bucket"), f"receives the access logs of a bucket ({address})")
         elif kind == "aws_s3_bucket_acl" and attrs.get("acl") == "log-delivery-write":
@@ -472,9 +476,9 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
                 export = nested(entry, "StorageClassAnalysis", "DataExport", "Destination")
                 mark(nested(export, "BucketArn"), f"receives the analytics exports of {address}")
             if attrs.get("AccessControl") == "LogDeliveryWrite":
-                buckets[address].purpose = buckets[address].purpose or "has the LogDeliveryWrite ACL"
+                _own_purpose(own, "has the LogDeliveryWrite ACL")
             if is_set_or_computed(attrs.get("WebsiteConfiguration")) is True:
-                buckets[address].purpose = buckets[address].purpose or WEBSITE_PURPOSE
+                _own_purpose(own, WEBSITE_PURPOSE)
         elif kind == "AWS::S3::BucketPolicy":
             policy_purpose(builder, attrs.get("PolicyDocument"), attrs.get("Bucket"), mark)
         elif kind == "AWS::ElasticLoadBalancingV2::LoadBalancer":
@@ -529,6 +533,12 @@ def s3_purposes(builder: StoreBuilder, buckets: dict[str, Store], bucket_targets
             # SAM: CodeUri is "s3://bucket/key" or {Bucket, Key, Version}.
             code = attrs.get("CodeUri")
             mark(code.get("Bucket") if isinstance(code, dict) else code, f"holds the deployment package of {address}")
+
+
+def _own_purpose(store: Store | None, purpose: str) -> None:
+    if store is not None:
+        store.purpose = store.purpose or purpose
+
 
 def _purpose_setter(store: Store) -> Callable[[Any, str], None]:
     """A `mark` for a policy of the bucket itself (its inline `policy`)."""
