@@ -9,7 +9,7 @@ from resilint.families.deployment import is_called_module, is_stack
 from resilint.model import Location, Project, ProviderConfig, Resource, Unit, Unknown
 from resilint.relations.control_planes import HOME
 from resilint.relations.footprint import is_primary_serving, satellites
-from resilint.relations.placement import describe, regional
+from resilint.relations.placement import describe, regional, unit_name
 from resilint.relations.serving import serving_footprint
 from resilint.rule import Severity, Violation, rule
 
@@ -187,9 +187,9 @@ def _siblings(unit: Unit, project: Project) -> Iterator[Violation]:
             continue
         where = ", ".join(sorted(footprints[other.id].serving)) or "its region"
         if not own.serving:
-            text = f"{unit.id} ({region}) serves nothing, while its region sibling {other.id} ({where}) serves with {_kinds(missing)}"
+            text = f"{unit_name(unit.id)} ({region}) serves nothing, while its region sibling {unit_name(other.id)} ({where}) serves with {_kinds(missing)}"
         else:
-            text = f"{unit.id} ({region}) lacks the {_kinds(missing)} its region sibling {other.id} ({where}) serves with"
+            text = f"{unit_name(unit.id)} ({region}) lacks the {_kinds(missing)} its region sibling {unit_name(other.id)} ({where}) serves with"
         yield Violation(text + f": {region or 'this region'} could not take over from {where}", at=_anchor(unit))
         return
 

@@ -14,7 +14,7 @@ from resilint.relations.control_planes import (
     Dependency,
     us_east_1_dependencies,
 )
-from resilint.relations.placement import describe
+from resilint.relations.placement import describe, unit_name
 from resilint.relations.serving import serving_footprint
 from resilint.rule import Severity, Violation, rule
 
@@ -113,7 +113,7 @@ def _message(unit: Unit, units: Sequence[Unit], dependencies: Sequence[Dependenc
     for dependency in dependencies:
         services.setdefault(dependency.service, []).extend(dependency.resources)
     named = "; ".join(f"{service} ({describe(list(dict.fromkeys(found)), 2)})" for service, found in services.items())
-    who = unit.id if len(units) == 1 else f"system {', '.join(u.id for u in units)}"
+    who = unit_name(unit.id) if len(units) == 1 else f"system {', '.join(unit_name(u.id) for u in units)}"
     changes = list(dict.fromkeys(_CHANGES.get(service, "distribution changes") for service in services))
     means = ", ".join(changes[:-1]) + " and " + changes[-1] if len(changes) > 1 else changes[0]
     return (

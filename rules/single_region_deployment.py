@@ -10,7 +10,7 @@ from resilint.families.base import Member
 from resilint.families.deployment import STACK_SETS, is_called_module, is_stack
 from resilint.model import Location, Project, Resource, System, Unit, Unknown
 from resilint.relations.footprint import footprint, is_primary_serving
-from resilint.relations.placement import describe, is_multi_region_location
+from resilint.relations.placement import describe, is_multi_region_location, unit_name
 from resilint.relations.replication import replica_regions, stores
 from resilint.rule import Severity, Violation, rule
 
@@ -231,7 +231,7 @@ def _check_terraform(unit: Unit) -> _Verdict | None:
 
 def _message(unit: Unit, region: str, serving: Sequence[Resource], data_elsewhere: dict[str, list[str]]) -> str:
     what = "compute and entry points run" if len(serving) > 1 else "compute or entry point runs"
-    text = f"{unit.id} serves only from {region}: its {what} there ({describe(r.address for r in serving)})"
+    text = f"{unit_name(unit.id)} serves only from {region}: its {what} there ({describe(r.address for r in serving)})"
     for where, holding in data_elsewhere.items():
         text += f"; {where} has nothing that can serve (only {describe(holding, 2)})"
     return text + f": an outage of {region} takes the whole deployment down"

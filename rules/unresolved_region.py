@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from resilint.families.deployment import is_stack
 from resilint.model import Location, Project, Resource, Unit, Unknown
-from resilint.relations.placement import describe, region_of
+from resilint.relations.placement import describe, region_of, unit_name
 from resilint.rule import Severity, Violation, rule
 
 _PLAN_HINT = "or scan a plan (terraform plan -out plan.out && terraform show -json plan.out > plan.json)"
@@ -82,7 +82,7 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
     for reason, resources in groups.items():
         count = f"{len(resources)} resources" if len(resources) > 1 else "1 resource"
         message = (
-            f"the region of {count} of {unit.id} ({describe(r.address for r in resources)}) "
+            f"the region of {count} of {unit_name(unit.id)} ({describe(r.address for r in resources)}) "
             f"is not known: {reason}"
         )
         yield Violation(message, at=_anchor(unit, reason, resources), fix=_fix(reason))

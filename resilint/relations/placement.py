@@ -63,3 +63,9 @@ def subnet_zones(unit: Unit, resource: Resource, attribute: str) -> tuple[tuple[
 
 
 describe = shorten  # `a, b, c and 2 more`: a short list for messages
+
+
+def unit_name(unit_id: str) -> str:
+    """A unit as a message names it: its id, except the root module of the folder scanned
+    (`resilint scan .` at a root: id "."), which a message would otherwise start with a dot."""
+    return "the root module" if unit_id == "." else unit_id

@@ -53,6 +53,18 @@ def test_res101_names_the_region_the_provider_and_where_the_data_is(tmp_path: Pa
     assert finding.severity.value == "warning"
 
 
+
+def test_a_root_module_scanned_as_the_folder_itself_is_named_in_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `resilint scan .` at a root: its id is ".", which a message would otherwise start with.
+    write(tmp_path, {"app/main.tf": APP})
+    monkeypatch.chdir(tmp_path / "app")
+    finding = _only(scan([Path(".")], Settings(select=("RES101",)), ParseOptions()).findings, "RES101")
+    assert finding.message.startswith("the root module serves only from eu-west-1: ")
+    monkeypatch.chdir(tmp_path)
+    finding = _only(scan([Path(".")], Settings(select=("RES101",)), ParseOptions()).findings, "RES101")
+    assert finding.message.startswith("app serves only from eu-west-1: ")
+
+
 WEBSITE = """
 provider "aws" {
   region = "eu-west-1"
