@@ -127,3 +127,23 @@ def test_a_bucket_of_another_stack_that_logs_into_this_ones_is_judged_in_its_own
     (site,) = stores(units["b.yaml"])
     assert logs.purpose is not None and logs.purpose.startswith("receives the access logs of Site in")
     assert site.purpose == "has the LogDeliveryWrite ACL"
+
+
+def test_a_diagnostic_setting_writing_to_another_roots_account_breaks_no_rule() -> None:
+    """A diagnostic setting whose storage account is another root's (read through a remote
+    state) raised a KeyError in its unit's Azure purposes: RES002 for every rule reading stores,
+    on both roots. The account is judged in its own root (which does not read the setting's
+    purpose from there yet, as S3 purposes read a reading root's resources)."""
+    import io
+    import json
+    from contextlib import redirect_stdout
+
+    from resilint.cli import main
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "azure_cross_root_diagnostics"
+    out = io.StringIO()
+    with redirect_stdout(out):
+        main(["scan", str(folder), "--no-cache", "--format", "json", "--severity", "error,warning,note"])
+    findings = json.loads(out.getvalue())["findings"]
+    assert not [f for f in findings if f["rule_id"] == "RES002"]
+    assert ("RES103", "azurerm_storage_account.data") in {(f["rule_id"], f["resource"]) for f in findings}

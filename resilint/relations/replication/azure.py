@@ -94,43 +94,43 @@ def azure_purposes(builder: StoreBuilder, accounts: dict[str, Store]) -> None:
             found = names.get(value)  # storage_account_name = azurerm_storage_account.x.name
         return found or []
 
+    def give(account: Resource, purpose: str) -> None:
+        # Another unit's account (a diagnostic setting writing to a shared root's account
+        # through a remote state): judged in its own unit, not here.
+        store = accounts.get(account.address)
+        if store is not None:
+            store.purpose = store.purpose or purpose
+
     for resource in builder.unit.resources:
+        address = resource.address
         if resource.type in uses:
             key, text = uses[resource.type]
             for account in accounts_named(resource.attributes.get(key)):
-                store = accounts[account.address]
-                store.purpose = store.purpose or text.format(resource.address)
+                give(account, text.format(address))
         if resource.type in function_apps:
             # The account's connection string kept in a Key Vault secret that the app reads.
             for secret in builder.targets(resource.attributes.get("storage_key_vault_secret_id"), ("azurerm_key_vault_secret",)) or []:
                 for account in builder.targets(secret.attributes.get("value"), ("azurerm_storage_account",)) or []:
-                    store = accounts[account.address]
-                    store.purpose = store.purpose or f"holds the runtime files of {resource.address}"
+                    give(account, f"holds the runtime files of {address}")
         # FP-9: a static website is content deployed from source, like an S3 website bucket.
         if resource.type == "azurerm_storage_account" and is_set_or_computed(block_instances(resource.attributes.get("static_website"))) is True:
-            store = accounts[resource.address]
-            store.purpose = store.purpose or WEBSITE_PURPOSE
+            give(resource, WEBSITE_PURPOSE)
         elif resource.type == "azurerm_storage_account_static_website":
             for account in builder.targets(resource.attributes.get("storage_account_id"), ("azurerm_storage_account",)) or []:
-                store = accounts[account.address]
-                store.purpose = store.purpose or f"{WEBSITE_PURPOSE} ({resource.address})"
+                give(account, f"{WEBSITE_PURPOSE} ({address})")
         elif resource.type == "azapi_resource" and _is_azapi_flow_log(resource.attributes.get("type")):
             for account in builder.targets(_azapi_storage_id(resource.attributes.get("body")), ("azurerm_storage_account",)) or []:
-                store = accounts[account.address]
-                store.purpose = store.purpose or f"receives the flow logs of {resource.address}"
+                give(account, f"receives the flow logs of {address}")
         if resource.type == "azurerm_site_recovery_replicated_vm":
             # The cache account Site Recovery stages a VM's disk changes in on their way to the
             # target region: the replication's plumbing, not data of its own.
             for reference in resource.references:
                 if reference.path.endswith("staging_storage_account_id"):
                     for account in builder.unit.resolve(reference.target):
-                        if account.address in accounts:
-                            staging = accounts[account.address]
-                            staging.purpose = staging.purpose or f"stages the Site Recovery replication of {resource.address}"
+                        give(account, f"stages the Site Recovery replication of {address}")
         diagnostics = block_instances(resource.attributes.get("boot_diagnostics"))
         if isinstance(diagnostics, list):
             for block in diagnostics:
                 uri = nested(block, "storage_account_uri")
                 for account in builder.targets(uri, ("azurerm_storage_account",)) or []:
-                    store = accounts[account.address]
-                    store.purpose = store.purpose or f"receives the boot diagnostics of {resource.address}"
+                    give(account, f"receives the boot diagnostics of {address}")
