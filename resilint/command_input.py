@@ -71,7 +71,7 @@ def cloudformation_values(settings: Settings, assignments: Sequence[ParameterAss
     from resilint.paths import display_path
 
     def layer(files: Iterable[Path], values: Iterable[tuple[str, str]], origin: str) -> Values:
-        found: list[tuple[str, str, str]] = []
+        found: list[tuple[str, str | None, str]] = []
         for path in files:
             try:
                 read = read_parameter_file(path)
@@ -82,7 +82,7 @@ def cloudformation_values(settings: Settings, assignments: Sequence[ParameterAss
         return tuple(found)
 
     configured = settings.config_file.name if settings.config_file is not None else "the configuration"
-    command_line: list[tuple[str, str, str]] = []
+    command_line: list[tuple[str, str | None, str]] = []
     for kind, name, value in assignments:
         command_line.extend(layer([Path(name)], (), "") if kind == "file" else [(name, value, COMMAND_LINE)])
     return GivenValues(

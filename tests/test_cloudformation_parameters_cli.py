@@ -78,6 +78,14 @@ def test_every_file_form_gives_values(stack: Path, capsys: pytest.CaptureFixture
     assert res302(capsys, "stacks", "--parameter-file", name) == []
 
 
+@pytest.mark.parametrize("entry", [{"ParameterKey": "DBMultiAZ", "UsePreviousValue": True}, {"ParameterKey": "DBMultiAZ"}])
+def test_a_parameter_named_without_a_value_is_not_known(stack: Path, capsys: pytest.CaptureFixture[str], entry: dict[str, object]) -> None:
+    # The stack keeps its current value, which the code does not show: not the template's default.
+    write(stack, {"update.json": json.dumps([entry])})
+    assert res302(capsys, "stacks", "--parameter-file", "update.json") == []
+    assert res302(capsys, "stacks", "--parameter-file", "update.json", "--parameter", "DBMultiAZ=false") != []
+
+
 def test_a_given_value_is_named_in_the_finding(stack: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(stack, {"params/prod.json": json.dumps({"Parameters": {"DBMultiAZ": "false"}})})
     assert res302(capsys, "stacks", "--parameter-file", "params/prod.json") == [

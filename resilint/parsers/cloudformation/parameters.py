@@ -87,13 +87,15 @@ def parse_assignment(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def read_parameter_file(path: Path) -> dict[str, str]:
+def read_parameter_file(path: Path) -> dict[str, str | None]:
     """Parameter values from a file in one of the forms the AWS CLI and cfn-lint take:
     `[{"ParameterKey": "A", "ParameterValue": "1"}]` (create-stack), the same list under
     `"Parameters"` (create-stack's `--cli-input-json`), `{"Parameters": {"A": "1"}}`
     (deploy's and CodePipeline's template configuration, CDK), `{"A": "1"}`, `["A=1", "B=2"]`
     (deploy's `--parameter-overrides file://`), or plain `A=1` lines (a `.env`-like file, as
-    `--parameter-overrides $(cat params.env)` passes it; `#` starts a comment line)."""
+    `--parameter-overrides $(cat params.env)` passes it; `#` starts a comment line). None: a
+    parameter the file names without a value (`UsePreviousValue`: the stack's current value, or
+    no `ParameterValue`), which is not known here."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -109,10 +111,10 @@ def read_parameter_file(path: Path) -> dict[str, str]:
     return parameters_from_lines(text, str(path))
 
 
-def parameters_from_lines(text: str, where: str) -> dict[str, str]:
+def parameters_from_lines(text: str, where: str) -> dict[str, str | None]:
     """`NAME=VALUE` lines; blank lines and lines starting with `#` are skipped, a value may be
     quoted (`A="two words"`), and `export ` before the name is allowed, as shells write it."""
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
     for number, line in enumerate(text.splitlines(), 1):
         item = line.strip()
         if not item or item.startswith("#"):
@@ -131,13 +133,13 @@ def parameters_from_lines(text: str, where: str) -> dict[str, str]:
     return found
 
 
-def parameters_from_json(data: Any, where: str) -> dict[str, str]:
+def parameters_from_json(data: Any, where: str) -> dict[str, str | None]:
     if isinstance(data, dict) and isinstance(data.get("Parameters"), (dict, list)):
         # {"Parameters": {...}} (CodePipeline, CDK), or the `--cli-input-json` skeleton of
         # create-stack / update-stack: {"StackName": ..., "Parameters": [{"ParameterKey": ...}]},
         # whose other keys (StackName, Capabilities...) are no parameters.
         data = data["Parameters"]
-    found: dict[str, str] = {}
+    found: dict[str, str | None] = {}
     if isinstance(data, dict):
         for name, value in data.items():
             found[str(name)] = _value_text(value, where, str(name))
@@ -145,9 +147,11 @@ def parameters_from_json(data: Any, where: str) -> dict[str, str]:
     if isinstance(data, list):
         for item in data:
             if isinstance(item, dict) and "ParameterKey" in item:
-                if item.get("UsePreviousValue") is True and "ParameterValue" not in item:
-                    continue  # the stack's current value: not known here
-                found[str(item["ParameterKey"])] = _value_text(item.get("ParameterValue", ""), where, str(item["ParameterKey"]))
+                name = str(item["ParameterKey"])
+                if "ParameterValue" not in item:
+                    found[name] = None  # the stack's current value (UsePreviousValue), or none given: not known here
+                    continue
+                found[name] = _value_text(item["ParameterValue"], where, name)
             elif isinstance(item, str) and "=" in item:
                 name, value = parse_assignment(item)
                 found[name] = value
@@ -155,6 +159,12 @@ def parameters_from_json(data: Any, where: str) -> dict[str, str]:
                 raise ParameterFileError(f"{where}: each entry needs ParameterKey and ParameterValue, or NAME=VALUE")
         return found
     raise ParameterFileError(f"{where}: expected a list of ParameterKey/ParameterValue entries or a mapping of names to values")
+
+
+def _given_value(name: str, value: str | None, origin: str) -> str | Unknown:
+    if value is None:
+        return Unknown(f"parameter {name} keeps the stack's current value ({origin} gives none)")
+    return value
 
 
 def _value_text(value: Any, where: str, name: str) -> str:
@@ -193,7 +203,8 @@ def given(values: Mapping[str, str], origin: str) -> dict[str, Given]:
     return {name: Given(value, origin) for name, value in values.items()}
 
 
-Values = tuple[tuple[str, str, str], ...]  # (name, value, origin), in the order they apply
+# (name, value, origin), in the order they apply; value None: named without a value (not known)
+Values = tuple[tuple[str, str | None, str], ...]
 
 
 @dataclass(frozen=True)
@@ -216,7 +227,7 @@ class GivenValues:
         layers = [self.everywhere]
         layers += [values for pattern, values in self.stacks if matches_glob(display, pattern, self.root)][:1]
         layers.append(self.command_line)
-        return {name: Given(value, origin) for layer in layers for name, value, origin in layer}
+        return {name: Given(_given_value(name, value, origin), origin) for layer in layers for name, value, origin in layer}
 
     def origins_for(self, display: str) -> set[str]:
         """Where every value offered to the template comes from (a value a later one overrides
