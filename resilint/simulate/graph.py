@@ -33,6 +33,7 @@ from resilint.model import Project, Resource, Unit, Unknown
 from resilint.relations import dns
 from resilint.relations.dns_providers import family_of_configured, normalize_domain
 from resilint.relations.footprint import role, satellites
+from resilint.relations.hosting import host_of
 from resilint.relations.load_balancing import CLASSIC_TYPES, ELBV2_TYPES, TARGET_GROUP_TYPES, forwarded_target_groups
 from resilint.relations.network import nat_egress
 from resilint.simulate.exposure import zone_placement
@@ -84,8 +85,13 @@ class Node:
     # The region of the copy of a stack deployed to several regions the node belongs to (its
     # label says so); a name all of whose records one copy makes, that copy's region.
     copy: str | None = None
+    # What the node's resource lives inside (a Cloud SQL database's instance, an Azure SQL
+    # database's server): its placement is the host's, and it fails with it.
+    host: Node | None = None
 
     def children(self) -> Iterator[Node]:
+        if self.host is not None:
+            yield self.host
         for need in self.needs:
             for member in need.members:
                 yield member.node
@@ -222,6 +228,9 @@ class _Builder:
         label = self._label(unit, resource.address, resource)
         node = Node(key, label, layer, _kind(resource), unit, resource, copy=_copy_region(unit))
         self.nodes[key] = node  # before the children: references may loop
+        host = host_of(unit, resource)
+        if host is not None:
+            node.host = self.resource_node(unit, host)
         node.needs = list(self._needs(unit, resource))
         return node
 

@@ -11,6 +11,8 @@
   health-checked failover still works; a recovery that needs a record change does not.
 - A data store down with its region is degraded when a live replica survives elsewhere (the last
   writes are at risk: replication is asynchronous), down when only a backup or nothing survives.
+- What lives inside a host (a database in its instance or server, `relations.hosting`) takes
+  its host's status instead of its own placement's.
 - Unresolved nodes are unknown; unknown never turns into up or down.
 - The copies of a stack deployed to several regions are nodes of their own; a name whose
   records several copies (or units) make fails over, or moves traffic, between them as the
@@ -57,7 +59,9 @@ class Evaluator:
         if node.kind == "dns":
             return self._dns(node).via(label)
         parts: list[Status] = []
-        if node.resource is not None and node.unit is not None and node.kind != "name":
+        if node.host is not None:
+            parts.append(self._hosted(node, node.host))
+        elif node.resource is not None and node.unit is not None and node.kind != "name":
             own = own_status(node.unit, node.resource, self.failures)
             if node.layer == "data" and own.state == "down":
                 own = self._surviving_copy(node, own)
@@ -66,6 +70,22 @@ class Evaluator:
             parts.append(self._need(node, need))
         result = worst(parts)
         return result.via(label)
+
+    def _hosted(self, node: Node, host: Node) -> Status:
+        """A resource that lives inside another (a database in its instance or server) shares its
+        host's fate: down when the host is down, unknown when it is unknown. A child store with
+        copies of its own (an Azure SQL database's geo-replica) is judged by them when its host's
+        placement fails; otherwise by what becomes of its host's data."""
+        status = self.status(host)
+        if node.layer != "data" or status.state != "down" or node.unit is None or node.resource is None:
+            return status
+        store = store_of(node.unit, node.resource.address)
+        if store is None or host.unit is None or host.resource is None:
+            return status
+        own = own_status(host.unit, host.resource, self.failures)
+        if own.state != "down":
+            return status  # the host is down through what it needs, not its placement
+        return self._surviving_copy(node, Status("down", f"{own.reason} ({shown(host)}, which hosts it)"))
 
     # needs
 

@@ -102,7 +102,11 @@ def picture(system: SystemVerdict) -> Picture:
     for row, node in enumerate(loose):
         label = shown(node)
         boxes.append(Box(node.key, label, _state(system, node.key), -1, row, loose=True, short=short(label)))
-    edges = sorted({(n.key, c.key) for n in nodes.values() for c in n.children() if c.key in nodes})
+    # A host in the column of what lives inside it (both referenced by one compute): the edge
+    # between them would run along the column through other boxes; the tables say it.
+    edges = sorted(
+        {(n.key, c.key) for n in nodes.values() for c in n.children() if c.key in nodes and not (c is n.host and depth[c.key] == depth[n.key])}
+    )
     columns = max(by_column, default=-1) + 1
     rows = max((len(v) for v in by_column.values()), default=0)
     return Picture(tuple(boxes), tuple(edges), columns, rows, prefix)
