@@ -745,6 +745,13 @@ class Steps:
     def rest(self) -> list[Any]:
         return self._steps[self._at :]
 
+    def name(self, after: str) -> str:
+        """The next step, which must be an attribute name (`local.NAME`, `data.TYPE.NAME`):
+        Terraform rejects a bare `local` or `data.TYPE`, and an index (`var["x"]`) in its place."""
+        if self._at >= len(self._steps) or not isinstance(self._steps[self._at], str):
+            raise EvalError(f"{after} cannot be read by itself: name one of its attributes ({after}.NAME)")
+        return str(self.take())
+
 
 def step_into(value: Any, step: Any) -> Any:
     """Apply one traversal step (`.name` or `[key]`) to a value."""

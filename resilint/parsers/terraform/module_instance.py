@@ -92,15 +92,16 @@ class ModuleInstance:
 
     def _root(self, name: str, steps: Steps) -> Any:
         if name == "var":
-            return self.names.var(str(steps.take()))
+            return self.names.var(steps.name("var"))
         if name == "local":
-            return self.names.local(str(steps.take()))
+            return self.names.local(steps.name("local"))
         if name == "module":
-            return self.calls.value(str(steps.take()))
+            return self.calls.value(steps.name("module"))
         if name == "data":
-            return self.data.value(str(steps.take()), str(steps.take()))
+            data_type = steps.name("data")
+            return self.data.value(data_type, steps.name(f"data.{data_type}"))
         if name == "path":
-            return self._path(steps.take())
+            return self._path(steps.name("path"))
         if name == "terraform":
             workspace = self.unit.environment.get("TF_WORKSPACE")
             if steps.peek() == "workspace" and workspace:

@@ -400,7 +400,7 @@ def _evaluate(
 
     def root(name: str, steps: Steps) -> Any:
         if name == "local":
-            key = str(steps.take())
+            key = steps.name("local")
             if key not in local_exprs:
                 raise EvalError(f"local.{key} is not declared")
             if key not in result.locals:
@@ -411,12 +411,12 @@ def _evaluate(
                 computing.discard(key)
             return result.locals[key]
         if name == "include":
-            key = str(steps.take())
+            key = steps.name("include")
             if key not in exposed:
                 raise EvalError(f"include.{key} is not exposed")
             return exposed[key]
         if name == "dependency":
-            key = str(steps.take())
+            key = steps.name("dependency")
             if key not in dependency_values:
                 raise EvalError(f"dependency.{key} is not declared")
             return dependency_values[key]
