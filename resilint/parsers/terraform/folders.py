@@ -112,14 +112,16 @@ class FolderCache:
             if folder in self.scanned:
                 texts = self.texts
                 self.add(folder, [(p, texts.pop(p, None)) for p in self.scanned[folder]])
-            elif not folder.is_dir():
-                self.modules[folder] = None
             else:
-                files = [
-                    (p, None)
-                    for p in folder.iterdir()
-                    if p.is_file() and p.name.lower().endswith(CONFIGURATION_SUFFIXES)
-                ]
+                try:
+                    files = [
+                        (p, None)
+                        for p in folder.iterdir()
+                        if p.is_file() and p.name.lower().endswith(CONFIGURATION_SUFFIXES)
+                    ]
+                except OSError:  # not a folder, or a name the system refuses (too long: a source of 5,000 characters)
+                    self.modules[folder] = None
+                    return None
                 self.add(folder, files, quiet)
         return self.modules[folder]
 
