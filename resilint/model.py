@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 SourceKind = Literal["terraform", "terraform-plan", "cloudformation"]
 T = TypeVar("T")
@@ -505,6 +505,15 @@ class Resource(BaseModel):
         return self.attribute_lines.get(attribute, self.location.line)
 
 
+def _one_value(value: Any, what: str) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        kind = "map" if isinstance(value, dict) else "list"
+        return Unknown(f"{what} of the provider is a {kind}, where Terraform expects one value")
+    return value
+
+
 class ProviderConfig(BaseModel):
     """A provider configuration of a unit: `provider "aws" { alias = "west" region = ... }`."""
 
@@ -517,6 +526,19 @@ class ProviderConfig(BaseModel):
     # Other arguments rules read (`sts_region`, `endpoints.sts`), when the block sets them, as
     # (name, value or Unknown) pairs; `setting()` reads one. Credentials are never kept.
     settings: tuple[tuple[str, Any], ...] = ()
+
+    # A configuration is hashed (units key provider zones by it): a list or map where one value
+    # belongs (`sts_region = formatlist(...)`, a plan's `region: [1]`) is refused by Terraform
+    # and is unknown here, never an unhashable field.
+    @field_validator("region")
+    @classmethod
+    def _one_region(cls, value: Any) -> Any:
+        return _one_value(value, "the region")
+
+    @field_validator("settings")
+    @classmethod
+    def _one_value_each(cls, settings: tuple[tuple[str, Any], ...]) -> tuple[tuple[str, Any], ...]:
+        return tuple((name, _one_value(value, name)) for name, value in settings)
 
     @property
     def key(self) -> str:
