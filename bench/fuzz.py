@@ -401,11 +401,37 @@ class Run:
     seconds: float
     grown_mib: float
     escaped: str = ""  # an exception that left main(), with its traceback
+    internal: str = ""  # tracebacks of the parser bugs reported as a RES001 "internal error"
+
+
+INTERNAL_TRACEBACKS: list[str] = []
+
+
+def record_internal_errors() -> None:
+    """Keep the traceback of every parser bug that resilint turns into a RES001 (whose message
+    names only the exception), by wrapping `guards.internal_error` wherever it was imported."""
+    import importlib
+
+    from resilint.parsers import guards
+
+    for importer in ("resilint.parsers", "resilint.parsers.terraform.terragrunt", "resilint.parsers.terraform.source", "resilint.parsers.terraform.unit_cache"):
+        importlib.import_module(importer)  # imported now, so that each is patched below
+
+    original = guards.internal_error
+
+    def recording(display: str, error: BaseException, what: str = "file") -> object:
+        INTERNAL_TRACEBACKS.append("".join(traceback.format_exception(error)))
+        return original(display, error, what)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("resilint") and getattr(module, "internal_error", None) is original:
+            module.internal_error = recording  # type: ignore[attr-defined]
 
 
 def run_inprocess(argv: list[str], report: Path, hard_seconds: int) -> Run:
     from resilint.cli import main
 
+    INTERNAL_TRACEBACKS.clear()
     out, err = io.StringIO(), io.StringIO()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
@@ -426,7 +452,7 @@ def run_inprocess(argv: list[str], report: Path, hard_seconds: int) -> Run:
     seconds = time.perf_counter() - started
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     text = report.read_text(errors="replace") if report.exists() else ""
-    return Run(code, out.getvalue(), err.getvalue(), text, seconds, grown, escaped)
+    return Run(code, out.getvalue(), err.getvalue(), text, seconds, grown, escaped, "\n".join(INTERNAL_TRACEBACKS))
 
 
 def run_subprocess(argv: list[str], report: Path, hard_seconds: int) -> Run:
@@ -464,7 +490,7 @@ def check(run: Run, what: str, slow: float, memory: float) -> list[Failure]:
     if "Traceback" in run.stderr:
         failures.append(Failure(classify_traceback(run.stderr), run.stderr[-4000:]))
     elif "internal error" in run.stderr:
-        message = re.sub(r"\d+", "N", run.stderr.strip().splitlines()[-1])[:120]
+        message = run.internal and classify_traceback(run.internal) or re.sub(r"\(.*|\d+", "", run.stderr.strip().splitlines()[-1])[-120:]
         failures.append(Failure(f"{what} internal error: {message}", run.stderr[-4000:]))
     if run.code is not None and run.code not in EXIT_CODES:
         failures.append(Failure(f"{what} exit code {run.code}", run.stderr[-2000:]))
@@ -489,8 +515,8 @@ def check(run: Run, what: str, slow: float, memory: float) -> list[Failure]:
                 if not finding.get("path") or not finding.get("line"):
                     failures.append(Failure("RES001 without path or line", json.dumps(finding)))
                 if "internal error" in message:
-                    detail = re.search(r"\((\w+):", message)
-                    failures.append(Failure(f"RES001 internal error {detail.group(1) if detail else ''} {finding.get('path', '').rsplit('.', 1)[-1]}", json.dumps(finding)))
+                    kind = classify_traceback(run.internal) if run.internal else "?"
+                    failures.append(Failure(f"RES001 internal error: {kind}", json.dumps(finding) + "\n\n" + run.internal))
     return failures
 
 
@@ -584,6 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replay", type=Path, help="scan and simulate one folder (a kept case) and print the failures")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGALRM, _alarm)
+    record_internal_errors()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 1000))
     with tempfile.TemporaryDirectory(prefix="resilint-fuzz-") as scratch, quiet_environment(Path(scratch) / "cache"):
         if args.replay:
