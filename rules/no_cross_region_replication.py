@@ -101,7 +101,8 @@ def check(unit: Unit, project: Project) -> Iterator[Violation]:
       What writes to a bucket or serves from it may be in another unit of the system: a root
       reading this root's state (`terraform_remote_state`), a Terragrunt unit depending on it,
       a stack importing its exports (a CloudFront distribution in an edge root serving a site
-      from the shared root's bucket, a load balancer in the app root logging into it).
+      from the shared root's bucket, a load balancer in the app root logging into it, a log sink
+      of the app root writing into the shared root's Cloud Storage bucket).
     - stores whose replication cannot be decided from the code: a replication rule whose
       source, destination or status comes from a value resilint cannot resolve (the rule
       then may concern any store of that kind in the unit), a destination whose region is not

@@ -173,3 +173,16 @@ def test_a_bucket_a_terragrunt_dependent_unit_serves_a_site_from_is_secondary_da
         assert where(findings(FOLDER, case, "RES103")) == [("aws_s3_bucket.static_site", "main.tf", 5)]
     finally:
         Unit.referrers = referrers  # type: ignore[method-assign]
+
+
+def test_a_gcs_bucket_another_root_logs_into_is_secondary_data_and_nothing_fails() -> None:
+    # The app root's sink and IAM member name the shared root's bucket through its state: the
+    # shared root learns what the bucket holds, and the app root's marks of another root's bucket
+    # never raised (they were looked up among its own buckets: RES002 on both roots).
+    from resilint.testing import lint_case
+
+    case = FIXTURES / FOLDER / "pass_gcs_log_bucket_of_a_reading_root"
+    assert [(f.rule_id, f.resource) for f in lint_case(case) if f.rule_id in ("RES002", "RES103")] == []
+    found = findings(FOLDER, "fail_gcs_data_bucket_a_reading_root_reads", "RES103")
+    assert where(found) == [("google_storage_bucket.orders", "main.tf", 18)]
+    assert found[0].path.endswith("fail_gcs_data_bucket_a_reading_root_reads/shared/main.tf")

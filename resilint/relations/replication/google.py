@@ -28,31 +28,39 @@ def build(builder: StoreBuilder) -> None:
             store.multi_region = f"{'multi' if location.upper() in ('US', 'EU', 'ASIA') else 'dual'}-region location {location}"
     names = builder.by_name(("google_storage_bucket",), lambda r: r.attributes.get("name"))
 
+    def give(address: str, purpose: str) -> None:
+        store = buckets.get(address)  # another unit's bucket (through its outputs): judged there
+        if store is not None:
+            store.purpose = store.purpose or purpose
+
     def mark(value: Any, purpose: str) -> None:
         found = builder.targets(value, ("google_storage_bucket",))
         if found is None and isinstance(value, str):
             name = gcs_bucket_name(value)
             found = names.get(name or "")
         for bucket in found or []:
-            buckets[bucket.address].purpose = buckets[bucket.address].purpose or purpose
+            give(bucket.address, purpose)
 
-    for resource in builder.unit.resources if buckets else ():  # marks only the unit's buckets
+    # The unit's own resources, and those of units that read its outputs (a root logging into
+    # this root's bucket through a terraform_remote_state read): both say what its buckets hold.
+    for resource in (*builder.unit.resources, *builder.importing()) if buckets else ():
         attrs = resource.attributes
+        address = resource.address if resource.unit == builder.unit.id else f"{resource.address} in {resource.unit}"
         if resource.type == "google_storage_bucket":
-            mark(nested(attrs.get("logging"), "log_bucket"), f"receives the access logs of {resource.address}")
-            if is_set_or_computed(block_instances(attrs.get("website"))) is True:
-                buckets[resource.address].purpose = buckets[resource.address].purpose or WEBSITE_PURPOSE
+            mark(nested(attrs.get("logging"), "log_bucket"), f"receives the access logs of {address}")
+            if resource.unit == builder.unit.id and is_set_or_computed(block_instances(attrs.get("website"))) is True:
+                give(resource.address, WEBSITE_PURPOSE)
         elif resource.type.startswith("google_logging_") and resource.type.endswith("_sink"):
-            mark(attrs.get("destination"), f"receives the logs of {resource.address}")
+            mark(attrs.get("destination"), f"receives the logs of {address}")
         elif resource.type == "google_cloudfunctions_function":
-            mark(attrs.get("source_archive_bucket"), f"holds the source of {resource.address}")
+            mark(attrs.get("source_archive_bucket"), f"holds the source of {address}")
         elif resource.type == "google_cloudfunctions2_function":
-            purpose = f"holds the source of {resource.address}"
+            purpose = f"holds the source of {address}"
             mark(nested(attrs.get("build_config"), "source", "storage_source", "bucket"), purpose)
             # The bucket's name may be unknown (a prefix without a value) while the reference
             # to the bucket is not: the reference says which bucket it is.
             for bucket in builder.referenced(resource, "build_config[0].source[0].storage_source[0].bucket", ("google_storage_bucket",)):
-                buckets[bucket.address].purpose = buckets[bucket.address].purpose or purpose
+                give(bucket.address, purpose)
 
     instances: dict[str, Store] = {}
     for instance in builder.unit.of_type("google_sql_database_instance"):
