@@ -460,6 +460,8 @@ def _scan(args: argparse.Namespace) -> int:
         settings = resolve(command_line, args.config, paths[0], load_rules)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    for warning in settings.warnings:
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     for folder in settings.rules_dirs:
         if not folder.is_dir():
             raise UsageError(f"rules folder {folder}: not a folder")
@@ -611,6 +613,8 @@ def _systems(args: argparse.Namespace) -> int:
         options = parse_options(settings, assignments, args.no_cache, parameters)
     except (ConfigError, InputError) as exc:
         raise UsageError(str(exc)) from None
+    for warning in settings.warnings:
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     project = load_project(paths, settings, options)
     errors = variable_errors(project, assignments, settings.max_file_bytes, options.cache)
     if errors:

@@ -71,6 +71,9 @@ class Settings(BaseModel):
     config_file: Path | None = None
     # [[systems]]: (name, unit globs relative to config_root, regions)
     systems: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    # What configuration loading has to say without failing (a misspelt [tool.resilnt] table):
+    # the commands print them as their other warnings.
+    warnings: tuple[str, ...] = ()
 
     def is_enabled(self, rule_id: str) -> bool:
         if any(_matches(rule_id, code) for code in self.ignore):
@@ -238,17 +241,58 @@ class FileConfig(_Strict):
 def find_config(start: Path) -> Path | None:
     """The nearest `.resilint.toml`, or `pyproject.toml` with a [tool.resilint] table, from
     `start` upwards."""
+    return locate_config(start)[0]
+
+
+def locate_config(start: Path) -> tuple[Path | None, tuple[str, ...]]:
+    """`find_config`, with warnings about the pyproject.toml files passed over on the way whose
+    only resilint-like table is misspelt (`[tool.resilnt]`): ignored in silence, a user would
+    believe their settings apply."""
     folder = start.resolve()
     if folder.is_file():
         folder = folder.parent
+    warnings: list[str] = []
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".resilint.toml"
         if dotfile.is_file():
-            return dotfile
+            return dotfile, tuple(warnings)
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return pyproject
-    return None
+        if pyproject.is_file():
+            if _has_tool_table(pyproject):
+                return pyproject, tuple(warnings)
+            warnings.extend(misspelt_tables(pyproject))
+    return None, tuple(warnings)
+
+
+def misspelt_tables(pyproject: Path) -> list[str]:
+    """A warning for each `[tool.X]` table of a pyproject.toml without `[tool.resilint]` whose
+    name is a close misspelling of `resilint` (`resilnt`, `resilint-x`). Never an error: the
+    table may be another tool's, and it must not block a scan."""
+    try:
+        tools = _read_toml(pyproject).get("tool", {})
+    except ConfigError:
+        return []  # not ours to report: `_has_tool_table` found no resilint table in it
+    if not isinstance(tools, dict) or "resilint" in tools:
+        return []
+    return [
+        f"{_shown(pyproject)}: [tool.{name}] is not read (resilint reads [tool.resilint]); did you mean [tool.resilint]?"
+        for name in sorted(tools)
+        if _close_to_resilint(name)
+    ]
+
+
+def _shown(path: Path) -> str:
+    """A file found by walking up from the scanned folder, relative to the working directory
+    when it is under it, as the path the user would type."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _close_to_resilint(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.startswith("resilint") or difflib.SequenceMatcher(None, lowered, "resilint").ratio() >= 0.8
 
 
 def _has_tool_table(pyproject: Path) -> bool:
@@ -387,9 +431,15 @@ def resolve(
     load_rules: Callable[[tuple[Path, ...]], Any],
 ) -> Settings:
     """The effective settings: command line over configuration file over defaults."""
-    path = explicit if explicit is not None else find_config(start if start.exists() else Path.cwd())
-    if explicit is not None and not explicit.is_file():
-        raise ConfigError(f"{explicit}: no such configuration file")
+    warnings: tuple[str, ...] = ()
+    if explicit is not None:
+        path: Path | None = explicit
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such configuration file")
+        if explicit.name == "pyproject.toml" and not _has_tool_table(explicit):
+            warnings = (f"{explicit}: no [tool.resilint] table: nothing was read from it", *misspelt_tables(explicit))
+    else:
+        path, warnings = locate_config(start if start.exists() else Path.cwd())
     config = load_file(path) if path is not None else FileConfig()
     root = path.resolve().parent if path is not None else None
 
@@ -449,6 +499,7 @@ def resolve(
         ),
         config_file=path,
         systems=tuple((s.name, tuple(s.units), tuple(s.regions)) for s in config.systems),
+        warnings=warnings,
     )
 
 

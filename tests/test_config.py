@@ -157,3 +157,41 @@ def test_explicit_config_and_show_config(tmp_path: Path, capsys: pytest.CaptureF
     assert shown["select"] == ["RES3"]
     assert shown["var-files"] == ["prod.tfvars"], "relative to the configuration file, as written"
     assert main(["scan", str(tmp_path), "--config", str(tmp_path / "missing.toml")]) == 2
+
+
+MISSPELT = "{path}: [tool.{name}] is not read (resilint reads [tool.resilint]); did you mean [tool.resilint]?"
+
+
+@pytest.mark.parametrize("name", ["resilnt", "resilint-x", "reslint"])
+def test_a_misspelt_pyproject_table_is_a_warning_naming_file_and_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    write(tmp_path, {"pyproject.toml": f'[tool.{name}]\nfail-on = "never"\n\n[tool.ruff]\nline-length = 100\n', "infra/main.tf": DB})
+    monkeypatch.chdir(tmp_path)
+    code, document, err = scan(capsys, "infra")
+    assert err.splitlines() == ["resilint: warning: " + MISSPELT.format(path="pyproject.toml", name=name)]
+    assert code == 1 and ids(document) == ["RES101", "RES103", "RES302"], "a warning, never an error: the table is not read"
+    main(["simulate", "infra", "--fail", "aws:eu-west-1", "--no-cache"])
+    assert capsys.readouterr().err.splitlines()[0] == "resilint: warning: " + MISSPELT.format(path="pyproject.toml", name=name)
+
+
+def test_no_warning_beside_the_table_or_for_another_tool(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"pyproject.toml": '[tool.resilint]\nfail-on = "never"\n\n[tool.resilnt]\nx = 1\n', "a/pyproject.toml": "[tool.resilience]\nx = 1\n", "a/main.tf": DB})
+    monkeypatch.chdir(tmp_path)
+    code, _, err = scan(capsys, "a")
+    assert (code, err) == (0, "")
+
+
+def test_config_naming_a_pyproject_without_the_table_warns_that_nothing_was_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path, {"pyproject.toml": "[tool.ruff]\nline-length = 100\n", "tool/pyproject.toml": "[tool.resilnt]\nx = 1\n", "main.tf": DB})
+    monkeypatch.chdir(tmp_path)
+    code, document, err = scan(capsys, ".", "--config", "pyproject.toml")
+    assert err.splitlines() == ["resilint: warning: pyproject.toml: no [tool.resilint] table: nothing was read from it"]
+    assert code == 1 and ids(document) == ["RES101", "RES103", "RES302"]
+    _, _, err = scan(capsys, ".", "--config", "tool/pyproject.toml")
+    assert err.splitlines() == [
+        "resilint: warning: tool/pyproject.toml: no [tool.resilint] table: nothing was read from it",
+        "resilint: warning: " + MISSPELT.format(path="tool/pyproject.toml", name="resilnt"),
+    ]

@@ -82,6 +82,8 @@ def run(args: argparse.Namespace, destinations: dict[str, Path | None], write: C
         settings = resolve(CommandLine(exclude=tuple(args.exclude)), args.config, paths[0], load_rules)
     except ConfigError as exc:
         raise SimulateUsageError(str(exc)) from None
+    for warning in settings.warnings:
+        print(f"resilint: warning: {warning}", file=sys.stderr)
     if args.objectives and not settings.objectives:
         raise SimulateUsageError("--objectives: the configuration has no [[objectives]]")
     try:
