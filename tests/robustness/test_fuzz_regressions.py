@@ -74,3 +74,16 @@ def test_provider_setting_of_the_wrong_shape_is_unknown(tmp_path: Path, capsys: 
     assert not [f for f in findings if f["rule_id"] in ("RES001", "RES002")], findings
     assert {f["path"].rsplit("/", 2)[-2] for f in findings} == {"tf", "plan"}  # both analysed
     assert code != 2
+
+
+@pytest.mark.parametrize("count", ["1e400", "-1e400", "1.5"])
+def test_count_that_is_not_a_whole_number_is_unknown(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: str) -> None:
+    # int(float("inf")) raised OverflowError: the root became a RES001 internal error.
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n  region = "eu-west-1"\n}\n'
+        f'resource "aws_db_instance" "db" {{\n  count = {count}\n  engine = "mysql"\n  multi_az = false\n}}\n'
+    )
+    code, findings = scan_json(tmp_path, capsys)
+    # Terraform refuses such a count: how many databases there are is unknown, so nothing is
+    # claimed about them (not one single-AZ database, as int(1.5) made it)
+    assert (code, findings) == (0, [])

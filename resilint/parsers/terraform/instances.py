@@ -53,6 +53,10 @@ def count_instances(evaluator: Evaluator, body: s.Body, what: str) -> Instances:
             n = int(value)
         except (TypeError, ValueError):
             return Instances(None, {}, Unknown(f"count of {what} is not a number"))
+        except OverflowError:  # 1e400 is infinity: Terraform refuses it as it refuses 1.5
+            return Instances(None, {}, Unknown(f"count of {what} is not a whole number"))
+        if isinstance(value, float) and n != value:
+            return Instances(None, {}, Unknown(f"count of {what} is not a whole number"))
         if n > MAX_INSTANCES:
             return Instances(None, {}, Unknown(f"count of {what} is {n}, more instances than resilint expands ({MAX_INSTANCES})"))
         return Instances(list(range(max(n, 0))), {})
