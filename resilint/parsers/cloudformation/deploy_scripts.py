@@ -151,8 +151,9 @@ def _commands(script: Path) -> Iterator[_Command]:
     if not isinstance(text, str) or "cloudformation" not in text:
         return
     lines = _joined(text)
-    variables = _literal_regions(lines)
-    lists = _literal_region_lists(lines)
+    assigned = _literal_region_words(lines)
+    variables = {name: words[0] if words and len(words) == 1 else None for name, words in assigned.items()}
+    lists = {name: words if words and len(words) > 1 else None for name, words in assigned.items()}
     make = script.name in MAKEFILE_NAMES or script.name.endswith(".mk")
     if not make and any(_changes_folder(line) for line in lines):
         return  # a script's `cd` holds for the lines after it: its paths are not the folder's
@@ -229,28 +230,14 @@ def _joined(text: str) -> list[str]:
     return lines
 
 
-def _literal_regions(lines: list[str]) -> dict[str, str | None]:
-    """Variables assigned a literal region (None: assigned anything else, or twice apart)."""
-    values: dict[str, str | None] = {}
-    for line in lines:
-        if line.startswith(("\t", " ")):
-            continue  # a recipe line: not an assignment of the file
-        match = _ASSIGNMENT.match(line)
-        if match is None:
-            continue
-        name, value = match.group(1), match.group(2).strip("\"'")
-        literal = value if _REGION.match(value) else None
-        values[name] = literal if values.get(name, literal) == literal else None
-    return values
-
-
-def _literal_region_lists(lines: list[str]) -> dict[str, tuple[str, ...] | None]:
-    """Variables assigned a list of literal regions once: `REGIONS="us-east-1 us-west-2"`, a
-    bash array `REGIONS=(us-east-1 us-west-2)` (None: assigned anything else, or twice apart)."""
+def _literal_region_words(lines: list[str]) -> dict[str, tuple[str, ...] | None]:
+    """Variables assigned literal regions once, as words: `REGION=us-east-1`,
+    `REGIONS="us-east-1 us-west-2"`, a bash array `REGIONS=(us-east-1 us-west-2)` (None:
+    assigned anything else, or twice apart)."""
     values: dict[str, tuple[str, ...] | None] = {}
     for line in lines:
         if line.startswith(("\t", " ")):
-            continue
+            continue  # a recipe line: not an assignment of the file
         match = _ASSIGNMENT.match(line)
         if match is None:
             continue
@@ -258,7 +245,7 @@ def _literal_region_lists(lines: list[str]) -> dict[str, tuple[str, ...] | None]
         if value.startswith("(") and value.endswith(")"):
             value = value[1:-1]
         words = tuple(word.strip("\"'") for word in value.strip("\"'").split())
-        literal = words if len(words) > 1 and all(_REGION.match(word) for word in words) else None
+        literal = words if words and all(_REGION.match(word) for word in words) else None
         values[name] = literal if values.get(name, literal) == literal else None
     return values
 
