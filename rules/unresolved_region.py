@@ -104,13 +104,22 @@ def _fix(reason: str) -> str:
             f"Give var.{name} a value: resilint scan --var {name}=<value>, --var-file with a .tfvars "
             f"file that sets it, a default in its variable block, {_PLAN_HINT}"
         )
-    if "environment" in reason:
-        return f"Set region in the provider block (a variable with a value works too), {_PLAN_HINT}"
-    if "no provider" in reason and "configuration reaches" in reason:
+    missing = re.match(r'no provider "([^"]+)" (block is declared|configuration is declared|configuration reaches)', reason)
+    if missing is not None and "pass it with providers" in reason:
         return (
             "Scan the root module that calls this code (it passes the provider configurations), "
             "or pass them with providers = { ... } on the module call"
         )
+    if missing is not None:
+        local, _, alias = missing.group(1).partition(".")
+        block = f'provider "{local}" {{ alias = "{alias}", region = ... }}' if alias else f'provider "{local}" {{ region = ... }}'
+        inherited = "" if alias else " (module calls inherit its default configurations)"
+        return (
+            f"Declare {block} in the root module{inherited}; if another root or a Terragrunt generate block "
+            f"supplies it, scan that root, {_PLAN_HINT}"
+        )
+    if "environment" in reason:
+        return f"Set region in the provider block (a variable with a value works too), {_PLAN_HINT}"
     return f"Give the value resilint could not read a literal or a variable with a value, {_PLAN_HINT}"
 
 

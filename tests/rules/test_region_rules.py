@@ -147,6 +147,30 @@ module "missing" {
     assert "module.missing" in missing.message and missing.severity.value == "note"
 
 
+def test_res102_says_once_which_provider_configuration_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reason named each resource, so RES102 grouped nothing: one note per resource (874 notes
+    # on a Terragrunt tree whose generate blocks write the providers).
+    root = Path(__file__).parents[2] / "fixtures" / "unresolved_region" / "fail_missing_provider_configurations"
+    monkeypatch.chdir(root)
+    findings = scan([Path(".")], Settings(select=("RES102",)), ParseOptions()).findings
+    assert [(f.path, f.line, f.resource) for f in findings] == [
+        ("alarms/main.tf", 1, "module.alarms.aws_cloudwatch_metric_alarm.errors"),
+        ("main.tf", 3, "aws_sqs_queue.jobs"),
+        ("main.tf", 11, "aws_sns_topic.alerts"),
+    ]
+    alarms, default, alias = findings
+    assert alarms.message == (
+        "the region of 2 resources of the root module (module.alarms.aws_cloudwatch_metric_alarm.errors, "
+        'module.alarms.aws_cloudwatch_metric_alarm.latency) is not known: no provider "aws" configuration reaches '
+        "module.alarms: its region comes from the environment at run time (configure the provider in the root module)"
+    )
+    assert 'no provider "aws" block is declared' in default.message and "aws_sqs_queue.jobs_dead_letter" in default.message
+    assert alias.message.endswith('no provider "aws.core_services" configuration is declared (a provider "aws" block with alias = "core_services")')
+    assert default.fix.startswith('Declare provider "aws" { region = ... } in the root module (module calls inherit')
+    assert alias.fix.startswith('Declare provider "aws" { alias = "core_services", region = ... } in the root module;')
+    assert "Terragrunt generate block" in alias.fix
+
+
 def test_res102_is_quiet_for_cloudformation_stacks(tmp_path: Path) -> None:
     template = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
     assert _scan(tmp_path, {"stack.yaml": template}, ("RES102",)) == []

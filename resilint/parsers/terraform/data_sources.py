@@ -152,5 +152,5 @@ class DataSources:
         own = body.attributes.get("region")  # AWS provider v6: a data source may name its region
         if own is not None:
             return instance.evaluator.evaluate(own.expr)
-        config = instance.providers.of(body, "aws", {}, f"{instance.prefix}data.aws_region.{decl.block.labels[1]}")
+        config = instance.providers.of(body, "aws", {})
         return config.region if isinstance(config, ProviderConfig) else config

@@ -104,10 +104,11 @@ class ModuleProviders:
         local = provider_local_name(body) or provider_of_type(resource_type)
         return self._instance.source.provider_type(local)
 
-    def of(self, body: s.Body, default_local: str, names: Mapping[str, Any], what: str) -> ProviderConfig | Unknown:
+    def of(self, body: s.Body, default_local: str, names: Mapping[str, Any]) -> ProviderConfig | Unknown:
         """The provider configuration a resource or data source uses, or Unknown saying why
         there is none (no block: Terraform then uses an empty one, configured from the
-        environment at run time)."""
+        environment at run time). The reason names the module, not the resource: every
+        resource the same gap leaves open shares it, so that RES102 says it once."""
         instance = self._instance
         attr = body.attributes.get("provider")
         key = provider_key(attr.expr, instance.evaluator, names) if attr is not None else default_local
@@ -119,18 +120,19 @@ class ModuleProviders:
         instances = self.by_key.get(key.split("[", 1)[0])
         if isinstance(instances, Unknown):  # a provider with for_each whose instances are unknown
             return instances
-        prefix = instance.prefix
-        if "." in key and not prefix:
-            return Unknown(f'no provider "{key}" configuration is declared for {what}')
+        module = instance.prefix.removesuffix(".")
+        if "." in key and not module:
+            local, _, alias = key.partition(".")
+            return Unknown(f'no provider "{key}" configuration is declared (a provider "{local}" block with alias = "{alias}")')
         if "." in key:
-            return Unknown(f'no provider "{key}" configuration reaches {what}: pass it with providers = {{ ... }} on the module call')
-        if prefix:
+            return Unknown(f'no provider "{key}" configuration reaches {module}: pass it with providers = {{ ... }} on the module call')
+        if module:
             return Unknown(
-                f'no provider "{key}" configuration reaches {what}: its region comes from the environment at run '
+                f'no provider "{key}" configuration reaches {module}: its region comes from the environment at run '
                 "time (configure the provider in the root module)"
             )
         return Unknown(
-            f'no provider "{key}" block configures {what}: its region comes from the environment at run time '
+            f'no provider "{key}" block is declared: its region comes from the environment at run time '
             f'(add a provider "{key}" block with a region)'
         )
 

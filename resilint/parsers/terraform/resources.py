@@ -49,8 +49,7 @@ class ModuleResources:
         provider_type = instance.providers.type_of(body, type_)
         cloud = cloud_of(provider_type)
         per_instance = provider_is_per_instance(body)
-        what = f"{instance.prefix}{type_}.{name}"
-        config = None if per_instance else instance.providers.of(body, provider_of_type(type_), {}, what)
+        config = None if per_instance else instance.providers.of(body, provider_of_type(type_), {})
         location = instance.location(decl)
         lines = {} if instance.anchor is not None else _attribute_lines(body, decl.overridden)
         meta = _meta(body)
@@ -64,7 +63,7 @@ class ModuleResources:
         for key in keys:
             names = instance_names(key, instances)
             if per_instance:
-                config = instance.providers.of(body, provider_of_type(type_), names, what)
+                config = instance.providers.of(body, provider_of_type(type_), names)
             traced: list[Reference] = []
             rests_on: Provenance = {meta: set(sources) for meta, sources in counted.items()}
             attributes = finalize(instance.blocks.value(without_meta(body), names, traced, "", rests_on))
@@ -140,7 +139,7 @@ class ModuleResources:
             if blocks:
                 return _rebased([_as_blocks(instance.blocks.value(b.body, names), address) for b in blocks], address)
             if attr == "region" and instance.providers.type_of(body, type_) == "aws":
-                config = instance.providers.of(body, provider_of_type(type_), names, address)
+                config = instance.providers.of(body, provider_of_type(type_), names)
                 region = config.region if isinstance(config, ProviderConfig) else config
                 return region if isinstance(region, str) else MISSING
             return MISSING
